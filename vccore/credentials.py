@@ -1,0 +1,166 @@
+"""The VC 2.0 data model checks and the proof-level verification of one credential.
+
+VC Data Model 2.0 sections 4.1–4.9 (contexts, identifiers, types, issuer, subject, validity) and
+7.1 (verification). These are the checks every layer shares: the verifier pipeline adds status,
+trust and recognition chains on top; the issuer runs the same checks before it signs (SECURITY.md,
+issuer item 5).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+import contexts
+from vccore.errors import Code, SkillcredError
+from vccore.loader import DocumentLoader
+from vccore.proofs import AssertionPurpose, verify_proofs
+from vccore.purposes import Purpose
+from vccore.result import Check, Problem, VerificationResult
+from vccore.timeutil import DEFAULT_SKEW, parse_datetime, require_aware
+
+_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$")
+FIRST_CONTEXTS = (contexts.CREDENTIALS_V2,)
+
+
+def is_url(value: Any) -> bool:
+    return isinstance(value, str) and bool(_URL.match(value))
+
+
+def types_of(document: Mapping[str, Any]) -> list[str]:
+    t = document.get("type")
+    if isinstance(t, str):
+        return [t]
+    if isinstance(t, list):
+        return [x for x in t if isinstance(x, str)]
+    return []
+
+
+def issuer_id(document: Mapping[str, Any]) -> str | None:
+    iss = document.get("issuer")
+    if isinstance(iss, str):
+        return iss
+    if isinstance(iss, Mapping) and isinstance(iss.get("id"), str):
+        return str(iss["id"])
+    return None
+
+
+def check_contexts(document: Any, *, loader: DocumentLoader, name: str = "context") -> Check:
+    """The verifier decides which contexts apply (DI 1.0 section 4.6 "Context Validation"): the
+    ``@context`` is a list of pinned URLs, the first is VC 2.0, and no object in the document carries
+    a context of its own (SECURITY.md items 3 and 4)."""
+    if not isinstance(document, Mapping):
+        return Check.fail(name, Code.PARSING_ERROR, "the document is not a JSON object")
+    ctx = document.get("@context")
+    if ctx is None:
+        return Check.fail(name, Code.CONTEXT_NOT_ALLOWED, "the document has no @context", pointer="/@context")
+    items = ctx if isinstance(ctx, list) else [ctx]
+    problems: list[Problem] = []
+    for i, item in enumerate(items):
+        if not isinstance(item, str):
+            problems.append(Problem(Code.CONTEXT_NOT_ALLOWED, "an inline context object is not allowed",
+                                    f"/@context/{i}"))
+        elif not loader.is_allowed(item):
+            problems.append(Problem(Code.CONTEXT_NOT_ALLOWED, f"{item} is not a pinned context",
+                                    f"/@context/{i}"))
+    if items and items[0] not in FIRST_CONTEXTS:
+        problems.append(Problem(Code.CONTEXT_NOT_ALLOWED, "the first context must be the VC 2.0 context",
+                                "/@context/0"))
+    pointer = _nested_context(document, "")
+    if pointer is not None:
+        problems.append(Problem(Code.CONTEXT_NOT_ALLOWED, "a context inside the document is not allowed", pointer))
+    return Check.from_problems(name, problems)
+
+
+def _nested_context(value: Any, pointer: str, depth: int = 0) -> str | None:
+    if depth > 64:
+        return pointer
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            key = str(k).replace("~", "~0").replace("/", "~1")
+            if depth > 0 and k == "@context":
+                return f"{pointer}/{key}"
+            if k in ("@context", "verifiableCredential"):
+                # embedded credentials of a presentation are checked on their own
+                if k == "verifiableCredential":
+                    continue
+                continue
+            if k == "proof":
+                continue
+            found = _nested_context(v, f"{pointer}/{key}", depth + 1)
+            if found:
+                return found
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found = _nested_context(v, f"{pointer}/{i}", depth + 1)
+            if found:
+                return found
+    return None
+
+
+def check_data_model(document: Any, *, name: str = "dataModel") -> Check:
+    """VC 2.0 section 4 required properties and value shapes (not the claims' meaning)."""
+    if not isinstance(document, Mapping):
+        return Check.fail(name, Code.PARSING_ERROR, "the document is not a JSON object")
+    problems: list[Problem] = []
+    mal = Code.MALFORMED_VALUE_ERROR
+    if "VerifiableCredential" not in types_of(document):
+        problems.append(Problem(mal, "type must include VerifiableCredential", "/type"))
+    if "id" in document and not is_url(document["id"]):
+        problems.append(Problem(mal, "id must be a URL", "/id"))
+    iid = issuer_id(document)
+    if iid is None or not is_url(iid):
+        problems.append(Problem(mal, "issuer must be a URL or an object with a URL id", "/issuer"))
+    subj = document.get("credentialSubject")
+    subjects = subj if isinstance(subj, list) else [subj]
+    if subj is None or not subjects or not all(isinstance(s, Mapping) and s for s in subjects):
+        problems.append(Problem(mal, "credentialSubject must be a non-empty object", "/credentialSubject"))
+    for field in ("validFrom", "validUntil"):
+        if field in document:
+            try:
+                parse_datetime(document[field], field=field)
+            except SkillcredError as err:
+                problems.append(Problem(err.code, err.detail, f"/{field}"))
+    if "validFrom" in document and "validUntil" in document and not problems:
+        if parse_datetime(document["validUntil"]) < parse_datetime(document["validFrom"]):
+            problems.append(Problem(Code.RANGE_ERROR, "validUntil is before validFrom", "/validUntil"))
+    status = document.get("credentialStatus")
+    if status is not None:
+        entries = status if isinstance(status, list) else [status]
+        for i, e in enumerate(entries):
+            if not isinstance(e, Mapping) or "type" not in e:
+                problems.append(Problem(mal, "a credentialStatus entry needs a type", f"/credentialStatus/{i}"))
+    return Check.from_problems(name, problems)
+
+
+def check_validity(document: Mapping[str, Any], *, now: datetime, skew: timedelta = DEFAULT_SKEW,
+                   name: str = "validity") -> Check:
+    """``validFrom <= now <= validUntil`` with the clock-skew allowance (VC 2.0 section 4.9)."""
+    now = require_aware(now)
+    try:
+        if "validFrom" in document and parse_datetime(document["validFrom"]) > now + skew:
+            return Check.fail(name, Code.NOT_YET_VALID, f"valid from {document['validFrom']}", pointer="/validFrom")
+        if "validUntil" in document and parse_datetime(document["validUntil"]) < now - skew:
+            return Check.fail(name, Code.EXPIRED, f"expired at {document['validUntil']}", pointer="/validUntil")
+    except SkillcredError as err:
+        return Check.fail(name, err.code, err.detail)
+    return Check.ok(name, info={k: document[k] for k in ("validFrom", "validUntil") if k in document})
+
+
+def verify_secured(document: Any, *, loader: DocumentLoader, now: datetime, skew: timedelta = DEFAULT_SKEW,
+                   purpose: Purpose | None = None, check_issuer_controls_key: bool = True) -> VerificationResult:
+    """Contexts, data model, proof (assertionMethod; the key's controller must be the issuer) and
+    validity of one credential. Status, trust and chains are the verifier pipeline's."""
+    subject = str(document.get("id", "")) if isinstance(document, Mapping) else ""
+    ctx = check_contexts(document, loader=loader)
+    model = check_data_model(document)
+    result = VerificationResult((ctx, model), subject)
+    if not (ctx.passed and model.passed):
+        return result
+    assert isinstance(document, Mapping)
+    if purpose is None:
+        purpose = AssertionPurpose(controller=issuer_id(document) if check_issuer_controls_key else None)
+    result = result.with_check(verify_proofs(document, loader=loader, purpose=purpose, now=now, skew=skew))
+    return result.with_check(check_validity(document, now=now, skew=skew))
