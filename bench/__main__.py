@@ -1,0 +1,17 @@
+"""``make bench``: run every benchmark and print its table."""
+
+from __future__ import annotations
+
+import importlib
+
+MODULES = ["bench.bench_verify", "bench.bench_canon", "bench.bench_qr", "bench.bench_issue", "bench.bench_http"]
+
+for name in MODULES:
+    try:
+        mod = importlib.import_module(name)
+    except ModuleNotFoundError as err:
+        if err.name != name:
+            raise
+        continue
+    mod.main()
+    print()

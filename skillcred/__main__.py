@@ -1,0 +1,3 @@
+from skillcred.cli import main
+
+main()

@@ -1,0 +1,43 @@
+"""The ``skillcred`` command: composes the issuer, verifier and wallet CLIs and vccore's tools.
+
+Exit codes: 0 success (verified), 1 not verified / refused, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from skillcred.keys_cli import keys_group, sign_command
+from skillcred.verify_cli import verify_command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="skillcred")
+def cli() -> None:
+    """skillcred — 技能等级、职业资格、职称、学历及贯通认定的可验证凭证工具。
+
+    Verifiable credentials for skill levels, qualifications, titles, degrees and their recognition.
+    """
+
+
+cli.add_command(keys_group)
+cli.add_command(sign_command)
+cli.add_command(verify_command)
+
+# The app CLIs join when their packages provide them (each package owns its own click group).
+for _module, _attr in (("issuer.cli", "issuer_group"), ("verifier.cli", "verifier_group"),
+                       ("wallet_demo.cli", "wallet_group"), ("skillcred.qr_cli", "qr_group"),
+                       ("skillcred.explain_cli", "explain_command"), ("skillcred.demo", "demo_command")):
+    try:
+        _mod = importlib.import_module(_module)
+    except ModuleNotFoundError as _err:
+        if _err.name != _module:
+            raise
+        continue
+    cli.add_command(getattr(_mod, _attr))
+
+
+def main() -> None:
+    cli(prog_name="skillcred")
