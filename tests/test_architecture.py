@@ -29,8 +29,7 @@ LIBRARY_HOMES: dict[str, tuple[str, ...]] = {
     "zxingcpp": ("vccore/qrread.py",),
     "starlette": ("issuer/app.py", "verifier/app.py", "wallet_demo/app.py", "skillcred/demo.py",
                   "issuer/http.py", "verifier/http.py", "wallet_demo/http.py"),
-    "click": ("issuer/cli.py", "verifier/cli.py", "wallet_demo/cli.py", "skillcred/cli.py",
-              "skillcred/demo.py", "vccore/cli.py"),
+    "click": ("issuer/cli.py", "verifier/cli.py", "wallet_demo/cli.py", "skillcred/"),
     "psycopg": ("issuer/store.py", "issuer/store_pg.py", "verifier/challenges.py"),
     "jsonschema": ("issuer/schemas.py", "vccore/schemas.py", "vccore/rules.py", "vccore/ruleschema.py"),
 }
@@ -67,7 +66,8 @@ def test_third_party_libraries_stay_behind_their_modules(pkg: str, path: Path) -
     rel = str(path.relative_to(REPO))
     for lib, homes in LIBRARY_HOMES.items():
         if lib in _imports(path):
-            assert rel in homes, f"{rel} imports {lib}; only {homes} may"
+            assert any(rel == h or (h.endswith("/") and rel.startswith(h)) for h in homes), (
+                f"{rel} imports {lib}; only {homes} may")
 
 
 def test_the_rule_checker_sees_a_violation(tmp_path: Path) -> None:

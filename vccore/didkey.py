@@ -8,6 +8,7 @@ with libsodium's Ed25519-to-Curve25519 conversion.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import nacl.bindings
@@ -30,6 +31,7 @@ def did_key_pair(pair: KeyPair) -> KeyPair:
     return pair.with_id(f"{did}#{pair.public_multibase}", did)
 
 
+@lru_cache(maxsize=4096)
 def x25519_multibase(public_multibase: str) -> str:
     raw = decode_public_multibase(public_multibase)
     x = nacl.bindings.crypto_sign_ed25519_pk_to_curve25519(raw)

@@ -12,6 +12,7 @@ base58btc of ``0xed01`` + the 32-byte key; ``secretKeyMultibase`` is base58btc o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol, runtime_checkable
 
 import nacl.exceptions
@@ -43,6 +44,13 @@ class Verifier(Protocol):
 
 def decode_public_multibase(value: str) -> bytes:
     """The raw 32-byte Ed25519 key of a ``publicKeyMultibase``; header and length checked exactly."""
+    if not isinstance(value, str):
+        raise KeyProblem("publicKeyMultibase must be a string", code=Code.INVALID_VERIFICATION_METHOD)
+    return _decode_public_multibase(value)
+
+
+@lru_cache(maxsize=4096)
+def _decode_public_multibase(value: str) -> bytes:
     try:
         raw = multibase.decode_z(value, max_len=128)
     except ParseError as err:

@@ -13,6 +13,8 @@ from vccore.errors import Code, ParseError
 
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _B58_INDEX = {c: i for i, c in enumerate(_B58)}
+_POW58 = [58**i for i in range(11)]
+_B58_TABLE = bytes(_B58_INDEX.get(chr(i), 0xFF) for i in range(256))
 
 ED25519_PUB_HEADER = b"\xed\x01"
 ED25519_PRIV_HEADER = b"\x80\x26"
@@ -32,12 +34,20 @@ def b58encode(data: bytes) -> str:
 def b58decode(text: str, *, max_len: int = 4096) -> bytes:
     if len(text) > max_len:
         raise ParseError(f"base58 value longer than {max_len} characters")
+    try:
+        digits = text.encode("ascii").translate(_B58_TABLE)
+    except UnicodeEncodeError as err:
+        raise ParseError("invalid base58 character", code=Code.MALFORMED_VALUE_ERROR) from err
+    if b"\xff" in digits:
+        bad = text[digits.index(b"\xff")]
+        raise ParseError(f"invalid base58 character {bad!r}", code=Code.MALFORMED_VALUE_ERROR)
     n = 0
-    for ch in text:
-        idx = _B58_INDEX.get(ch)
-        if idx is None:
-            raise ParseError(f"invalid base58 character {ch!r}", code=Code.MALFORMED_VALUE_ERROR)
-        n = n * 58 + idx
+    # ten digits at a time: small-int arithmetic inside, one big multiplication per chunk
+    for start in range(0, len(digits), 10):
+        part = 0
+        for d in digits[start:start + 10]:
+            part = part * 58 + d
+        n = n * _POW58[min(10, len(digits) - start)] + part
     body = n.to_bytes((n.bit_length() + 7) // 8, "big") if n else b""
     pad = len(text) - len(text.lstrip("1"))
     return b"\0" * pad + body

@@ -246,7 +246,7 @@ def _verify_one(index: int, proof: Any, all_proofs: list[Any], unsecured: dict[s
     problems += key_problems
     if problems or sig is None or key is None:
         return _ProofOutcome(index, tuple(problems), info)
-    config = {k: copy.deepcopy(v) for k, v in proof.items() if k != "proofValue"}
+    config = {k: v for k, v in proof.items() if k != "proofValue"}  # read only: never mutated below
     doc = unsecured
     if "@context" in config:
         pctx = config["@context"]
@@ -260,7 +260,7 @@ def _verify_one(index: int, proof: Any, all_proofs: list[Any], unsecured: dict[s
         doc = dict(unsecured)
         doc["@context"] = copy.deepcopy(pctx)
     elif "@context" in unsecured:
-        config["@context"] = copy.deepcopy(unsecured["@context"])
+        config["@context"] = unsecured["@context"]
     if "previousProof" in proof:
         try:
             previous = _matching_previous(all_proofs, proof["previousProof"])
