@@ -172,7 +172,7 @@ def parse_document(data: Any, *, max_bytes: int = 1024 * 1024, name: str = "synt
 
     if isinstance(data, bytes | bytearray | str):
         try:
-            doc = loads(data, max_bytes=max_bytes)
+            doc = loads(bytes(data) if isinstance(data, bytearray) else data, max_bytes=max_bytes)
         except SkillcredError as err:
             return None, Check.fail(name, err.code, err.detail)
     else:

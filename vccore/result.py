@@ -133,10 +133,10 @@ class VerificationResult:
         return out
 
     def with_check(self, check: Check) -> VerificationResult:
-        return VerificationResult(self.checks + (check,), self.subject, self.warnings, self.info)
+        return VerificationResult((*self.checks, check), self.subject, self.warnings, self.info)
 
     def with_warning(self, problem: Problem) -> VerificationResult:
-        return VerificationResult(self.checks, self.subject, self.warnings + (problem,), self.info)
+        return VerificationResult(self.checks, self.subject, (*self.warnings, problem), self.info)
 
     def with_info(self, **info: Any) -> VerificationResult:
         merged = dict(self.info)

@@ -5,11 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import VECTORS
 from vccore import didkey
 from vccore.errors import Code, KeyProblem, ResolutionError
 from vccore.keys import KeyPair, PublicKey, decode_public_multibase
-
-from tests.conftest import VECTORS
 
 DIDKEY = json.loads((VECTORS / "did-key" / "ed25519-x25519.json").read_text(encoding="utf-8"))
 
