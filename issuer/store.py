@@ -1,0 +1,296 @@
+"""The issuer registry: issued credentials, status lists, keys, idempotency keys, API tokens and an
+append-only event log, behind one module with two backends (ARCHITECTURE.md, "Storage and scale").
+
+``Store(url)`` opens SQLite (a file path or ``sqlite:///path``) or PostgreSQL (``postgresql://...``)
+and applies the forward migrations of :mod:`issuer.store_schema`. Work happens in transactions:
+``with store.write() as tx: ...`` commits everything ``tx`` did when the block ends, or nothing if it
+raises. One operation of the service is one transaction. A lock not obtained within
+``busy_timeout`` raises ``SkillcredError(code=STORE_BUSY)`` (HTTP 503 + Retry-After), after rollback.
+
+Concurrency contract (SECURITY.md issuer item 7): a status index is inserted under
+``PRIMARY KEY (list_id, idx)`` with ``ON CONFLICT DO NOTHING`` and never deleted, so no index is
+handed out twice even across processes and machines; status bits are read-modified-written under the
+list's row lock (``FOR UPDATE`` on PostgreSQL, the database write lock of ``BEGIN IMMEDIATE`` on
+SQLite), so concurrent revocations lose no update.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Final
+
+from issuer.store_db import Cursor, Database
+from issuer.store_records import (
+    CredentialRecord,
+    Event,
+    KeyRecord,
+    KeyState,
+    StatusListRecord,
+    StatusRef,
+    TokenRecord,
+    dumps,
+)
+from issuer.store_schema import LATEST, SCHEMA_VERSION_TABLE, statements
+from vccore.errors import Code, SkillcredError
+
+__all__ = ["CredentialRecord", "Event", "KeyRecord", "StatusListRecord", "StatusRef", "Store",
+           "TokenRecord", "Tx"]
+
+#: Random probes for a free index before falling back to choosing among the free ones.
+_PROBES: Final = 32
+_TABLES: Final = frozenset({"credentials", "status_lists", "status_allocations", "issuer_keys",
+                            "idempotency", "api_tokens", "events"})
+_CRED_COLS: Final = ("id, kind, document, key_id, revocation_list, revocation_index, suspension_list, "
+                     "suspension_index, idempotency_key, created_at")
+_LIST_COLS: Final = ("id, purpose, length, bits, version, allocated, cached, cached_version, "
+                     "cached_valid_until")
+_KEY_COLS: Final = ("id, controller, public_multibase, secret, kdf_salt, kdf_ops, kdf_mem, state, "
+                    "valid_from, valid_until")
+
+
+def _credential(row: tuple[Any, ...]) -> CredentialRecord:
+    return CredentialRecord(row[0], row[1], bytes(row[2]), row[3], StatusRef(row[4], int(row[5])),
+                            StatusRef(row[6], int(row[7])), row[8], row[9])
+
+
+def _key(row: tuple[Any, ...]) -> KeyRecord:
+    return KeyRecord(row[0], row[1], row[2], bytes(row[3]), bytes(row[4]), int(row[5]), int(row[6]),
+                     row[7], row[8], row[9])
+
+
+class Tx:
+    """The operations of one open transaction. Obtained from :meth:`Store.write`/:meth:`Store.read`."""
+
+    def __init__(self, cursor: Cursor) -> None:
+        self._c = cursor
+
+    # --- status lists ----------------------------------------------------------------------
+
+    def allocate(self, purpose: str, *, length: int, now: str) -> StatusRef:
+        """A fresh random index (OS CSPRNG) in the open list of ``purpose``; a new list of ``length``
+        bits is created when none is open, and a full list is closed (roll-over)."""
+        c = self._c
+        while True:
+            row = c.one("SELECT id, length, allocated FROM status_lists WHERE purpose = ? AND full_ = 0 "
+                        "ORDER BY seq LIMIT 1" + c.for_update(), (purpose,))
+            if row is None:
+                seq_row = c.one("SELECT COALESCE(MAX(seq), 0) + 1 FROM status_lists WHERE purpose = ?",
+                                (purpose,))
+                seq = int(seq_row[0]) if seq_row else 1
+                c.execute("INSERT INTO status_lists (id, purpose, seq, length, bits, created_at) "
+                          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                          (f"{purpose}-{seq}", purpose, seq, length, bytes(length // 8), now))
+                continue
+            list_id, size, used = str(row[0]), int(row[1]), int(row[2])
+            index = self._claim(list_id, size, now) if used < size else None
+            if index is None:
+                c.execute("UPDATE status_lists SET full_ = 1 WHERE id = ?", (list_id,))
+                continue
+            c.execute("UPDATE status_lists SET allocated = allocated + 1 WHERE id = ?", (list_id,))
+            return StatusRef(list_id, index)
+
+    def _claim(self, list_id: str, size: int, now: str) -> int | None:
+        sql = ("INSERT INTO status_allocations (list_id, idx, allocated_at) VALUES (?, ?, ?) "
+               "ON CONFLICT DO NOTHING")
+        for _ in range(_PROBES):
+            index = secrets.randbelow(size)
+            if self._c.execute(sql, (list_id, index, now)) == 1:
+                return index
+        taken = {int(r[0]) for r in self._c.all("SELECT idx FROM status_allocations WHERE list_id = ?",
+                                                (list_id,))}
+        free = [i for i in range(size) if i not in taken]
+        if not free:
+            return None
+        index = free[secrets.randbelow(len(free))]
+        self._c.execute(sql, (list_id, index, now))
+        return index
+
+    def status_list(self, list_id: str, *, lock: bool = False) -> StatusListRecord | None:
+        """The list; ``lock`` holds its row until the transaction ends (read-modify-write)."""
+        row = self._c.one(f"SELECT {_LIST_COLS} FROM status_lists WHERE id = ?"
+                          + (self._c.for_update() if lock else ""), (list_id,))
+        if row is None:
+            return None
+        return StatusListRecord(row[0], row[1], int(row[2]), bytes(row[3]), int(row[4]), int(row[5]),
+                                None if row[6] is None else bytes(row[6]),
+                                None if row[7] is None else int(row[7]), row[8])
+
+    def status_list_ids(self) -> tuple[str, ...]:
+        return tuple(str(r[0]) for r in self._c.all("SELECT id FROM status_lists ORDER BY purpose, seq"))
+
+    def write_bits(self, list_id: str, bits: bytes) -> None:
+        """Replace the list's bits and bump its version (call with the row locked)."""
+        self._c.execute("UPDATE status_lists SET bits = ?, version = version + 1 WHERE id = ?",
+                        (bits, list_id))
+
+    def cache_list_credential(self, list_id: str, *, version: int, data: bytes, valid_until: str) -> bool:
+        """Remember the signed list credential of ``version``; ignored if the list changed since."""
+        return self._c.execute(
+            "UPDATE status_lists SET cached = ?, cached_version = ?, cached_valid_until = ? "
+            "WHERE id = ? AND version = ?", (data, version, valid_until, list_id, version)) == 1
+
+    def drop_list_caches(self) -> None:
+        """Forget every signed list credential (after a key compromise: they must be re-signed)."""
+        self._c.execute("UPDATE status_lists SET cached = NULL, cached_version = NULL, "
+                        "cached_valid_until = NULL")
+
+    def allocations(self) -> tuple[StatusRef, ...]:
+        rows = self._c.all("SELECT list_id, idx FROM status_allocations ORDER BY list_id, idx")
+        return tuple(StatusRef(str(r[0]), int(r[1])) for r in rows)
+
+    # --- credentials and idempotency ----------------------------------------------------------
+
+    def insert_credential(self, record: CredentialRecord) -> bool:
+        """Insert the record; False (nothing written) when its id is already taken."""
+        return self._c.execute(f"INSERT INTO credentials ({_CRED_COLS}) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                               (record.id, record.kind, record.document, record.key_id,
+                                record.revocation.list_id, record.revocation.index, record.suspension.list_id,
+                                record.suspension.index, record.idempotency_key, record.created_at)) == 1
+
+    def credential(self, credential_id: str) -> CredentialRecord | None:
+        row = self._c.one(f"SELECT {_CRED_COLS} FROM credentials WHERE id = ?", (credential_id,))
+        return None if row is None else _credential(row)
+
+    def credentials(self) -> tuple[CredentialRecord, ...]:
+        return tuple(_credential(r) for r in self._c.all(f"SELECT {_CRED_COLS} FROM credentials ORDER BY id"))
+
+    def credential_ids_by_key(self, key_id: str) -> tuple[str, ...]:
+        rows = self._c.all("SELECT id FROM credentials WHERE key_id = ? ORDER BY id", (key_id,))
+        return tuple(str(r[0]) for r in rows)
+
+    def idempotency(self, key: str) -> tuple[str, str] | None:
+        """``(credential id, request hash)`` recorded under ``key``, if any."""
+        row = self._c.one("SELECT credential_id, request_hash FROM idempotency WHERE key = ?", (key,))
+        return None if row is None else (str(row[0]), str(row[1]))
+
+    def put_idempotency(self, key: str, *, credential_id: str, request_hash: str, now: str) -> bool:
+        """Record ``key``; False (nothing written) when a concurrent issuance recorded it first."""
+        return self._c.execute(
+            "INSERT INTO idempotency (key, credential_id, request_hash, created_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING", (key, credential_id, request_hash, now)) == 1
+
+    # --- keys and tokens ------------------------------------------------------------------------
+
+    def insert_key(self, key: KeyRecord) -> None:
+        self._c.execute(f"INSERT INTO issuer_keys ({_KEY_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (key.id, key.controller, key.public_multibase, key.secret, key.kdf_salt, key.kdf_ops,
+                         key.kdf_mem, key.state, key.valid_from, key.valid_until))
+
+    def key(self, key_id: str, *, lock: bool = False) -> KeyRecord | None:
+        suffix = (" FOR SHARE" if self._c.dialect == "postgresql" else "") if lock else ""
+        row = self._c.one(f"SELECT {_KEY_COLS} FROM issuer_keys WHERE id = ?" + suffix, (key_id,))
+        return None if row is None else _key(row)
+
+    def keys(self) -> tuple[KeyRecord, ...]:
+        rows = self._c.all(f"SELECT {_KEY_COLS} FROM issuer_keys "
+                           "ORDER BY valid_from, COALESCE(valid_until, '9999'), id")
+        return tuple(_key(r) for r in rows)
+
+    def set_key_state(self, key_id: str, state: KeyState, *, valid_until: str | None,
+                      only_from: KeyState | None = None) -> bool:
+        """Move a key to ``state`` (``valid_until`` is kept if already set); with ``only_from``, only
+        when it is in that state now. True when a row changed."""
+        sql = "UPDATE issuer_keys SET state = ?, valid_until = COALESCE(valid_until, ?) WHERE id = ?"
+        params: list[object] = [state, valid_until, key_id]
+        if only_from is not None:
+            sql += " AND state = ?"
+            params.append(only_from)
+        return self._c.execute(sql, params) == 1
+
+    def insert_token(self, token: TokenRecord) -> None:
+        self._c.execute("INSERT INTO api_tokens (id, secret_hash, scopes, created_at) VALUES (?, ?, ?, ?)",
+                        (token.id, token.secret_hash, " ".join(sorted(token.scopes)), token.created_at))
+
+    def token(self, token_id: str) -> TokenRecord | None:
+        row = self._c.one("SELECT id, secret_hash, scopes, created_at, revoked_at FROM api_tokens "
+                          "WHERE id = ?", (token_id,))
+        if row is None:
+            return None
+        return TokenRecord(row[0], bytes(row[1]), frozenset(str(row[2]).split()), row[3], row[4])
+
+    def revoke_token(self, token_id: str, *, now: str) -> bool:
+        return self._c.execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                               (now, token_id)) == 1
+
+    # --- events ---------------------------------------------------------------------------------
+
+    def append_event(self, kind: str, subject: str, details: dict[str, Any], *, now: str) -> None:
+        """Append to the event log (there is no update or delete path, and triggers refuse one)."""
+        self._c.execute("INSERT INTO events (time, kind, subject, details) VALUES (?, ?, ?, ?)",
+                        (now, kind, subject, dumps(details)))
+
+    def events(self, *, subject: str | None = None, kind: str | None = None) -> tuple[Event, ...]:
+        where = [(col, value) for col, value in (("subject", subject), ("kind", kind)) if value is not None]
+        clause = (" WHERE " + " AND ".join(f"{col} = ?" for col, _ in where)) if where else ""
+        rows = self._c.all(f"SELECT seq, time, kind, subject, details FROM events{clause} ORDER BY seq",
+                           [value for _, value in where])
+        return tuple(Event(int(r[0]), r[1], r[2], r[3], json.loads(r[4])) for r in rows)
+
+    def count(self, table: str) -> int:
+        if table not in _TABLES:
+            raise ValueError(f"table: {table!r} is not one of {sorted(_TABLES)}")
+        row = self._c.one(f"SELECT COUNT(*) FROM {table}")
+        return int(row[0]) if row else 0
+
+
+class Store:
+    """The registry. One object per process; connections are per thread. See the module docstring."""
+
+    def __init__(self, url: str | Path, *, busy_timeout: float = 5.0, schema: str | None = None,
+                 migrate: bool = True) -> None:
+        self._db = Database(url, busy_timeout=busy_timeout, schema=schema)
+        if migrate:
+            self.migrate()
+
+    @property
+    def dialect(self) -> str:
+        return self._db.dialect
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self) -> Iterator[Tx]:
+        """A write transaction (``BEGIN IMMEDIATE`` on SQLite)."""
+        with self._db.transaction(write=True) as cursor:
+            yield Tx(cursor)
+
+    @contextmanager
+    def read(self) -> Iterator[Tx]:
+        """A read transaction (a consistent snapshot on SQLite; read committed on PostgreSQL)."""
+        with self._db.transaction(write=False) as cursor:
+            yield Tx(cursor)
+
+    def migrate(self) -> int:
+        """Apply every pending forward migration, each in one transaction; the resulting version."""
+        with self._db.transaction(write=True) as c:
+            if c.dialect == "postgresql":
+                c.one("SELECT pg_advisory_xact_lock(7251)")
+            c.execute(SCHEMA_VERSION_TABLE)
+            row = c.one("SELECT MAX(version) FROM schema_version")
+        current = int(row[0]) if row and row[0] is not None else 0
+        if current > LATEST:
+            raise SkillcredError(f"the registry schema is version {current}, newer than this code ({LATEST})",
+                                 code=Code.CONFLICT)
+        for version in range(current + 1, LATEST + 1):
+            with self._db.transaction(write=True) as c:
+                if c.dialect == "postgresql":
+                    c.one("SELECT pg_advisory_xact_lock(7251)")
+                row = c.one("SELECT MAX(version) FROM schema_version")
+                if row and row[0] is not None and int(row[0]) >= version:
+                    continue  # another process applied it meanwhile
+                for sql in statements(version, self._db.dialect):
+                    c.execute(sql)
+                c.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+        return LATEST
