@@ -1,0 +1,103 @@
+"""Card view models and the printed certificate."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from tests.wallet_demo.conftest import EVALUATOR, recognition_credential, skill_credential
+from vccore import qr
+from vccore.qrread import read_qr
+from wallet_demo.cards import card_for, card_lines, lang_text
+from wallet_demo.certificate import find_cjk_font, render_certificate
+
+
+def test_a_skill_level_card() -> None:
+    card = card_for(skill_credential(), local_id="abc123")
+    assert card.kind == "SkillLevelCredential"
+    assert (card.kind_label.zh, card.kind_label.en) == ("职业技能等级", "Skill level")
+    assert card.headline.zh == "车工 · 二级/技师"
+    assert "Level 2 / technician" in card.headline.en
+    assert card.holder_name == "张试一"
+    assert card.issuer_id == EVALUATOR.controller
+    assert card.issuer_name.en == "Example Heavy Machine Tool Co."
+    assert card.status.en.startswith("No status entry")
+    values = {f.label.en: f.value.zh for f in card.fields}
+    assert values["Certificate no."] == "Y000014000031232000158"
+    assert values["Job type"] == "数控车工"
+    assert values["Assessed"] == "2023-06-30"
+    zh, en = "\n".join(card_lines(card)), "\n".join(card_lines(card, lang="en"))
+    assert "凭证自述，未核验" in zh and "as the credential claims" in en
+    assert "状态" in zh and "Status" in en
+
+
+def test_a_recognition_card_shows_what_and_where_and_that_it_is_inferred() -> None:
+    card = card_for(recognition_credential(skill_credential()))
+    assert card.kind_label.zh == "贯通认定"
+    assert card.inferred
+    assert "工程师" in card.headline.zh and "中级" in card.headline.zh
+    values = {f.label.en: f.value for f in card.fields}
+    assert values["Grants"].en == "Deemed equivalent"
+    assert values["Jurisdiction"].zh == "CN-SX"
+    assert values["Rule basis"].zh == "推定（非官方）"
+    assert values["Rule basis"].en == "inferred, not official"
+    assert "推定（非官方）" in card_lines(card)[0]
+
+
+@pytest.mark.parametrize("document", [
+    {}, {"type": "VerifiableCredential"}, {"type": ["VerifiableCredential", "Odd"], "credentialSubject": []},
+    {"credentialSubject": [{"name": 5}], "issuer": 7}, {"type": ["RecognitionCredential"],
+                                                        "credentialSubject": {"recognizedAs": "x", "grants": 3}},
+])
+def test_odd_shapes_never_raise(document: dict[str, Any]) -> None:
+    card = card_for(document)
+    assert card_lines(card)
+
+
+def test_language_values() -> None:
+    assert lang_text([{"@value": "甲", "@language": "zh"}, {"@value": "A", "@language": "en"}]).en == "A"
+    assert lang_text({"@value": "甲", "@language": "zh-CN"}).zh == "甲"
+    assert lang_text(None).zh == ""
+
+
+def test_the_certificate_png_carries_the_credential_in_its_qr_code() -> None:
+    credential = skill_credential()
+    png, _ = render_certificate(credential)
+    image = Image.open(io.BytesIO(png))
+    assert image.size == (2480, 3508)
+    assert round(image.info["dpi"][0]) == 300
+    assert qr.decode(read_qr(png)) == credential
+
+
+def test_the_certificate_pdf(tmp_path: Path) -> None:
+    pdf, _ = render_certificate(skill_credential(), fmt="pdf")
+    assert pdf.startswith(b"%PDF")
+
+
+def test_without_a_cjk_font_the_page_degrades_to_english(tmp_path: Path) -> None:
+    png, cjk = render_certificate(skill_credential(), font_dirs=[tmp_path])
+    assert cjk is False
+    assert qr.decode(read_qr(png))["id"] == skill_credential()["id"]
+
+
+def test_a_cjk_font_is_found_by_name(tmp_path: Path) -> None:
+    assert find_cjk_font([tmp_path]) is None
+    dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not dejavu.exists():
+        pytest.skip("no DejaVu font to stand in for a CJK font")
+    (tmp_path / "opentype").mkdir()
+    stand_in = tmp_path / "opentype" / "NotoSansCJK-Regular.ttf"
+    stand_in.write_bytes(dejavu.read_bytes())
+    assert find_cjk_font([tmp_path]) == stand_in
+    png, cjk = render_certificate(skill_credential(), font_dirs=[tmp_path])
+    assert cjk is True
+    assert qr.decode(read_qr(png))["id"] == skill_credential()["id"]
+
+
+def test_a_credential_with_a_status_entry_is_unknown_offline() -> None:
+    document = dict(skill_credential(), credentialStatus=[{"type": "BitstringStatusListEntry"}])
+    assert card_for(document).status.zh == "状态未知（离线，未查询）"

@@ -1,0 +1,275 @@
+"""The verifier's HTTP API (VC-API style): a thin edge over :class:`verifier.pipeline.Verifier`.
+
+``POST /credentials/verify``, ``POST /presentations/verify``, ``POST /challenges``, ``POST /verify/qr``
+and ``GET /health``. Answers: 200 with the result when it verified, 422 with the same shape when it
+did not, 400 ``application/problem+json`` (RFC 9457) for a request that is not well formed, 413 for a
+body over its cap. Caps are enforced by :class:`BodyCap` before anything is buffered: a declared
+``Content-Length`` over the cap is refused unread, and a streamed body is counted as it arrives.
+Endpoints are plain ``def`` functions (starlette runs them in its thread pool).
+"""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from vccore import jsonstrict, qr, qrread
+from vccore.credentials import types_of
+from vccore.errors import Code, SkillcredError, title_en
+from vccore.result import VerificationResult
+from vccore.timeutil import format_datetime
+from verifier.pipeline import Verifier
+
+MAX_JSON_BYTES: Final = 2 * 1024 * 1024
+MAX_IMAGE_BYTES: Final = 10 * 1024 * 1024
+MAX_SMALL_BYTES: Final = 16 * 1024
+BODY_KEY: Final = "skillcred.body"
+PROBLEM_TYPE: Final = "application/problem+json"
+
+
+def problem(status: int, code: Code, detail: str) -> JSONResponse:
+    """An RFC 9457 problem document carrying skillcred's code."""
+    body = {
+        "type": f"https://w3id.org/skillcred/problems#{code.value}",
+        "title": title_en(code),
+        "status": status,
+        "detail": detail[:500],
+        "code": code.value,
+    }
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_TYPE)
+
+
+class BodyCap:
+    """ASGI middleware: read each request body under a per-path cap into ``scope[BODY_KEY]``."""
+
+    def __init__(self, app: ASGIApp, *, cap_for: Callable[[str], int]) -> None:
+        self.app = app
+        self.cap_for = cap_for
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        cap = self.cap_for(str(scope.get("path", "")))
+        declared = [v for k, v in scope.get("headers", []) if k.lower() == b"content-length"]
+        if declared:
+            text = declared[0].decode("latin-1").strip()
+            if len(declared) > 1 or not text.isdigit() or len(text) > 18:
+                await problem(400, Code.PARSING_ERROR, "bad Content-Length")(scope, receive, send)
+                return
+            if int(text) > cap:
+                await problem(413, Code.RESOURCE_LIMIT_EXCEEDED, f"the body exceeds {cap} bytes")(
+                    scope, receive, send
+                )
+                return
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            total += len(chunk)
+            if total > cap:
+                await problem(413, Code.RESOURCE_LIMIT_EXCEEDED, f"the body exceeds {cap} bytes")(
+                    scope, receive, send
+                )
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        scope = {**scope, BODY_KEY: body}
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+def _body(request: Request) -> bytes:
+    value = request.scope.get(BODY_KEY, b"")
+    return value if isinstance(value, bytes) else b""
+
+
+def _media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+def _json_object(request: Request, *, max_bytes: int) -> dict[str, Any] | JSONResponse:
+    try:
+        value = jsonstrict.loads(_body(request), max_bytes=max_bytes)
+    except SkillcredError as err:
+        return problem(400, err.code, err.detail)
+    if not isinstance(value, dict):
+        return problem(400, Code.MALFORMED_VALUE_ERROR, "the request body must be a JSON object")
+    return value
+
+
+def _options(body: Mapping[str, Any]) -> dict[str, Any] | JSONResponse:
+    options = body.get("options", {})
+    if not isinstance(options, dict):
+        return problem(400, Code.MALFORMED_VALUE_ERROR, "options must be an object")
+    for key in ("challenge", "domain"):
+        if key in options and not isinstance(options[key], str):
+            return problem(400, Code.MALFORMED_VALUE_ERROR, f"options.{key} must be a string")
+    return options
+
+
+def _answer(result: VerificationResult) -> JSONResponse:
+    return JSONResponse(result.to_json(), status_code=200 if result.verified else 422)
+
+
+def _multipart(request: Request) -> tuple[str | None, bytes | None] | JSONResponse:
+    """(payload text, image bytes) from a multipart/form-data body: a ``payload`` field or a file."""
+    head = (
+        b"Content-Type: " + request.headers.get("content-type", "").encode("latin-1", "replace") + b"\r\n\r\n"
+    )
+    try:
+        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + _body(request))
+        if not message.is_multipart():
+            return problem(400, Code.PARSING_ERROR, "not a multipart body")
+        for part in message.iter_parts():
+            data = part.get_payload(decode=True)
+            if not isinstance(data, bytes):
+                continue
+            name = part.get_param("name", header="content-disposition")
+            if part.get_content_type() in ("image/png", "image/jpeg") or part.get_filename():
+                return None, data
+            if name == "payload":
+                return data.decode("utf-8"), None
+    except (ValueError, LookupError, TypeError) as err:  # malformed MIME / charset
+        return problem(400, Code.PARSING_ERROR, f"malformed multipart body: {err}")
+    return problem(400, Code.MALFORMED_VALUE_ERROR, "no image file or payload field in the form")
+
+
+def create_app(
+    verifier: Verifier, *, max_json_bytes: int = MAX_JSON_BYTES, max_image_bytes: int = MAX_IMAGE_BYTES
+) -> Starlette:
+    """The verifier's Starlette app, configured entirely by its arguments."""
+
+    def verify_credential(request: Request) -> Response:
+        body = _json_object(request, max_bytes=max_json_bytes)
+        if isinstance(body, JSONResponse):
+            return body
+        options = _options(body)
+        if isinstance(options, JSONResponse):
+            return options
+        credential = body.get("verifiableCredential")
+        if not isinstance(credential, dict):
+            return problem(400, Code.MALFORMED_VALUE_ERROR, "verifiableCredential must be a JSON object")
+        return _answer(verifier.verify_credential(credential))
+
+    def verify_presentation(request: Request) -> Response:
+        body = _json_object(request, max_bytes=max_json_bytes)
+        if isinstance(body, JSONResponse):
+            return body
+        options = _options(body)
+        if isinstance(options, JSONResponse):
+            return options
+        presentation = body.get("verifiablePresentation")
+        if not isinstance(presentation, dict):
+            return problem(400, Code.MALFORMED_VALUE_ERROR, "verifiablePresentation must be a JSON object")
+        return _answer(
+            verifier.verify_presentation(
+                presentation, challenge=options.get("challenge"), domain=options.get("domain")
+            )
+        )
+
+    def new_challenge(request: Request) -> Response:
+        if verifier.challenges is None:
+            return problem(404, Code.NOT_FOUND, "this verifier issues no challenges")
+        issued = verifier.challenges.issue_details()
+        return JSONResponse(
+            {
+                "challenge": issued.challenge,
+                "domain": issued.domain,
+                "expires": format_datetime(issued.expires),
+            },
+            status_code=201,
+        )
+
+    def verify_qr(request: Request) -> Response:
+        media = _media_type(request)
+        payload: Any = None
+        image: bytes | None = None
+        options: dict[str, Any] = {}
+        if media in ("image/png", "image/jpeg"):
+            image = _body(request)
+        elif media == "multipart/form-data":
+            parts = _multipart(request)
+            if isinstance(parts, JSONResponse):
+                return parts
+            payload, image = parts
+        elif media == "application/json":
+            body = _json_object(request, max_bytes=max_json_bytes)
+            if isinstance(body, JSONResponse):
+                return body
+            opts = _options(body)
+            if isinstance(opts, JSONResponse):
+                return opts
+            payload, options = body.get("payload"), opts
+            if not isinstance(payload, str):
+                return problem(400, Code.MALFORMED_VALUE_ERROR, "payload must be a string")
+        elif media in ("text/plain", ""):
+            try:
+                payload = _body(request).decode("utf-8").strip()
+            except UnicodeDecodeError:
+                return problem(400, Code.PARSING_ERROR, "the payload is not UTF-8 text")
+        else:
+            return problem(415, Code.MALFORMED_VALUE_ERROR, f"unsupported content type {media[:80]!r}")
+        try:
+            if image is not None:
+                payload = qrread.read_qr(image, max_bytes=max_image_bytes)
+            document = qr.decode(str(payload))
+        except SkillcredError as err:
+            return problem(400, err.code, err.detail)
+        if "VerifiablePresentation" in types_of(document):
+            return _answer(
+                verifier.verify_presentation(
+                    document, challenge=options.get("challenge"), domain=options.get("domain")
+                )
+            )
+        return _answer(verifier.verify_credential(document))
+
+    def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok", "trustAny": verifier.trust_any, "freshness": verifier.freshness})
+
+    def http_error(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 400
+        code = Code.NOT_FOUND if status == 404 else Code.MALFORMED_VALUE_ERROR
+        return problem(status, code, str(getattr(exc, "detail", "")))
+
+    def cap_for(path: str) -> int:
+        if path == "/verify/qr":
+            return max_image_bytes
+        if path in ("/credentials/verify", "/presentations/verify"):
+            return max_json_bytes
+        return MAX_SMALL_BYTES
+
+    app = Starlette(
+        routes=[
+            Route("/credentials/verify", verify_credential, methods=["POST"]),
+            Route("/presentations/verify", verify_presentation, methods=["POST"]),
+            Route("/challenges", new_challenge, methods=["POST"]),
+            Route("/verify/qr", verify_qr, methods=["POST"]),
+            Route("/health", health, methods=["GET"]),
+        ],
+        exception_handlers={HTTPException: http_error},
+    )
+    app.add_middleware(BodyCap, cap_for=cap_for)
+    return app

@@ -1,0 +1,318 @@
+"""The verifier's own checks, each a pure function returning a named :class:`Check`.
+
+The shared VC checks (contexts, data model, proofs, validity) live in :mod:`vccore.credentials`
+and :mod:`vccore.proofs`; these are the ones only a verifier runs: input syntax and size, pinned
+JSON Schemas, trust, status (fail closed), and the presentation's holder, challenge and binding.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from vccore import jsonstrict
+from vccore.credentials import issuer_id, types_of
+from vccore.errors import Code, SkillcredError
+from vccore.loader import DocumentLoader
+from vccore.proofs import AuthenticationPurpose, verify_proofs
+from vccore.result import Check, Problem
+from vccore.statuslist import PURPOSES, check_status
+from vccore.timeutil import format_datetime, parse_datetime
+from vccore.trust import TrustList
+from verifier.challenges import ChallengeStore
+from verifier.status import StatusSource
+
+MAX_CREDENTIALS: Final = 16
+
+
+def syntax(raw: Any, *, max_bytes: int, max_depth: int, max_nodes: int) -> tuple[Check, Any]:
+    """Strict JSON for text and bytes; a depth/size/type walk for already parsed values."""
+    if isinstance(raw, str | bytes | bytearray):
+        try:
+            raw = jsonstrict.loads(
+                bytes(raw) if isinstance(raw, bytearray) else raw, max_bytes=max_bytes, max_depth=max_depth
+            )
+        except SkillcredError as err:
+            return Check.fail("syntax", err.code, err.detail), None
+    if not isinstance(raw, Mapping):
+        return Check.fail(
+            "syntax", Code.PARSING_ERROR, f"expected a JSON object, got {type(raw).__name__}"
+        ), None
+    stack: list[tuple[Any, int]] = [(raw, 1)]
+    nodes = 0
+    while stack:
+        value, depth = stack.pop()
+        nodes += 1
+        if depth > max_depth or nodes > max_nodes:
+            return Check.fail(
+                "syntax",
+                Code.RESOURCE_LIMIT_EXCEEDED,
+                f"deeper than {max_depth} or more than {max_nodes} values",
+            ), None
+        if isinstance(value, Mapping):
+            if not all(isinstance(k, str) for k in value):
+                return Check.fail("syntax", Code.PARSING_ERROR, "object keys must be strings"), None
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+        elif isinstance(value, float) and not math.isfinite(value):
+            return Check.fail("syntax", Code.PARSING_ERROR, "NaN and Infinity are not JSON"), None
+        elif value is not None and not isinstance(value, str | int | float | bool):
+            return Check.fail("syntax", Code.PARSING_ERROR, f"{type(value).__name__} is not JSON"), None
+    return Check.ok("syntax"), raw
+
+
+def with_schema(
+    model: Check,
+    document: Mapping[str, Any],
+    lookup: Callable[[str], Mapping[str, Any] | None] | None,
+    validator: Callable[[Mapping[str, Any], Any], Sequence[str]] | None,
+) -> Check:
+    """Add JSON Schema validation (``credentialSchema`` with a locally pinned id) to ``dataModel``.
+    Schemas are never fetched: an id not pinned here is recorded in ``info`` and skipped."""
+    if lookup is None or validator is None or not model.passed:
+        return model
+    refs = document.get("credentialSchema", [])
+    problems: list[Problem] = []
+    checked, skipped = [], []
+    for i, ref in enumerate(refs if isinstance(refs, list) else [refs]):
+        sid = ref.get("id") if isinstance(ref, Mapping) else None
+        if not isinstance(sid, str) or (isinstance(ref, Mapping) and ref.get("type") != "JsonSchema"):
+            problems.append(
+                Problem(
+                    Code.MALFORMED_VALUE_ERROR,
+                    "credentialSchema needs an id and type JsonSchema",
+                    f"/credentialSchema/{i}",
+                )
+            )
+            continue
+        schema = lookup(sid)
+        if schema is None:
+            skipped.append(sid)
+            continue
+        checked.append(sid)
+        problems += [
+            Problem(Code.SCHEMA_VALIDATION_ERROR, msg, f"/credentialSchema/{i}")
+            for msg in validator(schema, document)
+        ]
+    info = {**model.info, "schemasChecked": checked, "schemasNotPinned": skipped}
+    return Check.from_problems(model.name, problems, info=info)
+
+
+def _normalize_vm(vm: str) -> str:
+    if vm.startswith("did:key:") and "#" not in vm:
+        return f"{vm}#{vm[len('did:key:') :]}"
+    return vm
+
+
+def _proofs(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    proofs = document.get("proof")
+    return [p for p in (proofs if isinstance(proofs, list) else [proofs]) if isinstance(p, Mapping)]
+
+
+def _key_ids(document: Mapping[str, Any]) -> list[str]:
+    return [
+        _normalize_vm(p["verificationMethod"])
+        for p in _proofs(document)
+        if isinstance(p.get("verificationMethod"), str)
+    ]
+
+
+def _issued_at(document: Mapping[str, Any], key: str, now: datetime) -> datetime:
+    """When the key signed: its proof's ``created``, else ``validFrom``, else now."""
+    for p in _proofs(document):
+        vm = p.get("verificationMethod")
+        if isinstance(vm, str) and _normalize_vm(vm) == key and "created" in p:
+            try:
+                return parse_datetime(p.get("created"), field="created")
+            except SkillcredError:
+                break
+    try:
+        return parse_datetime(document.get("validFrom"), field="validFrom")
+    except SkillcredError:
+        return now
+
+
+def jurisdiction_of(document: Mapping[str, Any]) -> str | None:
+    subj = document.get("credentialSubject")
+    first = subj[0] if isinstance(subj, list) and subj else subj
+    value = first.get("jurisdiction") if isinstance(first, Mapping) else None
+    return value if isinstance(value, str) else None
+
+
+def trust(
+    document: Mapping[str, Any], trust_list: TrustList | None, *, trust_any: bool, now: datetime
+) -> tuple[Check, list[Problem]]:
+    """Is the issuer listed for this credential type (and jurisdiction), and was every signing key
+    inside its validity window when it signed? ``trust_any`` turns a refusal into a warning."""
+    issuer = issuer_id(document) or ""
+    kinds = [t for t in types_of(document) if t != "VerifiableCredential"] or ["VerifiableCredential"]
+    jurisdiction = jurisdiction_of(document)
+    keys = _key_ids(document)
+    reasons: list[str] = []
+    if trust_list is None:
+        reasons.append("no trust list is configured")
+    elif not keys:
+        reasons.append("the credential names no signing key")
+    else:
+        for kind in kinds:
+            for key in keys:
+                ok, why = trust_list.is_trusted(
+                    issuer,
+                    credential_type=kind,
+                    jurisdiction=jurisdiction,
+                    key_id=key,
+                    at=_issued_at(document, key, now),
+                )
+                if not ok:
+                    reasons.append(why)
+    info: dict[str, Any] = {
+        "issuer": issuer,
+        "credentialTypes": kinds,
+        "trusted": not reasons,
+        "names": trust_list.names(issuer) if trust_list else None,
+    }
+    if jurisdiction is not None:
+        info["jurisdiction"] = jurisdiction
+    if not reasons:
+        return Check.ok("trust", info=info), []
+    problems = [Problem(Code.UNTRUSTED_ISSUER, r, "/issuer") for r in dict.fromkeys(reasons)]
+    if trust_any:
+        return Check.ok("trust", info=info), problems
+    return Check.from_problems("trust", problems, info=info), []
+
+
+def status(
+    document: Mapping[str, Any], source: StatusSource, *, issuer: str, now: datetime, blocked: str | None
+) -> tuple[tuple[Check, Check], list[dict[str, Any]]]:
+    """``status.revocation`` and ``status.suspension``, fail closed. ``blocked`` says why nothing may be
+    fetched (untrusted issuer, failed proof): any entry then fails with STATUS_RETRIEVAL_ERROR."""
+    raw = document.get("credentialStatus")
+    entries = [] if raw is None else raw if isinstance(raw, list) else [raw]
+    by_purpose: dict[str, list[Any]] = {p: [] for p in PURPOSES}
+    for e in entries:
+        purpose = e.get("statusPurpose") if isinstance(e, Mapping) else None
+        by_purpose["suspension" if purpose == "suspension" else "revocation"].append(e)
+    freshness: list[dict[str, Any]] = []
+    out = []
+    for purpose in PURPOSES:
+        name = f"status.{purpose}"
+        problems: list[Problem] = []
+        info: dict[str, Any] = {"entries": len(by_purpose[purpose])}
+        for entry in by_purpose[purpose]:
+            pre = check_status(entry, {}, now=now, clock_skew=source.skew)
+            if any(p.code is Code.MALFORMED_VALUE_ERROR for p in pre.problems):
+                problems += pre.problems
+                continue
+            if blocked is not None:
+                problems.append(
+                    Problem(
+                        Code.STATUS_RETRIEVAL_ERROR, f"status not checked: {blocked}", "/credentialStatus"
+                    )
+                )
+                continue
+            found = source.lookup(str(entry["statusListCredential"]), issuer=issuer, now=now)
+            freshness.append(found.freshness(now))
+            if found.credential is None:
+                problems.append(found.problem or Problem(Code.STATUS_RETRIEVAL_ERROR, "no status list"))
+                continue
+            got = check_status(entry, found.credential, now=now, clock_skew=source.skew).to_check()
+            problems += got.problems
+            info.update(got.info)
+        out.append(Check.from_problems(name, problems, info=info))
+    return (out[0], out[1]), freshness
+
+
+def presentation_model(doc: Mapping[str, Any]) -> Check:
+    problems = []
+    if "VerifiablePresentation" not in types_of(doc):
+        problems.append(
+            Problem(Code.MALFORMED_VALUE_ERROR, "type must include VerifiablePresentation", "/type")
+        )
+    holder = doc.get("holder")
+    holder_id = holder.get("id") if isinstance(holder, Mapping) else holder
+    if not isinstance(holder_id, str) or not holder_id.startswith("did:"):
+        problems.append(Problem(Code.MALFORMED_VALUE_ERROR, "holder must be the holder's DID", "/holder"))
+    creds = doc.get("verifiableCredential", [])
+    items = creds if isinstance(creds, list) else [creds]
+    if len(items) > MAX_CREDENTIALS:
+        problems.append(
+            Problem(
+                Code.RESOURCE_LIMIT_EXCEEDED,
+                f"more than {MAX_CREDENTIALS} credentials",
+                "/verifiableCredential",
+            )
+        )
+    elif not all(isinstance(c, Mapping) for c in items):
+        problems.append(
+            Problem(
+                Code.MALFORMED_VALUE_ERROR,
+                "each verifiableCredential must be an object",
+                "/verifiableCredential",
+            )
+        )
+    return Check.from_problems("dataModel", problems)
+
+
+def holder_of(doc: Mapping[str, Any]) -> str:
+    holder = doc.get("holder")
+    return str(holder.get("id") if isinstance(holder, Mapping) else holder)
+
+
+def proof_with_challenge(
+    doc: Mapping[str, Any],
+    *,
+    loader: DocumentLoader,
+    holder: str,
+    challenge: Any,
+    domain: Any,
+    verifier_domain: str | None,
+    store: ChallengeStore | None,
+    now: datetime,
+    skew: timedelta,
+) -> tuple[Check, Check]:
+    """The holder's ``authentication`` proof over ``challenge``/``domain``, then the challenge itself:
+    issued by this verifier for its domain, not expired, and consumed now (single use)."""
+    if not isinstance(challenge, str) or not challenge:
+        return (
+            Check.fail("proof", Code.INVALID_CHALLENGE_ERROR, "a challenge is required"),
+            Check.fail("challenge", Code.INVALID_CHALLENGE_ERROR, "a challenge is required"),
+        )
+    dom = domain if isinstance(domain, str) and domain else None
+    purpose = AuthenticationPurpose(challenge=challenge, domain=dom, controller=holder)
+    proof = verify_proofs(doc, loader=loader, purpose=purpose, now=now, skew=skew)
+    if verifier_domain is not None and dom != verifier_domain:
+        return proof, Check.fail(
+            "challenge",
+            Code.INVALID_DOMAIN_ERROR,
+            f"the domain must be this verifier's ({verifier_domain})",
+            pointer="/proof/domain",
+        )
+    if store is not None and not store.consume(challenge):
+        return proof, Check.fail(
+            "challenge",
+            Code.INVALID_CHALLENGE_ERROR,
+            "the challenge is unknown, expired or already used",
+            pointer="/proof/challenge",
+        )
+    return proof, Check.ok("challenge", info={"domain": dom, "checkedAt": format_datetime(now)})
+
+
+def holder_binding(items: Sequence[Any], holder: str) -> Check:
+    """Each credential's ``credentialSubject.id``, when present, must be the presenting holder."""
+    problems = []
+    for i, cred in enumerate(items):
+        subj = cred.get("credentialSubject") if isinstance(cred, Mapping) else None
+        for s in subj if isinstance(subj, list) else [subj]:
+            sid = s.get("id") if isinstance(s, Mapping) else None
+            if sid is not None and sid != holder:
+                problems.append(
+                    Problem(
+                        Code.CHAIN_SUBJECT_MISMATCH,
+                        f"credential {i} is about {str(sid)[:100]}, not the holder {holder}",
+                        f"/verifiableCredential/{i}/credentialSubject",
+                    )
+                )
+    return Check.from_problems("holderBinding", problems)

@@ -1,0 +1,225 @@
+"""The verification pipeline: one credential or presentation in, one :class:`VerificationResult` out.
+
+A credential's checks, in the order reported: ``syntax``, ``context``, ``dataModel`` (with the
+credential's JSON Schema when it is pinned locally), ``proof`` (assertionMethod; the key's controller
+is the issuer), ``validity``, ``status.revocation``, ``status.suspension``, ``trust`` and, for a
+``RecognitionCredential``, ``recognition``. The work runs in a different order on purpose: trust is
+decided before any status list is fetched, and nothing is fetched for an untrusted issuer or a
+credential whose proof failed (SECURITY.md item 13). Verifying never raises for bad input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from vccore.credentials import check_contexts, check_data_model, check_validity, issuer_id, types_of
+from vccore.errors import Code
+from vccore.loader import DocumentLoader
+from vccore.proofs import AssertionPurpose, verify_proofs
+from vccore.result import Check, Problem, VerificationResult
+from vccore.timeutil import DEFAULT_SKEW, format_datetime, require_aware, utcnow
+from vccore.trust import TrustList
+from verifier import checks
+from verifier.challenges import ChallengeStore
+from verifier.status import StatusSource
+
+MAX_BYTES: Final = 1024 * 1024
+MAX_DEPTH: Final = 64
+MAX_NODES: Final = 100_000
+MAX_RECOGNITION_DEPTH: Final = 4
+
+SchemaLookup = Callable[[str], Mapping[str, Any] | None]
+#: ``validator(schema, document)``: one message per violation (empty: valid)
+SchemaValidator = Callable[[Mapping[str, Any], Any], Sequence[str]]
+ChainChecker = Callable[[Mapping[str, Any], "VerifierContext"], Check]
+
+TRUST_NOT_CHECKED = Problem(
+    Code.UNTRUSTED_ISSUER, "trust was NOT checked (--trust any): any issuer is accepted"
+)
+
+
+@dataclass(frozen=True)
+class VerifierContext:
+    """What a recognition-chain checker gets: the verifier's view of the world at ``now``.
+
+    ``verify`` verifies a nested credential with the full pipeline, one level deeper.
+    """
+
+    now: datetime
+    skew: timedelta
+    loader: DocumentLoader
+    trust: TrustList | None
+    trust_any: bool
+    depth: int
+    verify: Callable[[Any], VerificationResult]
+
+
+class Verifier:
+    """The configured pipeline. Stateless apart from the status cache and the challenge store."""
+
+    def __init__(
+        self,
+        *,
+        trust: TrustList | None,
+        loader: DocumentLoader,
+        status: StatusSource,
+        trust_any: bool = False,
+        challenges: ChallengeStore | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        skew: timedelta = DEFAULT_SKEW,
+        domain: str | None = None,
+        schema_lookup: SchemaLookup | None = None,
+        schema_validator: SchemaValidator | None = None,
+        chain_checker: ChainChecker | None = None,
+        max_bytes: int = MAX_BYTES,
+        freshness: Mapping[str, Any] | None = None,
+    ) -> None:
+        if trust is None and not trust_any:
+            raise ValueError("trust: a verified TrustList is required unless trust_any=True")
+        if (schema_lookup is None) != (schema_validator is None):
+            raise ValueError("schema_lookup and schema_validator are configured together")
+        self.trust = trust
+        self.trust_any = trust_any
+        self.loader = loader
+        self.status = status
+        self.challenges = challenges
+        self.clock = clock
+        self.skew = skew
+        self.domain = domain if domain is not None else (challenges.domain if challenges else None)
+        self.schema_lookup = schema_lookup
+        self.schema_validator = schema_validator
+        self.chain_checker = chain_checker
+        self.max_bytes = max_bytes
+        self.freshness = dict(freshness or {})
+        if trust is not None:
+            self.freshness.setdefault("trustListIssued", format_datetime(trust.issued))
+
+    # -- credentials -------------------------------------------------------------------------
+
+    def verify_credential(self, document: Any) -> VerificationResult:
+        return self._credential(document, require_aware(self.clock()), 0)
+
+    def _context(self, now: datetime, depth: int) -> VerifierContext:
+        return VerifierContext(
+            now,
+            self.skew,
+            self.loader,
+            self.trust,
+            self.trust_any,
+            depth,
+            lambda doc: self._credential(doc, now, depth + 1),
+        )
+
+    def _finish(
+        self, result: VerificationResult, status_info: Sequence[Mapping[str, Any]] = ()
+    ) -> VerificationResult:
+        info: dict[str, Any] = dict(self.freshness)
+        info["statusLists"] = list(status_info)
+        if self.trust_any:
+            result = result.with_warning(TRUST_NOT_CHECKED)
+        return result.with_info(**info)
+
+    def _credential(self, raw: Any, now: datetime, depth: int) -> VerificationResult:
+        syntax, document = checks.syntax(
+            raw, max_bytes=self.max_bytes, max_depth=MAX_DEPTH, max_nodes=MAX_NODES
+        )
+        subject = str(document.get("id", ""))[:200] if isinstance(document, Mapping) else ""
+        result = VerificationResult((syntax,), subject)
+        if not syntax.passed or not isinstance(document, Mapping):
+            return self._finish(result)
+        ctx = check_contexts(document, loader=self.loader)
+        result = result.with_check(ctx)
+        if not ctx.passed:
+            return self._finish(result)
+        model = checks.with_schema(
+            check_data_model(document), document, self.schema_lookup, self.schema_validator
+        )
+        result = result.with_check(model)
+        if not model.passed:
+            return self._finish(result)
+        issuer = issuer_id(document) or ""
+        proof = verify_proofs(
+            document, loader=self.loader, purpose=AssertionPurpose(controller=issuer), now=now, skew=self.skew
+        )
+        validity = check_validity(document, now=now, skew=self.skew)
+        trust, warnings = checks.trust(document, self.trust, trust_any=self.trust_any, now=now)
+        for w in warnings:
+            result = result.with_warning(w)
+        # status lists are fetched only for a trusted issuer whose signature verified
+        gate = (None if proof.passed and trust.passed
+                else "the issuer is not trusted" if proof.passed else "the credential's proof does not verify")
+        status_checks, status_info = checks.status(
+            document, self.status, issuer=issuer, now=now, blocked=gate
+        )
+        result = VerificationResult(
+            (*result.checks, proof, validity, *status_checks, trust),
+            result.subject,
+            result.warnings,
+            result.info,
+        )
+        if "RecognitionCredential" in types_of(document):
+            result = result.with_check(self._recognition(document, now, depth))
+        return self._finish(result, status_info)
+
+    def _recognition(self, document: Mapping[str, Any], now: datetime, depth: int) -> Check:
+        if depth >= MAX_RECOGNITION_DEPTH:
+            return Check.fail("recognition", Code.CHAIN_TOO_DEEP, f"more than {MAX_RECOGNITION_DEPTH} levels")
+        if self.chain_checker is None:
+            return Check.fail(
+                "recognition",
+                Code.CHAIN_RULE_MISSING,
+                "this verifier has no recognition-chain checker configured: the recognition "
+                "cannot be re-checked, so it is not accepted",
+            )
+        return self.chain_checker(document, self._context(now, depth))
+
+    # -- presentations -----------------------------------------------------------------------
+
+    def verify_presentation(
+        self, document: Any, *, challenge: str | None, domain: str | None = None
+    ) -> VerificationResult:
+        """Authentication proof by the holder with ``challenge``/``domain``, the challenge consumed
+        once, then every embedded credential in full; the holder must be each credential's subject."""
+        now = require_aware(self.clock())
+        syntax, doc = checks.syntax(
+            document, max_bytes=self.max_bytes, max_depth=MAX_DEPTH, max_nodes=MAX_NODES
+        )
+        result = VerificationResult(
+            (syntax,), str(doc.get("id", ""))[:200] if isinstance(doc, Mapping) else ""
+        )
+        if not syntax.passed or not isinstance(doc, Mapping):
+            return self._finish(result)
+        ctx = check_contexts(doc, loader=self.loader)
+        model = checks.presentation_model(doc)
+        result = result.with_check(ctx).with_check(model)
+        if not (ctx.passed and model.passed):
+            return self._finish(result)
+        holder = checks.holder_of(doc)
+        expected_domain = domain if domain is not None else self.domain
+        proof, challenge_check = checks.proof_with_challenge(
+            doc,
+            loader=self.loader,
+            holder=holder,
+            challenge=challenge,
+            domain=expected_domain,
+            verifier_domain=self.domain,
+            store=self.challenges,
+            now=now,
+            skew=self.skew,
+        )
+        result = result.with_check(proof).with_check(challenge_check)
+        if self.challenges is None:
+            result = result.with_warning(
+                Problem(
+                    Code.INVALID_CHALLENGE_ERROR,
+                    "no challenge store: the challenge was not checked for reuse",
+                )
+            )
+        creds = doc.get("verifiableCredential", [])
+        items = creds if isinstance(creds, list) else [creds]
+        children = tuple(self._credential(c, now, 0) for c in items)
+        result = result.with_check(checks.holder_binding(items, holder))
+        return self._finish(result.with_check(Check.ok("credentials", children=children)))

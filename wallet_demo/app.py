@@ -1,0 +1,190 @@
+"""The wallet's web page: the worker's cards, full-screen QR codes, answers to request QR codes.
+
+``create_app(wallet, *, base_url)`` is the whole configuration. Routes:
+
+- ``GET /``: the cards (Chinese first, English toggle) and the answer form;
+- ``GET /card/{id}``: one credential's QR code, full screen (a link QR when it is too large);
+- ``POST /api/request-from-photo``: a photo (PNG/JPEG body) of a request QR -> ``{"payload": ...}``;
+- ``POST /answer``: form ``request`` (the request payload) and ``id`` (repeated) -> the answer QR;
+- ``GET /p/{token}``: a referenced document, for :data:`wallet_demo.refs.DEFAULT_TTL`, then 410;
+- ``GET /health``.
+
+Endpoints are plain ``def`` (starlette runs them in its thread pool); request bodies are read with a
+cap, both by ``Content-Length`` and while streaming. Every input error is a 4xx page or
+``application/problem+json``; nothing is fetched from the internet (inline CSS/JS under a nonce CSP).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Final
+from urllib.parse import parse_qs
+
+import anyio.from_thread
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from vccore.errors import Code, SkillcredError
+from vccore.qr import DEFAULT_MAX_VERSION
+from vccore.qrread import read_qr
+from vccore.qrrender import render_svg
+from vccore.timeutil import format_datetime, utcnow
+from wallet_demo import page
+from wallet_demo.cards import card_for
+from wallet_demo.present import answer, decode_request
+from wallet_demo.refs import ReferenceShelf, plan_qr
+from wallet_demo.store import Wallet
+
+__all__ = ["create_app"]
+
+MAX_FORM_BYTES: Final = 64 * 1024
+MAX_IMAGE_BYTES: Final = 10 * 1024 * 1024
+_ID_RE: Final = re.compile(r"[0-9a-f]{4,64}")
+_TOKEN_RE: Final = re.compile(r"[A-Za-z0-9_-]{16,64}")
+_BASE_RE: Final = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+(/[A-Za-z0-9._~/-]*)?")
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _read_capped(request: Request, cap: int) -> bytes:
+    data = bytearray()
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > cap:
+            raise _TooLarge
+    return bytes(data)
+
+
+def _body(request: Request, cap: int) -> bytes:
+    declared = request.headers.get("content-length", "")
+    if declared and (not declared.isdigit() or int(declared) > cap):
+        raise _TooLarge
+    return anyio.from_thread.run(_read_capped, request, cap)
+
+
+def _problem(status: int, code: Code, detail: str) -> JSONResponse:
+    return JSONResponse({"type": "about:blank", "title": code.value, "status": status, "detail": detail},
+                        status_code=status, media_type="application/problem+json")
+
+
+def create_app(wallet: Wallet, *, base_url: str, shelf: ReferenceShelf | None = None,
+               clock: Callable[[], datetime] = utcnow, max_version: int = DEFAULT_MAX_VERSION) -> Starlette:
+    """The wallet page for ``wallet``; ``base_url`` is where phones reach it (for link QR codes).
+    ``max_version`` is the largest QR version shown before falling back to a link QR."""
+    base = base_url.rstrip("/")
+    if not _BASE_RE.fullmatch(base):
+        raise ValueError(f"base_url: {base_url!r} is not an absolute http(s) URL")
+    refs = shelf or ReferenceShelf()
+
+    def html(body: Callable[[str], str], status: int = 200) -> HTMLResponse:
+        nonce = secrets.token_urlsafe(16)
+        csp = (f"default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; img-src data:; "
+               "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+        return HTMLResponse(body(nonce), status_code=status, headers={
+            "Content-Security-Policy": csp, "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"})
+
+    def error(message: str, status: int = 400) -> HTMLResponse:
+        return html(lambda n: page.error_page(message, nonce=n), status)
+
+    def publish(until: datetime | None) -> Callable[[bytes], str]:
+        def put(data: bytes) -> str:
+            return f"{base}/p/{refs.put(data, now=clock(), until=until)}"
+        return put
+
+    def index(request: Request) -> Response:
+        cards = [card_for(c.document, local_id=c.local_id) for c in wallet.credentials()]
+        return html(lambda n: page.index_page(cards, holder_did=wallet.holder_did, nonce=n))
+
+    def card(request: Request) -> Response:
+        local_id = request.path_params["local_id"]
+        if not _ID_RE.fullmatch(local_id):
+            return error("unknown card / 没有这张卡片", 404)
+        try:
+            stored = wallet.get(local_id)
+            plan = plan_qr(stored.document, publish=publish(None), low_ec_ok=True, max_version=max_version)
+        except SkillcredError as err:
+            return error(err.detail, 404 if err.code == Code.NOT_FOUND else 422)
+        c = card_for(stored.document, local_id=stored.local_id)
+        svg = render_svg(plan.payload, ec=plan.ec, title=c.headline.zh or "QR", max_version=40)
+        link = plan.kind == "reference"
+        return html(lambda n: page.card_page(c, svg=svg, payload=plan.payload, reference=link, nonce=n))
+
+    def request_from_photo(request: Request) -> Response:
+        try:
+            image = _body(request, MAX_IMAGE_BYTES)
+        except _TooLarge:
+            return _problem(413, Code.RESOURCE_LIMIT_EXCEEDED, f"image larger than {MAX_IMAGE_BYTES} bytes")
+        try:
+            payload = read_qr(image)
+            decode_request(payload, now=clock())
+        except SkillcredError as err:
+            return _problem(400, err.code, err.detail)
+        return JSONResponse({"payload": payload})
+
+    def answer_form(request: Request) -> Response:
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type != "application/x-www-form-urlencoded":
+            return error("expected a form / 需要表单提交", 415)
+        try:
+            raw = _body(request, MAX_FORM_BYTES)
+            form = parse_qs(raw.decode("utf-8"), max_num_fields=40, strict_parsing=False)
+        except _TooLarge:
+            return error("the form is too large / 表单过大", 413)
+        except (UnicodeDecodeError, ValueError):
+            return error("the form is not readable / 表单无法解析")
+        payloads = form.get("request", [])
+        ids = form.get("id", [])
+        if len(payloads) != 1 or not ids:
+            return error("paste one request and choose at least one credential / 请粘贴请求并选择凭证")
+        if not all(_ID_RE.fullmatch(i) for i in ids):
+            return error("unknown credential / 未知凭证", 404)
+        now = clock()
+        try:
+            req = decode_request(payloads[0], now=now)
+            vp = answer(wallet, req, ids, now=now)
+            expires = vp["proof"]["expires"]
+            until = datetime.fromisoformat(expires.replace("Z", "+00:00"))
+            plan = plan_qr(vp, publish=publish(until), max_version=max_version)
+        except SkillcredError as err:
+            return error(err.detail, 404 if err.code == Code.NOT_FOUND else 422)
+        svg = render_svg(plan.payload, ec=plan.ec, title="presentation", max_version=40)
+        count = len(vp["verifiableCredential"])
+        return html(lambda n: page.answer_page(svg=svg, payload=plan.payload, domain=req.domain, expires=expires,
+                                               reference=plan.kind == "reference", count=count, nonce=n))
+
+    def referenced(request: Request) -> Response:
+        token = request.path_params["token"]
+        state, data = refs.get(token, now=clock()) if _TOKEN_RE.fullmatch(token) else ("missing", b"")
+        if state == "gone":
+            return _problem(410, Code.EXPIRED, "this link has expired / 链接已过期")
+        if state == "missing":
+            return _problem(404, Code.NOT_FOUND, "no such document / 没有该文件")
+        return Response(data, media_type="application/vp+json",
+                        headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+                                 "Access-Control-Allow-Origin": "*"})
+
+    def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok", "time": format_datetime(clock())})
+
+    async def not_found(request: Request, exc: Any) -> Response:
+        if getattr(exc, "status_code", 404) == 405:
+            return _problem(405, Code.NOT_FOUND, "method not allowed")
+        return _problem(404, Code.NOT_FOUND, "not found")
+
+    routes = [
+        Route("/", index, methods=["GET"]),
+        Route("/card/{local_id}", card, methods=["GET"]),
+        Route("/api/request-from-photo", request_from_photo, methods=["POST"]),
+        Route("/answer", answer_form, methods=["POST"]),
+        Route("/p/{token}", referenced, methods=["GET"]),
+        Route("/health", health, methods=["GET"]),
+    ]
+    return Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found})

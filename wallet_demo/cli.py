@@ -1,0 +1,234 @@
+"""``skillcred wallet``: the worker's wallet on the command line.
+
+Errors are one line on stderr and exit 1; usage errors exit 2 (click). The wallet directory is
+``--home``, else ``$SKILLCRED_HOME/wallet``, else ``~/.skillcred/wallet``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from vccore.errors import SkillcredError
+from vccore.qrrender import render_png, render_svg, render_text
+from vccore.timeutil import utcnow
+from wallet_demo.cards import card_for, card_lines
+from wallet_demo.present import DEFAULT_DAYS, MAX_DAYS, answer, decode_request, present
+from wallet_demo.refs import QrPlan, plan_qr
+from wallet_demo.store import Wallet, default_root
+
+__all__ = ["wallet_group"]
+
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """Domain errors become one readable line and exit 1."""
+    try:
+        yield
+    except SkillcredError as err:
+        raise click.ClickException(f"{err.code.value}: {err.detail}") from err
+    except OSError as err:
+        raise click.ClickException(f"{err.filename or ''}: {err.strerror or err}") from err
+    except ValueError as err:
+        raise click.ClickException(str(err)) from err
+
+
+def _root(ctx: click.Context) -> Path:
+    home = ctx.obj.get("home") if isinstance(ctx.obj, dict) else None
+    return Path(home) if home else default_root()
+
+
+def _open(ctx: click.Context) -> Wallet:
+    return Wallet(_root(ctx))
+
+
+def _emit(text: str | bytes, out: Path | None) -> None:
+    if out is None:
+        if isinstance(text, bytes):
+            raise click.UsageError("binary output needs --out FILE")
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    out.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    click.echo(f"wrote {out}", err=True)
+
+
+def _render(plan: QrPlan, fmt: str) -> str | bytes:
+    renderers: dict[str, Callable[..., Any]] = {"svg": render_svg, "png": render_png, "text": render_text}
+    result: str | bytes = renderers[fmt](plan.payload, ec=plan.ec)
+    return result
+
+
+def _is_image(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return False
+    return head.startswith(_IMAGE_MAGIC)
+
+
+_lang = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                     help="Language of the card text / 显示语言")
+_out = click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
+                    help="Write to FILE instead of standard output")
+
+
+@click.group("wallet")
+@click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Wallet directory (default $SKILLCRED_HOME/wallet or ~/.skillcred/wallet)")
+@click.pass_context
+def wallet_group(ctx: click.Context, home: Path | None) -> None:
+    """持有人钱包：保存凭证、出示二维码。 The worker's wallet: keep credentials, show QR codes."""
+    ctx.ensure_object(dict)
+    ctx.obj["home"] = home
+
+
+@wallet_group.command("init")
+@click.pass_context
+def init_command(ctx: click.Context) -> None:
+    """Create the wallet and its holder key (did:key) / 创建钱包和持有人密钥。"""
+    with _refusals():
+        wallet = Wallet.create(_root(ctx))
+    click.echo(f"wallet: {wallet.root}\nholder: {wallet.holder_did}")
+
+
+@wallet_group.command("import")
+@click.argument("source")
+@click.option("--token", envvar="SKILLCRED_TOKEN", default=None, help="Bearer token for an issuer URL")
+@click.pass_context
+def import_command(ctx: click.Context, source: str, token: str | None) -> None:
+    """Import a credential from a JSON FILE, a QR IMAGE, or an issuer URL (https) / 导入凭证。"""
+    with _refusals():
+        wallet = _open(ctx)
+        if source.startswith(("https://", "http://")):
+            stored = wallet.import_url(source, token=token)
+        elif _is_image(Path(source)):
+            stored = wallet.import_qr_image(Path(source).read_bytes())
+        else:
+            stored = wallet.import_file(source)
+    click.echo("\n".join(card_lines(card_for(stored.document, local_id=stored.local_id), detail=False)))
+
+
+@wallet_group.command("list")
+@_lang
+@click.pass_context
+def list_command(ctx: click.Context, lang: str) -> None:
+    """List the cards / 列出凭证卡片。"""
+    with _refusals():
+        stored = _open(ctx).credentials()
+    if not stored:
+        click.echo("钱包为空 / the wallet is empty")
+    for s in stored:
+        click.echo("\n".join(card_lines(card_for(s.document, local_id=s.local_id), lang=lang)))
+
+
+@wallet_group.command("show")
+@click.argument("local_id")
+@click.option("--qr", "qr_format", type=click.Choice(["svg", "png", "text"]), default=None,
+              help="Show the credential's QR code instead of the card")
+@_out
+@_lang
+@click.pass_context
+def show_command(ctx: click.Context, local_id: str, qr_format: str | None, out: Path | None,
+                 lang: str) -> None:
+    """Show one card, or its QR code / 显示一张卡片或其二维码。"""
+    with _refusals():
+        stored = _open(ctx).get(local_id)
+        if qr_format is None:
+            _emit("\n".join(card_lines(card_for(stored.document, local_id=stored.local_id), lang=lang)), out)
+            return
+        plan = plan_qr(stored.document, low_ec_ok=True)
+        _emit(_render(plan, qr_format), out)
+        click.echo(f"QR version {plan.version}, error correction {plan.ec}", err=True)
+
+
+def _write_vp(vp: dict[str, Any], out: Path | None, qr_format: str | None) -> None:
+    text = json.dumps(vp, ensure_ascii=False, indent=2) + "\n"
+    if qr_format is None:
+        _emit(text, out)
+        return
+    plan = plan_qr(vp)  # too large: QR_TOO_LARGE, and nothing is written
+    _emit(_render(plan, qr_format), out)
+
+
+@wallet_group.command("present")
+@click.argument("local_ids", nargs=-1, required=True)
+@click.option("--domain", required=True, help="Who it is for: the employer or scenario / 出示对象")
+@click.option("--days", type=click.IntRange(1, MAX_DAYS), default=DEFAULT_DAYS, show_default=True,
+              help="Days until the presentation expires / 有效天数")
+@click.option("--challenge", default=None, help="The verifier's nonce (default: a fresh random one)")
+@click.option("--qr", "qr_format", type=click.Choice(["svg", "png", "text"]), default=None)
+@_out
+@click.pass_context
+def present_command(ctx: click.Context, local_ids: tuple[str, ...], domain: str, days: int,
+                    challenge: str | None, qr_format: str | None, out: Path | None) -> None:
+    """Sign a purpose-scoped, time-limited presentation / 生成限定用途和期限的出示文件。"""
+    with _refusals():
+        vp = present(_open(ctx), local_ids, domain=domain, days=days, challenge=challenge, now=utcnow())
+        _write_vp(vp, out, qr_format)
+
+
+@wallet_group.command("answer")
+@click.argument("request")
+@click.argument("local_ids", nargs=-1, required=True)
+@click.option("--qr", "qr_format", type=click.Choice(["svg", "png", "text"]), default=None)
+@_out
+@click.pass_context
+def answer_command(ctx: click.Context, request: str, local_ids: tuple[str, ...], qr_format: str | None,
+                   out: Path | None) -> None:
+    """Answer a verifier's request (payload text or a photo of its QR) / 回应出示请求。"""
+    from vccore.qrread import read_qr
+
+    with _refusals():
+        wallet = _open(ctx)
+        payload = read_qr(Path(request).read_bytes()) if _is_image(Path(request)) else request
+        now = utcnow()
+        vp = answer(wallet, decode_request(payload, now=now), local_ids, now=now)
+        _write_vp(vp, out, qr_format)
+
+
+@wallet_group.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8600, show_default=True)
+@click.option("--base-url", default=None, help="URL phones use to reach this page (default http://HOST:PORT)")
+@click.pass_context
+def serve_command(ctx: click.Context, host: str, port: int, base_url: str | None) -> None:
+    """Serve the wallet page / 启动钱包网页。"""
+    import uvicorn
+
+    from wallet_demo.app import create_app
+
+    with _refusals():
+        app = create_app(_open(ctx), base_url=base_url or f"http://{host}:{port}")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo("warning: the wallet page is reachable from other machines "
+                   "/ 注意：其他设备可访问本页面", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+@wallet_group.command("print")
+@click.argument("local_id")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="cert.png or cert.pdf")
+@click.pass_context
+def print_command(ctx: click.Context, local_id: str, out: Path) -> None:
+    """Print an A4 certificate with the credential's QR code / 打印 A4 证书。"""
+    from wallet_demo.certificate import render_certificate
+
+    suffix = out.suffix.lower()
+    if suffix not in (".png", ".pdf"):
+        raise click.UsageError("--out must end in .png or .pdf")
+    with _refusals():
+        stored = _open(ctx).get(local_id)
+        data, cjk = render_certificate(stored.document, fmt="pdf" if suffix == ".pdf" else "png")
+        out.write_bytes(data)
+    if not cjk:
+        click.echo("note: no CJK font found (install fonts-noto-cjk); printed with English labels", err=True)
+    click.echo(f"wrote {out}", err=True)
