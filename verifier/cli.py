@@ -8,11 +8,13 @@ the pack's snapshots and, with ``--online``, from the network through the guarde
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import click
 
+from vccore import schemas
 from vccore.dids import DidResolver
 from vccore.errors import SkillcredError
 from vccore.fetch import HttpsFetcher
@@ -34,12 +36,14 @@ def build_verifier(
     online: bool,
     challenges: str | None = None,
     domain: str | None = None,
+    now: datetime | None = None,
 ) -> Verifier:
     """Compose a :class:`Verifier` from command-line choices. Raises ``click.UsageError``."""
     fetcher = HttpsFetcher() if online else None
     resolver = DidResolver(did_web=web_resolver(fetcher) if fetcher else None)
     loader = DocumentLoader(resolver=resolver)
-    now = utcnow()
+    fixed = now
+    now = now or utcnow()
     trust = None
     snapshots: tuple[Any, ...] = ()
     freshness: dict[str, Any] = {}
@@ -67,6 +71,9 @@ def build_verifier(
         domain=domain,
         status=StatusSource(loader=loader, snapshots=snapshots, fetcher=fetcher),
         freshness=freshness,
+        clock=(lambda: fixed) if fixed is not None else utcnow,
+        schema_lookup=schemas.lookup,
+        schema_validator=schemas.validate_against,
     )
 
 
@@ -84,8 +91,9 @@ def _print(result: VerificationResult, as_json: bool) -> None:
 
 
 _common = [
-    click.option("--trust-pack", type=click.Path(path_type=Path, dir_okay=False, exists=True)),
-    click.option("--root", help="DID of the trust root that signs the pack"),
+    click.option("--trust-pack", envvar="SKILLCRED_TRUST_PACK",
+                 type=click.Path(path_type=Path, dir_okay=False, exists=True)),
+    click.option("--root", envvar="SKILLCRED_TRUST_ROOT", help="DID of the trust root that signs the pack"),
     click.option("--trust", "trust_mode", type=click.Choice(["pack", "any"]), default="pack"),
     click.option("--online/--offline", default=False, help="fetch did:web documents and status lists"),
 ]
@@ -97,9 +105,12 @@ def _options(f: Any) -> Any:
     return f
 
 
-@click.group()
+@click.group("verifier")
 def main() -> None:
-    """Verify skillcred credentials and presentations."""
+    """Verify skillcred credentials and presentations / 验证凭证与出示."""
+
+
+verifier_group = main
 
 
 @main.command()
@@ -121,6 +132,12 @@ def verify(
     """Verify a credential or presentation (JSON file, or - for stdin)."""
     verifier = build_verifier(trust_pack=trust_pack, root=root, trust_any=trust_mode == "any", online=online)
     data = file.read(verifier.max_bytes + 1)
+    run_verification(verifier, data, challenge=challenge, domain=domain, as_json=as_json)
+
+
+def run_verification(verifier: Verifier, data: bytes, *, challenge: str | None, domain: str | None,
+                     as_json: bool) -> None:
+    """Verify raw JSON bytes as a credential or a presentation, print, exit 1 unless verified."""
     if b'"VerifiablePresentation"' in data:
         result = verifier.verify_presentation(data, challenge=challenge, domain=domain)
     else:
@@ -160,3 +177,89 @@ def serve(
         domain=domain,
     )
     uvicorn.run(create_app(verifier), host=host, port=port)
+
+
+@main.group("pack")
+def pack_group() -> None:
+    """Trust packs: trust lists, rules, contexts and status snapshots in one signed file / 信任包."""
+
+
+@pack_group.command("build")
+@click.option("--root-key", "root_key", required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="the root's key file (skillcred keys generate)")
+@click.option("--trust-list", "trust_lists", multiple=True, required=True,
+              type=click.Path(path_type=Path, dir_okay=False, exists=True), help="signed TrustListCredential")
+@click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="signed RecognitionRuleCredential")
+@click.option("--status", "statuses", multiple=True, type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="a signed status list credential to snapshot")
+@click.option("--did-document", "did_docs", multiple=True,
+              type=click.Path(path_type=Path, dir_okay=False, exists=True), help="a DID document to bundle")
+@click.option("--days", default=7, show_default=True, type=click.IntRange(1, 90), help="how long the pack is valid")
+@click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False))
+def pack_build(root_key: Path, trust_lists: tuple[Path, ...], rules: tuple[Path, ...], statuses: tuple[Path, ...],
+               did_docs: tuple[Path, ...], days: int, out: Path) -> None:
+    """Build and sign a trust pack for offline verification."""
+    from vccore.jsonstrict import loads
+    from vccore.keys import KeyPair
+    from vccore.trustpack import StatusSnapshot, build_trust_pack
+
+    def read(path: Path) -> Any:
+        try:
+            return loads(path.read_bytes(), max_bytes=32 * 1024 * 1024)
+        except (OSError, SkillcredError) as err:
+            raise click.ClickException(f"{path}: {err}") from err
+
+    try:
+        signer = KeyPair.from_json(read(root_key))
+    except SkillcredError as err:
+        raise click.ClickException(f"{root_key}: {err.detail}") from err
+    now = utcnow()
+    docs = {}
+    for path in did_docs:
+        doc = read(path)
+        if not isinstance(doc, dict) or not isinstance(doc.get("id"), str):
+            raise click.ClickException(f"{path}: not a DID document")
+        docs[doc["id"]] = doc
+    snapshots = []
+    for path in statuses:
+        cred = read(path)
+        if not isinstance(cred, dict) or not isinstance(cred.get("id"), str):
+            raise click.ClickException(f"{path}: not a status list credential")
+        snapshots.append(StatusSnapshot(cred["id"], cred, now))
+    loader = DocumentLoader(resolver=DidResolver(documents=docs))
+    try:
+        pack = build_trust_pack(trust_lists=[read(p) for p in trust_lists], signer=signer, loader=loader, now=now,
+                                valid_for=timedelta(days=days), rule_credentials=[read(p) for p in rules],
+                                status_snapshots=snapshots, did_documents=docs)
+    except SkillcredError as err:
+        raise click.ClickException(str(err)) from err
+    out.write_text(json.dumps(pack, ensure_ascii=False, indent=1), encoding="utf-8")
+    click.echo(f"wrote {out} ({len(trust_lists)} trust list(s), {len(rules)} rule credential(s), "
+               f"{len(snapshots)} status snapshot(s), valid {days} days)")
+
+
+@pack_group.command("show")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--root", envvar="SKILLCRED_TRUST_ROOT", required=True, help="DID of the trust root")
+def pack_show(file: Path, root: str) -> None:
+    """Verify a trust pack and show what it holds and how fresh it is."""
+    try:
+        document = parse_trust_pack(file.read_bytes())
+    except (OSError, SkillcredError) as err:
+        raise click.ClickException(f"cannot read the trust pack: {err}") from err
+    docs = document.get("didDocuments") if isinstance(document, dict) else None
+    resolver = DidResolver(documents=docs if isinstance(docs, dict) else {})
+    now = utcnow()
+    pack, result = verify_trust_pack(document, root_did=root, loader=DocumentLoader(resolver=resolver), now=now)
+    if pack is None:
+        for p in result.problems():
+            click.echo(f"FAIL {p.code.value}: {p.detail}")
+        raise SystemExit(1)
+    click.echo(f"trust pack from {root}, created {pack.created_at.isoformat()}, valid until "
+               f"{pack.valid_until.isoformat()}")
+    for issuer in pack.trust_list.issuers:
+        kinds = ", ".join(issuer.credential_types)
+        click.echo(f"  {issuer.name_zh} / {issuer.name_en}  {issuer.did}  [{', '.join(issuer.jurisdictions)}] {kinds}")
+    click.echo(f"  {len(pack.rule_credentials)} rule credential(s), {len(pack.status_snapshots)} status snapshot(s)")
+    click.echo("  freshness: " + json.dumps(pack.freshness(now), ensure_ascii=False, default=str))
