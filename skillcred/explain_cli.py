@@ -1,0 +1,133 @@
+"""``skillcred explain``: show a recognition as a tree (recognition -> rule -> sources) and why it holds.
+
+The recognition, each source and the rule credential are verified and the chain is re-checked
+(:mod:`vccore.chain`). With ``--trust-pack`` the full verifier pipeline runs (status from the pack's
+snapshots); with ``--trust-list`` only proofs, validity and trust are checked and the output says that
+status was not. Issuer names come from the trust list. Exit 0 when everything verified, 1 when the
+chain (or anything in it) did not, 2 for usage errors; no tracebacks for bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from vccore.chain import chain_checker as make_chain_checker
+from vccore.chain import pool_lookup, trust_check, verify_chain
+from vccore.credentials import types_of, verify_secured
+from vccore.errors import SkillcredError
+from vccore.explain import explain_tree, render_text
+from vccore.jsonstrict import loads
+from vccore.loader import DocumentLoader
+from vccore.recognition import RULE_TYPE
+from vccore.result import VerificationResult
+from vccore.timeutil import parse_datetime, utcnow
+from vccore.trust import TrustList, verify_trust_list_credential
+
+STATUS_NOT_CHECKED = ("状态未检查（请使用 --trust-pack 或 skillcred verify）",
+                      "status was NOT checked (use --trust-pack, or skillcred verify)")
+
+
+def _read(path: Path) -> Any:
+    try:
+        return loads(path.read_bytes())
+    except OSError as err:
+        raise click.ClickException(f"cannot read {path}: {err.strerror}") from err
+    except SkillcredError as err:
+        raise click.ClickException(f"{path}: {err}") from err
+
+
+def _documents(paths: tuple[Path, ...]) -> list[Mapping[str, Any]]:
+    """Each file holds one credential or a JSON list of credentials."""
+    out: list[Mapping[str, Any]] = []
+    for path in paths:
+        value = _read(path)
+        for item in value if isinstance(value, list) else [value]:
+            if not isinstance(item, Mapping):
+                raise click.ClickException(f"{path}: expected a credential (a JSON object) or a list of them")
+            out.append(item)
+    return out
+
+
+def _trust_list(path: Path, root: str | None, loader: DocumentLoader, now: datetime) -> TrustList:
+    if not root:
+        raise click.UsageError("--trust-list needs --root (the DID that signs the trust list)")
+    trust, result = verify_trust_list_credential(_read(path), root_did=root, loader=loader, now=now)
+    if trust is None:
+        problems = "; ".join(f"{p.code.value}: {p.detail}" for p in result.problems())
+        raise click.ClickException(f"the trust list does not verify: {problems}")
+    return trust
+
+
+@click.command("explain")
+@click.argument("recognition", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--sources", "source_files", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Source credential file (one credential or a JSON list); repeat for more.")
+@click.option("--rules", "rule_files", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Rule credential file (one or a JSON list); repeat for more.")
+@click.option("--trust-list", type=click.Path(path_type=Path, dir_okay=False),
+              help="A signed TrustListCredential (proofs, validity and trust only; status is not checked).")
+@click.option("--trust-pack", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="A signed trust pack: the full verifier pipeline runs.")
+@click.option("--root", help="DID of the trust root that signs the trust list or pack.")
+@click.option("--lang", type=click.Choice(["zh", "en", "both"]), default="both", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the tree and the result as JSON.")
+@click.option("--now", "now_text", help="Verify as of this time (ISO 8601 with offset).")
+def explain_command(recognition: Path, source_files: tuple[Path, ...], rule_files: tuple[Path, ...],
+                    trust_list: Path | None, trust_pack: Path | None, root: str | None, lang: str, as_json: bool,
+                    now_text: str | None) -> None:
+    """Explain a recognition credential: its rule, its sources, and whether the chain holds.
+
+    解释认定凭证：认定依据的规则与凭证，以及整条认定链是否成立。"""
+    try:
+        now = parse_datetime(now_text, field="--now") if now_text else utcnow()
+    except SkillcredError as err:
+        raise click.BadParameter(err.detail, param_hint="--now") from err
+    if (trust_list is None) == (trust_pack is None):
+        raise click.UsageError("give exactly one of --trust-list or --trust-pack, with --root")
+    document = _read(recognition)
+    if not isinstance(document, Mapping):
+        raise click.ClickException(f"{recognition}: expected a credential (a JSON object)")
+    pool = _documents(source_files) + _documents(rule_files)
+    sources = [d for d in pool if RULE_TYPE not in types_of(d)]
+    rules = [d for d in pool if RULE_TYPE in types_of(d)]
+    warnings: list[tuple[str, str]] = []
+    if trust_pack is not None:
+        from verifier.cli import build_verifier
+
+        verifier = build_verifier(trust_pack=trust_pack, root=root, trust_any=False, online=False,
+                                  now=now if now_text else None)
+        verifier.chain_checker = make_chain_checker(pool_lookup(pool))
+        result = verifier.verify_credential(document)
+        trust = verifier.trust
+    else:
+        assert trust_list is not None
+        loader = DocumentLoader()
+        trust = _trust_list(trust_list, root, loader, now)
+
+        def verify(doc: Mapping[str, Any]) -> VerificationResult:
+            return verify_secured(doc, loader=loader, now=now).with_check(trust_check(doc, trust, now=now))
+
+        chain = verify_chain(document, sources=sources, rule_credentials=rules, trust=trust,
+                             verify_credential=verify, now=now)
+        result = verify(document).with_check(chain)
+        warnings.append(STATUS_NOT_CHECKED)
+    tree = explain_tree(document, sources=sources, rule_credentials=rules, trust=trust, result=result, lang=lang)
+    if as_json:
+        click.echo(json.dumps({"verified": result.verified, "tree": tree.to_json(), "result": result.to_json(),
+                               "warnings": [{"zh": zh, "en": en} for zh, en in warnings]},
+                              ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text(tree, lang))
+        for zh, en in warnings:
+            click.echo(f"! {zh if lang == 'zh' else en if lang == 'en' else zh + ' / ' + en}")
+        verdict = ("认定链成立", "the recognition chain verifies") if result.verified else (
+            "认定链不成立", "the recognition chain does NOT verify")
+        click.echo(verdict[0] if lang == "zh" else verdict[1] if lang == "en" else " / ".join(verdict))
+    sys.exit(0 if result.verified else 1)
