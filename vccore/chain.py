@@ -345,6 +345,11 @@ def chain_checker(lookup: Lookup, *, max_depth: int = 3) -> Callable[[Mapping[st
             sources, rules = lookup(document)
         except SkillcredError as err:
             return Check.fail(NAME, Code.CHAIN_SOURCE_MISSING, f"the cited documents cannot be found: {err.detail}")
+        # a recognition's sources (and rule) may travel with it in the same presentation
+        presented = tuple(d for d in getattr(context, "presented", ()) if d is not document)
+        if presented:
+            sources = (*sources, *(d for d in presented if RULE_TYPE not in types_of(d)))
+            rules = (*rules, *(d for d in presented if RULE_TYPE in types_of(d)))
         return verify_chain(document, sources=sources, rule_credentials=rules, trust=context.trust,
                             verify_credential=context.verify, now=context.now, max_depth=max_depth,
                             trust_any=context.trust_any, _depth=context.depth)

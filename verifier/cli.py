@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from vccore import schemas
+from vccore.chain import chain_checker, pool_lookup
 from vccore.dids import DidResolver
 from vccore.errors import SkillcredError
 from vccore.fetch import HttpsFetcher
@@ -45,6 +46,7 @@ def build_verifier(
     fixed = now
     now = now or utcnow()
     trust = None
+    rule_credentials: tuple[Any, ...] = ()
     snapshots: tuple[Any, ...] = ()
     freshness: dict[str, Any] = {}
     if trust_pack is not None:
@@ -59,6 +61,7 @@ def build_verifier(
             problems = "; ".join(f"{p.code.value}: {p.detail}" for p in result.problems())
             raise click.UsageError(f"the trust pack does not verify: {problems}")
         trust, snapshots, freshness = pack.trust_list, pack.status_snapshots, pack.freshness(now)
+        rule_credentials = tuple(pack.rule_credentials)
         loader = loader.with_resolver(resolver.with_documents(pack.did_documents))
     elif not trust_any:
         raise click.UsageError("give --trust-pack and --root, or --trust any")
@@ -74,6 +77,7 @@ def build_verifier(
         clock=(lambda: fixed) if fixed is not None else utcnow,
         schema_lookup=schemas.lookup,
         schema_validator=schemas.validate_against,
+        chain_checker=chain_checker(pool_lookup(rule_credentials)),
     )
 
 

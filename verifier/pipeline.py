@@ -55,6 +55,8 @@ class VerifierContext:
     trust_any: bool
     depth: int
     verify: Callable[[Any], VerificationResult]
+    #: the other credentials of the presentation being verified (a recognition's sources travel with it)
+    presented: tuple[Mapping[str, Any], ...] = ()
 
 
 class Verifier:
@@ -102,7 +104,8 @@ class Verifier:
     def verify_credential(self, document: Any) -> VerificationResult:
         return self._credential(document, require_aware(self.clock()), 0)
 
-    def _context(self, now: datetime, depth: int) -> VerifierContext:
+    def _context(self, now: datetime, depth: int,
+                 presented: tuple[Mapping[str, Any], ...] = ()) -> VerifierContext:
         return VerifierContext(
             now,
             self.skew,
@@ -110,7 +113,8 @@ class Verifier:
             self.trust,
             self.trust_any,
             depth,
-            lambda doc: self._credential(doc, now, depth + 1),
+            lambda doc: self._credential(doc, now, depth + 1, presented),
+            presented,
         )
 
     def _finish(
@@ -122,7 +126,8 @@ class Verifier:
             result = result.with_warning(TRUST_NOT_CHECKED)
         return result.with_info(**info)
 
-    def _credential(self, raw: Any, now: datetime, depth: int) -> VerificationResult:
+    def _credential(self, raw: Any, now: datetime, depth: int,
+                    presented: tuple[Mapping[str, Any], ...] = ()) -> VerificationResult:
         syntax, document = checks.syntax(
             raw, max_bytes=self.max_bytes, max_depth=MAX_DEPTH, max_nodes=MAX_NODES
         )
@@ -161,10 +166,11 @@ class Verifier:
             result.info,
         )
         if "RecognitionCredential" in types_of(document):
-            result = result.with_check(self._recognition(document, now, depth))
+            result = result.with_check(self._recognition(document, now, depth, presented))
         return self._finish(result, status_info)
 
-    def _recognition(self, document: Mapping[str, Any], now: datetime, depth: int) -> Check:
+    def _recognition(self, document: Mapping[str, Any], now: datetime, depth: int,
+                     presented: tuple[Mapping[str, Any], ...] = ()) -> Check:
         if depth >= MAX_RECOGNITION_DEPTH:
             return Check.fail("recognition", Code.CHAIN_TOO_DEEP, f"more than {MAX_RECOGNITION_DEPTH} levels")
         if self.chain_checker is None:
@@ -174,7 +180,7 @@ class Verifier:
                 "this verifier has no recognition-chain checker configured: the recognition "
                 "cannot be re-checked, so it is not accepted",
             )
-        return self.chain_checker(document, self._context(now, depth))
+        return self.chain_checker(document, self._context(now, depth, presented))
 
     # -- presentations -----------------------------------------------------------------------
 
@@ -220,6 +226,7 @@ class Verifier:
             )
         creds = doc.get("verifiableCredential", [])
         items = creds if isinstance(creds, list) else [creds]
-        children = tuple(self._credential(c, now, 0) for c in items)
+        pool = tuple(c for c in items if isinstance(c, Mapping))
+        children = tuple(self._credential(c, now, 0, pool) for c in items)
         result = result.with_check(checks.holder_binding(items, holder))
         return self._finish(result.with_check(Check.ok("credentials", children=children)))
