@@ -27,6 +27,7 @@ from vccore.credentials import types_of
 from vccore.errors import Code, SkillcredError, title_en
 from vccore.result import VerificationResult
 from vccore.timeutil import format_datetime
+from verifier.page import PageRequest, PageResponse, ScanPage
 from verifier.pipeline import Verifier
 
 MAX_JSON_BYTES: Final = 2 * 1024 * 1024
@@ -157,6 +158,24 @@ def _multipart(request: Request) -> tuple[str | None, bytes | None] | JSONRespon
     return problem(400, Code.MALFORMED_VALUE_ERROR, "no image file or payload field in the form")
 
 
+def _page_endpoint(handler: Callable[[PageRequest], PageResponse]) -> Callable[[Request], Response]:
+    """Mount one framework-free scan-page route (:mod:`verifier.page`)."""
+
+    def endpoint(request: Request) -> Response:
+        answer = handler(
+            PageRequest(
+                request.method,
+                {k.lower(): v for k, v in request.headers.items()},
+                _body(request),
+                {k: str(v) for k, v in request.path_params.items()},
+                request.url.scheme,
+            )
+        )
+        return Response(answer.body, answer.status, dict(answer.headers), answer.media_type)
+
+    return endpoint
+
+
 def create_app(
     verifier: Verifier, *, max_json_bytes: int = MAX_JSON_BYTES, max_image_bytes: int = MAX_IMAGE_BYTES
 ) -> Starlette:
@@ -254,7 +273,13 @@ def create_app(
         code = Code.NOT_FOUND if status == 404 else Code.MALFORMED_VALUE_ERROR
         return problem(status, code, str(getattr(exc, "detail", "")))
 
+    page = ScanPage(verifier, max_image_bytes=max_image_bytes)
+    page_routes = page.routes()
+    page_caps = {r.path: r.max_body for r in page_routes if r.max_body}
+
     def cap_for(path: str) -> int:
+        if path in page_caps:
+            return page_caps[path]
         if path == "/verify/qr":
             return max_image_bytes
         if path in ("/credentials/verify", "/presentations/verify"):
@@ -268,6 +293,7 @@ def create_app(
             Route("/challenges", new_challenge, methods=["POST"]),
             Route("/verify/qr", verify_qr, methods=["POST"]),
             Route("/health", health, methods=["GET"]),
+            *(Route(r.path, _page_endpoint(r.handler), methods=list(r.methods)) for r in page_routes),
         ],
         exception_handlers={HTTPException: http_error},
     )

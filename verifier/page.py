@@ -1,0 +1,205 @@
+"""The employer's scan page: ``GET /``, its assets, and the three JSON endpoints it calls.
+
+Framework-free on purpose (starlette stays in :mod:`verifier.app`, which mounts these routes): each
+route is a plain function from a :class:`PageRequest` to a :class:`PageResponse`.
+
+* ``GET /`` the page (Chinese first, English toggle), under a strict CSP: scripts, styles and
+  images only from this app (``'self'``; ``data:`` images for the request QR), no inline code,
+  no framing. ``GET /static/{name}`` serves an allowlist of files (``page.js``, ``page.css`` and the
+  vendored ``jsQR.js``); nothing comes from the internet.
+* ``POST /scan/verify`` the page's verify: a decoded QR payload (``{"payload", "challenge"?}``) or a
+  photo (``image/png``/``image/jpeg`` body). Camera frames are decoded in the browser by jsQR and
+  never sent; only the payload string is. The answer is the pipeline's result plus the view the
+  page draws from it (:mod:`verifier.pages.view`), because the result alone does not carry what
+  the credential says. 200 when verified, 422 when not, 400 for a payload or photo that is not a
+  skillcred QR code.
+* ``POST /request`` a fresh challenge as a ``SkillcredPresentationRequest`` QR (vccore's codec,
+  rendered as SVG server-side) for the holder's wallet to answer.
+* ``POST /id-check`` :class:`verifier.idcheck.IdChecker`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from string import Template
+from typing import Any, Final
+
+from vccore import jsonstrict, qr, qrread
+from vccore.credentials import types_of
+from vccore.errors import Code, SkillcredError, title_en, title_zh
+from vccore.qrrender import render_svg
+from vccore.timeutil import format_datetime
+from verifier.idcheck import IdChecker
+from verifier.pages.view import credential_view, presentation_view
+from verifier.pipeline import Verifier
+
+CSP: Final = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+              "media-src 'self' blob: mediastream:; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+              "frame-ancestors 'none'")
+COMMON_HEADERS: Final = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+                         "Cache-Control": "no-store"}
+HTML_HEADERS: Final = {**COMMON_HEADERS, "Content-Security-Policy": CSP, "X-Frame-Options": "DENY",
+                       "Permissions-Policy": "camera=(self), microphone=(), geolocation=()"}
+ASSETS: Final = {
+    "page.js": "text/javascript; charset=utf-8",
+    "page.css": "text/css; charset=utf-8",
+    "jsQR.js": "text/javascript; charset=utf-8",
+}
+REQUEST_TYPE: Final = "SkillcredPresentationRequest"
+MAX_PAYLOAD_BODY: Final = 16 * 1024
+_HOST_RE: Final = re.compile(r"[A-Za-z0-9.-]{1,100}(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]{2,60}\](?::[0-9]{1,5})?")
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    method: str
+    headers: Mapping[str, str]  # lower-case names
+    body: bytes = b""
+    path_params: Mapping[str, str] = field(default_factory=dict)
+    scheme: str = "http"
+
+    @property
+    def media_type(self) -> str:
+        return self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+@dataclass(frozen=True)
+class PageResponse:
+    status: int
+    body: bytes
+    media_type: str
+    headers: Mapping[str, str] = field(default_factory=lambda: dict(COMMON_HEADERS))
+
+
+@dataclass(frozen=True)
+class PageRoute:
+    path: str
+    methods: tuple[str, ...]
+    handler: Callable[[PageRequest], PageResponse]
+    max_body: int
+
+
+def _json(status: int, body: Any, media_type: str = "application/json") -> PageResponse:
+    data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return PageResponse(status, data, media_type)
+
+
+def _problem(status: int, code: Code, detail: str) -> PageResponse:
+    return _json(status, {"type": f"https://w3id.org/skillcred/problems#{code.value}", "title": title_en(code),
+                          "title_zh": title_zh(code), "status": status, "detail": detail[:500],
+                          "code": code.value}, "application/problem+json")
+
+
+def _read(folder: str, name: str) -> bytes:
+    return resources.files("verifier").joinpath(folder, name).read_bytes()
+
+
+class ScanPage:
+    """The page's routes over one :class:`Verifier`; assets are read once, at construction."""
+
+    def __init__(self, verifier: Verifier, *, max_image_bytes: int, id_checker: IdChecker | None = None) -> None:
+        self.verifier = verifier
+        self.max_image_bytes = max_image_bytes
+        self.id_checker = id_checker or IdChecker()
+        self.assets = {name: _read("static", name) for name in ASSETS}
+        banner = "" if not verifier.trust_any else (
+            '<div class="banner" id="trust-any-banner" role="alert">'
+            '<span data-i18n="trustAny">警告：本验证服务以 --trust any 运行，未检查签发机构是否可信。'
+            '结果不能作为依据。</span></div>')
+        template = Template(_read("templates", "index.html").decode("utf-8"))
+        self.html = template.substitute(banner=banner, trust_any="true" if verifier.trust_any else "false").encode()
+
+    def routes(self) -> tuple[PageRoute, ...]:
+        return (
+            PageRoute("/", ("GET",), self.index, 0),
+            PageRoute("/static/{name}", ("GET",), self.static, 0),
+            PageRoute("/scan/verify", ("POST",), self.scan_verify, self.max_image_bytes),
+            PageRoute("/request", ("POST",), self.new_request, MAX_PAYLOAD_BODY),
+            PageRoute("/id-check", ("POST",), self.id_check, MAX_PAYLOAD_BODY),
+        )
+
+    # -- pages and assets ----------------------------------------------------------------------
+
+    def index(self, request: PageRequest) -> PageResponse:
+        return PageResponse(200, self.html, "text/html; charset=utf-8", HTML_HEADERS)
+
+    def static(self, request: PageRequest) -> PageResponse:
+        name = request.path_params.get("name", "")
+        if name not in ASSETS:
+            return _problem(404, Code.NOT_FOUND, "no such asset")
+        return PageResponse(200, self.assets[name], ASSETS[name], {**COMMON_HEADERS, "Cache-Control": "no-cache"})
+
+    # -- verify ---------------------------------------------------------------------------------
+
+    def _payload(self, request: PageRequest) -> tuple[str, str | None] | PageResponse:
+        """(QR payload, challenge) from the request, or the problem to answer."""
+        media = request.media_type
+        if media in ("image/png", "image/jpeg"):
+            try:
+                return qrread.read_qr(request.body, max_bytes=self.max_image_bytes), None
+            except SkillcredError as err:
+                return _problem(400, err.code, f"no skillcred QR code found in the photo: {err.detail}")
+        if media != "application/json":
+            return _problem(415, Code.MALFORMED_VALUE_ERROR, "send a JSON payload or a PNG/JPEG photo")
+        try:
+            body = jsonstrict.loads(request.body, max_bytes=MAX_PAYLOAD_BODY, max_depth=4)
+        except SkillcredError as err:
+            return _problem(400, err.code, err.detail)
+        if not isinstance(body, Mapping) or not isinstance(body.get("payload"), str):
+            return _problem(400, Code.MALFORMED_VALUE_ERROR, "payload must be a string")
+        challenge = body.get("challenge")
+        if challenge is not None and not isinstance(challenge, str):
+            return _problem(400, Code.MALFORMED_VALUE_ERROR, "challenge must be a string")
+        return body["payload"].strip(), challenge
+
+    def scan_verify(self, request: PageRequest) -> PageResponse:
+        got = self._payload(request)
+        if isinstance(got, PageResponse):
+            return got
+        payload, challenge = got
+        if payload.startswith(qr.REFERENCE_PREFIX):
+            return _problem(400, Code.FETCH_NOT_ALLOWED, "this QR code points to an online copy; the scan page "
+                            "does not fetch it: ask the holder for the credential's own QR code")
+        try:
+            document = qr.decode(payload)
+        except SkillcredError as err:
+            return _problem(400, err.code, f"not a skillcred QR payload: {err.detail}")
+        now = self.verifier.clock()
+        if "VerifiablePresentation" in types_of(document):
+            result = self.verifier.verify_presentation(document, challenge=challenge)
+            view = presentation_view(document, result, self.verifier.trust, now)
+        elif types_of(document) == [] or document.get("type") == REQUEST_TYPE:
+            return _problem(400, Code.MALFORMED_VALUE_ERROR, "this QR code is not a credential or a presentation")
+        else:
+            result = self.verifier.verify_credential(document)
+            view = credential_view(document, result, self.verifier.trust, now)
+        body = {"verified": result.verified, "trustAny": self.verifier.trust_any, "view": view,
+                "result": result.to_json()}
+        return _json(200 if result.verified else 422, body)
+
+    # -- request mode ---------------------------------------------------------------------------
+
+    def new_request(self, request: PageRequest) -> PageResponse:
+        store = self.verifier.challenges
+        if store is None:
+            return _problem(404, Code.NOT_FOUND, "this verifier issues no challenges")
+        host = request.headers.get("host", "")
+        host = host if _HOST_RE.fullmatch(host) else "localhost"
+        scheme = "https" if request.scheme == "https" else "http"
+        issued = store.issue_details()
+        doc = {"type": REQUEST_TYPE, "challenge": issued.challenge, "domain": issued.domain,
+               "verifier": f"{scheme}://{host}/", "expires": format_datetime(issued.expires)}
+        payload = qr.encode(doc)
+        svg = render_svg(payload, title="出示请求 / presentation request")
+        return _json(201, {**doc, "payload": payload, "svg": svg})
+
+    # -- ID check -------------------------------------------------------------------------------
+
+    def id_check(self, request: PageRequest) -> PageResponse:
+        answer = self.id_checker.check(request.body, media_type=request.media_type)
+        media = "application/json" if answer.status == 200 else "application/problem+json"
+        return _json(answer.status, answer.body, media)

@@ -1,0 +1,1 @@
+"""The scan page's view models (framework-free; mounted by :mod:`verifier.page`)."""
