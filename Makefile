@@ -12,12 +12,15 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-# Chromium for the page tests comes from the system packages (Debian), never a browser download.
+# Chromium for the page tests and a CJK font (pages, printed certificates) come from the system
+# packages (Debian), never a browser download. Browser tests fail, not skip, when Chromium is missing.
+SYSTEM_PACKAGES := chromium fonts-wqy-microhei
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing chromium from the system packages"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	  || echo "warning: could not install chromium; browser tests will fail"; }
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi wqy; then \
+	  echo "installing $(SYSTEM_PACKAGES) from the system packages"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null) \
+	  || echo "warning: could not install $(SYSTEM_PACKAGES); browser tests will fail"; \
+	fi
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

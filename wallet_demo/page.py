@@ -39,7 +39,7 @@ var t=document.getElementById('lang');if(t){t.onclick=function(){b.className=b.c
 localStorage.setItem(k,b.className);};}
 var p=document.getElementById('photo');if(p){p.onchange=function(){var f=p.files[0];if(!f)return;
 var s=document.getElementById('photo-status');s.textContent='…';
-fetch('/api/request-from-photo',{method:'POST',headers:{'Content-Type':'application/octet-stream'},body:f})
+fetch('api/request-from-photo',{method:'POST',headers:{'Content-Type':'application/octet-stream'},body:f})
 .then(function(r){return r.json();}).then(function(j){if(j.payload){
 document.getElementById('request').value=j.payload;s.textContent='✓';}else{s.textContent=j.detail||'?';}}).catch(function(){s.textContent='✗';});};}})();
 """
@@ -75,7 +75,7 @@ _PASTE: Final = Text("粘贴请求二维码内容，或拍摄请求二维码："
 
 
 def index_page(cards: Sequence[Card], *, holder_did: str, nonce: str) -> str:
-    items = "".join(f'<a class="card" href="/card/{escape(c.local_id)}">{_card_summary(c)}</a>'
+    items = "".join(f'<a class="card" href="card/{escape(c.local_id)}">{_card_summary(c)}</a>'
                     for c in cards)
     if not cards:
         items = f"<p>{t(Text('钱包里还没有凭证。', 'No credentials in the wallet yet.'))}</p>"
@@ -84,7 +84,7 @@ def index_page(cards: Sequence[Card], *, holder_did: str, nonce: str) -> str:
         for c in cards)
     form = (
         f"<section><h2>{t(Text('回应用人单位的出示请求', 'Answer an employer request'))}</h2>"
-        '<form method="post" action="/answer">'
+        '<form method="post" action="answer">'
         f"<p>{t(_PASTE)}</p>"
         '<textarea id="request" name="request" maxlength="4296" required></textarea>'
         '<p><input id="photo" type="file" accept="image/png,image/jpeg" capture="environment">'
@@ -95,16 +95,17 @@ def index_page(cards: Sequence[Card], *, holder_did: str, nonce: str) -> str:
     return _page(Text("我的技能凭证", "My skill credentials"), items + form + did, nonce=nonce)
 
 
-def _qr_block(svg: str, caption: str, payload: str) -> str:
+def _qr_block(svg: str, caption: str, payload: str, *, back: str = "./") -> str:
     text = (f'<details><summary>{t(Text("二维码文本", "QR text"))}</summary>'
             f'<code class="payload">{escape(payload)}</code></details>')
+    # links are relative, so the page works wherever the app is mounted (skillcred demo: /wallet/<who>/)
     return (f'<div class="qr">{svg}<p>{caption}</p>{text}'
-            f'<a class="btn" href="/">{t(Text("返回", "Back"))}</a></div>')
+            f'<a class="btn" href="{back}">{t(Text("返回", "Back"))}</a></div>')
 
 
 def card_page(card: Card, *, svg: str, payload: str, reference: bool, nonce: str) -> str:
     note = t(Text("链接二维码，10 分钟内有效", "Link QR, valid for 10 minutes")) if reference else ""
-    body = _qr_block(svg, f"{t(card.kind_label)}: {t(card.headline)}<br>{note}", payload)
+    body = _qr_block(svg, f"{t(card.kind_label)}: {t(card.headline)}<br>{note}", payload, back="../")
     return _page(card.kind_label, body, nonce=nonce)
 
 
@@ -118,7 +119,7 @@ def answer_page(*, svg: str, payload: str, domain: str, expires: str, reference:
     return _page(Text("出示二维码", "Presentation QR"), _qr_block(svg, caption, payload), nonce=nonce)
 
 
-def error_page(message: str, *, nonce: str) -> str:
+def error_page(message: str, *, nonce: str, back: str = "./") -> str:
     body = (f'<section class="err"><p>{escape(message)}</p></section>'
-            f'<a class="btn" href="/">{t(Text("返回", "Back"))}</a>')
+            f'<a class="btn" href="{back}">{t(Text("返回", "Back"))}</a>')
     return _page(Text("无法完成", "Could not do that"), body, nonce=nonce)

@@ -1,0 +1,131 @@
+"""``skillcred demo`` end to end: the real command starts the three apps on one port and prints the URLs;
+in headless Chromium a worker's wallet shows a card QR, and the scan page verifies a photo of it.
+
+The demo runs as a subprocess on a free loopback port, in a temporary home, and is stopped afterwards."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+pytestmark = pytest.mark.browser
+TIMEOUT = 30_000
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
+    port = _free_port()
+    home = tmp_path_factory.mktemp("demo") / "world"
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen([sys.executable, "-m", "skillcred", "demo", "--port", str(port), "--home", str(home)],
+                            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    base = f"http://localhost:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        assert proc.stdout is not None
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line.rstrip())
+            if line.startswith("Demo data only"):
+                break
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{base}/health", timeout=2) as r:  # noqa: S310 (loopback)
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("the demo did not come up:\n" + "\n".join(lines))
+        urls = [u.strip() for u in lines if u.strip().startswith("http://")]
+        # keep draining the demo's output so that it never blocks on a full pipe
+        drain = threading.Thread(target=lambda: [lines.append(x) for x in proc.stdout or ()], daemon=True)
+        drain.start()
+        yield base, urls
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make browser); these tests never skip")
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path_factory.mktemp("chromium-demo-profile")
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": 412, "height": 915}, locale="zh-CN", service_workers="block")
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+def test_the_demo_prints_the_urls_of_all_three_apps(demo: tuple[str, list[str]]) -> None:
+    base, urls = demo
+    assert f"{base}/" in urls
+    assert sum("/wallet/" in u for u in urls) == 3
+    assert sum("/issuers/" in u for u in urls) == 4
+    for url in urls:
+        with urllib.request.urlopen(url, timeout=10) as r:  # noqa: S310 (loopback)
+            assert r.status == 200, url
+
+
+def test_a_wallet_card_qr_verifies_on_the_scan_page(demo: tuple[str, list[str]], chromium: Any,
+                                                   tmp_path: Path) -> None:
+    base, urls = demo
+    wallet_url = next(u for u in urls if u.endswith("/wallet/p1/"))
+    artifacts = REPO / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    page = chromium.new_page()
+    try:
+        page.goto(wallet_url)
+        page.wait_for_selector("a.card", timeout=TIMEOUT)
+        assert "张试一" in page.inner_text("body")
+        page.locator("a.card", has_text="职业技能等级").first.click()
+        page.wait_for_selector(".qr svg", timeout=TIMEOUT)
+        page.screenshot(path=str(artifacts / "20-demo-wallet-card-qr.png"), full_page=True)
+        shot = tmp_path / "card-qr.png"
+        page.locator(".qr svg").screenshot(path=str(shot))
+        page.goto(f"{base}/")
+        page.set_input_files("#photo-input", str(shot))
+        page.wait_for_selector("#result[data-state]", timeout=TIMEOUT)
+        state = page.get_attribute("#result", "data-state")
+        page.screenshot(path=str(artifacts / "21-demo-scan-verified.png"), full_page=True)
+        assert state == "verified", page.inner_text("#result")
+        assert "张试一" in page.inner_text("#result")
+        assert re.search("示例重型机床有限公司", page.inner_text("#result"))
+    finally:
+        page.close()
