@@ -30,6 +30,10 @@ class DidResolver:
         merged.update({k: dict(v) for k, v in documents.items()})
         return DidResolver(documents=merged, did_web=self._did_web)
 
+    def has_document(self, did: str) -> bool:
+        """True when ``did`` is resolved from the static table (it overrides the method's own rules)."""
+        return did in self._static
+
     def resolve(self, did: str) -> dict[str, Any]:
         if not isinstance(did, str) or not did.startswith("did:"):
             raise ResolutionError(f"not a DID: {did!r}")
