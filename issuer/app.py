@@ -1,0 +1,273 @@
+"""The issuer's HTTP API (VC-API shapes): a thin edge over :class:`issuer.service.IssuerService`.
+
+===========================  ======================  ==========================================================
+``POST /credentials/issue``  ``credentials:issue``   ``{credential, options: {cryptosuite?, idempotencyKey?}}``
+                                                     (or an ``Idempotency-Key`` header) -> 201
+                                                     ``{verifiableCredential}``. Any valid VC 2.0 credential
+                                                     whose contexts the service's loader allows is signed; the
+                                                     issuer, id, validFrom and status entries are added.
+``POST /credentials/status`` ``credentials:status``  VC-API ``updateCredentialStatus``: ``{credentialId,
+                                                     credentialStatus: [{type: "BitstringStatusListEntry",
+                                                     status: "revoked"|"suspended"|"unsuspended"}]}`` -> 200
+                                                     with the current status. Revoking twice is a no-op;
+                                                     ``"unrevoked"`` is 409 (revocation is final).
+``GET /credentials/{id}``    ``credentials:read``    the holder's copy, byte for byte
+``GET /status/{list}``       public                  the signed status list credential, with ``ETag`` and
+                                                     ``Cache-Control: public, max-age=<until validUntil>``
+``GET /.well-known/did.json`` public                 the did:web document (404 for a did:key issuer); a did:web
+                                                     with a path is also served at ``/<path>/did.json``
+``GET /health``              public                  ``{"status": "ok"}``
+===========================  ======================  ==========================================================
+
+Tokens travel as ``Authorization: Bearer <token>``: missing or invalid is 401 with
+``WWW-Authenticate``, a missing scope 403; both before the body is looked at, so a refusal changes
+nothing. Bodies are capped before buffering (a declared ``Content-Length`` over the cap is refused
+unread; a streamed body is counted as it arrives): 413. Every error is ``application/problem+json``
+(RFC 9457: type, title, status, detail, code). ``STORE_BUSY`` is 503 with ``Retry-After``. Endpoints are
+plain ``def`` (starlette runs them in its thread pool, where the store keeps one connection per thread).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Callable
+from typing import Any, Final
+from urllib.parse import quote
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from issuer.service import IssuerService
+from issuer.tokens import TokenRegistry
+from vccore import jsonstrict
+from vccore.errors import Code, SkillcredError, title_en
+from vccore.timeutil import utcnow
+
+MAX_BODY: Final = 256 * 1024
+RETRY_AFTER: Final = "1"
+PROBLEM_TYPE: Final = "application/problem+json"
+VC_TYPE: Final = "application/vc"
+SUITES: Final = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
+STATUS_ACTIONS: Final = {"revoked": "revoke", "unrevoked": "unrevoke", "suspended": "suspend",
+                         "unsuspended": "unsuspend"}
+_HTTP_STATUS: Final = {Code.UNAUTHORIZED: 401, Code.FORBIDDEN: 403, Code.NOT_FOUND: 404, Code.CONFLICT: 409,
+                       Code.RESOURCE_LIMIT_EXCEEDED: 413, Code.STORE_BUSY: 503, Code.KEY_ERROR: 503}
+_BODY_KEY: Final = "skillcred.body"
+
+
+def problem(status: int, code: Code, detail: str, headers: dict[str, str] | None = None) -> Response:
+    """An RFC 9457 problem document carrying skillcred's code."""
+    body = {"type": f"https://w3id.org/skillcred/problems#{code.value}", "title": title_en(code),
+            "status": status, "detail": detail[:500], "code": code.value}
+    extra = dict(headers or {})
+    if code is Code.STORE_BUSY:
+        extra["Retry-After"] = RETRY_AFTER
+    if status == 401:
+        extra["WWW-Authenticate"] = 'Bearer realm="skillcred-issuer", error="invalid_token"'
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_TYPE, headers=extra)
+
+
+def refused(err: SkillcredError, *, default: int = 422) -> Response:
+    return problem(_HTTP_STATUS.get(err.code, default), err.code, err.detail)
+
+
+class BodyCap:
+    """ASGI middleware: read each request body under ``cap`` bytes into ``scope[_BODY_KEY]``."""
+
+    def __init__(self, app: ASGIApp, *, cap: int) -> None:
+        self.app = app
+        self.cap = cap
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        too_big = problem(413, Code.RESOURCE_LIMIT_EXCEEDED, f"the body exceeds {self.cap} bytes")
+        declared = [v for k, v in scope.get("headers", []) if k.lower() == b"content-length"]
+        if declared:
+            text = declared[0].decode("latin-1").strip()
+            if len(declared) > 1 or not text.isdigit() or len(text) > 18:
+                await problem(400, Code.PARSING_ERROR, "bad Content-Length")(scope, receive, send)
+                return
+            if int(text) > self.cap:
+                await too_big(scope, receive, send)
+                return
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            total += len(chunk)
+            if total > self.cap:
+                await too_big(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app({**scope, _BODY_KEY: body}, replay, send)
+
+
+class _BadRequest(SkillcredError):
+    """A request that is not well formed: always 400, whatever its code."""
+
+
+def _json_body(request: Request) -> dict[str, Any]:
+    raw = request.scope.get(_BODY_KEY, b"")
+    try:
+        value = jsonstrict.loads(raw if isinstance(raw, bytes) else b"", max_bytes=len(raw) + 1)
+    except SkillcredError as err:
+        raise _BadRequest(err.detail, code=err.code) from err
+    if not isinstance(value, dict):
+        raise _bad_request("the request body must be a JSON object")
+    return value
+
+
+def _bad_request(detail: str) -> _BadRequest:
+    return _BadRequest(detail, code=Code.MALFORMED_VALUE_ERROR)
+
+
+def create_app(service: IssuerService, tokens: TokenRegistry, *, max_body: int = MAX_BODY) -> Starlette:
+    """The issuer's Starlette app, configured entirely by its arguments. Which contexts may be signed is
+    the service's loader's allow-list."""
+    if max_body < 1:
+        raise ValueError(f"max_body: expected a positive byte count, got {max_body!r}")
+
+    def guarded(scope: str, handler: Callable[[Request], Response]) -> Callable[[Request], Response]:
+        def endpoint(request: Request) -> Response:
+            header = request.headers.get("authorization", "")
+            kind, _, presented = header.partition(" ")
+            try:
+                tokens.verify(presented.strip() if kind.lower() == "bearer" else None, scope=scope)
+            except SkillcredError as err:
+                if err.code is Code.FORBIDDEN:
+                    return problem(403, err.code, err.detail, {
+                        "WWW-Authenticate": f'Bearer realm="skillcred-issuer", error="insufficient_scope", '
+                                            f'scope="{scope}"'})
+                return refused(err, default=401)
+            try:
+                return handler(request)
+            except _BadRequest as err:
+                return problem(400, err.code, err.detail)
+            except SkillcredError as err:
+                return refused(err, default=400)
+        return endpoint
+
+    def issue(request: Request) -> Response:
+        body = _json_body(request)
+        credential, options = body.get("credential"), body.get("options", {})
+        if not isinstance(credential, dict):
+            raise _bad_request("credential must be a JSON object")
+        if not isinstance(options, dict):
+            raise _bad_request("options must be an object")
+        suite = options.get("cryptosuite", SUITES[0])
+        if suite not in SUITES:
+            raise _bad_request(f"options.cryptosuite must be one of {', '.join(SUITES)}")
+        key = options.get("idempotencyKey")
+        header = request.headers.get("idempotency-key")
+        if key is not None and (not isinstance(key, str) or not 0 < len(key) <= 200):
+            raise _bad_request("options.idempotencyKey must be a string of 1 to 200 characters")
+        if header is not None:
+            if key is not None and key != header:
+                raise _bad_request("the Idempotency-Key header and options.idempotencyKey differ")
+            if not 0 < len(header) <= 200:
+                raise _bad_request("the Idempotency-Key header must be 1 to 200 characters")
+            key = header
+        try:
+            issued = service.issue(credential, idempotency_key=key, cryptosuite=suite)
+        except SkillcredError as err:
+            return refused(err)
+        except (ValueError, TypeError, RecursionError) as err:  # a shape the checks above did not foresee
+            return problem(422, Code.MALFORMED_VALUE_ERROR, f"the credential cannot be issued: {err}")
+        headers = {"Location": f"/credentials/{quote(issued.id, safe=':')}"}
+        if issued.replayed:
+            headers["Idempotent-Replayed"] = "true"
+        return Response(b'{"verifiableCredential":' + issued.document + b"}", status_code=201,
+                        media_type="application/json", headers=headers)
+
+    def update_status(request: Request) -> Response:
+        body = _json_body(request)
+        credential_id, entries = body.get("credentialId"), body.get("credentialStatus")
+        if not isinstance(credential_id, str) or not credential_id:
+            raise _bad_request("credentialId must be a non-empty string")
+        if not isinstance(entries, list) or not 0 < len(entries) <= 2:
+            raise _bad_request("credentialStatus must be a list of one or two entries")
+        actions = []
+        for i, entry in enumerate(entries):
+            if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
+                raise _bad_request(f"credentialStatus[{i}] must have type BitstringStatusListEntry")
+            status = entry.get("status")
+            if not isinstance(status, str) or status not in STATUS_ACTIONS:
+                raise _bad_request(f"credentialStatus[{i}].status must be one of {', '.join(STATUS_ACTIONS)}")
+            actions.append(STATUS_ACTIONS[status])
+        changed = [getattr(service, action)(credential_id).changed for action in actions]
+        current = service.status(credential_id)
+        return JSONResponse({"credentialId": credential_id, "revoked": current.revoked,
+                             "suspended": current.suspended, "changed": any(changed)})
+
+    def read_credential(request: Request) -> Response:
+        return Response(service.get(request.path_params["credential_id"]), media_type=VC_TYPE)
+
+    def status_list(request: Request) -> Response:
+        try:
+            data = service.status_list_credential(request.path_params["list_id"])
+        except SkillcredError as err:
+            return refused(err, default=404 if err.code is Code.NOT_FOUND else 422)
+        expires = service.publisher.valid_until(data)
+        max_age = max(0, math.floor((expires - utcnow()).total_seconds()))
+        etag = '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
+        headers = {"Cache-Control": f"public, max-age={max_age}", "ETag": etag}
+        if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+            return Response(status_code=304, headers=headers)
+        return Response(data, media_type=VC_TYPE, headers=headers)
+
+    def did_document(request: Request) -> Response:
+        try:
+            document = service.did_document()
+        except SkillcredError as err:
+            return refused(err)
+        if not str(document.get("id", "")).startswith("did:web:"):
+            return problem(404, Code.NOT_FOUND, "a did:key issuer has no did:web document")
+        path = request.path_params.get("did_path")
+        if path is not None and path != "/".join(str(document["id"]).removeprefix("did:web:").split(":")[1:]):
+            return problem(404, Code.NOT_FOUND, "no DID document at this path")
+        return Response(json.dumps(document, ensure_ascii=False).encode("utf-8"), media_type="application/did+json")
+
+    def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    def http_error(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 400
+        code = Code.NOT_FOUND if status == 404 else Code.MALFORMED_VALUE_ERROR
+        detail = exc.detail if isinstance(exc, HTTPException) else str(exc)
+        return problem(status, code, str(detail), dict(getattr(exc, "headers", None) or {}))
+
+    routes = [
+        Route("/credentials/issue", guarded("credentials:issue", issue), methods=["POST"]),
+        Route("/credentials/status", guarded("credentials:status", update_status), methods=["POST"]),
+        Route("/credentials/{credential_id:path}", guarded("credentials:read", read_credential), methods=["GET"]),
+        Route("/status/{list_id}", status_list, methods=["GET"]),
+        Route("/.well-known/did.json", did_document, methods=["GET"]),
+        Route("/{did_path:path}/did.json", did_document, methods=["GET"]),
+        Route("/health", health, methods=["GET"]),
+    ]
+    return Starlette(routes=routes, exception_handlers={HTTPException: http_error},
+                     middleware=[Middleware(BodyCap, cap=max_body)])

@@ -1,0 +1,270 @@
+"""``skillcred issuer batch``: issue one credential per row of a CSV file, resumably.
+
+The file is UTF-8 (a leading byte-order mark is tolerated) with a header row naming the kind's input
+fields in camelCase (``name``, ``idNumber``, ``occupationCode``, ...), nested ones dotted
+(``evaluationOrganization.name``), plus an optional ``subjectDid``. An empty cell means "not given".
+
+1. **Validate everything first.** Every row is checked against the kind's input (the same checks as
+   ``issuer issue``); every bad row is reported as (line, column, reason) and, without ``--skip-bad``,
+   nothing is signed at all. Duplicate certificate numbers are bad rows too (their output files would
+   collide).
+2. **Issue** through :class:`issuer.bulk.BulkIssuer` on ``workers`` processes. The idempotency key of a
+   row is SHA-256 of (batch id, line, row content); the batch id defaults to the file's name. A rerun
+   after a crash therefore issues nothing twice: rows already recorded are taken from the registry and
+   their missing output files rewritten. A row whose line or content changed is a new request.
+3. **Write** ``<certificateNumber>.json`` (or ``line-<n>.json`` when the number is not a safe file
+   name) with the exact released bytes, each atomically, as soon as its chunk is durable; then
+   ``summary.csv`` (line, credentialId, file, status, reason).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import io
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final, TextIO
+
+from issuer import validation
+from issuer.bulk import BulkIssuer, Item, Outcome
+from issuer.kinds import KINDS
+from issuer.progress import Progress
+from vccore.errors import Code, SkillcredError
+
+SUBJECT_DID: Final = "subjectDid"
+_DID = re.compile(r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$")
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+SUMMARY_FIELDS: Final = ("line", "credentialId", "file", "status", "reason")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A bad row (or file): the line (1 is the header), the column and why."""
+
+    line: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, column {self.column}: {self.reason}"
+
+
+class BatchRefused(SkillcredError):
+    """The file has bad rows (or cannot be read as a batch); ``problems`` lists every one."""
+
+    def __init__(self, problems: list[RowProblem], *, fatal: bool) -> None:
+        super().__init__(f"{len(problems)} bad row(s); nothing was issued", code=Code.MALFORMED_VALUE_ERROR)
+        self.problems = problems
+        self.fatal = fatal
+
+
+@dataclass(frozen=True)
+class Row:
+    """A validated row, ready to issue."""
+
+    line: int
+    cells: Mapping[str, str] = field(repr=False)
+    item: Item
+    file_name: str
+
+
+@dataclass
+class BatchReport:
+    total: int = 0
+    issued: int = 0
+    existing: int = 0
+    failed: int = 0
+    skipped: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+def _columns(input_type: type[Any]) -> tuple[set[str], set[str], dict[str, type[Any]], set[str]]:
+    """(all columns, required columns, nested prefixes -> type, boolean columns) of a kind's input."""
+    allowed, required, nested, booleans = {SUBJECT_DID}, set(), {}, set()
+    for f in dataclasses.fields(input_type):
+        name = validation.camel(f.name)
+        inner = f.metadata.get("nested")
+        if inner is not None:
+            nested[name] = inner
+            allowed |= {f"{name}.{validation.camel(g.name)}" for g in dataclasses.fields(inner)}
+            continue
+        allowed.add(name)
+        if f.default is dataclasses.MISSING:
+            required.add(name)
+        if f.type in ("bool", bool):
+            booleans.add(name)
+    return allowed, required, nested, booleans
+
+
+def _mapping(cells: Mapping[str, str], nested: Mapping[str, type[Any]], booleans: set[str]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for column, value in cells.items():
+        if column == SUBJECT_DID:
+            continue
+        head, dot, tail = column.partition(".")
+        if dot and head in nested:
+            data.setdefault(head, {})[tail] = value
+        elif column in booleans and value.lower() in ("true", "false"):
+            data[column] = value.lower() == "true"
+        else:
+            data[column] = value
+    return data
+
+
+def row_mapping(cells: Mapping[str, str], kind: str) -> dict[str, Any]:
+    """The camelCase input mapping of a row's non-empty cells (nested columns folded, booleans parsed)."""
+    _, _, nested, booleans = _columns(KINDS[kind].input_type)
+    return _mapping(cells, nested, booleans)
+
+
+def is_did(value: str) -> bool:
+    return bool(_DID.match(value))
+
+
+def digest(*parts: Any) -> str:
+    """SHA-256 (hex) of the JSON array of ``parts`` (keys sorted): idempotency keys, request hashes."""
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        raise BatchRefused([RowProblem(line, "-", f"not valid UTF-8 ({err.reason})")], fatal=True) from err
+    return text.removeprefix("\ufeff")
+
+
+def read_rows(source: Path | str, kind: str, *, cryptosuite: str = "eddsa-rdfc-2022",
+              batch_id: str | None = None) -> tuple[list[Row], list[RowProblem]]:
+    """Every good row and every bad row of the CSV file ``source``. Raises :class:`BatchRefused`
+    (``fatal``) when the file itself is unusable: unreadable, not UTF-8, or a bad header."""
+    entry = KINDS.get(kind)
+    if entry is None:
+        raise SkillcredError(f"kind: {kind!r} is not one of {', '.join(KINDS)}", code=Code.MALFORMED_VALUE_ERROR)
+    path = Path(source)
+    try:
+        text = _decode(path.read_bytes())
+    except OSError as err:
+        raise SkillcredError(f"cannot read {path}: {err.strerror}", code=Code.NOT_FOUND) from err
+    identity = batch_id if batch_id is not None else path.name
+    allowed, required, nested, booleans = _columns(entry.input_type)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [h.strip() for h in next(reader, [])]
+        if not header:
+            raise BatchRefused([RowProblem(1, "-", "the file is empty (a header row is required)")], fatal=True)
+        problems = [RowProblem(1, h or "-", "unknown column") for h in header if h not in allowed]
+        problems += [RowProblem(1, h, "required column is missing") for h in sorted(required - set(header))]
+        problems += [RowProblem(1, h, "duplicate column") for i, h in enumerate(header) if h in header[:i]]
+        if problems:
+            raise BatchRefused(problems, fatal=True)
+        rows: list[Row] = []
+        bad: list[RowProblem] = []
+        numbers: dict[str, int] = {}
+        end = reader.line_num
+        for values in reader:
+            line, end = end + 1, reader.line_num
+            if not values:
+                continue
+            if len(values) != len(header):
+                bad.append(RowProblem(line, "-", f"{len(values)} cells, the header has {len(header)}"))
+                continue
+            cells = {h: v for h, v in zip(header, values, strict=True) if v != ""}
+            checked = _check_row(line, cells, entry.input_type, nested, booleans, numbers)
+            if isinstance(checked, RowProblem):
+                bad.append(checked)
+                continue
+            number = cells.get("certificateNumber", "")
+            numbers[number] = line
+            content = dict(sorted(cells.items()))
+            item = Item(digest("skillcred-batch-v1", identity, kind, line, content),
+                        digest(kind, cryptosuite, content), kind, checked, cells.get(SUBJECT_DID))
+            name = number if _SAFE_NAME.match(number) else f"line-{line}"
+            rows.append(Row(line, cells, item, name + ".json"))
+    except csv.Error as err:
+        raise BatchRefused([RowProblem(reader.line_num, "-", f"CSV syntax: {err}")], fatal=True) from err
+    return rows, bad
+
+
+def _check_row(line: int, cells: Mapping[str, str], input_type: type[Any], nested: Mapping[str, type[Any]],
+               booleans: set[str], numbers: Mapping[str, int]) -> Any:
+    """The validated input of a row, or its :class:`RowProblem`."""
+    try:
+        checked = validation.from_mapping(input_type, _mapping(cells, nested, booleans))
+    except SkillcredError as err:
+        column = err.pointer.strip("/").replace("/", ".") or "-"
+        reason = err.detail.removeprefix(f"{column}: ")
+        return RowProblem(line, column, f"{err.code.value}: {reason}")
+    did = cells.get(SUBJECT_DID)
+    if did is not None and not is_did(did):
+        return RowProblem(line, SUBJECT_DID, f"{did[:60]!r} is not a DID")
+    number = cells.get("certificateNumber", "")
+    if number in numbers:
+        return RowProblem(line, "certificateNumber", f"duplicate of line {numbers[number]}")
+    return checked
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename (unchanged files are left alone)."""
+    try:
+        if path.read_bytes() == data:
+            return
+    except FileNotFoundError:
+        pass
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp.write_bytes(data)
+    os.replace(temp, path)
+
+
+def run_batch(source: Path | str, *, kind: str, out_dir: Path | str, issuer: BulkIssuer, skip_bad: bool = False,
+              workers: int = 1, cryptosuite: str = "eddsa-rdfc-2022", batch_id: str | None = None,
+              progress: TextIO | None = None, tty: bool | None = None) -> BatchReport:
+    """Validate, then issue every row of ``source`` (see the module docstring). Raises
+    :class:`BatchRefused` before anything is signed when rows are bad and ``skip_bad`` is False."""
+    rows, bad = read_rows(source, kind, cryptosuite=cryptosuite, batch_id=batch_id)
+    if bad and not skip_bad:
+        raise BatchRefused(bad, fatal=False)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    report = BatchReport(total=len(rows) + len(bad), skipped=len(bad), problems=list(bad))
+    by_key = {row.item.key: row for row in rows}
+    summary: dict[int, tuple[str, str, str, str]] = {p.line: ("", "", "skipped", str(p)) for p in bad}
+    bar = Progress(len(rows), label="issuing", stream=progress, tty=tty)
+
+    def done(outcomes: list[Outcome]) -> None:
+        for outcome in outcomes:
+            row = by_key[outcome.key]
+            if outcome.status == "failed":
+                report.failed += 1
+                reason = f"{outcome.code.value if outcome.code else ''}: {outcome.detail}"
+                summary[row.line] = (outcome.credential_id, "", "failed", reason)
+                continue
+            write_atomic(out / row.file_name, outcome.document)
+            report.issued += outcome.status == "issued"
+            report.existing += outcome.status == "existing"
+            summary[row.line] = (outcome.credential_id, row.file_name, outcome.status, "")
+        bar.advance(len(outcomes))
+
+    try:
+        issuer.issue([row.item for row in rows], workers=workers, on_chunk=done)
+    finally:
+        _write_summary(out / "summary.csv", summary)
+    bar.finish(f"{report.issued} issued, {report.existing} already issued, {report.failed} failed, "
+               f"{report.skipped} skipped")
+    return report
+
+
+def _write_summary(path: Path, summary: Mapping[int, tuple[str, str, str, str]]) -> None:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(SUMMARY_FIELDS)
+    for line in sorted(summary):
+        writer.writerow((line, *summary[line]))
+    write_atomic(path, buffer.getvalue().encode("utf-8"))

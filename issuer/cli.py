@@ -1,0 +1,231 @@
+"""``skillcred issuer ...``: create an issuer, issue (one or a CSV batch), change status, manage keys and
+tokens, serve the HTTP API. Click lives only here; the work is done by :mod:`issuer.home`,
+:mod:`issuer.batch`, :mod:`issuer.bulk` and :class:`issuer.service.IssuerService`.
+
+State lives under ``$SKILLCRED_HOME/issuer`` (``--home`` overrides); the key passphrase comes from
+``SKILLCRED_PASSPHRASE``. Every refusal is one line ``Error: CODE: message`` and exit status 1; a
+usage error exits 2; no traceback for any input.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from issuer import validation
+from issuer.batch import BatchRefused, digest, is_did, run_batch, write_atomic
+from issuer.bulk import HASH_PARAMS, BulkIssuer, Item
+from issuer.home import KDF_CHOICES, IssuerHome, OpenIssuer, init_issuer, open_issuer, passphrase_from_env
+from issuer.kinds import KINDS
+from issuer.tokens import SCOPES, TokenRegistry
+from vccore.errors import SkillcredError
+from vccore.jsonstrict import loads
+from vccore.timeutil import utcnow
+
+SUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _edge(command: F) -> F:
+    """Translate refusals into one line and exit status 1 (usage errors stay exit 2)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except BatchRefused as err:
+            for problem in err.problems:
+                click.echo(str(problem), err=True)
+            hint = "" if err.fatal else " (fix them, or pass --skip-bad)"
+            raise click.ClickException(f"{err}{hint}") from err
+        except SkillcredError as err:
+            raise click.ClickException(str(err)) from err
+        except ValueError as err:
+            raise click.UsageError(str(err)) from err
+        except OSError as err:
+            raise click.ClickException(f"{getattr(err, 'filename', '') or ''} {err.strerror or err}".strip()) from err
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _open(ctx: click.Context, *, need_key: bool, base_url: str | None = None) -> OpenIssuer:
+    home: IssuerHome = ctx.obj
+    opened = open_issuer(home, need_key=need_key, base_url=base_url)
+    ctx.call_on_close(opened.close)
+    return opened
+
+
+@click.group("issuer")
+@click.option("--home", type=click.Path(file_okay=False, path_type=Path), envvar="SKILLCRED_HOME",
+              help="State directory (default $SKILLCRED_HOME or ~/.skillcred).")
+@click.pass_context
+def issuer_group(ctx: click.Context, home: Path | None) -> None:
+    """签发机构：签发、批量签发、撤销与密钥管理。 Issue credentials, batches, status changes, keys."""
+    ctx.obj = IssuerHome(home)
+
+
+@issuer_group.command("init")
+@click.option("--did-web", metavar="DOMAIN[/PATH]", help="did:web issuer at this domain (and path).")
+@click.option("--did-key", is_flag=True, help="did:key issuer (local use; its key can never rotate).")
+@click.option("--name-zh", required=True, help="Issuer name in Chinese.")
+@click.option("--name-en", required=True, help="Issuer name in English.")
+@click.option("--base-url", help="Where status lists are served (default https://DOMAIN/PATH).")
+@click.option("--store", "store_url", help="Registry: a SQLite path or a postgresql:// URL.")
+@click.option("--key-kdf", type=click.Choice(sorted(KDF_CHOICES)), default="moderate", hidden=True)
+@click.pass_obj
+@_edge
+def init(home: IssuerHome, did_web: str | None, did_key: bool, name_zh: str, name_en: str, base_url: str | None,
+         store_url: str | None, key_kdf: str) -> None:
+    """Create the issuer and its first key (sealed with SKILLCRED_PASSPHRASE); print its DID."""
+    if bool(did_web) == did_key:
+        raise click.UsageError("give exactly one of --did-web DOMAIN[/PATH] and --did-key")
+    config = init_issuer(home, did_web=did_web, name_zh=name_zh, name_en=name_en,
+                         passphrase=passphrase_from_env(), base_url=base_url, store=store_url, kdf=key_kdf)
+    click.echo(config.did)
+
+
+def _bulk(opened: OpenIssuer, cryptosuite: str, hash_params: str) -> BulkIssuer:
+    if hash_params != "default":
+        click.echo(f"warning: identity hash parameters {hash_params!r} are for tests only", err=True)
+    return BulkIssuer(store=opened.store, profile=opened.profile, keystore=opened.keystore,
+                      passphrase=opened.passphrase, cryptosuite=cryptosuite, hasher=HASH_PARAMS[hash_params])
+
+
+_hash_option = click.option("--identity-hash-params", "hash_params", type=click.Choice(sorted(HASH_PARAMS)),
+                            default="default", hidden=True)
+_suite_option = click.option("--cryptosuite", type=click.Choice(SUITES), default=SUITES[0], show_default=True)
+
+
+@issuer_group.command("issue")
+@click.argument("kind", type=click.Choice(list(KINDS)))
+@click.option("--data", "data_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The kind's input as a JSON object (camelCase fields).")
+@click.option("--subject-did", help="The holder's DID (credentialSubject.id).")
+@click.option("--idempotency-key", help="Retrying with the same key returns the same credential.")
+@_suite_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@_hash_option
+@click.pass_context
+@_edge
+def issue(ctx: click.Context, kind: str, data_file: Path, subject_did: str | None, idempotency_key: str | None,
+          cryptosuite: str, out: Path | None, hash_params: str) -> None:
+    """Issue one credential of KIND from a JSON input file."""
+    data = loads(data_file.read_bytes())
+    checked = validation.from_mapping(KINDS[kind].input_type, data)
+    if subject_did is not None and not is_did(subject_did):
+        raise click.BadParameter(f"{subject_did!r} is not a DID", param_hint="--subject-did")
+    opened = _open(ctx, need_key=True)
+    key = idempotency_key or f"cli:{uuid.uuid4()}"
+    item = Item(key, digest(kind, cryptosuite, data, subject_did), kind, checked, subject_did)
+    outcome = _bulk(opened, cryptosuite, hash_params).issue([item])[0]
+    if outcome.status == "failed":
+        raise click.ClickException(f"{outcome.code.value if outcome.code else 'ERROR'}: {outcome.detail}")
+    if out is None:
+        click.echo(outcome.document.decode("utf-8"))
+    else:
+        write_atomic(out, outcome.document)
+        click.echo(outcome.credential_id)
+
+
+@issuer_group.command("batch")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--kind", required=True, type=click.Choice(list(KINDS)))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--skip-bad", is_flag=True, help="Issue the good rows even if some rows are bad.")
+@click.option("--workers", type=click.IntRange(1, 256), default=lambda: os.cpu_count() or 1,
+              help="Worker processes (default: all cores).")
+@_suite_option
+@click.option("--batch-id", help="Identity of the batch in idempotency keys (default: the file name).")
+@_hash_option
+@click.pass_context
+@_edge
+def batch(ctx: click.Context, file: Path, kind: str, out_dir: Path, skip_bad: bool, workers: int, cryptosuite: str,
+          batch_id: str | None, hash_params: str) -> None:
+    """Issue one credential per CSV row; resumable (rerun after a crash issues nothing twice)."""
+    opened = _open(ctx, need_key=True)
+    report = run_batch(file, kind=kind, out_dir=out_dir, issuer=_bulk(opened, cryptosuite, hash_params),
+                       skip_bad=skip_bad, workers=workers, cryptosuite=cryptosuite, batch_id=batch_id,
+                       progress=sys.stderr)
+    for problem in report.problems:
+        click.echo(f"skipped {problem}", err=True)
+    if report.failed:
+        raise click.ClickException(f"{report.failed} row(s) failed; see {out_dir / 'summary.csv'}")
+
+
+def _status_command(name: str, method: str, verb: str) -> None:
+    @issuer_group.command(name)
+    @click.argument("credential_id")
+    @click.pass_context
+    @_edge
+    def command(ctx: click.Context, credential_id: str) -> None:
+        change = getattr(_open(ctx, need_key=False).service, method)(credential_id)
+        click.echo(f"{verb} {credential_id}" if change.changed else f"{credential_id} was already {verb}")
+
+    command.__doc__ = f"Mark a credential {verb} (its status list changes at once)."
+
+
+_status_command("revoke", "revoke", "revoked")
+_status_command("suspend", "suspend", "suspended")
+_status_command("unsuspend", "unsuspend", "unsuspended")
+
+
+@issuer_group.group("keys")
+def keys() -> None:
+    """Rotate or retire the issuer's signing keys."""
+
+
+@keys.command("rotate")
+@click.pass_context
+@_edge
+def keys_rotate(ctx: click.Context) -> None:
+    """Retire the active key (old credentials still verify) and sign with a new one; print its id."""
+    click.echo(_open(ctx, need_key=True).service.rotate_key().id)
+
+
+@keys.command("compromise")
+@click.argument("key_id")
+@click.pass_context
+@_edge
+def keys_compromise(ctx: click.Context, key_id: str) -> None:
+    """Remove KEY_ID from the DID document and revoke everything it signed; print how many."""
+    revoked = _open(ctx, need_key=False).service.compromise_key(key_id)
+    click.echo(f"revoked {len(revoked)} credential(s) signed by {key_id}")
+
+
+@issuer_group.group("tokens")
+def tokens() -> None:
+    """API tokens for the HTTP API."""
+
+
+@tokens.command("create")
+@click.option("--scope", "scopes", multiple=True, required=True, type=click.Choice(sorted(SCOPES)))
+@click.pass_context
+@_edge
+def tokens_create(ctx: click.Context, scopes: tuple[str, ...]) -> None:
+    """Create a token with the given scopes; it is printed once, on stdout only."""
+    created = TokenRegistry(_open(ctx, need_key=False).store).create(scopes, now=utcnow())
+    click.echo(created.token)
+
+
+@issuer_group.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8401, show_default=True)
+@click.option("--base-url", help="Public URL of this service (default: the configured one).")
+@click.pass_context
+@_edge
+def serve(ctx: click.Context, host: str, port: int, base_url: str | None) -> None:
+    """Serve the issuer HTTP API (VC-API style) with uvicorn."""
+    import uvicorn
+
+    from issuer.app import create_app
+
+    opened = _open(ctx, need_key=True, base_url=base_url)
+    opened.keystore.unlock(opened.passphrase)  # fail now, not on the first request
+    uvicorn.run(create_app(opened.service, TokenRegistry(opened.store)), host=host, port=port)

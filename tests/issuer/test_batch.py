@@ -1,0 +1,256 @@
+"""Batch issuance from CSV: every bad row reported before anything is signed, 10,000 rows on all cores,
+and a SIGKILLed run resumed without issuing anything twice."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from issuer.batch import BatchRefused, read_rows, run_batch
+from issuer.bulk import TEST_HASH, BulkIssuer
+from issuer.home import IssuerHome, OpenIssuer, init_issuer, open_issuer
+from issuer.progress import Progress
+from vccore.credentials import verify_secured
+from vccore.dids import DidResolver
+from vccore.loader import DocumentLoader
+from vccore.timeutil import utcnow
+
+PASSPHRASE = "correct horse battery staple"
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE = REPO / "issuer" / "data" / "sample-skill-level.csv"
+HEADER = ["name", "idNumber", "subjectDid", "occupationCode", "occupationClassification", "occupationName",
+          "jobType", "skillLevel", "certificateNumber", "assessmentDate", "evaluationOrganization.name",
+          "evaluationOrganization.organizationCategory", "evaluationOrganization.filingAuthority",
+          "evaluationOrganization.organizationCode"]
+#: the fictional people of samples.md (names with 试, ID numbers from samples.md only)
+PEOPLE = [("张试一", "140105198001010003"), ("王试二", "370202198512129996"), ("李试三", "230103197803039996"),
+          ("陈试五", "440115199909090005")]
+
+
+def row(i: int) -> list[str]:
+    name, id_number = PEOPLE[i % len(PEOPLE)]
+    return [name, id_number, "", "6-18-01-01", "中华人民共和国职业分类大典（2022年版）", "车工", "数控车工", "L2",
+            f"Y0000140000312320{i:05d}", "2023-06-30", "示例重型机床有限公司", "Y", "CN-SX", "0000"]
+
+
+def write_csv(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> Path:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> IssuerHome:
+    made = IssuerHome(tmp_path / "home")
+    init_issuer(made, did_web="eval.example-heavy-machine.cn/issuers/cnc", name_zh="示例重型机床有限公司",
+                name_en="Example Heavy Machine Co.", passphrase=PASSPHRASE, kdf="minimal")
+    return made
+
+
+@pytest.fixture
+def opened(home: IssuerHome) -> Iterator[OpenIssuer]:
+    with open_issuer(home, passphrase=PASSPHRASE) as value:
+        yield value
+
+
+def bulk(opened: OpenIssuer, **options: object) -> BulkIssuer:
+    return BulkIssuer(store=opened.store, profile=opened.profile, keystore=opened.keystore,
+                      passphrase=PASSPHRASE, hasher=TEST_HASH, **options)  # type: ignore[arg-type]
+
+
+def counts(opened: OpenIssuer) -> tuple[int, int, int]:
+    with opened.store.read() as tx:
+        return tx.count("credentials"), tx.count("idempotency"), tx.count("status_allocations")
+
+
+def loader(opened: OpenIssuer) -> DocumentLoader:
+    return DocumentLoader(resolver=DidResolver(documents={opened.profile.did: opened.service.did_document()}))
+
+
+def summary(out: Path) -> list[dict[str, str]]:
+    with (out / "summary.csv").open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+# --- 10,000 rows ---------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_ten_thousand_rows_bad_ones_first_then_all_issued(opened: OpenIssuer, tmp_path: Path) -> None:
+    rows = [row(i) for i in range(10_000)]
+    good = [list(r) for r in rows]
+    rows[1000][1] = "140105198001010004"  # wrong check character
+    rows[5000][7] = "L9"
+    rows[9998][8] = rows[17][8]  # the certificate number of another row
+    source = write_csv(tmp_path / "workers.csv", rows)
+    out = tmp_path / "out"
+    with pytest.raises(BatchRefused) as info:
+        run_batch(source, kind="skill-level", out_dir=out, issuer=bulk(opened), workers=2)
+    assert [(p.line, p.column) for p in info.value.problems] == [
+        (1002, "idNumber"), (5002, "skillLevel"), (10000, "certificateNumber")]
+    reasons = [p.reason for p in info.value.problems]
+    assert "check character" in reasons[0] and "140105198001010004" not in reasons[0]
+    assert "'L9' is not one of" in reasons[1] and reasons[2] == "duplicate of line 19"
+    assert counts(opened) == (0, 0, 0) and not out.exists()
+
+    write_csv(source, good)
+    started = time.monotonic()
+    report = run_batch(source, kind="skill-level", out_dir=out, issuer=bulk(opened), workers=2)
+    elapsed = time.monotonic() - started
+    print(f"\n10,000 rows on 2 workers: {elapsed:.1f} s ({10_000 / elapsed:.0f}/s)")
+    assert (report.issued, report.existing, report.failed, report.skipped) == (10_000, 0, 0, 0)
+    assert counts(opened)[:2] == (10_000, 10_000)
+    files = sorted(out.glob("*.json"))
+    assert len(files) == 10_000 and len(summary(out)) == 10_000
+    verifying = loader(opened)
+    for path in files[::2500]:
+        assert verify_secured(json.loads(path.read_bytes()), loader=verifying, now=utcnow()).verified
+
+
+# --- resuming after SIGKILL ---------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_a_sigkilled_batch_resumes_and_issues_every_row_exactly_once(home: IssuerHome, tmp_path: Path) -> None:
+    total = 3000
+    source = write_csv(tmp_path / "resume.csv", [row(i) for i in range(total)])
+    out = tmp_path / "out"
+    env = os.environ | {"SKILLCRED_HOME": str(tmp_path / "home"), "SKILLCRED_PASSPHRASE": PASSPHRASE}
+    command = [sys.executable, "-m", "skillcred", "issuer", "batch", str(source), "--kind", "skill-level",
+               "--out", str(out), "--workers", "2", "--identity-hash-params", "test"]
+    proc = subprocess.Popen(command, env=env, cwd=REPO, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if out.is_dir() and sum(1 for _ in out.glob("*.json")) >= total // 3:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    if proc.stderr:
+        proc.stderr.close()
+    for _ in range(100):  # the workers notice that their parent is gone and exit
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        os.killpg(proc.pid, signal.SIGKILL)
+        pytest.fail("batch workers outlived their parent")
+
+    with open_issuer(home, passphrase=PASSPHRASE) as opened:
+        recorded = counts(opened)[0]
+        assert total // 3 <= recorded < total
+        written = sorted(out.glob("*.json"))
+        written[0].unlink()  # a file lost in the crash is rewritten from the registry
+        report = run_batch(source, kind="skill-level", out_dir=out, issuer=bulk(opened), workers=2)
+        assert report.issued + report.existing == total and report.existing >= recorded
+        assert counts(opened)[:2] == (total, total)
+        ids = [json.loads(p.read_bytes())["id"] for p in out.glob("*.json")]
+        assert len(ids) == len(set(ids)) == total
+        assert {r["status"] for r in summary(out)} <= {"issued", "existing"} and len(summary(out)) == total
+        again = run_batch(source, kind="skill-level", out_dir=out, issuer=bulk(opened), workers=1)
+        assert (again.issued, again.existing) == (0, total) and counts(opened)[:2] == (total, total)
+
+
+# --- smaller cases ---------------------------------------------------------------------------------------------
+
+def test_the_sample_file_issues_verifiable_credentials_and_a_rerun_rewrites_lost_files(opened: OpenIssuer,
+                                                                                     tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    report = run_batch(SAMPLE, kind="skill-level", out_dir=out, issuer=bulk(opened), workers=1)
+    assert report.issued == 7
+    first = out / "Y000014000031232000158.json"
+    data = first.read_bytes()
+    assert "140105198001010003" not in data.decode("utf-8")
+    assert verify_secured(json.loads(data), loader=loader(opened), now=utcnow()).verified
+    first.unlink()
+    (out / "1337021020300057.json").write_bytes(b"tampered")
+    again = run_batch(SAMPLE, kind="skill-level", out_dir=out, issuer=bulk(opened), workers=1)
+    assert (again.issued, again.existing) == (0, 7) and first.read_bytes() == data
+    assert json.loads((out / "1337021020300057.json").read_bytes())["type"][1] == "SkillLevelCredential"
+    assert counts(opened)[0] == 7
+
+
+def test_skip_bad_issues_the_good_rows_and_lists_the_bad_ones(opened: OpenIssuer, tmp_path: Path) -> None:
+    rows = [row(i) for i in range(6)]
+    rows[2][9] = "2023-02-30"
+    rows[4][2] = "not-a-did"
+    source = write_csv(tmp_path / "skip.csv", rows)
+    report = run_batch(source, kind="skill-level", out_dir=tmp_path / "out", issuer=bulk(opened), skip_bad=True)
+    assert (report.issued, report.skipped) == (4, 2)
+    listed = {r["line"]: r for r in summary(tmp_path / "out")}
+    assert listed["4"]["status"] == "skipped" and "assessmentDate" in listed["4"]["reason"]
+    assert listed["6"]["status"] == "skipped" and "subjectDid" in listed["6"]["reason"]
+    assert listed["2"]["status"] == "issued" and listed["2"]["file"] == rows[0][8] + ".json"
+
+
+@pytest.mark.parametrize(("header", "problem"), [
+    ([*HEADER, "nickname"], (1, "nickname", "unknown column")),
+    ([h for h in HEADER if h != "skillLevel"], (1, "skillLevel", "required column is missing")),
+    ([*HEADER, "name"], (1, "name", "duplicate column")),
+])
+def test_a_bad_header_refuses_the_whole_file(opened: OpenIssuer, tmp_path: Path, header: list[str],
+                                             problem: tuple[int, str, str]) -> None:
+    source = write_csv(tmp_path / "h.csv", [row(0)[:len(header)]], header=header)
+    with pytest.raises(BatchRefused) as info:
+        run_batch(source, kind="skill-level", out_dir=tmp_path / "out", issuer=bulk(opened), skip_bad=True)
+    assert info.value.fatal and problem in [(p.line, p.column, p.reason) for p in info.value.problems]
+    assert counts(opened) == (0, 0, 0)
+
+
+@pytest.mark.parametrize(("content", "line", "reason"), [
+    ("name\n张试一\n".encode() + b"\xff\n", 3, "not valid UTF-8"),
+    (b"", 1, "the file is empty"),
+    (",".join(HEADER).encode() + b'\n"unterminated\n', 2, "CSV syntax"),
+])
+def test_unreadable_files_are_refused_with_a_line(tmp_path: Path, content: bytes, line: int, reason: str) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes(content)
+    with pytest.raises(BatchRefused) as info:
+        read_rows(path, "skill-level")
+    assert info.value.problems[0].line == line and reason in info.value.problems[0].reason
+
+
+def test_short_rows_and_a_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + (",".join(HEADER) + "\n" + ",".join(row(0)) + "\n" + "a,b\n\n").encode())
+    rows, bad = read_rows(path, "skill-level")
+    assert len(rows) == 1 and [(p.line, p.column) for p in bad] == [(3, "-")]
+
+
+def test_the_same_rows_under_another_cryptosuite_conflict(opened: OpenIssuer, tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "c.csv", [row(i) for i in range(3)])
+    run_batch(source, kind="skill-level", out_dir=tmp_path / "a", issuer=bulk(opened))
+    report = run_batch(source, kind="skill-level", out_dir=tmp_path / "b", cryptosuite="eddsa-jcs-2022",
+                       issuer=bulk(opened, cryptosuite="eddsa-jcs-2022"))
+    assert report.failed == 3 and {r["status"] for r in summary(tmp_path / "b")} == {"failed"}
+    assert counts(opened)[0] == 3
+
+
+def test_progress_redraws_on_a_terminal_and_is_quiet_elsewhere() -> None:
+    ticks = iter([0.0, 0.0, 0.5, 1.0, 2.0, 2.0, 2.0])
+    tty = io.StringIO()
+    bar = Progress(4, label="issuing", stream=tty, tty=True, clock=lambda: next(ticks))
+    bar.advance(1)
+    bar.advance(1)
+    assert "\r" in tty.getvalue() and "2/4" in tty.getvalue() and "ETA" in tty.getvalue()
+    quiet = io.StringIO()
+    other = Progress(2, stream=quiet, tty=False)
+    other.advance(2)
+    assert quiet.getvalue() == ""
+    other.finish("2 issued")
+    assert quiet.getvalue().startswith("2 issued in ") and quiet.getvalue().count("\n") == 1

@@ -1,0 +1,252 @@
+"""``skillcred issuer ...`` through click's runner, with the state in ``tmp_path``: every refusal is one
+line with its problem code and exit status 1, usage errors exit 2, and no input shows a traceback."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from issuer.cli import issuer_group
+from issuer.home import IssuerHome, open_issuer
+from issuer.tokens import TokenRegistry
+from vccore.credentials import verify_secured
+from vccore.dids import DidResolver
+from vccore.loader import DocumentLoader
+from vccore.timeutil import utcnow
+
+PASSPHRASE = "correct horse battery staple"
+SAMPLE = Path(__file__).resolve().parents[2] / "issuer" / "data" / "sample-skill-level.csv"
+P1 = {"name": "张试一", "idNumber": "140105198001010003", "occupationCode": "6-18-01-01",
+      "occupationClassification": "中华人民共和国职业分类大典（2022年版）", "occupationName": "车工",
+      "jobType": "数控车工", "skillLevel": "L2", "certificateNumber": "Y000014000031232000158",
+      "assessmentDate": "2023-06-30",
+      "evaluationOrganization": {"name": "示例重型机床有限公司", "organizationCategory": "Y",
+                                 "filingAuthority": "CN-SX", "organizationCode": "0000"}}
+FAST = ["--identity-hash-params", "test"]
+
+
+class Cli:
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, passphrase: str | None = PASSPHRASE) -> Result:
+        env = {"SKILLCRED_HOME": str(self.home), "SKILLCRED_PASSPHRASE": passphrase}
+        result = self.runner.invoke(issuer_group, list(args), env=env, catch_exceptions=False)
+        assert "Traceback" not in result.output
+        return result
+
+    def init(self, *extra: str) -> str:
+        result = self("init", "--did-web", "eval.example-heavy-machine.cn/issuers/cnc",
+                      "--name-zh", "示例重型机床有限公司", "--name-en", "Example Heavy Machine Co.",
+                      "--key-kdf", "minimal", *extra)
+        assert result.exit_code == 0, result.output
+        return result.stdout.strip()
+
+    def loader(self) -> DocumentLoader:
+        with open_issuer(IssuerHome(self.home), passphrase=PASSPHRASE) as opened:
+            document = opened.service.did_document()
+        return DocumentLoader(resolver=DidResolver(documents={document["id"]: document}))
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    return Cli(tmp_path / "home")
+
+
+def _data(tmp_path: Path, data: Any = P1, name: str = "p1.json") -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+def _one_error_line(result: Result, code: str) -> None:
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith(f"Error: {code}: "), result.stderr
+
+
+# --- init -------------------------------------------------------------------------------------------
+
+def test_init_creates_the_issuer_and_prints_its_did(cli: Cli) -> None:
+    assert cli.init() == "did:web:eval.example-heavy-machine.cn:issuers:cnc"
+    config = json.loads((cli.home / "issuer" / "config.json").read_text(encoding="utf-8"))
+    assert config["baseUrl"] == "https://eval.example-heavy-machine.cn/issuers/cnc"
+    assert PASSPHRASE not in json.dumps(config) and (cli.home / "issuer" / "registry.sqlite3").is_file()
+    _one_error_line(cli("init", "--did-key", "--name-zh", "甲", "--name-en", "A"), "CONFLICT")
+
+
+def test_a_did_key_issuer_issues_verifiable_credentials(cli: Cli, tmp_path: Path) -> None:
+    result = cli("init", "--did-key", "--name-zh", "甲", "--name-en", "A", "--key-kdf", "minimal")
+    assert result.exit_code == 0 and result.stdout.startswith("did:key:z6Mk")
+    issued = cli("issue", "skill-level", "--data", _data(tmp_path), *FAST)
+    assert issued.exit_code == 0, issued.output
+    assert verify_secured(json.loads(issued.stdout), loader=DocumentLoader(), now=utcnow()).verified
+
+
+def test_init_refuses_without_a_passphrase_and_creates_nothing(cli: Cli) -> None:
+    result = cli("init", "--did-key", "--name-zh", "甲", "--name-en", "A", passphrase=None)
+    _one_error_line(result, "KEY_ERROR")
+    assert "SKILLCRED_PASSPHRASE" in result.stderr and not (cli.home / "issuer" / "config.json").exists()
+
+
+@pytest.mark.parametrize("args", [
+    ["init", "--name-zh", "甲", "--name-en", "A"],
+    ["init", "--did-key", "--did-web", "a.example", "--name-zh", "甲", "--name-en", "A"],
+    ["init", "--did-web", "Not A Domain", "--name-zh", "甲", "--name-en", "A"],
+    ["init", "--did-key"],
+    ["issue", "no-such-kind", "--data", "x.json"],
+    ["batch", "x.csv", "--kind", "skill-level", "--out", "o", "--workers", "0"],
+    ["tokens", "create", "--scope", "everything"],
+])
+def test_usage_errors_exit_2(cli: Cli, args: list[str]) -> None:
+    assert cli(*args).exit_code == 2
+
+
+def test_commands_before_init_say_so(cli: Cli) -> None:
+    _one_error_line(cli("revoke", "urn:uuid:x"), "NOT_FOUND")
+    _one_error_line(cli("tokens", "create", "--scope", "credentials:read"), "NOT_FOUND")
+
+
+# --- issue --------------------------------------------------------------------------------------------
+
+def test_issue_writes_a_credential_that_verifies_and_retries_return_the_same_bytes(cli: Cli, tmp_path: Path) -> None:
+    cli.init()
+    out = tmp_path / "p1.vc.json"
+    first = cli("issue", "skill-level", "--data", _data(tmp_path), "--idempotency-key", "p1", "--out", str(out), *FAST)
+    assert first.exit_code == 0, first.output
+    data = out.read_bytes()
+    document = json.loads(data)
+    assert first.stdout.strip() == document["id"]
+    assert "140105198001010003" not in data.decode("utf-8")
+    assert verify_secured(document, loader=cli.loader(), now=utcnow()).verified
+    again = cli("issue", "skill-level", "--data", _data(tmp_path), "--idempotency-key", "p1", *FAST)
+    assert again.stdout.encode("utf-8").strip() == data
+    changed = cli("issue", "skill-level", "--data", _data(tmp_path, P1 | {"jobType": "--"}, "b.json"),
+                  "--idempotency-key", "p1", *FAST)
+    _one_error_line(changed, "CONFLICT")
+
+
+def test_the_jcs_cryptosuite_can_be_chosen(cli: Cli, tmp_path: Path) -> None:
+    cli.init()
+    result = cli("issue", "skill-level", "--data", _data(tmp_path), "--cryptosuite", "eddsa-jcs-2022", *FAST)
+    document = json.loads(result.stdout)
+    assert document["proof"]["cryptosuite"] == "eddsa-jcs-2022"
+    assert verify_secured(document, loader=cli.loader(), now=utcnow()).verified
+
+
+@pytest.mark.parametrize(("data", "code", "hidden"), [
+    (P1 | {"idNumber": "140105198001010004"}, "MALFORMED_VALUE_ERROR", "140105198001010004"),
+    (P1 | {"skillLevel": "L9"}, "MALFORMED_VALUE_ERROR", None),
+    (P1 | {"jobType": "140105198001010003"}, "PERSONAL_DATA_ERROR", "140105198001010003"),
+    (P1 | {"extra": 1}, "MALFORMED_VALUE_ERROR", None),
+    ([1, 2], "MALFORMED_VALUE_ERROR", None),
+])
+def test_bad_input_is_one_line_with_its_code(cli: Cli, tmp_path: Path, data: Any, code: str,
+                                             hidden: str | None) -> None:
+    cli.init()
+    result = cli("issue", "skill-level", "--data", _data(tmp_path, data), *FAST)
+    _one_error_line(result, code)
+    assert hidden is None or hidden not in result.output
+
+
+@pytest.mark.parametrize("content", [b"{not json", b'{"a": NaN}', b"\xff\xfe", b""])
+def test_unreadable_data_files_are_parsing_errors(cli: Cli, tmp_path: Path, content: bytes) -> None:
+    cli.init()
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    _one_error_line(cli("issue", "skill-level", "--data", str(path), *FAST), "PARSING_ERROR")
+    assert cli("issue", "skill-level", "--data", str(tmp_path / "missing.json"), *FAST).exit_code == 1
+
+
+def test_issue_needs_the_passphrase(cli: Cli, tmp_path: Path) -> None:
+    cli.init()
+    _one_error_line(cli("issue", "skill-level", "--data", _data(tmp_path), passphrase=None), "KEY_ERROR")
+    _one_error_line(cli("issue", "skill-level", "--data", _data(tmp_path), *FAST, passphrase="wrong"), "KEY_ERROR")
+
+
+# --- batch, status, keys, tokens, serve ---------------------------------------------------------------------
+
+def test_batch_issues_the_sample_file(cli: Cli, tmp_path: Path) -> None:
+    cli.init()
+    result = cli("batch", str(SAMPLE), "--kind", "skill-level", "--out", str(tmp_path / "out"), "--workers", "1",
+                 *FAST)
+    assert result.exit_code == 0, result.output
+    assert "7 issued" in result.stderr
+    assert len(list((tmp_path / "out").glob("*.json"))) == 7
+    again = cli("batch", str(SAMPLE), "--kind", "skill-level", "--out", str(tmp_path / "out"), *FAST)
+    assert again.exit_code == 0 and "0 issued, 7 already issued" in again.stderr
+
+
+def test_batch_with_bad_rows_lists_them_and_exits_1(cli: Cli, tmp_path: Path) -> None:
+    cli.init()
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace(",L3,", ",L9,")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = cli("batch", str(bad), "--kind", "skill-level", "--out", str(tmp_path / "out"), *FAST)
+    assert result.exit_code == 1
+    assert "line 3, column skillLevel: MALFORMED_VALUE_ERROR" in result.stderr
+    assert "--skip-bad" in result.stderr and not (tmp_path / "out").exists()
+
+
+def test_revoke_suspend_unsuspend(cli: Cli, tmp_path: Path) -> None:
+    cli.init()
+    vc_id = json.loads(cli("issue", "skill-level", "--data", _data(tmp_path), *FAST).stdout)["id"]
+    assert cli("suspend", vc_id).stdout.strip() == f"suspended {vc_id}"
+    assert cli("unsuspend", vc_id).stdout.strip() == f"unsuspended {vc_id}"
+    assert cli("revoke", vc_id, passphrase=None).stdout.strip() == f"revoked {vc_id}"
+    assert cli("revoke", vc_id).stdout.strip() == f"{vc_id} was already revoked"
+    _one_error_line(cli("suspend", vc_id), "CONFLICT")
+    _one_error_line(cli("revoke", "urn:uuid:unknown"), "NOT_FOUND")
+
+
+def test_keys_rotate_then_compromise_revokes_what_the_old_key_signed(cli: Cli, tmp_path: Path) -> None:
+    cli.init()
+    vc = json.loads(cli("issue", "skill-level", "--data", _data(tmp_path), *FAST).stdout)
+    old_key = vc["proof"]["verificationMethod"]
+    rotated = cli("keys", "rotate")
+    assert rotated.exit_code == 0 and rotated.stdout.strip() not in ("", old_key)
+    assert verify_secured(vc, loader=cli.loader(), now=utcnow()).verified  # the retired key still resolves
+    result = cli("keys", "compromise", old_key)
+    assert result.stdout.strip() == f"revoked 1 credential(s) signed by {old_key}"
+    with open_issuer(IssuerHome(cli.home), passphrase=PASSPHRASE) as opened:
+        assert opened.service.status(vc["id"]).revoked
+    _one_error_line(cli("keys", "compromise", "did:web:x#nope"), "NOT_FOUND")
+
+
+def test_a_did_key_issuer_cannot_rotate(cli: Cli) -> None:
+    cli("init", "--did-key", "--name-zh", "甲", "--name-en", "A", "--key-kdf", "minimal")
+    _one_error_line(cli("keys", "rotate"), "KEY_ERROR")
+
+
+def test_tokens_create_prints_only_the_token(cli: Cli) -> None:
+    cli.init()
+    result = cli("tokens", "create", "--scope", "credentials:issue", "--scope", "credentials:read", passphrase=None)
+    assert result.exit_code == 0 and result.stderr == ""
+    token = result.stdout.strip()
+    assert re.fullmatch(r"sc_[0-9a-f]{16}_[A-Za-z0-9_-]{43}", token)
+    with open_issuer(IssuerHome(cli.home), need_key=False) as opened:
+        assert TokenRegistry(opened.store).verify(token, scope="credentials:read").scopes == {
+            "credentials:issue", "credentials:read"}
+
+
+def test_serve_runs_uvicorn_on_the_issuer_app(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+    cli.init()
+    result = cli("serve", "--port", "8499", "--base-url", "http://127.0.0.1:8499")
+    assert result.exit_code == 0, result.output
+    assert seen["host"] == "127.0.0.1" and seen["port"] == 8499
+    from starlette.testclient import TestClient
+
+    with TestClient(seen["app"]) as client:
+        assert client.get("/health").json() == {"status": "ok"}
+    _one_error_line(cli("serve", passphrase="wrong"), "KEY_ERROR")
