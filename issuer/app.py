@@ -32,8 +32,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Callable
-from typing import Any, Final
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from typing import Any, Final, Protocol
 from urllib.parse import quote
 
 from starlette.applications import Starlette
@@ -44,11 +45,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from issuer.recognize import Issued
 from issuer.service import IssuerService
 from issuer.tokens import TokenRegistry
 from vccore import jsonstrict
 from vccore.errors import Code, SkillcredError, title_en
-from vccore.timeutil import utcnow
+from vccore.timeutil import parse_date, utcnow
 
 MAX_BODY: Final = 256 * 1024
 RETRY_AFTER: Final = "1"
@@ -145,9 +147,18 @@ def _bad_request(detail: str) -> _BadRequest:
     return _BadRequest(detail, code=Code.MALFORMED_VALUE_ERROR)
 
 
-def create_app(service: IssuerService, tokens: TokenRegistry, *, max_body: int = MAX_BODY) -> Starlette:
+class Recognizer(Protocol):
+    """What ``POST /recognitions`` needs: :class:`issuer.recognize.RecognitionService` (composed by the
+    caller, who decides how sources are verified: the front door plugs in the verifier pipeline)."""
+
+    def recognize(self, sources: Sequence[Mapping[str, Any]], *, rule_id: str, as_of: date,
+                  declarations: Mapping[str, str] | None = None) -> Issued: ...
+
+
+def create_app(service: IssuerService, tokens: TokenRegistry, *, max_body: int = MAX_BODY,
+               recognizer: Recognizer | None = None) -> Starlette:
     """The issuer's Starlette app, configured entirely by its arguments. Which contexts may be signed is
-    the service's loader's allow-list."""
+    the service's loader's allow-list. With a ``recognizer``, ``POST /recognitions`` derives recognitions."""
     if max_body < 1:
         raise ValueError(f"max_body: expected a positive byte count, got {max_body!r}")
 
@@ -202,6 +213,30 @@ def create_app(service: IssuerService, tokens: TokenRegistry, *, max_body: int =
             headers["Idempotent-Replayed"] = "true"
         return Response(b'{"verifiableCredential":' + issued.document + b"}", status_code=201,
                         media_type="application/json", headers=headers)
+
+    def recognitions(request: Request) -> Response:
+        if recognizer is None:
+            return problem(404, Code.NOT_FOUND, "this issuer is not configured as a recognition authority")
+        body = _json_body(request)
+        sources, rule_id = body.get("sources"), body.get("rule")
+        as_of_text, declared = body.get("asOf"), body.get("declarations", {})
+        if not isinstance(sources, list) or not 0 < len(sources) <= 8 or not all(isinstance(x, dict) for x in sources):
+            raise _bad_request("sources must be a list of 1 to 8 credentials")
+        if not isinstance(rule_id, str) or not 0 < len(rule_id) <= 100:
+            raise _bad_request("rule must be a rule id")
+        if not isinstance(declared, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                                     for k, v in declared.items()):
+            raise _bad_request("declarations must be an object of strings")
+        try:
+            as_of = parse_date(as_of_text, field="asOf") if as_of_text is not None else utcnow().date()
+        except SkillcredError as err:
+            raise _bad_request(err.detail) from err
+        try:
+            issued = recognizer.recognize(sources, rule_id=rule_id, as_of=as_of, declarations=declared)
+        except SkillcredError as err:
+            return refused(err)
+        return Response(b'{"verifiableCredential":' + json.dumps(issued.json(), ensure_ascii=False).encode("utf-8")
+                        + b"}", status_code=201, media_type="application/json")
 
     def update_status(request: Request) -> Response:
         body = _json_body(request)
@@ -263,6 +298,7 @@ def create_app(service: IssuerService, tokens: TokenRegistry, *, max_body: int =
     routes = [
         Route("/credentials/issue", guarded("credentials:issue", issue), methods=["POST"]),
         Route("/credentials/status", guarded("credentials:status", update_status), methods=["POST"]),
+        Route("/recognitions", guarded("credentials:issue", recognitions), methods=["POST"]),
         Route("/credentials/{credential_id:path}", guarded("credentials:read", read_credential), methods=["GET"]),
         Route("/status/{list_id}", status_list, methods=["GET"]),
         Route("/.well-known/did.json", did_document, methods=["GET"]),

@@ -214,13 +214,25 @@ def tokens_create(ctx: click.Context, scopes: tuple[str, ...]) -> None:
     click.echo(created.token)
 
 
+#: key in ``click.Context.meta`` under which a composing CLI (skillcred) may register a factory
+#: ``factory(opened_issuer, *, trust_pack, root, online) -> Recognizer`` for ``POST /recognitions``;
+#: the issuer itself never imports the verifier that checks the sources.
+RECOGNIZER_FACTORY = "skillcred.issuer.recognizer_factory"
+
+
 @issuer_group.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(0, 65535), default=8401, show_default=True)
 @click.option("--base-url", help="Public URL of this service (default: the configured one).")
+@click.option("--trust-pack", envvar="SKILLCRED_TRUST_PACK", type=click.Path(path_type=Path, dir_okay=False,
+                                                                             exists=True),
+              help="Enables POST /recognitions: sources are verified against this trust pack.")
+@click.option("--root", envvar="SKILLCRED_TRUST_ROOT", help="DID of the trust root that signs the pack.")
+@click.option("--online/--offline", default=False, help="Fetch status lists of sources when recognizing.")
 @click.pass_context
 @_edge
-def serve(ctx: click.Context, host: str, port: int, base_url: str | None) -> None:
+def serve(ctx: click.Context, host: str, port: int, base_url: str | None, trust_pack: Path | None,
+          root: str | None, online: bool) -> None:
     """Serve the issuer HTTP API (VC-API style) with uvicorn."""
     import uvicorn
 
@@ -228,4 +240,11 @@ def serve(ctx: click.Context, host: str, port: int, base_url: str | None) -> Non
 
     opened = _open(ctx, need_key=True, base_url=base_url)
     opened.keystore.unlock(opened.passphrase)  # fail now, not on the first request
-    uvicorn.run(create_app(opened.service, TokenRegistry(opened.store)), host=host, port=port)
+    recognizer = None
+    if trust_pack is not None:
+        factory = ctx.meta.get(RECOGNIZER_FACTORY)
+        if factory is None:
+            raise click.UsageError("--trust-pack needs the skillcred command (it verifies recognition sources)")
+        recognizer = factory(opened, trust_pack=trust_pack, root=root, online=online)
+    uvicorn.run(create_app(opened.service, TokenRegistry(opened.store), recognizer=recognizer), host=host,
+                port=port)

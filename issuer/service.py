@@ -44,6 +44,7 @@ from issuer.publish import StatusPublisher
 from issuer.status_ops import CredentialStatus, StatusChange
 from issuer.store import CredentialRecord, KeyRecord, StatusRef, Store
 from issuer.store_records import dumps
+from vccore import schemas
 from vccore.canonical import rdfc
 from vccore.credentials import check_contexts, check_data_model, types_of
 from vccore.errors import Code, KeyProblem, SkillcredError
@@ -231,6 +232,11 @@ class IssuerService:
             raise SkillcredError("the credential contains a clear resident ID number; use identityHash",
                                  code=Code.PERSONAL_DATA_ERROR)
         rdfc(placeholder, loader=self._loader)
+        if any(t in schemas.SCHEMA_FILES for t in types_of(placeholder)):
+            problems = schemas.validate(placeholder)
+            if problems:
+                raise SkillcredError("the credential does not match its JSON Schema: " + "; ".join(problems[:5]),
+                                     code=Code.SCHEMA_VALIDATION_ERROR)
 
     def _entry(self, ref: StatusRef, purpose: status_ops.Purpose) -> dict[str, Any]:
         return status_entry(self.status_list_url(ref.list_id), ref.index, purpose=purpose,

@@ -34,7 +34,9 @@ Params = Sequence[object]
 
 
 def _sqlite_connect(path: str, busy_timeout: float) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
+    # one connection per thread (see Database._connection); check_same_thread=False only so that
+    # close() may close them all from whichever thread shuts the store down
+    conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {max(0, int(busy_timeout * 1000))}")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")

@@ -15,11 +15,13 @@ from skillcred.verify_cli import verify_command
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="skillcred")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """skillcred — 技能等级、职业资格、职称、学历及贯通认定的可验证凭证工具。
 
     Verifiable credentials for skill levels, qualifications, titles, degrees and their recognition.
     """
+    ctx.meta[RECOGNIZER_FACTORY] = make_recognizer
 
 
 cli.add_command(keys_group)
@@ -37,6 +39,13 @@ for _module, _attr in (("issuer.cli", "issuer_group"), ("verifier.cli", "verifie
             raise
         continue
     cli.add_command(getattr(_mod, _attr))
+
+# Recognition needs both the issuer (signing) and the verifier (checking sources): composed here.
+from issuer.cli import RECOGNIZER_FACTORY, issuer_group  # noqa: E402
+from skillcred.recognize_cli import make_recognizer, recognize_command, rules_group  # noqa: E402
+
+issuer_group.add_command(rules_group)
+issuer_group.add_command(recognize_command)
 
 
 def main() -> None:

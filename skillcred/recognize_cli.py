@@ -1,0 +1,150 @@
+"""Recognition at the command line, composed here because it needs both apps: the issuer signs, the
+verifier pipeline checks the sources (proof, status, validity, trusted issuer for that kind).
+
+``skillcred issuer rules publish`` signs the shipped rule sets as RecognitionRuleCredentials (kept in the
+issuer's registry; a published version never changes); ``skillcred issuer recognize`` derives a
+RecognitionCredential, or says in zh and en which condition failed and issues nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from issuer.cli import _edge, _open
+from issuer.home import OpenIssuer
+from issuer.recognize import RecognitionService
+from vccore.errors import SkillcredError
+from vccore.jsonstrict import loads
+from vccore.recognition import parse_rule_credential
+from vccore.rulesets import load_shipped
+from vccore.timeutil import parse_date, utcnow
+from verifier.cli import build_verifier
+
+RULE_TYPE = "RecognitionRuleCredential"
+
+
+def published_rules(opened: OpenIssuer) -> list[dict[str, Any]]:
+    """The rule credentials this issuer has published (from its registry, oldest first)."""
+    with opened.store.read() as tx:
+        records = tx.credentials()
+    out = []
+    for record in records:
+        doc = record.json()
+        types = doc.get("type", [])
+        if RULE_TYPE in (types if isinstance(types, list) else [types]):
+            out.append(doc)
+    return out
+
+
+def make_recognizer(opened: OpenIssuer, *, trust_pack: Path | None, root: str | None, online: bool,
+                    trust_any: bool = False) -> RecognitionService:
+    """The issuer as a recognition authority, checking sources with the verifier pipeline."""
+    verifier = build_verifier(trust_pack=trust_pack, root=root, trust_any=trust_any, online=online)
+    authority: dict[str, Any] = {"id": opened.profile.did, "name": [
+        {"@value": opened.config.name_zh, "@language": "zh"}, {"@value": opened.config.name_en, "@language": "en"}]}
+    return RecognitionService(opened.service, authority=authority, rule_credentials=published_rules(opened),
+                              verify_source=verifier.verify_credential)
+
+
+@click.group("rules")
+def rules_group() -> None:
+    """认定规则集：发布为签名的规则凭证。 Recognition rule sets, published as signed rule credentials."""
+
+
+@rules_group.command("list")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+def rules_list(lang: str) -> None:
+    """List the shipped rule sets and their rules (inferred rules are marked)."""
+    for set_id, ruleset in load_shipped().items():
+        click.echo(f"{set_id}  v{ruleset.version}  ({len(ruleset.rules)})")
+        for rule in ruleset.rules:
+            marker = ""
+            if rule.inferred:
+                marker = "  [推定（非官方）]" if lang == "zh" else "  [inferred, not official]"
+            click.echo(f"  {rule.id}  {rule.name.get(lang)}{marker}")
+
+
+@rules_group.command("publish")
+@click.option("--set", "sets", multiple=True, help="Rule set id (CN, CN-SX, CN-HL, CN-GD, CN-SD); default all.")
+@click.pass_context
+@_edge
+def rules_publish(ctx: click.Context, sets: tuple[str, ...]) -> None:
+    """Sign shipped rule sets as RecognitionRuleCredentials of this issuer."""
+    shipped = load_shipped()
+    unknown = [s for s in sets if s not in shipped]
+    if unknown:
+        raise click.BadParameter(f"unknown rule set(s) {', '.join(unknown)}; known: {', '.join(shipped)}",
+                                 param_hint="--set")
+    opened = _open(ctx, need_key=True)
+    service = RecognitionService(opened.service, authority=opened.profile.did,
+                                 rule_credentials=published_rules(opened), verify_source=_no_sources)
+    have = {(rs.id, rs.version) for rs in (parse_rule_credential(d) for d in service.rule_credentials)}
+    for set_id in sets or tuple(shipped):
+        ruleset = shipped[set_id]
+        if (ruleset.id, ruleset.version) in have:
+            click.echo(f"{set_id} v{ruleset.version}: already published")
+            continue
+        issued = service.publish_ruleset(ruleset, idempotency_key=f"ruleset:{ruleset.id}:{ruleset.version}")
+        click.echo(f"{set_id} v{ruleset.version}: {issued.id}")
+
+
+def _no_sources(document: Any) -> Any:
+    raise AssertionError("publishing rule sets verifies no sources")
+
+
+def _read(path: str) -> dict[str, Any]:
+    try:
+        value = loads(Path(path).read_bytes())
+    except OSError as err:
+        raise click.ClickException(f"cannot read {path}: {err.strerror}") from err
+    except SkillcredError as err:
+        raise click.ClickException(f"{path}: {err}") from err
+    if not isinstance(value, dict):
+        raise click.ClickException(f"{path}: not a credential (a JSON object)")
+    return value
+
+
+@click.command("recognize")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--rule", "rule_id", required=True, help="Rule id, e.g. CN-ENG-2018-L2-TO-INTERMEDIATE.")
+@click.option("--as-of", "as_of", help="Evaluation date (YYYY-MM-DD); default today.")
+@click.option("--declare", "declared", multiple=True, metavar="NAME=VALUE",
+              help="A fact no credential carries, e.g. workField=engineering (employer-attested).")
+@click.option("--trust-pack", envvar="SKILLCRED_TRUST_PACK", type=click.Path(path_type=Path, dir_okay=False,
+                                                                             exists=True))
+@click.option("--root", envvar="SKILLCRED_TRUST_ROOT", help="DID of the trust root that signs the pack.")
+@click.option("--trust", "trust_mode", type=click.Choice(["pack", "any"]), default="pack", show_default=True)
+@click.option("--online/--offline", default=False, help="Fetch the sources' status lists.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write the recognition here.")
+@click.pass_context
+@_edge
+def recognize_command(ctx: click.Context, sources: tuple[str, ...], rule_id: str, as_of: str | None,
+                      declared: tuple[str, ...], trust_pack: Path | None, root: str | None, trust_mode: str,
+                      online: bool, out: Path | None) -> None:
+    """Derive a RecognitionCredential from SOURCE credentials under a published rule / 贯通认定。"""
+    try:
+        when = parse_date(as_of, field="--as-of") if as_of else utcnow().date()
+    except SkillcredError as err:
+        raise click.BadParameter(err.detail, param_hint="--as-of") from err
+    declarations = {}
+    for item in declared:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--declare")
+        declarations[name] = value
+    docs = [_read(p) for p in sources]
+    opened = _open(ctx, need_key=True)
+    recognizer = make_recognizer(opened, trust_pack=trust_pack, root=root, online=online,
+                                 trust_any=trust_mode == "any")
+    issued = recognizer.recognize(docs, rule_id=rule_id, as_of=when,
+                                  declarations=declarations)
+    text = json.dumps(issued.json(), ensure_ascii=False, indent=2)
+    if out is not None:
+        out.write_text(text + "\n", encoding="utf-8")
+        click.echo(issued.id)
+    else:
+        click.echo(text)
