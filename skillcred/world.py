@@ -6,7 +6,7 @@ Everything is created fresh under one directory. Issuers are did:key issuers (lo
 needed); their keys are sealed with a demo passphrase at the minimal KDF cost, which is acceptable for a
 demo and nothing else. The verifier trusts the world through a trust pack signed by the root, and reads
 status lists from the issuers in process (:class:`LocalStatusFetcher`), so a revocation made on the
-issuer shows on the scan page at once.
+issuer shows on the scan page as soon as the verifier's cached copy of the list expires (its validUntil).
 """
 
 from __future__ import annotations
@@ -144,6 +144,7 @@ class DemoWorld:
     root: KeyPair
     issuers: dict[str, OpenIssuer]
     tokens: dict[str, TokenRegistry]
+    trust: TrustList
     trust_pack: dict[str, Any]
     rule_credentials: list[dict[str, Any]]
     workers: dict[str, Worker]
@@ -226,7 +227,7 @@ def build_world(home: Path, *, base_url: str, now: datetime) -> DemoWorld:
     checked, result = verify_trust_pack(pack, root_did=root.controller, loader=loader, now=now)
     if checked is None:
         raise RuntimeError(f"the demo trust pack does not verify: {result.to_json()}")
-    return DemoWorld(home, base, root, issuers, tokens, pack, rule_credentials, workers, verifier, fetcher)
+    return DemoWorld(home, base, root, issuers, tokens, trust, pack, rule_credentials, workers, verifier, fetcher)
 
 
 def make_verifier(trust: TrustList, rule_credentials: Any, loader: DocumentLoader, fetcher: LocalStatusFetcher, *,
