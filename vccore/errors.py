@@ -70,6 +70,8 @@ class Code(StrEnum):
     CHAIN_SOURCE_STATUS = "CHAIN_SOURCE_STATUS"
     CHAIN_CYCLE = "CHAIN_CYCLE"
     CHAIN_TOO_DEEP = "CHAIN_TOO_DEEP"
+    CHAIN_NOT_CHECKED = "CHAIN_NOT_CHECKED"
+    HOLDER_MISMATCH = "HOLDER_MISMATCH"
 
 
 #: Short English and Chinese titles, used by the CLI and the pages.
@@ -129,6 +131,8 @@ TITLES: dict[Code, tuple[str, str]] = {
     Code.CHAIN_SOURCE_STATUS: ("A source is revoked, suspended or expired", "依据凭证已撤销、暂停或过期"),
     Code.CHAIN_CYCLE: ("The recognition chain has a cycle", "认定链存在循环"),
     Code.CHAIN_TOO_DEEP: ("The recognition chain is too deep", "认定链层级过深"),
+    Code.CHAIN_NOT_CHECKED: ("The recognition chain could not be checked", "无法核验认定链"),
+    Code.HOLDER_MISMATCH: ("The presenter is not the credential's holder", "出示人不是凭证持有人"),
 }
 
 

@@ -310,7 +310,7 @@ def holder_binding(items: Sequence[Any], holder: str) -> Check:
             if sid is not None and sid != holder:
                 problems.append(
                     Problem(
-                        Code.CHAIN_SUBJECT_MISMATCH,
+                        Code.HOLDER_MISMATCH,
                         f"credential {i} is about {str(sid)[:100]}, not the holder {holder}",
                         f"/verifiableCredential/{i}/credentialSubject",
                     )

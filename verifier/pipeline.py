@@ -176,7 +176,7 @@ class Verifier:
         if self.chain_checker is None:
             return Check.fail(
                 "recognition",
-                Code.CHAIN_RULE_MISSING,
+                Code.CHAIN_NOT_CHECKED,
                 "this verifier has no recognition-chain checker configured: the recognition "
                 "cannot be re-checked, so it is not accepted",
             )

@@ -666,7 +666,7 @@ def test_holder_must_be_the_subject_and_sign_with_authentication(
         "/presentations/verify",
         json={"verifiablePresentation": vp, "options": {"challenge": ch, "domain": DOMAIN}},
     )
-    assert failed(r.json()) == {"holderBinding": {"CHAIN_SUBJECT_MISMATCH"}}
+    assert failed(r.json()) == {"holderBinding": {"HOLDER_MISMATCH"}}
     ch = client.post("/challenges").json()["challenge"]
     vp = world.presentation([world.credential(status=False)], challenge=ch)
     vp["holder"] = world.stranger.controller  # claims another holder than the signer
