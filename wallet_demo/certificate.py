@@ -107,9 +107,19 @@ def _fields(document: Mapping[str, Any]) -> tuple[Text, list[tuple[Text, Text]]]
     return Text("职业技能等级证书", "Vocational Skill Level Certificate"), rows
 
 
+def _fitting(draw: ImageDraw.ImageDraw, text: str, base: Path | None, size: int,
+             room: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """The font at ``size``, or smaller (down to 60 %) until ``text`` fits ``room`` pixels."""
+    font = _font(base, size)
+    while size > 35 and draw.textlength(text, font=font) > room:
+        size -= 3
+        font = _font(base, size)
+    return font
+
+
 def _value(text: Text, cjk: bool) -> str:
     if cjk:
-        if text.zh == text.en or not text.en or _HAN.search(text.en):
+        if not text.en or text.en in text.zh or _HAN.search(text.en):
             return text.zh
         return f"{text.zh}  {text.en}"
     for candidate in (text.en, text.zh):
@@ -154,7 +164,10 @@ def render_certificate(document: Mapping[str, Any], *, fmt: Literal["png", "pdf"
             draw.text((w // 2, y), line, font=font, fill="black", anchor="mm")
             y += 130
     body = SKILL_BODY if title.en.startswith("Vocational") else OTHER_BODY
-    draw.text((260, y + 40), _value(body, cjk) if cjk else body.en, font=label_font, fill="black")
+    draw.text((260, y + 40), body.zh if cjk else body.en, font=label_font, fill="black")
+    if cjk:
+        draw.text((260, y + 110), body.en, font=small, fill=(90, 90, 90))
+    y += 60
     photo = (w - 260 - 413, y + 160, w - 260, y + 160 + 531)  # 35 x 45 mm
     draw.rectangle(photo, outline="grey", width=4)
     draw.text(((photo[0] + photo[2]) // 2, (photo[1] + photo[3]) // 2),
@@ -163,7 +176,10 @@ def render_certificate(document: Mapping[str, Any], *, fmt: Literal["png", "pdf"
     for label, value in rows:
         label_text = f"{label.zh} {label.en}" if cjk else label.en
         draw.text((260, y), label_text, font=label_font, fill=(90, 90, 90))
-        draw.text((300, y + 72), _value(value, cjk), font=value_font, fill="black")
+        beside_photo = y + 72 < photo[3]
+        room = (photo[0] - 40 if beside_photo else w - 260) - 300
+        draw.text((300, y + 72), _value(value, cjk), font=_fitting(draw, _value(value, cjk), base, 58, room),
+                  fill="black")
         y += 175
     qx, qy = w - 260 - qr_img.width, h - 560 - qr_img.height
     page.paste(qr_img, (qx, qy))
