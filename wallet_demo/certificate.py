@@ -149,7 +149,7 @@ def render_certificate(document: Mapping[str, Any], *, fmt: Literal["png", "pdf"
     cjk_path = find_cjk_font(dirs)
     cjk = cjk_path is not None
     base = cjk_path or _latin_font(dirs)
-    title_font, label_font, value_font, small = (_font(base, n) for n in (110, 52, 58, 38))
+    title_font, label_font, small = (_font(base, n) for n in (110, 52, 38))
     qr_img = _qr_image(document)
     title, rows = _fields(document)
     page = Image.new("RGB", A4, "white")
