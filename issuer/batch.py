@@ -13,12 +13,14 @@ fields in camelCase (``name``, ``idNumber``, ``occupationCode``, ...), nested on
    after a crash therefore issues nothing twice: rows already recorded are taken from the registry and
    their missing output files rewritten. A row whose line or content changed is a new request.
 3. **Write** ``<certificateNumber>.json`` (or ``line-<n>.json`` when the number is not a safe file
-   name) with the exact released bytes, each atomically, as soon as its chunk is durable; then
-   ``summary.csv`` (line, credentialId, file, status, reason).
+   name) with the exact released bytes, each atomically, as soon as its chunk is durable (by one
+   background thread, while the next chunk is signed; a write error stops the batch at the next chunk,
+   and a rerun rewrites what is missing); then ``summary.csv`` (line, credentialId, file, status, reason).
 """
 
 from __future__ import annotations
 
+import collections
 import csv
 import dataclasses
 import hashlib
@@ -27,6 +29,7 @@ import json
 import os
 import re
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, TextIO
@@ -41,6 +44,7 @@ SUBJECT_DID: Final = "subjectDid"
 _DID = re.compile(r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$")
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 SUMMARY_FIELDS: Final = ("line", "credentialId", "file", "status", "reason")
+_DIGEST_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
 @dataclass(frozen=True)
@@ -129,7 +133,7 @@ def is_did(value: str) -> bool:
 
 def digest(*parts: Any) -> str:
     """SHA-256 (hex) of the JSON array of ``parts`` (keys sorted): idempotency keys, request hashes."""
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+    return hashlib.sha256(_DIGEST_ENCODER.encode(parts).encode("utf-8")).hexdigest()
 
 
 def _decode(raw: bytes) -> str:
@@ -211,15 +215,25 @@ def _check_row(line: int, cells: Mapping[str, str], input_type: type[Any], neste
     return checked
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename (unchanged files are left alone)."""
-    try:
-        if path.read_bytes() == data:
-            return
-    except FileNotFoundError:
-        pass
+def write_atomic(path: Path, data: bytes, *, absent: bool = False) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename (unchanged files are left alone).
+
+    ``absent`` says the caller saw no file at ``path`` (a directory listing): then it is not read first.
+    """
+    if not absent:
+        try:
+            if path.read_bytes() == data:
+                return
+        except FileNotFoundError:
+            pass
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_bytes(data)
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
     os.replace(temp, path)
 
 
@@ -233,29 +247,46 @@ def run_batch(source: Path | str, *, kind: str, out_dir: Path | str, issuer: Bul
         raise BatchRefused(bad, fatal=False)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    present = set(os.listdir(out))  # files of an earlier run are compared before being rewritten
     report = BatchReport(total=len(rows) + len(bad), skipped=len(bad), problems=list(bad))
     by_key = {row.item.key: row for row in rows}
     summary: dict[int, tuple[str, str, str, str]] = {p.line: ("", "", "skipped", str(p)) for p in bad}
     bar = Progress(len(rows), label="issuing", stream=progress, tty=tty)
 
+    # the output files of a durable chunk are written by one background thread, in order, while the
+    # next chunk is signed; a row counts (and enters the summary) once its file is written
+    files = ThreadPoolExecutor(max_workers=1, thread_name_prefix="batch-files")
+    writes: collections.deque[Future[None]] = collections.deque()
+
+    def write(released: list[tuple[Row, Outcome]]) -> None:
+        for row, outcome in released:
+            write_atomic(out / row.file_name, outcome.document, absent=row.file_name not in present)
+            report.issued += outcome.status == "issued"
+            report.existing += outcome.status == "existing"
+            summary[row.line] = (outcome.credential_id, row.file_name, outcome.status, "")
+
     def done(outcomes: list[Outcome]) -> None:
+        while writes and writes[0].done():
+            writes.popleft().result()  # a failed write stops the batch here
+        released: list[tuple[Row, Outcome]] = []
         for outcome in outcomes:
             row = by_key[outcome.key]
             if outcome.status == "failed":
                 report.failed += 1
                 reason = f"{outcome.code.value if outcome.code else ''}: {outcome.detail}"
                 summary[row.line] = (outcome.credential_id, "", "failed", reason)
-                continue
-            write_atomic(out / row.file_name, outcome.document)
-            report.issued += outcome.status == "issued"
-            report.existing += outcome.status == "existing"
-            summary[row.line] = (outcome.credential_id, row.file_name, outcome.status, "")
+            else:
+                released.append((row, outcome))
+        writes.append(files.submit(write, released))
         bar.advance(len(outcomes))
 
     try:
         issuer.issue([row.item for row in rows], workers=workers, on_chunk=done)
     finally:
+        files.shutdown(wait=True)
         _write_summary(out / "summary.csv", summary)
+    for pending in writes:
+        pending.result()
     bar.finish(f"{report.issued} issued, {report.existing} already issued, {report.failed} failed, "
                f"{report.skipped} skipped")
     return report

@@ -7,15 +7,19 @@ amortises them over a chunk and spreads the CPU-heavy part over processes. It ke
 1. **Replay first.** Each item carries an idempotency key and a request hash (of its input, kind and
    cryptosuite). A key already recorded returns the stored bytes; with another request hash it is
    ``CONFLICT``. So a rerun after a crash issues nothing twice.
-2. **Allocate** (one transaction per chunk): two fresh random status indexes per item. They are
-   never reused; a crash after this point burns them.
+2. **Allocate** (committed before the chunk is signed): two fresh random status indexes per item,
+   claimed with a few multi-row statements (:meth:`issuer.store.Tx.allocate_many`). They are never
+   reused; a crash after this point burns them. The first chunk (or the first few, with workers) gets
+   its own transaction; every later one is allocated in the transaction that records an earlier chunk,
+   so a chunk costs one commit, not two.
 3. **Build, hash, self-check, sign** in worker processes (or in-process with one worker): the kind's
    builder (the Argon2id identity hash is the slow part), ``check_contexts``, ``check_data_model``,
    the clear-ID scan, and safe RDFC-1.0 canonicalization (the ``eddsa-rdfc-2022`` signature itself
    canonicalizes in safe mode; for ``eddsa-jcs-2022`` it is run separately).
 4. **Record** (one transaction per chunk): the exact bytes, the idempotency key and one
    ``credential.issued`` event each, under the signing key's row (a key compromised meanwhile
-   releases nothing). Only then are the outcomes handed to the caller (which writes files).
+   releases nothing), each kind of row with one prepared statement. Only then are the outcomes
+   handed to the caller (which writes files).
 
 Workers receive the unlocked key seed from the parent over their spawn pipe (the seed is already in
 the parent's memory; unlocking it again in every worker would cost one Argon2id run and 256 MiB each).
@@ -37,7 +41,7 @@ from typing import Any, Final, Literal
 from issuer.keystore import KeyStore
 from issuer.kinds import KINDS, Issuer, build
 from issuer.profile import IssuerProfile
-from issuer.store import CredentialRecord, StatusRef, Store
+from issuer.store import CredentialRecord, StatusRef, Store, Tx
 from vccore import identity
 from vccore.canonical import rdfc
 from vccore.credentials import check_contexts, check_data_model
@@ -50,6 +54,10 @@ from vccore.timeutil import format_datetime, utcnow
 
 CHUNK: Final = 64
 Status = Literal["issued", "existing", "failed"]
+#: How often a chunk's record transaction is retried when a concurrent run recorded one of its
+#: idempotency keys between our check and our insert (PostgreSQL; SQLite serializes writers).
+_RACE_RETRIES: Final = 5
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass(frozen=True)
@@ -164,7 +172,11 @@ def _worker(setup: _SignerSetup, tasks: Any, results: Any, parent: int) -> None:
 
 
 def _encode(document: Mapping[str, Any]) -> bytes:
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _ENCODER.encode(document).encode("utf-8")
+
+
+class _Raced(Exception):
+    """An idempotency key was recorded by a concurrent run inside our record transaction: roll back, retry."""
 
 
 def _chunks(items: Sequence[Item], size: int) -> Iterator[Sequence[Item]]:
@@ -199,18 +211,20 @@ class BulkIssuer:
         """The outcome of every item already recorded (``existing``, or ``failed`` with ``CONFLICT``)."""
         found: dict[str, Outcome] = {}
         with self._store.read() as tx:
-            for item in items:
-                recorded = tx.idempotency(item.key)
-                if recorded is None:
-                    continue
-                record = tx.credential(recorded[0])
-                if record is None:  # pragma: no cover - foreign keys forbid it
-                    continue
-                if recorded[1] != item.request_hash:
-                    found[item.key] = Outcome(item.key, "failed", record.id, code=Code.CONFLICT,
-                                              detail="this idempotency key was used for a different request")
-                else:
-                    found[item.key] = Outcome(item.key, "existing", record.id, record.document)
+            keys = tx.idempotency_many([item.key for item in items])
+            records = tx.credentials_many([cid for cid, _ in keys.values()]) if keys else {}
+        for item in items:
+            recorded = keys.get(item.key)
+            if recorded is None:
+                continue
+            record = records.get(recorded[0])
+            if record is None:  # pragma: no cover - foreign keys forbid it
+                continue
+            if recorded[1] != item.request_hash:
+                found[item.key] = Outcome(item.key, "failed", record.id, code=Code.CONFLICT,
+                                          detail="this idempotency key was used for a different request")
+            else:
+                found[item.key] = Outcome(item.key, "existing", record.id, record.document)
         return found
 
     # --- issuance ----------------------------------------------------------------------------------
@@ -238,9 +252,14 @@ class BulkIssuer:
 
     def _serial(self, items: Sequence[Item], setup: _SignerSetup) -> Iterator[list[Outcome]]:
         signer = _Signer(setup)
-        for chunk in _chunks(items, self._chunk):
-            tasks = self._allocate(chunk, setup.now)
-            yield self._record(tasks, signer.run(tasks), setup)
+        chunks = list(_chunks(items, self._chunk))
+        tasks = self._allocate(chunks[:1], setup.now)[0]
+        for number in range(len(chunks)):
+            # record this chunk and allocate the next one in one transaction
+            done, following = self._record(tasks, signer.run(tasks), setup, chunks[number + 1:number + 2])
+            yield done
+            if following:
+                tasks = following[0]
 
     def _parallel(self, items: Sequence[Item], setup: _SignerSetup, workers: int) -> Iterator[list[Outcome]]:
         # at least four chunks per worker, so that slow rows (production Argon2id) spread over all of them
@@ -253,21 +272,23 @@ class BulkIssuer:
         for proc in procs:
             proc.start()
         pending: dict[int, list[_Task]] = {}
-        chunks = enumerate(_chunks(items, size))
+        chunks = list(_chunks(items, size))
         try:
-            exhausted = False
-            while True:
-                while not exhausted and len(pending) < 3 * workers:
-                    nxt = next(chunks, None)
-                    if nxt is None:
-                        exhausted = True
-                        break
-                    pending[nxt[0]] = self._allocate(nxt[1], setup.now)
-                    tasks_q.put((nxt[0], pending[nxt[0]]))
-                if not pending:
-                    break
+            # up to three chunks per worker in flight: the first ones allocated in one transaction, each
+            # later one in the transaction that records a finished chunk
+            for number, tasks in enumerate(self._allocate(chunks[:3 * workers], setup.now)):
+                pending[number] = tasks
+                tasks_q.put((number, tasks))
+            following_number = len(pending)
+            while pending:
                 number, signed = self._next_result(results_q, procs)
-                yield self._record(pending.pop(number), signed, setup)
+                done, following = self._record(pending.pop(number), signed, setup,
+                                               chunks[following_number:following_number + 1])
+                for tasks in following:
+                    pending[following_number] = tasks
+                    tasks_q.put((following_number, tasks))
+                    following_number += 1
+                yield done
         finally:
             tasks_q.cancel_join_thread()  # never block exit on undelivered chunks (error paths)
             for _ in procs:
@@ -289,49 +310,85 @@ class BulkIssuer:
                 if not all(p.is_alive() for p in procs):
                     raise RuntimeError("a batch worker process died") from None
 
-    def _allocate(self, chunk: Sequence[Item], now: datetime) -> list[_Task]:
+    def _allocate(self, chunks: Sequence[Sequence[Item]], now: datetime) -> list[list[_Task]]:
+        """The tasks of ``chunks``, their status indexes allocated in one committed transaction."""
         stamp = format_datetime(now)
         with self._store.write() as tx:
-            refs = [(tx.allocate("revocation", length=self._length, now=stamp),
-                     tx.allocate("suspension", length=self._length, now=stamp)) for _ in chunk]
-        base = self._profile.base_url
-        return [_Task(item.key, item.request_hash, item.kind, item.data, item.subject_did,
-                      f"urn:uuid:{uuid.uuid4()}", rev, sus,
-                      (status_entry(f"{base}/status/{rev.list_id}", rev.index, purpose="revocation",
-                                    length=self._length),
-                       status_entry(f"{base}/status/{sus.list_id}", sus.index, purpose="suspension",
-                                    length=self._length)))
-                for item, (rev, sus) in zip(chunk, refs, strict=True)]
+            refs = self._claim(tx, sum(len(c) for c in chunks), stamp)
+        return self._tasks(chunks, refs)
 
-    def _record(self, tasks: list[_Task], signed: list[tuple[str, bytes | None, str, str]],
-                setup: _SignerSetup) -> list[Outcome]:
+    def _claim(self, tx: Tx, count: int, stamp: str) -> tuple[list[StatusRef], list[StatusRef]]:
+        return (tx.allocate_many("revocation", count, length=self._length, now=stamp),
+                tx.allocate_many("suspension", count, length=self._length, now=stamp))
+
+    def _tasks(self, chunks: Sequence[Sequence[Item]],
+               refs: tuple[list[StatusRef], list[StatusRef]]) -> list[list[_Task]]:
+        base, length = self._profile.base_url, self._length
+        statuses = iter(zip(*refs, strict=True))
+        out: list[list[_Task]] = []
+        for chunk in chunks:
+            tasks: list[_Task] = []
+            for item, (rev, sus) in zip(chunk, statuses, strict=False):
+                tasks.append(_Task(item.key, item.request_hash, item.kind, item.data, item.subject_did,
+                                   f"urn:uuid:{uuid.uuid4()}", rev, sus,
+                                   (status_entry(f"{base}/status/{rev.list_id}", rev.index, purpose="revocation",
+                                                 length=length),
+                                    status_entry(f"{base}/status/{sus.list_id}", sus.index, purpose="suspension",
+                                                 length=length))))
+            out.append(tasks)
+        return out
+
+    def _record(self, tasks: list[_Task], signed: list[tuple[str, bytes | None, str, str]], setup: _SignerSetup,
+                then: Sequence[Sequence[Item]] = ()) -> tuple[list[Outcome], list[list[_Task]]]:
+        """Record a signed chunk in one transaction, which also allocates the status indexes of the
+        chunks ``then``; (the chunk's outcomes, the tasks of ``then``)."""
+        for _ in range(_RACE_RETRIES):
+            try:
+                out, lost, refs = self._record_once(tasks, signed, setup, sum(len(c) for c in then))
+            except _Raced:
+                continue
+            if lost:  # a concurrent run recorded these keys first: its bytes are the ones released
+                by_key = {t.key: t for t in tasks}
+                winners = self.lookup([Item(k, by_key[k].request_hash, by_key[k].kind, {}) for k in lost])
+                out.extend(winners[k] for k in lost if k in winners)
+            return out, self._tasks(then, refs) if then else []
+        raise SkillcredError("concurrent runs kept recording the same idempotency keys; try again",
+                             code=Code.STORE_BUSY)
+
+    def _record_once(self, tasks: list[_Task], signed: list[tuple[str, bytes | None, str, str]],
+                     setup: _SignerSetup, allocate: int
+                     ) -> tuple[list[Outcome], list[str], tuple[list[StatusRef], list[StatusRef]]]:
         by_key = {t.key: t for t in tasks}
         stamp = format_datetime(setup.now)
         out: list[Outcome] = []
         lost: list[str] = []
+        fresh: list[tuple[CredentialRecord, str]] = []
         with self._store.write() as tx:
             key = tx.key(setup.key_id, lock=True)
             if key is None or key.state == "compromised":
                 raise KeyProblem(f"{setup.key_id} was marked compromised during the batch; nothing released")
+            recorded = tx.idempotency_many([k for k, document, _, _ in signed if document is not None])
             for item_key, document, code, detail in signed:
                 task = by_key[item_key]
                 if document is None:
                     out.append(Outcome(item_key, "failed", task.credential_id, code=Code(code), detail=detail))
-                    continue
-                if tx.idempotency(item_key) is not None:
+                elif item_key in recorded:
                     lost.append(item_key)
-                    continue
-                kind = KINDS[task.kind].type_name
-                tx.insert_credential(CredentialRecord(task.credential_id, kind, document, setup.key_id,
-                                                      task.revocation, task.suspension, item_key, stamp))
-                tx.put_idempotency(item_key, credential_id=task.credential_id,
-                                   request_hash=task.request_hash, now=stamp)
-                tx.append_event("credential.issued", task.credential_id, {
-                    "kind": kind, "key": setup.key_id, "batch": True,
-                    "revocation": f"{task.revocation.list_id}#{task.revocation.index}",
-                    "suspension": f"{task.suspension.list_id}#{task.suspension.index}"}, now=stamp)
-                out.append(Outcome(item_key, "issued", task.credential_id, document))
-        if lost:  # a concurrent run recorded these keys first: its bytes are the ones released
-            winners = self.lookup([Item(k, by_key[k].request_hash, by_key[k].kind, {}) for k in lost])
-            out.extend(winners[k] for k in lost if k in winners)
-        return out
+                else:
+                    fresh.append((CredentialRecord(task.credential_id, KINDS[task.kind].type_name, document,
+                                                   setup.key_id, task.revocation, task.suspension, item_key, stamp),
+                                  task.request_hash))
+                    out.append(Outcome(item_key, "issued", task.credential_id, document))
+            if fresh:
+                records = [record for record, _ in fresh]
+                if tx.insert_credentials(records) != len(records):  # pragma: no cover - fresh random UUIDs
+                    raise SkillcredError("a credential id of this chunk already exists", code=Code.CONFLICT)
+                entries = [(record.idempotency_key or "", record.id, request_hash) for record, request_hash in fresh]
+                if tx.put_idempotency_many(entries, now=stamp) != len(entries):  # pragma: no cover - PostgreSQL race
+                    raise _Raced
+                tx.append_events("credential.issued", [(r.id, {
+                    "kind": r.kind, "key": setup.key_id, "batch": True,
+                    "revocation": f"{r.revocation.list_id}#{r.revocation.index}",
+                    "suspension": f"{r.suspension.list_id}#{r.suspension.index}"}) for r in records], now=stamp)
+            refs = self._claim(tx, allocate, stamp) if allocate else ([], [])
+        return out, lost, refs

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final
@@ -42,6 +42,12 @@ __all__ = ["CredentialRecord", "Event", "KeyRecord", "StatusListRecord", "Status
 
 #: Random probes for a free index before falling back to choosing among the free ones.
 _PROBES: Final = 32
+#: Rows (or ``IN`` values) per statement of the ``*_many`` methods: far below the bound-parameter limits of
+#: SQLite (32,766) and PostgreSQL (65,535).
+_BATCH: Final = 500
+#: At most this many candidate indexes drawn in one round of :meth:`Tx.allocate_many` (more: choose among
+#: the free ones instead).
+_DRAW_MAX: Final = 2000
 _TABLES: Final = frozenset({"credentials", "status_lists", "status_allocations", "issuer_keys",
                             "idempotency", "api_tokens", "events"})
 _CRED_COLS: Final = ("id, kind, document, key_id, revocation_list, revocation_index, suspension_list, "
@@ -55,6 +61,17 @@ _KEY_COLS: Final = ("id, controller, public_multibase, secret, kdf_salt, kdf_ops
 def _credential(row: tuple[Any, ...]) -> CredentialRecord:
     return CredentialRecord(row[0], row[1], bytes(row[2]), row[3], StatusRef(row[4], int(row[5])),
                             StatusRef(row[6], int(row[7])), row[8], row[9])
+
+
+def _parts(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), _BATCH):
+        yield values[start:start + _BATCH]
+
+
+def _marks(count: int, width: int = 1) -> str:
+    """``?, ?, ?`` for an ``IN`` list, or ``(?, ?), (?, ?)`` for a multi-row ``VALUES`` of ``width`` columns."""
+    one = "?" if width == 1 else "(" + ", ".join("?" * width) + ")"
+    return ", ".join([one] * count)
 
 
 def _key(row: tuple[Any, ...]) -> KeyRecord:
@@ -78,12 +95,7 @@ class Tx:
             row = c.one("SELECT id, length, allocated FROM status_lists WHERE purpose = ? AND full_ = 0 "
                         "ORDER BY seq LIMIT 1" + c.for_update(), (purpose,))
             if row is None:
-                seq_row = c.one("SELECT COALESCE(MAX(seq), 0) + 1 FROM status_lists WHERE purpose = ?",
-                                (purpose,))
-                seq = int(seq_row[0]) if seq_row else 1
-                c.execute("INSERT INTO status_lists (id, purpose, seq, length, bits, created_at) "
-                          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                          (f"{purpose}-{seq}", purpose, seq, length, bytes(length // 8), now))
+                self._open_list(purpose, length, now)
                 continue
             list_id, size, used = str(row[0]), int(row[1]), int(row[2])
             index = self._claim(list_id, size, now) if used < size else None
@@ -108,6 +120,93 @@ class Tx:
         index = free[secrets.randbelow(len(free))]
         self._c.execute(sql, (list_id, index, now))
         return index
+
+    def allocate_many(self, purpose: str, count: int, *, length: int, now: str) -> list[StatusRef]:
+        """``count`` fresh random indexes (OS CSPRNG), with the guarantees of :meth:`allocate` (every index
+        claimed under ``PRIMARY KEY (list_id, idx)`` with ``ON CONFLICT DO NOTHING``, never reused; lists
+        created and rolled over as needed) but a few statements instead of three per index: one look at
+        the open list, multi-row claims (repeated only for the candidates that collide) and one counter
+        update per list touched. The order of the result is random too."""
+        if count < 0:
+            raise ValueError(f"count: expected a non-negative number, got {count!r}")
+        c = self._c
+        refs: list[StatusRef] = []
+        while len(refs) < count:
+            row = c.one("SELECT id, length, allocated FROM status_lists WHERE purpose = ? AND full_ = 0 "
+                        "ORDER BY seq LIMIT 1" + c.for_update(), (purpose,))
+            if row is None:
+                self._open_list(purpose, length, now)
+                continue
+            list_id, size, used = str(row[0]), int(row[1]), int(row[2])
+            want = min(count - len(refs), size - used)
+            claimed = self._claim_many(list_id, size, used, want, now) if want > 0 else []
+            if claimed:
+                c.execute("UPDATE status_lists SET allocated = allocated + ? WHERE id = ?", (len(claimed), list_id))
+                refs.extend(StatusRef(list_id, index) for index in claimed)
+            if len(claimed) < want or want <= 0:  # no free index left: close the list (roll-over)
+                c.execute("UPDATE status_lists SET full_ = 1 WHERE id = ?", (list_id,))
+        return refs
+
+    def _open_list(self, purpose: str, length: int, now: str) -> None:
+        c = self._c
+        seq_row = c.one("SELECT COALESCE(MAX(seq), 0) + 1 FROM status_lists WHERE purpose = ?", (purpose,))
+        seq = int(seq_row[0]) if seq_row else 1
+        c.execute("INSERT INTO status_lists (id, purpose, seq, length, bits, created_at) "
+                  "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                  (f"{purpose}-{seq}", purpose, seq, length, bytes(length // 8), now))
+
+    def _claim_many(self, list_id: str, size: int, used: int, want: int, now: str) -> list[int]:
+        """Up to ``want`` indexes of ``list_id`` claimed now, uniformly among the free ones, in random
+        order; fewer only when fewer are free. Random candidates first (on a list more than half full,
+        more are drawn and the taken ones skipped); after :data:`_PROBES` rounds, or when the list is
+        nearly full, a choice among all the free indexes."""
+        claimed: list[int] = []
+        known: set[int] = set()  # indexes seen taken, by others or by this call
+        for _ in range(_PROBES):
+            need, free = want - len(claimed), size - used - len(claimed)
+            if need <= 0:
+                return claimed
+            draw = need if 2 * free >= size else -(-need * size * 5 // (4 * max(free, 1))) + 8
+            if free <= 0 or draw > min(_DRAW_MAX, (size - len(known)) // 2):
+                break
+            picked: dict[int, None] = {}
+            while len(picked) < draw:
+                index = secrets.randbelow(size)
+                if index not in known:
+                    picked[index] = None
+            candidates = list(picked)
+            if draw > need:  # the first ``need`` free ones, in the order drawn
+                taken = self._taken(list_id, candidates)
+                known |= taken
+                candidates = [i for i in candidates if i not in taken][:need]
+            claimed += self._insert_indexes(list_id, candidates, now)
+            known.update(candidates)
+        need = want - len(claimed)
+        if need > 0:
+            taken = {int(r[0]) for r in self._c.all("SELECT idx FROM status_allocations WHERE list_id = ?",
+                                                    (list_id,))}
+            free_indexes = [i for i in range(size) if i not in taken]
+            chosen = secrets.SystemRandom().sample(free_indexes, min(need, len(free_indexes)))
+            claimed += self._insert_indexes(list_id, chosen, now)
+        return claimed
+
+    def _taken(self, list_id: str, indexes: Sequence[int]) -> set[int]:
+        taken: set[int] = set()
+        for part in _parts(indexes):
+            rows = self._c.all(f"SELECT idx FROM status_allocations WHERE list_id = ? AND idx IN ({_marks(len(part))})",
+                               (list_id, *part))
+            taken.update(int(r[0]) for r in rows)
+        return taken
+
+    def _insert_indexes(self, list_id: str, indexes: Sequence[int], now: str) -> list[int]:
+        """The ``indexes`` this statement inserted (the others were taken), in the order given."""
+        inserted: set[int] = set()
+        for part in _parts(indexes):
+            rows = self._c.all("INSERT INTO status_allocations (list_id, idx, allocated_at) "
+                               f"VALUES {_marks(len(part), 3)} ON CONFLICT DO NOTHING RETURNING idx",
+                               [value for index in part for value in (list_id, index, now)])
+            inserted.update(int(r[0]) for r in rows)
+        return [i for i in indexes if i in inserted]
 
     def status_list(self, list_id: str, *, lock: bool = False) -> StatusListRecord | None:
         """The list; ``lock`` holds its row until the transaction ends (read-modify-write)."""
@@ -162,6 +261,37 @@ class Tx:
     def credential_ids_by_key(self, key_id: str) -> tuple[str, ...]:
         rows = self._c.all("SELECT id FROM credentials WHERE key_id = ? ORDER BY id", (key_id,))
         return tuple(str(r[0]) for r in rows)
+
+    def insert_credentials(self, records: Sequence[CredentialRecord]) -> int:
+        """Insert the records (one prepared statement); how many were new (ids already taken are skipped)."""
+        return self._c.executemany(
+            f"INSERT INTO credentials ({_CRED_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [(r.id, r.kind, r.document, r.key_id, r.revocation.list_id, r.revocation.index, r.suspension.list_id,
+              r.suspension.index, r.idempotency_key, r.created_at) for r in records])
+
+    def credentials_many(self, credential_ids: Sequence[str]) -> dict[str, CredentialRecord]:
+        """The records of those ids that exist, by id."""
+        found: dict[str, CredentialRecord] = {}
+        for part in _parts(list(dict.fromkeys(credential_ids))):
+            for row in self._c.all(f"SELECT {_CRED_COLS} FROM credentials WHERE id IN ({_marks(len(part))})", part):
+                record = _credential(row)
+                found[record.id] = record
+        return found
+
+    def idempotency_many(self, keys: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """``(credential id, request hash)`` of each of ``keys`` recorded, by key (one query per 500 keys)."""
+        found: dict[str, tuple[str, str]] = {}
+        for part in _parts(list(dict.fromkeys(keys))):
+            rows = self._c.all("SELECT key, credential_id, request_hash FROM idempotency "
+                               f"WHERE key IN ({_marks(len(part))})", part)
+            found.update((str(r[0]), (str(r[1]), str(r[2]))) for r in rows)
+        return found
+
+    def put_idempotency_many(self, entries: Sequence[tuple[str, str, str]], *, now: str) -> int:
+        """Record each ``(key, credential id, request hash)``; how many were new (see :meth:`put_idempotency`)."""
+        return self._c.executemany(
+            "INSERT INTO idempotency (key, credential_id, request_hash, created_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING", [(key, cid, request_hash, now) for key, cid, request_hash in entries])
 
     def idempotency(self, key: str) -> tuple[str, str] | None:
         """``(credential id, request hash)`` recorded under ``key``, if any."""
@@ -223,6 +353,11 @@ class Tx:
         """Append to the event log (there is no update or delete path, and triggers refuse one)."""
         self._c.execute("INSERT INTO events (time, kind, subject, details) VALUES (?, ?, ?, ?)",
                         (now, kind, subject, dumps(details)))
+
+    def append_events(self, kind: str, entries: Sequence[tuple[str, dict[str, Any]]], *, now: str) -> None:
+        """Append one ``kind`` event per ``(subject, details)``, in order (one prepared statement)."""
+        self._c.executemany("INSERT INTO events (time, kind, subject, details) VALUES (?, ?, ?, ?)",
+                            [(now, kind, subject, dumps(details)) for subject, details in entries])
 
     def events(self, *, subject: str | None = None, kind: str | None = None) -> tuple[Event, ...]:
         where = [(col, value) for col, value in (("subject", subject), ("kind", kind)) if value is not None]

@@ -171,6 +171,17 @@ class Cursor:
         cur = self._conn.execute(self._sql(sql), tuple(params))
         return int(cur.rowcount)
 
+    def executemany(self, sql: str, rows: Sequence[Params]) -> int:
+        """Run one statement once per parameter row (prepared once); the number of rows it changed."""
+        if not rows:
+            return 0
+        params = [tuple(r) for r in rows]
+        if self.dialect == "sqlite":
+            return int(self._conn.executemany(sql, params).rowcount)
+        with self._conn.cursor() as cur:
+            cur.executemany(self._sql(sql), params)
+            return int(cur.rowcount)
+
     def one(self, sql: str, params: Params = ()) -> Row | None:
         row = self._conn.execute(self._sql(sql), tuple(params)).fetchone()
         return None if row is None else tuple(row)

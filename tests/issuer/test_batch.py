@@ -254,3 +254,18 @@ def test_progress_redraws_on_a_terminal_and_is_quiet_elsewhere() -> None:
     assert quiet.getvalue() == ""
     other.finish("2 issued")
     assert quiet.getvalue().startswith("2 issued in ") and quiet.getvalue().count("\n") == 1
+
+
+def test_a_file_that_cannot_be_written_stops_the_batch_after_its_chunk_is_recorded(opened: OpenIssuer,
+                                                                                   tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "blocked.csv", [row(i) for i in range(10)])
+    out = tmp_path / "out"
+    (out / f"{row(3)[8]}.json").mkdir(parents=True)  # a directory where a credential file goes
+    with pytest.raises(OSError):
+        run_batch(source, kind="skill-level", out_dir=out, issuer=bulk(opened, chunk=4))
+    recorded = counts(opened)[0]
+    assert 4 <= recorded < 10  # the failure stops the batch at the next chunk (files are written behind it)
+    assert len(summary(out)) == 3  # the rows whose files were written before the failure
+    (out / f"{row(3)[8]}.json").rmdir()
+    report = run_batch(source, kind="skill-level", out_dir=out, issuer=bulk(opened, chunk=4))
+    assert (report.issued, report.existing) == (10 - recorded, recorded) and len(list(out.glob("*.json"))) == 10
