@@ -52,7 +52,7 @@ from vccore.proofs import ProofOptions, add_proof
 from vccore.statuslist import MIN_LENGTH, status_entry
 from vccore.timeutil import format_datetime, utcnow
 
-CHUNK: Final = 64
+CHUNK: Final = 256
 Status = Literal["issued", "existing", "failed"]
 #: How often a chunk's record transaction is retried when a concurrent run recorded one of its
 #: idempotency keys between our check and our insert (PostgreSQL; SQLite serializes writers).

@@ -225,7 +225,11 @@ def matches(identity_hash: Mapping[str, Any], id_number: str) -> bool:
 
 
 def _candidates(text: str) -> list[str]:
-    folded = unicodedata.normalize("NFKC", text)
+    # ASCII is its own NFKC form; an ID number needs 18 characters of which at least 17 are digits,
+    # so most strings are dismissed without running the regular expressions
+    folded = text if text.isascii() else unicodedata.normalize("NFKC", text)
+    if len(folded) < 18 or sum(map(str.isdigit, folded)) < 17:
+        return []
     joined = _DIGIT_SEPARATOR.sub("", folded)
     found = _ID_IN_TEXT.findall(folded)
     if joined != folded:
