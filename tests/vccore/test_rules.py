@@ -198,7 +198,6 @@ def test_shipped_sets_round_trip_through_json() -> None:
         assert parse_ruleset(json.loads(json.dumps(ruleset.to_json()))) == ruleset
 
 
-@pytest.mark.skipif(not RESEARCH.exists(), reason="shared/domain/rules.json not available")
 def test_every_researched_rule_is_shipped_with_its_provenance_and_confidence() -> None:
     research = {r["id"]: r for r in json.loads(RESEARCH.read_text(encoding="utf-8"))["rules"]}
     assert set(research) == {r.id for r in shipped_rules()} | NOT_SHIPPED
