@@ -267,3 +267,42 @@ def pack_show(file: Path, root: str) -> None:
         click.echo(f"  {issuer.name_zh} / {issuer.name_en}  {issuer.did}  [{', '.join(issuer.jurisdictions)}] {kinds}")
     click.echo(f"  {len(pack.rule_credentials)} rule credential(s), {len(pack.status_snapshots)} status snapshot(s)")
     click.echo("  freshness: " + json.dumps(pack.freshness(now), ensure_ascii=False, default=str))
+
+
+@main.group("trust-list")
+def trust_list_group() -> None:
+    """Trust lists: who may issue what, where and when, signed by the root / 信任列表."""
+
+
+@trust_list_group.command("sign")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--root-key", "root_key", required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="the root's key file (skillcred keys generate)")
+@click.option("--id", "list_id", default="urn:skillcred:trust-list", show_default=True)
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 366), help="how long the list is valid")
+@click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False))
+def trust_list_sign(file: Path, root_key: Path, list_id: str, days: int, out: Path) -> None:
+    """Sign a trust list (JSON: {version: 1, issued, issuers: [{id, name: {zh, en}, roles, jurisdictions,
+    credentialTypes, keys: [{id, validFrom, validUntil}]}]}) as a TrustListCredential of the root."""
+    from vccore.jsonstrict import loads
+    from vccore.keys import KeyPair
+    from vccore.proofs import ProofOptions, add_proof
+    from vccore.trust import TrustList, trust_list_credential
+
+    try:
+        trust = TrustList.from_json(loads(file.read_bytes()))
+        signer = KeyPair.from_json(loads(root_key.read_bytes()))
+    except OSError as err:
+        raise click.ClickException(f"cannot read: {err}") from err
+    except SkillcredError as err:
+        raise click.ClickException(str(err)) from err
+    now = utcnow()
+    loader = DocumentLoader()
+    try:
+        unsigned = trust_list_credential(trust, root_did=signer.controller, id=list_id, now=now,
+                                         valid_for=timedelta(days=days))
+        signed = add_proof(unsigned, signer=signer, loader=loader, options=ProofOptions(created=now))
+    except (SkillcredError, ValueError) as err:
+        raise click.ClickException(str(err)) from err
+    out.write_text(json.dumps(signed, ensure_ascii=False, indent=1), encoding="utf-8")
+    click.echo(f"wrote {out}: {len(trust.issuers)} issuer(s), signed by {signer.controller}, valid {days} days")
