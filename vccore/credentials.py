@@ -68,10 +68,32 @@ def check_contexts(document: Any, *, loader: DocumentLoader, name: str = "contex
     if items and items[0] not in FIRST_CONTEXTS:
         problems.append(Problem(Code.CONTEXT_NOT_ALLOWED, "the first context must be the VC 2.0 context",
                                 "/@context/0"))
-    pointer = _nested_context(document, "")
+    pointer = _nested_context(document, "") if _has_nested_context(document) else None
     if pointer is not None:
         problems.append(Problem(Code.CONTEXT_NOT_ALLOWED, "a context inside the document is not allowed", pointer))
     return Check.from_problems(name, problems)
+
+
+def _has_nested_context(document: Mapping[str, Any]) -> bool:
+    """Fast pre-check for :func:`_nested_context` (no pointers built): is there an ``@context`` below
+    the top level, outside ``proof`` and ``verifiableCredential``? Depth beyond 64 counts as yes, so
+    that the precise walk reports it."""
+    stack: list[tuple[Any, int]] = [(v, 1) for k, v in document.items()
+                                     if k not in ("@context", "proof", "verifiableCredential")]
+    while stack:
+        node, depth = stack.pop()
+        if depth > 64:
+            return True
+        if type(node) is dict:
+            if "@context" in node:
+                return True
+            stack.extend((v, depth + 1) for k, v in node.items()
+                         if (type(v) is dict or type(v) is list) and k not in ("proof", "verifiableCredential"))
+        elif type(node) is list:
+            stack.extend((v, depth + 1) for v in node if type(v) is dict or type(v) is list)
+        elif isinstance(node, Mapping | list):
+            return True  # an unusual container type: let the precise walk decide
+    return False
 
 
 def _nested_context(value: Any, pointer: str, depth: int = 0) -> str | None:
