@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import contexts
+from vccore import context_policy
 from vccore.errors import Code, SkillcredError
 from vccore.loader import DocumentLoader
 from vccore.proofs import AssertionPurpose, verify_proofs
@@ -49,77 +50,63 @@ def issuer_id(document: Mapping[str, Any]) -> str | None:
 
 def check_contexts(document: Any, *, loader: DocumentLoader, name: str = "context") -> Check:
     """The verifier decides which contexts apply (DI 1.0 section 4.6 "Context Validation"): the
-    ``@context`` is a list of pinned URLs, the first is VC 2.0, and no object in the document carries
-    a context of its own (SECURITY.md items 3 and 4)."""
+    top-level ``@context`` follows :func:`vccore.context_policy.check_contexts` (pinned URLs only, the
+    first is VC 2.0), and no object inside the document carries a context of its own (SECURITY.md
+    items 3 and 4; embedded credentials of a presentation are checked on their own)."""
     if not isinstance(document, Mapping):
         return Check.fail(name, Code.PARSING_ERROR, "the document is not a JSON object")
-    ctx = document.get("@context")
-    if ctx is None:
-        return Check.fail(name, Code.CONTEXT_NOT_ALLOWED, "the document has no @context", pointer="/@context")
-    items = ctx if isinstance(ctx, list) else [ctx]
     problems: list[Problem] = []
-    for i, item in enumerate(items):
-        if not isinstance(item, str):
-            problems.append(Problem(Code.CONTEXT_NOT_ALLOWED, "an inline context object is not allowed",
-                                    f"/@context/{i}"))
-        elif not loader.is_allowed(item):
-            problems.append(Problem(Code.CONTEXT_NOT_ALLOWED, f"{item} is not a pinned context",
-                                    f"/@context/{i}"))
-    if items and items[0] not in FIRST_CONTEXTS:
-        problems.append(Problem(Code.CONTEXT_NOT_ALLOWED, "the first context must be the VC 2.0 context",
-                                "/@context/0"))
-    pointer = _nested_context(document, "") if _has_nested_context(document) else None
+    try:
+        context_policy.check_contexts(document, loader=loader, first=FIRST_CONTEXTS)
+    except SkillcredError as err:
+        problems.append(Problem(err.code, err.detail, err.pointer))
+    pointer = _nested_context(document)
     if pointer is not None:
         problems.append(Problem(Code.CONTEXT_NOT_ALLOWED, "a context inside the document is not allowed", pointer))
     return Check.from_problems(name, problems)
 
 
-def _has_nested_context(document: Mapping[str, Any]) -> bool:
-    """Fast pre-check for :func:`_nested_context` (no pointers built): is there an ``@context`` below
-    the top level, outside ``proof`` and ``verifiableCredential``? Depth beyond 64 counts as yes, so
-    that the precise walk reports it."""
-    stack: list[tuple[Any, int]] = [(v, 1) for k, v in document.items()
-                                     if k not in ("@context", "proof", "verifiableCredential")]
+_NOT_WALKED = frozenset({"proof", "verifiableCredential"})
+_MAX_CONTEXT_DEPTH = 64
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _container(value: Any) -> bool:
+    kind = type(value)
+    return kind is dict or kind is list or (kind not in _SCALARS and isinstance(value, Mapping | list))
+
+
+def _nested_context(document: Mapping[str, Any]) -> str | None:
+    """The JSON pointer of the first ``@context`` below the top level (outside ``proof`` and
+    ``verifiableCredential``), or of a node nested deeper than 64 levels; None when there is none.
+
+    Iterative; each stack entry carries its path as a linked pair (parent path, key), so a pointer is
+    spelled out only for the node found (this runs on every issuance and verification)."""
+    Path = tuple[Any, str] | None
+    stack: list[tuple[Any, int, Path]] = [(v, 1, (None, str(k))) for k, v in document.items()
+                                          if k != "@context" and k not in _NOT_WALKED and _container(v)]
     while stack:
-        node, depth = stack.pop()
-        if depth > 64:
-            return True
-        if type(node) is dict:
+        node, depth, path = stack.pop()
+        if depth > _MAX_CONTEXT_DEPTH:
+            return _spell(path)
+        if isinstance(node, Mapping):
             if "@context" in node:
-                return True
-            stack.extend((v, depth + 1) for k, v in node.items()
-                         if (type(v) is dict or type(v) is list) and k not in ("proof", "verifiableCredential"))
-        elif type(node) is list:
-            stack.extend((v, depth + 1) for v in node if type(v) is dict or type(v) is list)
-        elif isinstance(node, Mapping | list):
-            return True  # an unusual container type: let the precise walk decide
-    return False
-
-
-def _nested_context(value: Any, pointer: str, depth: int = 0) -> str | None:
-    if depth > 64:
-        return pointer
-    if isinstance(value, Mapping):
-        for k, v in value.items():
-            key = str(k).replace("~", "~0").replace("/", "~1")
-            if depth > 0 and k == "@context":
-                return f"{pointer}/{key}"
-            if k in ("@context", "verifiableCredential"):
-                # embedded credentials of a presentation are checked on their own
-                if k == "verifiableCredential":
-                    continue
-                continue
-            if k == "proof":
-                continue
-            found = _nested_context(v, f"{pointer}/{key}", depth + 1)
-            if found:
-                return found
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            found = _nested_context(v, f"{pointer}/{i}", depth + 1)
-            if found:
-                return found
+                return _spell((path, "@context"))
+            stack.extend((v, depth + 1, (path, str(k))) for k, v in node.items()
+                         if k not in _NOT_WALKED and _container(v))
+        else:
+            stack.extend((v, depth + 1, (path, str(i))) for i, v in enumerate(node) if _container(v))
     return None
+
+
+def _spell(path: tuple[Any, str] | None) -> str:
+    parts: list[str] = []
+    while path is not None:
+        path, key = path
+        parts.append(key.replace("~", "~0").replace("/", "~1"))
+    return "/" + "/".join(reversed(parts))
 
 
 def check_data_model(document: Any, *, name: str = "dataModel") -> Check:
