@@ -10,7 +10,7 @@ import importlib
 import click
 
 from skillcred.keys_cli import keys_group, sign_command
-from skillcred.verify_cli import verify_command
+from verifier.cli import verify as verify_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -65,7 +65,7 @@ def test_a_bad_seed_is_a_usage_error(tmp_path: Path, seed: str) -> None:
 def test_a_signed_credential_verifies_with_trust_any_and_says_so(signed: Path) -> None:
     res = CliRunner().invoke(cli, ["verify", str(signed), "--trust", "any", "--now", "2026-06-01T00:00:00Z"])
     assert res.exit_code == 0, res.output
-    assert "verified" in res.output
+    assert "✓ VERIFIED" in res.output
     assert "warning" in res.output.lower()
 
 
@@ -81,7 +81,7 @@ def test_a_tampered_credential_fails_with_one_line_per_failed_check(signed: Path
     bad.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     res = CliRunner().invoke(cli, ["verify", str(bad), "--trust", "any"])
     assert res.exit_code == 1
-    assert "NOT verified" in res.output
+    assert "NOT VERIFIED" in res.output
     assert "proof: PROOF_VERIFICATION_ERROR" in res.output
     assert "Traceback" not in res.output
 

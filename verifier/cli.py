@@ -8,6 +8,7 @@ the pack's snapshots and, with ``--online``, from the network through the guarde
 from __future__ import annotations
 
 import json
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from vccore.errors import SkillcredError
 from vccore.fetch import HttpsFetcher
 from vccore.loader import DocumentLoader
 from vccore.result import VerificationResult
-from vccore.timeutil import utcnow
+from vccore.timeutil import parse_datetime, utcnow
 from vccore.trustpack import parse_trust_pack, verify_trust_pack
 from verifier.challenges import open_challenge_store
 from verifier.pipeline import Verifier
@@ -81,24 +82,74 @@ def build_verifier(
     )
 
 
-def _print(result: VerificationResult, as_json: bool) -> None:
-    if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
-        return
-    for w in result.warnings:
-        click.echo(f"WARNING {w.code.value}: {w.detail}", err=True)
+def render_result(result: VerificationResult, *, indent: str = "") -> list[str]:
+    """The human form: a verdict line, then one line per failed check (nested failures indented) and
+    one per warning."""
+    lines: list[str] = []
+    if not indent:
+        verdict = "✓ VERIFIED / 验证通过" if result.verified else "✗ NOT VERIFIED / 验证未通过"
+        lines.append(f"{verdict}{'  ' + result.subject if result.subject else ''}")
     for check in result.checks:
-        click.echo(f"{'ok  ' if check.passed else 'FAIL'} {check.name}")
-        for p in check.problems:
-            click.echo(f"     {p.code.value}: {p.detail} / {p.title_zh}")
-    click.echo("VERIFIED / 验证通过" if result.verified else "NOT VERIFIED / 验证未通过")
+        for problem in check.problems:
+            where = f" at {problem.pointer}" if problem.pointer else ""
+            detail = f": {problem.detail}" if problem.detail else ""
+            lines.append(f"{indent}  {check.name}: {problem.code.value} — {problem.title} / {problem.title_zh}"
+                         f"{detail}{where}")
+        for child in check.children:
+            if not child.verified:
+                lines.append(f"{indent}  └ {child.subject or 'nested document'}:")
+                lines.extend(render_result(child, indent=indent + "    "))
+    for warning in result.warnings:
+        lines.append(f"{indent}  warning: {warning.code.value} — {warning.detail}")
+    return lines
+
+
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+def read_source(source: str, *, max_bytes: int) -> bytes:
+    """JSON bytes from a file, ``-`` (standard input), a QR payload string (``SC2:…``) or a QR image."""
+    from vccore import qr
+    from vccore.qrread import read_qr
+
+    if source.startswith((qr.DOCUMENT_PREFIX, qr.REFERENCE_PREFIX)):
+        payload = source
+    else:
+        try:
+            if source == "-":
+                data = sys.stdin.buffer.read(max_bytes + 1)
+            else:
+                data = Path(source).read_bytes()
+        except OSError as err:
+            raise click.ClickException(f"cannot read {source}: {err.strerror}") from err
+        stripped = data.strip()
+        if data.startswith(_IMAGE_MAGIC):
+            try:
+                payload = read_qr(data)
+            except SkillcredError as err:
+                raise click.ClickException(f"{source}: {err}") from err
+        elif stripped.startswith((qr.DOCUMENT_PREFIX.encode(), qr.REFERENCE_PREFIX.encode())):
+            payload = stripped.decode("ascii", "replace")
+        else:
+            return data
+    try:
+        decoded = qr.decode_any(payload)
+    except SkillcredError as err:
+        raise click.ClickException(f"QR payload: {err}") from err
+    if decoded.document is None:
+        ref = decoded.reference
+        raise click.ClickException(
+            f"this QR code points to {ref.url if ref else '?'}: fetch that document and verify the file "
+            "(its SHA-256 must match the QR code) / 该二维码指向在线文档，请下载后验证")
+    return json.dumps(decoded.document, ensure_ascii=False).encode("utf-8")
 
 
 _common = [
     click.option("--trust-pack", envvar="SKILLCRED_TRUST_PACK",
                  type=click.Path(path_type=Path, dir_okay=False, exists=True)),
     click.option("--root", envvar="SKILLCRED_TRUST_ROOT", help="DID of the trust root that signs the pack"),
-    click.option("--trust", "trust_mode", type=click.Choice(["pack", "any"]), default="pack"),
+    click.option("--trust", "trust_mode", type=click.Choice(["pack", "any"]), default="pack",
+                 help="'any' turns an unknown issuer into a warning (testing only, said on every answer)"),
     click.option("--online/--offline", default=False, help="fetch did:web documents and status lists"),
 ]
 
@@ -118,24 +169,33 @@ verifier_group = main
 
 
 @main.command()
-@click.argument("file", type=click.File("rb"))
+@click.argument("source")
 @_options
 @click.option("--challenge", help="expected challenge (presentations)")
 @click.option("--domain", help="expected domain (presentations)")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--now", "now_text", help="verify as of this time (ISO 8601 with offset)")
+@click.option("--json", "as_json", is_flag=True, help="print the full result as JSON")
 def verify(
-    file: Any,
+    source: str,
     trust_pack: Path | None,
     root: str | None,
     trust_mode: str,
     online: bool,
     challenge: str | None,
     domain: str | None,
+    now_text: str | None,
     as_json: bool,
 ) -> None:
-    """Verify a credential or presentation (JSON file, or - for stdin)."""
-    verifier = build_verifier(trust_pack=trust_pack, root=root, trust_any=trust_mode == "any", online=online)
-    data = file.read(verifier.max_bytes + 1)
+    """Verify a credential or presentation: FILE, - (stdin), a QR payload (SC2:…) or a QR image.
+
+    验证凭证或出示：文件、二维码内容或二维码图片。Exit 0 verified, 1 not verified, 2 usage."""
+    try:
+        now = parse_datetime(now_text, field="--now") if now_text else None
+    except SkillcredError as err:
+        raise click.BadParameter(err.detail, param_hint="--now") from err
+    verifier = build_verifier(trust_pack=trust_pack, root=root, trust_any=trust_mode == "any", online=online,
+                              now=now)
+    data = read_source(source, max_bytes=verifier.max_bytes)
     run_verification(verifier, data, challenge=challenge, domain=domain, as_json=as_json)
 
 
@@ -146,7 +206,11 @@ def run_verification(verifier: Verifier, data: bytes, *, challenge: str | None, 
         result = verifier.verify_presentation(data, challenge=challenge, domain=domain)
     else:
         result = verifier.verify_credential(data)
-    _print(result, as_json)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        for line in render_result(result):
+            click.echo(line)
     if not result.verified:
         raise SystemExit(1)
 
