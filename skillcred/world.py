@@ -24,8 +24,6 @@ from issuer.home import IssuerHome, OpenIssuer, init_issuer, open_issuer
 from issuer.kinds import Issuer, build
 from issuer.recognize import RecognitionService
 from issuer.tokens import TokenRegistry
-from vccore import schemas
-from vccore.chain import chain_checker, pool_lookup
 from vccore.didkey import did_key_pair
 from vccore.errors import Code, FetchNotAllowed
 from vccore.fetch import FetchResponse
@@ -37,7 +35,7 @@ from vccore.timeutil import require_aware
 from vccore.trust import KeyPeriod, TrustedIssuer, TrustList, trust_list_credential
 from vccore.trustpack import build_trust_pack, verify_trust_pack
 from verifier.challenges import SqliteChallengeStore
-from verifier.pipeline import Verifier
+from verifier.pipeline import Verifier, standard_verifier
 from verifier.status import StatusSource
 from wallet_demo.store import Wallet
 
@@ -190,13 +188,12 @@ def build_world(home: Path, *, base_url: str, now: datetime) -> DemoWorld:
                        signer=root, loader=loader, options=ProofOptions(created=now))
     fetcher = LocalStatusFetcher(issuers)
 
-    def verify_source(doc: Mapping[str, Any]) -> Any:
-        return make_verifier(trust, (), loader, fetcher, now=None).verify_credential(doc)
+    source_verifier = make_verifier(trust, (), loader, fetcher)
 
     authority = issuers["hrss"]
     recognizer = RecognitionService(authority.service, authority={"id": authority.profile.did, "name": [
         {"@value": ISSUERS[3].name_zh, "@language": "zh"}, {"@value": ISSUERS[3].name_en, "@language": "en"}]},
-        verify_source=verify_source)
+        verify_source=source_verifier.verify_credential)
     for ruleset in load_shipped().values():
         recognizer.publish_ruleset(ruleset)
     rule_credentials = [dict(d) for d in recognizer.rule_credentials]
@@ -221,7 +218,7 @@ def build_world(home: Path, *, base_url: str, now: datetime) -> DemoWorld:
                                            declarations=dict(wspec.declarations)).json()
         wallet.import_bytes(_bytes(recognition), source="demo:hrss")
         workers[wspec.slug] = Worker(wspec, wallet, issued, recognition)
-    verifier = make_verifier(trust, rule_credentials, loader, fetcher, now=None,
+    verifier = make_verifier(trust, rule_credentials, loader, fetcher,
                              challenges=SqliteChallengeStore(home / "challenges.sqlite3", domain=_host(base)),
                              domain=_host(base))
     checked, result = verify_trust_pack(pack, root_did=root.controller, loader=loader, now=now)
@@ -231,13 +228,10 @@ def build_world(home: Path, *, base_url: str, now: datetime) -> DemoWorld:
 
 
 def make_verifier(trust: TrustList, rule_credentials: Any, loader: DocumentLoader, fetcher: LocalStatusFetcher, *,
-                  now: datetime | None, challenges: Any = None, domain: str | None = None) -> Verifier:
-    from vccore.timeutil import utcnow
-
-    return Verifier(trust=trust, loader=loader, status=StatusSource(loader=loader, fetcher=fetcher),
-                    challenges=challenges, domain=domain, clock=(lambda: now) if now else utcnow,
-                    schema_lookup=schemas.lookup, schema_validator=schemas.validate_against,
-                    chain_checker=chain_checker(pool_lookup(list(rule_credentials))))
+                  challenges: Any = None, domain: str | None = None) -> Verifier:
+    """The demo's verifier: the world's trust list, status lists read in process from the issuers."""
+    return standard_verifier(trust=trust, loader=loader, status=StatusSource(loader=loader, fetcher=fetcher),
+                             rule_credentials=rule_credentials, challenges=challenges, domain=domain)
 
 
 def _bytes(doc: Mapping[str, Any]) -> bytes:

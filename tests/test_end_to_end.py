@@ -142,7 +142,7 @@ def test_revoking_a_source_on_the_issuer_breaks_the_chain_at_the_verifier(world:
     source = world.workers["p2"].credentials[1]
     world.issuers["weld"].service.revoke(source["id"])
     # verifiers cache a status list until its validUntil; a verifier without a cached copy sees it at once
-    world.verifier = make_verifier(world.trust, world.rule_credentials, DocumentLoader(), world.fetcher, now=None,
+    world.verifier = make_verifier(world.trust, world.rule_credentials, DocumentLoader(), world.fetcher,
                                    challenges=world.verifier.challenges, domain=DOMAIN)
     direct = world.verifier.verify_credential(source)
     assert Code.REVOKED in direct.codes()

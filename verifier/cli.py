@@ -15,8 +15,6 @@ from typing import Any
 
 import click
 
-from vccore import schemas
-from vccore.chain import chain_checker, pool_lookup
 from vccore.dids import DidResolver
 from vccore.errors import SkillcredError
 from vccore.fetch import HttpsFetcher
@@ -25,7 +23,7 @@ from vccore.result import VerificationResult
 from vccore.timeutil import parse_datetime, utcnow
 from vccore.trustpack import parse_trust_pack, verify_trust_pack
 from verifier.challenges import open_challenge_store
-from verifier.pipeline import Verifier
+from verifier.pipeline import Verifier, standard_verifier
 from verifier.status import StatusSource
 from verifier.webdid import web_resolver
 
@@ -67,7 +65,7 @@ def build_verifier(
     elif not trust_any:
         raise click.UsageError("give --trust-pack and --root, or --trust any")
     store = open_challenge_store(challenges, domain=domain or "localhost") if challenges else None
-    return Verifier(
+    return standard_verifier(
         trust=trust,
         trust_any=trust_any,
         loader=loader,
@@ -76,9 +74,7 @@ def build_verifier(
         status=StatusSource(loader=loader, snapshots=snapshots, fetcher=fetcher),
         freshness=freshness,
         clock=(lambda: fixed) if fixed is not None else utcnow,
-        schema_lookup=schemas.lookup,
-        schema_validator=schemas.validate_against,
-        chain_checker=chain_checker(pool_lookup(rule_credentials)),
+        rule_credentials=rule_credentials,
     )
 
 

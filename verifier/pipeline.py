@@ -230,3 +230,19 @@ class Verifier:
         children = tuple(self._credential(c, now, 0, pool) for c in items)
         result = result.with_check(checks.holder_binding(items, holder))
         return self._finish(result.with_check(Check.ok("credentials", children=children)))
+
+
+def standard_verifier(*, trust: TrustList | None, loader: DocumentLoader, status: StatusSource,
+                      rule_credentials: Sequence[Mapping[str, Any]] = (), trust_any: bool = False,
+                      challenges: ChallengeStore | None = None, domain: str | None = None,
+                      clock: Callable[[], datetime] = utcnow,
+                      freshness: Mapping[str, Any] | None = None) -> Verifier:
+    """The verifier as skillcred runs it: the pinned JSON Schemas of the credential kinds, and
+    recognition chains re-checked against ``rule_credentials`` (plus whatever a presentation carries)."""
+    from vccore import schemas
+    from vccore.chain import chain_checker, pool_lookup
+
+    return Verifier(trust=trust, trust_any=trust_any, loader=loader, status=status, challenges=challenges,
+                    domain=domain, clock=clock, freshness=freshness, schema_lookup=schemas.lookup,
+                    schema_validator=schemas.validate_against,
+                    chain_checker=chain_checker(pool_lookup(list(rule_credentials))))
