@@ -181,28 +181,30 @@ def create_app(
 ) -> Starlette:
     """The verifier's Starlette app, configured entirely by its arguments."""
 
-    def verify_credential(request: Request) -> Response:
+    def vc_api_request(request: Request, member: str) -> tuple[dict[str, Any], dict[str, Any]] | JSONResponse:
+        """``(document, options)`` of a VC-API verify request, or the 400/413 answer."""
         body = _json_object(request, max_bytes=max_json_bytes)
         if isinstance(body, JSONResponse):
             return body
         options = _options(body)
         if isinstance(options, JSONResponse):
             return options
-        credential = body.get("verifiableCredential")
-        if not isinstance(credential, dict):
-            return problem(400, Code.MALFORMED_VALUE_ERROR, "verifiableCredential must be a JSON object")
-        return _answer(verifier.verify_credential(credential))
+        document = body.get(member)
+        if not isinstance(document, dict):
+            return problem(400, Code.MALFORMED_VALUE_ERROR, f"{member} must be a JSON object")
+        return document, options
+
+    def verify_credential(request: Request) -> Response:
+        parsed = vc_api_request(request, "verifiableCredential")
+        if isinstance(parsed, JSONResponse):
+            return parsed
+        return _answer(verifier.verify_credential(parsed[0]))
 
     def verify_presentation(request: Request) -> Response:
-        body = _json_object(request, max_bytes=max_json_bytes)
-        if isinstance(body, JSONResponse):
-            return body
-        options = _options(body)
-        if isinstance(options, JSONResponse):
-            return options
-        presentation = body.get("verifiablePresentation")
-        if not isinstance(presentation, dict):
-            return problem(400, Code.MALFORMED_VALUE_ERROR, "verifiablePresentation must be a JSON object")
+        parsed = vc_api_request(request, "verifiablePresentation")
+        if isinstance(parsed, JSONResponse):
+            return parsed
+        presentation, options = parsed
         return _answer(
             verifier.verify_presentation(
                 presentation, challenge=options.get("challenge"), domain=options.get("domain")
