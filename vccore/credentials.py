@@ -174,29 +174,3 @@ def verify_secured(document: Any, *, loader: DocumentLoader, now: datetime, skew
     result = result.with_check(verify_proofs(document, loader=loader, purpose=purpose, now=now, skew=skew))
     return result.with_check(check_validity(document, now=now, skew=skew))
 
-
-def parse_document(data: Any, *, max_bytes: int = 1024 * 1024, name: str = "syntax") -> tuple[Any, Check]:
-    """Strictly parse raw JSON (bytes/str) or accept an already-parsed object: the ``syntax`` check."""
-    from vccore.jsonstrict import loads
-
-    if isinstance(data, bytes | bytearray | str):
-        try:
-            doc = loads(bytes(data) if isinstance(data, bytearray) else data, max_bytes=max_bytes)
-        except SkillcredError as err:
-            return None, Check.fail(name, err.code, err.detail)
-    else:
-        doc = data
-    if not isinstance(doc, Mapping):
-        return None, Check.fail(name, Code.PARSING_ERROR, "the document is not a JSON object")
-    return doc, Check.ok(name)
-
-
-def verify_json(data: Any, *, loader: DocumentLoader, now: datetime, skew: timedelta = DEFAULT_SKEW,
-                check_issuer_controls_key: bool = True) -> VerificationResult:
-    """``syntax`` then :func:`verify_secured`. Never raises for bad input."""
-    doc, syntax = parse_document(data)
-    if doc is None:
-        return VerificationResult((syntax,))
-    inner = verify_secured(doc, loader=loader, now=now, skew=skew,
-                           check_issuer_controls_key=check_issuer_controls_key)
-    return VerificationResult((syntax, *inner.checks), inner.subject, inner.warnings, inner.info)

@@ -10,13 +10,15 @@ from typing import Any
 import pytest
 
 from vccore import multibase
-from vccore.credentials import verify_json, verify_secured
+from vccore.credentials import verify_secured
 from vccore.didkey import did_key_pair
 from vccore.dids import DidResolver
 from vccore.errors import Code, DataLossError, SkillcredError
 from vccore.keys import KeyPair
 from vccore.loader import DocumentLoader
 from vccore.proofs import AuthenticationPurpose, ProofOptions, add_proof, verify_proofs
+from verifier.pipeline import Verifier
+from verifier.status import StatusSource
 
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
 ISSUER = did_key_pair(KeyPair.from_seed(b"\x11" * 32))
@@ -194,7 +196,9 @@ def test_authentication_purpose_checks_challenge_and_domain() -> None:
     (b"[]", Code.PARSING_ERROR),
 ])
 def test_hostile_raw_input_is_a_syntax_failure_not_an_exception(raw: bytes, code: Code) -> None:
-    result = verify_json(raw, loader=LOADER, now=NOW)
+    verifier = Verifier(trust=None, trust_any=True, loader=LOADER, status=StatusSource(loader=LOADER),
+                        clock=lambda: NOW)
+    result = verifier.verify_credential(raw)
     assert not result.verified
     assert result.checks[0].name == "syntax" and code in result.codes()
 
