@@ -41,10 +41,10 @@ from typing import Any, Final, Literal
 from issuer.keystore import KeyStore
 from issuer.kinds import KINDS, Issuer, build
 from issuer.profile import IssuerProfile
+from issuer.service import check_shape
 from issuer.store import CredentialRecord, StatusRef, Store, Tx
 from vccore import identity
 from vccore.canonical import rdfc
-from vccore.credentials import check_contexts, check_data_model
 from vccore.errors import Code, KeyProblem, SkillcredError
 from vccore.keys import KeyPair
 from vccore.loader import DocumentLoader
@@ -142,10 +142,7 @@ class _Signer:
             built = build(task.kind, task.data, issuer=self.issuer, valid_from=self.valid_from,
                           credential_id=task.credential_id, subject_did=task.subject_did, hasher=self.setup.hasher)
             final = dict(built, credentialStatus=list(task.entries))
-            for check in (check_contexts(final, loader=self.loader), check_data_model(final)):
-                if not check.passed:
-                    problem = check.problems[0]
-                    raise SkillcredError(problem.detail or problem.title, code=problem.code)
+            check_shape(final, loader=self.loader)
             if self.options.cryptosuite != "eddsa-rdfc-2022":
                 rdfc(final, loader=self.loader)
             signed = add_proof(final, signer=self.pair, loader=self.loader, options=self.options)

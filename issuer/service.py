@@ -86,8 +86,10 @@ def _encode(document: Mapping[str, Any]) -> bytes:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _raise_failed(*checks: Any) -> None:
-    for check in checks:
+def check_shape(credential: Mapping[str, Any], *, loader: DocumentLoader) -> None:
+    """The verifier's context and data-model checks, before signing (SECURITY.md issuer item 5):
+    raise the first problem. Used by single issuance and by the batch engine alike."""
+    for check in (check_contexts(credential, loader=loader), check_data_model(credential)):
         if not check.passed:
             problem = check.problems[0]
             raise SkillcredError(problem.detail or problem.title, code=problem.code, pointer=problem.pointer)
@@ -227,7 +229,7 @@ class IssuerService:
         placeholder = dict(draft, credentialStatus=[
             self._entry(StatusRef("revocation-0", 0), "revocation"),
             self._entry(StatusRef("suspension-0", 0), "suspension")])
-        _raise_failed(check_contexts(placeholder, loader=self._loader), check_data_model(placeholder))
+        check_shape(placeholder, loader=self._loader)
         if contains_clear_id(draft):
             raise SkillcredError("the credential contains a clear resident ID number; use identityHash",
                                  code=Code.PERSONAL_DATA_ERROR)
