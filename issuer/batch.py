@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import hashlib
 import io
 import json
@@ -134,6 +135,21 @@ def digest(*parts: Any) -> str:
     return hashlib.sha256(_DIGEST_ENCODER.encode(parts).encode("utf-8")).hexdigest()
 
 
+class _RowDigests:
+    """:func:`digest` of ``(*prefix, line, content)`` and of ``(kind, cryptosuite, content)`` for many
+    rows, the row content encoded once for both (same bytes as :func:`digest`, which a test checks)."""
+
+    def __init__(self, prefix: tuple[Any, ...], kind: str, cryptosuite: str) -> None:
+        self._key = _DIGEST_ENCODER.encode(prefix)[:-1] + ", "
+        self._request = (_DIGEST_ENCODER.encode((kind, cryptosuite))[:-1] + ", ").encode("utf-8")
+
+    def __call__(self, line: int, content: Mapping[str, str]) -> tuple[str, str]:
+        encoded = _DIGEST_ENCODER.encode(content).encode("utf-8") + b"]"
+        key = hashlib.sha256(f"{self._key}{line}, ".encode())
+        key.update(encoded)
+        return key.hexdigest(), hashlib.sha256(self._request + encoded).hexdigest()
+
+
 def _decode(raw: bytes) -> str:
     try:
         text = raw.decode("utf-8")
@@ -157,6 +173,7 @@ def read_rows(source: Path | str, kind: str, *, cryptosuite: str = "eddsa-rdfc-2
         raise SkillcredError(f"cannot read {path}: {err.strerror}", code=Code.NOT_FOUND) from err
     identity = batch_id if batch_id is not None else path.name
     allowed, required, nested, booleans = _columns(entry.input_type)
+    digests = _RowDigests(("skillcred-batch-v1", identity, kind), kind, cryptosuite)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [h.strip() for h in next(reader, [])]
@@ -185,9 +202,8 @@ def read_rows(source: Path | str, kind: str, *, cryptosuite: str = "eddsa-rdfc-2
                 continue
             number = cells.get("certificateNumber", "")
             numbers[number] = line
-            content = dict(sorted(cells.items()))
-            item = Item(digest("skillcred-batch-v1", identity, kind, line, content),
-                        digest(kind, cryptosuite, content), kind, checked, cells.get(SUBJECT_DID))
+            key, request_hash = digests(line, cells)
+            item = Item(key, request_hash, kind, checked, cells.get(SUBJECT_DID))
             name = number if _SAFE_NAME.match(number) else f"line-{line}"
             rows.append(Row(line, cells, item, name + ".json"))
     except csv.Error as err:
@@ -213,26 +229,31 @@ def _check_row(line: int, cells: Mapping[str, str], input_type: type[Any], neste
     return checked
 
 
-def write_atomic(path: Path, data: bytes, *, absent: bool = False) -> None:
+def write_atomic(path: Path | str, data: bytes, *, absent: bool = False, dir_fd: int | None = None) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename (unchanged files are left alone).
 
     ``absent`` says the caller saw no file at ``path`` (a directory listing): then it is not read first.
+    With ``dir_fd`` (an open directory), ``path`` is a name in that directory: a batch writes thousands
+    of files into one directory and so skips resolving the same path for each.
     """
+    name = os.fspath(path)
     if not absent:
         try:
-            if path.read_bytes() == data:
-                return
+            with open(name, "rb", opener=functools.partial(os.open, dir_fd=dir_fd)) as f:
+                if f.read() == data:
+                    return
         except FileNotFoundError:
             pass
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    head, tail = os.path.split(name)
+    temp = os.path.join(head, f".{tail}.{os.getpid()}.tmp")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666, dir_fd=dir_fd)
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
     finally:
         os.close(fd)
-    os.replace(temp, path)
+    os.replace(temp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
 
 
 def run_batch(source: Path | str, *, kind: str, out_dir: Path | str, issuer: BulkIssuer, skip_bad: bool = False,
@@ -245,7 +266,16 @@ def run_batch(source: Path | str, *, kind: str, out_dir: Path | str, issuer: Bul
         raise BatchRefused(bad, fatal=False)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    present = set(os.listdir(out))  # files of an earlier run are compared before being rewritten
+    directory = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        return _issue_rows(rows, bad, directory, issuer=issuer, workers=workers, progress=progress, tty=tty)
+    finally:
+        os.close(directory)
+
+
+def _issue_rows(rows: list[Row], bad: list[RowProblem], directory: int, *, issuer: BulkIssuer,
+                workers: int, progress: TextIO | None, tty: bool | None) -> BatchReport:
+    present = set(os.listdir(directory))  # files of an earlier run are compared before being rewritten
     report = BatchReport(total=len(rows) + len(bad), skipped=len(bad), problems=list(bad))
     by_key = {row.item.key: row for row in rows}
     summary: dict[int, tuple[str, str, str, str]] = {p.line: ("", "", "skipped", str(p)) for p in bad}
@@ -262,7 +292,7 @@ def run_batch(source: Path | str, *, kind: str, out_dir: Path | str, issuer: Bul
                 reason = f"{outcome.code.value if outcome.code else ''}: {outcome.detail}"
                 summary[row.line] = (outcome.credential_id, "", "failed", reason)
                 continue
-            write_atomic(out / row.file_name, outcome.document, absent=row.file_name not in present)
+            write_atomic(row.file_name, outcome.document, absent=row.file_name not in present, dir_fd=directory)
             report.issued += outcome.status == "issued"
             report.existing += outcome.status == "existing"
             summary[row.line] = (outcome.credential_id, row.file_name, outcome.status, "")
@@ -271,16 +301,16 @@ def run_batch(source: Path | str, *, kind: str, out_dir: Path | str, issuer: Bul
     try:
         issuer.issue([row.item for row in rows], workers=workers, on_chunk=done)
     finally:
-        _write_summary(out / "summary.csv", summary)
+        _write_summary(directory, summary)
     bar.finish(f"{report.issued} issued, {report.existing} already issued, {report.failed} failed, "
                f"{report.skipped} skipped")
     return report
 
 
-def _write_summary(path: Path, summary: Mapping[int, tuple[str, str, str, str]]) -> None:
+def _write_summary(directory: int, summary: Mapping[int, tuple[str, str, str, str]]) -> None:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(SUMMARY_FIELDS)
     for line in sorted(summary):
         writer.writerow((line, *summary[line]))
-    write_atomic(path, buffer.getvalue().encode("utf-8"))
+    write_atomic("summary.csv", buffer.getvalue().encode("utf-8"), dir_fd=directory)

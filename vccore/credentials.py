@@ -80,33 +80,40 @@ def _container(value: Any) -> bool:
 
 def _nested_context(document: Mapping[str, Any]) -> str | None:
     """The JSON pointer of the first ``@context`` below the top level (outside ``proof`` and
-    ``verifiableCredential``), or of a node nested deeper than 64 levels; None when there is none.
+    ``verifiableCredential``), in document order, or of the first node nested deeper than 64
+    levels; None when there is none.
 
-    Iterative; each stack entry carries its path as a linked pair (parent path, key), so a pointer is
-    spelled out only for the node found (this runs on every issuance and verification)."""
-    Path = tuple[Any, str] | None
-    stack: list[tuple[Any, int, Path]] = [(v, 1, (None, str(k))) for k, v in document.items()
-                                          if k != "@context" and k not in _NOT_WALKED and _container(v)]
-    while stack:
-        node, depth, path = stack.pop()
-        if depth > _MAX_CONTEXT_DEPTH:
-            return _spell(path)
-        if isinstance(node, Mapping):
-            if "@context" in node:
-                return _spell((path, "@context"))
-            stack.extend((v, depth + 1, (path, str(k))) for k, v in node.items()
-                         if k not in _NOT_WALKED and _container(v))
-        else:
-            stack.extend((v, depth + 1, (path, str(i))) for i, v in enumerate(node) if _container(v))
+    Recursive (the depth is bounded by the limit itself); the path is spelled out only for the node
+    found, since this runs on every issuance and verification."""
+    for key, value in document.items():
+        if key != "@context" and key not in _NOT_WALKED and _container(value):
+            found = _find_context(value, 1)
+            if found is not None:
+                found.append(str(key))
+                return "/" + "/".join(part.replace("~", "~0").replace("/", "~1") for part in reversed(found))
     return None
 
 
-def _spell(path: tuple[Any, str] | None) -> str:
-    parts: list[str] = []
-    while path is not None:
-        path, key = path
-        parts.append(key.replace("~", "~0").replace("/", "~1"))
-    return "/" + "/".join(reversed(parts))
+def _find_context(node: Any, depth: int) -> list[str] | None:
+    """The reversed path (below ``node``) of the first nested ``@context`` or too-deep node."""
+    if depth > _MAX_CONTEXT_DEPTH:
+        return []
+    if isinstance(node, Mapping):
+        if "@context" in node:
+            return ["@context"]
+        children: Any = node.items()
+    else:
+        children = enumerate(node)
+    for key, value in children:
+        kind = type(value)
+        if kind in _SCALARS or key in _NOT_WALKED:
+            continue
+        if kind is dict or kind is list or isinstance(value, Mapping | list):
+            found = _find_context(value, depth + 1)
+            if found is not None:
+                found.append(str(key))
+                return found
+    return None
 
 
 def check_data_model(document: Any, *, name: str = "dataModel") -> Check:

@@ -16,13 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from issuer.batch import BatchRefused, read_rows, run_batch
+from issuer.batch import BatchRefused, digest, read_rows, run_batch
 from issuer.bulk import TEST_HASH, BulkIssuer
 from issuer.home import IssuerHome, OpenIssuer, init_issuer, open_issuer
 from issuer.progress import Progress
 from vccore.credentials import verify_secured
 from vccore.dids import DidResolver
 from vccore.loader import DocumentLoader
+from vccore.statuslist import status_entry
 from vccore.timeutil import utcnow
 
 PASSPHRASE = "correct horse battery staple"
@@ -185,6 +186,27 @@ def test_the_sample_file_issues_verifiable_credentials_and_a_rerun_rewrites_lost
     assert counts(opened)[0] == 7
 
 
+def test_status_entries_point_at_the_recorded_indexes_across_a_list_roll_over(opened: OpenIssuer,
+                                                                              tmp_path: Path) -> None:
+    """Each credential's two entries are exactly status_entry() of the indexes its record holds, also
+    when a (tiny, test-only) list fills up and the batch moves on to the next one."""
+    source = write_csv(tmp_path / "roll.csv", [row(i) for i in range(20)])
+    out = tmp_path / "out"
+    run_batch(source, kind="skill-level", out_dir=out, issuer=bulk(opened, status_list_length=16, chunk=8))
+    base = opened.profile.base_url
+    with opened.store.read() as tx:
+        records = {r.id: r for r in tx.credentials()}
+    lists = set()
+    for path in out.glob("*.json"):
+        document = json.loads(path.read_bytes())
+        record = records[document["id"]]
+        expected = [status_entry(f"{base}/status/{ref.list_id}", ref.index, purpose=purpose, length=16)
+                    for purpose, ref in (("revocation", record.revocation), ("suspension", record.suspension))]
+        assert document["credentialStatus"] == expected
+        lists.add(record.revocation.list_id)
+    assert lists == {"revocation-1", "revocation-2"}
+
+
 def test_skip_bad_issues_the_good_rows_and_lists_the_bad_ones(opened: OpenIssuer, tmp_path: Path) -> None:
     rows = [row(i) for i in range(6)]
     rows[2][9] = "2023-02-30"
@@ -230,6 +252,18 @@ def test_short_rows_and_a_byte_order_mark(tmp_path: Path) -> None:
     path.write_bytes(b"\xef\xbb\xbf" + (",".join(HEADER) + "\n" + ",".join(row(0)) + "\n" + "a,b\n\n").encode())
     rows, bad = read_rows(path, "skill-level")
     assert len(rows) == 1 and [(p.line, p.column) for p in bad] == [(3, "-")]
+
+
+def test_row_keys_are_the_documented_digests_of_batch_line_and_content(tmp_path: Path) -> None:
+    """The idempotency key and request hash of a row are digest() of the documented parts, so keys
+    recorded by an earlier run still match (a rerun must find them), also for a non-ASCII batch id."""
+    path = write_csv(tmp_path / "批次.csv", [row(0), row(1)])
+    rows, _ = read_rows(path, "skill-level", cryptosuite="eddsa-jcs-2022")
+    for r in rows:
+        content = dict(sorted(r.cells.items()))
+        assert r.item.key == digest("skillcred-batch-v1", "批次.csv", "skill-level", r.line, content)
+        assert r.item.request_hash == digest("skill-level", "eddsa-jcs-2022", content)
+    assert rows[0].item.key != rows[1].item.key
 
 
 def test_the_same_rows_under_another_cryptosuite_conflict(opened: OpenIssuer, tmp_path: Path) -> None:
