@@ -17,6 +17,7 @@ SQLite), so concurrent revocations lose no update.
 from __future__ import annotations
 
 import json
+import os
 import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -66,6 +67,20 @@ def _credential(row: tuple[Any, ...]) -> CredentialRecord:
 def _parts(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
     for start in range(0, len(values), _BATCH):
         yield values[start:start + _BATCH]
+
+
+def random_below(size: int, count: int) -> list[int]:
+    """``count`` independent uniform integers in ``[0, size)`` from the OS CSPRNG in one read (a batch
+    draws hundreds at once; ``secrets.randbelow`` reads once per number). Rejection sampling over
+    32-bit words, so there is no modulo bias."""
+    if not 0 < size <= 1 << 32:
+        raise ValueError(f"size: expected 1 .. 2**32, got {size!r}")
+    limit = (1 << 32) - (1 << 32) % size
+    out: list[int] = []
+    while len(out) < count:
+        words = memoryview(os.urandom(4 * (count - len(out)))).cast("I")
+        out.extend(word % size for word in words if word < limit)
+    return out
 
 
 def _marks(count: int, width: int = 1) -> str:
@@ -171,9 +186,7 @@ class Tx:
                 break
             picked: dict[int, None] = {}
             while len(picked) < draw:
-                index = secrets.randbelow(size)
-                if index not in known:
-                    picked[index] = None
+                picked.update((index, None) for index in random_below(size, draw - len(picked)) if index not in known)
             candidates = list(picked)
             if draw > need:  # the first ``need`` free ones, in the order drawn
                 taken = self._taken(list_id, candidates)

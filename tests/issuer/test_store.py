@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from issuer.store import CredentialRecord, KeyRecord, StatusRef, Store
+from issuer.store import CredentialRecord, KeyRecord, StatusRef, Store, random_below
 from issuer.store_schema import LATEST
 from tests.issuer.conftest import Target
 from vccore.errors import Code, SkillcredError
@@ -207,3 +207,19 @@ def test_batched_records_reads_and_events(store: Store) -> None:
             ("credential.issued", f"urn:uuid:{n}", {"n": n}) for n in range(3)]
         big = tx.idempotency_many([f"key-{n}" for n in range(1200)])  # more than one IN list
     assert set(big) == {"key-0", "key-1", "key-2", "key-9"}
+
+
+@pytest.mark.parametrize("size", [1, 3, 16, 131_072, 1_000_003])
+def test_random_below_draws_the_asked_count_in_range_and_covers_small_ranges(size: int) -> None:
+    drawn = random_below(size, 4000)
+    assert len(drawn) == 4000 and all(type(i) is int and 0 <= i < size for i in drawn)
+    if size <= 16:  # 4,000 uniform draws miss one of 16 values with probability below 1e-100
+        assert set(drawn) == set(range(size))
+    else:
+        assert len(set(drawn)) > 3000  # not a constant or a short cycle
+
+
+def test_random_below_refuses_sizes_it_cannot_draw_without_bias() -> None:
+    for size in (0, -5, (1 << 32) + 1):
+        with pytest.raises(ValueError, match="size"):
+            random_below(size, 1)
