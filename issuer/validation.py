@@ -9,6 +9,7 @@ value redacted (:func:`vccore.identity.redact`), never the number.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -27,6 +28,7 @@ def bad(field_name: str, message: str, *, code: Code = Code.MALFORMED_VALUE_ERRO
     return SkillcredError(f"{field_name}: {message}", code=code, pointer="/" + field_name.replace(".", "/"))
 
 
+@functools.lru_cache(maxsize=1024)  # field names of the input dataclasses, asked for dozens of times per row
 def camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.capitalize() for part in rest)

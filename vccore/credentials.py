@@ -98,7 +98,7 @@ def _find_context(node: Any, depth: int) -> list[str] | None:
     """The reversed path (below ``node``) of the first nested ``@context`` or too-deep node."""
     if depth > _MAX_CONTEXT_DEPTH:
         return []
-    if isinstance(node, Mapping):
+    if type(node) is dict or (type(node) is not list and isinstance(node, Mapping)):  # the ABC check is slow
         if "@context" in node:
             return ["@context"]
         children: Any = node.items()
