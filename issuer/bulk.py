@@ -49,7 +49,7 @@ from vccore.errors import Code, KeyProblem, SkillcredError
 from vccore.keys import KeyPair
 from vccore.loader import DocumentLoader
 from vccore.proofs import ProofOptions, add_proof
-from vccore.statuslist import MIN_LENGTH, StatusPurpose, status_entry
+from vccore.statuslist import MIN_LENGTH, status_entry
 from vccore.timeutil import format_datetime, utcnow
 
 CHUNK: Final = 256
@@ -200,7 +200,6 @@ class BulkIssuer:
         self._length = status_list_length
         self._clock = clock
         self._chunk = chunk
-        self._entries: dict[str, dict[str, Any]] = {}
 
     # --- replay ----------------------------------------------------------------------------------
 
@@ -320,28 +319,20 @@ class BulkIssuer:
 
     def _tasks(self, chunks: Sequence[Sequence[Item]],
                refs: tuple[list[StatusRef], list[StatusRef]]) -> list[list[_Task]]:
+        base, length = self._profile.base_url, self._length
         statuses = iter(zip(*refs, strict=True))
-        entry = self._status_entry
         out: list[list[_Task]] = []
         for chunk in chunks:
             tasks: list[_Task] = []
             for item, (rev, sus) in zip(chunk, statuses, strict=False):
                 tasks.append(_Task(item.key, item.request_hash, item.kind, item.data, item.subject_did,
                                    f"urn:uuid:{uuid.uuid4()}", rev, sus,
-                                   (entry("revocation", rev), entry("suspension", sus))))
+                                   (status_entry(f"{base}/status/{rev.list_id}", rev.index, purpose="revocation",
+                                                 length=length),
+                                    status_entry(f"{base}/status/{sus.list_id}", sus.index, purpose="suspension",
+                                                 length=length))))
             out.append(tasks)
         return out
-
-    def _status_entry(self, purpose: StatusPurpose, ref: StatusRef) -> dict[str, Any]:
-        """:func:`status_entry` for ``ref``: built (and its URL checked) once per list, then copied."""
-        template = self._entries.get(ref.list_id)
-        if template is None:
-            template = status_entry(f"{self._profile.base_url}/status/{ref.list_id}", 0, purpose=purpose,
-                                    length=self._length)
-            self._entries[ref.list_id] = template
-        if template["statusPurpose"] != purpose or not 0 <= ref.index < self._length:
-            raise ValueError(f"{ref}: not a {purpose} index of a list of {self._length} bits")
-        return dict(template, id=f"{template['statusListCredential']}#{ref.index}", statusListIndex=str(ref.index))
 
     def _record(self, tasks: list[_Task], signed: list[tuple[str, bytes | None, str, str]], setup: _SignerSetup,
                 then: Sequence[Sequence[Item]] = ()) -> tuple[list[Outcome], list[list[_Task]]]:

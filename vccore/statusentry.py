@@ -99,7 +99,8 @@ def status_list_credential(list_url: str, status_list: StatusList, *, issuer: st
 # --- helpers ----------------------------------------------------------------------------------
 
 def _check_url(url: str) -> None:
-    if not isinstance(url, str) or not url or "#" in url or any(c.isspace() for c in url):
+    # ``url.split() == [url]``: non-empty and no whitespace (str.isspace's sense), without a loop per character
+    if not isinstance(url, str) or "#" in url or url.split() != [url]:
         raise ValueError(f"list_url: expected an absolute URL without fragment, got {url!r}")
 
 

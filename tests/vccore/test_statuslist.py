@@ -383,3 +383,10 @@ def test_check_status_never_raises_on_garbage_lists(cred: Any) -> None:
 def test_check_status_requires_aware_now() -> None:
     with pytest.raises(ValueError):
         check_status(ENTRY, _list_credential(), now=datetime(2025, 6, 1))
+
+
+@pytest.mark.parametrize("url", ["", " ", f" {LIST_URL}", f"{LIST_URL}\n", "https://issuer.example/st atus/1",
+                                 "https://issuer.example/status/1\u3000", f"{LIST_URL}#frag", 42, None])
+def test_status_entry_refuses_a_list_url_that_is_empty_spaced_or_has_a_fragment(url: object) -> None:
+    with pytest.raises(ValueError, match="list_url"):
+        statuslist.status_entry(url, 1, purpose="revocation")  # type: ignore[arg-type]
