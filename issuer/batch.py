@@ -13,8 +13,9 @@ fields in camelCase (``name``, ``idNumber``, ``occupationCode``, ...), nested on
    after a crash therefore issues nothing twice: rows already recorded are taken from the registry and
    their missing output files rewritten. A row whose line or content changed is a new request.
 3. **Write** ``<certificateNumber>.json`` (or ``line-<n>.json`` when the number is not a safe file
-   name) with the exact released bytes, each atomically, as soon as its chunk is durable (a write error
-   stops the batch; a rerun rewrites what is missing); then ``summary.csv`` (line, credentialId, file,
+   name) with the exact released bytes, each atomically, once its chunk is durable, in a helper process
+   while the next chunk is signed (:mod:`issuer.filewriter`; a write error stops the batch one chunk
+   later at most; a rerun rewrites what is missing); then ``summary.csv`` (line, credentialId, file,
    status, reason).
 """
 
@@ -34,7 +35,8 @@ from pathlib import Path
 from typing import Any, Final, TextIO
 
 from issuer import validation
-from issuer.bulk import BulkIssuer, Item, Outcome
+from issuer.bulk import CHUNK, BulkIssuer, Item, Outcome
+from issuer.filewriter import FileWriter, write_atomic
 from issuer.kinds import KINDS
 from issuer.progress import Progress
 from vccore.errors import Code, SkillcredError
@@ -229,33 +231,6 @@ def _check_row(line: int, cells: Mapping[str, str], input_type: type[Any], neste
     return checked
 
 
-def write_atomic(path: Path | str, data: bytes, *, absent: bool = False, dir_fd: int | None = None) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename (unchanged files are left alone).
-
-    ``absent`` says the caller saw no file at ``path`` (a directory listing): then it is not read first.
-    With ``dir_fd`` (an open directory), ``path`` is a name in that directory: a batch writes thousands
-    of files into one directory and so skips resolving the same path for each.
-    """
-    name = os.fspath(path)
-    if not absent:
-        try:
-            with open(name, "rb", opener=functools.partial(os.open, dir_fd=dir_fd)) as f:
-                if f.read() == data:
-                    return
-        except FileNotFoundError:
-            pass
-    head, tail = os.path.split(name)
-    temp = os.path.join(head, f".{tail}.{os.getpid()}.tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666, dir_fd=dir_fd)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
-    os.replace(temp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
-
-
 def run_batch(source: Path | str, *, kind: str, out_dir: Path | str, issuer: BulkIssuer, skip_bad: bool = False,
               workers: int = 1, cryptosuite: str = "eddsa-rdfc-2022", batch_id: str | None = None,
               progress: TextIO | None = None, tty: bool | None = None) -> BatchReport:
@@ -268,38 +243,50 @@ def run_batch(source: Path | str, *, kind: str, out_dir: Path | str, issuer: Bul
     out.mkdir(parents=True, exist_ok=True)
     directory = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        return _issue_rows(rows, bad, directory, issuer=issuer, workers=workers, progress=progress, tty=tty)
+        with FileWriter(directory, shown=out) as writer:
+            return _issue_rows(rows, bad, directory, writer, issuer=issuer, workers=workers, progress=progress,
+                               tty=tty)
     finally:
         os.close(directory)
 
 
-def _issue_rows(rows: list[Row], bad: list[RowProblem], directory: int, *, issuer: BulkIssuer,
-                workers: int, progress: TextIO | None, tty: bool | None) -> BatchReport:
+def _issue_rows(rows: list[Row], bad: list[RowProblem], directory: int, writer: FileWriter, *,
+                issuer: BulkIssuer, workers: int, progress: TextIO | None, tty: bool | None) -> BatchReport:
     present = set(os.listdir(directory))  # files of an earlier run are compared before being rewritten
     report = BatchReport(total=len(rows) + len(bad), skipped=len(bad), problems=list(bad))
     by_key = {row.item.key: row for row in rows}
     summary: dict[int, tuple[str, str, str, str]] = {p.line: ("", "", "skipped", str(p)) for p in bad}
     bar = Progress(len(rows), label="issuing", stream=progress, tty=tty)
 
-    # the output files of a chunk are written as soon as the chunk is durable (its transaction committed),
-    # in order, in this thread: a background writer thread was measured slower (GIL hand-offs cost more
-    # than the writes on a fast disk); a row counts, and enters the summary, once its file is written
+    def written(files: list[tuple[Row, Outcome]], count: int) -> None:
+        for row, outcome in files[:count]:
+            report.issued += outcome.status == "issued"
+            report.existing += outcome.status == "existing"
+            summary[row.line] = (outcome.credential_id, row.file_name, outcome.status, "")
+        bar.advance(count)
+
+    # the output files of a chunk are handed to the writer process once the chunk is durable (its
+    # transaction committed) and written while the next chunk is signed; a row counts, and enters the
+    # summary, once its file is written (the writer reports that one chunk later)
     def done(outcomes: list[Outcome]) -> None:
+        files: list[tuple[Row, Outcome]] = []
         for outcome in outcomes:
             row = by_key[outcome.key]
             if outcome.status == "failed":
                 report.failed += 1
                 reason = f"{outcome.code.value if outcome.code else ''}: {outcome.detail}"
                 summary[row.line] = (outcome.credential_id, "", "failed", reason)
-                continue
-            write_atomic(row.file_name, outcome.document, absent=row.file_name not in present, dir_fd=directory)
-            report.issued += outcome.status == "issued"
-            report.existing += outcome.status == "existing"
-            summary[row.line] = (outcome.credential_id, row.file_name, outcome.status, "")
-        bar.advance(len(outcomes))
+                bar.advance(1)
+            else:
+                files.append((row, outcome))
+        for start in range(0, len(files), CHUNK):  # a rerun hands every recorded row over at once
+            piece = files[start:start + CHUNK]
+            writer.submit([(row.file_name, outcome.document, row.file_name not in present) for row, outcome in piece],
+                          functools.partial(written, piece))
 
     try:
         issuer.issue([row.item for row in rows], workers=workers, on_chunk=done)
+        writer.close()
     finally:
         _write_summary(directory, summary)
     bar.finish(f"{report.issued} issued, {report.existing} already issued, {report.failed} failed, "

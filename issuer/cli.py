@@ -20,8 +20,9 @@ from typing import Any, TypeVar
 import click
 
 from issuer import validation
-from issuer.batch import BatchRefused, digest, is_did, run_batch, write_atomic
+from issuer.batch import BatchRefused, digest, is_did, run_batch
 from issuer.bulk import HASH_PARAMS, BulkIssuer, Item
+from issuer.filewriter import write_atomic
 from issuer.home import KDF_CHOICES, IssuerHome, OpenIssuer, init_issuer, open_issuer, passphrase_from_env
 from issuer.kinds import KINDS
 from issuer.tokens import SCOPES, TokenRegistry

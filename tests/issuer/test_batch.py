@@ -290,16 +290,18 @@ def test_progress_redraws_on_a_terminal_and_is_quiet_elsewhere() -> None:
     assert quiet.getvalue().startswith("2 issued in ") and quiet.getvalue().count("\n") == 1
 
 
-def test_a_file_that_cannot_be_written_stops_the_batch_after_its_chunk_is_recorded(opened: OpenIssuer,
-                                                                                   tmp_path: Path) -> None:
+def test_a_file_that_cannot_be_written_stops_the_batch_one_chunk_later(opened: OpenIssuer, tmp_path: Path) -> None:
     source = write_csv(tmp_path / "blocked.csv", [row(i) for i in range(10)])
     out = tmp_path / "out"
-    (out / f"{row(3)[8]}.json").mkdir(parents=True)  # a directory where a credential file goes
-    with pytest.raises(OSError):
+    blocked = out / f"{row(3)[8]}.json"
+    blocked.mkdir(parents=True)  # a directory where a credential file goes
+    with pytest.raises(IsADirectoryError) as info:
         run_batch(source, kind="skill-level", out_dir=out, issuer=bulk(opened, chunk=4))
-    recorded = counts(opened)[0]
-    assert 4 <= recorded < 10  # the failure stops the batch at the next chunk (files are written behind it)
-    assert len(summary(out)) == 3  # the rows whose files were written before the failure
-    (out / f"{row(3)[8]}.json").rmdir()
+    assert info.value.filename == str(blocked)
+    # chunks of 4: the writer reports chunk 1's failure when chunk 2, recorded, is handed over
+    assert counts(opened)[0] == 8
+    assert [r["line"] for r in summary(out)] == ["2", "3", "4"]  # rows whose files were written
+    assert sorted(p.name for p in out.iterdir()) == sorted([f"{row(i)[8]}.json" for i in range(4)] + ["summary.csv"])
+    blocked.rmdir()
     report = run_batch(source, kind="skill-level", out_dir=out, issuer=bulk(opened, chunk=4))
-    assert (report.issued, report.existing) == (10 - recorded, recorded) and len(list(out.glob("*.json"))) == 10
+    assert (report.issued, report.existing) == (2, 8) and len(list(out.glob("*.json"))) == 10
