@@ -175,9 +175,16 @@ class _Raced(Exception):
     """An idempotency key was recorded by a concurrent run inside our record transaction: roll back, retry."""
 
 
-def _chunks(items: Sequence[Item], size: int) -> Iterator[Sequence[Item]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+def _chunks(items: Sequence[Item], size: int, *, ways: int = 1, floor: int = 1) -> Iterator[Sequence[Item]]:
+    """Chunks of at most ``size`` items that shrink towards the end (guided scheduling): each takes
+    half of what is left per way (``ways`` workers), and none is smaller than ``floor`` unless it is the
+    last. So with several workers none of them is left alone with a big chunk at the end, and in one
+    process the files of the final chunk, written after it is recorded, are few."""
+    start, floor = 0, max(1, min(floor, size))
+    while start < len(items):
+        step = min(size, max(floor, -(-(len(items) - start) // (2 * ways))))
+        yield items[start:start + step]
+        start += step
 
 
 class BulkIssuer:
@@ -248,7 +255,8 @@ class BulkIssuer:
 
     def _serial(self, items: Sequence[Item], setup: _SignerSetup) -> Iterator[list[Outcome]]:
         signer = _Signer(setup)
-        chunks = list(_chunks(items, self._chunk))
+        # a floor of 16 rows: each chunk costs one commit (an fsync on disk)
+        chunks = list(_chunks(items, self._chunk, floor=16))
         tasks = self._allocate(chunks[:1], setup.now)[0]
         for number in range(len(chunks)):
             # record this chunk and allocate the next one in one transaction
@@ -258,8 +266,6 @@ class BulkIssuer:
                 tasks = following[0]
 
     def _parallel(self, items: Sequence[Item], setup: _SignerSetup, workers: int) -> Iterator[list[Outcome]]:
-        # at least four chunks per worker, so that slow rows (production Argon2id) spread over all of them
-        size = max(1, min(self._chunk, -(-len(items) // (4 * workers))))
         ctx = multiprocessing.get_context("spawn")
         tasks_q: Any = ctx.Queue()
         results_q: Any = ctx.Queue()
@@ -268,7 +274,7 @@ class BulkIssuer:
         for proc in procs:
             proc.start()
         pending: dict[int, list[_Task]] = {}
-        chunks = list(_chunks(items, size))
+        chunks = list(_chunks(items, self._chunk, ways=workers))
         try:
             # up to three chunks per worker in flight: the first ones allocated in one transaction, each
             # later one in the transaction that records a finished chunk

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from issuer.batch import BatchRefused, digest, read_rows, run_batch
-from issuer.bulk import TEST_HASH, BulkIssuer
+from issuer.bulk import TEST_HASH, BulkIssuer, _chunks
 from issuer.home import IssuerHome, OpenIssuer, init_issuer, open_issuer
 from issuer.progress import Progress
 from vccore.credentials import verify_secured
@@ -273,6 +273,22 @@ def test_the_same_rows_under_another_cryptosuite_conflict(opened: OpenIssuer, tm
                        issuer=bulk(opened, cryptosuite="eddsa-jcs-2022"))
     assert report.failed == 3 and {r["status"] for r in summary(tmp_path / "b")} == {"failed"}
     assert counts(opened)[0] == 3
+
+
+@pytest.mark.parametrize(("count", "size", "ways", "floor", "sizes"), [
+    # one process: full chunks, then halving, so that few files remain to write after the last commit
+    (1000, 256, 1, 16, [256, 256, 244, 122, 61, 31, 16, 14]),
+    (10, 4, 1, 16, [4, 4, 2]),  # the floor never exceeds the chunk size
+    # two workers, production Argon2id rows: no worker is left alone with a big chunk at the end
+    (64, 256, 2, 1, [16, 12, 9, 7, 5, 4, 3, 2, 2, 1, 1, 1, 1]),
+    (3, 256, 4, 1, [1, 1, 1]),
+])
+def test_chunks_shrink_towards_the_end_and_cover_every_item_once_in_order(count: int, size: int, ways: int,
+                                                                          floor: int, sizes: list[int]) -> None:
+    items = list(range(count))
+    chunks = list(_chunks(items, size, ways=ways, floor=floor))  # type: ignore[arg-type]
+    assert [len(c) for c in chunks] == sizes
+    assert [i for c in chunks for i in c] == items
 
 
 def test_progress_redraws_on_a_terminal_and_is_quiet_elsewhere() -> None:
