@@ -12,7 +12,8 @@ amortises them over a chunk and spreads the CPU-heavy part over processes. It ke
    reused; a crash after this point burns them. The first chunk (or the first few, with workers) gets
    its own transaction; every later one is allocated in the transaction that records an earlier chunk,
    so a chunk costs one commit, not two.
-3. **Build, hash, self-check, sign** in worker processes (or in-process with one worker): the kind's
+3. **Build, hash, self-check, sign** in worker processes (or in-process with one worker; with several,
+   the parent signs rows of the first chunk until one of them is ready): the kind's
    builder (the Argon2id identity hash is the slow part), ``check_contexts``, ``check_data_model``,
    the clear-ID scan, and safe RDFC-1.0 canonicalization (the ``eddsa-rdfc-2022`` signature itself
    canonicalizes in safe mode; for ``eddsa-jcs-2022`` it is run separately).
@@ -28,6 +29,7 @@ Workers exit when the parent disappears, so a SIGKILLed batch leaves no orphans.
 
 from __future__ import annotations
 
+import itertools
 import json
 import multiprocessing
 import os
@@ -36,7 +38,7 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Final, Literal, NamedTuple
+from typing import Any, Final, Literal, NamedTuple, TypeVar
 
 from issuer.keystore import KeyStore
 from issuer.kinds import KINDS, Issuer, build
@@ -58,6 +60,9 @@ Status = Literal["issued", "existing", "failed"]
 #: idempotency keys between our check and our insert (PostgreSQL; SQLite serializes writers).
 _RACE_RETRIES: Final = 5
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+#: what a worker sends once it can sign (a result never has a negative chunk number)
+_READY: Final[tuple[int, list[Any]]] = (-1, [])
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -156,6 +161,7 @@ class _Signer:
 def _worker(setup: _SignerSetup, tasks: Any, results: Any, parent: int) -> None:  # pragma: no cover - child
     """Sign chunks until told to stop, or until the parent is gone (then drop what is unsent and exit)."""
     signer = _Signer(setup)
+    results.put(_READY)
     while os.getppid() == parent:
         try:
             chunk = tasks.get(timeout=0.5)
@@ -175,7 +181,7 @@ class _Raced(Exception):
     """An idempotency key was recorded by a concurrent run inside our record transaction: roll back, retry."""
 
 
-def _chunks(items: Sequence[Item], size: int, *, ways: int = 1, floor: int = 1) -> Iterator[Sequence[Item]]:
+def _chunks(items: Sequence[_T], size: int, *, ways: int = 1, floor: int = 1) -> Iterator[Sequence[_T]]:
     """Chunks of at most ``size`` items that shrink towards the end (guided scheduling): each takes
     half of what is left per way (``ways`` workers), and none is smaller than ``floor`` unless it is the
     last. So with several workers none of them is left alone with a big chunk at the end, and in one
@@ -273,23 +279,39 @@ class BulkIssuer:
                  for _ in range(workers)]
         for proc in procs:
             proc.start()
-        pending: dict[int, list[_Task]] = {}
+        pending: dict[int, list[_Task]] = {}  # chunks being signed, by number
         chunks = list(_chunks(items, self._chunk, ways=workers))
+        numbers = itertools.count()
+
+        def send(tasks: list[_Task]) -> None:
+            number = next(numbers)
+            pending[number] = tasks
+            tasks_q.put((number, tasks))
+
         try:
             # up to three chunks per worker in flight: the first ones allocated in one transaction, each
-            # later one in the transaction that records a finished chunk
-            for number, tasks in enumerate(self._allocate(chunks[:3 * workers], setup.now)):
-                pending[number] = tasks
-                tasks_q.put((number, tasks))
-            following_number = len(pending)
+            # later one in the transaction that records a finished chunk. While the workers start (importing
+            # the signing code takes them a few tenths of a second), the first chunk is signed here, row by
+            # row until one of them is ready; the rest of it goes to the workers ahead of the later chunks
+            first, *queued = self._allocate(chunks[:3 * workers + 1], setup.now)
+            for tasks in queued[:workers]:
+                send(tasks)
+            signed_here = self._sign_until_ready(first, setup, results_q)
+            for piece in _chunks(first[len(signed_here):], len(first), ways=workers):
+                send(list(piece))
+            for tasks in queued[workers:]:
+                send(tasks)
+            following = len(queued) + 1  # the index in ``chunks`` of the next chunk to allocate
+            own = next(numbers)
+            pending[own] = first[:len(signed_here)]
+            result: tuple[int, list[tuple[str, bytes | None, str, str]]] | None = (own, signed_here)
             while pending:
-                number, signed = self._next_result(results_q, procs)
-                done, following = self._record(pending.pop(number), signed, setup,
-                                               chunks[following_number:following_number + 1])
-                for tasks in following:
-                    pending[following_number] = tasks
-                    tasks_q.put((following_number, tasks))
-                    following_number += 1
+                number, signed = result or self._next_result(results_q, procs)
+                result = None
+                done, later = self._record(pending.pop(number), signed, setup, chunks[following:following + 1])
+                following += len(later)
+                for tasks in later:
+                    send(tasks)
                 yield done
         finally:
             tasks_q.cancel_join_thread()  # never block exit on undelivered chunks (error paths)
@@ -303,14 +325,28 @@ class BulkIssuer:
             results_q.close()
 
     @staticmethod
+    def _sign_until_ready(tasks: list[_Task], setup: _SignerSetup,
+                          results_q: Any) -> list[tuple[str, bytes | None, str, str]]:
+        """Sign ``tasks`` here, one by one, until a worker reports that it can sign (it has the rest)."""
+        signer = _Signer(setup)
+        signed: list[tuple[str, bytes | None, str, str]] = []
+        for task in tasks:
+            if signed and not results_q.empty():
+                break
+            signed.append(signer.sign(task))
+        return signed
+
+    @staticmethod
     def _next_result(results_q: Any, procs: list[Any]) -> tuple[int, list[tuple[str, bytes | None, str, str]]]:
         while True:
             try:
                 value: tuple[int, list[tuple[str, bytes | None, str, str]]] = results_q.get(timeout=1.0)
-                return value
             except queue.Empty:
                 if not all(p.is_alive() for p in procs):
                     raise RuntimeError("a batch worker process died") from None
+                continue
+            if value[0] >= 0:  # not a worker's _READY
+                return value
 
     def _allocate(self, chunks: Sequence[Sequence[Item]], now: datetime) -> list[list[_Task]]:
         """The tasks of ``chunks``, their status indexes allocated in one committed transaction."""

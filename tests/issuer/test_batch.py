@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -273,6 +274,41 @@ def test_the_same_rows_under_another_cryptosuite_conflict(opened: OpenIssuer, tm
                        issuer=bulk(opened, cryptosuite="eddsa-jcs-2022"))
     assert report.failed == 3 and {r["status"] for r in summary(tmp_path / "b")} == {"failed"}
     assert counts(opened)[0] == 3
+
+
+class _Ready:
+    """Stands in for the results queue: says whether a worker has reported that it is ready."""
+
+    def __init__(self, ready: bool) -> None:
+        self.ready = ready
+
+    def empty(self) -> bool:
+        return not self.ready
+
+
+@pytest.mark.parametrize("ready", [True, False], ids=["workers-ready-at-once", "workers-never-ready"])
+def test_the_parent_signs_the_first_chunk_until_a_worker_is_ready_and_every_row_is_issued_once(
+        opened: OpenIssuer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ready: bool) -> None:
+    original = BulkIssuer._sign_until_ready
+    signed_here: list[int] = []
+
+    def sign_until_ready(tasks: list[Any], setup: Any, results_q: Any) -> list[Any]:
+        signed = original(tasks, setup, _Ready(ready))
+        signed_here.append(len(signed))
+        return signed
+
+    monkeypatch.setattr(BulkIssuer, "_sign_until_ready", staticmethod(sign_until_ready))
+    source = write_csv(tmp_path / "parent.csv", [row(i) for i in range(40)])
+    out = tmp_path / "out"
+    report = run_batch(source, kind="skill-level", out_dir=out, issuer=bulk(opened), workers=2)
+    assert signed_here == ([1] if ready else [10])  # the first chunk is a quarter of the rows on 2 workers
+    assert report.issued == 40 and counts(opened)[:2] == (40, 40)
+    documents = [json.loads(p.read_bytes()) for p in out.glob("*.json")]
+    assert len({d["id"] for d in documents}) == 40
+    with opened.store.read() as tx:
+        indexes = [(r.revocation.list_id, r.revocation.index) for r in tx.credentials()]
+    assert len(set(indexes)) == 40
+    assert verify_secured(documents[0], loader=loader(opened), now=utcnow()).verified
 
 
 @pytest.mark.parametrize(("count", "size", "ways", "floor", "sizes"), [
