@@ -243,14 +243,12 @@ def run_batch(source: Path | str, *, kind: str, out_dir: Path | str, issuer: Bul
     out.mkdir(parents=True, exist_ok=True)
     directory = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        with FileWriter(directory, shown=out) as writer:
-            return _issue_rows(rows, bad, directory, writer, issuer=issuer, workers=workers, progress=progress,
-                               tty=tty)
+        return _issue_rows(rows, bad, directory, out, issuer=issuer, workers=workers, progress=progress, tty=tty)
     finally:
         os.close(directory)
 
 
-def _issue_rows(rows: list[Row], bad: list[RowProblem], directory: int, writer: FileWriter, *,
+def _issue_rows(rows: list[Row], bad: list[RowProblem], directory: int, shown: Path, *,
                 issuer: BulkIssuer, workers: int, progress: TextIO | None, tty: bool | None) -> BatchReport:
     present = set(os.listdir(directory))  # files of an earlier run are compared before being rewritten
     report = BatchReport(total=len(rows) + len(bad), skipped=len(bad), problems=list(bad))
@@ -268,7 +266,7 @@ def _issue_rows(rows: list[Row], bad: list[RowProblem], directory: int, writer: 
     # the output files of a chunk are handed to the writer process once the chunk is durable (its
     # transaction committed) and written while the next chunk is signed; a row counts, and enters the
     # summary, once its file is written (the writer reports that one chunk later)
-    def done(outcomes: list[Outcome]) -> None:
+    def done(writer: FileWriter, outcomes: list[Outcome]) -> None:
         files: list[tuple[Row, Outcome]] = []
         for outcome in outcomes:
             row = by_key[outcome.key]
@@ -285,8 +283,10 @@ def _issue_rows(rows: list[Row], bad: list[RowProblem], directory: int, writer: 
                           functools.partial(written, piece))
 
     try:
-        issuer.issue([row.item for row in rows], workers=workers, on_chunk=done)
-        writer.close()
+        # leaving the block waits for the last chunk's files (also when the batch fails), so the summary
+        # lists every row whose file was written
+        with FileWriter(directory, shown=shown) as writer:
+            issuer.issue([row.item for row in rows], workers=workers, on_chunk=functools.partial(done, writer))
     finally:
         _write_summary(directory, summary)
     bar.finish(f"{report.issued} issued, {report.existing} already issued, {report.failed} failed, "

@@ -23,6 +23,7 @@ from issuer.home import IssuerHome, OpenIssuer, init_issuer, open_issuer
 from issuer.progress import Progress
 from vccore.credentials import verify_secured
 from vccore.dids import DidResolver
+from vccore.errors import KeyProblem
 from vccore.loader import DocumentLoader
 from vccore.statuslist import status_entry
 from vccore.timeutil import utcnow
@@ -357,3 +358,24 @@ def test_a_file_that_cannot_be_written_stops_the_batch_one_chunk_later(opened: O
     blocked.rmdir()
     report = run_batch(source, kind="skill-level", out_dir=out, issuer=bulk(opened, chunk=4))
     assert (report.issued, report.existing) == (2, 8) and len(list(out.glob("*.json"))) == 10
+
+
+def test_a_batch_that_fails_lists_the_rows_whose_files_the_writer_finished(opened: OpenIssuer, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    original = BulkIssuer._record
+    calls: list[int] = []
+
+    def record(self: BulkIssuer, *args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyProblem("the key was marked compromised during the batch; nothing released")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(BulkIssuer, "_record", record)
+    source = write_csv(tmp_path / "stopped.csv", [row(i) for i in range(10)])
+    out = tmp_path / "out"
+    with pytest.raises(KeyProblem):
+        run_batch(source, kind="skill-level", out_dir=out, issuer=bulk(opened, chunk=4))
+    # chunk 1 was recorded and handed to the writer; the summary waits for its files
+    assert counts(opened)[0] == 4 and len(list(out.glob("*.json"))) == 4
+    assert [(r["line"], r["status"]) for r in summary(out)] == [(str(n), "issued") for n in range(2, 6)]
