@@ -22,9 +22,10 @@ amortises them over a chunk and spreads the CPU-heavy part over processes. It ke
    releases nothing), each kind of row with one prepared statement. Only then are the outcomes
    handed to the caller (which writes files).
 
-Workers receive the unlocked key seed from the parent over their spawn pipe (the seed is already in
-the parent's memory; unlocking it again in every worker would cost one Argon2id run and 256 MiB each).
-Workers exit when the parent disappears, so a SIGKILLed batch leaves no orphans.
+Workers are spawned as soon as the batch knows it has work, and import the signing code while the
+parent unlocks the key; then they receive the unlocked key seed from the parent over a queue (the seed
+is already in the parent's memory; unlocking it again in every worker would cost one Argon2id run and
+256 MiB each). Workers exit when the parent disappears, so a SIGKILLed batch leaves no orphans.
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 #: what a worker sends once it can sign (a result never has a negative chunk number)
 _READY: Final[tuple[int, list[Any]]] = (-1, [])
 _T = TypeVar("_T")
+#: a signed chunk: (idempotency key, document or None, problem code, detail) per task
+_Signed = list[tuple[str, bytes | None, str, str]]
 
 
 @dataclass(frozen=True)
@@ -158,8 +161,19 @@ class _Signer:
         return [self.sign(t) for t in tasks]
 
 
-def _worker(setup: _SignerSetup, tasks: Any, results: Any, parent: int) -> None:  # pragma: no cover - child
-    """Sign chunks until told to stop, or until the parent is gone (then drop what is unsent and exit)."""
+def _worker(setups: Any, tasks: Any, results: Any, parent: int) -> None:  # pragma: no cover - child
+    """Wait for the signer setup, then sign chunks until told to stop, or until the parent is gone (then
+    drop what is unsent and exit)."""
+    setup: _SignerSetup | None = None
+    while setup is None:
+        if os.getppid() != parent:
+            return
+        try:
+            setup = setups.get(timeout=0.5)
+        except queue.Empty:
+            continue
+        if setup is None:  # closed before the key was unlocked
+            return
     signer = _Signer(setup)
     results.put(_READY)
     while os.getppid() == parent:
@@ -171,6 +185,63 @@ def _worker(setup: _SignerSetup, tasks: Any, results: Any, parent: int) -> None:
             return
         results.put((chunk[0], signer.run(chunk[1])))
     results.cancel_join_thread()
+
+
+class _Workers:
+    """The signing processes of a batch. Spawned (nothing of the parent's state leaks into them) as soon
+    as the batch knows it has work, they import the signing code while the parent unlocks the key;
+    :meth:`begin` then hands each of them the signer setup, key seed included (it is already in the
+    parent's memory: unlocking it in every worker would cost an Argon2id run each)."""
+
+    def __init__(self, count: int) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self._setups: Any = ctx.Queue()
+        self._tasks: Any = ctx.Queue()
+        self._results: Any = ctx.Queue()
+        self._procs = [ctx.Process(target=_worker, args=(self._setups, self._tasks, self._results, os.getpid()),
+                                   daemon=True) for _ in range(count)]
+        for proc in self._procs:
+            proc.start()
+
+    @property
+    def count(self) -> int:
+        return len(self._procs)
+
+    def begin(self, setup: _SignerSetup) -> None:
+        for _ in self._procs:
+            self._setups.put(setup)
+
+    def put(self, number: int, tasks: list[_Task]) -> None:
+        self._tasks.put((number, tasks))
+
+    def ready(self) -> bool:
+        """True once a worker has reported that it can sign (or has sent a result)."""
+        return not self._results.empty()
+
+    def next_result(self) -> tuple[int, _Signed]:
+        while True:
+            try:
+                value: tuple[int, _Signed] = self._results.get(timeout=1.0)
+            except queue.Empty:
+                if not all(p.is_alive() for p in self._procs):
+                    raise RuntimeError("a batch worker process died") from None
+                continue
+            if value[0] >= 0:  # not a worker's _READY
+                return value
+
+    def close(self) -> None:
+        for q in (self._setups, self._tasks):
+            q.cancel_join_thread()  # never block exit on undelivered chunks (error paths)
+        for _ in self._procs:
+            self._setups.put(None)
+            self._tasks.put(None)
+        for proc in self._procs:
+            proc.join(timeout=5)
+            if proc.is_alive():  # pragma: no cover - a stuck worker
+                proc.terminate()
+                proc.join(timeout=5)
+        for q in (self._setups, self._tasks, self._results):
+            q.close()
 
 
 def _encode(document: Mapping[str, Any]) -> bytes:
@@ -244,20 +315,27 @@ class BulkIssuer:
         if workers < 1:
             raise ValueError(f"workers: expected at least 1, got {workers!r}")
         existing = self.lookup(items)
-        if existing:
-            on_chunk(list(existing.values()))
         todo = [i for i in items if i.key not in existing]
         outcomes = list(existing.values())
-        if not todo:
+        pool = _Workers(workers) if workers > 1 and todo else None  # they start while the key is unlocked
+        try:
+            if existing:
+                on_chunk(list(existing.values()))
+            if not todo:
+                return outcomes
+            pair = self._keys.unlock(self._passphrase)
+            setup = _SignerSetup(pair.seed, pair.id, pair.controller,
+                                 (self._profile.did, self._profile.name_zh, self._profile.name_en),
+                                 self._suite, self._hasher, self._test_contexts, self._clock())
+            if pool is not None:
+                pool.begin(setup)
+            for done in (self._serial(todo, setup) if pool is None else self._parallel(todo, setup, pool)):
+                outcomes.extend(done)
+                on_chunk(done)
             return outcomes
-        pair = self._keys.unlock(self._passphrase)
-        setup = _SignerSetup(pair.seed, pair.id, pair.controller,
-                             (self._profile.did, self._profile.name_zh, self._profile.name_en),
-                             self._suite, self._hasher, self._test_contexts, self._clock())
-        for done in (self._serial(todo, setup) if workers == 1 else self._parallel(todo, setup, workers)):
-            outcomes.extend(done)
-            on_chunk(done)
-        return outcomes
+        finally:
+            if pool is not None:
+                pool.close()
 
     def _serial(self, items: Sequence[Item], setup: _SignerSetup) -> Iterator[list[Outcome]]:
         signer = _Signer(setup)
@@ -271,82 +349,51 @@ class BulkIssuer:
             if following:
                 tasks = following[0]
 
-    def _parallel(self, items: Sequence[Item], setup: _SignerSetup, workers: int) -> Iterator[list[Outcome]]:
-        ctx = multiprocessing.get_context("spawn")
-        tasks_q: Any = ctx.Queue()
-        results_q: Any = ctx.Queue()
-        procs = [ctx.Process(target=_worker, args=(setup, tasks_q, results_q, os.getpid()), daemon=True)
-                 for _ in range(workers)]
-        for proc in procs:
-            proc.start()
+    def _parallel(self, items: Sequence[Item], setup: _SignerSetup, workers: _Workers) -> Iterator[list[Outcome]]:
         pending: dict[int, list[_Task]] = {}  # chunks being signed, by number
-        chunks = list(_chunks(items, self._chunk, ways=workers))
+        chunks = list(_chunks(items, self._chunk, ways=workers.count))
         numbers = itertools.count()
 
         def send(tasks: list[_Task]) -> None:
             number = next(numbers)
             pending[number] = tasks
-            tasks_q.put((number, tasks))
+            workers.put(number, tasks)
 
-        try:
-            # up to three chunks per worker in flight: the first ones allocated in one transaction, each
-            # later one in the transaction that records a finished chunk. While the workers start (importing
-            # the signing code takes them a few tenths of a second), the first chunk is signed here, row by
-            # row until one of them is ready; the rest of it goes to the workers ahead of the later chunks
-            first, *queued = self._allocate(chunks[:3 * workers + 1], setup.now)
-            for tasks in queued[:workers]:
+        # up to three chunks per worker in flight: the first ones allocated in one transaction, each later
+        # one in the transaction that records a finished chunk. While the workers start (importing the
+        # signing code takes them a few tenths of a second), the first chunk is signed here, row by row
+        # until one of them is ready; the rest of it goes to the workers ahead of the later chunks
+        first, *queued = self._allocate(chunks[:3 * workers.count + 1], setup.now)
+        for tasks in queued[:workers.count]:
+            send(tasks)
+        signed_here = self._sign_until_ready(first, setup, workers)
+        for piece in _chunks(first[len(signed_here):], len(first), ways=workers.count):
+            send(list(piece))
+        for tasks in queued[workers.count:]:
+            send(tasks)
+        following = len(queued) + 1  # the index in ``chunks`` of the next chunk to allocate
+        own = next(numbers)
+        pending[own] = first[:len(signed_here)]
+        result: tuple[int, _Signed] | None = (own, signed_here)
+        while pending:
+            number, signed = result or workers.next_result()
+            result = None
+            done, later = self._record(pending.pop(number), signed, setup, chunks[following:following + 1])
+            following += len(later)
+            for tasks in later:
                 send(tasks)
-            signed_here = self._sign_until_ready(first, setup, results_q)
-            for piece in _chunks(first[len(signed_here):], len(first), ways=workers):
-                send(list(piece))
-            for tasks in queued[workers:]:
-                send(tasks)
-            following = len(queued) + 1  # the index in ``chunks`` of the next chunk to allocate
-            own = next(numbers)
-            pending[own] = first[:len(signed_here)]
-            result: tuple[int, list[tuple[str, bytes | None, str, str]]] | None = (own, signed_here)
-            while pending:
-                number, signed = result or self._next_result(results_q, procs)
-                result = None
-                done, later = self._record(pending.pop(number), signed, setup, chunks[following:following + 1])
-                following += len(later)
-                for tasks in later:
-                    send(tasks)
-                yield done
-        finally:
-            tasks_q.cancel_join_thread()  # never block exit on undelivered chunks (error paths)
-            for _ in procs:
-                tasks_q.put(None)
-            for proc in procs:
-                proc.join(timeout=5)
-                if proc.is_alive():  # pragma: no cover - a stuck worker
-                    proc.terminate()
-            tasks_q.close()
-            results_q.close()
+            yield done
 
     @staticmethod
-    def _sign_until_ready(tasks: list[_Task], setup: _SignerSetup,
-                          results_q: Any) -> list[tuple[str, bytes | None, str, str]]:
+    def _sign_until_ready(tasks: list[_Task], setup: _SignerSetup, workers: _Workers) -> _Signed:
         """Sign ``tasks`` here, one by one, until a worker reports that it can sign (it has the rest)."""
         signer = _Signer(setup)
-        signed: list[tuple[str, bytes | None, str, str]] = []
+        signed: _Signed = []
         for task in tasks:
-            if signed and not results_q.empty():
+            if signed and workers.ready():
                 break
             signed.append(signer.sign(task))
         return signed
-
-    @staticmethod
-    def _next_result(results_q: Any, procs: list[Any]) -> tuple[int, list[tuple[str, bytes | None, str, str]]]:
-        while True:
-            try:
-                value: tuple[int, list[tuple[str, bytes | None, str, str]]] = results_q.get(timeout=1.0)
-            except queue.Empty:
-                if not all(p.is_alive() for p in procs):
-                    raise RuntimeError("a batch worker process died") from None
-                continue
-            if value[0] >= 0:  # not a worker's _READY
-                return value
 
     def _allocate(self, chunks: Sequence[Sequence[Item]], now: datetime) -> list[list[_Task]]:
         """The tasks of ``chunks``, their status indexes allocated in one committed transaction."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -18,7 +19,7 @@ from typing import Any
 import pytest
 
 from issuer.batch import BatchRefused, digest, read_rows, run_batch
-from issuer.bulk import TEST_HASH, BulkIssuer, _chunks
+from issuer.bulk import TEST_HASH, BulkIssuer, _chunks, _Workers
 from issuer.home import IssuerHome, OpenIssuer, init_issuer, open_issuer
 from issuer.progress import Progress
 from vccore.credentials import verify_secured
@@ -278,13 +279,13 @@ def test_the_same_rows_under_another_cryptosuite_conflict(opened: OpenIssuer, tm
 
 
 class _Ready:
-    """Stands in for the results queue: says whether a worker has reported that it is ready."""
+    """Stands in for the worker pool: says whether a worker has reported that it is ready."""
 
     def __init__(self, ready: bool) -> None:
-        self.ready = ready
+        self.is_ready = ready
 
-    def empty(self) -> bool:
-        return not self.ready
+    def ready(self) -> bool:
+        return self.is_ready
 
 
 @pytest.mark.parametrize("ready", [True, False], ids=["workers-ready-at-once", "workers-never-ready"])
@@ -293,7 +294,7 @@ def test_the_parent_signs_the_first_chunk_until_a_worker_is_ready_and_every_row_
     original = BulkIssuer._sign_until_ready
     signed_here: list[int] = []
 
-    def sign_until_ready(tasks: list[Any], setup: Any, results_q: Any) -> list[Any]:
+    def sign_until_ready(tasks: list[Any], setup: Any, workers: Any) -> list[Any]:
         signed = original(tasks, setup, _Ready(ready))
         signed_here.append(len(signed))
         return signed
@@ -379,3 +380,23 @@ def test_a_batch_that_fails_lists_the_rows_whose_files_the_writer_finished(opene
     # chunk 1 was recorded and handed to the writer; the summary waits for its files
     assert counts(opened)[0] == 4 and len(list(out.glob("*.json"))) == 4
     assert [(r["line"], r["status"]) for r in summary(out)] == [(str(n), "issued") for n in range(2, 6)]
+
+
+def test_a_wrong_passphrase_with_workers_issues_nothing_and_leaves_no_worker_behind(
+        opened: OpenIssuer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    exits: list[int | None] = []
+    original = _Workers.close
+
+    def close(self: _Workers) -> None:
+        original(self)
+        exits.extend(proc.exitcode for proc in self._procs)
+
+    monkeypatch.setattr(_Workers, "close", close)
+    source = write_csv(tmp_path / "locked.csv", [row(i) for i in range(20)])
+    wrong = BulkIssuer(store=opened.store, profile=opened.profile, keystore=opened.keystore,
+                       passphrase="not the passphrase", hasher=TEST_HASH)
+    with pytest.raises(KeyProblem, match="passphrase"):
+        run_batch(source, kind="skill-level", out_dir=tmp_path / "out", issuer=wrong, workers=2)
+    # the workers, started while the key was being unlocked, were told to stop and exited cleanly
+    assert exits == [0, 0] and multiprocessing.active_children() == []
+    assert counts(opened) == (0, 0, 0) and [r["status"] for r in summary(tmp_path / "out")] == []
