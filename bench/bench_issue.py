@@ -53,7 +53,7 @@ from typing import Any
 
 from bench.common import ms, table
 from issuer import batch as batch_module
-from issuer import bulk as bulk_module
+from issuer import workers as workers_module
 from issuer.batch import read_rows, run_batch
 from issuer.bulk import DEFAULT_HASH, TEST_HASH, BulkIssuer, HashParams
 from issuer.filewriter import FileWriter
@@ -122,8 +122,8 @@ def _timed(acc: collections.defaultdict[str, float]) -> Iterator[None]:
     wrap(FileWriter, "close", "files")
     wrap(batch_module, "read_rows", "read")
     # where the run itself spends its time: signing and building, timed around each call
-    wrap(bulk_module, "add_proof", "in_sign")
-    wrap(bulk_module, "build", "in_build")
+    wrap(workers_module, "add_proof", "in_sign")
+    wrap(workers_module, "build", "in_build")
     wrap(batch_module, "_check_row", "in_validate")
     try:
         yield

@@ -22,36 +22,26 @@ amortises them over a chunk and spreads the CPU-heavy part over processes. It ke
    releases nothing), each kind of row with one prepared statement. Only then are the outcomes
    handed to the caller (which writes files).
 
-Workers are spawned as soon as the batch knows it has work, and import the signing code while the
-parent unlocks the key; then they receive the unlocked key seed from the parent over a queue (the seed
-is already in the parent's memory; unlocking it again in every worker would cost one Argon2id run and
-256 MiB each). Workers exit when the parent disappears, so a SIGKILLed batch leaves no orphans.
+The signing side (tasks, the signer, the worker processes) is :mod:`issuer.workers`.
 """
 
 from __future__ import annotations
 
 import itertools
-import json
-import multiprocessing
-import os
-import queue
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Final, Literal, NamedTuple, TypeVar
+from typing import Any, Final, Literal, TypeVar
 
 from issuer.keystore import KeyStore
-from issuer.kinds import KINDS, Issuer, build
+from issuer.kinds import KINDS
 from issuer.profile import IssuerProfile
-from issuer.service import check_shape
 from issuer.store import CredentialRecord, StatusRef, Store, Tx
+from issuer.workers import Signed, Signer, SignerSetup, Task, Workers
 from vccore import identity
-from vccore.canonical import rdfc
 from vccore.errors import Code, KeyProblem, SkillcredError
-from vccore.keys import KeyPair
-from vccore.loader import DocumentLoader
-from vccore.proofs import ProofOptions, add_proof
+from vccore.proofs import ProofOptions
 from vccore.statuslist import MIN_LENGTH, status_entry
 from vccore.timeutil import format_datetime, utcnow
 
@@ -60,12 +50,7 @@ Status = Literal["issued", "existing", "failed"]
 #: How often a chunk's record transaction is retried when a concurrent run recorded one of its
 #: idempotency keys between our check and our insert (PostgreSQL; SQLite serializes writers).
 _RACE_RETRIES: Final = 5
-_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-#: what a worker sends once it can sign (a result never has a negative chunk number)
-_READY: Final[tuple[int, list[Any]]] = (-1, [])
 _T = TypeVar("_T")
-#: a signed chunk: (idempotency key, document or None, problem code, detail) per task
-_Signed = list[tuple[str, bytes | None, str, str]]
 
 
 @dataclass(frozen=True)
@@ -106,146 +91,6 @@ class Outcome:
     document: bytes = field(default=b"", repr=False)
     code: Code | None = None
     detail: str = ""
-
-
-class _Task(NamedTuple):  # a tuple: one is made per row, and a frozen dataclass costs more to build
-    key: str
-    request_hash: str
-    kind: str
-    data: Any
-    subject_did: str | None
-    credential_id: str
-    revocation: StatusRef
-    suspension: StatusRef
-    entries: tuple[dict[str, Any], ...]
-
-
-@dataclass(frozen=True)
-class _SignerSetup:
-    """Everything a worker needs; picklable."""
-
-    seed: bytes = field(repr=False)
-    key_id: str
-    controller: str
-    issuer: tuple[str, str, str]
-    cryptosuite: str
-    hasher: HashParams
-    include_test_contexts: bool
-    now: datetime
-
-
-class _Signer:
-    def __init__(self, setup: _SignerSetup) -> None:
-        self.pair = KeyPair.from_seed(setup.seed, id=setup.key_id, controller=setup.controller)
-        self.issuer = Issuer(*setup.issuer)
-        self.setup = setup
-        self.loader = DocumentLoader(include_test_contexts=setup.include_test_contexts)
-        self.options = ProofOptions(cryptosuite=setup.cryptosuite, created=setup.now)
-        self.valid_from = format_datetime(setup.now)
-
-    def sign(self, task: _Task) -> tuple[str, bytes | None, str, str]:
-        """(key, document or None, code, detail) for one task."""
-        try:
-            built = build(task.kind, task.data, issuer=self.issuer, valid_from=self.valid_from,
-                          credential_id=task.credential_id, subject_did=task.subject_did, hasher=self.setup.hasher)
-            final = dict(built, credentialStatus=list(task.entries))
-            check_shape(final, loader=self.loader)
-            if self.options.cryptosuite != "eddsa-rdfc-2022":
-                rdfc(final, loader=self.loader)
-            signed = add_proof(final, signer=self.pair, loader=self.loader, options=self.options)
-        except SkillcredError as err:
-            return task.key, None, err.code.value, err.detail
-        return task.key, _encode(signed), "", ""
-
-    def run(self, tasks: Sequence[_Task]) -> list[tuple[str, bytes | None, str, str]]:
-        return [self.sign(t) for t in tasks]
-
-
-def _worker(setups: Any, tasks: Any, results: Any, parent: int) -> None:  # pragma: no cover - child
-    """Wait for the signer setup, then sign chunks until told to stop, or until the parent is gone (then
-    drop what is unsent and exit)."""
-    setup: _SignerSetup | None = None
-    while setup is None:
-        if os.getppid() != parent:
-            return
-        try:
-            setup = setups.get(timeout=0.5)
-        except queue.Empty:
-            continue
-        if setup is None:  # closed before the key was unlocked
-            return
-    signer = _Signer(setup)
-    results.put(_READY)
-    while os.getppid() == parent:
-        try:
-            chunk = tasks.get(timeout=0.5)
-        except queue.Empty:
-            continue
-        if chunk is None:
-            return
-        results.put((chunk[0], signer.run(chunk[1])))
-    results.cancel_join_thread()
-
-
-class _Workers:
-    """The signing processes of a batch. Spawned (nothing of the parent's state leaks into them) as soon
-    as the batch knows it has work, they import the signing code while the parent unlocks the key;
-    :meth:`begin` then hands each of them the signer setup, key seed included (it is already in the
-    parent's memory: unlocking it in every worker would cost an Argon2id run each)."""
-
-    def __init__(self, count: int) -> None:
-        ctx = multiprocessing.get_context("spawn")
-        self._setups: Any = ctx.Queue()
-        self._tasks: Any = ctx.Queue()
-        self._results: Any = ctx.Queue()
-        self._procs = [ctx.Process(target=_worker, args=(self._setups, self._tasks, self._results, os.getpid()),
-                                   daemon=True) for _ in range(count)]
-        for proc in self._procs:
-            proc.start()
-
-    @property
-    def count(self) -> int:
-        return len(self._procs)
-
-    def begin(self, setup: _SignerSetup) -> None:
-        for _ in self._procs:
-            self._setups.put(setup)
-
-    def put(self, number: int, tasks: list[_Task]) -> None:
-        self._tasks.put((number, tasks))
-
-    def ready(self) -> bool:
-        """True once a worker has reported that it can sign (or has sent a result)."""
-        return not self._results.empty()
-
-    def next_result(self) -> tuple[int, _Signed]:
-        while True:
-            try:
-                value: tuple[int, _Signed] = self._results.get(timeout=1.0)
-            except queue.Empty:
-                if not all(p.is_alive() for p in self._procs):
-                    raise RuntimeError("a batch worker process died") from None
-                continue
-            if value[0] >= 0:  # not a worker's _READY
-                return value
-
-    def close(self) -> None:
-        for q in (self._setups, self._tasks):
-            q.cancel_join_thread()  # never block exit on undelivered chunks (error paths)
-        for _ in self._procs:
-            self._setups.put(None)
-            self._tasks.put(None)
-        for proc in self._procs:
-            proc.join(timeout=5)
-            if proc.is_alive():  # pragma: no cover - a stuck worker
-                proc.terminate()
-                proc.join(timeout=5)
-        for q in (self._setups, self._tasks, self._results):
-            q.close()
-
-
-def _encode(document: Mapping[str, Any]) -> bytes:
-    return _ENCODER.encode(document).encode("utf-8")
 
 
 class _Raced(Exception):
@@ -317,14 +162,14 @@ class BulkIssuer:
         existing = self.lookup(items)
         todo = [i for i in items if i.key not in existing]
         outcomes = list(existing.values())
-        pool = _Workers(workers) if workers > 1 and todo else None  # they start while the key is unlocked
+        pool = Workers(workers) if workers > 1 and todo else None  # they start while the key is unlocked
         try:
             if existing:
                 on_chunk(list(existing.values()))
             if not todo:
                 return outcomes
             pair = self._keys.unlock(self._passphrase)
-            setup = _SignerSetup(pair.seed, pair.id, pair.controller,
+            setup = SignerSetup(pair.seed, pair.id, pair.controller,
                                  (self._profile.did, self._profile.name_zh, self._profile.name_en),
                                  self._suite, self._hasher, self._test_contexts, self._clock())
             if pool is not None:
@@ -337,8 +182,8 @@ class BulkIssuer:
             if pool is not None:
                 pool.close()
 
-    def _serial(self, items: Sequence[Item], setup: _SignerSetup) -> Iterator[list[Outcome]]:
-        signer = _Signer(setup)
+    def _serial(self, items: Sequence[Item], setup: SignerSetup) -> Iterator[list[Outcome]]:
+        signer = Signer(setup)
         # a floor of 16 rows: each chunk costs one commit (an fsync on disk)
         chunks = list(_chunks(items, self._chunk, floor=16))
         tasks = self._allocate(chunks[:1], setup.now)[0]
@@ -349,12 +194,12 @@ class BulkIssuer:
             if following:
                 tasks = following[0]
 
-    def _parallel(self, items: Sequence[Item], setup: _SignerSetup, workers: _Workers) -> Iterator[list[Outcome]]:
-        pending: dict[int, list[_Task]] = {}  # chunks being signed, by number
+    def _parallel(self, items: Sequence[Item], setup: SignerSetup, workers: Workers) -> Iterator[list[Outcome]]:
+        pending: dict[int, list[Task]] = {}  # chunks being signed, by number
         chunks = list(_chunks(items, self._chunk, ways=workers.count))
         numbers = itertools.count()
 
-        def send(tasks: list[_Task]) -> None:
+        def send(tasks: list[Task]) -> None:
             number = next(numbers)
             pending[number] = tasks
             workers.put(number, tasks)
@@ -374,7 +219,7 @@ class BulkIssuer:
         following = len(queued) + 1  # the index in ``chunks`` of the next chunk to allocate
         own = next(numbers)
         pending[own] = first[:len(signed_here)]
-        result: tuple[int, _Signed] | None = (own, signed_here)
+        result: tuple[int, Signed] | None = (own, signed_here)
         while pending:
             number, signed = result or workers.next_result()
             result = None
@@ -385,17 +230,17 @@ class BulkIssuer:
             yield done
 
     @staticmethod
-    def _sign_until_ready(tasks: list[_Task], setup: _SignerSetup, workers: _Workers) -> _Signed:
+    def _sign_until_ready(tasks: list[Task], setup: SignerSetup, workers: Workers) -> Signed:
         """Sign ``tasks`` here, one by one, until a worker reports that it can sign (it has the rest)."""
-        signer = _Signer(setup)
-        signed: _Signed = []
+        signer = Signer(setup)
+        signed: Signed = []
         for task in tasks:
             if signed and workers.ready():
                 break
             signed.append(signer.sign(task))
         return signed
 
-    def _allocate(self, chunks: Sequence[Sequence[Item]], now: datetime) -> list[list[_Task]]:
+    def _allocate(self, chunks: Sequence[Sequence[Item]], now: datetime) -> list[list[Task]]:
         """The tasks of ``chunks``, their status indexes allocated in one committed transaction."""
         stamp = format_datetime(now)
         with self._store.write() as tx:
@@ -407,14 +252,14 @@ class BulkIssuer:
                 tx.allocate_many("suspension", count, length=self._length, now=stamp))
 
     def _tasks(self, chunks: Sequence[Sequence[Item]],
-               refs: tuple[list[StatusRef], list[StatusRef]]) -> list[list[_Task]]:
+               refs: tuple[list[StatusRef], list[StatusRef]]) -> list[list[Task]]:
         base, length = self._profile.base_url, self._length
         statuses = iter(zip(*refs, strict=True))
-        out: list[list[_Task]] = []
+        out: list[list[Task]] = []
         for chunk in chunks:
-            tasks: list[_Task] = []
+            tasks: list[Task] = []
             for item, (rev, sus) in zip(chunk, statuses, strict=False):
-                tasks.append(_Task(item.key, item.request_hash, item.kind, item.data, item.subject_did,
+                tasks.append(Task(item.key, item.request_hash, item.kind, item.data, item.subject_did,
                                    f"urn:uuid:{uuid.uuid4()}", rev, sus,
                                    (status_entry(f"{base}/status/{rev.list_id}", rev.index, purpose="revocation",
                                                  length=length),
@@ -423,8 +268,8 @@ class BulkIssuer:
             out.append(tasks)
         return out
 
-    def _record(self, tasks: list[_Task], signed: list[tuple[str, bytes | None, str, str]], setup: _SignerSetup,
-                then: Sequence[Sequence[Item]] = ()) -> tuple[list[Outcome], list[list[_Task]]]:
+    def _record(self, tasks: list[Task], signed: Signed, setup: SignerSetup,
+                then: Sequence[Sequence[Item]] = ()) -> tuple[list[Outcome], list[list[Task]]]:
         """Record a signed chunk in one transaction, which also allocates the status indexes of the
         chunks ``then``; (the chunk's outcomes, the tasks of ``then``)."""
         for _ in range(_RACE_RETRIES):
@@ -440,8 +285,8 @@ class BulkIssuer:
         raise SkillcredError("concurrent runs kept recording the same idempotency keys; try again",
                              code=Code.STORE_BUSY)
 
-    def _record_once(self, tasks: list[_Task], signed: list[tuple[str, bytes | None, str, str]],
-                     setup: _SignerSetup, allocate: int
+    def _record_once(self, tasks: list[Task], signed: Signed,
+                     setup: SignerSetup, allocate: int
                      ) -> tuple[list[Outcome], list[str], tuple[list[StatusRef], list[StatusRef]]]:
         by_key = {t.key: t for t in tasks}
         stamp = format_datetime(setup.now)

@@ -19,9 +19,10 @@ from typing import Any
 import pytest
 
 from issuer.batch import BatchRefused, digest, read_rows, run_batch
-from issuer.bulk import TEST_HASH, BulkIssuer, _chunks, _Workers
+from issuer.bulk import TEST_HASH, BulkIssuer, _chunks
 from issuer.home import IssuerHome, OpenIssuer, init_issuer, open_issuer
 from issuer.progress import Progress
+from issuer.workers import Workers
 from vccore.credentials import verify_secured
 from vccore.dids import DidResolver
 from vccore.errors import KeyProblem
@@ -385,13 +386,13 @@ def test_a_batch_that_fails_lists_the_rows_whose_files_the_writer_finished(opene
 def test_a_wrong_passphrase_with_workers_issues_nothing_and_leaves_no_worker_behind(
         opened: OpenIssuer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     exits: list[int | None] = []
-    original = _Workers.close
+    original = Workers.close
 
-    def close(self: _Workers) -> None:
+    def close(self: Workers) -> None:
         original(self)
         exits.extend(proc.exitcode for proc in self._procs)
 
-    monkeypatch.setattr(_Workers, "close", close)
+    monkeypatch.setattr(Workers, "close", close)
     source = write_csv(tmp_path / "locked.csv", [row(i) for i in range(20)])
     wrong = BulkIssuer(store=opened.store, profile=opened.profile, keystore=opened.keystore,
                        passphrase="not the passphrase", hasher=TEST_HASH)

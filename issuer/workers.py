@@ -1,0 +1,178 @@
+"""The signing side of a batch: tasks, the signer, and the pool of worker processes that run it.
+
+:class:`issuer.bulk.BulkIssuer` allocates and records; this module turns a :class:`Task` (a validated
+input with its credential id and status entries) into the exact bytes to release: build (the Argon2id
+identity hash is the slow part), self-check (``check_contexts``, ``check_data_model``, the clear-ID scan
+and safe RDFC-1.0 canonicalization) and sign. With several workers, :class:`Workers` runs the signer in
+spawned processes: they start as soon as the batch knows it has work, import the signing code while the
+parent unlocks the key, and then receive the unlocked key seed over a queue (it is already in the
+parent's memory; unlocking it in every worker would cost one Argon2id run and 256 MiB each). Workers
+exit when told to, or when the parent disappears, so a SIGKILLed batch leaves no orphans.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import queue
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Final, NamedTuple
+
+from issuer.kinds import Issuer, build
+from issuer.service import check_shape
+from issuer.store import StatusRef
+from vccore.canonical import rdfc
+from vccore.errors import SkillcredError
+from vccore.keys import KeyPair
+from vccore.loader import DocumentLoader
+from vccore.proofs import ProofOptions, add_proof
+from vccore.timeutil import format_datetime
+
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+#: what a worker sends once it can sign (a result never has a negative chunk number)
+_READY: Final[tuple[int, list[Any]]] = (-1, [])
+#: a signed chunk: (idempotency key, document or None, problem code, detail) per task
+Signed = list[tuple[str, bytes | None, str, str]]
+
+
+class Task(NamedTuple):  # a tuple: one is made per row, and a frozen dataclass costs more to build
+    key: str
+    request_hash: str
+    kind: str
+    data: Any
+    subject_did: str | None
+    credential_id: str
+    revocation: StatusRef
+    suspension: StatusRef
+    entries: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class SignerSetup:
+    """Everything a worker needs; picklable."""
+
+    seed: bytes = field(repr=False)
+    key_id: str
+    controller: str
+    issuer: tuple[str, str, str]
+    cryptosuite: str
+    hasher: Callable[[str], dict[str, Any]]
+    include_test_contexts: bool
+    now: datetime
+
+
+class Signer:
+    def __init__(self, setup: SignerSetup) -> None:
+        self.pair = KeyPair.from_seed(setup.seed, id=setup.key_id, controller=setup.controller)
+        self.issuer = Issuer(*setup.issuer)
+        self.setup = setup
+        self.loader = DocumentLoader(include_test_contexts=setup.include_test_contexts)
+        self.options = ProofOptions(cryptosuite=setup.cryptosuite, created=setup.now)
+        self.valid_from = format_datetime(setup.now)
+
+    def sign(self, task: Task) -> tuple[str, bytes | None, str, str]:
+        """(key, document or None, code, detail) for one task."""
+        try:
+            built = build(task.kind, task.data, issuer=self.issuer, valid_from=self.valid_from,
+                          credential_id=task.credential_id, subject_did=task.subject_did, hasher=self.setup.hasher)
+            final = dict(built, credentialStatus=list(task.entries))
+            check_shape(final, loader=self.loader)
+            if self.options.cryptosuite != "eddsa-rdfc-2022":
+                rdfc(final, loader=self.loader)
+            signed = add_proof(final, signer=self.pair, loader=self.loader, options=self.options)
+        except SkillcredError as err:
+            return task.key, None, err.code.value, err.detail
+        return task.key, _encode(signed), "", ""
+
+    def run(self, tasks: Sequence[Task]) -> Signed:
+        return [self.sign(t) for t in tasks]
+
+
+def _worker(setups: Any, tasks: Any, results: Any, parent: int) -> None:  # pragma: no cover - child
+    """Wait for the signer setup, then sign chunks until told to stop, or until the parent is gone (then
+    drop what is unsent and exit)."""
+    setup: SignerSetup | None = None
+    while setup is None:
+        if os.getppid() != parent:
+            return
+        try:
+            setup = setups.get(timeout=0.5)
+        except queue.Empty:
+            continue
+        if setup is None:  # closed before the key was unlocked
+            return
+    signer = Signer(setup)
+    results.put(_READY)
+    while os.getppid() == parent:
+        try:
+            chunk = tasks.get(timeout=0.5)
+        except queue.Empty:
+            continue
+        if chunk is None:
+            return
+        results.put((chunk[0], signer.run(chunk[1])))
+    results.cancel_join_thread()
+
+
+class Workers:
+    """The signing processes of a batch. Spawned (nothing of the parent's state leaks into them) as soon
+    as the batch knows it has work, they import the signing code while the parent unlocks the key;
+    :meth:`begin` then hands each of them the signer setup, key seed included (it is already in the
+    parent's memory: unlocking it in every worker would cost an Argon2id run each)."""
+
+    def __init__(self, count: int) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self._setups: Any = ctx.Queue()
+        self._tasks: Any = ctx.Queue()
+        self._results: Any = ctx.Queue()
+        self._procs = [ctx.Process(target=_worker, args=(self._setups, self._tasks, self._results, os.getpid()),
+                                   daemon=True) for _ in range(count)]
+        for proc in self._procs:
+            proc.start()
+
+    @property
+    def count(self) -> int:
+        return len(self._procs)
+
+    def begin(self, setup: SignerSetup) -> None:
+        for _ in self._procs:
+            self._setups.put(setup)
+
+    def put(self, number: int, tasks: list[Task]) -> None:
+        self._tasks.put((number, tasks))
+
+    def ready(self) -> bool:
+        """True once a worker has reported that it can sign (or has sent a result)."""
+        return not self._results.empty()
+
+    def next_result(self) -> tuple[int, Signed]:
+        while True:
+            try:
+                value: tuple[int, Signed] = self._results.get(timeout=1.0)
+            except queue.Empty:
+                if not all(p.is_alive() for p in self._procs):
+                    raise RuntimeError("a batch worker process died") from None
+                continue
+            if value[0] >= 0:  # not a worker's _READY
+                return value
+
+    def close(self) -> None:
+        for q in (self._setups, self._tasks):
+            q.cancel_join_thread()  # never block exit on undelivered chunks (error paths)
+        for _ in self._procs:
+            self._setups.put(None)
+            self._tasks.put(None)
+        for proc in self._procs:
+            proc.join(timeout=5)
+            if proc.is_alive():  # pragma: no cover - a stuck worker
+                proc.terminate()
+                proc.join(timeout=5)
+        for q in (self._setups, self._tasks, self._results):
+            q.close()
+
+
+def _encode(document: Mapping[str, Any]) -> bytes:
+    return _ENCODER.encode(document).encode("utf-8")
