@@ -25,7 +25,7 @@ from issuer.kinds import Issuer, build
 from issuer.service import check_shape
 from issuer.store import StatusRef
 from vccore.canonical import rdfc
-from vccore.errors import SkillcredError
+from vccore.errors import Code, SkillcredError
 from vccore.keys import KeyPair
 from vccore.loader import DocumentLoader
 from vccore.proofs import ProofOptions, add_proof
@@ -153,8 +153,11 @@ class Workers:
             try:
                 value: tuple[int, Signed] = self._results.get(timeout=1.0)
             except queue.Empty:
-                if not all(p.is_alive() for p in self._procs):
-                    raise RuntimeError("a batch worker process died") from None
+                dead = [p.exitcode for p in self._procs if not p.is_alive()]
+                if dead:
+                    raise SkillcredError(f"a signing worker process stopped (exit code {dead[0]}); what was "
+                                         "recorded is kept: run the batch again to continue",
+                                         code=Code.PROOF_GENERATION_ERROR) from None
                 continue
             if value[0] >= 0:  # not a worker's _READY
                 return value
