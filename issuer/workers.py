@@ -16,6 +16,8 @@ import json
 import multiprocessing
 import os
 import queue
+import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -91,9 +93,19 @@ class Signer:
         return [self.sign(t) for t in tasks]
 
 
+def _exit_with(parent: int) -> None:  # pragma: no cover - child
+    """Exit this process as soon as ``parent`` is gone. The worker's own checks cannot do it alone: a
+    parent killed halfway through writing a chunk leaves the worker blocked on the rest of the message,
+    and the queue's pipe never reaches end of file (every worker holds it too)."""
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(0)
+
+
 def _worker(setups: Any, tasks: Any, results: Any, parent: int) -> None:  # pragma: no cover - child
     """Wait for the signer setup, then sign chunks until told to stop, or until the parent is gone (then
     drop what is unsent and exit)."""
+    threading.Thread(target=_exit_with, args=(parent,), name="parent-watch", daemon=True).start()
     setup: SignerSetup | None = None
     while setup is None:
         if os.getppid() != parent:
