@@ -13,14 +13,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Chromium for the page tests and a CJK font (pages, printed certificates) come from the system
-# packages (Debian), never a browser download. Browser tests fail, not skip, when Chromium is missing.
-SYSTEM_PACKAGES := chromium fonts-wqy-microhei
+# packages (Debian), never a browser download; scripts/system_packages.py waits (bounded, APT_LOCK_WAIT
+# seconds) for another install that holds the package manager's lock. Browser tests fail, not skip, when
+# Chromium is missing.
 browser:
-	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi wqy; then \
-	  echo "installing $(SYSTEM_PACKAGES) from the system packages"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null) \
-	  || echo "warning: could not install $(SYSTEM_PACKAGES); browser tests will fail"; \
-	fi
+	@$(PYTHON) scripts/system_packages.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -59,11 +59,14 @@ from issuer.bulk import DEFAULT_HASH, TEST_HASH, BulkIssuer, HashParams
 from issuer.filewriter import FileWriter
 from issuer.home import IssuerHome, OpenIssuer, init_issuer, open_issuer
 from issuer.kinds import Issuer, build
+from vccore.clock import fixed_clock
 from vccore.credentials import check_contexts, check_data_model
 from vccore.loader import DocumentLoader
 from vccore.proofs import ProofOptions, add_proof
 from vccore.statuslist import status_entry
 
+#: the benchmarks issue at one fixed instant (the clock is injected, never read here)
+CLOCK = fixed_clock(datetime(2026, 11, 30, 12, 0, tzinfo=UTC))
 PASSPHRASE = "bench passphrase"
 PEOPLE = [("张试一", "140105198001010003"), ("王试二", "370202198512129996"), ("李试三", "230103197803039996"),
           ("陈试五", "440115199909090005")]
@@ -134,7 +137,7 @@ def _timed(acc: collections.defaultdict[str, float]) -> Iterator[None]:
 
 def _batch(opened: OpenIssuer, source: Path, out: Path, *, workers: int, hasher: HashParams) -> float:
     bulk = BulkIssuer(store=opened.store, profile=opened.profile, keystore=opened.keystore,
-                      passphrase=PASSPHRASE, hasher=hasher)
+                      passphrase=PASSPHRASE, hasher=hasher, clock=CLOCK)
     t0 = time.perf_counter()
     report = run_batch(source, kind="skill-level", out_dir=out, issuer=bulk, workers=workers,
                        batch_id=str(uuid.uuid4()), tty=False, progress=io.StringIO())
@@ -155,7 +158,8 @@ def _per_item(fn: Callable[[Any], object], items: list[Any]) -> float:
 def _issuer(root: Path) -> IssuerHome:
     home = IssuerHome(root / "home")
     init_issuer(home, did_web="eval.example-heavy-machine.cn/issuers/cnc", name_zh="示例重型机床有限公司",
-                name_en="Example Heavy Machine Co.", passphrase=PASSPHRASE, kdf="minimal")
+                name_en="Example Heavy Machine Co.", passphrase=PASSPHRASE, kdf="minimal",
+                clock=CLOCK)
     return home
 
 
@@ -165,7 +169,7 @@ def _rounds(opened: OpenIssuer, root: Path, rows: int, rounds: int) -> dict[str,
     source = _write_csv(root / "rows.csv", rows)
     parsed, _ = read_rows(source, "skill-level")
     issuer = Issuer(opened.profile.did, opened.profile.name_zh, opened.profile.name_en)
-    now = datetime.now(UTC)
+    now = CLOCK()
     entries = [status_entry(f"{opened.profile.base_url}/status/{p}-1", 4711, purpose=p)
                for p in ("revocation", "suspension")]
     pair = opened.keystore.unlock(PASSPHRASE)
@@ -226,7 +230,7 @@ def run(rows: int = 1000, argon_rows: int = 256, rate_rows: int = 4000,
     for place, base in places:
         with tempfile.TemporaryDirectory(dir=base) as tmp:
             root = Path(tmp)
-            with open_issuer(_issuer(root), passphrase=PASSPHRASE) as opened:
+            with open_issuer(_issuer(root), passphrase=PASSPHRASE, clock=CLOCK) as opened:
                 measured[place] = _rounds(opened, root, rows, rounds)
                 if place != "disk":
                     continue

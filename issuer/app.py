@@ -50,7 +50,7 @@ from issuer.service import IssuerService
 from issuer.tokens import TokenRegistry
 from vccore import jsonstrict
 from vccore.errors import Code, SkillcredError, title_en
-from vccore.timeutil import parse_date, utcnow
+from vccore.timeutil import parse_date
 
 MAX_BODY: Final = 256 * 1024
 RETRY_AFTER: Final = "1"
@@ -228,7 +228,7 @@ def create_app(service: IssuerService, tokens: TokenRegistry, *, max_body: int =
                                                      for k, v in declared.items()):
             raise _bad_request("declarations must be an object of strings")
         try:
-            as_of = parse_date(as_of_text, field="asOf") if as_of_text is not None else utcnow().date()
+            as_of = parse_date(as_of_text, field="asOf") if as_of_text is not None else service.now().date()
         except SkillcredError as err:
             raise _bad_request(err.detail) from err
         try:
@@ -267,7 +267,7 @@ def create_app(service: IssuerService, tokens: TokenRegistry, *, max_body: int =
         except SkillcredError as err:
             return refused(err, default=404 if err.code is Code.NOT_FOUND else 422)
         expires = service.publisher.valid_until(data)
-        max_age = max(0, math.floor((expires - utcnow()).total_seconds()))
+        max_age = max(0, math.floor((expires - service.now()).total_seconds()))
         etag = '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
         headers = {"Cache-Control": f"public, max-age={max_age}", "ETag": etag}
         if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:

@@ -40,10 +40,11 @@ from issuer.profile import IssuerProfile
 from issuer.store import CredentialRecord, StatusRef, Store, Tx
 from issuer.workers import Signed, Signer, SignerSetup, Task, Workers
 from vccore import identity
+from vccore.clock import Clock
 from vccore.errors import Code, KeyProblem, SkillcredError
 from vccore.proofs import ProofOptions
 from vccore.statuslist import MIN_LENGTH, status_entry
-from vccore.timeutil import format_datetime, utcnow
+from vccore.timeutil import format_datetime
 
 CHUNK: Final = 256
 Status = Literal["issued", "existing", "failed"]
@@ -115,7 +116,7 @@ class BulkIssuer:
     def __init__(self, *, store: Store, profile: IssuerProfile, keystore: KeyStore, passphrase: str | bytes,
                  cryptosuite: str = "eddsa-rdfc-2022", hasher: HashParams = DEFAULT_HASH,
                  include_test_contexts: bool = False, status_list_length: int = MIN_LENGTH,
-                 clock: Callable[[], datetime] = utcnow, chunk: int = CHUNK) -> None:
+                 clock: Clock, chunk: int = CHUNK) -> None:
         ProofOptions(cryptosuite=cryptosuite)  # validates the name
         if chunk < 1:
             raise ValueError(f"chunk: expected a positive size, got {chunk!r}")

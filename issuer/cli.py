@@ -26,9 +26,9 @@ from issuer.filewriter import write_atomic
 from issuer.home import KDF_CHOICES, IssuerHome, OpenIssuer, init_issuer, open_issuer, passphrase_from_env
 from issuer.kinds import KINDS
 from issuer.tokens import SCOPES, TokenRegistry
+from vccore.clock import keep_runtime, runtime_clock
 from vccore.errors import SkillcredError
 from vccore.jsonstrict import loads
-from vccore.timeutil import utcnow
 
 SUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -58,7 +58,7 @@ def _edge(command: F) -> F:
 
 def _open(ctx: click.Context, *, need_key: bool, base_url: str | None = None) -> OpenIssuer:
     home: IssuerHome = ctx.obj
-    opened = open_issuer(home, need_key=need_key, base_url=base_url)
+    opened = open_issuer(home, need_key=need_key, base_url=base_url, clock=runtime_clock(ctx))
     ctx.call_on_close(opened.close)
     return opened
 
@@ -69,6 +69,7 @@ def _open(ctx: click.Context, *, need_key: bool, base_url: str | None = None) ->
 @click.pass_context
 def issuer_group(ctx: click.Context, home: Path | None) -> None:
     """签发机构：签发、批量签发、撤销与密钥管理。 Issue credentials, batches, status changes, keys."""
+    keep_runtime(ctx)
     ctx.obj = IssuerHome(home)
 
 
@@ -80,15 +81,16 @@ def issuer_group(ctx: click.Context, home: Path | None) -> None:
 @click.option("--base-url", help="Where status lists are served (default https://DOMAIN/PATH).")
 @click.option("--store", "store_url", help="Registry: a SQLite path or a postgresql:// URL.")
 @click.option("--key-kdf", type=click.Choice(sorted(KDF_CHOICES)), default="moderate", hidden=True)
-@click.pass_obj
+@click.pass_context
 @_edge
-def init(home: IssuerHome, did_web: str | None, did_key: bool, name_zh: str, name_en: str, base_url: str | None,
+def init(ctx: click.Context, did_web: str | None, did_key: bool, name_zh: str, name_en: str, base_url: str | None,
          store_url: str | None, key_kdf: str) -> None:
     """Create the issuer and its first key (sealed with SKILLCRED_PASSPHRASE); print its DID."""
     if bool(did_web) == did_key:
         raise click.UsageError("give exactly one of --did-web DOMAIN[/PATH] and --did-key")
-    config = init_issuer(home, did_web=did_web, name_zh=name_zh, name_en=name_en,
-                         passphrase=passphrase_from_env(), base_url=base_url, store=store_url, kdf=key_kdf)
+    config = init_issuer(ctx.obj, did_web=did_web, name_zh=name_zh, name_en=name_en,
+                         passphrase=passphrase_from_env(), base_url=base_url, store=store_url, kdf=key_kdf,
+                         clock=runtime_clock(ctx))
     click.echo(config.did)
 
 
@@ -96,7 +98,8 @@ def _bulk(opened: OpenIssuer, cryptosuite: str, hash_params: str) -> BulkIssuer:
     if hash_params != "default":
         click.echo(f"warning: identity hash parameters {hash_params!r} are for tests only", err=True)
     return BulkIssuer(store=opened.store, profile=opened.profile, keystore=opened.keystore,
-                      passphrase=opened.passphrase, cryptosuite=cryptosuite, hasher=HASH_PARAMS[hash_params])
+                      passphrase=opened.passphrase, cryptosuite=cryptosuite, hasher=HASH_PARAMS[hash_params],
+                      clock=opened.service.now)
 
 
 _hash_option = click.option("--identity-hash-params", "hash_params", type=click.Choice(sorted(HASH_PARAMS)),
@@ -211,7 +214,8 @@ def tokens() -> None:
 @_edge
 def tokens_create(ctx: click.Context, scopes: tuple[str, ...]) -> None:
     """Create a token with the given scopes; it is printed once, on stdout only."""
-    created = TokenRegistry(_open(ctx, need_key=False).store).create(scopes, now=utcnow())
+    opened = _open(ctx, need_key=False)
+    created = TokenRegistry(opened.store).create(scopes, now=opened.service.now())
     click.echo(created.token)
 
 

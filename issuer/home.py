@@ -19,11 +19,11 @@ from typing import Any, Final, Literal
 
 from issuer.keystore import MINIMAL, MODERATE, KdfLimits, KeyStore
 from issuer.profile import IssuerProfile
-from issuer.service import Clock, IssuerService
+from issuer.service import IssuerService
 from issuer.store import Store
+from vccore.clock import Clock
 from vccore.errors import Code, KeyProblem, SkillcredError
 from vccore.loader import DocumentLoader
-from vccore.timeutil import utcnow
 
 HOME_ENV: Final = "SKILLCRED_HOME"
 PASSPHRASE_ENV: Final = "SKILLCRED_PASSPHRASE"
@@ -121,8 +121,8 @@ class IssuerHome:
 
 
 def init_issuer(home: IssuerHome, *, did_web: str | None, name_zh: str, name_en: str, passphrase: str,
-                base_url: str | None = None, store: str | None = None, kdf: str = "moderate",
-                clock: Clock = utcnow) -> IssuerConfig:
+                clock: Clock, base_url: str | None = None, store: str | None = None,
+                kdf: str = "moderate") -> IssuerConfig:
     """Create the issuer: registry, first key (sealed with ``passphrase``) and config.
 
     ``did_web`` is ``domain[/path/segments]``; None makes a did:key issuer. ``CONFLICT`` if ``home``
@@ -180,9 +180,9 @@ class OpenIssuer:
         self.close()
 
 
-def open_issuer(home: IssuerHome, *, passphrase: str | None = None, need_key: bool = True,
+def open_issuer(home: IssuerHome, *, clock: Clock, passphrase: str | None = None, need_key: bool = True,
                 base_url: str | None = None, loader: DocumentLoader | None = None,
-                busy_timeout: float = 5.0, clock: Clock = utcnow) -> OpenIssuer:
+                busy_timeout: float = 5.0) -> OpenIssuer:
     """Open the issuer kept in ``home``.
 
     ``passphrase`` defaults to ``SKILLCRED_PASSPHRASE``; it is required only when ``need_key`` (signing

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Final, Protocol
 
 from vccore.chain import chain_depth
+from vccore.clock import Clock
 from vccore.errors import Code, SkillcredError
 from vccore.recognition import parse_rule_credential, recognition_credential, rule_credential
 from vccore.result import VerificationResult
 from vccore.rules import RecognitionRule, RuleSet, evaluate
-from vccore.timeutil import require_aware, utcnow
+from vccore.timeutil import require_aware
 
 MAX_DEPTH: Final = 3
 
@@ -47,7 +48,7 @@ class RecognitionService:
     def __init__(self, issuer: Issuing, *, authority: str | Mapping[str, Any],
                  rule_credentials: Sequence[Mapping[str, Any]] = (),
                  verify_source: Callable[[Mapping[str, Any]], VerificationResult],
-                 clock: Callable[[], datetime] = utcnow, max_depth: int = MAX_DEPTH) -> None:
+                 clock: Clock, max_depth: int = MAX_DEPTH) -> None:
         did = authority.get("id") if isinstance(authority, Mapping) else authority
         if not isinstance(did, str) or not did.startswith("did:"):
             raise ValueError(f"authority: expected a DID or an issuer object with a DID id, got {authority!r}")

@@ -46,6 +46,7 @@ from issuer.store import CredentialRecord, KeyRecord, StatusRef, Store
 from issuer.store_records import dumps
 from vccore import schemas
 from vccore.canonical import rdfc
+from vccore.clock import Clock
 from vccore.credentials import check_contexts, check_data_model, types_of
 from vccore.errors import Code, KeyProblem, SkillcredError
 from vccore.identity import contains_clear_id
@@ -53,9 +54,8 @@ from vccore.keys import KeyPair
 from vccore.loader import DocumentLoader
 from vccore.proofs import ProofOptions, add_proof
 from vccore.statuslist import MIN_LENGTH, status_entry
-from vccore.timeutil import format_datetime, require_aware, utcnow
+from vccore.timeutil import format_datetime, require_aware
 
-Clock = Callable[[], datetime]
 CrashHook = Callable[[str], None]
 DEFAULT_STATUS_TTL = timedelta(hours=1)
 
@@ -100,7 +100,7 @@ class IssuerService:
     refused by verifiers: it exists for tests of list roll-over."""
 
     def __init__(self, *, store: Store, profile: IssuerProfile, keystore: KeyStore, passphrase: str | bytes,
-                 loader: DocumentLoader, base_url: str | None = None, clock: Clock = utcnow,
+                 loader: DocumentLoader, clock: Clock, base_url: str | None = None,
                  status_ttl: timedelta = DEFAULT_STATUS_TTL, status_list_length: int = MIN_LENGTH,
                  crash_hook: CrashHook | None = None) -> None:
         if status_list_length <= 0 or status_list_length % 8:
@@ -116,9 +116,10 @@ class IssuerService:
         self._hook = crash_hook
         self._pair: KeyPair | None = None
         self.publisher = StatusPublisher(store, issuer=profile.did, signer=self._signer, loader=loader,
-                                         clock=self._now, ttl=status_ttl, url_for=self.status_list_url)
+                                         clock=self.now, ttl=status_ttl, url_for=self.status_list_url)
 
-    def _now(self) -> datetime:
+    def now(self) -> datetime:
+        """The service's time (its injected clock), for every decision it and its edges make."""
         return require_aware(self._clock(), name="clock()")
 
     def _signer(self) -> KeyPair:
@@ -152,7 +153,7 @@ class IssuerService:
             replay = self._replay(idempotency_key, request_hash)
             if replay is not None:
                 return replay
-        now = self._now()
+        now = self.now()
         draft = self._complete(credential, now)
         self._self_check(draft)
         signer = self._signer()
@@ -256,7 +257,7 @@ class IssuerService:
             return status_ops.read_status(tx, status_ops.record_or_404(tx, credential_id))
 
     def _change(self, credential_id: str, purpose: status_ops.Purpose, value: int) -> StatusChange:
-        stamp = format_datetime(self._now())
+        stamp = format_datetime(self.now())
         with self._store.write() as tx:
             record = status_ops.record_or_404(tx, credential_id)
             return status_ops.set_status(tx, record, purpose, value, now=stamp)
@@ -286,7 +287,7 @@ class IssuerService:
 
     def rotate_key(self) -> KeyRecord:
         """Retire the active key now and sign with a new one from now on."""
-        record = self._keys.rotate(self._passphrase, now=self._now())
+        record = self._keys.rotate(self._passphrase, now=self.now())
         self._pair = None
         return record
 
@@ -295,7 +296,7 @@ class IssuerService:
         the ids of those credentials. Cached status list credentials are dropped (they may carry
         its signature). Safe to repeat. If it was the active key, issuing and publishing status lists
         are ``KEY_ERROR`` until a new key is generated (:meth:`KeyStore.generate`)."""
-        now = self._now()
+        now = self.now()
         stamp = format_datetime(now)
         with self._store.write() as tx:
             signed = self._keys.compromise_in(tx, key_id, now=now)

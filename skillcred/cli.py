@@ -10,6 +10,7 @@ import importlib
 import click
 
 from skillcred.keys_cli import keys_group, sign_command
+from vccore.clock import Runtime, system_clock
 from verifier.cli import verify as verify_command
 
 
@@ -49,4 +50,5 @@ issuer_group.add_command(recognize_command)
 
 
 def main() -> None:
-    cli(prog_name="skillcred")
+    """The composition root: the only place the wall clock is handed in."""
+    cli(prog_name="skillcred", obj=Runtime(clock=system_clock))

@@ -18,7 +18,7 @@ from starlette.routing import Mount, Route
 
 from issuer.app import create_app as issuer_app
 from skillcred.world import ISSUERS, DemoWorld, build_world
-from vccore.timeutil import utcnow
+from vccore.clock import runtime_clock
 from verifier.app import create_app as verifier_app
 from wallet_demo.app import create_app as wallet_app
 
@@ -63,7 +63,8 @@ def create_demo_app(world: DemoWorld) -> Starlette:
 @click.option("--home", type=click.Path(path_type=Path, file_okay=False),
               help="Where to create the demo world (default: a new temporary directory).")
 @click.option("--seed-only", is_flag=True, help="Create the world, print the URLs and exit.")
-def demo_command(host: str, port: int, home: Path | None, seed_only: bool) -> None:
+@click.pass_context
+def demo_command(ctx: click.Context, host: str, port: int, home: Path | None, seed_only: bool) -> None:
     """Seed a demo world and serve issuer, verifier and wallets on one port / 启动演示环境。"""
     root = home or Path(tempfile.mkdtemp(prefix="skillcred-demo-"))
     if (root / "issuers").exists():
@@ -71,7 +72,7 @@ def demo_command(host: str, port: int, home: Path | None, seed_only: bool) -> No
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
     base = f"http://{shown}:{port}"
     click.echo(f"seeding the demo world in {root} … / 正在生成演示数据 …", err=True)
-    world = build_world(root, base_url=base, now=utcnow())
+    world = build_world(root, base_url=base, clock=runtime_clock(ctx))
     click.echo("skillcred demo — open these / 请打开：")
     for label, url in demo_urls(world):
         click.echo(f"  {label}\n    {url}")

@@ -20,6 +20,7 @@ import click
 
 from vccore.chain import chain_checker as make_chain_checker
 from vccore.chain import pool_lookup, trust_check, verify_chain
+from vccore.clock import fixed_clock, runtime_clock
 from vccore.credentials import types_of, verify_secured
 from vccore.errors import SkillcredError
 from vccore.explain import explain_tree, render_text
@@ -27,7 +28,7 @@ from vccore.jsonstrict import loads
 from vccore.loader import DocumentLoader
 from vccore.recognition import RULE_TYPE
 from vccore.result import VerificationResult
-from vccore.timeutil import parse_datetime, utcnow
+from vccore.timeutil import parse_datetime
 from vccore.trust import TrustList, verify_trust_list_credential
 
 STATUS_NOT_CHECKED = ("状态未检查（请使用 --trust-pack 或 skillcred verify）",
@@ -79,16 +80,18 @@ def _trust_list(path: Path, root: str | None, loader: DocumentLoader, now: datet
 @click.option("--lang", type=click.Choice(["zh", "en", "both"]), default="both", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the tree and the result as JSON.")
 @click.option("--now", "now_text", help="Verify as of this time (ISO 8601 with offset).")
-def explain_command(recognition: Path, source_files: tuple[Path, ...], rule_files: tuple[Path, ...],
+@click.pass_context
+def explain_command(ctx: click.Context, recognition: Path, source_files: tuple[Path, ...], rule_files: tuple[Path, ...],
                     trust_list: Path | None, trust_pack: Path | None, root: str | None, lang: str, as_json: bool,
                     now_text: str | None) -> None:
     """Explain a recognition credential: its rule, its sources, and whether the chain holds.
 
     解释认定凭证：认定依据的规则与凭证，以及整条认定链是否成立。"""
     try:
-        now = parse_datetime(now_text, field="--now") if now_text else utcnow()
+        clock = fixed_clock(parse_datetime(now_text, field="--now")) if now_text else runtime_clock(ctx)
     except SkillcredError as err:
         raise click.BadParameter(err.detail, param_hint="--now") from err
+    now = clock()
     if (trust_list is None) == (trust_pack is None):
         raise click.UsageError("give exactly one of --trust-list or --trust-pack, with --root")
     document = _read(recognition)
@@ -102,7 +105,7 @@ def explain_command(recognition: Path, source_files: tuple[Path, ...], rule_file
         from verifier.cli import build_verifier
 
         verifier = build_verifier(trust_pack=trust_pack, root=root, trust_any=False, online=False,
-                                  now=now if now_text else None)
+                                  clock=fixed_clock(now))
         verifier.chain_checker = make_chain_checker(pool_lookup(pool))
         result = verifier.verify_credential(document)
         trust = verifier.trust

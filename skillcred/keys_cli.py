@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from vccore import didkey
+from vccore.clock import runtime_clock
 from vccore.errors import SkillcredError
 from vccore.jsonstrict import loads
 from vccore.keys import KeyPair
@@ -89,7 +90,8 @@ def _parse_created(value: str | None) -> datetime | None:
 @click.option("--domain")
 @click.option("--previous-proof", "previous_proof", help="Id of the proof this one chains to.")
 @click.option("--proof-id", "proof_id", help="An id for the new proof (needed to chain to it later).")
-def sign_command(file: str, keyfile: str, cryptosuite: str, created: str | None, purpose: str,
+@click.pass_context
+def sign_command(ctx: click.Context, file: str, keyfile: str, cryptosuite: str, created: str | None, purpose: str,
                  challenge: str | None, domain: str | None, previous_proof: str | None,
                  proof_id: str | None) -> None:
     """Add a Data Integrity proof to FILE and print the secured document."""
@@ -103,9 +105,8 @@ def sign_command(file: str, keyfile: str, cryptosuite: str, created: str | None,
         raise click.ClickException(f"{keyfile}: {err.detail}") from err
     if not pair.id or "#" not in pair.id:
         raise click.ClickException(f"{keyfile}: the key has no verification method id (did...#fragment)")
-    from vccore.timeutil import utcnow
-
-    options = ProofOptions(cryptosuite=cryptosuite, created=_parse_created(created) or utcnow(), purpose=purpose,
+    options = ProofOptions(cryptosuite=cryptosuite, created=_parse_created(created) or runtime_clock(ctx)(),
+                           purpose=purpose,
                            challenge=challenge, domain=domain, previous_proof=previous_proof, id=proof_id)
     try:
         secured = add_proof(doc, signer=pair, loader=DocumentLoader(), options=options)

@@ -21,7 +21,7 @@ from vccore.errors import SkillcredError
 from vccore.jsonstrict import loads
 from vccore.recognition import parse_rule_credential
 from vccore.rulesets import load_shipped
-from vccore.timeutil import parse_date, utcnow
+from vccore.timeutil import parse_date
 from verifier.cli import build_verifier
 
 RULE_TYPE = "RecognitionRuleCredential"
@@ -43,11 +43,12 @@ def published_rules(opened: OpenIssuer) -> list[dict[str, Any]]:
 def make_recognizer(opened: OpenIssuer, *, trust_pack: Path | None, root: str | None, online: bool,
                     trust_any: bool = False) -> RecognitionService:
     """The issuer as a recognition authority, checking sources with the verifier pipeline."""
-    verifier = build_verifier(trust_pack=trust_pack, root=root, trust_any=trust_any, online=online)
+    verifier = build_verifier(trust_pack=trust_pack, root=root, trust_any=trust_any, online=online,
+                              clock=opened.service.now)
     authority: dict[str, Any] = {"id": opened.profile.did, "name": [
         {"@value": opened.config.name_zh, "@language": "zh"}, {"@value": opened.config.name_en, "@language": "en"}]}
     return RecognitionService(opened.service, authority=authority, rule_credentials=published_rules(opened),
-                              verify_source=verifier.verify_credential)
+                              verify_source=verifier.verify_credential, clock=opened.service.now)
 
 
 @click.group("rules")
@@ -81,7 +82,8 @@ def rules_publish(ctx: click.Context, sets: tuple[str, ...]) -> None:
                                  param_hint="--set")
     opened = _open(ctx, need_key=True)
     service = RecognitionService(opened.service, authority=opened.profile.did,
-                                 rule_credentials=published_rules(opened), verify_source=_no_sources)
+                                 rule_credentials=published_rules(opened), verify_source=_no_sources,
+                                 clock=opened.service.now)
     have = {(rs.id, rs.version) for rs in (parse_rule_credential(d) for d in service.rule_credentials)}
     for set_id in sets or tuple(shipped):
         ruleset = shipped[set_id]
@@ -127,7 +129,7 @@ def recognize_command(ctx: click.Context, sources: tuple[str, ...], rule_id: str
                       online: bool, out: Path | None) -> None:
     """Derive a RecognitionCredential from SOURCE credentials under a published rule / 贯通认定。"""
     try:
-        when = parse_date(as_of, field="--as-of") if as_of else utcnow().date()
+        when = parse_date(as_of, field="--as-of") if as_of else None
     except SkillcredError as err:
         raise click.BadParameter(err.detail, param_hint="--as-of") from err
     declarations = {}
@@ -138,6 +140,7 @@ def recognize_command(ctx: click.Context, sources: tuple[str, ...], rule_id: str
         declarations[name] = value
     docs = [_read(p) for p in sources]
     opened = _open(ctx, need_key=True)
+    when = when or opened.service.now().date()
     recognizer = make_recognizer(opened, trust_pack=trust_pack, root=root, online=online,
                                  trust_any=trust_mode == "any")
     issued = recognizer.recognize(docs, rule_id=rule_id, as_of=when,

@@ -24,6 +24,7 @@ from issuer.home import IssuerHome, OpenIssuer, init_issuer, open_issuer
 from issuer.kinds import Issuer, build
 from issuer.recognize import RecognitionService
 from issuer.tokens import TokenRegistry
+from vccore.clock import Clock
 from vccore.didkey import did_key_pair
 from vccore.errors import Code, FetchNotAllowed
 from vccore.fetch import FetchResponse
@@ -165,21 +166,21 @@ def _trust_list(issuers: Mapping[str, OpenIssuer], now: datetime) -> TrustList:
     return TrustList(tuple(entries), now, "urn:skillcred:demo:trust-list")
 
 
-def build_world(home: Path, *, base_url: str, now: datetime) -> DemoWorld:
-    """Create the demo world under ``home`` (which must not hold one yet). Takes a few seconds: the
-    identity hashes are Argon2id at their real cost."""
-    now = require_aware(now).replace(microsecond=0)
+def build_world(home: Path, *, base_url: str, clock: Clock) -> DemoWorld:
+    """Create the demo world under ``home`` (which must not hold one yet), seeded at ``clock()``; its
+    issuers, wallets and verifier keep deciding by ``clock``. Takes a few seconds: the identity hashes are
+    Argon2id at their real cost."""
+    now = require_aware(clock()).replace(microsecond=0)
     base = base_url.rstrip("/")
     home.mkdir(parents=True, exist_ok=True)
     loader = DocumentLoader()
-    clock = lambda: now  # noqa: E731 — the whole world is seeded at one instant
     issuers: dict[str, OpenIssuer] = {}
     tokens: dict[str, TokenRegistry] = {}
     for spec in ISSUERS:
         ihome = IssuerHome(home / "issuers" / spec.slug)
         init_issuer(ihome, did_web=None, name_zh=spec.name_zh, name_en=spec.name_en, passphrase=DEMO_PASSPHRASE,
                     base_url=f"{base}/issuers/{spec.slug}", kdf="minimal", clock=clock)
-        issuers[spec.slug] = open_issuer(ihome, passphrase=DEMO_PASSPHRASE, loader=loader)
+        issuers[spec.slug] = open_issuer(ihome, passphrase=DEMO_PASSPHRASE, loader=loader, clock=clock)
         tokens[spec.slug] = TokenRegistry(issuers[spec.slug].store)
     root = did_key_pair(KeyPair.generate())
     trust = _trust_list(issuers, now)
@@ -188,12 +189,12 @@ def build_world(home: Path, *, base_url: str, now: datetime) -> DemoWorld:
                        signer=root, loader=loader, options=ProofOptions(created=now))
     fetcher = LocalStatusFetcher(issuers)
 
-    source_verifier = make_verifier(trust, (), loader, fetcher)
+    source_verifier = make_verifier(trust, (), loader, fetcher, clock=clock)
 
     authority = issuers["hrss"]
     recognizer = RecognitionService(authority.service, authority={"id": authority.profile.did, "name": [
         {"@value": ISSUERS[3].name_zh, "@language": "zh"}, {"@value": ISSUERS[3].name_en, "@language": "en"}]},
-        verify_source=source_verifier.verify_credential)
+        verify_source=source_verifier.verify_credential, clock=clock)
     for ruleset in load_shipped().values():
         recognizer.publish_ruleset(ruleset)
     rule_credentials = [dict(d) for d in recognizer.rule_credentials]
@@ -201,7 +202,7 @@ def build_world(home: Path, *, base_url: str, now: datetime) -> DemoWorld:
                             valid_for=timedelta(days=30), rule_credentials=rule_credentials)
     workers: dict[str, Worker] = {}
     for wspec in WORKERS:
-        wallet = Wallet.create(home / "wallets" / wspec.slug)
+        wallet = Wallet.create(home / "wallets" / wspec.slug, clock=clock)
         issued = []
         for n, (islug, kind, fields) in enumerate(wspec.credentials):
             opened = issuers[islug]
@@ -218,8 +219,9 @@ def build_world(home: Path, *, base_url: str, now: datetime) -> DemoWorld:
                                            declarations=dict(wspec.declarations)).json()
         wallet.import_bytes(_bytes(recognition), source="demo:hrss")
         workers[wspec.slug] = Worker(wspec, wallet, issued, recognition)
-    verifier = make_verifier(trust, rule_credentials, loader, fetcher,
-                             challenges=SqliteChallengeStore(home / "challenges.sqlite3", domain=_host(base)),
+    verifier = make_verifier(trust, rule_credentials, loader, fetcher, clock=clock,
+                             challenges=SqliteChallengeStore(home / "challenges.sqlite3", domain=_host(base),
+                                                             clock=clock),
                              domain=_host(base))
     checked, result = verify_trust_pack(pack, root_did=root.controller, loader=loader, now=now)
     if checked is None:
@@ -228,10 +230,10 @@ def build_world(home: Path, *, base_url: str, now: datetime) -> DemoWorld:
 
 
 def make_verifier(trust: TrustList, rule_credentials: Any, loader: DocumentLoader, fetcher: LocalStatusFetcher, *,
-                  challenges: Any = None, domain: str | None = None) -> Verifier:
+                  clock: Clock, challenges: Any = None, domain: str | None = None) -> Verifier:
     """The demo's verifier: the world's trust list, status lists read in process from the issuers."""
     return standard_verifier(trust=trust, loader=loader, status=StatusSource(loader=loader, fetcher=fetcher),
-                             rule_credentials=rule_credentials, challenges=challenges, domain=domain)
+                             rule_credentials=rule_credentials, challenges=challenges, domain=domain, clock=clock)
 
 
 def _bytes(doc: Mapping[str, Any]) -> bytes:

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from skillcred.cli import cli
+from tests.support import invoke
 from vccore import qr
 
 CREDENTIAL: dict[str, Any] = {
@@ -24,14 +24,13 @@ CREDENTIAL: dict[str, Any] = {
 
 @pytest.fixture
 def signed(tmp_path: Path) -> Path:
-    runner = CliRunner()
     key = tmp_path / "key.json"
-    out = runner.invoke(cli, ["keys", "generate", "--seed", "11" * 32, "--out", str(key)])
+    out = invoke(cli, ["keys", "generate", "--seed", "11" * 32, "--out", str(key)])
     assert out.exit_code == 0, out.output
     did = out.output.strip().split("#")[0]
     doc = dict(CREDENTIAL, issuer=did)
     (tmp_path / "cred.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    res = runner.invoke(cli, ["sign", str(tmp_path / "cred.json"), "--key", str(key),
+    res = invoke(cli, ["sign", str(tmp_path / "cred.json"), "--key", str(key),
                               "--created", "2026-01-01T00:00:00Z"])
     assert res.exit_code == 0, res.output
     path = tmp_path / "signed.json"
@@ -40,37 +39,35 @@ def signed(tmp_path: Path) -> Path:
 
 
 def test_generate_writes_a_private_key_file_and_refuses_to_overwrite(tmp_path: Path) -> None:
-    runner = CliRunner()
     key = tmp_path / "k.json"
-    first = runner.invoke(cli, ["keys", "generate", "--out", str(key)])
+    first = invoke(cli, ["keys", "generate", "--out", str(key)])
     assert first.exit_code == 0 and first.output.startswith("did:key:z6Mk")
     assert key.stat().st_mode & 0o777 == 0o600
     assert "secretKeyMultibase" in json.loads(key.read_text(encoding="utf-8"))
-    again = runner.invoke(cli, ["keys", "generate", "--out", str(key)])
+    again = invoke(cli, ["keys", "generate", "--out", str(key)])
     assert again.exit_code == 1 and "refusing to overwrite" in again.output
 
 
 def test_seed_gives_the_same_did_every_time(tmp_path: Path) -> None:
-    runner = CliRunner()
-    a = runner.invoke(cli, ["keys", "generate", "--seed", "00" * 32, "--out", str(tmp_path / "a")])
+    a = invoke(cli, ["keys", "generate", "--seed", "00" * 32, "--out", str(tmp_path / "a")])
     assert a.output.strip().startswith("did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp")
 
 
 @pytest.mark.parametrize("seed", ["zz", "00" * 31, "00" * 33])
 def test_a_bad_seed_is_a_usage_error(tmp_path: Path, seed: str) -> None:
-    res = CliRunner().invoke(cli, ["keys", "generate", "--seed", seed, "--out", str(tmp_path / "k")])
+    res = invoke(cli, ["keys", "generate", "--seed", seed, "--out", str(tmp_path / "k")])
     assert res.exit_code == 2 and "--seed" in res.output
 
 
 def test_a_signed_credential_verifies_with_trust_any_and_says_so(signed: Path) -> None:
-    res = CliRunner().invoke(cli, ["verify", str(signed), "--trust", "any", "--now", "2026-06-01T00:00:00Z"])
+    res = invoke(cli, ["verify", str(signed), "--trust", "any", "--now", "2026-06-01T00:00:00Z"])
     assert res.exit_code == 0, res.output
     assert "✓ VERIFIED" in res.output
     assert "warning" in res.output.lower()
 
 
 def test_without_a_trust_pack_verification_is_a_usage_error(signed: Path) -> None:
-    res = CliRunner().invoke(cli, ["verify", str(signed)])
+    res = invoke(cli, ["verify", str(signed)])
     assert res.exit_code == 2
 
 
@@ -79,7 +76,7 @@ def test_a_tampered_credential_fails_with_one_line_per_failed_check(signed: Path
     doc["credentialSubject"]["skillLevel"] = "special-technician"
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    res = CliRunner().invoke(cli, ["verify", str(bad), "--trust", "any"])
+    res = invoke(cli, ["verify", str(bad), "--trust", "any"])
     assert res.exit_code == 1
     assert "NOT VERIFIED" in res.output
     assert "proof: PROOF_VERIFICATION_ERROR" in res.output
@@ -87,14 +84,14 @@ def test_a_tampered_credential_fails_with_one_line_per_failed_check(signed: Path
 
 
 def test_json_output_is_the_verification_result(signed: Path) -> None:
-    res = CliRunner().invoke(cli, ["verify", str(signed), "--trust", "any", "--json"])
+    res = invoke(cli, ["verify", str(signed), "--trust", "any", "--json"])
     body = json.loads(res.output)
     assert body["verified"] is True and {c["check"] for c in body["checks"]} >= {"proof", "validity", "trust"}
 
 
 def test_a_qr_payload_string_verifies_directly(signed: Path) -> None:
     payload = qr.encode(json.loads(signed.read_text(encoding="utf-8")))
-    res = CliRunner().invoke(cli, ["verify", payload, "--trust", "any"])
+    res = invoke(cli, ["verify", payload, "--trust", "any"])
     assert res.exit_code == 0, res.output
 
 
@@ -102,33 +99,31 @@ def test_a_qr_payload_string_verifies_directly(signed: Path) -> None:
 def test_garbage_input_is_not_verified_and_prints_no_traceback(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "g.json"
     path.write_bytes(content)
-    res = CliRunner().invoke(cli, ["verify", str(path), "--trust", "any"])
+    res = invoke(cli, ["verify", str(path), "--trust", "any"])
     assert res.exit_code == 1
     assert "Traceback" not in res.output
     assert res.exception is None or isinstance(res.exception, SystemExit)
 
 
 def test_a_bad_now_is_a_usage_error(signed: Path) -> None:
-    res = CliRunner().invoke(cli, ["verify", str(signed), "--trust", "any", "--now", "2026-01-01"])
+    res = invoke(cli, ["verify", str(signed), "--trust", "any", "--now", "2026-01-01"])
     assert res.exit_code == 2
 
 
 def test_sign_refuses_a_document_with_an_undefined_term(tmp_path: Path) -> None:
-    runner = CliRunner()
     key = tmp_path / "key.json"
-    runner.invoke(cli, ["keys", "generate", "--out", str(key)])
+    invoke(cli, ["keys", "generate", "--out", str(key)])
     doc = dict(CREDENTIAL, issuer="did:example:x", favourite="red")
     (tmp_path / "c.json").write_text(json.dumps(doc), encoding="utf-8")
-    res = runner.invoke(cli, ["sign", str(tmp_path / "c.json"), "--key", str(key)])
+    res = invoke(cli, ["sign", str(tmp_path / "c.json"), "--key", str(key)])
     assert res.exit_code == 1 and "DATA_LOSS_DETECTION_ERROR" in res.output
 
 
 def test_sign_with_jcs_then_verify(tmp_path: Path) -> None:
-    runner = CliRunner()
     key = tmp_path / "key.json"
-    did = runner.invoke(cli, ["keys", "generate", "--out", str(key)]).output.strip().split("#")[0]
+    did = invoke(cli, ["keys", "generate", "--out", str(key)]).output.strip().split("#")[0]
     (tmp_path / "c.json").write_text(json.dumps(dict(CREDENTIAL, issuer=did)), encoding="utf-8")
-    res = runner.invoke(cli, ["sign", str(tmp_path / "c.json"), "--key", str(key), "--cryptosuite", "eddsa-jcs-2022"])
+    res = invoke(cli, ["sign", str(tmp_path / "c.json"), "--key", str(key), "--cryptosuite", "eddsa-jcs-2022"])
     assert json.loads(res.output)["proof"]["cryptosuite"] == "eddsa-jcs-2022"
     (tmp_path / "s.json").write_text(res.output, encoding="utf-8")
-    assert runner.invoke(cli, ["verify", str(tmp_path / "s.json"), "--trust", "any"]).exit_code == 0
+    assert invoke(cli, ["verify", str(tmp_path / "s.json"), "--trust", "any"]).exit_code == 0

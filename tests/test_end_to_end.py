@@ -16,12 +16,12 @@ import pytest
 from PIL import Image, ImageFilter
 
 from skillcred.world import DemoWorld, build_world, make_verifier
+from tests.support import CLOCK, NOW
 from vccore import qr
 from vccore.errors import Code
 from vccore.loader import DocumentLoader
 from vccore.qrread import read_qr
 from vccore.qrrender import render_png
-from vccore.timeutil import utcnow
 from wallet_demo.present import present
 
 DOMAIN = "localhost:8400"
@@ -29,7 +29,7 @@ DOMAIN = "localhost:8400"
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoWorld]:
-    built = build_world(tmp_path_factory.mktemp("e2e") / "world", base_url=f"http://{DOMAIN}", now=utcnow())
+    built = build_world(tmp_path_factory.mktemp("e2e") / "world", base_url=f"http://{DOMAIN}", clock=CLOCK)
     try:
         yield built
     finally:
@@ -44,7 +44,7 @@ def _recognition_id(world: DemoWorld, slug: str) -> str:
 def _answer(world: DemoWorld, slug: str, **kw: Any) -> tuple[dict[str, Any], str]:
     assert world.verifier.challenges is not None
     challenge = world.verifier.challenges.issue()
-    vp = present(world.workers[slug].wallet, [_recognition_id(world, slug)], domain=DOMAIN, now=utcnow(),
+    vp = present(world.workers[slug].wallet, [_recognition_id(world, slug)], domain=DOMAIN, now=NOW,
                  challenge=challenge, **kw)
     return vp, challenge
 
@@ -74,7 +74,7 @@ def test_an_expired_purpose_scoped_presentation_fails(world: DemoWorld) -> None:
     wallet = world.workers["p5"].wallet
     assert world.verifier.challenges is not None
     challenge = world.verifier.challenges.issue()
-    vp = present(wallet, [_recognition_id(world, "p5")], domain=DOMAIN, now=utcnow() - timedelta(days=3),
+    vp = present(wallet, [_recognition_id(world, "p5")], domain=DOMAIN, now=NOW - timedelta(days=3),
                  challenge=challenge, days=1)
     result = world.verifier.verify_presentation(vp, challenge=challenge, domain=DOMAIN)
     assert Code.PROOF_EXPIRED in result.codes()
@@ -142,7 +142,7 @@ def test_revoking_a_source_on_the_issuer_breaks_the_chain_at_the_verifier(world:
     source = world.workers["p2"].credentials[1]
     world.issuers["weld"].service.revoke(source["id"])
     # verifiers cache a status list until its validUntil; a verifier without a cached copy sees it at once
-    world.verifier = make_verifier(world.trust, world.rule_credentials, DocumentLoader(), world.fetcher,
+    world.verifier = make_verifier(world.trust, world.rule_credentials, DocumentLoader(), world.fetcher, clock=CLOCK,
                                    challenges=world.verifier.challenges, domain=DOMAIN)
     direct = world.verifier.verify_credential(source)
     assert Code.REVOKED in direct.codes()

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from skillcred.cli import cli
+from tests.support import invoke
 from tests.vccore.test_recognition import AUTH_CN, LOADER, NOW, ROOT, mutable, sign, world
 from vccore.trust import TrustList, trust_list_credential
 from vccore.trustpack import build_trust_pack
@@ -35,7 +36,7 @@ def files(tmp_path: Path) -> dict[str, str]:
 
 
 def explain(*args: str) -> Result:
-    return CliRunner().invoke(cli, ["explain", *args, "--root", ROOT.controller, "--now", NOW_TEXT],
+    return invoke(cli, ["explain", *args, "--root", ROOT.controller, "--now", NOW_TEXT],
                               prog_name="skillcred")
 
 
@@ -128,10 +129,10 @@ def test_clear_errors_without_tracebacks(files: dict[str, str], tmp_path: Path, 
 
 
 def test_trust_list_needs_a_root(files: dict[str, str]) -> None:
-    result = CliRunner().invoke(cli, ["explain", *common(files), "--now", NOW_TEXT])
+    result = invoke(cli, ["explain", *common(files), "--now", NOW_TEXT])
     assert result.exit_code == 2 and "--root" in result.output
 
 
 def test_bad_now_is_a_usage_error(files: dict[str, str]) -> None:
-    result = CliRunner().invoke(cli, ["explain", *common(files), "--root", ROOT.controller, "--now", "yesterday"])
+    result = invoke(cli, ["explain", *common(files), "--root", ROOT.controller, "--now", "yesterday"])
     assert result.exit_code == 2

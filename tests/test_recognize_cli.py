@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from starlette.testclient import TestClient
 
 from issuer.app import create_app
@@ -19,11 +18,11 @@ from issuer.home import IssuerHome, init_issuer, open_issuer
 from issuer.tokens import TokenRegistry
 from skillcred.cli import cli
 from skillcred.recognize_cli import make_recognizer, published_rules
+from tests.support import CLOCK, NOW, invoke
 from vccore.didkey import did_key_pair
 from vccore.keys import KeyPair
 from vccore.loader import DocumentLoader
 from vccore.proofs import ProofOptions, add_proof
-from vccore.timeutil import utcnow
 from vccore.trust import KeyPeriod, TrustedIssuer, TrustList, trust_list_credential
 from vccore.trustpack import StatusSnapshot, build_trust_pack
 
@@ -37,7 +36,7 @@ P1 = {"name": "张试一", "idNumber": "140105198001010003", "occupationCode": "
 
 
 def _run(home: Path, *args: str) -> Any:
-    res = CliRunner().invoke(cli, ["issuer", *args], env={"SKILLCRED_HOME": str(home), "SKILLCRED_PASSPHRASE": PASS})
+    res = invoke(cli, ["issuer", *args], env={"SKILLCRED_HOME": str(home), "SKILLCRED_PASSPHRASE": PASS})
     assert "Traceback" not in res.output
     return res
 
@@ -45,13 +44,13 @@ def _run(home: Path, *args: str) -> Any:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     base = tmp_path_factory.mktemp("rec")
-    now = utcnow()
+    now = NOW
     homes = {"eval": base / "eval", "auth": base / "auth"}
     names = {"eval": ("示例重型机床有限公司", "Example Heavy Machine Tool Co."),
              "auth": ("山西省人力资源和社会保障厅（测试）", "Shanxi HRSS Department (test)")}
     for slug, home in homes.items():
         init_issuer(IssuerHome(home), did_web=None, name_zh=names[slug][0], name_en=names[slug][1], passphrase=PASS,
-                    base_url=f"https://{slug}.example.test", kdf="minimal")
+                    base_url=f"https://{slug}.example.test", kdf="minimal", clock=CLOCK)
     data = base / "p1.json"
     data.write_text(json.dumps(P1, ensure_ascii=False), encoding="utf-8")
     res = _run(homes["eval"], "issue", "skill-level", "--data", str(data), "--out", str(base / "cred.json"))
@@ -62,7 +61,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     issuers = []
     snapshots = []
     for slug, home in homes.items():
-        with open_issuer(IssuerHome(home), passphrase=PASS) as opened:
+        with open_issuer(IssuerHome(home), passphrase=PASS, clock=CLOCK) as opened:
             keys = tuple(KeyPeriod(f"{opened.profile.did}#{k.public_multibase}", now - timedelta(days=1))
                          for k in opened.keystore.published())
             role, types, where = (("skill-evaluation-organization",), ("SkillLevelCredential",), ("CN-SX",)) \
@@ -88,7 +87,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 def test_rule_sets_are_published_once(world: dict[str, Any]) -> None:
     again = _run(world["homes"]["auth"], "rules", "publish", "--set", "CN-SX")
     assert again.exit_code == 0 and "already published" in again.output
-    with open_issuer(IssuerHome(world["homes"]["auth"]), passphrase=PASS) as opened:
+    with open_issuer(IssuerHome(world["homes"]["auth"]), passphrase=PASS, clock=CLOCK) as opened:
         assert len(published_rules(opened)) == 2
 
 
@@ -106,7 +105,7 @@ def test_a_recognition_is_derived_when_the_rule_holds(world: dict[str, Any]) -> 
 
 
 def test_a_rule_that_does_not_hold_says_why_and_issues_nothing(world: dict[str, Any]) -> None:
-    with open_issuer(IssuerHome(world["homes"]["auth"]), passphrase=PASS) as opened:
+    with open_issuer(IssuerHome(world["homes"]["auth"]), passphrase=PASS, clock=CLOCK) as opened:
         with opened.store.read() as tx:
             before = len(tx.credentials())
     res = _run(world["homes"]["auth"], "recognize", str(world["cred"]), "--rule", "CN-ENG-2018-L2-TO-INTERMEDIATE",
@@ -115,7 +114,7 @@ def test_a_rule_that_does_not_hold_says_why_and_issues_nothing(world: dict[str, 
     assert res.exit_code == 1
     assert "RULE_NOT_SATISFIED" in res.output
     assert "3" in res.output and "年" in res.output and "years" in res.output
-    with open_issuer(IssuerHome(world["homes"]["auth"]), passphrase=PASS) as opened:
+    with open_issuer(IssuerHome(world["homes"]["auth"]), passphrase=PASS, clock=CLOCK) as opened:
         with opened.store.read() as tx:
             assert len(tx.credentials()) == before
 
@@ -139,10 +138,10 @@ def test_a_tampered_source_is_refused(world: dict[str, Any], tmp_path: Path) -> 
 
 
 def test_post_recognitions_derives_and_refuses(world: dict[str, Any]) -> None:
-    with open_issuer(IssuerHome(world["homes"]["auth"]), passphrase=PASS) as opened:
+    with open_issuer(IssuerHome(world["homes"]["auth"]), passphrase=PASS, clock=CLOCK) as opened:
         recognizer = make_recognizer(opened, trust_pack=world["pack"], root=world["root"], online=False)
         tokens = TokenRegistry(opened.store)
-        token = tokens.create(["credentials:issue"], now=utcnow()).token
+        token = tokens.create(["credentials:issue"], now=NOW).token
         client = TestClient(create_app(opened.service, tokens, recognizer=recognizer))
         source = json.loads(world["cred"].read_text(encoding="utf-8"))
         body = {"sources": [source], "rule": "CN-SX-L2-TO-INTERMEDIATE"}

@@ -51,7 +51,3 @@ def require_aware(now: datetime, *, name: str = "now") -> datetime:
 def format_datetime(moment: datetime) -> str:
     """``YYYY-MM-DDTHH:MM:SSZ`` (seconds precision, UTC), the form skillcred writes."""
     return require_aware(moment, name="moment").replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)

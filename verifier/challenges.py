@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import secrets
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,13 +19,13 @@ from typing import Final, Protocol
 
 import psycopg
 
-from vccore.timeutil import require_aware, utcnow
+from vccore.clock import Clock
+from vccore.timeutil import require_aware
 
 DEFAULT_TTL: Final = timedelta(minutes=5)
 MAX_CHALLENGE_CHARS: Final = 128
 _TABLE: Final = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
-Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,7 @@ class SqliteChallengeStore(_Base):
     """Challenges in a SQLite file (WAL). One connection per call: safe across threads and processes."""
 
     def __init__(
-        self, path: str | Path, *, domain: str, ttl: timedelta = DEFAULT_TTL, clock: Clock = utcnow
+        self, path: str | Path, *, domain: str, ttl: timedelta = DEFAULT_TTL, clock: Clock
     ) -> None:
         super().__init__(domain=domain, ttl=ttl, clock=clock)
         self.path = str(path)
@@ -137,7 +136,7 @@ class PostgresChallengeStore(_Base):
         *,
         domain: str,
         ttl: timedelta = DEFAULT_TTL,
-        clock: Clock = utcnow,
+        clock: Clock,
         table: str = "skillcred_challenges",
     ) -> None:
         super().__init__(domain=domain, ttl=ttl, clock=clock)
@@ -176,7 +175,7 @@ class PostgresChallengeStore(_Base):
 
 
 def open_challenge_store(
-    location: str | Path, *, domain: str, ttl: timedelta = DEFAULT_TTL, clock: Clock = utcnow
+    location: str | Path, *, domain: str, ttl: timedelta = DEFAULT_TTL, clock: Clock
 ) -> SqliteChallengeStore | PostgresChallengeStore:
     """A PostgreSQL store for ``postgresql://`` / ``postgres://`` URLs, else a SQLite file path."""
     text = str(location)

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import click
 
+from vccore.clock import Clock, fixed_clock, runtime_clock
 from vccore.dids import DidResolver
 from vccore.errors import SkillcredError
 from vccore.fetch import HttpsFetcher
 from vccore.loader import DocumentLoader
 from vccore.result import VerificationResult
-from vccore.timeutil import parse_datetime, utcnow
+from vccore.timeutil import parse_datetime
 from vccore.trustpack import parse_trust_pack, verify_trust_pack
 from verifier.challenges import open_challenge_store
 from verifier.pipeline import Verifier, standard_verifier
@@ -36,14 +37,14 @@ def build_verifier(
     online: bool,
     challenges: str | None = None,
     domain: str | None = None,
-    now: datetime | None = None,
+    clock: Clock,
 ) -> Verifier:
-    """Compose a :class:`Verifier` from command-line choices. Raises ``click.UsageError``."""
+    """Compose a :class:`Verifier` from command-line choices, deciding by ``clock``. Raises
+    ``click.UsageError``."""
     fetcher = HttpsFetcher() if online else None
     resolver = DidResolver(did_web=web_resolver(fetcher) if fetcher else None)
     loader = DocumentLoader(resolver=resolver)
-    fixed = now
-    now = now or utcnow()
+    now = clock()
     trust = None
     rule_credentials: tuple[Any, ...] = ()
     snapshots: tuple[Any, ...] = ()
@@ -64,7 +65,7 @@ def build_verifier(
         loader = loader.with_resolver(resolver.with_documents(pack.did_documents))
     elif not trust_any:
         raise click.UsageError("give --trust-pack and --root, or --trust any")
-    store = open_challenge_store(challenges, domain=domain or "localhost") if challenges else None
+    store = open_challenge_store(challenges, domain=domain or "localhost", clock=clock) if challenges else None
     return standard_verifier(
         trust=trust,
         trust_any=trust_any,
@@ -73,7 +74,7 @@ def build_verifier(
         domain=domain,
         status=StatusSource(loader=loader, snapshots=snapshots, fetcher=fetcher),
         freshness=freshness,
-        clock=(lambda: fixed) if fixed is not None else utcnow,
+        clock=clock,
         rule_credentials=rule_credentials,
     )
 
@@ -171,7 +172,9 @@ verifier_group = main
 @click.option("--domain", help="expected domain (presentations)")
 @click.option("--now", "now_text", help="verify as of this time (ISO 8601 with offset)")
 @click.option("--json", "as_json", is_flag=True, help="print the full result as JSON")
+@click.pass_context
 def verify(
+    ctx: click.Context,
     source: str,
     trust_pack: Path | None,
     root: str | None,
@@ -186,11 +189,11 @@ def verify(
 
     验证凭证或出示：文件、二维码内容或二维码图片。Exit 0 verified, 1 not verified, 2 usage."""
     try:
-        now = parse_datetime(now_text, field="--now") if now_text else None
+        clock = fixed_clock(parse_datetime(now_text, field="--now")) if now_text else runtime_clock(ctx)
     except SkillcredError as err:
         raise click.BadParameter(err.detail, param_hint="--now") from err
     verifier = build_verifier(trust_pack=trust_pack, root=root, trust_any=trust_mode == "any", online=online,
-                              now=now)
+                              clock=clock)
     data = read_source(source, max_bytes=verifier.max_bytes)
     run_verification(verifier, data, challenge=challenge, domain=domain, as_json=as_json)
 
@@ -217,7 +220,9 @@ def run_verification(verifier: Verifier, data: bytes, *, challenge: str | None, 
 @click.option("--port", default=8402, type=int)
 @click.option("--challenges", default="verifier-challenges.db", help="SQLite path or postgresql:// URL")
 @click.option("--domain", default="localhost", help="this verifier's domain (bound into challenges)")
+@click.pass_context
 def serve(
+    ctx: click.Context,
     trust_pack: Path | None,
     root: str | None,
     trust_mode: str,
@@ -239,6 +244,7 @@ def serve(
         online=online,
         challenges=challenges,
         domain=domain,
+        clock=runtime_clock(ctx),
     )
     uvicorn.run(create_app(verifier), host=host, port=port)
 
@@ -261,8 +267,9 @@ def pack_group() -> None:
               type=click.Path(path_type=Path, dir_okay=False, exists=True), help="a DID document to bundle")
 @click.option("--days", default=7, show_default=True, type=click.IntRange(1, 90), help="how long the pack is valid")
 @click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False))
-def pack_build(root_key: Path, trust_lists: tuple[Path, ...], rules: tuple[Path, ...], statuses: tuple[Path, ...],
-               did_docs: tuple[Path, ...], days: int, out: Path) -> None:
+@click.pass_context
+def pack_build(ctx: click.Context, root_key: Path, trust_lists: tuple[Path, ...], rules: tuple[Path, ...],
+               statuses: tuple[Path, ...], did_docs: tuple[Path, ...], days: int, out: Path) -> None:
     """Build and sign a trust pack for offline verification."""
     from vccore.jsonstrict import loads
     from vccore.keys import KeyPair
@@ -278,7 +285,7 @@ def pack_build(root_key: Path, trust_lists: tuple[Path, ...], rules: tuple[Path,
         signer = KeyPair.from_json(read(root_key))
     except SkillcredError as err:
         raise click.ClickException(f"{root_key}: {err.detail}") from err
-    now = utcnow()
+    now = runtime_clock(ctx)()
     docs = {}
     for path in did_docs:
         doc = read(path)
@@ -306,7 +313,8 @@ def pack_build(root_key: Path, trust_lists: tuple[Path, ...], rules: tuple[Path,
 @pack_group.command("show")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--root", envvar="SKILLCRED_TRUST_ROOT", required=True, help="DID of the trust root")
-def pack_show(file: Path, root: str) -> None:
+@click.pass_context
+def pack_show(ctx: click.Context, file: Path, root: str) -> None:
     """Verify a trust pack and show what it holds and how fresh it is."""
     try:
         document = parse_trust_pack(file.read_bytes())
@@ -314,7 +322,7 @@ def pack_show(file: Path, root: str) -> None:
         raise click.ClickException(f"cannot read the trust pack: {err}") from err
     docs = document.get("didDocuments") if isinstance(document, dict) else None
     resolver = DidResolver(documents=docs if isinstance(docs, dict) else {})
-    now = utcnow()
+    now = runtime_clock(ctx)()
     pack, result = verify_trust_pack(document, root_did=root, loader=DocumentLoader(resolver=resolver), now=now)
     if pack is None:
         for p in result.problems():
@@ -341,7 +349,8 @@ def trust_list_group() -> None:
 @click.option("--id", "list_id", default="urn:skillcred:trust-list", show_default=True)
 @click.option("--days", default=30, show_default=True, type=click.IntRange(1, 366), help="how long the list is valid")
 @click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False))
-def trust_list_sign(file: Path, root_key: Path, list_id: str, days: int, out: Path) -> None:
+@click.pass_context
+def trust_list_sign(ctx: click.Context, file: Path, root_key: Path, list_id: str, days: int, out: Path) -> None:
     """Sign a trust list (JSON: {version: 1, issued, issuers: [{id, name: {zh, en}, roles, jurisdictions,
     credentialTypes, keys: [{id, validFrom, validUntil}]}]}) as a TrustListCredential of the root."""
     from vccore.jsonstrict import loads
@@ -356,7 +365,7 @@ def trust_list_sign(file: Path, root_key: Path, list_id: str, days: int, out: Pa
         raise click.ClickException(f"cannot read: {err}") from err
     except SkillcredError as err:
         raise click.ClickException(str(err)) from err
-    now = utcnow()
+    now = runtime_clock(ctx)()
     loader = DocumentLoader()
     try:
         unsigned = trust_list_credential(trust, root_did=signer.controller, id=list_id, now=now,

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
+from vccore.clock import Clock
 from vccore.credentials import check_contexts, check_data_model, check_validity, issuer_id, types_of
 from vccore.errors import Code
 from vccore.loader import DocumentLoader
 from vccore.proofs import AssertionPurpose, verify_proofs
 from vccore.result import Check, Problem, VerificationResult
-from vccore.timeutil import DEFAULT_SKEW, format_datetime, require_aware, utcnow
+from vccore.timeutil import DEFAULT_SKEW, format_datetime, require_aware
 from vccore.trust import TrustList
 from verifier import checks
 from verifier.challenges import ChallengeStore
@@ -70,7 +71,7 @@ class Verifier:
         status: StatusSource,
         trust_any: bool = False,
         challenges: ChallengeStore | None = None,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Clock,
         skew: timedelta = DEFAULT_SKEW,
         domain: str | None = None,
         schema_lookup: SchemaLookup | None = None,
@@ -235,7 +236,7 @@ class Verifier:
 def standard_verifier(*, trust: TrustList | None, loader: DocumentLoader, status: StatusSource,
                       rule_credentials: Sequence[Mapping[str, Any]] = (), trust_any: bool = False,
                       challenges: ChallengeStore | None = None, domain: str | None = None,
-                      clock: Callable[[], datetime] = utcnow,
+                      clock: Clock,
                       freshness: Mapping[str, Any] | None = None) -> Verifier:
     """The verifier as skillcred runs it: the pinned JSON Schemas of the credential kinds, and
     recognition chains re-checked against ``rule_credentials`` (plus whatever a presentation carries)."""

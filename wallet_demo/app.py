@@ -33,7 +33,7 @@ from vccore.errors import Code, SkillcredError
 from vccore.qr import DEFAULT_MAX_VERSION
 from vccore.qrread import read_qr
 from vccore.qrrender import render_svg
-from vccore.timeutil import format_datetime, utcnow
+from vccore.timeutil import format_datetime
 from wallet_demo import page
 from wallet_demo.cards import card_for
 from wallet_demo.present import answer, decode_request
@@ -75,13 +75,15 @@ def _problem(status: int, code: Code, detail: str) -> JSONResponse:
 
 
 def create_app(wallet: Wallet, *, base_url: str, shelf: ReferenceShelf | None = None,
-               clock: Callable[[], datetime] = utcnow, max_version: int = DEFAULT_MAX_VERSION) -> Starlette:
-    """The wallet page for ``wallet``; ``base_url`` is where phones reach it (for link QR codes).
+               max_version: int = DEFAULT_MAX_VERSION) -> Starlette:
+    """The wallet page for ``wallet`` (its clock decides every expiry); ``base_url`` is where phones reach it
+    (for link QR codes).
     ``max_version`` is the largest QR version shown before falling back to a link QR."""
     base = base_url.rstrip("/")
     if not _BASE_RE.fullmatch(base):
         raise ValueError(f"base_url: {base_url!r} is not an absolute http(s) URL")
     refs = shelf or ReferenceShelf()
+    clock = wallet.clock
 
     def html(body: Callable[[str], str], status: int = 200) -> HTMLResponse:
         nonce = secrets.token_urlsafe(16)

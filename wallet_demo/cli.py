@@ -14,9 +14,9 @@ from typing import Any
 
 import click
 
+from vccore.clock import keep_runtime, runtime_clock
 from vccore.errors import SkillcredError
 from vccore.qrrender import render_png, render_svg, render_text
-from vccore.timeutil import utcnow
 from wallet_demo.cards import card_for, card_lines
 from wallet_demo.present import DEFAULT_DAYS, MAX_DAYS, answer, decode_request, present
 from wallet_demo.refs import QrPlan, plan_qr
@@ -46,7 +46,7 @@ def _root(ctx: click.Context) -> Path:
 
 
 def _open(ctx: click.Context) -> Wallet:
-    return Wallet(_root(ctx))
+    return Wallet(_root(ctx), clock=runtime_clock(ctx))
 
 
 def _emit(text: str | bytes, out: Path | None) -> None:
@@ -86,6 +86,7 @@ _out = click.option("--out", type=click.Path(dir_okay=False, writable=True, path
 @click.pass_context
 def wallet_group(ctx: click.Context, home: Path | None) -> None:
     """持有人钱包：保存凭证、出示二维码。 The worker's wallet: keep credentials, show QR codes."""
+    keep_runtime(ctx)
     ctx.ensure_object(dict)
     ctx.obj["home"] = home
 
@@ -95,7 +96,7 @@ def wallet_group(ctx: click.Context, home: Path | None) -> None:
 def init_command(ctx: click.Context) -> None:
     """Create the wallet and its holder key (did:key) / 创建钱包和持有人密钥。"""
     with _refusals():
-        wallet = Wallet.create(_root(ctx))
+        wallet = Wallet.create(_root(ctx), clock=runtime_clock(ctx))
     click.echo(f"wallet: {wallet.root}\nholder: {wallet.holder_did}")
 
 
@@ -171,7 +172,7 @@ def present_command(ctx: click.Context, local_ids: tuple[str, ...], domain: str,
                     challenge: str | None, qr_format: str | None, out: Path | None) -> None:
     """Sign a purpose-scoped, time-limited presentation / 生成限定用途和期限的出示文件。"""
     with _refusals():
-        vp = present(_open(ctx), local_ids, domain=domain, days=days, challenge=challenge, now=utcnow())
+        vp = present(_open(ctx), local_ids, domain=domain, days=days, challenge=challenge, now=runtime_clock(ctx)())
         _write_vp(vp, out, qr_format)
 
 
@@ -189,7 +190,7 @@ def answer_command(ctx: click.Context, request: str, local_ids: tuple[str, ...],
     with _refusals():
         wallet = _open(ctx)
         payload = read_qr(Path(request).read_bytes()) if _is_image(Path(request)) else request
-        now = utcnow()
+        now = wallet.clock()
         vp = answer(wallet, decode_request(payload, now=now), local_ids, now=now)
         _write_vp(vp, out, qr_format)
 

@@ -28,13 +28,14 @@ from pathlib import Path
 from typing import Any, Final
 
 from vccore import jsonstrict, qr
+from vccore.clock import Clock
 from vccore.credentials import check_contexts, check_data_model, types_of
 from vccore.didkey import did_key_pair
 from vccore.errors import Code, SkillcredError
 from vccore.keys import KeyPair
 from vccore.loader import DocumentLoader
 from vccore.qrread import read_qr
-from vccore.timeutil import format_datetime, utcnow
+from vccore.timeutil import format_datetime
 from wallet_demo.remote import FetchFn, check_https_url, check_token, https_fetch
 
 __all__ = ["MAX_CREDENTIAL_BYTES", "StoredCredential", "Wallet", "WalletError", "default_root"]
@@ -111,8 +112,9 @@ def _check_credential(raw: bytes, loader: DocumentLoader) -> dict[str, Any]:
 class Wallet:
     """A wallet directory. :meth:`create` makes one; the constructor opens an existing one."""
 
-    def __init__(self, root: Path | str, *, loader: DocumentLoader | None = None) -> None:
+    def __init__(self, root: Path | str, *, clock: Clock, loader: DocumentLoader | None = None) -> None:
         self.root = Path(root)
+        self.clock = clock
         self.loader = loader or DocumentLoader()
         key_path = self.root / KEY_FILE
         if not key_path.is_file():
@@ -128,7 +130,7 @@ class Wallet:
         self.holder: KeyPair = did_key_pair(pair)
 
     @classmethod
-    def create(cls, root: Path | str, *, key: KeyPair | None = None,
+    def create(cls, root: Path | str, *, clock: Clock, key: KeyPair | None = None,
                loader: DocumentLoader | None = None) -> Wallet:
         """Create the wallet (0700 directory, 0600 key file); an existing wallet is opened as is."""
         root = Path(root)
@@ -142,7 +144,7 @@ class Wallet:
                 os.write(fd, data)
             finally:
                 os.close(fd)
-        return cls(root, loader=loader)
+        return cls(root, clock=clock, loader=loader)
 
     @property
     def holder_did(self) -> str:
@@ -206,7 +208,7 @@ class Wallet:
             raise WalletError(f"the wallet already holds a different document with id {cred_id} "
                               "/ 钱包中已有同一编号但内容不同的凭证", code=Code.CONFLICT)
         entry = {"localId": local_id, "credentialId": str(cred_id), "source": source[:500],
-                 "importedAt": format_datetime(utcnow())}
+                 "importedAt": format_datetime(self.clock())}
         (self.root / CRED_DIR).mkdir(exist_ok=True, mode=0o700)
         _write_atomic(self.root / CRED_DIR / f"{local_id}.json", bytes(raw))
         _write_atomic(self.root / INDEX_FILE,

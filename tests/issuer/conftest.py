@@ -12,7 +12,7 @@ import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +22,12 @@ from issuer.keystore import MINIMAL, KeyStore
 from issuer.profile import IssuerProfile
 from issuer.service import CrashHook, IssuerService
 from issuer.store import Store
+from tests.support import NOW
 from vccore.dids import DidResolver
 from vccore.loader import DocumentLoader
 
 PG_URL = os.environ.get("SKILLCRED_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 PASSPHRASE = "correct horse battery staple"
-NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 PROFILE = IssuerProfile.for_did_web("eval.example-heavy-machine.cn", path=("issuers", "cnc"),
                                     name_zh="示例重型机床有限公司", name_en="Example Heavy Machine Co.")
 

@@ -22,12 +22,12 @@ from issuer.service import IssuerService
 from issuer.store import Store
 from issuer.tokens import TokenRegistry
 from tests.issuer.conftest import NOW, PASSPHRASE, PROFILE
+from tests.support import CLOCK
 from vccore import identity
 from vccore.credentials import verify_secured
 from vccore.dids import DidResolver
 from vccore.loader import DocumentLoader
 from vccore.statuslist import decode
-from vccore.timeutil import utcnow
 
 PEOPLE = json.loads((Path(__file__).parent.parent / "data" / "people.json").read_text(encoding="utf-8"))
 EXAMPLES_V2 = "https://www.w3.org/ns/credentials/examples/v2"
@@ -50,7 +50,7 @@ class Api:
             profile = IssuerProfile.for_did_key(record.public_multibase, base_url=profile.base_url)
         self.profile = profile
         self.service = IssuerService(store=self.store, profile=profile, keystore=keys, passphrase=PASSPHRASE,
-                                     loader=DocumentLoader(include_test_contexts=test_contexts))
+                                     loader=DocumentLoader(include_test_contexts=test_contexts), clock=CLOCK)
         registry = TokenRegistry(self.store)
         self.tokens = {name: registry.create(scopes, now=NOW).token for name, scopes in {
             "issue": ["credentials:issue"], "status": ["credentials:status"], "read": ["credentials:read"],
@@ -216,7 +216,7 @@ def _bit(api: Api, entry: dict[str, Any]) -> int:
     assert 0 < int(response.headers["cache-control"].rsplit("=", 1)[1]) <= 3600
     assert api.client.get(path, headers={"If-None-Match": response.headers["etag"]}).status_code == 304
     listed = response.json()
-    assert verify_secured(listed, loader=api.verifying_loader(), now=utcnow()).verified
+    assert verify_secured(listed, loader=api.verifying_loader(), now=NOW).verified
     return decode(listed["credentialSubject"]["encodedList"]).get(int(entry["statusListIndex"]))
 
 

@@ -23,12 +23,12 @@ from issuer.bulk import TEST_HASH, BulkIssuer, _chunks
 from issuer.home import IssuerHome, OpenIssuer, init_issuer, open_issuer
 from issuer.progress import Progress
 from issuer.workers import Workers
+from tests.support import CLOCK, NOW
 from vccore.credentials import verify_secured
 from vccore.dids import DidResolver
 from vccore.errors import KeyProblem
 from vccore.loader import DocumentLoader
 from vccore.statuslist import status_entry
-from vccore.timeutil import utcnow
 
 PASSPHRASE = "correct horse battery staple"
 REPO = Path(__file__).resolve().parents[2]
@@ -61,19 +61,19 @@ def write_csv(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> 
 def home(tmp_path: Path) -> IssuerHome:
     made = IssuerHome(tmp_path / "home")
     init_issuer(made, did_web="eval.example-heavy-machine.cn/issuers/cnc", name_zh="示例重型机床有限公司",
-                name_en="Example Heavy Machine Co.", passphrase=PASSPHRASE, kdf="minimal")
+                name_en="Example Heavy Machine Co.", passphrase=PASSPHRASE, kdf="minimal", clock=CLOCK)
     return made
 
 
 @pytest.fixture
 def opened(home: IssuerHome) -> Iterator[OpenIssuer]:
-    with open_issuer(home, passphrase=PASSPHRASE) as value:
+    with open_issuer(home, passphrase=PASSPHRASE, clock=CLOCK) as value:
         yield value
 
 
 def bulk(opened: OpenIssuer, **options: object) -> BulkIssuer:
     return BulkIssuer(store=opened.store, profile=opened.profile, keystore=opened.keystore,
-                      passphrase=PASSPHRASE, hasher=TEST_HASH, **options)  # type: ignore[arg-type]
+                      passphrase=PASSPHRASE, hasher=TEST_HASH, clock=CLOCK, **options)  # type: ignore[arg-type]
 
 
 def counts(opened: OpenIssuer) -> tuple[int, int, int]:
@@ -121,7 +121,7 @@ def test_ten_thousand_rows_bad_ones_first_then_all_issued(opened: OpenIssuer, tm
     assert len(files) == 10_000 and len(summary(out)) == 10_000
     verifying = loader(opened)
     for path in files[::2500]:
-        assert verify_secured(json.loads(path.read_bytes()), loader=verifying, now=utcnow()).verified
+        assert verify_secured(json.loads(path.read_bytes()), loader=verifying, now=NOW).verified
 
 
 # --- resuming after SIGKILL ---------------------------------------------------------------------------------
@@ -156,7 +156,7 @@ def test_a_sigkilled_batch_resumes_and_issues_every_row_exactly_once(home: Issue
         os.killpg(proc.pid, signal.SIGKILL)
         pytest.fail("batch workers outlived their parent")
 
-    with open_issuer(home, passphrase=PASSPHRASE) as opened:
+    with open_issuer(home, passphrase=PASSPHRASE, clock=CLOCK) as opened:
         recorded = counts(opened)[0]
         assert kill_at <= recorded < total
         written = sorted(out.glob("*.json"))
@@ -181,7 +181,7 @@ def test_the_sample_file_issues_verifiable_credentials_and_a_rerun_rewrites_lost
     first = out / "Y000014000031232000158.json"
     data = first.read_bytes()
     assert "140105198001010003" not in data.decode("utf-8")
-    assert verify_secured(json.loads(data), loader=loader(opened), now=utcnow()).verified
+    assert verify_secured(json.loads(data), loader=loader(opened), now=NOW).verified
     first.unlink()
     (out / "1337021020300057.json").write_bytes(b"tampered")
     again = run_batch(SAMPLE, kind="skill-level", out_dir=out, issuer=bulk(opened), workers=1)
@@ -311,7 +311,7 @@ def test_the_parent_signs_the_first_chunk_until_a_worker_is_ready_and_every_row_
     with opened.store.read() as tx:
         indexes = [(r.revocation.list_id, r.revocation.index) for r in tx.credentials()]
     assert len(set(indexes)) == 40
-    assert verify_secured(documents[0], loader=loader(opened), now=utcnow()).verified
+    assert verify_secured(documents[0], loader=loader(opened), now=NOW).verified
 
 
 @pytest.mark.parametrize(("count", "size", "ways", "floor", "sizes"), [
@@ -395,7 +395,7 @@ def test_a_wrong_passphrase_with_workers_issues_nothing_and_leaves_no_worker_beh
     monkeypatch.setattr(Workers, "close", close)
     source = write_csv(tmp_path / "locked.csv", [row(i) for i in range(20)])
     wrong = BulkIssuer(store=opened.store, profile=opened.profile, keystore=opened.keystore,
-                       passphrase="not the passphrase", hasher=TEST_HASH)
+                       passphrase="not the passphrase", hasher=TEST_HASH, clock=CLOCK)
     with pytest.raises(KeyProblem, match="passphrase"):
         run_batch(source, kind="skill-level", out_dir=tmp_path / "out", issuer=wrong, workers=2)
     # the workers, started while the key was being unlocked, were told to stop and exited cleanly

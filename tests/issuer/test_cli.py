@@ -9,15 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from issuer.cli import issuer_group
 from issuer.home import IssuerHome, open_issuer
 from issuer.tokens import TokenRegistry
+from tests.support import CLOCK, NOW, invoke
 from vccore.credentials import verify_secured
 from vccore.dids import DidResolver
 from vccore.loader import DocumentLoader
-from vccore.timeutil import utcnow
 
 PASSPHRASE = "correct horse battery staple"
 SAMPLE = Path(__file__).resolve().parents[2] / "issuer" / "data" / "sample-skill-level.csv"
@@ -33,11 +33,10 @@ FAST = ["--identity-hash-params", "test"]
 class Cli:
     def __init__(self, home: Path) -> None:
         self.home = home
-        self.runner = CliRunner()
 
     def __call__(self, *args: str, passphrase: str | None = PASSPHRASE) -> Result:
         env = {"SKILLCRED_HOME": str(self.home), "SKILLCRED_PASSPHRASE": passphrase}
-        result = self.runner.invoke(issuer_group, list(args), env=env, catch_exceptions=False)
+        result = invoke(issuer_group, args, env=env, catch_exceptions=False)
         assert "Traceback" not in result.output
         return result
 
@@ -49,7 +48,7 @@ class Cli:
         return result.stdout.strip()
 
     def loader(self) -> DocumentLoader:
-        with open_issuer(IssuerHome(self.home), passphrase=PASSPHRASE) as opened:
+        with open_issuer(IssuerHome(self.home), passphrase=PASSPHRASE, clock=CLOCK) as opened:
             document = opened.service.did_document()
         return DocumentLoader(resolver=DidResolver(documents={document["id"]: document}))
 
@@ -86,7 +85,7 @@ def test_a_did_key_issuer_issues_verifiable_credentials(cli: Cli, tmp_path: Path
     assert result.exit_code == 0 and result.stdout.startswith("did:key:z6Mk")
     issued = cli("issue", "skill-level", "--data", _data(tmp_path), *FAST)
     assert issued.exit_code == 0, issued.output
-    assert verify_secured(json.loads(issued.stdout), loader=DocumentLoader(), now=utcnow()).verified
+    assert verify_secured(json.loads(issued.stdout), loader=DocumentLoader(), now=NOW).verified
 
 
 def test_init_refuses_without_a_passphrase_and_creates_nothing(cli: Cli) -> None:
@@ -124,7 +123,7 @@ def test_issue_writes_a_credential_that_verifies_and_retries_return_the_same_byt
     document = json.loads(data)
     assert first.stdout.strip() == document["id"]
     assert "140105198001010003" not in data.decode("utf-8")
-    assert verify_secured(document, loader=cli.loader(), now=utcnow()).verified
+    assert verify_secured(document, loader=cli.loader(), now=NOW).verified
     again = cli("issue", "skill-level", "--data", _data(tmp_path), "--idempotency-key", "p1", *FAST)
     assert again.stdout.encode("utf-8").strip() == data
     changed = cli("issue", "skill-level", "--data", _data(tmp_path, P1 | {"jobType": "--"}, "b.json"),
@@ -137,7 +136,7 @@ def test_the_jcs_cryptosuite_can_be_chosen(cli: Cli, tmp_path: Path) -> None:
     result = cli("issue", "skill-level", "--data", _data(tmp_path), "--cryptosuite", "eddsa-jcs-2022", *FAST)
     document = json.loads(result.stdout)
     assert document["proof"]["cryptosuite"] == "eddsa-jcs-2022"
-    assert verify_secured(document, loader=cli.loader(), now=utcnow()).verified
+    assert verify_secured(document, loader=cli.loader(), now=NOW).verified
 
 
 @pytest.mark.parametrize(("data", "code", "hidden"), [
@@ -212,10 +211,10 @@ def test_keys_rotate_then_compromise_revokes_what_the_old_key_signed(cli: Cli, t
     old_key = vc["proof"]["verificationMethod"]
     rotated = cli("keys", "rotate")
     assert rotated.exit_code == 0 and rotated.stdout.strip() not in ("", old_key)
-    assert verify_secured(vc, loader=cli.loader(), now=utcnow()).verified  # the retired key still resolves
+    assert verify_secured(vc, loader=cli.loader(), now=NOW).verified  # the retired key still resolves
     result = cli("keys", "compromise", old_key)
     assert result.stdout.strip() == f"revoked 1 credential(s) signed by {old_key}"
-    with open_issuer(IssuerHome(cli.home), passphrase=PASSPHRASE) as opened:
+    with open_issuer(IssuerHome(cli.home), passphrase=PASSPHRASE, clock=CLOCK) as opened:
         assert opened.service.status(vc["id"]).revoked
     _one_error_line(cli("keys", "compromise", "did:web:x#nope"), "NOT_FOUND")
 
@@ -231,7 +230,7 @@ def test_tokens_create_prints_only_the_token(cli: Cli) -> None:
     assert result.exit_code == 0 and result.stderr == ""
     token = result.stdout.strip()
     assert re.fullmatch(r"sc_[0-9a-f]{16}_[A-Za-z0-9_-]{43}", token)
-    with open_issuer(IssuerHome(cli.home), need_key=False) as opened:
+    with open_issuer(IssuerHome(cli.home), need_key=False, clock=CLOCK) as opened:
         assert TokenRegistry(opened.store).verify(token, scope="credentials:read").scopes == {
             "credentials:issue", "credentials:read"}
 

@@ -167,11 +167,12 @@ def test_a_published_version_is_never_changed(recognizer: RecognitionService) ->
 def test_construction_is_validated(issuer: Counting) -> None:
     verify = status_verifier()
     with pytest.raises(ValueError, match="authority"):
-        RecognitionService(issuer, authority="Example", verify_source=verify)
+        RecognitionService(issuer, authority="Example", verify_source=verify, clock=lambda: NOW)
     with pytest.raises(ValueError, match="rule_credentials"):
-        RecognitionService(issuer, authority=PROFILE.did, verify_source=verify, rule_credentials=[world().p1])
+        RecognitionService(issuer, authority=PROFILE.did, verify_source=verify, rule_credentials=[world().p1],
+                           clock=lambda: NOW)
     with pytest.raises(ValueError, match="max_depth"):
-        RecognitionService(issuer, authority=PROFILE.did, verify_source=verify, max_depth=0)
+        RecognitionService(issuer, authority=PROFILE.did, verify_source=verify, max_depth=0, clock=lambda: NOW)
 
 
 class FakeIssued:

@@ -4,16 +4,16 @@ import multiprocessing
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support import CLOCK, NOW
 from verifier.challenges import PostgresChallengeStore, SqliteChallengeStore, open_challenge_store
 
 PG_URL = os.environ.get("SKILLCRED_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
-NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
 
 def _pg_available() -> bool:
@@ -34,6 +34,7 @@ def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Calla
 
     def make(**kw: Any) -> SqliteChallengeStore | PostgresChallengeStore:
         kw.setdefault("domain", "employer.example")
+        kw.setdefault("clock", CLOCK)
         if request.param == "sqlite":
             return SqliteChallengeStore(tmp_path / "c.db", **kw)
         return PostgresChallengeStore(PG_URL, table=table, **kw)
@@ -73,9 +74,9 @@ def test_an_expired_challenge_is_refused(make_store: Callable[..., Any]) -> None
 
 def _consume(kind: str, where: str, table: str, challenge: str, start: Any, out: Any) -> None:
     if kind == "sqlite":
-        store: Any = SqliteChallengeStore(where, domain="employer.example")
+        store: Any = SqliteChallengeStore(where, domain="employer.example", clock=CLOCK)
     else:
-        store = PostgresChallengeStore(where, domain="employer.example", table=table)
+        store = PostgresChallengeStore(where, domain="employer.example", table=table, clock=CLOCK)
     start.wait()
     out.put(store.consume(challenge))
 
@@ -87,9 +88,9 @@ def test_processes_racing_for_one_challenge_exactly_one_wins(kind: str, tmp_path
     table = f"challenges_{uuid.uuid4().hex[:12]}"
     where = str(tmp_path / "race.db") if kind == "sqlite" else PG_URL
     store = (
-        open_challenge_store(where, domain="employer.example")
+        open_challenge_store(where, domain="employer.example", clock=CLOCK)
         if kind == "sqlite"
-        else PostgresChallengeStore(PG_URL, domain="employer.example", table=table)
+        else PostgresChallengeStore(PG_URL, domain="employer.example", table=table, clock=CLOCK)
     )
     ctx = multiprocessing.get_context("spawn")
     try:
@@ -116,6 +117,6 @@ def test_processes_racing_for_one_challenge_exactly_one_wins(kind: str, tmp_path
 
 def test_bad_configuration_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
-        SqliteChallengeStore(tmp_path / "c.db", domain="")
+        SqliteChallengeStore(tmp_path / "c.db", domain="", clock=CLOCK)
     with pytest.raises(ValueError):
-        PostgresChallengeStore(PG_URL, domain="d", table="x; DROP TABLE y")
+        PostgresChallengeStore(PG_URL, domain="d", table="x; DROP TABLE y", clock=CLOCK)

@@ -4,8 +4,7 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
-from click.testing import CliRunner
-
+from tests.support import invoke
 from tests.verifier.conftest import NOW, WEB_DID, World, web_document
 from vccore.trust import trust_list_credential
 from vccore.trustpack import StatusSnapshot, build_trust_pack
@@ -15,7 +14,7 @@ from verifier.cli import main
 def test_verify_with_trust_any_warns_and_passes(world: World, tmp_path: Path) -> None:
     path = tmp_path / "vc.json"
     path.write_text(json.dumps(world.credential(status=False)), encoding="utf-8")
-    result = CliRunner().invoke(main, ["verify", str(path), "--trust", "any"])
+    result = invoke(main, ["verify", str(path), "--trust", "any"])
     assert result.exit_code == 0, result.output
     assert "VERIFIED" in result.output and "NOT checked" in result.output
 
@@ -38,20 +37,20 @@ def test_verify_with_a_trust_pack_offline(world: World, tmp_path: Path) -> None:
     (tmp_path / "pack.json").write_text(json.dumps(pack), encoding="utf-8")
     (tmp_path / "vc.json").write_text(json.dumps(world.credential(status=False)), encoding="utf-8")
     args = ["verify", str(tmp_path / "vc.json"), "--trust-pack", str(tmp_path / "pack.json")]
-    result = CliRunner().invoke(main, [*args, "--root", world.root.controller, "--json"])
+    result = invoke(main, [*args, "--root", world.root.controller, "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["info"]["trustPackValidUntil"]
-    wrong = CliRunner().invoke(main, [*args, "--root", world.stranger.controller])
+    wrong = invoke(main, [*args, "--root", world.stranger.controller])
     assert wrong.exit_code == 2 and "does not verify" in wrong.output
 
 
 def test_verify_without_trust_configuration_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "x.json").write_text("{}", encoding="utf-8")
-    result = CliRunner().invoke(main, ["verify", str(tmp_path / "x.json")])
+    result = invoke(main, ["verify", str(tmp_path / "x.json")])
     assert result.exit_code == 2 and "--trust any" in result.output
 
 
 def test_garbage_file_fails_with_exit_1(tmp_path: Path) -> None:
     (tmp_path / "x.json").write_bytes(b'{"a": NaN}')
-    result = CliRunner().invoke(main, ["verify", str(tmp_path / "x.json"), "--trust", "any"])
+    result = invoke(main, ["verify", str(tmp_path / "x.json"), "--trust", "any"])
     assert result.exit_code == 1 and "PARSING_ERROR" in result.output

@@ -7,34 +7,32 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
-from click.testing import CliRunner
-
 from skillcred.cli import cli
+from tests.support import NOW, invoke
 from vccore.didkey import did_key_pair
 from vccore.keys import KeyPair
 from vccore.loader import DocumentLoader
 from vccore.proofs import ProofOptions, add_proof
-from vccore.timeutil import format_datetime, utcnow
+from vccore.timeutil import format_datetime
 
 
 def test_an_operator_builds_a_pack_and_verifies_offline(tmp_path: Path) -> None:
-    runner = CliRunner()
     root_key, issuer = tmp_path / "root.json", did_key_pair(KeyPair.from_seed(b"\x51" * 32))
-    root_did = runner.invoke(cli, ["keys", "generate", "--out", str(root_key)]).output.strip().split("#")[0]
-    now = utcnow()
+    root_did = invoke(cli, ["keys", "generate", "--out", str(root_key)]).output.strip().split("#")[0]
+    now = NOW
     trust = {"version": 1, "issued": format_datetime(now), "issuers": [{
         "id": issuer.controller, "name": {"zh": "示例重型机床有限公司", "en": "Example Heavy Machine Tool Co., Ltd."},
         "roles": ["skill-evaluation-organization"], "jurisdictions": ["CN-SX"],
         "credentialTypes": ["SkillLevelCredential"],
         "keys": [{"id": issuer.id, "validFrom": format_datetime(now - timedelta(days=1)), "validUntil": None}]}]}
     (tmp_path / "issuers.json").write_text(json.dumps(trust, ensure_ascii=False), encoding="utf-8")
-    signed = runner.invoke(cli, ["verifier", "trust-list", "sign", str(tmp_path / "issuers.json"), "--root-key",
+    signed = invoke(cli, ["verifier", "trust-list", "sign", str(tmp_path / "issuers.json"), "--root-key",
                                  str(root_key), "--out", str(tmp_path / "tl.json")])
     assert signed.exit_code == 0, signed.output
-    built = runner.invoke(cli, ["verifier", "pack", "build", "--root-key", str(root_key), "--trust-list",
+    built = invoke(cli, ["verifier", "pack", "build", "--root-key", str(root_key), "--trust-list",
                                 str(tmp_path / "tl.json"), "--out", str(tmp_path / "pack.json")])
     assert built.exit_code == 0, built.output
-    shown = runner.invoke(cli, ["verifier", "pack", "show", str(tmp_path / "pack.json"), "--root", root_did])
+    shown = invoke(cli, ["verifier", "pack", "show", str(tmp_path / "pack.json"), "--root", root_did])
     assert shown.exit_code == 0 and "示例重型机床有限公司" in shown.output, shown.output
     credential = {
         "@context": ["https://www.w3.org/ns/credentials/v2", "https://w3id.org/skillcred/v1"],
@@ -43,19 +41,18 @@ def test_an_operator_builds_a_pack_and_verifies_offline(tmp_path: Path) -> None:
         "credentialSubject": {"name": "张试一", "occupationCode": "6-18-01-01", "skillLevel": "L2"}}
     doc = add_proof(credential, signer=issuer, loader=DocumentLoader(), options=ProofOptions(created=now))
     (tmp_path / "cred.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    ok = runner.invoke(cli, ["verify", str(tmp_path / "cred.json"), "--trust-pack", str(tmp_path / "pack.json"),
+    ok = invoke(cli, ["verify", str(tmp_path / "cred.json"), "--trust-pack", str(tmp_path / "pack.json"),
                              "--root", root_did])
     assert ok.exit_code == 0, ok.output
-    other = runner.invoke(cli, ["verify", str(tmp_path / "cred.json"), "--trust-pack", str(tmp_path / "pack.json"),
+    other = invoke(cli, ["verify", str(tmp_path / "cred.json"), "--trust-pack", str(tmp_path / "pack.json"),
                                 "--root", "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"])
     assert other.exit_code == 2 and "does not verify" in other.output
 
 
 def test_a_malformed_trust_list_is_one_clear_line(tmp_path: Path) -> None:
-    runner = CliRunner()
     key = tmp_path / "root.json"
-    runner.invoke(cli, ["keys", "generate", "--out", str(key)])
+    invoke(cli, ["keys", "generate", "--out", str(key)])
     (tmp_path / "bad.json").write_text('{"version": 1, "issuers": "x"}', encoding="utf-8")
-    res = runner.invoke(cli, ["verifier", "trust-list", "sign", str(tmp_path / "bad.json"), "--root-key", str(key),
+    res = invoke(cli, ["verifier", "trust-list", "sign", str(tmp_path / "bad.json"), "--root-key", str(key),
                               "--out", str(tmp_path / "o.json")])
     assert res.exit_code == 1 and "MALFORMED_VALUE_ERROR" in res.output and "Traceback" not in res.output

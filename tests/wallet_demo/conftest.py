@@ -5,20 +5,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support import NOW
 from vccore import multibase
+from vccore.clock import SettableClock
 from vccore.didkey import did_key_pair
 from vccore.keys import KeyPair
 from vccore.loader import DocumentLoader
 from vccore.proofs import ProofOptions, add_proof
 from wallet_demo.store import Wallet
 
-NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 LOADER = DocumentLoader()
 EVALUATOR = did_key_pair(KeyPair.from_seed(b"\x41" * 32))
 RECOGNIZER = did_key_pair(KeyPair.from_seed(b"\x43" * 32))
@@ -96,8 +97,13 @@ def recognition_credential(source: dict[str, Any], holder: str = HOLDER.controll
 
 
 @pytest.fixture
-def wallet(tmp_path: Path) -> Wallet:
-    return Wallet.create(tmp_path / "wallet", key=HOLDER)
+def clock() -> SettableClock:
+    return SettableClock(NOW)
+
+
+@pytest.fixture
+def wallet(tmp_path: Path, clock: SettableClock) -> Wallet:
+    return Wallet.create(tmp_path / "wallet", key=HOLDER, clock=clock)
 
 
 def write_json(path: Path, document: Any, *, indent: int | None = 2) -> Path:

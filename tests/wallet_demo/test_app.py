@@ -7,7 +7,7 @@ import hashlib
 import html
 import re
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from starlette.testclient import TestClient
 
 from tests.wallet_demo.conftest import LOADER, NOW, recognition_credential, skill_credential, write_json
 from vccore import qr
+from vccore.clock import SettableClock
 from vccore.proofs import AuthenticationPurpose, verify_proofs
 from vccore.qrrender import render_png
 from wallet_demo.app import create_app
@@ -28,14 +29,6 @@ DOMAIN = "hr.example-employer.test"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 def ids(wallet: Wallet, tmp_path: Path) -> list[str]:
     source = skill_credential()
@@ -44,14 +37,9 @@ def ids(wallet: Wallet, tmp_path: Path) -> list[str]:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def make_client(wallet: Wallet, clock: Clock) -> Callable[..., TestClient]:
+def make_client(wallet: Wallet) -> Callable[..., TestClient]:
     def make(**kw: Any) -> TestClient:
-        return TestClient(create_app(wallet, base_url=BASE, clock=clock, **kw), raise_server_exceptions=True)
+        return TestClient(create_app(wallet, base_url=BASE, **kw), raise_server_exceptions=True)
     return make
 
 
@@ -90,7 +78,7 @@ def test_a_card_shows_its_qr_code(make_client: Callable[..., TestClient], ids: l
 
 
 def test_a_card_too_large_for_a_qr_code_gets_a_link_that_expires(make_client: Callable[..., TestClient],
-                                                                  ids: list[str], clock: Clock) -> None:
+                                                                  ids: list[str], clock: SettableClock) -> None:
     client = make_client(max_version=8)
     payload = _payload_of(client.get(f"/card/{ids[0]}").text)
     ref = qr.decode_reference(payload)
@@ -113,7 +101,7 @@ def test_answering_a_request_builds_a_verifiable_presentation(make_client: Calla
 
 
 def test_an_oversized_answer_is_served_by_reference(make_client: Callable[..., TestClient], ids: list[str],
-                                                    clock: Clock) -> None:
+                                                    clock: SettableClock) -> None:
     client = make_client(max_version=10)
     response = client.post("/answer", data={"request": _request_payload(), "id": [ids[1]]})
     assert response.status_code == 200, response.text

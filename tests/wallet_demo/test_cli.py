@@ -9,15 +9,15 @@ from typing import Any
 
 import click
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from skillcred.qr_cli import qr_group
+from tests.support import NOW, invoke
 from tests.wallet_demo.conftest import LOADER, recognition_credential, skill_credential, write_json
 from vccore import qr
 from vccore.proofs import AuthenticationPurpose, verify_proofs
 from vccore.qrread import read_qr
 from vccore.qrrender import render_png
-from vccore.timeutil import utcnow
 from wallet_demo.cli import wallet_group
 from wallet_demo.present import PresentationRequest, encode_request
 
@@ -27,12 +27,10 @@ cli = click.Group("skillcred", commands=[wallet_group, qr_group])
 
 @pytest.fixture
 def run(tmp_path: Path) -> Any:
-    runner = CliRunner()
 
-    def invoke(*args: str) -> Result:
-        return runner.invoke(cli, list(args), env={"SKILLCRED_HOME": str(tmp_path / "home")},
-                             catch_exceptions=False)
-    return invoke
+    def run_cli(*args: str) -> Result:
+        return invoke(cli, args, env={"SKILLCRED_HOME": str(tmp_path / "home")}, catch_exceptions=False)
+    return run_cli
 
 
 @pytest.fixture
@@ -66,14 +64,14 @@ def test_present_writes_a_verifiable_presentation(run: Any, tmp_path: Path, impo
     assert result.exit_code == 0, result.output
     vp = json.loads(out.read_text())
     purpose = AuthenticationPurpose(challenge="nonce-12345678", domain="hr.example.test", controller=vp["holder"])
-    assert verify_proofs(vp, loader=LOADER, purpose=purpose, now=utcnow()).passed
-    late = verify_proofs(vp, loader=LOADER, purpose=purpose, now=utcnow() + timedelta(days=4))
+    assert verify_proofs(vp, loader=LOADER, purpose=purpose, now=NOW).passed
+    late = verify_proofs(vp, loader=LOADER, purpose=purpose, now=NOW + timedelta(days=4))
     assert not late.passed
 
 
 def test_answer_a_request_given_as_text_or_image(run: Any, tmp_path: Path, imported: str) -> None:
     request = PresentationRequest("c-1a2b3c4d5e6f", "hr.example.test", "https://verify.example.test/a",
-                                  utcnow() + timedelta(hours=1))
+                                  NOW + timedelta(hours=1))
     payload = encode_request(request)
     result = run("wallet", "answer", payload, imported)
     assert result.exit_code == 0, result.output

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.support import CLOCK
 from tests.wallet_demo.conftest import HOLDER, SKILL_ID, skill_credential, write_json
 from vccore import qr
 from vccore.errors import Code, SkillcredError
@@ -20,21 +21,21 @@ from wallet_demo.store import Wallet, WalletError, default_root
 
 
 def test_create_writes_a_private_did_key_holder_key(tmp_path: Path) -> None:
-    wallet = Wallet.create(tmp_path / "w")
+    wallet = Wallet.create(tmp_path / "w", clock=CLOCK)
     key_file = tmp_path / "w" / "holder-key.json"
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert wallet.holder_did.startswith("did:key:z6Mk")
-    assert Wallet.create(tmp_path / "w").holder_did == wallet.holder_did  # idempotent
-    assert Wallet(tmp_path / "w").holder_did == wallet.holder_did
+    assert Wallet.create(tmp_path / "w", clock=CLOCK).holder_did == wallet.holder_did  # idempotent
+    assert Wallet(tmp_path / "w", clock=CLOCK).holder_did == wallet.holder_did
 
 
 def test_opening_refuses_a_missing_wallet_and_a_readable_key(tmp_path: Path) -> None:
     with pytest.raises(WalletError, match="init"):
-        Wallet(tmp_path / "none")
-    Wallet.create(tmp_path / "w")
+        Wallet(tmp_path / "none", clock=CLOCK)
+    Wallet.create(tmp_path / "w", clock=CLOCK)
     os.chmod(tmp_path / "w" / "holder-key.json", 0o644)
     with pytest.raises(WalletError, match="chmod 600"):
-        Wallet(tmp_path / "w")
+        Wallet(tmp_path / "w", clock=CLOCK)
 
 
 def test_default_root_follows_skillcred_home(tmp_path: Path) -> None:
