@@ -11,17 +11,18 @@ nothing is issued. A recognition may be a source of another one; the chain's dep
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, Final, Protocol
 
 from vccore.chain import chain_depth
 from vccore.clock import Clock
+from vccore.conditions import as_date
 from vccore.errors import Code, SkillcredError
 from vccore.recognition import parse_rule_credential, recognition_credential, rule_credential
-from vccore.result import VerificationResult
+from vccore.result import Check, VerificationResult
 from vccore.rules import RecognitionRule, RuleSet, evaluate
-from vccore.timeutil import require_aware
+from vccore.timeutil import beijing_date, require_aware
 
 MAX_DEPTH: Final = 3
 
@@ -41,14 +42,27 @@ class Issuing(Protocol):
     def issue(self, credential: Mapping[str, Any], *, idempotency_key: str | None = None) -> Issued: ...
 
 
+class SourceVerifier(Protocol):
+    """What recognition needs of a verifier (:class:`verifier.pipeline.Verifier` is one; the issuer never
+    imports it, the composing code hands it in): verify a source in full, read a document the one way
+    every check reads it, and re-check a recognition's chain exactly as a verifier will."""
+
+    def verify_credential(self, document: Any) -> VerificationResult: ...
+
+    def read(self, document: Mapping[str, Any]) -> Mapping[str, Any] | None: ...
+
+    def check_recognition(self, recognition: Mapping[str, Any], *,
+                          presented: Sequence[Mapping[str, Any]] = ()) -> Check: ...
+
+
 class RecognitionService:
     """Derive recognitions with ``issuer``, as the authority ``authority`` (its DID, or an issuer
-    object with ``id`` and ``name``), citing the signed ``rule_credentials`` it has published."""
+    object with ``id`` and ``name``), citing the signed ``rule_credentials`` it has published; sources
+    are verified, read and the result re-checked by ``verifier`` before anything is signed."""
 
     def __init__(self, issuer: Issuing, *, authority: str | Mapping[str, Any],
                  rule_credentials: Sequence[Mapping[str, Any]] = (),
-                 verify_source: Callable[[Mapping[str, Any]], VerificationResult],
-                 clock: Clock, max_depth: int = MAX_DEPTH) -> None:
+                 verifier: SourceVerifier, clock: Clock, max_depth: int = MAX_DEPTH) -> None:
         did = authority.get("id") if isinstance(authority, Mapping) else authority
         if not isinstance(did, str) or not did.startswith("did:"):
             raise ValueError(f"authority: expected a DID or an issuer object with a DID id, got {authority!r}")
@@ -63,7 +77,7 @@ class RecognitionService:
                 self._rules.append((doc, parse_rule_credential(doc)))
             except SkillcredError as err:
                 raise ValueError(f"rule_credentials[{i}]: {err.detail}") from err
-        self._verify = verify_source
+        self._verifier = verifier
         self._clock = clock
         self._max_depth = max_depth
 
@@ -103,24 +117,48 @@ class RecognitionService:
         rule_doc, rule = found
         if not sources:
             raise SkillcredError("no source credentials were given", code=Code.CHAIN_SOURCE_MISSING)
+        readings: list[Mapping[str, Any]] = []
         for i, source in enumerate(sources):
-            result = self._verify(source)
-            if not result.verified:
+            result = self._verifier.verify_credential(source)
+            reading = self._verifier.read(source) if result.verified else None
+            if reading is None:
                 codes = ", ".join(sorted({p.code.value for p in result.problems()}))
                 raise SkillcredError(f"source {i} ({source.get('id', '?')}) does not verify: {codes}",
                                      code=Code.CHAIN_SOURCE_INVALID, pointer=f"/sources/{i}")
-        pool = [*sources, *supporting]
-        depth = max((chain_depth(s, pool, limit=self._max_depth) for s in sources), default=0)
+            readings.append(reading)
+        now = require_aware(self._clock())
+        today = beijing_date(now)
+        if as_of > today:
+            raise SkillcredError(f"asOf {as_of} is in the future (today is {today} in Beijing) "
+                                 f"/ 认定日期 {as_of} 晚于今天", code=Code.RANGE_ERROR, pointer="/asOf")
+        pool = [*readings, *supporting]
+        depth = max((chain_depth(s, pool, limit=self._max_depth) for s in readings), default=0)
         if depth + 1 > self._max_depth:
             raise SkillcredError(f"the recognition would stand on {depth + 1} steps; at most {self._max_depth}",
                                  code=Code.CHAIN_TOO_DEEP)
-        evaluation = evaluate(rule, sources, as_of=as_of, declarations=declarations)
+        evaluation = evaluate(rule, readings, as_of=as_of, declarations=declarations)
         if not evaluation.holds:
             zh = "；".join(f.zh for f in evaluation.failed)
             en = "; ".join(f.en for f in evaluation.failed)
             raise SkillcredError(f"{rule.id} 不满足：{zh} / {rule.id} does not hold: {en}",
                                  code=Code.RULE_NOT_SATISFIED)
+        for slot in evaluation.facts["inputs"].values():
+            achieved = as_date(slot.get("date"))
+            if achieved is not None and achieved > as_of:
+                raise SkillcredError(f"asOf {as_of} is before {slot.get('id')} was achieved ({achieved}) "
+                                     f"/ 认定日期 {as_of} 早于依据证书的日期 {achieved}", code=Code.RANGE_ERROR,
+                                     pointer="/asOf")
         unsigned = recognition_credential(
-            evaluation, rule=rule, rule_credential=rule_doc, sources=sources, issuer=self._authority, as_of=as_of,
-            credential_id=credential_id or f"urn:uuid:{uuid.uuid4()}", now=require_aware(self._clock()))
+            evaluation, rule=rule, rule_credential=rule_doc, sources=readings, issuer=self._authority, as_of=as_of,
+            credential_id=credential_id or f"urn:uuid:{uuid.uuid4()}", now=now)
+        self._self_check(unsigned, [*sources, *supporting, *self.rule_credentials])
         return self._issuer.issue(unsigned, idempotency_key=idempotency_key)
+
+    def _self_check(self, unsigned: Mapping[str, Any], presented: Sequence[Mapping[str, Any]]) -> None:
+        """The recognition's chain, re-checked by the verifier's own rules before anything is signed:
+        what a verifier would refuse is never issued (its first problem is raised)."""
+        check = self._verifier.check_recognition(unsigned, presented=presented)
+        if not check.passed:
+            first = check.problems[0]
+            raise SkillcredError(f"the recognition would not verify: {first.detail or first.title} "
+                                 f"/ 认定凭证无法通过核验", code=first.code, pointer=first.pointer)

@@ -47,7 +47,7 @@ from issuer.store_records import dumps
 from vccore import schemas
 from vccore.canonical import rdfc
 from vccore.clock import Clock
-from vccore.credentials import check_contexts, check_data_model, types_of
+from vccore.credentials import examine, types_of
 from vccore.errors import Code, KeyProblem, SkillcredError
 from vccore.identity import contains_clear_id
 from vccore.keys import KeyPair
@@ -86,13 +86,16 @@ def _encode(document: Mapping[str, Any]) -> bytes:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def check_shape(credential: Mapping[str, Any], *, loader: DocumentLoader) -> None:
-    """The verifier's context and data-model checks, before signing (SECURITY.md issuer item 5):
-    raise the first problem. Used by single issuance and by the batch engine alike."""
-    for check in (check_contexts(credential, loader=loader), check_data_model(credential)):
-        if not check.passed:
-            problem = check.problems[0]
-            raise SkillcredError(problem.detail or problem.title, code=problem.code, pointer=problem.pointer)
+def check_shape(credential: Mapping[str, Any], *, loader: DocumentLoader) -> dict[str, Any]:
+    """The verifier's own checks before signing (SECURITY.md issuer item 5): contexts, the one reading
+    (:mod:`vccore.reading`), the data model and the JSON Schema of each skillcred type; raise the first
+    problem. Returns the reading, which is what gets signed: the issuer releases only the compact form
+    every verifier reads. Used by single issuance and by the batch engine alike."""
+    result, reading = examine(credential, loader=loader, schemas=schemas.check_schemas)
+    if reading is None:
+        problem = result.problems()[0]
+        raise SkillcredError(problem.detail or problem.title, code=problem.code, pointer=problem.pointer)
+    return reading
 
 
 class IssuerService:
@@ -154,8 +157,7 @@ class IssuerService:
             if replay is not None:
                 return replay
         now = self.now()
-        draft = self._complete(credential, now)
-        self._self_check(draft)
+        draft = self._self_check(self._complete(credential, now))
         signer = self._signer()
         stamp = format_datetime(now)
         with self._store.write() as tx:
@@ -225,21 +227,18 @@ class IssuerService:
         draft.setdefault("validFrom", format_datetime(now))
         return draft
 
-    def _self_check(self, draft: Mapping[str, Any]) -> None:
-        """The verifier's own checks on the final shape, with placeholder status entries."""
+    def _self_check(self, draft: Mapping[str, Any]) -> dict[str, Any]:
+        """The verifier's own checks on the final shape, with placeholder status entries; the draft's
+        reading (what will be signed, without the placeholders)."""
         placeholder = dict(draft, credentialStatus=[
             self._entry(StatusRef("revocation-0", 0), "revocation"),
             self._entry(StatusRef("suspension-0", 0), "suspension")])
-        check_shape(placeholder, loader=self._loader)
-        if contains_clear_id(draft):
+        reading = check_shape(placeholder, loader=self._loader)
+        if contains_clear_id(reading):
             raise SkillcredError("the credential contains a clear resident ID number; use identityHash",
                                  code=Code.PERSONAL_DATA_ERROR)
-        rdfc(placeholder, loader=self._loader)
-        if any(t in schemas.SCHEMA_FILES for t in types_of(placeholder)):
-            problems = schemas.validate(placeholder)
-            if problems:
-                raise SkillcredError("the credential does not match its JSON Schema: " + "; ".join(problems[:5]),
-                                     code=Code.SCHEMA_VALIDATION_ERROR)
+        rdfc(reading, loader=self._loader)
+        return {k: v for k, v in reading.items() if k != "credentialStatus"}
 
     def _entry(self, ref: StatusRef, purpose: status_ops.Purpose) -> dict[str, Any]:
         return status_entry(self.status_list_url(ref.list_id), ref.index, purpose=purpose,

@@ -21,11 +21,12 @@ import click
 from vccore.chain import chain_checker as make_chain_checker
 from vccore.chain import pool_lookup, trust_check, verify_chain
 from vccore.clock import fixed_clock, runtime_clock
-from vccore.credentials import types_of, verify_secured
+from vccore.credentials import types_of, verify_issued_and_read
 from vccore.errors import SkillcredError
 from vccore.explain import explain_tree, render_text
 from vccore.jsonstrict import loads
 from vccore.loader import DocumentLoader
+from vccore.reading import read_or_none
 from vccore.recognition import RULE_TYPE
 from vccore.result import VerificationResult
 from vccore.timeutil import parse_datetime
@@ -115,10 +116,12 @@ def explain_command(ctx: click.Context, recognition: Path, source_files: tuple[P
         trust = _trust_list(trust_list, root, loader, now)
 
         def verify(doc: Mapping[str, Any]) -> VerificationResult:
-            return verify_secured(doc, loader=loader, now=now).with_check(trust_check(doc, trust, now=now))
+            checked, read = verify_issued_and_read(doc, loader=loader, now=now)
+            return checked if read is None else checked.with_check(trust_check(read, trust, now=now))
 
-        chain = verify_chain(document, sources=sources, rule_credentials=rules, trust=trust,
-                             verify_credential=verify, now=now)
+        reading = read_or_none(document, loader=loader) or document
+        chain = verify_chain(reading, sources=sources, rule_credentials=rules, trust=trust,
+                             verify_credential=verify, read=lambda d: read_or_none(d, loader=loader), now=now)
         result = verify(document).with_check(chain)
         warnings.append(STATUS_NOT_CHECKED)
     tree = explain_tree(document, sources=sources, rule_credentials=rules, trust=trust, result=result, lang=lang)

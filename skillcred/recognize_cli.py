@@ -9,6 +9,7 @@ RecognitionCredential, or says in zh and en which condition failed and issues no
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from issuer.recognize import RecognitionService
 from vccore.errors import SkillcredError
 from vccore.jsonstrict import loads
 from vccore.recognition import parse_rule_credential
+from vccore.result import Check, VerificationResult
 from vccore.rulesets import load_shipped
 from vccore.timeutil import parse_date
 from verifier.cli import build_verifier
@@ -48,7 +50,7 @@ def make_recognizer(opened: OpenIssuer, *, trust_pack: Path | None, root: str | 
     authority: dict[str, Any] = {"id": opened.profile.did, "name": [
         {"@value": opened.config.name_zh, "@language": "zh"}, {"@value": opened.config.name_en, "@language": "en"}]}
     return RecognitionService(opened.service, authority=authority, rule_credentials=published_rules(opened),
-                              verify_source=verifier.verify_credential, clock=opened.service.now)
+                              verifier=verifier, clock=opened.service.now)
 
 
 @click.group("rules")
@@ -82,7 +84,7 @@ def rules_publish(ctx: click.Context, sets: tuple[str, ...]) -> None:
                                  param_hint="--set")
     opened = _open(ctx, need_key=True)
     service = RecognitionService(opened.service, authority=opened.profile.did,
-                                 rule_credentials=published_rules(opened), verify_source=_no_sources,
+                                 rule_credentials=published_rules(opened), verifier=_NoSources(),
                                  clock=opened.service.now)
     have = {(rs.id, rs.version) for rs in (parse_rule_credential(d) for d in service.rule_credentials)}
     for set_id in sets or tuple(shipped):
@@ -94,8 +96,18 @@ def rules_publish(ctx: click.Context, sets: tuple[str, ...]) -> None:
         click.echo(f"{set_id} v{ruleset.version}: {issued.id}")
 
 
-def _no_sources(document: Any) -> Any:
-    raise AssertionError("publishing rule sets verifies no sources")
+class _NoSources:
+    """Publishing rule sets verifies no sources and re-checks no recognition."""
+
+    def verify_credential(self, document: Any) -> VerificationResult:
+        raise AssertionError("publishing rule sets verifies no sources")
+
+    def read(self, document: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        raise AssertionError("publishing rule sets reads no sources")
+
+    def check_recognition(self, recognition: Mapping[str, Any], *,
+                          presented: Sequence[Mapping[str, Any]] = ()) -> Check:
+        raise AssertionError("publishing rule sets re-checks no recognition")
 
 
 def _read(path: str) -> dict[str, Any]:

@@ -194,7 +194,7 @@ def build_world(home: Path, *, base_url: str, clock: Clock) -> DemoWorld:
     authority = issuers["hrss"]
     recognizer = RecognitionService(authority.service, authority={"id": authority.profile.did, "name": [
         {"@value": ISSUERS[3].name_zh, "@language": "zh"}, {"@value": ISSUERS[3].name_en, "@language": "en"}]},
-        verify_source=source_verifier.verify_credential, clock=clock)
+        verifier=source_verifier, clock=clock)
     for ruleset in load_shipped().values():
         recognizer.publish_ruleset(ruleset)
     rule_credentials = [dict(d) for d in recognizer.rule_credentials]

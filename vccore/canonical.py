@@ -40,7 +40,8 @@ modules and are re-exported here: :mod:`vccore.context_policy` (step 1),
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from pyld import jsonld
@@ -165,6 +166,28 @@ def _unwrap(err: BaseException) -> SkillcredError | None:
 # Public API
 # ---------------------------------------------------------------------------------------------
 
+def new_processor(loader: DocumentLoader) -> _Processor:
+    """A JSON-LD processor over ``loader``, sharing the process-wide processed-context memo."""
+    return _Processor(loader, max_memo=_MAX_MEMO)
+
+
+@contextmanager
+def jsonld_errors() -> Iterator[None]:
+    """Translate pyld's failures into skillcred's codes (the one place that knows pyld's errors)."""
+    try:
+        yield
+    except jsonld.JsonLdError as err:
+        inner = _unwrap(err)
+        if inner is not None:
+            raise inner from err
+        if _jsonld_code(err) == "protected term redefinition":  # SECURITY.md verifier item 4
+            raise ContextNotAllowedError("the contexts redefine a protected term") from err
+        raise SkillcredError(f"JSON-LD: {err.args[0] if err.args else err}",
+                             code=Code.MALFORMED_VALUE_ERROR) from err
+    except RecursionError as err:
+        raise ResourceLimitError("the document is nested too deeply") from err
+
+
 def _run(document: Mapping[str, Any], loader: DocumentLoader, safe: bool
          ) -> tuple[list[dict[str, Any]], Dataset | None]:
     if not isinstance(document, Mapping):
@@ -173,9 +196,9 @@ def _run(document: Mapping[str, Any], loader: DocumentLoader, safe: bool
         raise TypeError("loader: a vccore.loader.DocumentLoader is required (never pyld's default)")
     if "@context" in document:  # the policy, before anything is processed
         _context_urls(document["@context"], loader, "@context")
-    try:
+    with jsonld_errors():
         try:
-            proc = _Processor(loader, max_memo=_MAX_MEMO)
+            proc = new_processor(loader)
             initial = proc._get_initial_context(proc.options)
             node = _Expander(proc, safe).node(initial, None, dict(document))
             expanded = [] if node is None else [node]
@@ -193,16 +216,6 @@ def _run(document: Mapping[str, Any], loader: DocumentLoader, safe: bool
             except (TypeError, KeyError, AttributeError, ValueError) as err:  # pyld's own failures
                 raise SkillcredError(f"JSON-LD: the document cannot be processed ({err!r})",
                                      code=Code.MALFORMED_VALUE_ERROR) from err
-    except jsonld.JsonLdError as err:
-        inner = _unwrap(err)
-        if inner is not None:
-            raise inner from err
-        if _jsonld_code(err) == "protected term redefinition":  # SECURITY.md verifier item 4
-            raise ContextNotAllowedError("the contexts redefine a protected term") from err
-        raise SkillcredError(f"JSON-LD: {err.args[0] if err.args else err}",
-                             code=Code.MALFORMED_VALUE_ERROR) from err
-    except RecursionError as err:
-        raise ResourceLimitError("the document is nested too deeply") from err
 
 
 def expand(document: Mapping[str, Any], *, loader: DocumentLoader, safe: bool = True) -> list[dict[str, Any]]:

@@ -28,11 +28,13 @@ use :func:`trust_check` for it. Never raises for bad input.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Final, Protocol
 
 from vccore.credentials import issuer_id, types_of
 from vccore.errors import Code, SkillcredError
+from vccore.loader import DocumentLoader
+from vccore.reading import read_or_none
 from vccore.recognition import (
     RECOGNITION_TYPE,
     RULE_TYPE,
@@ -43,14 +45,19 @@ from vccore.recognition import (
     same_subject,
 )
 from vccore.result import Check, Problem, VerificationResult, failure
+from vccore.rule_eval import source_date
+from vccore.rule_model import KIND_DATES
 from vccore.rules import RecognitionRule, evaluate
-from vccore.timeutil import parse_datetime, require_aware
+from vccore.timeutil import beijing_date, parse_datetime, require_aware
 from vccore.trust import TrustList
 
 NAME: Final = "recognition"
 STATUS_CODES: Final = frozenset({Code.REVOKED, Code.SUSPENDED, Code.EXPIRED})
 PASS_THROUGH: Final = frozenset({Code.CHAIN_CYCLE, Code.CHAIN_TOO_DEEP})
 Verify = Callable[[Mapping[str, Any]], VerificationResult]
+#: ``read(document) -> reading | None`` (:func:`vccore.reading.read_or_none` with the verifier's loader):
+#: every decision about a cited document is made on its reading, its proof checked over what was given
+Read = Callable[[Mapping[str, Any]], Mapping[str, Any] | None]
 
 
 def _key_ids(document: Mapping[str, Any]) -> list[tuple[str, Any]]:
@@ -144,10 +151,12 @@ def _classify(child: VerificationResult, default: Code) -> list[tuple[Code, str]
 
 def verify_chain(recognition: Any, *, sources: Sequence[Mapping[str, Any]],
                  rule_credentials: Sequence[Mapping[str, Any]], trust: TrustList | None, verify_credential: Verify,
-                 now: datetime, max_depth: int = 3, trust_any: bool = False, _depth: int = 0,
+                 read: Read, now: datetime, max_depth: int = 3, trust_any: bool = False, _depth: int = 0,
                  _seen: frozenset[str] = frozenset()) -> Check:
-    """See the module docstring. ``trust`` None means nothing is trusted unless ``trust_any`` (tests,
-    ``--trust any``) says trust was deliberately not checked."""
+    """See the module docstring. ``recognition`` is the recognition's reading; ``sources`` and
+    ``rule_credentials`` are documents as given (each verified as given, read with ``read``). ``trust``
+    None means nothing is trusted unless ``trust_any`` (tests, ``--trust any``) says trust was
+    deliberately not checked."""
     now = require_aware(now)
     if _depth >= max_depth:
         return Check.fail(NAME, Code.CHAIN_TOO_DEEP, f"more than {max_depth} recognition steps")
@@ -160,13 +169,14 @@ def verify_chain(recognition: Any, *, sources: Sequence[Mapping[str, Any]],
     used: list[Mapping[str, Any]] = []
     for i, sid in enumerate(links.sources):
         doc = _check_source(run, links, i, sid, sources=sources, rule_credentials=rule_credentials, trust=trust,
-                            trust_any=trust_any, verify_credential=verify_credential, now=now,
+                            trust_any=trust_any, verify_credential=verify_credential, read=read, now=now,
                             max_depth=max_depth, depth=_depth, seen=seen)
         if doc is not None:
             used.append(doc)
-    rule = _check_rule(run, links, rule_credentials, trust, trust_any, verify_credential, now)
+    rule = _check_rule(run, links, rule_credentials, trust, trust_any, verify_credential, read, now)
     if rule is not None:
         _check_rule_outcome(run, links, rule, used if len(used) == len(links.sources) else None, now)
+    _check_dates(run, links, recognition, used, now)
     info = {"recognitionRule": links.rule_id, "ruleVersion": links.rule_version, "depth": _depth,
             "recognitionDate": links.date.isoformat(), "ruleConfidence": links.confidence,
             "links": [{"role": "source", "id": s, "pointer": f"/credentialSubject/recognizedFrom/{i}"}
@@ -175,41 +185,53 @@ def verify_chain(recognition: Any, *, sources: Sequence[Mapping[str, Any]],
     return Check.from_problems(NAME, run.problems.values(), info=info, children=run.children)
 
 
-def _pick(candidates: Sequence[Mapping[str, Any]], ident: str, digest: str | None) -> tuple[
-        Mapping[str, Any] | None, bool]:
-    found = [c for c in candidates if isinstance(c, Mapping) and c.get("id") == ident]
-    for c in found:
+def _pick(candidates: Sequence[Mapping[str, Any]], ident: str, digest: str | None, read: Read) -> tuple[
+        Mapping[str, Any] | None, Mapping[str, Any] | None, bool]:
+    """``(document as given, its reading, whether the reading matches the digest)`` of the candidate with
+    id ``ident`` (the digest is taken over the reading: one reading, whatever the spelling)."""
+    found = []
+    for c in candidates:
+        if not isinstance(c, Mapping) or c.get("id") != ident:
+            continue
+        reading = read(c)
+        found.append((c, reading))
         try:
-            if digest is not None and digest_multibase(c) == digest:
-                return c, True
+            if reading is not None and digest is not None and digest_multibase(reading) == digest:
+                return c, reading, True
         except SkillcredError:
             continue
-    return (found[0] if found else None), False
+    return (found[0][0], found[0][1], False) if found else (None, None, False)
 
 
 def _check_source(run: _Run, links: RecognitionLinks, i: int, sid: str, *, sources: Sequence[Mapping[str, Any]],
                   rule_credentials: Sequence[Mapping[str, Any]], trust: TrustList | None, trust_any: bool,
-                  verify_credential: Verify, now: datetime, max_depth: int, depth: int,
+                  verify_credential: Verify, read: Read, now: datetime, max_depth: int, depth: int,
                   seen: frozenset[str]) -> Mapping[str, Any] | None:
+    """The source's reading when it was supplied (whatever else failed), else None."""
     ptr = f"/credentialSubject/recognizedFrom/{i}"
-    doc, matches = _pick(sources, sid, links.digests.get(sid))
-    if doc is None:
+    given, doc, matches = _pick(sources, sid, links.digests.get(sid), read)
+    if given is None:
         run.step("source.present", sid, Code.CHAIN_SOURCE_MISSING, f"source {sid} was not supplied", ptr)
         run.children.append(failure("source", Code.CHAIN_SOURCE_MISSING, f"{sid} not supplied", subject=sid))
         return None
     run.step("source.present", sid)
     run.step("source.digest", sid, None if matches else Code.CHAIN_DIGEST_MISMATCH,
              f"{sid} does not match its relatedResource digest", ptr)
+    child = verify_credential(given)
+    if doc is None:  # no reading: the verification says why (a spelling refused, a context not allowed)
+        run.children.append(child)
+        for code, detail in _classify(child, Code.CHAIN_SOURCE_INVALID):
+            run.step("source.verified", sid, code, detail, ptr)
+        return None
     is_recognition = RECOGNITION_TYPE in types_of(doc)
     if is_recognition and sid in seen:
         run.step("cycle", sid, Code.CHAIN_CYCLE, f"{sid} is already on this chain", ptr)
         run.children.append(failure("source", Code.CHAIN_CYCLE, f"{sid} is already on this chain", subject=sid))
         return None
-    child = verify_credential(doc)
     if is_recognition and matches and child.check(NAME) is None:
         child = child.with_check(verify_chain(
             doc, sources=sources, rule_credentials=rule_credentials, trust=trust, verify_credential=verify_credential,
-            now=now, max_depth=max_depth, trust_any=trust_any, _depth=depth + 1, _seen=seen))
+            read=read, now=now, max_depth=max_depth, trust_any=trust_any, _depth=depth + 1, _seen=seen))
     run.children.append(child)
     for code, detail in _classify(child, Code.CHAIN_SOURCE_INVALID) if not child.verified else []:
         run.step("source.verified", sid, code, detail, ptr)
@@ -230,24 +252,26 @@ def _check_source(run: _Run, links: RecognitionLinks, i: int, sid: str, *, sourc
 
 
 def _check_rule(run: _Run, links: RecognitionLinks, rule_credentials: Sequence[Mapping[str, Any]],
-                trust: TrustList | None, trust_any: bool, verify_credential: Verify,
+                trust: TrustList | None, trust_any: bool, verify_credential: Verify, read: Read,
                 now: datetime) -> RecognitionRule | None:
     ref, ptr = links.rule_ref, "/relatedResource"
     if ref is None:
         run.step("rule.present", "", Code.CHAIN_RULE_MISSING, "no relatedResource names the rule credential", ptr)
         return None
-    doc, matches = _pick(rule_credentials, ref, links.digests.get(ref))
-    if doc is None:
+    given, doc, matches = _pick(rule_credentials, ref, links.digests.get(ref), read)
+    if given is None:
         run.step("rule.present", ref, Code.CHAIN_RULE_MISSING, f"rule credential {ref} was not supplied", ptr)
         run.children.append(failure("rule", Code.CHAIN_RULE_MISSING, f"{ref} not supplied", subject=ref))
         return None
     run.step("rule.present", ref)
     run.step("rule.digest", ref, None if matches else Code.CHAIN_DIGEST_MISMATCH,
              f"rule credential {ref} does not match its relatedResource digest", ptr)
-    child = verify_credential(doc)
+    child = verify_credential(given)
     run.children.append(child)
     for code, detail in _classify(child, Code.CHAIN_RULE_INVALID) if not child.verified else []:
         run.step("rule.verified", ref, code, detail, ptr)
+    if doc is None:
+        return None
     try:
         ruleset = parse_rule_credential(doc)
     except SkillcredError as err:
@@ -276,15 +300,36 @@ def _check_rule_outcome(run: _Run, links: RecognitionLinks, rule: RecognitionRul
     run.step("rule.inForce", rule.id, None if in_force else Code.CHAIN_RULE_NOT_IN_FORCE,
              f"{rule.id} is not in force on {on} (from {start or 'unknown'} until {end or 'open'})",
              f"{ptr}/recognitionDate")
-    if on > (now + timedelta(days=1)).date():
-        run.step("claim.date", rule.id, Code.CHAIN_CLAIM_MISMATCH, f"recognition date {on} is in the future",
-                 f"{ptr}/recognitionDate")
     if used is not None:
         evaluation = evaluate(rule, used, as_of=on, declarations=links.declared)
         failed = [f for f in evaluation.failed if f.condition_id != "in-force"]
         run.step("rule.satisfied", rule.id, Code.CHAIN_RULE_NOT_SATISFIED if failed else None,
                  "; ".join(f"{f.condition_id}: {f.en}" for f in failed), ptr)
     _check_claims(run, links, rule)
+
+
+def _check_dates(run: _Run, links: RecognitionLinks, recognition: Mapping[str, Any],
+                 used: Sequence[Mapping[str, Any]], now: datetime) -> None:
+    """A recognition is dated no earlier than any source's own date (its assessment, issue, award or
+    graduation date), no later than its own issuance, and never in the future (dates in Beijing)."""
+    on, ptr = links.date, "/credentialSubject/recognitionDate"
+    today = beijing_date(now)
+    run.step("claim.date", links.id, None if on <= today else Code.CHAIN_CLAIM_MISMATCH,
+             f"the recognition date {on} is in the future (today is {today} in Beijing)", ptr)
+    try:
+        issued = beijing_date(parse_datetime(recognition.get("validFrom"), field="validFrom"))
+    except SkillcredError:
+        issued = None
+    if issued is not None:
+        run.step("claim.date", links.id, None if on <= issued else Code.CHAIN_CLAIM_MISMATCH,
+                 f"the recognition date {on} is after the recognition was issued ({issued})", ptr)
+    for doc in used:
+        kind = next((t for t in types_of(doc) if t in KIND_DATES), None)
+        achieved = source_date(doc, kind) if kind is not None else None
+        if achieved is not None:
+            run.step("claim.date", str(doc.get("id", "")), None if achieved <= on else Code.CHAIN_CLAIM_MISMATCH,
+                     f"the recognition date {on} is before {doc.get('id', 'a source')} was achieved ({achieved})",
+                     ptr)
 
 
 def _check_claims(run: _Run, links: RecognitionLinks, rule: RecognitionRule) -> None:
@@ -321,6 +366,8 @@ class ChainContext(Protocol):
     def depth(self) -> int: ...
     @property
     def verify(self) -> Callable[[Any], VerificationResult]: ...
+    @property
+    def loader(self) -> DocumentLoader: ...
 
 
 #: ``lookup(recognition) -> (sources, rule_credentials)``: where the cited documents come from
@@ -350,9 +397,10 @@ def chain_checker(lookup: Lookup, *, max_depth: int = 3) -> Callable[[Mapping[st
         if presented:
             sources = (*sources, *(d for d in presented if RULE_TYPE not in types_of(d)))
             rules = (*rules, *(d for d in presented if RULE_TYPE in types_of(d)))
+        loader = context.loader
         return verify_chain(document, sources=sources, rule_credentials=rules, trust=context.trust,
-                            verify_credential=context.verify, now=context.now, max_depth=max_depth,
-                            trust_any=context.trust_any, _depth=context.depth)
+                            verify_credential=context.verify, read=lambda d: read_or_none(d, loader=loader),
+                            now=context.now, max_depth=max_depth, trust_any=context.trust_any, _depth=context.depth)
 
     return check
 

@@ -9,7 +9,7 @@ issuer item 5).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,11 +19,18 @@ from vccore.errors import Code, SkillcredError
 from vccore.loader import DocumentLoader
 from vccore.proofs import AssertionPurpose, verify_proofs
 from vccore.purposes import Purpose
+from vccore.reading import read_one_way
 from vccore.result import Check, Problem, VerificationResult
+from vccore.schemas import SchemaOutcome
 from vccore.timeutil import DEFAULT_SKEW, parse_datetime, require_aware
 
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$")
 FIRST_CONTEXTS = (contexts.CREDENTIALS_V2,)
+#: Caps on what one credential may ask a verifier to look at (SECURITY.md verifier item 18): each status
+#: entry may cost a fetch, each subject a trust and binding decision. Proofs are capped by the proof
+#: engine (:data:`vccore.proofs.MAX_PROOFS`), a recognition's sources by :data:`vccore.recognition.MAX_LINKS`.
+MAX_STATUS_ENTRIES = 8
+MAX_SUBJECTS = 8
 
 
 def is_url(value: Any) -> bool:
@@ -131,7 +138,10 @@ def check_data_model(document: Any, *, name: str = "dataModel") -> Check:
         problems.append(Problem(mal, "issuer must be a URL or an object with a URL id", "/issuer"))
     subj = document.get("credentialSubject")
     subjects = subj if isinstance(subj, list) else [subj]
-    if subj is None or not subjects or not all(isinstance(s, Mapping) and s for s in subjects):
+    if len(subjects) > MAX_SUBJECTS:
+        problems.append(Problem(Code.RESOURCE_LIMIT_EXCEEDED, f"more than {MAX_SUBJECTS} subjects",
+                                "/credentialSubject"))
+    elif subj is None or not subjects or not all(isinstance(s, Mapping) and s for s in subjects):
         problems.append(Problem(mal, "credentialSubject must be a non-empty object", "/credentialSubject"))
     for field in ("validFrom", "validUntil"):
         if field in document:
@@ -145,6 +155,10 @@ def check_data_model(document: Any, *, name: str = "dataModel") -> Check:
     status = document.get("credentialStatus")
     if status is not None:
         entries = status if isinstance(status, list) else [status]
+        if len(entries) > MAX_STATUS_ENTRIES:
+            problems.append(Problem(Code.RESOURCE_LIMIT_EXCEEDED, f"more than {MAX_STATUS_ENTRIES} status entries",
+                                    "/credentialStatus"))
+            entries = []
         for i, e in enumerate(entries):
             if not isinstance(e, Mapping) or "type" not in e:
                 problems.append(Problem(mal, "a credentialStatus entry needs a type", f"/credentialStatus/{i}"))
@@ -165,19 +179,69 @@ def check_validity(document: Mapping[str, Any], *, now: datetime, skew: timedelt
     return Check.ok(name, info={k: document[k] for k in ("validFrom", "validUntil") if k in document})
 
 
-def verify_secured(document: Any, *, loader: DocumentLoader, now: datetime, skew: timedelta = DEFAULT_SKEW,
-                   purpose: Purpose | None = None, check_issuer_controls_key: bool = True) -> VerificationResult:
-    """Contexts, data model, proof (assertionMethod; the key's controller must be the issuer) and
-    validity of one credential. Status, trust and chains are the verifier pipeline's."""
-    subject = str(document.get("id", "")) if isinstance(document, Mapping) else ""
+def check_form(document: Any, *, loader: DocumentLoader, name: str = "form") -> tuple[Check, dict[str, Any] | None]:
+    """The one-reading gate (SECURITY.md verifier item 17): the document's reading
+    (:func:`vccore.reading.read_one_way`), or a failed check with ``NOT_COMPACT_FORM`` (or the safe-mode
+    and context codes) naming the first member spelled otherwise."""
+    if not isinstance(document, Mapping):
+        return Check.fail(name, Code.PARSING_ERROR, "the document is not a JSON object"), None
+    try:
+        reading = read_one_way(document, loader=loader)
+    except SkillcredError as err:
+        return Check.fail(name, err.code, err.detail, pointer=err.pointer), None
+    return Check.ok(name), reading
+
+
+#: ``schemas(reading) -> outcome``: the JSON Schema step of the data model check (:func:`vccore.schemas.check_schemas`)
+SchemaCheck = Callable[[Mapping[str, Any]], SchemaOutcome]
+
+
+def with_schemas(model: Check, reading: Mapping[str, Any], schemas: SchemaCheck | None) -> Check:
+    """``dataModel`` with the schema problems of ``reading`` added (only when the model passed)."""
+    if schemas is None or not model.passed:
+        return model
+    outcome = schemas(reading)
+    info = {**model.info, "schemasChecked": list(outcome.checked), "schemasNotPinned": list(outcome.not_pinned)}
+    return Check.from_problems(model.name, [Problem(c, d, p) for c, d, p in outcome.problems], info=info)
+
+
+def examine(document: Any, *, loader: DocumentLoader,
+            schemas: SchemaCheck | None = None) -> tuple[VerificationResult, dict[str, Any] | None]:
+    """The checks that need neither a key nor the time, in order, each only if the one before passed:
+    ``context``, ``form`` (the reading), ``dataModel`` (with ``schemas``). Returns the result and the
+    reading every later decision is made on (None unless all three passed). The issuer runs exactly
+    these before it signs; :func:`verify_issued` runs them before the proof."""
+    subject = str(document.get("id", ""))[:200] if isinstance(document, Mapping) else ""
     ctx = check_contexts(document, loader=loader)
-    model = check_data_model(document)
-    result = VerificationResult((ctx, model), subject)
-    if not (ctx.passed and model.passed):
-        return result
+    result = VerificationResult((ctx,), subject)
+    if not ctx.passed:
+        return result, None
+    form, reading = check_form(document, loader=loader)
+    result = result.with_check(form)
+    if reading is None:
+        return result, None
+    model = with_schemas(check_data_model(reading), reading, schemas)
+    result = result.with_check(model)
+    return result, (reading if model.passed else None)
+
+
+def verify_issued_and_read(document: Any, *, loader: DocumentLoader, now: datetime, skew: timedelta = DEFAULT_SKEW,
+                           purpose: Purpose | None = None, schemas: SchemaCheck | None = None,
+                           ) -> tuple[VerificationResult, dict[str, Any] | None]:
+    """Verify a document signed by its issuer: :func:`examine`, then ``proof`` (assertionMethod by
+    default, the key's controller must be the issuer) and ``validity``, all decided on the reading.
+    Status, trust and chains are the verifier pipeline's. Returns the result and the reading."""
+    result, reading = examine(document, loader=loader, schemas=schemas)
+    if reading is None:
+        return result, None
     assert isinstance(document, Mapping)
     if purpose is None:
-        purpose = AssertionPurpose(controller=issuer_id(document) if check_issuer_controls_key else None)
-    result = result.with_check(verify_proofs(document, loader=loader, purpose=purpose, now=now, skew=skew))
-    return result.with_check(check_validity(document, now=now, skew=skew))
+        purpose = AssertionPurpose(controller=issuer_id(reading))
+    proof = verify_proofs(document, loader=loader, purpose=purpose, now=now, skew=skew, reading=reading)
+    return result.with_check(proof).with_check(check_validity(reading, now=now, skew=skew)), reading
 
+
+def verify_issued(document: Any, *, loader: DocumentLoader, now: datetime, skew: timedelta = DEFAULT_SKEW,
+                  purpose: Purpose | None = None, schemas: SchemaCheck | None = None) -> VerificationResult:
+    """:func:`verify_issued_and_read` without the reading."""
+    return verify_issued_and_read(document, loader=loader, now=now, skew=skew, purpose=purpose, schemas=schemas)[0]

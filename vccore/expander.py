@@ -125,6 +125,27 @@ class _Expander:
 
     def node(self, ctx: Any, prop: str | None, element: dict[str, Any]) -> Any:
         """Expansion algorithm steps 5-20 for a map (JSON-LD 1.1 API section 5.1.2)."""
+        ctx, type_scoped = self.enter(ctx, prop, element)
+        result = self.members(ctx, element, type_scoped)
+        if "@value" in result:  # step 15
+            value = result["@value"]
+            if value is None:
+                return None
+            if isinstance(value, (dict, list, float)) or ("@type" in result and (
+                    "@language" in result or "@direction" in result or result["@type"] == "@json")):
+                raise _Unsupported("value object")
+            if "@language" in result and not isinstance(value, str):
+                raise _Unsupported("language-tagged non-string")
+        elif "@language" in result or "@direction" in result:
+            raise _Unsupported("@language outside a value object")
+        if prop is None and (not result or "@value" in result or (len(result) == 1 and "@id" in result)):
+            return None  # step 19: free-floating values and references at top level
+        return result
+
+    def enter(self, ctx: Any, prop: str | None, element: dict[str, Any]) -> tuple[Any, Any]:
+        """Expansion algorithm steps 7-11: the active context inside ``element`` (reached through
+        ``prop``) and the context its types are expanded against. Shared with :mod:`vccore.reading`,
+        which walks documents with the same contexts."""
         mapping = ctx["mappings"].get(prop) if prop is not None else None
         property_scoped = mapping.get("@context") if mapping else None
         previous = ctx.get("previousContext")
@@ -159,21 +180,7 @@ class _Expander:
                 scoped = type_mapping.get("@context") if type_mapping else None
                 if scoped is not None and scoped is not False:
                     ctx = self.proc.scoped(ctx, scoped, propagate=False)
-        result = self.members(ctx, element, type_scoped)
-        if "@value" in result:  # step 15
-            value = result["@value"]
-            if value is None:
-                return None
-            if isinstance(value, (dict, list, float)) or ("@type" in result and (
-                    "@language" in result or "@direction" in result or result["@type"] == "@json")):
-                raise _Unsupported("value object")
-            if "@language" in result and not isinstance(value, str):
-                raise _Unsupported("language-tagged non-string")
-        elif "@language" in result or "@direction" in result:
-            raise _Unsupported("@language outside a value object")
-        if prop is None and (not result or "@value" in result or (len(result) == 1 and "@id" in result)):
-            return None  # step 19: free-floating values and references at top level
-        return result
+        return ctx, type_scoped
 
     def members(self, ctx: Any, element: dict[str, Any], type_scoped: Any) -> dict[str, Any]:
         """Expansion algorithm step 13, one entry at a time, keys in lexical order."""

@@ -244,8 +244,11 @@ def _decode_proof_value(value: Any) -> tuple[bytes | None, list[Problem]]:
 
 def _verify_one(index: int, proof: Any, all_proofs: list[Any], unsecured: dict[str, Any], *,
                 loader: DocumentLoader, purpose: Purpose, now: datetime, skew: timedelta,
-                allow_legacy: bool, doc_cache: dict[int, bytes]) -> _ProofOutcome:
-    if not isinstance(proof, Mapping):
+                allow_legacy: bool, doc_cache: dict[int, bytes], signed: Any = None) -> _ProofOutcome:
+    """One proof: its options are read from ``proof`` (the reading), its signature checked over
+    ``signed`` (the same proof as received; a JCS proof covers its exact JSON)."""
+    signed = proof if signed is None else signed
+    if not isinstance(proof, Mapping) or not isinstance(signed, Mapping):
         return _ProofOutcome(index, (Problem(Code.MALFORMED_PROOF_ERROR, "a proof must be an object"),), {})
     info = {"type": proof.get("type"), "cryptosuite": proof.get("cryptosuite"),
             "verificationMethod": proof.get("verificationMethod"), "created": proof.get("created")}
@@ -273,7 +276,7 @@ def _verify_one(index: int, proof: Any, all_proofs: list[Any], unsecured: dict[s
     problems += key_problems
     if problems or sig is None or key is None:
         return _ProofOutcome(index, tuple(problems), info)
-    config = {k: v for k, v in proof.items() if k != "proofValue"}  # read only: never mutated below
+    config = {k: v for k, v in signed.items() if k != "proofValue"}  # read only: never mutated below
     doc = unsecured
     if "@context" in config:
         pctx = config["@context"]
@@ -309,16 +312,22 @@ def _verify_one(index: int, proof: Any, all_proofs: list[Any], unsecured: dict[s
 
 def verify_proofs(document: Any, *, loader: DocumentLoader, purpose: Purpose | None = None,
                   now: datetime, skew: timedelta = DEFAULT_SKEW, allow_legacy: bool = True,
-                  name: str = "proof") -> Check:
+                  name: str = "proof", reading: Mapping[str, Any] | None = None) -> Check:
     """Verify every proof on ``document`` (a set or a chain); one named check, never raises for input.
 
     ``purpose`` defaults to assertionMethod without an expected controller: a proof-layer check.
+    ``reading`` is the document as :func:`vccore.reading.read_one_way` reads it: every proof option
+    (type, cryptosuite, purpose, dates, key, challenge, domain) is decided on it, while signatures are
+    checked over ``document`` as received.
     """
     now = require_aware(now)
     purpose = purpose or AssertionPurpose()
     if not isinstance(document, Mapping):
         return Check.fail(name, Code.PARSING_ERROR, "the document is not a JSON object")
-    proofs = _proof_list(document.get("proof"))
+    signed_proofs = _proof_list(document.get("proof"))
+    proofs = signed_proofs if reading is None else _proof_list(reading.get("proof"))
+    if len(proofs) != len(signed_proofs):
+        return Check.fail(name, Code.MALFORMED_PROOF_ERROR, "the reading and the document disagree on the proofs")
     if not proofs:
         return Check.fail(name, Code.PROOF_VERIFICATION_ERROR, "the document has no proof", pointer="/proof")
     if len(proofs) > MAX_PROOFS:
@@ -329,8 +338,8 @@ def verify_proofs(document: Any, *, loader: DocumentLoader, purpose: Purpose | N
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     cache: dict[int, bytes] = {}
     outcomes = [
-        _verify_one(i, p, proofs, unsecured, loader=loader, purpose=purpose, now=now, skew=skew,
-                    allow_legacy=allow_legacy, doc_cache=cache)
+        _verify_one(i, p, signed_proofs, unsecured, loader=loader, purpose=purpose, now=now, skew=skew,
+                    allow_legacy=allow_legacy, doc_cache=cache, signed=signed_proofs[i])
         for i, p in enumerate(proofs)
     ]
     problems = [p for o in outcomes for p in o.problems]

@@ -184,9 +184,10 @@ def recognition_credential(evaluation: Evaluation, *, rule: RecognitionRule | No
         "credentialSubject": subject,
         "relatedResource": [{"id": d["id"], "digestMultibase": digest_multibase(d)}
                             for d in (*used, rule_credential)],
-        "evidence": [{"type": "RecognitionEvidence", "recognitionRule": rule.id, "ruleVersion": rule.version,
-                      "ruleConfidence": rule.confidence, "evaluatedOn": as_of.isoformat(),
-                      "conditionsMet": conditions}],
+        # one evidence object, not an array of one: the compact form every verifier reads (vccore.reading)
+        "evidence": {"type": "RecognitionEvidence", "recognitionRule": rule.id, "ruleVersion": rule.version,
+                     "ruleConfidence": rule.confidence, "evaluatedOn": as_of.isoformat(),
+                     "conditionsMet": conditions},
     }
 
 
@@ -225,6 +226,8 @@ def recognition_links(document: Any) -> RecognitionLinks:
     if not isinstance(ident, str) or not isinstance(subject, Mapping):
         raise _bad("a recognition needs an id and a credentialSubject object", "/credentialSubject")
     related = document.get("relatedResource")
+    if isinstance(related, Mapping):
+        related = [related]  # one related resource, in the compact form
     if not isinstance(related, list) or not related or len(related) > MAX_LINKS:
         raise _bad(f"relatedResource: expected 1 to {MAX_LINKS} entries", "/relatedResource")
     digests: dict[str, str] = {}

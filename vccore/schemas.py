@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
+
+from vccore.errors import Code
 
 #: credential type -> schema file
 SCHEMA_FILES: dict[str, str] = {
@@ -87,8 +90,60 @@ def lookup(schema_id: str) -> dict[str, Any] | None:
 def validate_against(schema: Mapping[str, Any], document: Any) -> list[str]:
     """Problems of ``document`` against ``schema`` (a pinned skillcred schema), as ``/pointer: message``."""
     validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    return _messages(validator, document)
+
+
+def _messages(validator: Draft202012Validator, document: Any) -> list[str]:
     out = []
     for err in sorted(validator.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path]):
         pointer = "/" + "/".join(str(p) for p in err.absolute_path)
         out.append(f"{pointer}: {err.message}")
     return out
+
+
+@dataclass(frozen=True)
+class SchemaOutcome:
+    """What :func:`check_schemas` found: ``(pointer, message)`` per problem, with the code to report."""
+
+    problems: tuple[tuple[Code, str, str], ...]
+    checked: tuple[str, ...]
+    not_pinned: tuple[str, ...]
+
+
+def check_schemas(document: Mapping[str, Any]) -> SchemaOutcome:
+    """Validate ``document`` (its reading) against the schema of each skillcred type it has, whatever
+    it names under ``credentialSchema`` (SECURITY.md verifier item 17: schemas are chosen by type),
+    and against any other pinned schema it names. A named schema that is not pinned here is never
+    fetched: it is reported in ``not_pinned``; a malformed ``credentialSchema`` entry is a problem."""
+    problems: list[tuple[Code, str, str]] = []
+    files: dict[str, str] = {}
+    types = document.get("type")
+    for name in [types] if isinstance(types, str) else types if isinstance(types, list) else []:
+        if isinstance(name, str) and name in SCHEMA_FILES:
+            files.setdefault(SCHEMA_FILES[name], f"type {name}")
+    not_pinned: list[str] = []
+    refs = document.get("credentialSchema")
+    for i, ref in enumerate([] if refs is None else refs if isinstance(refs, list) else [refs]):
+        pointer = f"/credentialSchema/{i}" if isinstance(refs, list) else "/credentialSchema"
+        sid = ref.get("id") if isinstance(ref, Mapping) else None
+        if not isinstance(sid, str) or not isinstance(ref, Mapping) or ref.get("type") != "JsonSchema":
+            problems.append((Code.MALFORMED_VALUE_ERROR, "credentialSchema needs an id and type JsonSchema",
+                             pointer))
+            continue
+        file = sid[len(SCHEMA_BASE):] if sid.startswith(SCHEMA_BASE) else None
+        if file is not None and file in SCHEMA_FILES.values():
+            files.setdefault(file, pointer)
+        else:
+            not_pinned.append(sid)
+    for file in files:
+        for message in _messages(_file_validator(file), document):
+            pointer, _, text = message.partition(": ")
+            problems.append((Code.SCHEMA_VALIDATION_ERROR, f"{SCHEMA_BASE}{file}: {text}", pointer))
+    return SchemaOutcome(tuple(problems), tuple(SCHEMA_BASE + f for f in files), tuple(not_pinned))
+
+
+@cache
+def _file_validator(file: str) -> Draft202012Validator:
+    schema = _load(file)
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=FormatChecker())

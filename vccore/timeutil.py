@@ -6,7 +6,7 @@ SECURITY.md verifier item 12: a timestamp without an offset is malformed, never 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from vccore.errors import Code, SkillcredError
 
@@ -15,6 +15,9 @@ _DATETIME = re.compile(
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 DEFAULT_SKEW = timedelta(seconds=300)
+#: China Standard Time (UTC+8, no daylight saving since 1991): the calendar certificates and
+#: recognitions are dated in
+BEIJING = timezone(timedelta(hours=8), "北京时间")
 
 
 def parse_datetime(value: object, *, field: str = "value") -> datetime:
@@ -51,3 +54,8 @@ def require_aware(now: datetime, *, name: str = "now") -> datetime:
 def format_datetime(moment: datetime) -> str:
     """``YYYY-MM-DDTHH:MM:SSZ`` (seconds precision, UTC), the form skillcred writes."""
     return require_aware(moment, name="moment").replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def beijing_date(moment: datetime) -> date:
+    """The calendar date in Beijing at ``moment`` (the date a Chinese certificate would bear)."""
+    return require_aware(moment).astimezone(BEIJING).date()

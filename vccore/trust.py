@@ -18,10 +18,10 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 import contexts
-from vccore.credentials import check_contexts, issuer_id, types_of
+from vccore.credentials import issuer_id, types_of, verify_issued_and_read
 from vccore.errors import Code, SkillcredError
 from vccore.loader import DocumentLoader
-from vccore.proofs import AssertionPurpose, verify_proofs
+from vccore.proofs import AssertionPurpose
 from vccore.result import Check, VerificationResult
 from vccore.timeutil import DEFAULT_SKEW, format_datetime, parse_datetime, require_aware
 
@@ -276,26 +276,19 @@ def verify_trust_list_credential(
     the list is ``None`` unless every check passed."""
     now = require_aware(now)
     name = "trustList"
-    ctx = check_contexts(document, loader=loader)
-    result = VerificationResult((ctx,), "trust list")
-    if not ctx.passed or not isinstance(document, Mapping):
+    checked, reading = verify_issued_and_read(document, loader=loader, now=now, skew=skew,
+                                              purpose=AssertionPurpose(controller=root_did))
+    result = VerificationResult(checked.checks, "trust list")
+    if reading is None:
         return None, result
-    if CREDENTIAL_TYPE not in types_of(document) or issuer_id(document) != root_did:
+    if CREDENTIAL_TYPE not in types_of(reading) or issuer_id(reading) != root_did:
         return None, result.with_check(
             Check.fail(name, Code.UNTRUSTED_ISSUER, f"not a {CREDENTIAL_TYPE} issued by the root {root_did}")
         )
-    proof = verify_proofs(
-        document, loader=loader, purpose=AssertionPurpose(controller=root_did), now=now, skew=skew
-    )
-    result = result.with_check(proof)
+    if not result.verified:
+        return None, result
     try:
-        for key, late in (("validFrom", False), ("validUntil", True)):
-            if key in document:
-                moment = parse_datetime(document[key], field=key)
-                if (late and moment < now - skew) or (not late and moment > now + skew):
-                    code = Code.EXPIRED if late else Code.NOT_YET_VALID
-                    return None, result.with_check(Check.fail(name, code, f"{key} {document[key]}"))
-        subj = document.get("credentialSubject")
+        subj = reading.get("credentialSubject")
         if not isinstance(subj, Mapping) or subj.get("type") != SUBJECT_TYPE:
             raise _bad(f"credentialSubject must be a {SUBJECT_TYPE}", "/credentialSubject")
         trust_list = TrustList.from_json(subj.get("trustList"))

@@ -8,7 +8,7 @@ JSON Schemas, trust, status (fail closed), and the presentation's holder, challe
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -62,43 +62,6 @@ def syntax(raw: Any, *, max_bytes: int, max_depth: int, max_nodes: int) -> tuple
         elif value is not None and not isinstance(value, str | int | float | bool):
             return Check.fail("syntax", Code.PARSING_ERROR, f"{type(value).__name__} is not JSON"), None
     return Check.ok("syntax"), raw
-
-
-def with_schema(
-    model: Check,
-    document: Mapping[str, Any],
-    lookup: Callable[[str], Mapping[str, Any] | None] | None,
-    validator: Callable[[Mapping[str, Any], Any], Sequence[str]] | None,
-) -> Check:
-    """Add JSON Schema validation (``credentialSchema`` with a locally pinned id) to ``dataModel``.
-    Schemas are never fetched: an id not pinned here is recorded in ``info`` and skipped."""
-    if lookup is None or validator is None or not model.passed:
-        return model
-    refs = document.get("credentialSchema", [])
-    problems: list[Problem] = []
-    checked, skipped = [], []
-    for i, ref in enumerate(refs if isinstance(refs, list) else [refs]):
-        sid = ref.get("id") if isinstance(ref, Mapping) else None
-        if not isinstance(sid, str) or (isinstance(ref, Mapping) and ref.get("type") != "JsonSchema"):
-            problems.append(
-                Problem(
-                    Code.MALFORMED_VALUE_ERROR,
-                    "credentialSchema needs an id and type JsonSchema",
-                    f"/credentialSchema/{i}",
-                )
-            )
-            continue
-        schema = lookup(sid)
-        if schema is None:
-            skipped.append(sid)
-            continue
-        checked.append(sid)
-        problems += [
-            Problem(Code.SCHEMA_VALIDATION_ERROR, msg, f"/credentialSchema/{i}")
-            for msg in validator(schema, document)
-        ]
-    info = {**model.info, "schemasChecked": checked, "schemasNotPinned": skipped}
-    return Check.from_problems(model.name, problems, info=info)
 
 
 def _normalize_vm(vm: str) -> str:
@@ -272,6 +235,7 @@ def proof_with_challenge(
     store: ChallengeStore | None,
     now: datetime,
     skew: timedelta,
+    reading: Mapping[str, Any] | None = None,
 ) -> tuple[Check, Check]:
     """The holder's ``authentication`` proof over ``challenge``/``domain``, then the challenge itself:
     issued by this verifier for its domain, not expired, and consumed now (single use)."""
@@ -282,7 +246,7 @@ def proof_with_challenge(
         )
     dom = domain if isinstance(domain, str) and domain else None
     purpose = AuthenticationPurpose(challenge=challenge, domain=dom, controller=holder)
-    proof = verify_proofs(doc, loader=loader, purpose=purpose, now=now, skew=skew)
+    proof = verify_proofs(doc, loader=loader, purpose=purpose, now=now, skew=skew, reading=reading)
     if verifier_domain is not None and dom != verifier_domain:
         return proof, Check.fail(
             "challenge",

@@ -36,6 +36,7 @@ from vccore.timeutil import format_datetime
 from verifier.idcheck import IdChecker
 from verifier.pages.view import credential_view, presentation_view
 from verifier.pipeline import Verifier
+from verifier.workgate import Busy, RateLimit, WorkGate
 
 CSP: Final = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
               "media-src 'self' blob: mediastream:; connect-src 'self'; form-action 'self'; base-uri 'none'; "
@@ -61,6 +62,7 @@ class PageRequest:
     body: bytes = b""
     path_params: Mapping[str, str] = field(default_factory=dict)
     scheme: str = "http"
+    client: str = ""  # the caller's address (per-client rate limits)
 
     @property
     def media_type(self) -> str:
@@ -94,6 +96,12 @@ def _problem(status: int, code: Code, detail: str) -> PageResponse:
                           "code": code.value}, "application/problem+json")
 
 
+def _busy(err: Busy) -> PageResponse:
+    answer = _problem(err.status, err.code, err.detail)
+    return PageResponse(answer.status, answer.body, answer.media_type,
+                        {**COMMON_HEADERS, "Retry-After": err.retry_after})
+
+
 def _read(folder: str, name: str) -> bytes:
     return resources.files("verifier").joinpath(folder, name).read_bytes()
 
@@ -101,10 +109,15 @@ def _read(folder: str, name: str) -> bytes:
 class ScanPage:
     """The page's routes over one :class:`Verifier`; assets are read once, at construction."""
 
-    def __init__(self, verifier: Verifier, *, max_image_bytes: int, id_checker: IdChecker | None = None) -> None:
+    def __init__(self, verifier: Verifier, *, max_image_bytes: int, id_checker: IdChecker | None = None,
+                 image_gate: WorkGate | None = None) -> None:
         self.verifier = verifier
         self.max_image_bytes = max_image_bytes
         self.id_checker = id_checker or IdChecker()
+        #: image decoding for strangers: one at a time, four queued for at most five seconds, and each client
+        #: a burst of ten photos, then thirty a minute (a scan page uploads one photo per press)
+        self.image_gate = image_gate or WorkGate("image decoding", active=1, waiting=4, wait=5.0)
+        self.photo_rate = RateLimit("photo", per_minute=30, burst=10)
         self.assets = {name: _read("static", name) for name in ASSETS}
         banner = "" if not verifier.trust_any else (
             '<div class="banner" id="trust-any-banner" role="alert">'
@@ -135,12 +148,22 @@ class ScanPage:
 
     # -- verify ---------------------------------------------------------------------------------
 
+    def read_image(self, image: bytes, *, client: str = "") -> str:
+        """The QR text of an uploaded photo: its size is checked from the header before any pixel is
+        decoded (:func:`vccore.qrread.read_qr`); the client spends one of its photo tokens, and decoding
+        waits for a slot of :attr:`image_gate` (:class:`Busy` when there is none)."""
+        qrread.check_image(image, max_bytes=self.max_image_bytes)  # refused in milliseconds, no slot taken
+        self.photo_rate.take(client)
+        return self.image_gate.run(lambda: qrread.read_qr(image, max_bytes=self.max_image_bytes))
+
     def _payload(self, request: PageRequest) -> tuple[str, str | None] | PageResponse:
         """(QR payload, challenge) from the request, or the problem to answer."""
         media = request.media_type
         if media in ("image/png", "image/jpeg"):
             try:
-                return qrread.read_qr(request.body, max_bytes=self.max_image_bytes), None
+                return self.read_image(request.body, client=request.client), None
+            except Busy as err:
+                return _busy(err)
             except SkillcredError as err:
                 return _problem(400, err.code, f"no skillcred QR code found in the photo: {err.detail}")
         if media != "application/json":
@@ -169,14 +192,15 @@ class ScanPage:
         except SkillcredError as err:
             return _problem(400, err.code, f"not a skillcred QR payload: {err.detail}")
         now = self.verifier.clock()
+        shown = self.verifier.read(document) or document  # what the checks read is what the card shows
         if "VerifiablePresentation" in types_of(document):
             result = self.verifier.verify_presentation(document, challenge=challenge)
-            view = presentation_view(document, result, self.verifier.trust, now)
+            view = presentation_view(shown, result, self.verifier.trust, now)
         elif types_of(document) == [] or document.get("type") == REQUEST_TYPE:
             return _problem(400, Code.MALFORMED_VALUE_ERROR, "this QR code is not a credential or a presentation")
         else:
             result = self.verifier.verify_credential(document)
-            view = credential_view(document, result, self.verifier.trust, now)
+            view = credential_view(shown, result, self.verifier.trust, now)
         body = {"verified": result.verified, "trustAny": self.verifier.trust_any, "view": view,
                 "result": result.to_json()}
         return _json(200 if result.verified else 422, body)
@@ -200,6 +224,7 @@ class ScanPage:
     # -- ID check -------------------------------------------------------------------------------
 
     def id_check(self, request: PageRequest) -> PageResponse:
-        answer = self.id_checker.check(request.body, media_type=request.media_type)
+        answer = self.id_checker.check(request.body, media_type=request.media_type, client=request.client)
         media = "application/json" if answer.status == 200 else "application/problem+json"
-        return _json(answer.status, answer.body, media)
+        out = _json(answer.status, answer.body, media)
+        return PageResponse(out.status, out.body, out.media_type, {**COMMON_HEADERS, **answer.headers})

@@ -1,8 +1,10 @@
 """The verification pipeline: one credential or presentation in, one :class:`VerificationResult` out.
 
-A credential's checks, in the order reported: ``syntax``, ``context``, ``dataModel`` (with the
-credential's JSON Schema when it is pinned locally), ``proof`` (assertionMethod; the key's controller
-is the issuer), ``validity``, ``status.revocation``, ``status.suspension``, ``trust`` and, for a
+A credential's checks, in the order reported: ``syntax``, ``context``, ``form`` (the one reading,
+SECURITY.md item 17: every later check reads the document as :mod:`vccore.reading` reads it, and a
+document spelled otherwise is refused here), ``dataModel`` (with the JSON Schema of each skillcred type
+it has, whatever schema it names), ``proof`` (assertionMethod; the key's controller is the issuer),
+``validity``, ``status.revocation``, ``status.suspension``, ``trust`` and, for a
 ``RecognitionCredential``, ``recognition``. The work runs in a different order on purpose: trust is
 decided before any status list is fetched, and nothing is fetched for an untrusted issuer or a
 credential whose proof failed (SECURITY.md item 13). Verifying never raises for bad input.
@@ -16,10 +18,19 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from vccore.clock import Clock
-from vccore.credentials import check_contexts, check_data_model, check_validity, issuer_id, types_of
+from vccore.credentials import (
+    SchemaCheck,
+    check_contexts,
+    check_form,
+    check_validity,
+    examine,
+    issuer_id,
+    types_of,
+)
 from vccore.errors import Code
 from vccore.loader import DocumentLoader
 from vccore.proofs import AssertionPurpose, verify_proofs
+from vccore.reading import read_or_none
 from vccore.result import Check, Problem, VerificationResult
 from vccore.timeutil import DEFAULT_SKEW, format_datetime, require_aware
 from vccore.trust import TrustList
@@ -32,9 +43,6 @@ MAX_DEPTH: Final = 64
 MAX_NODES: Final = 100_000
 MAX_RECOGNITION_DEPTH: Final = 4
 
-SchemaLookup = Callable[[str], Mapping[str, Any] | None]
-#: ``validator(schema, document)``: one message per violation (empty: valid)
-SchemaValidator = Callable[[Mapping[str, Any], Any], Sequence[str]]
 ChainChecker = Callable[[Mapping[str, Any], "VerifierContext"], Check]
 
 TRUST_NOT_CHECKED = Problem(
@@ -74,16 +82,13 @@ class Verifier:
         clock: Clock,
         skew: timedelta = DEFAULT_SKEW,
         domain: str | None = None,
-        schema_lookup: SchemaLookup | None = None,
-        schema_validator: SchemaValidator | None = None,
+        schemas: SchemaCheck | None = None,
         chain_checker: ChainChecker | None = None,
         max_bytes: int = MAX_BYTES,
         freshness: Mapping[str, Any] | None = None,
     ) -> None:
         if trust is None and not trust_any:
             raise ValueError("trust: a verified TrustList is required unless trust_any=True")
-        if (schema_lookup is None) != (schema_validator is None):
-            raise ValueError("schema_lookup and schema_validator are configured together")
         self.trust = trust
         self.trust_any = trust_any
         self.loader = loader
@@ -92,8 +97,7 @@ class Verifier:
         self.clock = clock
         self.skew = skew
         self.domain = domain if domain is not None else (challenges.domain if challenges else None)
-        self.schema_lookup = schema_lookup
-        self.schema_validator = schema_validator
+        self.schemas = schemas
         self.chain_checker = chain_checker
         self.max_bytes = max_bytes
         self.freshness = dict(freshness or {})
@@ -104,6 +108,19 @@ class Verifier:
 
     def verify_credential(self, document: Any) -> VerificationResult:
         return self._credential(document, require_aware(self.clock()), 0)
+
+    def read(self, document: Mapping[str, Any]) -> dict[str, Any] | None:
+        """``document`` as every check reads it (:func:`vccore.reading.read_one_way`), or None."""
+        return read_or_none(document, loader=self.loader)
+
+    def check_recognition(self, recognition: Mapping[str, Any], *,
+                          presented: Sequence[Mapping[str, Any]] = ()) -> Check:
+        """The ``recognition`` check alone, as this verifier runs it on a recognition (signed or not: the
+        issuer re-checks a recognition before it signs it), with ``presented`` documents beside it."""
+        reading = self.read(recognition)
+        if reading is None:
+            return Check.fail("recognition", Code.NOT_COMPACT_FORM, "the recognition cannot be read one way")
+        return self._recognition(reading, require_aware(self.clock()), 0, tuple(presented))
 
     def _context(self, now: datetime, depth: int,
                  presented: tuple[Mapping[str, Any], ...] = ()) -> VerifierContext:
@@ -132,33 +149,26 @@ class Verifier:
         syntax, document = checks.syntax(
             raw, max_bytes=self.max_bytes, max_depth=MAX_DEPTH, max_nodes=MAX_NODES
         )
-        subject = str(document.get("id", ""))[:200] if isinstance(document, Mapping) else ""
-        result = VerificationResult((syntax,), subject)
         if not syntax.passed or not isinstance(document, Mapping):
+            subject = str(document.get("id", ""))[:200] if isinstance(document, Mapping) else ""
+            return self._finish(VerificationResult((syntax,), subject))
+        examined, reading = examine(document, loader=self.loader, schemas=self.schemas)
+        result = VerificationResult((syntax, *examined.checks), examined.subject)
+        if reading is None:
             return self._finish(result)
-        ctx = check_contexts(document, loader=self.loader)
-        result = result.with_check(ctx)
-        if not ctx.passed:
-            return self._finish(result)
-        model = checks.with_schema(
-            check_data_model(document), document, self.schema_lookup, self.schema_validator
-        )
-        result = result.with_check(model)
-        if not model.passed:
-            return self._finish(result)
-        issuer = issuer_id(document) or ""
-        proof = verify_proofs(
-            document, loader=self.loader, purpose=AssertionPurpose(controller=issuer), now=now, skew=self.skew
-        )
-        validity = check_validity(document, now=now, skew=self.skew)
-        trust, warnings = checks.trust(document, self.trust, trust_any=self.trust_any, now=now)
+        # from here on every decision is made on the reading; signatures are checked over the document
+        issuer = issuer_id(reading) or ""
+        proof = verify_proofs(document, loader=self.loader, purpose=AssertionPurpose(controller=issuer), now=now,
+                              skew=self.skew, reading=reading)
+        validity = check_validity(reading, now=now, skew=self.skew)
+        trust, warnings = checks.trust(reading, self.trust, trust_any=self.trust_any, now=now)
         for w in warnings:
             result = result.with_warning(w)
         # status lists are fetched only for a trusted issuer whose signature verified
         gate = (None if proof.passed and trust.passed
                 else "the issuer is not trusted" if proof.passed else "the credential's proof does not verify")
         status_checks, status_info = checks.status(
-            document, self.status, issuer=issuer, now=now, blocked=gate
+            reading, self.status, issuer=issuer, now=now, blocked=gate
         )
         result = VerificationResult(
             (*result.checks, proof, validity, *status_checks, trust),
@@ -166,8 +176,8 @@ class Verifier:
             result.warnings,
             result.info,
         )
-        if "RecognitionCredential" in types_of(document):
-            result = result.with_check(self._recognition(document, now, depth, presented))
+        if "RecognitionCredential" in types_of(reading):
+            result = result.with_check(self._recognition(reading, now, depth, presented))
         return self._finish(result, status_info)
 
     def _recognition(self, document: Mapping[str, Any], now: datetime, depth: int,
@@ -200,11 +210,18 @@ class Verifier:
         if not syntax.passed or not isinstance(doc, Mapping):
             return self._finish(result)
         ctx = check_contexts(doc, loader=self.loader)
-        model = checks.presentation_model(doc)
-        result = result.with_check(ctx).with_check(model)
-        if not (ctx.passed and model.passed):
+        result = result.with_check(ctx)
+        if not ctx.passed:
             return self._finish(result)
-        holder = checks.holder_of(doc)
+        form, reading = check_form(doc, loader=self.loader)
+        result = result.with_check(form)
+        if reading is None:
+            return self._finish(result)
+        model = checks.presentation_model(reading)
+        result = result.with_check(model)
+        if not model.passed:
+            return self._finish(result)
+        holder = checks.holder_of(reading)
         expected_domain = domain if domain is not None else self.domain
         proof, challenge_check = checks.proof_with_challenge(
             doc,
@@ -216,6 +233,7 @@ class Verifier:
             store=self.challenges,
             now=now,
             skew=self.skew,
+            reading=reading,
         )
         result = result.with_check(proof).with_check(challenge_check)
         if self.challenges is None:
@@ -227,9 +245,10 @@ class Verifier:
             )
         creds = doc.get("verifiableCredential", [])
         items = creds if isinstance(creds, list) else [creds]
+        read = reading.get("verifiableCredential", [])
         pool = tuple(c for c in items if isinstance(c, Mapping))
         children = tuple(self._credential(c, now, 0, pool) for c in items)
-        result = result.with_check(checks.holder_binding(items, holder))
+        result = result.with_check(checks.holder_binding(read if isinstance(read, list) else [read], holder))
         return self._finish(result.with_check(Check.ok("credentials", children=children)))
 
 
@@ -244,6 +263,5 @@ def standard_verifier(*, trust: TrustList | None, loader: DocumentLoader, status
     from vccore.chain import chain_checker, pool_lookup
 
     return Verifier(trust=trust, trust_any=trust_any, loader=loader, status=status, challenges=challenges,
-                    domain=domain, clock=clock, freshness=freshness, schema_lookup=schemas.lookup,
-                    schema_validator=schemas.validate_against,
+                    domain=domain, clock=clock, freshness=freshness, schemas=schemas.check_schemas,
                     chain_checker=chain_checker(pool_lookup(list(rule_credentials))))

@@ -18,11 +18,10 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from vccore import jsonstrict
-from vccore.credentials import check_contexts, issuer_id
+from vccore.credentials import issuer_id, verify_issued_and_read
 from vccore.errors import Code, SkillcredError
 from vccore.fetch import Fetcher
 from vccore.loader import DocumentLoader
-from vccore.proofs import AssertionPurpose, verify_proofs
 from vccore.result import Problem
 from vccore.timeutil import DEFAULT_SKEW, format_datetime, parse_datetime, require_aware
 from vccore.trustpack import StatusSnapshot
@@ -169,26 +168,15 @@ class StatusSource:
             return _problem(
                 url, Code.STATUS_VERIFICATION_ERROR, "the status list is not a JSON object", source
             )
-        issuer = issuer_id(document)
-        ctx = check_contexts(document, loader=self.loader)
-        proof = (
-            verify_proofs(
-                document,
-                loader=self.loader,
-                purpose=AssertionPurpose(controller=issuer),
-                now=now,
-                skew=self.skew,
-            )
-            if ctx.passed and issuer
-            else None
-        )
-        if proof is None or not proof.passed:
-            why = "; ".join(p.detail for p in (proof or ctx).problems) or "no issuer"
+        checked, reading = verify_issued_and_read(document, loader=self.loader, now=now, skew=self.skew)
+        failed = [c for c in checked.checks if not c.passed and c.name != "validity"]
+        if reading is None or failed:
+            why = "; ".join(f"{p.code.value}: {p.detail}" for c in failed for p in c.problems) or "no issuer"
             return _problem(
                 url, Code.STATUS_VERIFICATION_ERROR, f"the status list does not verify: {why}", source
             )
         try:
-            until_raw = document.get("validUntil")
+            until_raw = reading.get("validUntil")
             valid_until = None if until_raw is None else parse_datetime(until_raw, field="validUntil")
         except SkillcredError as err:
             return _problem(url, Code.STATUS_VERIFICATION_ERROR, err.detail, source)
@@ -206,4 +194,7 @@ class StatusSource:
                 fetched_at,
                 valid_until,
             )
-        return ListLookup(url, document, None, source, fetched_at, valid_until)
+        if not checked.verified:  # validity: not yet valid
+            why = "; ".join(f"{p.code.value}: {p.detail}" for p in checked.problems())
+            return _problem(url, Code.STATUS_VERIFICATION_ERROR, f"the status list is not valid now: {why}", source)
+        return ListLookup(url, reading, None, source, fetched_at, valid_until)

@@ -29,7 +29,7 @@ from typing import Any, Final
 
 from vccore import jsonstrict, qr
 from vccore.clock import Clock
-from vccore.credentials import check_contexts, check_data_model, types_of
+from vccore.credentials import examine, types_of
 from vccore.didkey import did_key_pair
 from vccore.errors import Code, SkillcredError
 from vccore.keys import KeyPair
@@ -98,11 +98,11 @@ def _check_credential(raw: bytes, loader: DocumentLoader) -> dict[str, Any]:
         raise WalletError("this is a presentation, not a credential / 这是出示文件，不是凭证")
     if "VerifiableCredential" not in kinds:
         raise WalletError("not a credential: type lacks VerifiableCredential / 不是可验证凭证")
-    for check in (check_contexts(doc, loader=loader), check_data_model(doc)):
-        if not check.passed:
-            first = check.problems[0]
-            raise WalletError(f"not a valid credential: {first.detail} ({first.pointer or '/'}) "
-                              "/ 凭证格式无效", code=first.code)
+    result, reading = examine(doc, loader=loader)  # contexts, the one reading, the data model
+    if reading is None:
+        first = result.problems()[0]
+        raise WalletError(f"not a valid credential: {first.detail} ({first.pointer or '/'}) "
+                          "/ 凭证格式无效", code=first.code)
     if not doc.get("proof"):
         raise WalletError("the credential has no proof (unsigned) / 凭证未签名",
                           code=Code.PROOF_VERIFICATION_ERROR)
