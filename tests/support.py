@@ -6,8 +6,10 @@ clock of the test's own) and the test checks its answer against that same clock.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -23,3 +25,39 @@ CLOCK: Clock = fixed_clock(NOW)
 def invoke(command: click.Command, args: Sequence[str], *, clock: Clock = CLOCK, **kwargs: Any) -> Result:
     """Run ``command`` through click's runner as the ``skillcred`` root would, with ``clock``."""
     return CliRunner().invoke(command, list(args), obj=Runtime(clock=clock), **kwargs)
+
+
+# --- sample credentials of every kind (the fictional people of ../shared/domain/samples.md) ----------------
+
+PEOPLE: dict[str, Any] = json.loads((Path(__file__).parent / "data" / "people.json").read_text(encoding="utf-8"))
+#: credential type -> (person, index of the credential in people.json)
+SAMPLES: dict[str, tuple[str, int]] = {
+    "SkillLevelCredential": ("P1", 0),
+    "ProfessionalQualificationCredential": ("P4", 0),
+    "ProfessionalTitleCredential": ("P6", 0),
+    "DegreeCredential": ("P6", 1),
+    "TechnicalSchoolDiplomaCredential": ("P5", 0),
+}
+
+
+def fast_hash(id_number: str) -> dict[str, Any]:
+    """The identity hash at libsodium's minimum Argon2id cost: for tests only."""
+    from vccore import identity
+
+    return identity.hash_identity(id_number, opslimit=identity.MIN_OPSLIMIT, memlimit=identity.MIN_MEMLIMIT)
+
+
+def sample_credential(type_name: str, *, issuer: str, credential_id: str, subject_did: str | None = None,
+                      valid_from: str | None = None) -> dict[str, Any]:
+    """An unsigned, schema-valid credential of ``type_name`` built by the issuer's own builder from the
+    sample person's data, issued by ``issuer`` (a DID)."""
+    from issuer import kinds
+
+    person_key, index = SAMPLES[type_name]
+    person = PEOPLE["people"][person_key]
+    cred = person["credentials"][index]
+    names = PEOPLE["issuers"][cred["issuer"]]
+    data = {"name": person["name"], "idNumber": person["idNumber"]} | dict(cred["input"])
+    return kinds.build(cred["kind"], data, issuer=kinds.Issuer(issuer, names["name_zh"], names["name_en"]),
+                       valid_from=valid_from or cred["validFrom"], credential_id=credential_id,
+                       subject_did=subject_did, hasher=fast_hash)

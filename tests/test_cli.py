@@ -9,17 +9,14 @@ from typing import Any
 import pytest
 
 from skillcred.cli import cli
-from tests.support import invoke
+from tests.support import invoke, sample_credential
 from vccore import qr
 
-CREDENTIAL: dict[str, Any] = {
-    "@context": ["https://www.w3.org/ns/credentials/v2", "https://w3id.org/skillcred/v1"],
-    "id": "urn:uuid:0b6f1c0e-0d6c-4d1e-9b8a-5b2f2f6b0001",
-    "type": ["VerifiableCredential", "SkillLevelCredential"],
-    "validFrom": "2024-11-15T00:00:00+08:00",
-    "credentialSubject": {"name": "王试二", "occupationCode": "6-18-02-04", "occupationName": "焊工",
-                          "skillLevel": "L1", "skillLevelText": "一级/高级技师"},
-}
+
+def credential(issuer: str) -> dict[str, Any]:
+    """P1's skill-level credential (schema-valid: the verifier checks each skillcred type's schema)."""
+    return sample_credential("SkillLevelCredential", issuer=issuer,
+                             credential_id="urn:uuid:0b6f1c0e-0d6c-4d1e-9b8a-5b2f2f6b0001")
 
 
 @pytest.fixture
@@ -28,7 +25,7 @@ def signed(tmp_path: Path) -> Path:
     out = invoke(cli, ["keys", "generate", "--seed", "11" * 32, "--out", str(key)])
     assert out.exit_code == 0, out.output
     did = out.output.strip().split("#")[0]
-    doc = dict(CREDENTIAL, issuer=did)
+    doc = credential(did)
     (tmp_path / "cred.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     res = invoke(cli, ["sign", str(tmp_path / "cred.json"), "--key", str(key),
                               "--created", "2026-01-01T00:00:00Z"])
@@ -46,6 +43,29 @@ def test_generate_writes_a_private_key_file_and_refuses_to_overwrite(tmp_path: P
     assert "secretKeyMultibase" in json.loads(key.read_text(encoding="utf-8"))
     again = invoke(cli, ["keys", "generate", "--out", str(key)])
     assert again.exit_code == 1 and "refusing to overwrite" in again.output
+
+
+@pytest.mark.parametrize("target", ["dangling symlink", "symlink to a file", "existing file", "missing folder"])
+def test_generate_onto_a_symlink_or_a_bad_path_is_one_clear_line(tmp_path: Path, target: str) -> None:
+    out = tmp_path / "key.json"
+    if target == "dangling symlink":
+        out.symlink_to(tmp_path / "nowhere.json")
+    elif target == "symlink to a file":
+        (tmp_path / "real.json").write_text("{}", encoding="utf-8")
+        out.symlink_to(tmp_path / "real.json")
+    elif target == "existing file":
+        out.write_text("{}", encoding="utf-8")
+    else:
+        out = tmp_path / "no" / "such" / "key.json"
+    result = invoke(cli, ["keys", "generate", "--out", str(out)])
+    assert result.exit_code == 1 and "Traceback" not in result.output and result.exception is not None
+    assert isinstance(result.exception, SystemExit)
+    expected = {"dangling symlink": "is a symbolic link", "symlink to a file": "is a symbolic link",
+                "existing file": "exists; refusing to overwrite", "missing folder": "cannot write"}[target]
+    assert expected in result.output, result.output
+    assert not (tmp_path / "nowhere.json").exists()
+    if target == "symlink to a file":
+        assert (tmp_path / "real.json").read_text(encoding="utf-8") == "{}"
 
 
 def test_seed_gives_the_same_did_every_time(tmp_path: Path) -> None:
@@ -73,7 +93,7 @@ def test_without_a_trust_pack_verification_is_a_usage_error(signed: Path) -> Non
 
 def test_a_tampered_credential_fails_with_one_line_per_failed_check(signed: Path, tmp_path: Path) -> None:
     doc = json.loads(signed.read_text(encoding="utf-8"))
-    doc["credentialSubject"]["skillLevel"] = "special-technician"
+    doc["credentialSubject"]["name"] = "张试二"  # schema-valid, so the proof is what fails
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     res = invoke(cli, ["verify", str(bad), "--trust", "any"])
@@ -113,7 +133,7 @@ def test_a_bad_now_is_a_usage_error(signed: Path) -> None:
 def test_sign_refuses_a_document_with_an_undefined_term(tmp_path: Path) -> None:
     key = tmp_path / "key.json"
     invoke(cli, ["keys", "generate", "--out", str(key)])
-    doc = dict(CREDENTIAL, issuer="did:example:x", favourite="red")
+    doc = dict(credential("did:example:x"), favourite="red")
     (tmp_path / "c.json").write_text(json.dumps(doc), encoding="utf-8")
     res = invoke(cli, ["sign", str(tmp_path / "c.json"), "--key", str(key)])
     assert res.exit_code == 1 and "DATA_LOSS_DETECTION_ERROR" in res.output
@@ -122,7 +142,7 @@ def test_sign_refuses_a_document_with_an_undefined_term(tmp_path: Path) -> None:
 def test_sign_with_jcs_then_verify(tmp_path: Path) -> None:
     key = tmp_path / "key.json"
     did = invoke(cli, ["keys", "generate", "--out", str(key)]).output.strip().split("#")[0]
-    (tmp_path / "c.json").write_text(json.dumps(dict(CREDENTIAL, issuer=did)), encoding="utf-8")
+    (tmp_path / "c.json").write_text(json.dumps(credential(did)), encoding="utf-8")
     res = invoke(cli, ["sign", str(tmp_path / "c.json"), "--key", str(key), "--cryptosuite", "eddsa-jcs-2022"])
     assert json.loads(res.output)["proof"]["cryptosuite"] == "eddsa-jcs-2022"
     (tmp_path / "s.json").write_text(res.output, encoding="utf-8")

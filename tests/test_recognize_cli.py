@@ -68,12 +68,14 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
                 if slug == "eval" else (("recognition-authority",), ("RecognitionRuleCredential",
                                                                      "RecognitionCredential"), ("CN",))
             issuers.append(TrustedIssuer(opened.profile.did, *names[slug], role, where, types, keys))
-            if slug == "eval":
-                cred = json.loads((base / "cred.json").read_text(encoding="utf-8"))
-                for entry in cred["credentialStatus"]:
-                    url = entry["statusListCredential"]
-                    body = json.loads(opened.service.status_list_credential(url.rsplit("/", 1)[1]))
-                    snapshots.append(StatusSnapshot(url, body, now))
+            # the pack carries the status lists of what it vouches for offline: the source credential's
+            # (eval) and the published rule credentials' (auth), or recognitions could not be checked
+            documents = [json.loads((base / "cred.json").read_text(encoding="utf-8"))] if slug == "eval" else \
+                published_rules(opened)
+            urls = {e["statusListCredential"] for d in documents for e in d["credentialStatus"]}
+            for url in sorted(urls):
+                body = json.loads(opened.service.status_list_credential(url.rsplit("/", 1)[1]))
+                snapshots.append(StatusSnapshot(url, body, now))
     loader = DocumentLoader()
     tl = add_proof(trust_list_credential(TrustList(tuple(issuers), now), root_did=root.controller,
                                          id="urn:test:trust-list", now=now), signer=root, loader=loader,

@@ -24,7 +24,7 @@ from issuer.home import IssuerHome, OpenIssuer, init_issuer, open_issuer
 from issuer.progress import Progress
 from issuer.workers import Workers
 from tests.support import CLOCK, NOW
-from vccore.credentials import verify_secured
+from vccore.credentials import verify_issued
 from vccore.dids import DidResolver
 from vccore.errors import KeyProblem
 from vccore.loader import DocumentLoader
@@ -121,7 +121,7 @@ def test_ten_thousand_rows_bad_ones_first_then_all_issued(opened: OpenIssuer, tm
     assert len(files) == 10_000 and len(summary(out)) == 10_000
     verifying = loader(opened)
     for path in files[::2500]:
-        assert verify_secured(json.loads(path.read_bytes()), loader=verifying, now=NOW).verified
+        assert verify_issued(json.loads(path.read_bytes()), loader=verifying, now=NOW).verified
 
 
 # --- resuming after SIGKILL ---------------------------------------------------------------------------------
@@ -181,7 +181,7 @@ def test_the_sample_file_issues_verifiable_credentials_and_a_rerun_rewrites_lost
     first = out / "Y000014000031232000158.json"
     data = first.read_bytes()
     assert "140105198001010003" not in data.decode("utf-8")
-    assert verify_secured(json.loads(data), loader=loader(opened), now=NOW).verified
+    assert verify_issued(json.loads(data), loader=loader(opened), now=NOW).verified
     first.unlink()
     (out / "1337021020300057.json").write_bytes(b"tampered")
     again = run_batch(SAMPLE, kind="skill-level", out_dir=out, issuer=bulk(opened), workers=1)
@@ -311,7 +311,7 @@ def test_the_parent_signs_the_first_chunk_until_a_worker_is_ready_and_every_row_
     with opened.store.read() as tx:
         indexes = [(r.revocation.list_id, r.revocation.index) for r in tx.credentials()]
     assert len(set(indexes)) == 40
-    assert verify_secured(documents[0], loader=loader(opened), now=NOW).verified
+    assert verify_issued(documents[0], loader=loader(opened), now=NOW).verified
 
 
 @pytest.mark.parametrize(("count", "size", "ways", "floor", "sizes"), [

@@ -15,7 +15,7 @@ from issuer.cli import issuer_group
 from issuer.home import IssuerHome, open_issuer
 from issuer.tokens import TokenRegistry
 from tests.support import CLOCK, NOW, invoke
-from vccore.credentials import verify_secured
+from vccore.credentials import verify_issued
 from vccore.dids import DidResolver
 from vccore.loader import DocumentLoader
 
@@ -85,7 +85,7 @@ def test_a_did_key_issuer_issues_verifiable_credentials(cli: Cli, tmp_path: Path
     assert result.exit_code == 0 and result.stdout.startswith("did:key:z6Mk")
     issued = cli("issue", "skill-level", "--data", _data(tmp_path), *FAST)
     assert issued.exit_code == 0, issued.output
-    assert verify_secured(json.loads(issued.stdout), loader=DocumentLoader(), now=NOW).verified
+    assert verify_issued(json.loads(issued.stdout), loader=DocumentLoader(), now=NOW).verified
 
 
 def test_init_refuses_without_a_passphrase_and_creates_nothing(cli: Cli) -> None:
@@ -123,7 +123,7 @@ def test_issue_writes_a_credential_that_verifies_and_retries_return_the_same_byt
     document = json.loads(data)
     assert first.stdout.strip() == document["id"]
     assert "140105198001010003" not in data.decode("utf-8")
-    assert verify_secured(document, loader=cli.loader(), now=NOW).verified
+    assert verify_issued(document, loader=cli.loader(), now=NOW).verified
     again = cli("issue", "skill-level", "--data", _data(tmp_path), "--idempotency-key", "p1", *FAST)
     assert again.stdout.encode("utf-8").strip() == data
     changed = cli("issue", "skill-level", "--data", _data(tmp_path, P1 | {"jobType": "--"}, "b.json"),
@@ -136,7 +136,7 @@ def test_the_jcs_cryptosuite_can_be_chosen(cli: Cli, tmp_path: Path) -> None:
     result = cli("issue", "skill-level", "--data", _data(tmp_path), "--cryptosuite", "eddsa-jcs-2022", *FAST)
     document = json.loads(result.stdout)
     assert document["proof"]["cryptosuite"] == "eddsa-jcs-2022"
-    assert verify_secured(document, loader=cli.loader(), now=NOW).verified
+    assert verify_issued(document, loader=cli.loader(), now=NOW).verified
 
 
 @pytest.mark.parametrize(("data", "code", "hidden"), [
@@ -211,7 +211,7 @@ def test_keys_rotate_then_compromise_revokes_what_the_old_key_signed(cli: Cli, t
     old_key = vc["proof"]["verificationMethod"]
     rotated = cli("keys", "rotate")
     assert rotated.exit_code == 0 and rotated.stdout.strip() not in ("", old_key)
-    assert verify_secured(vc, loader=cli.loader(), now=NOW).verified  # the retired key still resolves
+    assert verify_issued(vc, loader=cli.loader(), now=NOW).verified  # the retired key still resolves
     result = cli("keys", "compromise", old_key)
     assert result.stdout.strip() == f"revoked 1 credential(s) signed by {old_key}"
     with open_issuer(IssuerHome(cli.home), passphrase=PASSPHRASE, clock=CLOCK) as opened:

@@ -19,13 +19,15 @@ from tests.vccore.test_recognition import (
     NOW,
     SINCE,
     STEP2_RULE,
+    ChainVerifier,
+    read,
     sign,
     status_verifier,
     step2_ruleset,
     world,
 )
 from vccore.chain import verify_chain
-from vccore.credentials import verify_secured
+from vccore.credentials import verify_issued
 from vccore.errors import Code, SkillcredError
 from vccore.recognition import digest_multibase, rule_credential
 from vccore.result import VerificationResult
@@ -59,12 +61,13 @@ def issuer(service: IssuerService) -> Counting:
 
 def verify_with(service: IssuerService) -> Callable[[Mapping[str, Any]], VerificationResult]:
     loader = verifying_loader(service)
-    return lambda doc: verify_secured(doc, loader=loader, now=NOW)
+    return lambda doc: verify_issued(doc, loader=loader, now=NOW)
 
 
 @pytest.fixture
 def recognizer(issuer: Counting, service: IssuerService) -> RecognitionService:
-    out = RecognitionService(issuer, authority=PROFILE.did, verify_source=verify_with(service), clock=lambda: NOW)
+    out = RecognitionService(issuer, authority=PROFILE.did,
+                             verifier=ChainVerifier(verify_with(service), trust_for(service)), clock=lambda: NOW)
     out.publish_ruleset(load_shipped()["CN"])
     out.publish_ruleset(step2_ruleset())
     return out
@@ -104,7 +107,7 @@ def test_recognize_issues_a_recognition_whose_chain_verifies(recognizer: Recogni
             status_verifier()(d)
 
     check = verify_chain(doc, sources=[w.p1], rule_credentials=recognizer.rule_credentials,
-                         trust=trust_for(service), verify_credential=verify_any, now=NOW)
+                         trust=trust_for(service), verify_credential=verify_any, read=read, now=NOW)
     assert check.passed, check.to_json()
 
 
@@ -151,7 +154,8 @@ def test_a_recognition_can_be_the_source_of_another(recognizer: RecognitionServi
 
 def test_the_chain_depth_is_bounded(issuer: Counting, service: IssuerService) -> None:
     w = world()
-    shallow = RecognitionService(issuer, authority=PROFILE.did, verify_source=verify_with(service),
+    shallow = RecognitionService(issuer, authority=PROFILE.did,
+                                 verifier=ChainVerifier(verify_with(service), trust_for(service)),
                                  rule_credentials=w.rule_credentials, clock=lambda: NOW, max_depth=1)
     with pytest.raises(SkillcredError) as err:
         shallow.recognize([w.recognition], rule_id=STEP2_RULE, as_of=date(2026, 8, 1), supporting=[w.p1])
@@ -165,14 +169,14 @@ def test_a_published_version_is_never_changed(recognizer: RecognitionService) ->
 
 
 def test_construction_is_validated(issuer: Counting) -> None:
-    verify = status_verifier()
+    verify = ChainVerifier(status_verifier(), world().trust)
     with pytest.raises(ValueError, match="authority"):
-        RecognitionService(issuer, authority="Example", verify_source=verify, clock=lambda: NOW)
+        RecognitionService(issuer, authority="Example", verifier=verify, clock=lambda: NOW)
     with pytest.raises(ValueError, match="rule_credentials"):
-        RecognitionService(issuer, authority=PROFILE.did, verify_source=verify, rule_credentials=[world().p1],
+        RecognitionService(issuer, authority=PROFILE.did, verifier=verify, rule_credentials=[world().p1],
                            clock=lambda: NOW)
     with pytest.raises(ValueError, match="max_depth"):
-        RecognitionService(issuer, authority=PROFILE.did, verify_source=verify, max_depth=0, clock=lambda: NOW)
+        RecognitionService(issuer, authority=PROFILE.did, verifier=verify, max_depth=0, clock=lambda: NOW)
 
 
 class FakeIssued:
@@ -196,7 +200,8 @@ class FakeIssuer:
 
 def test_works_with_any_issuer_like_object() -> None:
     w = world()
-    svc = RecognitionService(FakeIssuer(), authority=AUTH_CN.controller, verify_source=status_verifier(),
+    svc = RecognitionService(FakeIssuer(), authority=AUTH_CN.controller,
+                             verifier=ChainVerifier(status_verifier(), world().trust),
                              clock=lambda: NOW)
     rules = svc.publish_ruleset(rule_credential(load_shipped()["CN"], authority_did=AUTH_CN.controller,
                                                 now=NOW)["credentialSubject"]["ruleSet"])
@@ -205,5 +210,5 @@ def test_works_with_any_issuer_like_object() -> None:
     assert doc["credentialSubject"]["recognizedAs"] == {"type": "RecognitionOutcome", "kind": "education",
                                                         "educationLevel": "benke"}
     check = verify_chain(doc, sources=[w.p5], rule_credentials=[rules.json()], trust=w.trust,
-                         verify_credential=status_verifier(), now=NOW)
+                         verify_credential=status_verifier(), read=read, now=NOW)
     assert check.passed, check.to_json()

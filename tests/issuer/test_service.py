@@ -27,7 +27,7 @@ from tests.issuer.conftest import (
     small_credential,
     verifying_loader,
 )
-from vccore.credentials import verify_secured
+from vccore.credentials import verify_issued
 from vccore.errors import Code, SkillcredError
 from vccore.identity import check_character
 from vccore.proofs import verify_proofs
@@ -53,7 +53,7 @@ def test_an_issued_credential_verifies_and_is_recorded_byte_for_byte(service: Is
     assert doc["id"].startswith("urn:uuid:") and doc["validFrom"] == "2026-11-30T12:00:00Z"
     assert [e["statusPurpose"] for e in doc["credentialStatus"]] == ["revocation", "suspension"]
     assert doc["credentialStatus"][0]["statusListIndex"] == str(issued.revocation.index)
-    assert verify_secured(doc, loader=verifying_loader(service), now=NOW).verified
+    assert verify_issued(doc, loader=verifying_loader(service), now=NOW).verified
     assert service.get(issued.id) == issued.document
     with store.read() as tx:
         events = tx.events(subject=issued.id)
@@ -187,8 +187,8 @@ def test_rotation_keeps_old_credentials_verifiable(service: IssuerService) -> No
     new = service.issue(small_credential(2))
     assert new.key_id == new_key.id != old.key_id
     loader = verifying_loader(service)
-    assert verify_secured(old.json(), loader=loader, now=NOW).verified
-    assert verify_secured(new.json(), loader=loader, now=NOW).verified
+    assert verify_issued(old.json(), loader=loader, now=NOW).verified
+    assert verify_issued(new.json(), loader=loader, now=NOW).verified
     doc = service.did_document()
     assert doc["assertionMethod"] == [old.key_id, new.key_id] and doc["authentication"] == [new.key_id]
 

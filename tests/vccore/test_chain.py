@@ -16,6 +16,7 @@ from tests.vccore.test_recognition import (
     AUTH_SX,
     EVAL,
     L2_RULE,
+    LOADER,
     NOW,
     ROGUE,
     STEP2_RULE,
@@ -23,12 +24,14 @@ from tests.vccore.test_recognition import (
     build_source,
     derive,
     mutable,
+    read,
     sign,
     status_verifier,
     world,
 )
 from vccore.chain import chain_checker, chain_depth, issuer_trusted, pool_lookup, trust_check, verify_chain
 from vccore.errors import Code
+from vccore.loader import DocumentLoader
 from vccore.recognition import digest_multibase, rule_credential
 from vccore.result import Check, VerificationResult
 from vccore.rulesets import load_shipped
@@ -42,7 +45,7 @@ def run(recognition: Any, *, sources: list[Mapping[str, Any]] | None = None,
     return verify_chain(recognition, sources=[w.p1, w.p5] if sources is None else sources,
                         rule_credentials=w.rule_credentials if rules is None else rules,
                         trust=w.trust if trust == "world" else trust,  # type: ignore[arg-type]
-                        verify_credential=status_verifier(statuses), now=NOW, **kw)
+                        verify_credential=status_verifier(statuses), read=read, now=NOW, **kw)
 
 
 def codes(check: Check) -> set[Code]:
@@ -131,7 +134,7 @@ def test_source_expired_now() -> None:
     rec = derive(w.rules_cn, L2_RULE, [source], AUTH_CN, as_of=date(2026, 7, 1), ident="urn:uuid:rec-exp",
                  workField="engineering")
     check = verify_chain(rec, sources=[source], rule_credentials=w.rule_credentials, trust=w.trust,
-                         verify_credential=status_verifier(now=later), now=later)
+                         verify_credential=status_verifier(now=later), read=read, now=later)
     assert Code.CHAIN_SOURCE_STATUS in codes(check)
 
 
@@ -191,7 +194,7 @@ def test_rule_not_in_force_at_the_recognition_date() -> None:
     rec = mutable(w.recognition)
     rec.pop("proof")
     rec["credentialSubject"]["recognitionDate"] = "2018-01-01"
-    rec["evidence"][0]["evaluatedOn"] = "2018-01-01"
+    rec["evidence"]["evaluatedOn"] = "2018-01-01"
     check = run(sign(rec, AUTH_CN), sources=[w.p1])
     assert Code.CHAIN_RULE_NOT_IN_FORCE in codes(check)
 
@@ -201,7 +204,7 @@ def test_rule_not_satisfied_on_the_sources_as_of_the_recognition_date() -> None:
     rec = mutable(w.recognition)
     rec.pop("proof")
     rec["credentialSubject"]["recognitionDate"] = "2025-12-31"
-    rec["evidence"][0]["evaluatedOn"] = "2025-12-31"
+    rec["evidence"]["evaluatedOn"] = "2025-12-31"
     check = run(sign(rec, AUTH_CN))
     assert codes(check) == {Code.CHAIN_RULE_NOT_SATISFIED}
     assert "years-since-level" in check.problems[0].detail
@@ -210,7 +213,7 @@ def test_rule_not_satisfied_on_the_sources_as_of_the_recognition_date() -> None:
 def test_a_declaration_removed_from_the_evidence_no_longer_satisfies_the_rule() -> None:
     rec = mutable(world().recognition)
     rec.pop("proof")
-    rec["evidence"][0]["conditionsMet"]["declared"] = {"workField": "warehouse"}
+    rec["evidence"]["conditionsMet"]["declared"] = {"workField": "warehouse"}
     assert codes(run(sign(rec, AUTH_CN))) == {Code.CHAIN_RULE_NOT_SATISFIED}
 
 
@@ -234,7 +237,7 @@ def test_recognition_dated_in_the_future_is_a_claim_mismatch() -> None:
     rec = mutable(w.recognition)
     rec.pop("proof")
     rec["credentialSubject"]["recognitionDate"] = "2027-12-01"
-    rec["evidence"][0]["evaluatedOn"] = "2027-12-01"
+    rec["evidence"]["evaluatedOn"] = "2027-12-01"
     assert Code.CHAIN_CLAIM_MISMATCH in codes(run(sign(rec, AUTH_CN)))
 
 
@@ -332,6 +335,7 @@ class FakeContext:
     trust_any: bool
     depth: int
     verify: Callable[[Any], VerificationResult]
+    loader: DocumentLoader = LOADER
 
 
 def test_chain_checker_adapts_verify_chain_to_the_pipeline() -> None:
@@ -383,7 +387,7 @@ _json = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_siz
 def test_verify_chain_never_raises_on_mutated_recognitions(where: str, key: str, value: Any) -> None:
     rec = mutable(world().recognition)
     target = {"top": rec, "subject": rec["credentialSubject"], "related": rec["relatedResource"][0],
-              "evidence": rec["evidence"][0]}[where]
+              "evidence": rec["evidence"]}[where]
     target[key] = value
     check = run(rec)
     assert isinstance(check, Check)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from vccore import multibase
-from vccore.credentials import verify_secured
+from vccore.credentials import verify_issued
 from vccore.didkey import did_key_pair
 from vccore.dids import DidResolver
 from vccore.errors import Code, DataLossError, SkillcredError
@@ -54,9 +54,9 @@ SUITES = ["eddsa-rdfc-2022", "eddsa-jcs-2022"]
 
 @pytest.mark.parametrize("suite", SUITES)
 def test_a_signed_credential_verifies(suite: str) -> None:
-    result = verify_secured(signed(suite), loader=LOADER, now=NOW)
+    result = verify_issued(signed(suite), loader=LOADER, now=NOW)
     assert result.verified, result.to_json()
-    assert [c.name for c in result.checks] == ["context", "dataModel", "proof", "validity"]
+    assert [c.name for c in result.checks] == ["context", "form", "dataModel", "proof", "validity"]
 
 
 def test_signing_does_not_mutate_its_input() -> None:
@@ -132,7 +132,7 @@ NEGATIVES: list[tuple[str, Callable[[dict[str, Any]], None], Code]] = [
 
 @pytest.mark.parametrize(("label", "mutate", "code"), NEGATIVES, ids=[n[0] for n in NEGATIVES])
 def test_tampering_fails_with_its_code(label: str, mutate: Callable[[dict[str, Any]], None], code: Code) -> None:
-    result = verify_secured(_mutate(mutate), loader=LOADER, now=NOW)
+    result = verify_issued(_mutate(mutate), loader=LOADER, now=NOW)
     assert not result.verified
     assert code in result.codes(), result.to_json()
 
@@ -141,21 +141,21 @@ def test_validity_window_is_checked_with_skew() -> None:
     doc = credential()
     doc["validUntil"] = "2026-11-30T11:58:00Z"
     sec = add_proof(doc, signer=ISSUER, loader=LOADER)
-    assert verify_secured(sec, loader=LOADER, now=NOW).verified  # within 300 s
-    late = verify_secured(sec, loader=LOADER, now=NOW + timedelta(minutes=10))
+    assert verify_issued(sec, loader=LOADER, now=NOW).verified  # within 300 s
+    late = verify_issued(sec, loader=LOADER, now=NOW + timedelta(minutes=10))
     assert late.check("validity") is not None and Code.EXPIRED in late.codes()
 
 
 def test_not_yet_valid_credential_fails_validity() -> None:
     doc = credential()
     doc["validFrom"] = "2027-01-01T00:00:00Z"
-    result = verify_secured(add_proof(doc, signer=ISSUER, loader=LOADER), loader=LOADER, now=NOW)
+    result = verify_issued(add_proof(doc, signer=ISSUER, loader=LOADER), loader=LOADER, now=NOW)
     assert Code.NOT_YET_VALID in result.codes()
 
 
 def test_expired_proof_fails() -> None:
     doc = signed(expires=NOW - timedelta(hours=1))
-    result = verify_secured(doc, loader=LOADER, now=NOW)
+    result = verify_issued(doc, loader=LOADER, now=NOW)
     assert Code.PROOF_EXPIRED in result.codes()
 
 
@@ -166,16 +166,16 @@ def test_key_under_the_wrong_relationship_fails() -> None:
                "verificationMethod": [pair.public.to_verification_method()], "authentication": [pair.id]}
     loader = DocumentLoader(resolver=DidResolver(documents={did: doc_did}))
     sec = add_proof(credential(issuer=did), signer=pair, loader=loader)
-    result = verify_secured(sec, loader=loader, now=NOW)
+    result = verify_issued(sec, loader=loader, now=NOW)
     assert Code.INVALID_RELATIONSHIP_FOR_VERIFICATION_METHOD in result.codes()
     doc_did["assertionMethod"] = [pair.id]
     loader = DocumentLoader(resolver=DidResolver(documents={did: doc_did}))
-    assert verify_secured(sec, loader=loader, now=NOW).verified
+    assert verify_issued(sec, loader=loader, now=NOW).verified
 
 
 def test_controller_other_than_the_issuer_fails() -> None:
     sec = add_proof(credential(issuer="did:web:someone-else.test"), signer=ISSUER, loader=LOADER)
-    result = verify_secured(sec, loader=LOADER, now=NOW)
+    result = verify_issued(sec, loader=LOADER, now=NOW)
     assert Code.ISSUER_KEY_MISMATCH in result.codes()
 
 

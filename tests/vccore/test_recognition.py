@@ -12,7 +12,7 @@ import copy
 import functools
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -23,13 +23,15 @@ import pytest
 from issuer import kinds, schemas
 from vccore import identity, jcs, multibase
 from vccore.canonical import rdfc
-from vccore.credentials import verify_secured
+from vccore.credentials import verify_issued
 from vccore.didkey import did_key_pair
 from vccore.errors import Code, SkillcredError
 from vccore.keys import KeyPair
 from vccore.loader import DocumentLoader
 from vccore.proofs import ProofOptions, add_proof
+from vccore.reading import read_or_none
 from vccore.recognition import (
+    RULE_TYPE,
     digest_multibase,
     parse_rule_credential,
     recognition_credential,
@@ -46,6 +48,11 @@ from vccore.trust import KeyPeriod, TrustedIssuer, TrustList, trust_list_credent
 DATA = json.loads((Path(__file__).parents[1] / "data" / "people.json").read_text(encoding="utf-8"))
 FAST = functools.partial(identity.hash_identity, opslimit=identity.MIN_OPSLIMIT, memlimit=identity.MIN_MEMLIMIT)
 LOADER = DocumentLoader()
+
+
+def read(document: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """How a verifier reads a cited document (the chain's ``read``)."""
+    return read_or_none(document, loader=LOADER)
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 SINCE = datetime(2015, 1, 1, tzinfo=UTC)
 ROOT = did_key_pair(KeyPair.from_seed(b"\x01" * 32))
@@ -157,11 +164,11 @@ def world() -> World:
 
 def status_verifier(statuses: Mapping[str, str] | None = None, *,
                     now: datetime = NOW) -> Callable[[Mapping[str, Any]], VerificationResult]:
-    """``verify_secured`` plus a fake status map (credential id -> ``revoked``/``suspended``)."""
+    """``verify_issued`` plus a fake status map (credential id -> ``revoked``/``suspended``)."""
     table = dict(statuses or {})
 
     def verify(document: Mapping[str, Any]) -> VerificationResult:
-        result = verify_secured(document, loader=LOADER, now=now)
+        result = verify_issued(document, loader=LOADER, now=now)
         state = table.get(str(document.get("id")))
         if state == "revoked":
             return result.with_check(Check.fail("status.revocation", Code.REVOKED, "revoked"))
@@ -170,6 +177,33 @@ def status_verifier(statuses: Mapping[str, str] | None = None, *,
         return result.with_check(Check.ok("status.revocation"))
 
     return verify
+
+
+@dataclass
+class ChainVerifier:
+    """A recognition service's verifier for tests (:class:`issuer.recognize.SourceVerifier`): sources
+    verified by ``verify``, recognitions re-checked by :func:`vccore.chain.verify_chain` against ``trust``."""
+
+    verify: Callable[[Mapping[str, Any]], VerificationResult]
+    trust: TrustList | None
+    now: datetime = NOW
+
+    def verify_credential(self, document: Any) -> VerificationResult:
+        return self.verify(document)
+
+    def read(self, document: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        return read(document)
+
+    def check_recognition(self, recognition: Mapping[str, Any], *,
+                          presented: Sequence[Mapping[str, Any]] = ()) -> Check:
+        from vccore.chain import verify_chain
+
+        reading = read(recognition)
+        assert reading is not None
+        rules = [d for d in presented if RULE_TYPE in d.get("type", [])]
+        sources = [d for d in presented if RULE_TYPE not in d.get("type", [])]
+        return verify_chain(reading, sources=sources, rule_credentials=rules, trust=self.trust,
+                            verify_credential=self.verify, read=read, now=self.now)
 
 
 def mutable(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -215,7 +249,7 @@ def test_a_rule_credential_publishes_one_version_of_a_rule_set() -> None:
 
 
 def test_a_signed_rule_credential_verifies_like_any_other_credential() -> None:
-    result = verify_secured(world().rules_cn, loader=LOADER, now=NOW)
+    result = verify_issued(world().rules_cn, loader=LOADER, now=NOW)
     assert result.verified, result.to_json()
     rdfc(world().rules_cn, loader=LOADER)  # safe mode: every term is defined
 
@@ -271,7 +305,7 @@ def test_p1_recognition_has_the_documented_shape() -> None:
     assert subject["legalBasis"]["issuingAuthority"] == "人力资源社会保障部"
     assert rec["relatedResource"] == [{"id": w.p1["id"], "digestMultibase": digest_multibase(w.p1)},
                                       {"id": w.rules_cn["id"], "digestMultibase": digest_multibase(w.rules_cn)}]
-    (evidence,) = rec["evidence"]
+    evidence = rec["evidence"]
     assert evidence["type"] == "RecognitionEvidence" and evidence["evaluatedOn"] == "2026-07-01"
     assert evidence["conditionsMet"]["conditions"] == {"in-force": True, "input:source": True,
                                                        "years-since-level": True, "work-field": True}
@@ -280,18 +314,18 @@ def test_p1_recognition_has_the_documented_shape() -> None:
 
 
 @pytest.mark.parametrize("name", ["recognition", "inferred", "step2"])
-def test_recognitions_pass_the_schema_safe_canonicalization_and_verify_secured(name: str) -> None:
+def test_recognitions_pass_the_schema_safe_canonicalization_and_verify_issued(name: str) -> None:
     rec = getattr(world(), name)
     assert schemas.validate(rec) == []
     rdfc(rec, loader=LOADER)
-    result = verify_secured(rec, loader=LOADER, now=NOW)
+    result = verify_issued(rec, loader=LOADER, now=NOW)
     assert result.verified, result.to_json()
 
 
 def test_an_inferred_rule_says_so_in_the_subject_and_the_evidence() -> None:
     rec = world().inferred
     assert rec["credentialSubject"]["ruleConfidence"] == "inferred"
-    assert rec["evidence"][0]["ruleConfidence"] == "inferred"
+    assert rec["evidence"]["ruleConfidence"] == "inferred"
     assert "legalBasis" not in rec["credentialSubject"]  # the Shanxi document was never retrieved
     assert rec["credentialSubject"]["recognizedAs"] == {"type": "RecognitionOutcome", "kind": "title",
                                                         "titleLevel": "intermediate"}

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.support import SAMPLES, sample_credential
 from vccore import statuslist
 from vccore.didkey import did_key_pair
 from vccore.dids import DidResolver
@@ -70,20 +71,21 @@ class World:
         kind: str = "SkillLevelCredential",
         status: bool = True,
     ) -> dict[str, Any]:
-        doc: dict[str, Any] = {
-            "@context": list(CTX),
-            "id": "urn:uuid:8a1c1f36-6a0c-4f52-9d2e-3f0b1b5a2c11",
-            "type": ["VerifiableCredential", kind],
-            "issuer": issuer or self.issuer.controller,
-            "validFrom": "2026-10-01T00:00:00Z",
-            "validUntil": "2030-10-01T00:00:00Z",
-            "credentialSubject": {
-                "id": subject or self.holder.controller,
-                "name": "张试一",
-                "occupationCode": "6-18-02-04",
-                "skillLevel": "L3",
-            },
-        }
+        ident = "urn:uuid:8a1c1f36-6a0c-4f52-9d2e-3f0b1b5a2c11"
+        if kind in SAMPLES:  # schema-valid: the verifier checks each skillcred type against its schema
+            doc = sample_credential(kind, issuer=issuer or self.issuer.controller, credential_id=ident,
+                                    subject_did=subject or self.holder.controller, valid_from="2026-10-01T00:00:00Z")
+            doc["validUntil"] = "2030-10-01T00:00:00Z"
+        else:
+            doc = {
+                "@context": list(CTX),
+                "id": ident,
+                "type": ["VerifiableCredential"] if kind == "VerifiableCredential" else ["VerifiableCredential", kind],
+                "issuer": issuer or self.issuer.controller,
+                "validFrom": "2026-10-01T00:00:00Z",
+                "validUntil": "2030-10-01T00:00:00Z",
+                "credentialSubject": {"id": subject or self.holder.controller, "name": "张试一"},
+            }
         if status:
             doc["credentialStatus"] = [
                 statuslist.status_entry(REV_URL, index, purpose="revocation"),

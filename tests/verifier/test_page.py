@@ -122,7 +122,7 @@ def test_a_valid_credential_shows_verified_with_the_trust_list_name(client: Test
     assert view["holder"]["name"] == "张试一"
     assert view["issuer"]["listed"] == {"zh": "山西省职业技能鉴定中心", "en": "Shanxi Skill Evaluation Centre"}
     assert {"key": "skillLevel", "label": {"zh": "技能等级", "en": "Skill level"},
-            "value": {"zh": "三级/高级工", "en": "level 3/senior worker"}} in view["fields"]
+            "value": {"zh": "二级/技师", "en": "level 2/technician"}} in view["fields"]
     assert view["freshness"]["trustListAgeSeconds"] == 2 * 86400
     assert len(view["freshness"]["statusLists"]) == 2
 

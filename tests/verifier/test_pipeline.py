@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -9,6 +9,7 @@ import pytest
 from tests.verifier.conftest import World
 from vccore.errors import Code
 from vccore.result import Check
+from vccore.schemas import check_schemas
 from vccore.trust import TrustedIssuer, TrustList
 from verifier.pipeline import Verifier, VerifierContext
 
@@ -86,31 +87,45 @@ def test_recursion_through_the_context_is_bounded(world: World) -> None:
     assert Code.CHAIN_TOO_DEEP in result.codes()
 
 
-def _schema_validator(schema: Mapping[str, Any], doc: Any) -> Sequence[str]:
-    required = schema.get("requiredSubject", [])
-    return [f"credentialSubject.{k} is required" for k in required if k not in doc["credentialSubject"]]
+SKILL_SCHEMA = "https://w3id.org/skillcred/schemas/skill-level-v1.json"
 
 
-@pytest.mark.parametrize(
-    ("required", "codes"), [(["skillLevel"], set()), (["certificateNumber"], {Code.SCHEMA_VALIDATION_ERROR})]
-)
-def test_a_pinned_schema_is_applied_and_an_unpinned_one_skipped(
-    world: World, required: list[str], codes: set[Code]
-) -> None:
-    sid = "https://w3id.org/skillcred/schemas/skill-level-v1.json"
-    doc = world.unsigned(status=False)
-    doc["credentialSchema"] = [
-        {"id": sid, "type": "JsonSchema"},
-        {"id": "https://elsewhere.example/s.json", "type": "JsonSchema"},
-    ]
-    verifier = world.verifier(
-        schema_lookup=lambda i: {"requiredSubject": required} if i == sid else None,
-        schema_validator=_schema_validator,
-    )
-    result = verifier.verify_credential(world.sign(doc))
-    assert result.codes() == codes
+@pytest.mark.parametrize(("named", "codes"), [("https://elsewhere.example/s.json", set()),
+                                               (SKILL_SCHEMA, {Code.SCHEMA_VALIDATION_ERROR})])
+def test_a_named_pinned_schema_is_applied_and_an_unpinned_one_skipped(world: World, named: str,
+                                                                      codes: set[Code]) -> None:
+    doc = world.unsigned(kind="VerifiableCredential", status=False)  # no skillcred type: only what it names
+    doc["credentialSchema"] = {"id": named, "type": "JsonSchema"}
+    result = world.verifier(schemas=check_schemas).verify_credential(world.sign(doc))
     model = result.check("dataModel")
-    assert model is not None and model.info["schemasNotPinned"] == ["https://elsewhere.example/s.json"]
+    assert model is not None and {p.code for p in model.problems} == codes
+    pinned = named.startswith("https://w3id.org/skillcred/")
+    assert model.info["schemasNotPinned"] == ([] if pinned else [named])
+    assert model.info["schemasChecked"] == ([named] if pinned else [])
+
+
+@pytest.mark.parametrize("named", [None, [], "elsewhere", "degree"])
+def test_each_skillcred_type_is_checked_against_its_own_schema_whatever_it_names(world: World,
+                                                                                 named: str | None) -> None:
+    doc = world.unsigned(status=False)
+    del doc["credentialSubject"]["certificateNumber"]
+    if named is None:
+        del doc["credentialSchema"]
+    elif named == "elsewhere":
+        doc["credentialSchema"] = {"id": "https://elsewhere.example/s.json", "type": "JsonSchema"}
+    elif named == "degree":
+        doc["credentialSchema"] = {"id": "https://w3id.org/skillcred/schemas/degree-v1.json", "type": "JsonSchema"}
+    else:
+        doc["credentialSchema"] = []
+    result = world.verifier(schemas=check_schemas).verify_credential(world.sign(doc))
+    model = result.check("dataModel") or result.check("form")
+    assert model is not None and not result.verified
+    if named == []:  # an empty array is not the compact form: refused before any schema is read
+        assert result.codes() == {Code.NOT_COMPACT_FORM}
+        return
+    assert result.codes() == {Code.SCHEMA_VALIDATION_ERROR}
+    assert any("certificateNumber" in p.detail for p in model.problems)
+    assert SKILL_SCHEMA in model.info["schemasChecked"]
 
 
 def test_raw_bytes_and_text_are_parsed_strictly(world: World) -> None:
@@ -143,8 +158,6 @@ def test_deeply_nested_python_values_are_refused(world: World) -> None:
 def test_configuration_errors_raise(world: World) -> None:
     with pytest.raises(ValueError, match="trust"):
         world.verifier(trust=None)
-    with pytest.raises(ValueError, match="schema"):
-        world.verifier(schema_lookup=lambda i: None)
 
 
 def test_every_result_carries_freshness_and_trust_any_warns_loudly(world: World) -> None:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from skillcred.cli import cli
-from tests.support import NOW, invoke
+from tests.support import NOW, invoke, sample_credential
 from vccore.didkey import did_key_pair
 from vccore.keys import KeyPair
 from vccore.loader import DocumentLoader
@@ -34,11 +34,9 @@ def test_an_operator_builds_a_pack_and_verifies_offline(tmp_path: Path) -> None:
     assert built.exit_code == 0, built.output
     shown = invoke(cli, ["verifier", "pack", "show", str(tmp_path / "pack.json"), "--root", root_did])
     assert shown.exit_code == 0 and "示例重型机床有限公司" in shown.output, shown.output
-    credential = {
-        "@context": ["https://www.w3.org/ns/credentials/v2", "https://w3id.org/skillcred/v1"],
-        "id": "urn:uuid:3b0e7c54-6f51-4a43-8d8f-2f1f1c2d0001", "type": ["VerifiableCredential", "SkillLevelCredential"],
-        "issuer": issuer.controller, "validFrom": format_datetime(now - timedelta(hours=1)),
-        "credentialSubject": {"name": "张试一", "occupationCode": "6-18-01-01", "skillLevel": "L2"}}
+    credential = sample_credential("SkillLevelCredential", issuer=issuer.controller,
+                                   credential_id="urn:uuid:3b0e7c54-6f51-4a43-8d8f-2f1f1c2d0001",
+                                   valid_from=format_datetime(now - timedelta(hours=1)))
     doc = add_proof(credential, signer=issuer, loader=DocumentLoader(), options=ProofOptions(created=now))
     (tmp_path / "cred.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     ok = invoke(cli, ["verify", str(tmp_path / "cred.json"), "--trust-pack", str(tmp_path / "pack.json"),
