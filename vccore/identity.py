@@ -72,8 +72,11 @@ DEFAULT_MEMLIMIT = 64 * 1024 * 1024
 MIN_OPSLIMIT: int = argon2id.OPSLIMIT_MIN
 MIN_MEMLIMIT: int = argon2id.MEMLIMIT_MIN
 #: the most a verifier spends on one comparison (about 0.5 s and 256 MiB here)
-MAX_OPSLIMIT = 10
-MAX_MEMLIMIT = 256 * 1024 * 1024
+#: The most a skillcred issuer may spend on one hash, and so the most a verifier spends checking one: an
+#: ID check takes these parameters from the credential it is shown, so they must be bounded by what
+#: issuers use, never by what a caller asks for (SECURITY.md verifier item 18).
+MAX_OPSLIMIT = 4
+MAX_MEMLIMIT = 64 * 1024 * 1024
 
 _WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
 _CHECK_CHARS = "10X98765432"
@@ -150,6 +153,12 @@ def _unb64url(value: Any, field: str, length: int) -> bytes:
         raise SkillcredError(f"identityHash.{field}: expected {length} bytes in canonical base64url",
                              code=Code.MALFORMED_VALUE_ERROR, pointer=f"/identityHash/{field}")
     return raw
+
+
+def check_parameters(identity_hash: Mapping[str, Any]) -> tuple[int, int]:
+    """The (opslimit, memlimit) of an identity hash, or ``RESOURCE_LIMIT_EXCEEDED``/``MALFORMED_VALUE_ERROR``
+    when they are not integers within what an issuer may use: before any work is spent on it."""
+    return _check_limits(identity_hash.get("opsLimit"), identity_hash.get("memLimit"))
 
 
 def _check_limits(opslimit: Any, memlimit: Any) -> tuple[int, int]:

@@ -19,25 +19,23 @@ from PIL import Image, UnidentifiedImageError
 
 from vccore.errors import ParseError, ResourceLimitError
 
-__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_PIXELS", "read_qr", "read_qr_all"]
+__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_PIXELS", "check_image", "read_qr", "read_qr_all"]
 
 #: Default cap on the encoded image, in bytes (a full-resolution phone photo is well below).
 DEFAULT_MAX_BYTES: Final = 20 * 1024 * 1024
-#: Default cap on width x height: 50 megapixels admits an 8000 x 6000 (48 MP) phone photo while
-#: bounding the decoded grey image to 50 MB.
-DEFAULT_MAX_PIXELS: Final = 50_000_000
+#: Default cap on width x height: 12 megapixels admits a 4000 x 3000 phone photo, more than a QR code
+#: needs (the scan page scales larger photos down on the phone before sending them), and bounds what one
+#: upload may make Pillow and zxing-cpp allocate (an RGBA decode of 12 MP is 48 MB) and spend (well under a
+#: second). A 160 KB PNG claiming 7000 x 7000 pixels is refused from its header, in milliseconds.
+DEFAULT_MAX_PIXELS: Final = 12_000_000
 
+#: JPEG photos larger than this on their longer side are decoded scaled down (see :func:`read_qr_all`).
+DRAFT_SIDE: Final = 2048
 _PREFIXES: Final = ("SC", "SCR")
 
 
-def read_qr_all(
-    image_bytes: bytes,
-    *,
-    max_pixels: int = DEFAULT_MAX_PIXELS,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-) -> list[str]:
-    """Texts of every QR code (model 2) zxing-cpp finds in the image, in its order, duplicates
-    removed. An image with no QR code gives an empty list."""
+def _open(image_bytes: bytes, *, max_pixels: int, max_bytes: int) -> Image.Image:
+    """The image, opened lazily (its header only) and checked against the caps before any pixel is read."""
     if not isinstance(image_bytes, bytes | bytearray | memoryview):
         raise TypeError("image_bytes must be bytes")
     if len(image_bytes) > max_bytes:
@@ -51,12 +49,40 @@ def read_qr_all(
         raise ResourceLimitError(f"image has more than {max_pixels} pixels") from err
     except (UnidentifiedImageError, OSError, ValueError) as err:
         raise ParseError("not a readable PNG or JPEG image") from err
-    with image:
-        width, height = image.size
-        if width * height > max_pixels:
-            raise ResourceLimitError(f"image is {width} x {height}, more than {max_pixels} pixels")
-        if width < 21 or height < 21:
-            raise ParseError("image too small to hold a QR code")
+    width, height = image.size
+    if width * height > max_pixels:
+        image.close()
+        raise ResourceLimitError(f"image is {width} x {height}, more than {max_pixels} pixels")
+    if width < 21 or height < 21:
+        image.close()
+        raise ParseError("image too small to hold a QR code")
+    return image
+
+
+def check_image(image_bytes: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS,
+                max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[int, int]:
+    """Width and height from the image's header, or the refusal, without decoding a pixel (milliseconds,
+    whatever the image claims): for callers that queue the decoding itself."""
+    with _open(image_bytes, max_pixels=max_pixels, max_bytes=max_bytes) as image:
+        return image.size
+
+
+def read_qr_all(
+    image_bytes: bytes,
+    *,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> list[str]:
+    """Texts of every QR code (model 2) zxing-cpp finds in the image, in its order, duplicates
+    removed. An image with no QR code gives an empty list."""
+    with _open(image_bytes, max_pixels=max_pixels, max_bytes=max_bytes) as image:
+        if image.format == "JPEG" and max(image.size) > DRAFT_SIDE:
+            # a phone photo: let the JPEG decoder itself scale by 1/2, 1/4 or 1/8 (a quarter of the work and
+            # the memory per halving); a QR code that fills a fair part of the frame stays readable
+            # draft() picks the strongest reduction that keeps at least the size asked for: asking for just
+            # over half of DRAFT_SIDE gives a longer side between DRAFT_SIDE / 2 and DRAFT_SIDE
+            longest, want = max(image.size), DRAFT_SIDE // 2 + 1
+            image.draft("L", (max(1, image.size[0] * want // longest), max(1, image.size[1] * want // longest)))
         try:
             grey = image.convert("L")  # decodes the pixels
         except (OSError, ValueError, SyntaxError) as err:  # truncated or corrupt image data

@@ -10,11 +10,10 @@ Endpoints are plain ``def`` functions (starlette runs them in its thread pool).
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
+import anyio
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -24,20 +23,24 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vccore import jsonstrict, qr, qrread
 from vccore.credentials import types_of
-from vccore.errors import Code, SkillcredError, title_en
+from vccore.errors import Code, ResourceLimitError, SkillcredError, title_en
 from vccore.result import VerificationResult
 from vccore.timeutil import format_datetime
+from verifier import multipart
 from verifier.page import PageRequest, PageResponse, ScanPage
 from verifier.pipeline import Verifier
+from verifier.workgate import RETRY_AFTER, Busy, WorkGate
 
 MAX_JSON_BYTES: Final = 2 * 1024 * 1024
 MAX_IMAGE_BYTES: Final = 10 * 1024 * 1024
 MAX_SMALL_BYTES: Final = 16 * 1024
 BODY_KEY: Final = "skillcred.body"
 PROBLEM_TYPE: Final = "application/problem+json"
+#: seconds a refusal decided before the body is read waits before it is sent (:class:`Gatekeeper`)
+REFUSAL_DELAY: Final = 0.25
 
 
-def problem(status: int, code: Code, detail: str) -> JSONResponse:
+def problem(status: int, code: Code, detail: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
     """An RFC 9457 problem document carrying skillcred's code."""
     body = {
         "type": f"https://w3id.org/skillcred/problems#{code.value}",
@@ -46,7 +49,7 @@ def problem(status: int, code: Code, detail: str) -> JSONResponse:
         "detail": detail[:500],
         "code": code.value,
     }
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_TYPE)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_TYPE, headers=dict(headers or {}))
 
 
 class BodyCap:
@@ -102,6 +105,108 @@ class BodyCap:
         await self.app(scope, replay, send)
 
 
+class Gatekeeper:
+    """ASGI middleware in front of everything: refuses a stranger's expensive request before its body is
+    read, when the answer is already known (SECURITY.md verifier item 18), so that a flood of them costs
+    the server little more than their headers:
+
+    * ``/id-check`` from a client out of tokens (429) or while the ID-check gate is full (503);
+    * a photo (``image/png``/``image/jpeg`` to ``/verify/qr`` or ``/scan/verify``) while the image gate is
+      full (503), or whose header, in the first chunk, already claims more pixels than the cap (400);
+    * a ``multipart/form-data`` body as soon as it shows more parts than :data:`multipart.MAX_PARTS` (413).
+
+    Everything else, and every request it lets through, goes on with the body bytes it looked at put back.
+    A refusal before the body is read closes the connection (the server does so for an unread body), and is
+    sent only after ``delay`` seconds of waiting that cost the server nothing: a client that floods refused
+    requests back to back (each answered at once, it would send thousands a second and take the CPU from
+    every honest caller) gets a few a second per connection instead (``bench/bench_bounded.py``)."""
+
+    PEEK: Final = 64 * 1024
+
+    def __init__(self, app: ASGIApp, *, page: ScanPage, delay: float = REFUSAL_DELAY) -> None:
+        self.app = app
+        self.page = page
+        self.delay = delay
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "POST":
+            await self.app(scope, receive, send)
+            return
+        path = str(scope.get("path", ""))
+        ctype = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == b"content-type"), "")
+        media = ctype.split(";", 1)[0].strip().lower()
+        refusal: Response | None = None
+        if path == "/id-check":
+            checker = self.page.id_checker
+            client = scope.get("client")
+            if not checker.rate.allows(str(client[0]) if client else ""):
+                refusal = problem(429, Code.STORE_BUSY, "too many ID checks from this client; wait a minute",
+                                  {"Retry-After": "6"})
+            elif checker.gate.full():
+                refusal = problem(503, Code.STORE_BUSY, "too many ID checks at once; try again shortly",
+                                  {"Retry-After": RETRY_AFTER})
+        elif path in ("/verify/qr", "/scan/verify") and media in ("image/png", "image/jpeg", "multipart/form-data"):
+            client = scope.get("client")
+            if not self.page.photo_rate.allows(str(client[0]) if client else ""):
+                refusal = problem(429, Code.STORE_BUSY, "too many photos from this client; wait a little",
+                                  {"Retry-After": "2"})
+            elif media != "multipart/form-data" and self.page.image_gate.full():
+                refusal = problem(503, Code.STORE_BUSY, "too many photos at once; try again shortly",
+                                  {"Retry-After": RETRY_AFTER})
+            else:
+                seen, done, refusal = await self._peek(receive, media, ctype)
+                if refusal is None:
+                    receive = _replay(seen, done, receive)
+        if refusal is not None:
+            await anyio.sleep(self.delay)
+            await refusal(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    async def _peek(self, receive: Receive, media: str, ctype: str) -> tuple[bytes, bool, Response | None]:
+        """Read up to :attr:`PEEK` bytes (a form: until it shows too many parts) and decide on them."""
+        chunks: list[bytes] = []
+        size, done = 0, False
+        marker = b"\r\n--" + multipart.boundary_of(ctype) if media == "multipart/form-data" and \
+            "boundary=" in ctype else None
+        parts = 0
+        while size < self.PEEK and not done:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return b"".join(chunks), True, problem(400, Code.PARSING_ERROR, "the client went away")
+            chunk = message.get("body", b"")
+            if marker is not None:  # boundaries split across chunks are counted in the next look, not lost
+                tail = chunks[-1][-(len(marker) - 1):] if chunks else b""  # too short to hold a whole marker
+                parts += (tail + chunk).count(marker)
+                if parts > multipart.MAX_PARTS + 1:
+                    return b"", True, problem(413, Code.RESOURCE_LIMIT_EXCEEDED,
+                                              f"malformed multipart body: more than {multipart.MAX_PARTS} parts")
+            chunks.append(chunk)
+            size += len(chunk)
+            done = not message.get("more_body", False)
+        seen = b"".join(chunks)
+        if marker is None:
+            try:
+                qrread.check_image(seen, max_bytes=len(seen))  # the pixel count; the size is BodyCap's (413)
+            except ResourceLimitError as err:
+                return seen, done, problem(400, err.code, err.detail)
+            except SkillcredError:
+                pass  # not enough of the header yet, or not an image: the endpoint reads it all and says why
+        return seen, done, None
+
+
+def _replay(seen: bytes, done: bool, receive: Receive) -> Receive:
+    """``receive`` with the bytes already read put back in front."""
+    pending = [seen]
+
+    async def replayed() -> Message:
+        if pending:
+            return {"type": "http.request", "body": pending.pop(), "more_body": not done}
+        return await receive()
+
+    return replayed
+
+
 def _body(request: Request) -> bytes:
     value = request.scope.get(BODY_KEY, b"")
     return value if isinstance(value, bytes) else b""
@@ -136,25 +241,21 @@ def _answer(result: VerificationResult) -> JSONResponse:
 
 
 def _multipart(request: Request) -> tuple[str | None, bytes | None] | JSONResponse:
-    """(payload text, image bytes) from a multipart/form-data body: a ``payload`` field or a file."""
-    head = (
-        b"Content-Type: " + request.headers.get("content-type", "").encode("latin-1", "replace") + b"\r\n\r\n"
-    )
+    """(payload text, image bytes) from a multipart/form-data body: a ``payload`` field or a file.
+    Parsed in one pass with caps on parts and part headers (:mod:`verifier.multipart`)."""
     try:
-        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + _body(request))
-        if not message.is_multipart():
-            return problem(400, Code.PARSING_ERROR, "not a multipart body")
-        for part in message.iter_parts():
-            data = part.get_payload(decode=True)
-            if not isinstance(data, bytes):
-                continue
-            name = part.get_param("name", header="content-disposition")
-            if part.get_content_type() in ("image/png", "image/jpeg") or part.get_filename():
-                return None, data
-            if name == "payload":
-                return data.decode("utf-8"), None
-    except (ValueError, LookupError, TypeError) as err:  # malformed MIME / charset
-        return problem(400, Code.PARSING_ERROR, f"malformed multipart body: {err}")
+        parts = multipart.parse(_body(request), request.headers.get("content-type", ""))
+    except SkillcredError as err:
+        status = 413 if err.code is Code.RESOURCE_LIMIT_EXCEEDED else 400
+        return problem(status, err.code, f"malformed multipart body: {err.detail}")
+    for part in parts:
+        if part.content_type in ("image/png", "image/jpeg") or part.filename:
+            return None, part.data
+        if part.name == "payload":
+            try:
+                return part.data.decode("utf-8"), None
+            except UnicodeDecodeError:
+                return problem(400, Code.PARSING_ERROR, "the payload field is not UTF-8 text")
     return problem(400, Code.MALFORMED_VALUE_ERROR, "no image file or payload field in the form")
 
 
@@ -169,6 +270,7 @@ def _page_endpoint(handler: Callable[[PageRequest], PageResponse]) -> Callable[[
                 _body(request),
                 {k: str(v) for k, v in request.path_params.items()},
                 request.url.scheme,
+                request.client.host if request.client else "",
             )
         )
         return Response(answer.body, answer.status, dict(answer.headers), answer.media_type)
@@ -177,9 +279,12 @@ def _page_endpoint(handler: Callable[[PageRequest], PageResponse]) -> Callable[[
 
 
 def create_app(
-    verifier: Verifier, *, max_json_bytes: int = MAX_JSON_BYTES, max_image_bytes: int = MAX_IMAGE_BYTES
+    verifier: Verifier, *, max_json_bytes: int = MAX_JSON_BYTES, max_image_bytes: int = MAX_IMAGE_BYTES,
+    image_gate: WorkGate | None = None, refusal_delay: float = REFUSAL_DELAY,
 ) -> Starlette:
-    """The verifier's Starlette app, configured entirely by its arguments."""
+    """The verifier's Starlette app, configured entirely by its arguments. ``image_gate`` bounds image
+    decoding for the QR endpoint and the scan page together (:class:`verifier.workgate.WorkGate`)."""
+    page = ScanPage(verifier, max_image_bytes=max_image_bytes, image_gate=image_gate)
 
     def vc_api_request(request: Request, member: str) -> tuple[dict[str, Any], dict[str, Any]] | JSONResponse:
         """``(document, options)`` of a VC-API verify request, or the 400/413 answer."""
@@ -255,8 +360,10 @@ def create_app(
             return problem(415, Code.MALFORMED_VALUE_ERROR, f"unsupported content type {media[:80]!r}")
         try:
             if image is not None:
-                payload = qrread.read_qr(image, max_bytes=max_image_bytes)
+                payload = page.read_image(image, client=request.client.host if request.client else "")
             document = qr.decode(str(payload))
+        except Busy as err:
+            return problem(err.status, err.code, err.detail, {"Retry-After": err.retry_after})
         except SkillcredError as err:
             return problem(400, err.code, err.detail)
         if "VerifiablePresentation" in types_of(document):
@@ -275,7 +382,6 @@ def create_app(
         code = Code.NOT_FOUND if status == 404 else Code.MALFORMED_VALUE_ERROR
         return problem(status, code, str(getattr(exc, "detail", "")))
 
-    page = ScanPage(verifier, max_image_bytes=max_image_bytes)
     page_routes = page.routes()
     page_caps = {r.path: r.max_body for r in page_routes if r.max_body}
 
@@ -300,4 +406,5 @@ def create_app(
         exception_handlers={HTTPException: http_error},
     )
     app.add_middleware(BodyCap, cap_for=cap_for)
+    app.add_middleware(Gatekeeper, page=page, delay=refusal_delay)  # outermost: before any body is read
     return app

@@ -6,22 +6,25 @@ and parameters by :func:`vccore.identity.matches` (Argon2id, parameters bounded 
 it is never stored, logged, or echoed in any answer, not even masked, and errors about it say only that
 it is not a valid number (SECURITY.md item 9). Nothing here logs at all.
 
-Each comparison costs about 0.1 s and up to 256 MiB (:data:`vccore.identity.MAX_MEMLIMIT`), so at most
-``max_concurrent`` run at once; a request that cannot get a slot within ``wait`` seconds is answered 503
-instead of queueing without bound. The result says nothing about whether the credential verified: the
-page shows it next to the verdict, never instead of it.
+Each comparison costs about 0.1 s and up to 64 MiB: the credential's Argon2id parameters are accepted
+only within what a skillcred issuer may use (:data:`vccore.identity.MAX_OPSLIMIT`,
+:data:`vccore.identity.MAX_MEMLIMIT`), never what a caller asks for. One comparison runs at a time and four
+wait (:class:`verifier.workgate.WorkGate`; beyond that 503 with ``Retry-After``), and each client
+(its address) gets a burst of five, then ten a minute (:class:`verifier.workgate.RateLimit`; 429). The
+result says nothing about whether the credential verified: the page shows it next to the verdict, never
+instead of it.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from vccore import jsonstrict
 from vccore.errors import Code, SkillcredError, title_en, title_zh
-from vccore.identity import matches
+from vccore.identity import check_parameters, matches
+from verifier.workgate import Busy, RateLimit, WorkGate
 
 MAX_BODY: Final = 16 * 1024
 MAX_NUMBER_CHARS: Final = 32
@@ -30,10 +33,11 @@ INVALID_NUMBER: Final = "idNumber is not a valid resident ID number (18 characte
 
 @dataclass(frozen=True)
 class IdAnswer:
-    """An HTTP status and a JSON body (a problem document for 4xx/5xx)."""
+    """An HTTP status, a JSON body (a problem document for 4xx/5xx) and extra headers."""
 
     status: int
     body: dict[str, Any]
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 def _problem(status: int, code: Code, detail: str) -> IdAnswer:
@@ -54,17 +58,13 @@ def _identity_hash(body: Mapping[str, Any]) -> Mapping[str, Any] | None:
 
 
 class IdChecker:
-    """``check(body) -> IdAnswer`` for ``POST /id-check``; thread-safe, bounded concurrency."""
+    """``check(body, client=...) -> IdAnswer`` for ``POST /id-check``; thread-safe, bounded work."""
 
-    def __init__(self, *, max_concurrent: int = 2, wait: float = 5.0) -> None:
-        if max_concurrent < 1:
-            raise ValueError(f"max_concurrent: expected at least 1, got {max_concurrent!r}")
-        if wait < 0:
-            raise ValueError(f"wait: expected a non-negative number of seconds, got {wait!r}")
-        self._slots = threading.BoundedSemaphore(max_concurrent)
-        self._wait = wait
+    def __init__(self, *, gate: WorkGate | None = None, rate: RateLimit | None = None) -> None:
+        self.gate = gate or WorkGate("ID check", active=1, waiting=4, wait=5.0)
+        self.rate = rate or RateLimit("ID check", per_minute=10, burst=5)
 
-    def check(self, raw: bytes, *, media_type: str = "application/json") -> IdAnswer:
+    def check(self, raw: bytes, *, media_type: str = "application/json", client: str = "") -> IdAnswer:
         if media_type != "application/json":
             return _problem(415, Code.MALFORMED_VALUE_ERROR, "send application/json")
         try:
@@ -80,15 +80,18 @@ class IdChecker:
         if identity is None:
             return _problem(400, Code.MALFORMED_VALUE_ERROR,
                             "send identityHash (or a credential whose subject has one)")
-        if not self._slots.acquire(timeout=self._wait):
-            return _problem(503, Code.STORE_BUSY, "too many ID checks at once; try again")
         try:
-            same = matches(identity, number)
+            check_parameters(identity)
+        except SkillcredError as err:  # about the credential's identityHash, never about the number
+            return _problem(422 if err.code is Code.RESOURCE_LIMIT_EXCEEDED else 400, err.code, err.detail[:300])
+        try:
+            self.rate.take(client)
+            same = self.gate.run(lambda: matches(identity, number))
+        except Busy as err:
+            return IdAnswer(err.status, _problem(err.status, err.code, err.detail).body,
+                            {"Retry-After": err.retry_after})
         except SkillcredError as err:
             if err.pointer.startswith("/idNumber"):
                 return _problem(400, Code.MALFORMED_VALUE_ERROR, INVALID_NUMBER)
-            # about the credential's identityHash, never about the number: safe to explain
             return _problem(422 if err.code is Code.RESOURCE_LIMIT_EXCEEDED else 400, err.code, err.detail[:300])
-        finally:
-            self._slots.release()
         return IdAnswer(200, {"match": same})

@@ -3,11 +3,13 @@ languages. A screenshot of each state goes to ``test-artifacts/``."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from tests.browser.conftest import ID_NUMBER, World
 from vccore import qr
@@ -71,6 +73,20 @@ def test_an_uploaded_photo_of_a_valid_credential_verifies(page: Any, artifacts: 
     assert _verdict(page) == "verified"
     assert page.inner_text(".verdict .state") == "✓ 核验通过"
     _shot(page, artifacts, "03-upload-verified-zh")
+
+
+def test_a_photo_of_more_megapixels_than_the_server_takes_is_scaled_down_on_the_phone(page: Any, world: World,
+                                                                                      tmp_path: Path) -> None:
+    symbol = Image.open(io.BytesIO(render_png(qr.encode(world.valid), box_size=12, max_version=40))).convert("L")
+    photo = Image.new("L", (5000, 4000), 255)  # 20 MP: over the server's 12 MP cap
+    photo.paste(symbol, (800, 600))
+    path = tmp_path / "big.jpg"
+    photo.save(path, "JPEG", quality=90)
+    sent: list[int] = []
+    page.on("request", lambda r: sent.append(len(r.post_data_buffer or b"")) if r.method == "POST" else None)
+    page.set_input_files("#photo-input", str(path))
+    assert _verdict(page) == "verified"
+    assert sent and sent[0] < path.stat().st_size * 2
 
 
 def test_a_revoked_credential_is_shown_not_verified_with_the_reason(page: Any, artifacts: Path, world: World,

@@ -150,17 +150,19 @@
         credentials: "same-origin", cache: "no-store" }).then(handleAnswer);
     };
     var ready;
-    if (file.type === "image/png" || file.type === "image/jpeg") {
-      ready = send(file, file.type);
-    } else {  // HEIC, WebP ...: re-encode on this device first
-      ready = createImageBitmap(file).then(function (bitmap) {
-        var canvas = document.createElement("canvas");
-        canvas.width = bitmap.width;
-        canvas.height = bitmap.height;
-        canvas.getContext("2d").drawImage(bitmap, 0, 0);
-        return new Promise(function (resolve) { canvas.toBlob(resolve, "image/png"); });
-      }).then(function (blob) { return send(blob, "image/png"); });
-    }
+    var MAX_PIXELS = 8000000;  // the server refuses photos over 12 megapixels: scale larger ones down here
+    ready = createImageBitmap(file).then(function (bitmap) {
+      var plain = file.type === "image/png" || file.type === "image/jpeg";
+      if (plain && bitmap.width * bitmap.height <= MAX_PIXELS) { return send(file, file.type); }
+      // HEIC, WebP, or a photo of many megapixels: re-encode on this device, scaled to fit
+      var scale = Math.min(1, Math.sqrt(MAX_PIXELS / (bitmap.width * bitmap.height)));
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.max(1, Math.floor(bitmap.width * scale));
+      canvas.height = Math.max(1, Math.floor(bitmap.height * scale));
+      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      return new Promise(function (resolve) { canvas.toBlob(resolve, "image/jpeg", 0.92); })
+        .then(function (blob) { return send(blob, "image/jpeg"); });
+    });
     return ready.catch(function () { setStatus(t("netError"), true); });
   }
 
