@@ -47,7 +47,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from issuer.recognize import Issued
 from issuer.service import IssuerService
-from issuer.tokens import TokenRegistry
+from issuer.tokens import TokenInfo, TokenRegistry
 from vccore import jsonstrict
 from vccore.errors import Code, SkillcredError, title_en
 from vccore.timeutil import parse_date
@@ -162,12 +162,12 @@ def create_app(service: IssuerService, tokens: TokenRegistry, *, max_body: int =
     if max_body < 1:
         raise ValueError(f"max_body: expected a positive byte count, got {max_body!r}")
 
-    def guarded(scope: str, handler: Callable[[Request], Response]) -> Callable[[Request], Response]:
+    def guarded(scope: str, handler: Callable[[Request, TokenInfo], Response]) -> Callable[[Request], Response]:
         def endpoint(request: Request) -> Response:
             header = request.headers.get("authorization", "")
             kind, _, presented = header.partition(" ")
             try:
-                tokens.verify(presented.strip() if kind.lower() == "bearer" else None, scope=scope)
+                token = tokens.verify(presented.strip() if kind.lower() == "bearer" else None, scope=scope)
             except SkillcredError as err:
                 if err.code is Code.FORBIDDEN:
                     return problem(403, err.code, err.detail, {
@@ -175,14 +175,14 @@ def create_app(service: IssuerService, tokens: TokenRegistry, *, max_body: int =
                                             f'scope="{scope}"'})
                 return refused(err, default=401)
             try:
-                return handler(request)
+                return handler(request, token)
             except _BadRequest as err:
                 return problem(400, err.code, err.detail)
             except SkillcredError as err:
                 return refused(err, default=400)
         return endpoint
 
-    def issue(request: Request) -> Response:
+    def issue(request: Request, token: TokenInfo) -> Response:
         body = _json_body(request)
         credential, options = body.get("credential"), body.get("options", {})
         if not isinstance(credential, dict):
@@ -202,8 +202,10 @@ def create_app(service: IssuerService, tokens: TokenRegistry, *, max_body: int =
             if not 0 < len(header) <= 200:
                 raise _bad_request("the Idempotency-Key header must be 1 to 200 characters")
             key = header
+        # an idempotency key belongs to the token that sent it: one client never receives another's credential
+        scoped_key = None if key is None else f"token:{token.id}:{key}"
         try:
-            issued = service.issue(credential, idempotency_key=key, cryptosuite=suite)
+            issued = service.issue(credential, idempotency_key=scoped_key, cryptosuite=suite)
         except SkillcredError as err:
             return refused(err)
         except (ValueError, TypeError, RecursionError) as err:  # a shape the checks above did not foresee
@@ -214,7 +216,7 @@ def create_app(service: IssuerService, tokens: TokenRegistry, *, max_body: int =
         return Response(b'{"verifiableCredential":' + issued.document + b"}", status_code=201,
                         media_type="application/json", headers=headers)
 
-    def recognitions(request: Request) -> Response:
+    def recognitions(request: Request, token: TokenInfo) -> Response:
         if recognizer is None:
             return problem(404, Code.NOT_FOUND, "this issuer is not configured as a recognition authority")
         body = _json_body(request)
@@ -238,7 +240,7 @@ def create_app(service: IssuerService, tokens: TokenRegistry, *, max_body: int =
         return Response(b'{"verifiableCredential":' + json.dumps(issued.json(), ensure_ascii=False).encode("utf-8")
                         + b"}", status_code=201, media_type="application/json")
 
-    def update_status(request: Request) -> Response:
+    def update_status(request: Request, token: TokenInfo) -> Response:
         body = _json_body(request)
         credential_id, entries = body.get("credentialId"), body.get("credentialStatus")
         if not isinstance(credential_id, str) or not credential_id:
@@ -258,7 +260,7 @@ def create_app(service: IssuerService, tokens: TokenRegistry, *, max_body: int =
         return JSONResponse({"credentialId": credential_id, "revoked": current.revoked,
                              "suspended": current.suspended, "changed": any(changed)})
 
-    def read_credential(request: Request) -> Response:
+    def read_credential(request: Request, token: TokenInfo) -> Response:
         return Response(service.get(request.path_params["credential_id"]), media_type=VC_TYPE)
 
     def status_list(request: Request) -> Response:

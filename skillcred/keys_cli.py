@@ -60,9 +60,14 @@ def keys_generate(seed: str | None, controller: str | None, out: str) -> None:
     else:
         pair = didkey.did_key_pair(pair)
     path = Path(out)
-    if path.exists():
-        raise click.ClickException(f"{out} exists; refusing to overwrite a key file")
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:  # O_EXCL: never follows a symbolic link, never overwrites, even one created a moment ago
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except FileExistsError as err:
+        what = "is a symbolic link" if path.is_symlink() else "exists"
+        raise click.ClickException(f"{out} {what}; refusing to overwrite a key file "
+                                   f"/ {out} 已存在，不会覆盖密钥文件") from err
+    except OSError as err:
+        raise click.ClickException(f"cannot write {out}: {err.strerror} / 无法写入 {out}") from err
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(pair.to_json(), fh, indent=2)
         fh.write("\n")

@@ -24,7 +24,7 @@ from issuer.tokens import TokenRegistry
 from tests.issuer.conftest import NOW, PASSPHRASE, PROFILE
 from tests.support import CLOCK
 from vccore import identity
-from vccore.credentials import verify_secured
+from vccore.credentials import verify_issued
 from vccore.dids import DidResolver
 from vccore.loader import DocumentLoader
 from vccore.statuslist import decode
@@ -116,7 +116,7 @@ def test_every_kind_issued_through_the_api_verifies(api: Api, kind: str, data: d
     vc = response.json()["verifiableCredential"]
     assert KINDS[kind].type_name in vc["type"]
     assert [e["statusPurpose"] for e in vc["credentialStatus"]] == ["revocation", "suspension"]
-    assert verify_secured(vc, loader=api.verifying_loader(), now=NOW).verified
+    assert verify_issued(vc, loader=api.verifying_loader(), now=NOW).verified
 
 
 @pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
@@ -126,7 +126,7 @@ def test_a_plain_w3c_credential_is_signed_with_the_chosen_cryptosuite(api: Api, 
     vc = response.json()["verifiableCredential"]
     assert vc["proof"]["cryptosuite"] == suite and vc["issuer"]["id"] == PROFILE.did
     assert response.headers["location"] == "/credentials/" + vc["id"]
-    assert verify_secured(vc, loader=api.verifying_loader(), now=NOW).verified
+    assert verify_issued(vc, loader=api.verifying_loader(), now=NOW).verified
 
 
 def test_the_examples_context_is_refused_by_the_production_allow_list(tmp_path: Path) -> None:
@@ -165,6 +165,17 @@ def test_an_idempotent_retry_returns_identical_bytes(api: Api) -> None:
     assert api.counts()[0] == 1
     other = api.issue(plain(1), idempotencyKey="order-17")
     assert other.status_code == 409 and other.json()["code"] == "CONFLICT"
+
+
+def test_an_idempotency_key_belongs_to_the_token_that_sent_it(api: Api) -> None:
+    mine = api.issue(plain(), idempotencyKey="order-17")
+    theirs = api.client.post("/credentials/issue", json={"credential": plain(), "options": {
+        "idempotencyKey": "order-17"}}, headers=api.auth("all"))
+    assert mine.status_code == theirs.status_code == 201
+    assert "idempotent-replayed" not in theirs.headers
+    assert mine.json()["verifiableCredential"]["id"] != theirs.json()["verifiableCredential"]["id"]
+    assert api.issue(plain(), idempotencyKey="order-17").content == mine.content
+    assert api.counts()[0] == 2
 
 
 # --- tokens ---------------------------------------------------------------------------------------
@@ -216,7 +227,7 @@ def _bit(api: Api, entry: dict[str, Any]) -> int:
     assert 0 < int(response.headers["cache-control"].rsplit("=", 1)[1]) <= 3600
     assert api.client.get(path, headers={"If-None-Match": response.headers["etag"]}).status_code == 304
     listed = response.json()
-    assert verify_secured(listed, loader=api.verifying_loader(), now=NOW).verified
+    assert verify_issued(listed, loader=api.verifying_loader(), now=NOW).verified
     return decode(listed["credentialSubject"]["encodedList"]).get(int(entry["statusListIndex"]))
 
 
