@@ -92,7 +92,7 @@ def check_shape(credential: Mapping[str, Any], *, loader: DocumentLoader) -> dic
     problem. Returns the reading, which is what gets signed: the issuer releases only the compact form
     every verifier reads. Used by single issuance and by the batch engine alike."""
     result, reading = examine(credential, loader=loader, schemas=schemas.check_schemas)
-    if reading is None:
+    if reading is None or not result.verified:
         problem = result.problems()[0]
         raise SkillcredError(problem.detail or problem.title, code=problem.code, pointer=problem.pointer)
     return reading

@@ -93,13 +93,14 @@ def test_without_a_trust_pack_verification_is_a_usage_error(signed: Path) -> Non
 
 def test_a_tampered_credential_fails_with_one_line_per_failed_check(signed: Path, tmp_path: Path) -> None:
     doc = json.loads(signed.read_text(encoding="utf-8"))
-    doc["credentialSubject"]["name"] = "张试二"  # schema-valid, so the proof is what fails
+    doc["credentialSubject"]["skillLevel"] = "special-technician"
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     res = invoke(cli, ["verify", str(bad), "--trust", "any"])
     assert res.exit_code == 1
     assert "NOT VERIFIED" in res.output
     assert "proof: PROOF_VERIFICATION_ERROR" in res.output
+    assert "dataModel: SCHEMA_VALIDATION_ERROR" in res.output  # not a skill level of its kind, and tampered
     assert "Traceback" not in res.output
 
 

@@ -233,3 +233,29 @@ def test_the_cli_refuses_the_respelled_credential_and_names_the_honest_ones_prob
                               "--json"])
         assert result.exit_code == 1, result.output
         assert code in _codes(json.loads(result.output)), result.output
+
+
+@pytest.mark.parametrize("case", ["proof-expired", "holder", "revoked-recognition"])
+def test_the_cli_refuses_the_respelled_presentation_and_names_the_honest_ones_problem(
+        world: DemoWorld, verifier: Verifier, tmp_path: Path, case: str) -> None:
+    store = verifier.challenges
+    assert store is not None
+    if case == "proof-expired":
+        honest_challenge, respelled_challenge = store.issue(), store.issue()
+        made = proof_expired_case(world, iter([honest_challenge]).__next__)
+        made = Case(made.honest, proof_expired_case(world, iter([respelled_challenge]).__next__).respelled, True,
+                    made.code)
+    elif case == "holder":
+        made, honest_challenge, respelled_challenge = holder_case(world, store.issue)
+    else:
+        made, honest_challenge, respelled_challenge = revoked_recognition_case(world, store.issue)
+    inside = [c for vp in (made.honest,) for c in vp["verifiableCredential"]]
+    pack = _pack(world, tmp_path / "pack.json", [*inside, *world.rule_credentials])
+    for document, challenge, code in ((made.honest, honest_challenge, made.code),
+                                      (made.respelled, respelled_challenge, "NOT_COMPACT_FORM")):
+        path = tmp_path / "vp.json"
+        path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        result = invoke(cli, ["verify", str(path), "--trust-pack", str(pack), "--root", world.root.controller,
+                              "--challenge", challenge, "--domain", DOMAIN, "--json"])
+        assert result.exit_code == 1, result.output
+        assert code in _codes(json.loads(result.output)), result.output

@@ -157,3 +157,24 @@ def test_post_recognitions_derives_and_refuses(world: dict[str, Any]) -> None:
                          headers=auth)
         assert no.status_code == 422 and no.json()["code"] == "RULE_NOT_SATISFIED"
         assert client.post("/recognitions", json={"sources": "x", "rule": 1}, headers=auth).status_code == 400
+
+
+@pytest.mark.parametrize(("as_of", "reason"), [("2023-06-01", "before"), ("2026-12-25", "in the future")])
+def test_an_as_of_date_before_the_sources_or_in_the_future_is_refused_everywhere(world: dict[str, Any], as_of: str,
+                                                                                 reason: str) -> None:
+    res = _run(world["homes"]["auth"], "recognize", str(world["cred"]), "--rule", "CN-SX-L2-TO-INTERMEDIATE",
+               "--as-of", as_of, "--trust-pack", str(world["pack"]), "--root", world["root"])
+    assert res.exit_code == 1 and "RANGE_ERROR" in res.output and reason in res.output, res.output
+    with open_issuer(IssuerHome(world["homes"]["auth"]), passphrase=PASS, clock=CLOCK) as opened:
+        with opened.store.read() as tx:
+            before = tx.count("credentials")
+        recognizer = make_recognizer(opened, trust_pack=world["pack"], root=world["root"], online=False)
+        tokens = TokenRegistry(opened.store)
+        token = tokens.create(["credentials:issue"], now=NOW).token
+        client = TestClient(create_app(opened.service, tokens, recognizer=recognizer))
+        source = json.loads(world["cred"].read_text(encoding="utf-8"))
+        answer = client.post("/recognitions", json={"sources": [source], "rule": "CN-SX-L2-TO-INTERMEDIATE",
+                                                    "asOf": as_of}, headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 422 and answer.json()["code"] == "RANGE_ERROR", answer.text
+        with opened.store.read() as tx:
+            assert tx.count("credentials") == before  # nothing issued

@@ -209,8 +209,11 @@ def examine(document: Any, *, loader: DocumentLoader,
             schemas: SchemaCheck | None = None) -> tuple[VerificationResult, dict[str, Any] | None]:
     """The checks that need neither a key nor the time, in order, each only if the one before passed:
     ``context``, ``form`` (the reading), ``dataModel`` (with ``schemas``). Returns the result and the
-    reading every later decision is made on (None unless all three passed). The issuer runs exactly
-    these before it signs; :func:`verify_issued` runs them before the proof."""
+    reading every later decision is made on: None unless the contexts, the form and the VC data model
+    passed. A document that only fails its JSON Schema keeps its reading, so that a verifier still says
+    whether its signature holds (a tampered field fails both); the result says it failed either way. The
+    issuer runs exactly these before it signs (and signs only what passed all); :func:`verify_issued` runs
+    them before the proof."""
     subject = str(document.get("id", ""))[:200] if isinstance(document, Mapping) else ""
     ctx = check_contexts(document, loader=loader)
     result = VerificationResult((ctx,), subject)
@@ -220,8 +223,8 @@ def examine(document: Any, *, loader: DocumentLoader,
     result = result.with_check(form)
     if reading is None:
         return result, None
-    model = with_schemas(check_data_model(reading), reading, schemas)
-    result = result.with_check(model)
+    model = check_data_model(reading)
+    result = result.with_check(with_schemas(model, reading, schemas))
     return result, (reading if model.passed else None)
 
 

@@ -162,6 +162,30 @@ def test_the_chain_depth_is_bounded(issuer: Counting, service: IssuerService) ->
     assert err.value.code == Code.CHAIN_TOO_DEEP
 
 
+def test_a_recognition_its_own_verifier_would_refuse_is_never_signed(issuer: Counting, service: IssuerService) -> None:
+    """The authority's verifier does not trust it for rules: the self-check refuses before anything is signed."""
+    untrusting = RecognitionService(issuer, authority=PROFILE.did, clock=lambda: NOW,
+                                    verifier=ChainVerifier(verify_with(service), world().trust))
+    untrusting.publish_ruleset(load_shipped()["CN"])
+    signed_before = list(issuer.issued)
+    with pytest.raises(SkillcredError) as err:
+        untrusting.recognize([world().p1], rule_id=L2_RULE, as_of=date(2026, 7, 1),
+                             declarations={"workField": "engineering"})
+    assert err.value.code == Code.CHAIN_RULE_UNTRUSTED and "would not verify" in err.value.detail
+    assert issuer.issued == signed_before
+
+
+@pytest.mark.parametrize(("as_of", "reason"), [(date(2023, 6, 29), "before"), (date(2026, 12, 1), "future")])
+def test_an_as_of_date_before_a_source_or_after_today_is_refused(recognizer: RecognitionService, issuer: Counting,
+                                                                as_of: date, reason: str) -> None:
+    recognizer.publish_ruleset(load_shipped()["CN-SX"])  # a rule with no waiting period: only the date is wrong
+    signed_before = list(issuer.issued)
+    with pytest.raises(SkillcredError) as err:
+        recognizer.recognize([world().p1], rule_id="CN-SX-L2-TO-INTERMEDIATE", as_of=as_of)
+    assert err.value.code is Code.RANGE_ERROR and reason in err.value.detail, err.value.detail
+    assert issuer.issued == signed_before
+
+
 def test_a_published_version_is_never_changed(recognizer: RecognitionService) -> None:
     with pytest.raises(SkillcredError) as err:
         recognizer.publish_ruleset(load_shipped()["CN"])

@@ -45,7 +45,8 @@ def run(recognition: Any, *, sources: list[Mapping[str, Any]] | None = None,
     return verify_chain(recognition, sources=[w.p1, w.p5] if sources is None else sources,
                         rule_credentials=w.rule_credentials if rules is None else rules,
                         trust=w.trust if trust == "world" else trust,  # type: ignore[arg-type]
-                        verify_credential=status_verifier(statuses), read=read, now=NOW, **kw)
+                        verify_credential=status_verifier(statuses, now=kw.get("now", NOW)), read=read,
+                        **({"now": NOW} | kw))
 
 
 def codes(check: Check) -> set[Code]:
@@ -239,6 +240,36 @@ def test_recognition_dated_in_the_future_is_a_claim_mismatch() -> None:
     rec["credentialSubject"]["recognitionDate"] = "2027-12-01"
     rec["evidence"]["evaluatedOn"] = "2027-12-01"
     assert Code.CHAIN_CLAIM_MISMATCH in codes(run(sign(rec, AUTH_CN)))
+
+
+@pytest.mark.parametrize(("date", "valid_from", "reason"), [
+    ("2023-06-29", None, "before"),             # the day before P1's assessment (2023-06-30)
+    ("2026-12-01", None, "in the future"),      # NOW is 2026-11-30 12:00 UTC: 20:00 in Beijing, still the 30th
+    ("2026-11-30", "2026-11-29T00:00:00Z", "after the recognition was issued"),
+])
+def test_a_recognition_date_outside_its_sources_issuance_and_today_is_a_claim_mismatch(
+        date: str, valid_from: str | None, reason: str) -> None:
+    w = world()
+    rec = mutable(w.recognition)
+    rec.pop("proof")
+    rec["credentialSubject"]["recognitionDate"] = date
+    rec["evidence"]["evaluatedOn"] = date
+    if valid_from:
+        rec["validFrom"] = valid_from
+    check = run(sign(rec, AUTH_CN))
+    assert Code.CHAIN_CLAIM_MISMATCH in codes(check)
+    assert any(reason in p.detail for p in check.problems), check.to_json()
+
+
+def test_a_recognition_dated_today_in_beijing_passes_even_when_it_is_yesterday_in_utc() -> None:
+    w = world()
+    rec = mutable(w.recognition)
+    rec.pop("proof")
+    rec["credentialSubject"]["recognitionDate"] = "2026-12-01"
+    rec["evidence"]["evaluatedOn"] = "2026-12-01"
+    rec["validFrom"] = "2026-11-30T16:30:00Z"  # 00:30 on 1 December in Beijing
+    check = run(sign(rec, AUTH_CN), now=datetime(2026, 11, 30, 17, 0, tzinfo=NOW.tzinfo))
+    assert not any("recognition date" in p.detail for p in check.problems), check.to_json()
 
 
 def test_subject_mismatch() -> None:
