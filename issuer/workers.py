@@ -80,7 +80,8 @@ class Signer:
         try:
             built = build(task.kind, task.data, issuer=self.issuer, valid_from=self.valid_from,
                           credential_id=task.credential_id, subject_did=task.subject_did, hasher=self.setup.hasher)
-            final = check_shape(dict(built, credentialStatus=list(task.entries)), loader=self.loader)
+            final = dict(built, credentialStatus=list(task.entries))
+            check_shape(final, loader=self.loader)
             if self.options.cryptosuite != "eddsa-rdfc-2022":
                 rdfc(final, loader=self.loader)
             signed = add_proof(final, signer=self.pair, loader=self.loader, options=self.options)

@@ -19,7 +19,7 @@ from typing import Any
 import click
 
 from vccore.chain import chain_checker as make_chain_checker
-from vccore.chain import pool_lookup, trust_check, verify_chain
+from vccore.chain import pool_lookup, verify_chain
 from vccore.clock import fixed_clock, runtime_clock
 from vccore.credentials import types_of, verify_issued_and_read
 from vccore.errors import SkillcredError
@@ -31,6 +31,7 @@ from vccore.recognition import RULE_TYPE
 from vccore.result import VerificationResult
 from vccore.timeutil import parse_datetime
 from vccore.trust import TrustList, verify_trust_list_credential
+from vccore.trust_decision import trust_check
 
 STATUS_NOT_CHECKED = ("状态未检查（请使用 --trust-pack 或 skillcred verify）",
                       "status was NOT checked (use --trust-pack, or skillcred verify)")

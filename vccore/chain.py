@@ -22,7 +22,7 @@ own codes:
 
 Whether the *recognition's own* issuer may issue ``RecognitionCredential`` in its jurisdiction is the
 pipeline's ``trust`` check (it reads ``credentialSubject.jurisdiction``); callers outside the pipeline
-use :func:`trust_check` for it. Never raises for bad input.
+use :func:`vccore.trust_decision.trust_check` for it. Never raises for bad input.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final, Protocol
 
-from vccore.credentials import issuer_id, types_of
+from vccore.credentials import types_of
 from vccore.errors import Code, SkillcredError
 from vccore.loader import DocumentLoader
 from vccore.reading import read_or_none
@@ -50,6 +50,7 @@ from vccore.rule_model import KIND_DATES
 from vccore.rules import RecognitionRule, evaluate
 from vccore.timeutil import beijing_date, parse_datetime, require_aware
 from vccore.trust import TrustList
+from vccore.trust_decision import decide
 
 NAME: Final = "recognition"
 STATUS_CODES: Final = frozenset({Code.REVOKED, Code.SUSPENDED, Code.EXPIRED})
@@ -60,67 +61,17 @@ Verify = Callable[[Mapping[str, Any]], VerificationResult]
 Read = Callable[[Mapping[str, Any]], Mapping[str, Any] | None]
 
 
-def _key_ids(document: Mapping[str, Any]) -> list[tuple[str, Any]]:
-    proofs = document.get("proof")
-    out = []
-    for p in proofs if isinstance(proofs, list) else [proofs]:
-        if not isinstance(p, Mapping):
-            continue
-        vm = p.get("verificationMethod")
-        if isinstance(vm, str):
-            if vm.startswith("did:key:") and "#" not in vm:
-                vm = f"{vm}#{vm[len('did:key:'):]}"
-            out.append((vm, p.get("created")))
-    return out
-
-
 def issuer_trusted(document: Mapping[str, Any], trust: TrustList, *, credential_type: str,
                    jurisdiction: str | None, now: datetime, role: str | None = None) -> tuple[bool, str]:
-    """May the document's issuer issue ``credential_type`` (in ``jurisdiction``, with ``role``) with
-    every key that signed it, at the time it signed (the proof's ``created``, else ``validFrom``)?"""
-    issuer = issuer_id(document) or ""
-    entry = trust.issuer(issuer)
-    if entry is None:
-        return False, f"{issuer or 'the issuer'} is not on the trust list"
-    if role is not None and role not in entry.roles:
-        return False, f"{issuer} is not a {role}"
-    keys = _key_ids(document)
-    if not keys:
-        return False, "the credential names no signing key"
-    for key, created in keys:
-        try:
-            at = parse_datetime(created if created is not None else document.get("validFrom"))
-        except SkillcredError:
-            at = now
-        ok, why = trust.is_trusted(issuer, credential_type=credential_type, jurisdiction=jurisdiction,
-                                   key_id=key, at=at)
-        if not ok:
-            return False, why
-    return True, f"{entry.name_en} may issue {credential_type}"
-
-
-def jurisdiction_of(document: Mapping[str, Any]) -> str | None:
-    subject = document.get("credentialSubject")
-    value = subject.get("jurisdiction") if isinstance(subject, Mapping) else None
-    return value if isinstance(value, str) else None
-
-
-def trust_check(document: Any, trust: TrustList | None, *, now: datetime, name: str = "trust") -> Check:
-    """The ``trust`` check for one credential outside the pipeline: its issuer is listed for each of
-    its types in its jurisdiction (``UNTRUSTED_ISSUER`` otherwise)."""
-    if not isinstance(document, Mapping):
-        return Check.fail(name, Code.PARSING_ERROR, "the document is not a JSON object")
-    if trust is None:
-        return Check.fail(name, Code.UNTRUSTED_ISSUER, "no trust list is configured")
-    kinds = [t for t in types_of(document) if t != "VerifiableCredential"] or ["VerifiableCredential"]
-    problems = []
-    for kind in kinds:
-        ok, why = issuer_trusted(document, trust, credential_type=kind, jurisdiction=jurisdiction_of(document),
-                                 now=now)
-        if not ok:
-            problems.append(Problem(Code.UNTRUSTED_ISSUER, why, "/issuer"))
-    return Check.from_problems(name, problems, info={"issuer": issuer_id(document), "names": trust.names(
-        issuer_id(document) or "")})
+    """May the document's issuer issue ``credential_type`` (in ``jurisdiction``, or in what its subjects
+    claim when None; with ``role``) with every key that signed it, at the time it signed?
+    (:func:`vccore.trust_decision.decide`, the one trust decision.)"""
+    decision = decide(document, trust, now=now, credential_types=[credential_type], role=role,
+                      jurisdictions=None if jurisdiction is None else [jurisdiction])
+    if decision.trusted:
+        entry = trust.issuer(decision.issuer)
+        return True, f"{entry.name_en if entry else decision.issuer} may issue {credential_type}"
+    return False, decision.reasons[0].detail
 
 
 class _Run:
@@ -240,7 +191,7 @@ def _check_source(run: _Run, links: RecognitionLinks, i: int, sid: str, *, sourc
     if trust is not None:
         kinds = [t for t in types_of(doc) if t != "VerifiableCredential"]
         for kind in kinds or ["VerifiableCredential"]:
-            ok, why = issuer_trusted(doc, trust, credential_type=kind, jurisdiction=jurisdiction_of(doc), now=now)
+            ok, why = issuer_trusted(doc, trust, credential_type=kind, jurisdiction=None, now=now)
             run.step("source.trust", sid, None if ok else Code.CHAIN_SOURCE_UNTRUSTED, why, ptr)
     elif not trust_any:
         run.step("source.trust", sid, Code.CHAIN_SOURCE_UNTRUSTED, "no trust list is configured", ptr)

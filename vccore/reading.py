@@ -21,8 +21,11 @@ decision is made on. The reading is the compact form of the document's own pinne
 * every ``type`` value (and every value of an ``@vocab``-typed term) is the term where one exists,
   never its IRI; every ``id`` value (and every value of an ``@id``-typed term) expands to itself,
   never a compact IRI;
-* no value object where the plain value expands to the same thing; no ``null``, no empty array, no
-  array inside an array (JSON-LD reads them as nothing or flattens them);
+* no value object where the plain value is the same RDF literal (``xsd:string`` typed, a number without
+  its term's type, an upper-case language tag); the JSON type a term's datatype calls for (an
+  ``xsd:integer`` is a JSON integer: not ``4.0``, not ``"4"``); no ``null``, no empty array, no array
+  inside an array, no value twice in one array, no node described in two places of one graph, no blank
+  node identifier (JSON-LD reads all of them as nothing, once, or the same);
 * a single value written inside an array is read as the value itself, unless the term's container
   is ``@set`` or ``@list``: the one variation that conforming issuers write both ways (``"type":
   ["VerifiableCredential"]``, ``"credentialSchema": [{...}]``) is folded, not refused, exactly as
@@ -45,7 +48,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from vccore.context_cache import _Processor
-from vccore.errors import Code, SkillcredError
+from vccore.errors import Code, ParseError, SkillcredError
 from vccore.expander import _ABSOLUTE, _Expander, _iri, _Unsupported
 from vccore.loader import DocumentLoader
 
@@ -60,6 +63,47 @@ class NotCompactForm(SkillcredError):
     """The document spells something otherwise than the one compact form of its contexts."""
 
     code = Code.NOT_COMPACT_FORM
+
+
+XSD: Final = "http://www.w3.org/2001/XMLSchema#"
+#: the JSON type a value of a term coerced to these datatypes has in the compact form
+_NATIVE: Final[dict[Any, type]] = {XSD + "integer": int, XSD + "boolean": bool}
+
+
+def _literal(expanded: Any) -> tuple[str, str, str] | None:
+    """The RDF literal (lexical form, datatype, language) an expanded value object stands for (JSON-LD
+    1.1 API section 8.6, "Object to RDF Conversion"), or None for what is not a plain literal."""
+    if not isinstance(expanded, Mapping) or "@value" not in expanded:
+        return None
+    value, datatype = expanded["@value"], expanded.get("@type")
+    language = expanded.get("@language")
+    if expanded.get("@direction") is not None:
+        return None
+    if isinstance(value, bool):
+        return ("true" if value else "false", datatype or XSD + "boolean", "")
+    if isinstance(value, int):
+        return (str(value), datatype or XSD + "integer", "")
+    if isinstance(value, float):
+        return None  # doubles are not compared here
+    if isinstance(value, str):
+        if language is not None:
+            return (value, "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString", str(language).lower())
+        return (value, datatype or XSD + "string", "")
+    return None
+
+
+def _json_numbers(value: Any, where: tuple[str, ...]) -> None:
+    """Refuse an integral float inside a JSON literal (its JCS form, which the proof covers, is the int)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) and item.is_integer():
+            raise NotCompactForm(f"{_pointer(where) or '/'}: {item!r} is written {int(item)} in the compact form",
+                                 pointer=_pointer(where))
+        if isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def _pointer(parts: tuple[str, ...]) -> str:
@@ -96,6 +140,9 @@ class _Reader:
         # for safe-mode canonicalization to refuse as DATA_LOSS_DETECTION_ERROR, where it always was
         self.exp = _Expander(proc, safe=False)
         self.proc = proc
+        self.contexts: Any = None  # the document's own @context (a JCS proof repeats it)
+        #: node ids already described, per graph (the document's, then each proof's and credential's)
+        self.graph_ids: list[dict[str, str]] = [{}]
 
     def refuse(self, where: tuple[str, ...], detail: str) -> NotCompactForm:
         return NotCompactForm(f"{_pointer(where) or '/'}: {detail}", pointer=_pointer(where))
@@ -105,7 +152,15 @@ class _Reader:
     def node(self, ctx: Any, prop: str | None, element: Mapping[str, Any], where: tuple[str, ...],
              *, proof: bool = False) -> dict[str, Any]:
         element = dict(element)
+        for key in element:
+            if not isinstance(key, str):
+                raise ParseError(f"{_pointer(where) or '/'}: object keys must be strings, not {key!r}",
+                                 pointer=_pointer(where))
         kept_context = element.pop("@context", None) if proof else None  # a JCS proof repeats @context
+        if kept_context is not None and kept_context != self.contexts:
+            raise self.refuse((*where, "@context"), "a proof's @context differs from the document's")
+        if prop is None and "@context" in element:
+            self.contexts = element["@context"]
         ctx, type_ctx = self.exp.enter(ctx, prop, element)
         out: dict[str, Any] = {}
         if proof and kept_context is not None:
@@ -114,6 +169,8 @@ class _Reader:
         for key, value in element.items():
             here = (*where, key)
             if key == "@context":
+                if isinstance(value, list):
+                    self.items(value, here)  # no URL twice
                 out[key] = value
                 continue
             mapping = ctx["mappings"].get(key)
@@ -139,6 +196,13 @@ class _Reader:
                 raise self.refuse(here, f"{key!r} and {said[iri]!r} are the same property")
             said[str(iri)] = key
             if iri == "@id":
+                if isinstance(value, str) and value.startswith("_:"):
+                    raise self.refuse(here, "a blank node identifier names nothing: leave the id out")
+                if isinstance(value, str):
+                    first = self.graph_ids[-1].setdefault(value, _pointer(where))
+                    if first != _pointer(where):
+                        raise self.refuse(here, f"{value!r} is written here and at {first or '/'}: "
+                                                "describe a node in one place")
                 out[key] = self.reference(ctx, key, value, here, vocab=False)
             elif iri == "@type":
                 out[key] = self.types(type_ctx, key, value, here)
@@ -175,24 +239,37 @@ class _Reader:
             return [value]
         if not value:
             raise self.refuse(where, "an empty array says nothing: leave the property out")
+        seen: list[Any] = []
         for i, item in enumerate(value):
             if isinstance(item, list):
                 raise self.refuse((*where, str(i)), "an array inside an array")
             if item is None:
                 raise self.refuse((*where, str(i)), "null says nothing")
+            if item in seen:
+                raise self.refuse((*where, str(i)), "the same value twice says it once")
+            seen.append(item)
         return value
 
     def property(self, ctx: Any, key: str, mapping: Mapping[str, Any], value: Any,
                  where: tuple[str, ...]) -> Any:
         if mapping.get("@type") == "@json":
+            _json_numbers(value, where)  # a JSON literal is signed in its JCS form: 8.0 is 8
             return value  # a JSON literal: the signed value is this JSON itself
         scoped = mapping.get("@context")
         term_ctx = self.proc.scoped(ctx, scoped, override_protected=True) if scoped is not None else ctx
         container = mapping.get("@container") or ()
         items = self.items(value, where)
         listed = isinstance(value, list)
-        read = [self.item(term_ctx, key, mapping, item, (*where, str(i)) if listed else where)
-                for i, item in enumerate(items)]
+        graph = "@graph" in container  # each value is a graph of its own (a proof, an embedded credential)
+        read = []
+        for i, item in enumerate(items):
+            if graph:
+                self.graph_ids.append({})
+            try:
+                read.append(self.item(term_ctx, key, mapping, item, (*where, str(i)) if listed else where))
+            finally:
+                if graph:
+                    self.graph_ids.pop()
         if listed and (len(read) > 1 or _KEEP_ARRAYS.intersection(container)):
             return read
         return read[0]
@@ -210,18 +287,29 @@ class _Reader:
             return self.reference(ctx, key, value, where, vocab=False)
         if coerced == "@vocab":
             return self.reference(ctx, key, value, where, vocab=True)
+        if isinstance(value, float) and value.is_integer():
+            raise self.refuse(where, f"{value!r} is written {int(value)} in the compact form")
+        wanted = _NATIVE.get(coerced)
+        if wanted is not None and not (isinstance(value, wanted) and not (wanted is int and isinstance(value, bool))):
+            raise self.refuse(where, f"{value!r}: the context types {key!r} as {str(coerced).rsplit('#', 1)[-1]}, "
+                                     f"written as a JSON {wanted.__name__}")
         return value
 
     def value_object(self, ctx: Any, key: str, value: Mapping[str, Any], where: tuple[str, ...]) -> Any:
         unknown = [k for k in value if k not in _VALUE_KEYS]
         if unknown:
             raise self.refuse((*where, unknown[0]), f"{unknown[0]!r} has no place in a value object")
+        if value.get("@value") is None:
+            raise self.refuse(where, "a value object without a value says nothing")
+        language = value.get("@language")
+        if isinstance(language, str) and language != language.lower():
+            raise self.refuse(where, f"the language tag {language!r} is written {language.lower()!r}")
         try:
             expanded = self.exp.node(ctx, key, dict(value))
             plain = self.exp.value(ctx, key, value["@value"])
         except _Unsupported:
             return dict(value)  # a value object no plain value could stand for
-        if expanded == plain:
+        if plain is not None and _literal(expanded) == _literal(plain):
             raise self.refuse(where, f"a value object where the plain value {value['@value']!r} says the same")
         return dict(value)
 

@@ -13,14 +13,15 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from vccore import jsonstrict
-from vccore.credentials import issuer_id, types_of
+from vccore.credentials import types_of
 from vccore.errors import Code, SkillcredError
 from vccore.loader import DocumentLoader
 from vccore.proofs import AuthenticationPurpose, verify_proofs
 from vccore.result import Check, Problem
 from vccore.statuslist import PURPOSES, check_status
-from vccore.timeutil import format_datetime, parse_datetime
+from vccore.timeutil import format_datetime
 from vccore.trust import TrustList
+from vccore.trust_decision import decide
 from verifier.challenges import ChallengeStore
 from verifier.status import StatusSource
 
@@ -64,87 +65,18 @@ def syntax(raw: Any, *, max_bytes: int, max_depth: int, max_nodes: int) -> tuple
     return Check.ok("syntax"), raw
 
 
-def _normalize_vm(vm: str) -> str:
-    if vm.startswith("did:key:") and "#" not in vm:
-        return f"{vm}#{vm[len('did:key:') :]}"
-    return vm
-
-
-def _proofs(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    proofs = document.get("proof")
-    return [p for p in (proofs if isinstance(proofs, list) else [proofs]) if isinstance(p, Mapping)]
-
-
-def _key_ids(document: Mapping[str, Any]) -> list[str]:
-    return [
-        _normalize_vm(p["verificationMethod"])
-        for p in _proofs(document)
-        if isinstance(p.get("verificationMethod"), str)
-    ]
-
-
-def _issued_at(document: Mapping[str, Any], key: str, now: datetime) -> datetime:
-    """When the key signed: its proof's ``created``, else ``validFrom``, else now."""
-    for p in _proofs(document):
-        vm = p.get("verificationMethod")
-        if isinstance(vm, str) and _normalize_vm(vm) == key and "created" in p:
-            try:
-                return parse_datetime(p.get("created"), field="created")
-            except SkillcredError:
-                break
-    try:
-        return parse_datetime(document.get("validFrom"), field="validFrom")
-    except SkillcredError:
-        return now
-
-
-def jurisdiction_of(document: Mapping[str, Any]) -> str | None:
-    subj = document.get("credentialSubject")
-    first = subj[0] if isinstance(subj, list) and subj else subj
-    value = first.get("jurisdiction") if isinstance(first, Mapping) else None
-    return value if isinstance(value, str) else None
-
-
 def trust(
     document: Mapping[str, Any], trust_list: TrustList | None, *, trust_any: bool, now: datetime
 ) -> tuple[Check, list[Problem]]:
-    """Is the issuer listed for this credential type (and jurisdiction), and was every signing key
-    inside its validity window when it signed? ``trust_any`` turns a refusal into a warning."""
-    issuer = issuer_id(document) or ""
-    kinds = [t for t in types_of(document) if t != "VerifiableCredential"] or ["VerifiableCredential"]
-    jurisdiction = jurisdiction_of(document)
-    keys = _key_ids(document)
-    reasons: list[str] = []
-    if trust_list is None:
-        reasons.append("no trust list is configured")
-    elif not keys:
-        reasons.append("the credential names no signing key")
-    else:
-        for kind in kinds:
-            for key in keys:
-                ok, why = trust_list.is_trusted(
-                    issuer,
-                    credential_type=kind,
-                    jurisdiction=jurisdiction,
-                    key_id=key,
-                    at=_issued_at(document, key, now),
-                )
-                if not ok:
-                    reasons.append(why)
-    info: dict[str, Any] = {
-        "issuer": issuer,
-        "credentialTypes": kinds,
-        "trusted": not reasons,
-        "names": trust_list.names(issuer) if trust_list else None,
-    }
-    if jurisdiction is not None:
-        info["jurisdiction"] = jurisdiction
-    if not reasons:
+    """The ``trust`` check: :func:`vccore.trust_decision.decide` on the credential's reading.
+    ``trust_any`` turns a refusal into a warning."""
+    decision = decide(document, trust_list, now=now)
+    info = decision.info(trust_list)
+    if decision.trusted:
         return Check.ok("trust", info=info), []
-    problems = [Problem(Code.UNTRUSTED_ISSUER, r, "/issuer") for r in dict.fromkeys(reasons)]
     if trust_any:
-        return Check.ok("trust", info=info), problems
-    return Check.from_problems("trust", problems, info=info), []
+        return Check.ok("trust", info=info), list(decision.reasons)
+    return Check.from_problems("trust", decision.reasons, info=info), []
 
 
 def status(

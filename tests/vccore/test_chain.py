@@ -29,13 +29,14 @@ from tests.vccore.test_recognition import (
     status_verifier,
     world,
 )
-from vccore.chain import chain_checker, chain_depth, issuer_trusted, pool_lookup, trust_check, verify_chain
+from vccore.chain import chain_checker, chain_depth, issuer_trusted, pool_lookup, verify_chain
 from vccore.errors import Code
 from vccore.loader import DocumentLoader
 from vccore.recognition import digest_multibase, rule_credential
 from vccore.result import Check, VerificationResult
 from vccore.rulesets import load_shipped
 from vccore.trust import TrustList
+from vccore.trust_decision import trust_check
 
 
 def run(recognition: Any, *, sources: list[Mapping[str, Any]] | None = None,
@@ -294,7 +295,12 @@ def test_cycle() -> None:
     looped["relatedResource"][0]["id"] = w.step2["id"]
     looped = sign(looped, AUTH_CN)
     looped["relatedResource"][0]["digestMultibase"] = "u" + "A" * 46
-    assert Code.CHAIN_CYCLE in codes(run(looped, sources=[looped]))
+    check = run(looped, sources=[looped])
+    # a recognition citing itself describes its own id twice in one graph: its source cannot be read
+    # (the loop between two recognitions is the next test's)
+    assert codes(check) == {Code.CHAIN_DIGEST_MISMATCH, Code.CHAIN_SOURCE_INVALID}
+    source = check.children[0]
+    assert Code.NOT_COMPACT_FORM in source.codes()
 
 
 def test_cycle_through_a_nested_recognition() -> None:

@@ -77,6 +77,54 @@ def test_every_other_spelling_is_refused_with_its_pointer(edit: Callable[[dict[s
     assert err.value.code is Code.NOT_COMPACT_FORM and err.value.pointer == pointer
 
 
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+@pytest.mark.parametrize(("edit", "pointer"), [
+    # red-team findings: spellings of the same RDF that the first gate let through
+    (lambda d: d["credentialSubject"].update(jurisdiction=["CN", "CN"]), "/credentialSubject/jurisdiction/1"),
+    (lambda d: d["credentialSubject"].update(jurisdiction={"@value": "CN", "@type": XSD_STRING}),
+     "/credentialSubject/jurisdiction"),
+    (lambda d: d["credentialSubject"].update(jurisdiction=["CN", {"@value": None}]),
+     "/credentialSubject/jurisdiction/1"),
+    (lambda d: d["credentialSubject"].update(skillLevelOrder={"@value": 4}), "/credentialSubject/skillLevelOrder"),
+    (lambda d: d["credentialSubject"].update(skillLevelOrder=4.0), "/credentialSubject/skillLevelOrder"),
+    (lambda d: d["credentialSubject"].update(skillLevelOrder="4"), "/credentialSubject/skillLevelOrder"),
+    (lambda d: d["credentialSubject"]["identityHash"].update(opsLimit=True),
+     "/credentialSubject/identityHash/opsLimit"),
+    (lambda d: d.update(name=[{"@value": "职业技能等级证书", "@language": "ZH"}, d["name"][1]]), "/name/0"),
+    (lambda d: d.update(name=[d["name"][0], d["name"][0], d["name"][1]]), "/name/1"),
+    (lambda d: d.update(credentialStatus=[*d["credentialStatus"], d["credentialStatus"][0]]), "/credentialStatus/2"),
+    (lambda d: d.update(proof=[d["proof"], d["proof"]]), "/proof/1"),
+    (lambda d: d.update({"@context": [*d["@context"], d["@context"][0]]}), "/@context/2"),
+    (lambda d: d["credentialSubject"]["evaluationOrganization"].update(id="_:b9"),
+     "/credentialSubject/evaluationOrganization/id"),
+    (lambda d: d["proof"].update({"@context": d["@context"][:1]}), "/proof/@context"),
+])
+def test_the_same_graph_spelled_with_literals_duplicates_or_blank_nodes_is_refused(
+        edit: Callable[[dict[str, Any]], Any], pointer: str) -> None:
+    with pytest.raises(NotCompactForm) as err:
+        read_one_way(edited(edit), loader=LOADER)
+    assert err.value.pointer == pointer, err.value.detail
+
+
+def test_integral_numbers_in_a_json_literal_are_refused_as_floats() -> None:
+    doc = edited(lambda d: d["credentialSubject"].update(recognizedFrom=["urn:uuid:a"]))
+    doc["@context"] = [*doc["@context"]]
+    doc["credentialSubject"]["conditionsMet"] = {"inputs": {"source": {"index": 0.0}}}
+    with pytest.raises(NotCompactForm, match="written 0"):
+        read_one_way(doc, loader=LOADER)
+    doc["credentialSubject"]["conditionsMet"] = {"inputs": {"source": {"index": 0, "share": 0.5}}}
+    assert read_one_way(doc, loader=LOADER)["credentialSubject"]["conditionsMet"]["inputs"]["source"]["index"] == 0
+
+
+def test_a_key_that_is_not_a_string_is_a_parsing_error_not_a_crash() -> None:
+    doc = edited(lambda d: d["credentialSubject"].update({1: "x"}))
+    with pytest.raises(SkillcredError) as err:
+        read_one_way(doc, loader=LOADER)
+    assert err.value.code is Code.PARSING_ERROR
+
+
 def test_two_keys_for_one_property_are_refused() -> None:
     doc = edited(lambda d: d.update({"description": d["description"][0]}))
     doc["https://schema.org/description"] = "x"

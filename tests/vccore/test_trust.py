@@ -166,3 +166,53 @@ def test_an_edited_trust_list_does_not_verify() -> None:
 def test_garbage_never_raises(doc: Any) -> None:
     parsed, result = verify_trust_list_credential(doc, root_did=ROOT.controller, loader=LOADER, now=NOW)
     assert parsed is None and not result.verified
+
+
+# --- the one trust decision (vccore.trust_decision) -------------------------------------------------------
+
+def _rule_credential(**subject: Any) -> dict[str, Any]:
+    """A reading of a rule credential signed by AUTH (the proof's signature is not what is decided here)."""
+    return {"@context": ["https://www.w3.org/ns/credentials/v2", "https://w3id.org/skillcred/v1"],
+            "type": ["VerifiableCredential", "RecognitionRuleCredential"], "issuer": AUTH.controller,
+            "validFrom": "2026-01-01T00:00:00Z",
+            "credentialSubject": {"id": "urn:skillcred:ruleset:CN-SX:1", **subject},
+            "proof": {"type": "DataIntegrityProof", "verificationMethod": AUTH.id, "created": "2026-01-01T00:00:00Z"}}
+
+
+def test_the_decision_checks_the_jurisdiction_the_credential_claims() -> None:
+    from vccore.trust_decision import decide
+
+    assert decide(_rule_credential(jurisdiction="CN-SX"), TRUST, now=NOW).trusted
+    refused = decide(_rule_credential(jurisdiction="CN"), TRUST, now=NOW)
+    assert not refused.trusted and "jurisdiction CN" in refused.reasons[0].detail
+
+
+@pytest.mark.parametrize("value", [["CN"], ["CN-SX", "CN"], {"@value": "CN"}, 5, ""])
+def test_a_jurisdiction_that_is_not_one_region_code_fails_closed(value: Any) -> None:
+    """Red-team finding: read as "no jurisdiction", a respelled one dropped the jurisdiction rule."""
+    from vccore.errors import Code
+    from vccore.trust_decision import decide
+
+    decision = decide(_rule_credential(jurisdiction=value), TRUST, now=NOW)
+    assert not decision.trusted
+    assert [(p.code, p.pointer) for p in decision.reasons] == [(Code.MALFORMED_VALUE_ERROR,
+                                                               "/credentialSubject/jurisdiction")]
+
+
+def test_every_subjects_jurisdiction_is_checked_not_only_the_first() -> None:
+    from vccore.trust_decision import decide
+
+    doc = _rule_credential()
+    doc["credentialSubject"] = [{"id": "urn:a", "jurisdiction": "CN-SX"}, {"id": "urn:b", "jurisdiction": "CN"}]
+    decision = decide(doc, TRUST, now=NOW)
+    assert not decision.trusted and decision.jurisdictions == ("CN-SX", "CN")
+    doc["credentialSubject"].reverse()  # array order is not signed: it must not choose what is checked
+    assert not decide(doc, TRUST, now=NOW).trusted
+
+
+def test_a_role_is_required_when_asked_for() -> None:
+    from vccore.trust_decision import decide
+
+    assert decide(_rule_credential(jurisdiction="CN-SX"), TRUST, now=NOW, role="recognition-authority").trusted
+    refused = decide(_rule_credential(jurisdiction="CN-SX"), TRUST, now=NOW, role="title-board")
+    assert not refused.trusted and "is not a title-board" in refused.reasons[0].detail

@@ -21,8 +21,8 @@ from PIL import Image
 from starlette.testclient import TestClient
 
 from tests.support import fast_hash
-from tests.verifier.conftest import World
-from vccore import qr, qrread
+from tests.verifier.conftest import REV_URL, World
+from vccore import qr, qrread, statuslist
 from vccore.errors import Code, ParseError, ResourceLimitError
 from vccore.qrrender import render_png
 from verifier import multipart
@@ -275,8 +275,10 @@ def test_gates_and_limits_refuse_nonsense_configuration() -> None:
                                                           ("credentialSubject", 9, "/credentialSubject")])
 def test_a_credential_may_not_ask_for_unbounded_work(world: World, field: str, count: int, pointer: str) -> None:
     doc = world.unsigned(status=True)
-    value = doc[field] if isinstance(doc[field], list) else [doc[field]]
-    doc[field] = (value * count)[:count]
+    if field == "credentialStatus":
+        doc[field] = [statuslist.status_entry(REV_URL, 100 + i, purpose="revocation") for i in range(count)]
+    else:
+        doc[field] = [dict(doc[field], id=f"did:example:subject-{i}", name=f"张试{i}") for i in range(count)]
     result = world.verifier().verify_credential(world.sign(doc))
     model = result.check("dataModel")
     assert model is not None and [(p.code, p.pointer) for p in model.problems] == [
