@@ -287,8 +287,15 @@ def _issue_rows(rows: list[Row], bad: list[RowProblem], directory: int, shown: P
         # lists every row whose file was written
         with FileWriter(directory, shown=shown) as writer:
             issuer.issue([row.item for row in rows], workers=workers, on_chunk=functools.partial(done, writer))
-    finally:
-        _write_summary(directory, summary)
+    except BaseException as err:
+        # the first error is the one reported (it names the file: a full disk, a directory in the way);
+        # the summary is written if it can be, and if it cannot (the same full disk) the error says so
+        try:
+            _write_summary(directory, summary)
+        except OSError as also:
+            err.add_note(f"summary.csv could not be written either ({also.strerror or also})")
+        raise
+    _write_summary(directory, summary)
     bar.finish(f"{report.issued} issued, {report.existing} already issued, {report.failed} failed, "
                f"{report.skipped} skipped")
     return report

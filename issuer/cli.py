@@ -9,7 +9,9 @@ usage error exits 2; no traceback for any input.
 
 from __future__ import annotations
 
+import copy
 import functools
+import logging.config
 import os
 import sys
 import uuid
@@ -25,6 +27,7 @@ from issuer.bulk import HASH_PARAMS, BulkIssuer, Item
 from issuer.filewriter import write_atomic
 from issuer.home import KDF_CHOICES, IssuerHome, OpenIssuer, init_issuer, open_issuer, passphrase_from_env
 from issuer.kinds import KINDS
+from issuer.store_db import DEFAULT_POOL_SIZE
 from issuer.tokens import SCOPES, TokenRegistry
 from vccore.clock import keep_runtime, runtime_clock
 from vccore.errors import SkillcredError
@@ -56,9 +59,10 @@ def _edge(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _open(ctx: click.Context, *, need_key: bool, base_url: str | None = None) -> OpenIssuer:
+def _open(ctx: click.Context, *, need_key: bool, base_url: str | None = None,
+          pool_size: int = DEFAULT_POOL_SIZE) -> OpenIssuer:
     home: IssuerHome = ctx.obj
-    opened = open_issuer(home, need_key=need_key, base_url=base_url, clock=runtime_clock(ctx))
+    opened = open_issuer(home, need_key=need_key, base_url=base_url, clock=runtime_clock(ctx), pool_size=pool_size)
     ctx.call_on_close(opened.close)
     return opened
 
@@ -154,9 +158,20 @@ def batch(ctx: click.Context, file: Path, kind: str, out_dir: Path, skip_bad: bo
           batch_id: str | None, hash_params: str) -> None:
     """Issue one credential per CSV row; resumable (rerun after a crash issues nothing twice)."""
     opened = _open(ctx, need_key=True)
-    report = run_batch(file, kind=kind, out_dir=out_dir, issuer=_bulk(opened, cryptosuite, hash_params),
-                       skip_bad=skip_bad, workers=workers, cryptosuite=cryptosuite, batch_id=batch_id,
-                       progress=sys.stderr)
+    try:
+        report = run_batch(file, kind=kind, out_dir=out_dir, issuer=_bulk(opened, cryptosuite, hash_params),
+                           skip_bad=skip_bad, workers=workers, cryptosuite=cryptosuite, batch_id=batch_id,
+                           progress=sys.stderr)
+    except OSError as err:
+        where = getattr(err, "filename", None) or out_dir
+        notes = "".join(f"\n{note}" for note in getattr(err, "__notes__", ()))
+        again = f"skillcred issuer batch {file} --kind {kind} --out {out_dir}" + (
+            f" --batch-id {batch_id}" if batch_id else "")
+        raise click.ClickException(
+            f"{where}: {err.strerror or err}{notes}\n"
+            f"Every row issued so far is recorded; nothing is issued twice. Fix the cause (free some space), "
+            f"then run the same command again to issue the rest and write the missing files:\n  {again}\n"
+            f"已签发的记录均已保存，不会重复签发。排除问题（如释放磁盘空间）后重新运行上述命令即可继续。") from err
     for problem in report.problems:
         click.echo(f"skipped {problem}", err=True)
     if report.failed:
@@ -234,17 +249,22 @@ RECOGNIZER_FACTORY = "skillcred.issuer.recognizer_factory"
               help="Enables POST /recognitions: sources are verified against this trust pack.")
 @click.option("--root", envvar="SKILLCRED_TRUST_ROOT", help="DID of the trust root that signs the pack.")
 @click.option("--online/--offline", default=False, help="Fetch status lists of sources when recognizing.")
+@click.option("--pool-size", type=click.IntRange(1, 64), default=DEFAULT_POOL_SIZE, show_default=True,
+              envvar="SKILLCRED_POOL_SIZE",
+              help="Registry connections this process may hold (docs/operations.md, connection budget).")
 @click.pass_context
 @_edge
 def serve(ctx: click.Context, host: str, port: int, base_url: str | None, trust_pack: Path | None,
-          root: str | None, online: bool) -> None:
+          root: str | None, online: bool, pool_size: int) -> None:
     """Serve the issuer HTTP API (VC-API style) with uvicorn."""
     import uvicorn
 
     from issuer.app import create_app
 
-    opened = _open(ctx, need_key=True, base_url=base_url)
-    opened.keystore.unlock(opened.passphrase)  # fail now, not on the first request
+    logs = _log_config()
+    logging.config.dictConfig(logs)  # uvicorn's own format, also for the issuer's "key unlocked" line
+    opened = _open(ctx, need_key=True, base_url=base_url, pool_size=pool_size)
+    opened.service.unlock()  # once, before serving: fail now, and no request ever waits for an unlock
     recognizer = None
     if trust_pack is not None:
         factory = ctx.meta.get(RECOGNIZER_FACTORY)
@@ -252,4 +272,13 @@ def serve(ctx: click.Context, host: str, port: int, base_url: str | None, trust_
             raise click.UsageError("--trust-pack needs the skillcred command (it verifies recognition sources)")
         recognizer = factory(opened, trust_pack=trust_pack, root=root, online=online)
     uvicorn.run(create_app(opened.service, TokenRegistry(opened.store), recognizer=recognizer), host=host,
-                port=port)
+                port=port, log_config=logs)
+
+
+def _log_config() -> dict[str, Any]:
+    """uvicorn's logging setup with the issuer's logger (``skillcred``, INFO) beside its own."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["skillcred"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config

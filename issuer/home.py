@@ -21,6 +21,7 @@ from issuer.keystore import MINIMAL, MODERATE, KdfLimits, KeyStore
 from issuer.profile import IssuerProfile
 from issuer.service import IssuerService
 from issuer.store import Store
+from issuer.store_db import DEFAULT_POOL_SIZE
 from vccore.clock import Clock
 from vccore.errors import Code, KeyProblem, SkillcredError
 from vccore.loader import DocumentLoader
@@ -116,8 +117,9 @@ class IssuerHome:
         temp.write_text(json.dumps(config.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         os.replace(temp, self.config_path)
 
-    def open_store(self, config: IssuerConfig, *, busy_timeout: float = 5.0) -> Store:
-        return Store(self.store_url(config), busy_timeout=busy_timeout)
+    def open_store(self, config: IssuerConfig, *, busy_timeout: float = 5.0,
+                   pool_size: int = DEFAULT_POOL_SIZE) -> Store:
+        return Store(self.store_url(config), busy_timeout=busy_timeout, pool_size=pool_size)
 
 
 def init_issuer(home: IssuerHome, *, did_web: str | None, name_zh: str, name_en: str, passphrase: str,
@@ -182,7 +184,7 @@ class OpenIssuer:
 
 def open_issuer(home: IssuerHome, *, clock: Clock, passphrase: str | None = None, need_key: bool = True,
                 base_url: str | None = None, loader: DocumentLoader | None = None,
-                busy_timeout: float = 5.0) -> OpenIssuer:
+                busy_timeout: float = 5.0, pool_size: int = DEFAULT_POOL_SIZE) -> OpenIssuer:
     """Open the issuer kept in ``home``.
 
     ``passphrase`` defaults to ``SKILLCRED_PASSPHRASE``; it is required only when ``need_key`` (signing
@@ -191,7 +193,7 @@ def open_issuer(home: IssuerHome, *, clock: Clock, passphrase: str | None = None
     config = home.load()
     secret = passphrase if passphrase is not None else passphrase_from_env(required=need_key)
     profile = config.profile(base_url=base_url)
-    store = home.open_store(config, busy_timeout=busy_timeout)
+    store = home.open_store(config, busy_timeout=busy_timeout, pool_size=pool_size)
     keystore = KeyStore(store, limits=KDF_CHOICES[config.kdf])
     service = IssuerService(store=store, profile=profile, keystore=keystore, passphrase=secret,
                             loader=loader or DocumentLoader(), clock=clock)

@@ -31,6 +31,9 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import logging
+import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -55,6 +58,8 @@ from vccore.loader import DocumentLoader
 from vccore.proofs import ProofOptions, add_proof
 from vccore.statuslist import MIN_LENGTH, status_entry
 from vccore.timeutil import format_datetime, require_aware
+
+log = logging.getLogger("skillcred.issuer")
 
 CrashHook = Callable[[str], None]
 DEFAULT_STATUS_TTL = timedelta(hours=1)
@@ -88,14 +93,20 @@ def _encode(document: Mapping[str, Any]) -> bytes:
 
 def check_shape(credential: Mapping[str, Any], *, loader: DocumentLoader) -> dict[str, Any]:
     """The verifier's own checks before signing (SECURITY.md issuer item 5): contexts, the one reading
-    (:mod:`vccore.reading`), the data model and the JSON Schema of each skillcred type; raise the first
-    problem. Returns the reading, which is what gets signed: the issuer releases only the compact form
-    every verifier reads. Used by single issuance and by the batch engine alike."""
+    (:mod:`vccore.reading`), the data model and the JSON Schema of each skillcred type, all decided on
+    the reading; raise the first problem. Returns the reading. What gets signed is the credential as it
+    was given (it passed the gate, so it differs from its reading at most by a single value written in
+    an array, as the caller chose: ``"type": ["VerifiableCredential"]`` stays an array). Used by single
+    issuance and by the batch engine alike."""
     result, reading = examine(credential, loader=loader, schemas=schemas.check_schemas)
     if reading is None or not result.verified:
         problem = result.problems()[0]
         raise SkillcredError(problem.detail or problem.title, code=problem.code, pointer=problem.pointer)
     return reading
+
+
+class _LostKey(Exception):
+    """Another request recorded this idempotency key first (rolls the recording transaction back)."""
 
 
 class IssuerService:
@@ -118,6 +129,7 @@ class IssuerService:
         self._length = status_list_length
         self._hook = crash_hook
         self._pair: KeyPair | None = None
+        self._unlock_lock = threading.Lock()
         self.publisher = StatusPublisher(store, issuer=profile.did, signer=self._signer, loader=loader,
                                          clock=self.now, ttl=status_ttl, url_for=self.status_list_url)
 
@@ -125,12 +137,26 @@ class IssuerService:
         """The service's time (its injected clock), for every decision it and its edges make."""
         return require_aware(self._clock(), name="clock()")
 
+    def unlock(self) -> KeyPair:
+        """Unlock the active signing key now (``issuer serve`` does, before it serves): a wrong passphrase
+        fails at once, and no request waits for the key."""
+        return self._signer()
+
     def _signer(self) -> KeyPair:
-        """The active key, unlocked once per key (another process may have rotated it)."""
+        """The active key, unlocked once per key and process (another process may have rotated it). The
+        unlock (Argon2id, 256 MiB with the default key-store cost) runs behind a lock: concurrent first
+        requests wait for the one unlock instead of each running its own."""
         active = self._keys.active()
-        if self._pair is None or self._pair.id != active.id:
-            self._pair = self._keys.unlock(self._passphrase, active.id)
-        return self._pair
+        pair = self._pair
+        if pair is not None and pair.id == active.id:
+            return pair
+        with self._unlock_lock:
+            if self._pair is None or self._pair.id != active.id:
+                began = time.monotonic()  # a duration for the log, not a decision: no clock needed
+                self._pair = self._keys.unlock(self._passphrase, active.id)
+                log.info("签名密钥已解锁 / signing key unlocked: %s (%.1f s)", active.id,
+                         time.monotonic() - began)
+            return self._pair
 
     def _crash_point(self, name: str) -> None:
         if self._hook is not None:
@@ -186,28 +212,34 @@ class IssuerService:
         return IssuedCredential.from_record(record, replayed=True)
 
     def _record(self, record: CredentialRecord, request_hash: str, stamp: str) -> IssuedCredential:
+        """Record the signed credential and its idempotency key in one transaction. The key is claimed by
+        its unique insert, not by the lookup before it: under PostgreSQL's read committed, two requests
+        with one key may both find it absent; the second insert then waits for the first transaction and
+        inserts nothing, and this transaction is rolled back (its credential row with it) and the winner's
+        bytes are returned. One credential per key, the same bytes to every caller, no orphan record."""
         key = record.idempotency_key
-        with self._store.write() as tx:
-            signing_key = tx.key(record.key_id, lock=True)
-            if signing_key is None or signing_key.state == "compromised":
-                raise KeyProblem(f"{record.key_id} was marked compromised during issuance; nothing released")
-            if key is not None and tx.idempotency(key) is not None:
-                lost = True
-            else:
-                lost = False
+        try:
+            with self._store.write() as tx:
+                signing_key = tx.key(record.key_id, lock=True)
+                if signing_key is None or signing_key.state == "compromised":
+                    raise KeyProblem(f"{record.key_id} was marked compromised during issuance; nothing released")
+                if key is not None and tx.idempotency(key) is not None:
+                    raise _LostKey
                 if not tx.insert_credential(record):
                     raise SkillcredError(f"a credential with id {record.id} already exists",
                                          code=Code.CONFLICT)
-                if key is not None:
-                    tx.put_idempotency(key, credential_id=record.id, request_hash=request_hash, now=stamp)
+                if key is not None and not tx.put_idempotency(key, credential_id=record.id,
+                                                              request_hash=request_hash, now=stamp):
+                    raise _LostKey  # a concurrent transaction committed this key first: roll ours back
                 tx.append_event("credential.issued", record.id, {
                     "kind": record.kind, "key": record.key_id,
                     "revocation": f"{record.revocation.list_id}#{record.revocation.index}",
                     "suspension": f"{record.suspension.list_id}#{record.suspension.index}"}, now=stamp)
-        if lost and key is not None:  # a concurrent request with this key committed first
+        except _LostKey:
+            assert key is not None
             replay = self._replay(key, request_hash)
-            if replay is None:  # pragma: no cover - the row was just seen
-                raise SkillcredError("idempotency record vanished", code=Code.CONFLICT)
+            if replay is None:  # pragma: no cover - the winner's row was just seen, and nothing deletes it
+                raise SkillcredError("idempotency record vanished", code=Code.CONFLICT) from None
             return replay
         return IssuedCredential.from_record(record, replayed=False)
 
@@ -227,9 +259,9 @@ class IssuerService:
         draft.setdefault("validFrom", format_datetime(now))
         return draft
 
-    def _self_check(self, draft: Mapping[str, Any]) -> dict[str, Any]:
-        """The verifier's own checks on the final shape, with placeholder status entries; the draft's
-        reading (what will be signed, without the placeholders)."""
+    def _self_check(self, draft: dict[str, Any]) -> dict[str, Any]:
+        """The verifier's own checks on the final shape, with placeholder status entries, decided on its
+        reading; the draft itself when they pass."""
         placeholder = dict(draft, credentialStatus=[
             self._entry(StatusRef("revocation-0", 0), "revocation"),
             self._entry(StatusRef("suspension-0", 0), "suspension")])
@@ -238,7 +270,7 @@ class IssuerService:
             raise SkillcredError("the credential contains a clear resident ID number; use identityHash",
                                  code=Code.PERSONAL_DATA_ERROR)
         rdfc(reading, loader=self._loader)
-        return {k: v for k, v in reading.items() if k != "credentialStatus"}
+        return draft
 
     def _entry(self, ref: StatusRef, purpose: status_ops.Purpose) -> dict[str, Any]:
         return status_entry(self.status_list_url(ref.list_id), ref.index, purpose=purpose,

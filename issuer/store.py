@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final
 
-from issuer.store_db import Cursor, Database
+from issuer.store_db import DEFAULT_POOL_SIZE, Cursor, Database
 from issuer.store_records import (
     CredentialRecord,
     Event,
@@ -387,13 +387,21 @@ class Tx:
 
 
 class Store:
-    """The registry. One object per process; connections are per thread. See the module docstring."""
+    """The registry. One object per process, holding at most ``pool_size`` connections (lent to one
+    transaction at a time, :mod:`issuer.store_db`). See the module docstring."""
 
     def __init__(self, url: str | Path, *, busy_timeout: float = 5.0, schema: str | None = None,
-                 migrate: bool = True) -> None:
-        self._db = Database(url, busy_timeout=busy_timeout, schema=schema)
+                 migrate: bool = True, pool_size: int = DEFAULT_POOL_SIZE,
+                 application_name: str = "skillcred-issuer") -> None:
+        self._db = Database(url, busy_timeout=busy_timeout, schema=schema, pool_size=pool_size,
+                            application_name=application_name)
         if migrate:
             self.migrate()
+
+    @property
+    def open_connections(self) -> int:
+        """Database connections this store holds now (at most its ``pool_size``)."""
+        return self._db.open_connections
 
     @property
     def dialect(self) -> str:

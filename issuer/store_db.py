@@ -13,8 +13,15 @@ with ``synchronous_commit=on`` and a ``lock_timeout``. A lock that cannot be had
 ``SkillcredError(code=STORE_BUSY)`` after the transaction has been rolled back: nothing partial is
 ever committed.
 
-Connections are per thread (the HTTP layer runs plain ``def`` endpoints in a thread pool) and per
-process: open a new :class:`Database` after ``fork``.
+Connections come from a bounded pool per :class:`Database` (``pool_size``, default
+:data:`DEFAULT_POOL_SIZE`): a transaction borrows one and gives it back when it ends, so a process never
+holds more than ``pool_size`` connections however many threads it runs (the HTTP layer runs plain
+``def`` endpoints in a thread pool of 40). A transaction that cannot borrow one within ``busy_timeout`` is
+``STORE_BUSY``. PostgreSQL uses psycopg's pool (``psycopg_pool``), which checks a connection before lending
+it, so connections that died with a database restart are replaced, not handed out; a ``BEGIN`` that still
+fails on a dead connection (nothing was sent yet) is retried once on a fresh one. SQLite uses a small pool
+of its own (a file connection per borrower at most, closed when the pool closes). Open a new
+:class:`Database` after ``fork``.
 """
 
 from __future__ import annotations
@@ -49,61 +56,104 @@ def _sqlite_busy(err: BaseException) -> bool:
     return isinstance(err, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
 
 
+#: Connections one Database (one process's registry) may hold at most, unless told otherwise: enough for the
+#: short transactions of a busy issuer (each request holds one for a few milliseconds), few enough that
+#: several issuer processes fit PostgreSQL's default 100 (docs/operations.md, "Connection budget").
+DEFAULT_POOL_SIZE = 8
+
+
+class _SqlitePool:
+    """At most ``size`` SQLite connections, lent one at a time (the newest idle one first)."""
+
+    def __init__(self, path: str, *, busy_timeout: float, size: int) -> None:
+        self._path = path
+        self._busy_timeout = busy_timeout
+        self._slots = threading.BoundedSemaphore(size)
+        self._idle: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._open = 0
+        self.size = size
+
+    @property
+    def open_connections(self) -> int:
+        return self._open
+
+    @contextmanager
+    def connection(self, *, timeout: float) -> Iterator[sqlite3.Connection]:
+        if not self._slots.acquire(timeout=timeout):
+            raise SkillcredError(f"all {self.size} registry connections are busy", code=Code.STORE_BUSY)
+        try:
+            with self._lock:
+                conn = self._idle.pop() if self._idle else None
+            if conn is None:
+                conn = _sqlite_connect(self._path, self._busy_timeout)
+                with self._lock:
+                    self._open += 1
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction:  # never lend a connection with an open transaction
+                    conn.close()
+                    with self._lock:
+                        self._open -= 1
+                    conn = None
+                raise
+            finally:
+                if conn is not None:
+                    with self._lock:
+                        self._idle.append(conn)
+        finally:
+            self._slots.release()
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+            self._open -= len(idle)
+        for conn in idle:
+            conn.close()
+
+
 class Database:
     """A URL (``postgresql://...``), a ``sqlite:///path`` URL or a plain file path.
 
     ``schema`` confines a PostgreSQL connection to one schema (``search_path``); it must be None for
-    SQLite. ``busy_timeout`` (seconds) bounds every lock wait.
+    SQLite. ``busy_timeout`` (seconds) bounds every lock wait and every wait for a pooled connection;
+    ``pool_size`` bounds the connections this object holds.
     """
 
-    def __init__(self, url: str | Path, *, busy_timeout: float = 5.0, schema: str | None = None) -> None:
+    def __init__(self, url: str | Path, *, busy_timeout: float = 5.0, schema: str | None = None,
+                 pool_size: int = DEFAULT_POOL_SIZE, application_name: str = "skillcred-issuer") -> None:
         if busy_timeout < 0:
             raise ValueError(f"busy_timeout: must be >= 0 seconds, got {busy_timeout!r}")
+        if not isinstance(pool_size, int) or pool_size < 1:
+            raise ValueError(f"pool_size: at least 1 connection, got {pool_size!r}")
         text = str(url)
         self.dialect: Dialect
+        self.busy_timeout = busy_timeout
+        self.schema = schema
+        self.pool_size = pool_size
+        self._pool: Any
         if text.startswith(("postgresql://", "postgres://")):
+            from issuer import store_pg
+
             self.dialect = "postgresql"
-            self._target = text
+            self._pool = store_pg.pool(text, busy_timeout=busy_timeout, schema=schema, size=pool_size,
+                                       application_name=application_name)
         else:
             if schema is not None:
                 raise ValueError("schema: only PostgreSQL databases have schemas")
             self.dialect = "sqlite"
-            self._target = text.removeprefix("sqlite:///") if text.startswith("sqlite:///") else text
-        self.busy_timeout = busy_timeout
-        self.schema = schema
-        self._local = threading.local()
-        self._all: list[Any] = []
-        self._lock = threading.Lock()
+            path = text.removeprefix("sqlite:///") if text.startswith("sqlite:///") else text
+            self._pool = _SqlitePool(path, busy_timeout=busy_timeout, size=pool_size)
 
-    # --- connections ---------------------------------------------------------------------
-
-    def _connection(self) -> Any:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            try:
-                if self.dialect == "sqlite":
-                    conn = _sqlite_connect(self._target, self.busy_timeout)
-                else:
-                    from issuer import store_pg
-
-                    conn = store_pg.connect(self._target, busy_timeout=self.busy_timeout, schema=self.schema)
-            except Exception as err:
-                if self._is_busy(err):
-                    raise SkillcredError(f"the registry database is unavailable: {err}",
-                                         code=Code.STORE_BUSY) from err
-                raise
-            self._local.conn = conn
-            with self._lock:
-                self._all.append(conn)
-        return conn
+    @property
+    def open_connections(self) -> int:
+        """Connections this object holds now (in use or idle), never more than ``pool_size``."""
+        return int(self._pool.open_connections)
 
     def close(self) -> None:
-        """Close every connection this object opened (in any thread)."""
-        with self._lock:
-            conns, self._all = self._all, []
-        for conn in conns:
-            conn.close()
-        self._local = threading.local()
+        """Close every connection this object opened."""
+        self._pool.close()
 
     def _errors(self) -> tuple[type[BaseException], ...]:
         if self.dialect == "sqlite":
@@ -119,35 +169,56 @@ class Database:
 
         return store_pg.is_busy(err)
 
+    def _lost(self, conn: Any) -> bool:
+        return self.dialect == "postgresql" and bool(getattr(conn, "closed", False))
+
     # --- transactions --------------------------------------------------------------------
 
     @contextmanager
     def transaction(self, *, write: bool) -> Iterator[Cursor]:
-        """One transaction: committed when the block ends, rolled back on any exception.
-
-        A write transaction on SQLite takes the database write lock at ``BEGIN IMMEDIATE``.
-        """
-        conn = self._connection()
+        """One transaction on a borrowed connection: committed when the block ends, rolled back on any
+        exception. A write transaction on SQLite takes the database write lock at ``BEGIN IMMEDIATE``."""
         begin = "BEGIN IMMEDIATE" if write and self.dialect == "sqlite" else "BEGIN"
-        started = False
+        for attempt in (1, 2):
+            with self._borrow() as conn:
+                try:
+                    conn.execute(begin)
+                except self._errors() as err:
+                    if attempt == 1 and self._lost(conn):
+                        continue  # a connection that died with the server: nothing was done, try a fresh one
+                    raise self._translate(err) from err
+                try:
+                    yield Cursor(conn, self.dialect)
+                    conn.execute("COMMIT")
+                except self._errors() as err:
+                    self._rollback(conn)
+                    raise self._translate(err) from err
+                except BaseException:
+                    self._rollback(conn)
+                    raise
+                return
+
+    @contextmanager
+    def _borrow(self) -> Iterator[Any]:
         try:
-            conn.execute(begin)
-            started = True
-            yield Cursor(conn, self.dialect)
-            conn.execute("COMMIT")
-            started = False
-        except self._errors() as err:
-            if started:
-                self._rollback(conn)
-            if getattr(conn, "closed", False):  # a lost PostgreSQL connection: reconnect next time
-                self._local.conn = None
-            if self._is_busy(err):
-                raise SkillcredError(f"the registry is busy: {err}", code=Code.STORE_BUSY) from err
+            with self._pool.connection(timeout=self.busy_timeout) as conn:
+                yield conn
+        except SkillcredError:
             raise
-        except BaseException:
-            if started:
-                self._rollback(conn)
+        except self._errors() as err:  # the pool could not connect at all
+            raise self._translate(err) from err
+        except Exception as err:
+            from issuer import store_pg
+
+            if self.dialect == "postgresql" and store_pg.is_pool_timeout(err):
+                raise SkillcredError(f"no registry connection within {self.busy_timeout} s: {err}",
+                                     code=Code.STORE_BUSY) from err
             raise
+
+    def _translate(self, err: BaseException) -> BaseException:
+        if self._is_busy(err):
+            return SkillcredError(f"the registry is busy: {err}", code=Code.STORE_BUSY)
+        return err
 
     def _rollback(self, conn: Any) -> None:
         try:

@@ -39,8 +39,8 @@ class Target:
     url: str
     schema: str | None = None
 
-    def open(self, *, busy_timeout: float = 10.0, migrate: bool = True) -> Store:
-        return Store(self.url, schema=self.schema, busy_timeout=busy_timeout, migrate=migrate)
+    def open(self, *, busy_timeout: float = 10.0, migrate: bool = True, **options: Any) -> Store:
+        return Store(self.url, schema=self.schema, busy_timeout=busy_timeout, migrate=migrate, **options)
 
     def raw(self, sql: str) -> None:
         """Run one statement outside the store (to show what the database itself refuses)."""
@@ -135,6 +135,16 @@ def issue_worker(target: Target, count: int, offset: int) -> list[tuple[str, str
             out.append((issued.id, issued.revocation.list_id, issued.revocation.index,
                         issued.suspension.list_id, issued.suspension.index))
         return out
+
+
+def same_keys_worker(target: Target, keys: list[str], start: Any, out: Any) -> None:
+    """Wait for ``start``, then issue one credential per key (the same keys as another process, in the
+    same order); put ``(key, credential id, released bytes)`` of each on ``out``."""
+    with target.open(busy_timeout=60.0) as opened:
+        service = build_service(opened)
+        start.wait(60)
+        issued = [service.issue(small_credential(), idempotency_key=key) for key in keys]
+        out.put([(key, i.id, i.document) for key, i in zip(keys, issued, strict=True)])
 
 
 def revoke_worker(target: Target, ids: list[str]) -> int:

@@ -23,7 +23,7 @@ from issuer.bulk import TEST_HASH, BulkIssuer, _chunks
 from issuer.home import IssuerHome, OpenIssuer, init_issuer, open_issuer
 from issuer.progress import Progress
 from issuer.workers import Workers
-from tests.support import CLOCK, NOW
+from tests.support import CLOCK, NOW, invoke
 from vccore.credentials import verify_issued
 from vccore.dids import DidResolver
 from vccore.errors import KeyProblem
@@ -401,3 +401,48 @@ def test_a_wrong_passphrase_with_workers_issues_nothing_and_leaves_no_worker_beh
     # the workers, started while the key was being unlocked, were told to stop and exited cleanly
     assert exits == [0, 0] and multiprocessing.active_children() == []
     assert counts(opened) == (0, 0, 0) and [r["status"] for r in summary(tmp_path / "out")] == []
+
+
+# --- a full disk -------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 256 KiB tmpfs, most of it taken by a filler file (a disk that fills up during a batch). Mounting
+    needs root, which the test machines (and CI) have; without it this test fails, it does not skip."""
+    mount = tmp_path / "small-disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        pytest.fail(f"cannot mount a small tmpfs for the full-disk test: {done.stderr.strip()}")
+    try:
+        (mount / "filler").write_bytes(b"\0" * (200 * 1024))
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_batch_on_a_full_disk_names_the_file_and_the_rerun_that_finishes_it(home: IssuerHome, tmp_path: Path,
+                                                                              small_disk: Path) -> None:
+    from issuer.cli import issuer_group
+
+    total = 60
+    source = write_csv(tmp_path / "full.csv", [row(i) for i in range(total)])
+    out = small_disk / "out"
+    env = {"SKILLCRED_HOME": str(tmp_path / "home"), "SKILLCRED_PASSPHRASE": PASSPHRASE}
+    args = ["batch", str(source), "--kind", "skill-level", "--out", str(out), "--workers", "1",
+            "--identity-hash-params", "test"]
+    first = invoke(issuer_group, args, env=env)
+    assert first.exit_code == 1 and "Traceback" not in first.output, first.output
+    assert f"{out}/" in first.stderr and "No space left on device" in first.stderr, first.stderr
+    assert f"skillcred issuer batch {source} --kind skill-level --out {out}" in first.stderr
+    with open_issuer(home, passphrase=PASSPHRASE, clock=CLOCK) as opened:
+        recorded = counts(opened)[0]
+    assert 0 < recorded < total + 1
+    (small_disk / "filler").unlink()  # the operator frees some space
+    again = invoke(issuer_group, args, env=env)
+    assert again.exit_code == 0, again.output
+    with open_issuer(home, passphrase=PASSPHRASE, clock=CLOCK) as opened:
+        assert counts(opened)[:2] == (total, total)
+    assert len(list(out.glob("*.json"))) == total
+    assert {r["status"] for r in summary(out)} <= {"issued", "existing"} and len(summary(out)) == total
