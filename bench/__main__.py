@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ["bench.bench_verify", "bench.bench_reading", "bench.bench_canon", "bench.bench_qr", "bench.bench_issue",
-           "bench.bench_http", "bench.bench_bounded", "bench.bench_registry"]
+MODULES = [
+    "bench.bench_verify",
+    "bench.bench_reading",
+    "bench.bench_canon",
+    "bench.bench_qr",
+    "bench.bench_issue",
+    "bench.bench_http",
+    "bench.bench_bounded",
+    "bench.bench_registry",
+]
 
 for name in MODULES:
     try:

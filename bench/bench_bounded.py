@@ -59,10 +59,11 @@ def hostile_requests() -> dict[str, tuple[str, bytes, str]]:
     big = io.BytesIO()
     photo.save(big, "JPEG", quality=92)
     boundary = "b0undary"
-    form = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n\r\n" * 30_000).encode()
+    form = (f'--{boundary}\r\nContent-Disposition: form-data; name="x"\r\n\r\n\r\n' * 30_000).encode()
     form += f"--{boundary}--\r\n".encode()
-    id_body = json.dumps({"identityHash": identity.hash_identity("140105198001010003"),
-                          "idNumber": "140105198001010003"}).encode()
+    id_body = json.dumps(
+        {"identityHash": identity.hash_identity("140105198001010003"), "idNumber": "140105198001010003"}
+    ).encode()
     return {
         "7000x7000 PNG header": ("/verify/qr", huge.getvalue(), "image/png"),
         "12 MP photo to decode": ("/scan/verify", big.getvalue(), "image/jpeg"),
@@ -175,13 +176,40 @@ def run() -> str:
     rows, notes = [], []
     for label, latencies, answers, growth in results:
         ratio = _p(latencies, 99) / _p(base, 99)
-        rows.append((label, len(latencies), f"{_p(latencies, 50) * 1000:.1f}", f"{_p(latencies, 99) * 1000:.1f}",
-                     f"{ratio:.2f}", f"{growth / 1024:.0f}", answers))
+        rows.append(
+            (
+                label,
+                len(latencies),
+                f"{_p(latencies, 50) * 1000:.1f}",
+                f"{_p(latencies, 99) * 1000:.1f}",
+                f"{ratio:.2f}",
+                f"{growth / 1024:.0f}",
+                answers,
+            )
+        )
         if answers:
-            notes.append(f"- {label}: p99 within 2x: {'yes' if ratio <= 2 else 'NO'} ({ratio:.2f}x); "
-                         f"RSS growth under 200 MB: {'yes' if growth < 200 * 1024 else 'NO'} ({growth / 1024:.0f} MB)")
-    return "\n".join([table(("scenario", "honest verifications", "p50 ms", "p99 ms", "p99 / baseline",
-                               "server RSS growth MB", "hostile answers"), rows), "", *notes])
+            notes.append(
+                f"- {label}: p99 within 2x: {'yes' if ratio <= 2 else 'NO'} ({ratio:.2f}x); "
+                f"RSS growth under 200 MB: {'yes' if growth < 200 * 1024 else 'NO'} ({growth / 1024:.0f} MB)"
+            )
+    return "\n".join(
+        [
+            table(
+                (
+                    "scenario",
+                    "honest verifications",
+                    "p50 ms",
+                    "p99 ms",
+                    "p99 / baseline",
+                    "server RSS growth MB",
+                    "hostile answers",
+                ),
+                rows,
+            ),
+            "",
+            *notes,
+        ]
+    )
 
 
 def main() -> None:

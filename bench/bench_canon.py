@@ -72,8 +72,10 @@ def main(rounds: int = 300) -> float:
     quads = f"{first[0].count(chr(10))} + {first[1].count(chr(10))} quads"
     print(f"credential: {CREDENTIAL.name} ({quads})")
     print(f"pyld plain normalize, document + proof config: median {p:.3f} ms over {rounds} rounds")
-    print(f"vccore.canonical.rdfc, document + proof config: median {o:.3f} ms "
-          f"(first call, contexts not yet processed: {cold:.3f} ms)")
+    print(
+        f"vccore.canonical.rdfc, document + proof config: median {o:.3f} ms "
+        f"(first call, contexts not yet processed: {cold:.3f} ms)"
+    )
     print(f"ratio rdfc / plain: {ratio:.3f}")
     print(f"context memo: {cache_info()}")
     return ratio

@@ -78,20 +78,41 @@ def world() -> World:
     lists = {}
     for url, purpose in ((REV_URL, "revocation"), (SUS_URL, "suspension")):
         bits = statuslist.StatusList(bytes(statuslist.MIN_LENGTH // 8))
-        lists[url] = sign(statuslist.status_list_credential(url, bits, issuer=issuer.controller, purpose=purpose,  # type: ignore[arg-type]
-                                                            now=NOW - timedelta(hours=1), ttl=timedelta(days=1)))
+        lists[url] = sign(
+            statuslist.status_list_credential(
+                url,
+                bits,
+                issuer=issuer.controller,
+                purpose=purpose,  # type: ignore[arg-type]
+                now=NOW - timedelta(hours=1),
+                ttl=timedelta(days=1),
+            )
+        )
     fetcher = StaticFetcher({u: FetchResponse(u, json.dumps(d).encode()) for u, d in lists.items()})
-    trust = TrustList((TrustedIssuer(issuer.controller, "示例重型机床有限公司", "Example Heavy Machine Tool Co., Ltd.",
-                                     ("skill-evaluation-organization",), ("CN-SX",),
-                                     ("SkillLevelCredential", "BitstringStatusListCredential"),
-                                     (KeyPeriod(issuer.id, datetime(2015, 1, 1, tzinfo=UTC)),)),),
-                      NOW - timedelta(days=1), "urn:skillcred:trustlist:bench")
+    trust = TrustList(
+        (
+            TrustedIssuer(
+                issuer.controller,
+                "示例重型机床有限公司",
+                "Example Heavy Machine Tool Co., Ltd.",
+                ("skill-evaluation-organization",),
+                ("CN-SX",),
+                ("SkillLevelCredential", "BitstringStatusListCredential"),
+                (KeyPeriod(issuer.id, datetime(2015, 1, 1, tzinfo=UTC)),),
+            ),
+        ),
+        NOW - timedelta(days=1),
+        "urn:skillcred:trustlist:bench",
+    )
     cred = skill_level_credential(issuer.controller)
     cred.pop("credentialSchema", None)
-    cred["credentialStatus"] = [statuslist.status_entry(REV_URL, 94567, purpose="revocation"),
-                                statuslist.status_entry(SUS_URL, 23452, purpose="suspension")]
-    verifier = Verifier(trust=trust, loader=loader, status=StatusSource(loader=loader, fetcher=fetcher),
-                        clock=lambda: NOW)
+    cred["credentialStatus"] = [
+        statuslist.status_entry(REV_URL, 94567, purpose="revocation"),
+        statuslist.status_entry(SUS_URL, 23452, purpose="suspension"),
+    ]
+    verifier = Verifier(
+        trust=trust, loader=loader, status=StatusSource(loader=loader, fetcher=fetcher), clock=lambda: NOW
+    )
     return World(verifier, sign(cred))
 
 
@@ -210,10 +231,26 @@ class Server:
     def __init__(self, workers: int) -> None:
         self.port = _free_port()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "bench.bench_http:app_factory", "--factory", "--host", "127.0.0.1",
-             "--port", str(self.port), "--workers", str(workers), "--log-level", "error", "--no-access-log",
-             "--ws", "none"],
-            env={**os.environ, "PYTHONPATH": os.getcwd()})
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "bench.bench_http:app_factory",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(workers),
+                "--log-level",
+                "error",
+                "--no-access-log",
+                "--ws",
+                "none",
+            ],
+            env={**os.environ, "PYTHONPATH": os.getcwd()},
+        )
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -265,8 +302,9 @@ def _ms(seconds: float) -> str:
 def run(*, requests: int = REQUESTS, workers: int = 0, clients: int = CLIENTS) -> str:
     workers = workers or max(2, os.cpu_count() or 2)
     rate, median = in_process_rate(requests)
-    rows: list[tuple[object, ...]] = [("in-process `Verifier.verify_credential`", "-", "-", f"{rate:.0f}",
-                                       _ms(median), "-", "1.00")]
+    rows: list[tuple[object, ...]] = [
+        ("in-process `Verifier.verify_credential`", "-", "-", f"{rate:.0f}", _ms(median), "-", "1.00")
+    ]
     runs: dict[str, Run] = {}
     for n in sorted({1, workers}):
         server = Server(n)
@@ -274,19 +312,43 @@ def run(*, requests: int = REQUESTS, workers: int = 0, clients: int = CLIENTS) -
             for label, share in (("honest", 0.0), ("honest + 10% hostile", HOSTILE_SHARE)):
                 got = drive(server.port, requests=requests, clients=clients, hostile=share)
                 runs[f"{n}/{label}"] = got
-                rows.append((f"HTTP, {label}", n, clients, f"{got.rate:.0f}", _ms(got.p(50)), _ms(got.p(99)),
-                             f"{got.rate / rate:.2f}"))
+                rows.append(
+                    (
+                        f"HTTP, {label}",
+                        n,
+                        clients,
+                        f"{got.rate:.0f}",
+                        _ms(got.p(50)),
+                        _ms(got.p(99)),
+                        f"{got.rate / rate:.2f}",
+                    )
+                )
         finally:
             server.stop()
-    lines = [table(("scenario", "workers", "clients", "honest verifications/s", "honest p50 ms", "honest p99 ms",
-                    "vs in-process"), rows), ""]
+    lines = [
+        table(
+            (
+                "scenario",
+                "workers",
+                "clients",
+                "honest verifications/s",
+                "honest p50 ms",
+                "honest p99 ms",
+                "vs in-process",
+            ),
+            rows,
+        ),
+        "",
+    ]
     for n in sorted({1, workers}):
         base, mixed = runs[f"{n}/honest"], runs[f"{n}/honest + 10% hostile"]
         ratio = mixed.p(99) / base.p(99)
         verdict = "NO: hostile requests raise honest p99 above 2x" if ratio > 2 else "yes: within 2x"
-        lines.append(f"- {n} worker(s): honest p99 {_ms(base.p(99))} ms -> {_ms(mixed.p(99))} ms with 10% hostile "
-                     f"({ratio:.2f}x); within 2x of baseline? {verdict}. Statuses in the mixed run: "
-                     f"{dict(sorted(mixed.statuses.items()))}")
+        lines.append(
+            f"- {n} worker(s): honest p99 {_ms(base.p(99))} ms -> {_ms(mixed.p(99))} ms with 10% hostile "
+            f"({ratio:.2f}x); within 2x of baseline? {verdict}. Statuses in the mixed run: "
+            f"{dict(sorted(mixed.statuses.items()))}"
+        )
     return "\n".join(lines)
 
 
@@ -300,7 +362,6 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--requests 1..5000, --workers 0..32, --clients 1..64")
     print("## Verification over HTTP (bench/bench_http.py)\n")
     print(run(requests=args.requests, workers=args.workers, clients=args.clients))
-
 
 
 if __name__ == "__main__":

@@ -68,12 +68,27 @@ from vccore.statuslist import status_entry
 #: the benchmarks issue at one fixed instant (the clock is injected, never read here)
 CLOCK = fixed_clock(datetime(2026, 11, 30, 12, 0, tzinfo=UTC))
 PASSPHRASE = "bench passphrase"
-PEOPLE = [("张试一", "140105198001010003"), ("王试二", "370202198512129996"), ("李试三", "230103197803039996"),
-          ("陈试五", "440115199909090005")]
-HEADER = ["name", "idNumber", "occupationCode", "occupationClassification", "occupationName", "jobType",
-          "skillLevel", "certificateNumber", "assessmentDate", "evaluationOrganization.name",
-          "evaluationOrganization.organizationCategory", "evaluationOrganization.filingAuthority",
-          "evaluationOrganization.organizationCode"]
+PEOPLE = [
+    ("张试一", "140105198001010003"),
+    ("王试二", "370202198512129996"),
+    ("李试三", "230103197803039996"),
+    ("陈试五", "440115199909090005"),
+]
+HEADER = [
+    "name",
+    "idNumber",
+    "occupationCode",
+    "occupationClassification",
+    "occupationName",
+    "jobType",
+    "skillLevel",
+    "certificateNumber",
+    "assessmentDate",
+    "evaluationOrganization.name",
+    "evaluationOrganization.organizationCategory",
+    "evaluationOrganization.filingAuthority",
+    "evaluationOrganization.organizationCode",
+]
 
 
 @functools.cache
@@ -94,9 +109,23 @@ def _write_csv(path: Path, rows: int, offset: int = 0) -> Path:
         writer.writerow(HEADER)
         for i in range(offset, offset + rows):
             name, id_number = PEOPLE[i % len(PEOPLE)]
-            writer.writerow([name, id_number, "6-18-01-01", "中华人民共和国职业分类大典（2022年版）", "车工",
-                             "数控车工", "L2", f"Y000014000031232{i:06d}", "2023-06-30", "示例重型机床有限公司", "Y",
-                             "CN-SX", "0000"])
+            writer.writerow(
+                [
+                    name,
+                    id_number,
+                    "6-18-01-01",
+                    "中华人民共和国职业分类大典（2022年版）",
+                    "车工",
+                    "数控车工",
+                    "L2",
+                    f"Y000014000031232{i:06d}",
+                    "2023-06-30",
+                    "示例重型机床有限公司",
+                    "Y",
+                    "CN-SX",
+                    "0000",
+                ]
+            )
     return path
 
 
@@ -136,11 +165,25 @@ def _timed(acc: collections.defaultdict[str, float]) -> Iterator[None]:
 
 
 def _batch(opened: OpenIssuer, source: Path, out: Path, *, workers: int, hasher: HashParams) -> float:
-    bulk = BulkIssuer(store=opened.store, profile=opened.profile, keystore=opened.keystore,
-                      passphrase=PASSPHRASE, hasher=hasher, clock=CLOCK)
+    bulk = BulkIssuer(
+        store=opened.store,
+        profile=opened.profile,
+        keystore=opened.keystore,
+        passphrase=PASSPHRASE,
+        hasher=hasher,
+        clock=CLOCK,
+    )
     t0 = time.perf_counter()
-    report = run_batch(source, kind="skill-level", out_dir=out, issuer=bulk, workers=workers,
-                       batch_id=str(uuid.uuid4()), tty=False, progress=io.StringIO())
+    report = run_batch(
+        source,
+        kind="skill-level",
+        out_dir=out,
+        issuer=bulk,
+        workers=workers,
+        batch_id=str(uuid.uuid4()),
+        tty=False,
+        progress=io.StringIO(),
+    )
     elapsed = time.perf_counter() - t0
     assert report.issued == report.total, report
     return elapsed
@@ -157,9 +200,15 @@ def _per_item(fn: Callable[[Any], object], items: list[Any]) -> float:
 
 def _issuer(root: Path) -> IssuerHome:
     home = IssuerHome(root / "home")
-    init_issuer(home, did_web="eval.example-heavy-machine.cn/issuers/cnc", name_zh="示例重型机床有限公司",
-                name_en="Example Heavy Machine Co.", passphrase=PASSPHRASE, kdf="minimal",
-                clock=CLOCK)
+    init_issuer(
+        home,
+        did_web="eval.example-heavy-machine.cn/issuers/cnc",
+        name_zh="示例重型机床有限公司",
+        name_en="Example Heavy Machine Co.",
+        passphrase=PASSPHRASE,
+        kdf="minimal",
+        clock=CLOCK,
+    )
     return home
 
 
@@ -170,15 +219,22 @@ def _rounds(opened: OpenIssuer, root: Path, rows: int, rounds: int) -> dict[str,
     parsed, _ = read_rows(source, "skill-level")
     issuer = Issuer(opened.profile.did, opened.profile.name_zh, opened.profile.name_en)
     now = CLOCK()
-    entries = [status_entry(f"{opened.profile.base_url}/status/{p}-1", 4711, purpose=p)
-               for p in ("revocation", "suspension")]
+    entries = [
+        status_entry(f"{opened.profile.base_url}/status/{p}-1", 4711, purpose=p) for p in ("revocation", "suspension")
+    ]
     pair = opened.keystore.unlock(PASSPHRASE)
     loader = DocumentLoader()
     precomputed = PrecomputedHash()
 
     def make(data: Any) -> dict[str, Any]:
-        made = build("skill-level", data, issuer=issuer, valid_from=now, hasher=precomputed,
-                     credential_id=f"urn:uuid:{uuid.uuid4()}")
+        made = build(
+            "skill-level",
+            data,
+            issuer=issuer,
+            valid_from=now,
+            hasher=precomputed,
+            credential_id=f"urn:uuid:{uuid.uuid4()}",
+        )
         return dict(made, credentialStatus=entries)
 
     built = [make(r.item.data) for r in parsed]
@@ -188,10 +244,12 @@ def _rounds(opened: OpenIssuer, root: Path, rows: int, rounds: int) -> dict[str,
     half = len(built) // 2
 
     def parts(lo: int, hi: int) -> tuple[float, float, float]:
-        return (_per_item(lambda c: add_proof(c, signer=pair, loader=loader, options=options), built[lo:hi]),
-                # building from the raw CSV cells: input validation + the credential (what build() costs)
-                _per_item(make, mappings[lo:hi]),
-                _per_item(lambda c: (check_contexts(c, loader=loader), check_data_model(c)), built[lo:hi]))
+        return (
+            _per_item(lambda c: add_proof(c, signer=pair, loader=loader, options=options), built[lo:hi]),
+            # building from the raw CSV cells: input validation + the credential (what build() costs)
+            _per_item(make, mappings[lo:hi]),
+            _per_item(lambda c: (check_contexts(c, loader=loader), check_data_model(c)), built[lo:hi]),
+        )
 
     for number in range(rounds):
         # half of (a), building and the self-check just before the batch and half just after it, so that a
@@ -199,17 +257,32 @@ def _rounds(opened: OpenIssuer, root: Path, rows: int, rounds: int) -> dict[str,
         before = parts(0, half)
         acc: collections.defaultdict[str, float] = collections.defaultdict(float)
         with _timed(acc):
-            full = _batch(opened, _write_csv(root / f"rows{number}.csv", rows, (number + 1) * rows),
-                          root / f"out{number}", workers=1, hasher=PrecomputedHash()) / rows
+            full = (
+                _batch(
+                    opened,
+                    _write_csv(root / f"rows{number}.csv", rows, (number + 1) * rows),
+                    root / f"out{number}",
+                    workers=1,
+                    hasher=PrecomputedHash(),
+                )
+                / rows
+            )
         after = parts(half, len(built))
         sign, make_time, check = ((b + a) / 2 for b, a in zip(before, after, strict=True))
         in_sign, in_build = acc["in_sign"] / rows, (acc["in_build"] + acc["in_validate"]) / rows
-        for label, value in (("sign", sign), ("build", make_time), ("check", check), ("full", full),
-                             ("bookkeeping", full - make_time - sign), ("overhead", (full - make_time - sign) / sign),
-                             ("in_sign", in_sign), ("in_build", in_build),
-                             ("in_bookkeeping", full - in_sign - in_build),
-                             ("in_overhead", (full - in_sign - in_build) / in_sign),
-                             *((label, acc[label] / rows) for label in ("read", "storage", "files"))):
+        for label, value in (
+            ("sign", sign),
+            ("build", make_time),
+            ("check", check),
+            ("full", full),
+            ("bookkeeping", full - make_time - sign),
+            ("overhead", (full - make_time - sign) / sign),
+            ("in_sign", in_sign),
+            ("in_build", in_build),
+            ("in_bookkeeping", full - in_sign - in_build),
+            ("in_overhead", (full - in_sign - in_build) / in_sign),
+            *((label, acc[label] / rows) for label in ("read", "storage", "files")),
+        ):
             samples[label].append(value)
     return samples
 
@@ -218,8 +291,9 @@ def _spread(values: list[float]) -> str:
     return f"rounds {min(values):.0%}..{max(values):.0%}"
 
 
-def run(rows: int = 1000, argon_rows: int = 256, rate_rows: int = 4000,
-        rounds: int = 7) -> tuple[str, dict[str, float]]:
+def run(
+    rows: int = 1000, argon_rows: int = 256, rate_rows: int = 4000, rounds: int = 7
+) -> tuple[str, dict[str, float]]:
     """The table, and its key numbers. The rounds run twice: with the registry and the output files on
     tmpfs (``/dev/shm``: what the software costs) and on the disk of ``$TMPDIR`` (what this machine's
     disk adds); the rates are measured on the disk."""
@@ -241,19 +315,37 @@ def run(rows: int = 1000, argon_rows: int = 256, rate_rows: int = 4000,
                 rates = []
                 for count, hasher in ((rate_rows, PrecomputedHash()), (argon_rows, DEFAULT_HASH)):
                     for n in (1, workers):
-                        rates.append(_batch(opened, _write_csv(root / f"r{start}.csv", count, start),
-                                            root / f"r{start}", workers=n, hasher=hasher) / count)
+                        rates.append(
+                            _batch(
+                                opened,
+                                _write_csv(root / f"r{start}.csv", count, start),
+                                root / f"r{start}",
+                                workers=n,
+                                hasher=hasher,
+                            )
+                            / count
+                        )
                         start += count
     one, many, argon_one, argon_many = rates
     med = {place: {k: statistics.median(v) for k, v in samples.items()} for place, samples in measured.items()}
     main = med.get("tmpfs", med["disk"])
-    numbers = {"sign": main["sign"], "build": main["build"], "full": main["full"],
-               "in_overhead": main["in_overhead"], "disk_in_overhead": med["disk"]["in_overhead"],
-               "overhead": main["overhead"], "ratio_argon": argon_one / argon_many, "ratio_cheap": one / many}
+    numbers = {
+        "sign": main["sign"],
+        "build": main["build"],
+        "full": main["full"],
+        "in_overhead": main["in_overhead"],
+        "disk_in_overhead": med["disk"]["in_overhead"],
+        "overhead": main["overhead"],
+        "ratio_argon": argon_one / argon_many,
+        "ratio_cheap": one / many,
+    }
     out: list[tuple[str, str, str]] = [
         ("(a) pure signing: add_proof eddsa-rdfc-2022 on a built credential", ms(main["sign"]), "separate loop"),
-        ("building without the identity hash (CSV cells -> validated input -> credential)", ms(main["build"]),
-         "separate loop"),
+        (
+            "building without the identity hash (CSV cells -> validated input -> credential)",
+            ms(main["build"]),
+            "separate loop",
+        ),
         ("identity hash, test parameters (ops 1, 8 KiB)", ms(hash_test), "not in (b)"),
         ("identity hash, production Argon2id (ops 3, 64 MiB)", ms(hash_default), "not bookkeeping; not in (b)"),
         ("self-check: contexts + data model (safe RDFC is part of signing)", ms(main["check"]), "separate loop"),
@@ -262,24 +354,42 @@ def run(rows: int = 1000, argon_rows: int = 256, rate_rows: int = 4000,
         where = "tmpfs (/dev/shm)" if place == "tmpfs" else f"disk ({tempfile.gettempdir()})"
         samples = measured[place]
         out += [
-            (f"**(b) full batch on {where}**, 1 worker, precomputed identity hash", ms(values["full"]),
-             f"{rows} rows, median of {rounds} rounds"),
+            (
+                f"**(b) full batch on {where}**, 1 worker, precomputed identity hash",
+                ms(values["full"]),
+                f"{rows} rows, median of {rounds} rounds",
+            ),
             ("  of which signing (time inside add_proof during the run)", ms(values["in_sign"]), ""),
             ("  of which building (validation + builder, timed during the run)", ms(values["in_build"]), ""),
             ("  of which storage: status allocation + recording", ms(values["storage"]), "1 commit per chunk"),
-            ("  of which output files: handing them to the writer process, waiting for it", ms(values["files"]),
-             "written while the next chunk signs"),
-            ("  storage and bookkeeping = (b) - its signing - its building", ms(values["in_bookkeeping"]),
-             f"**adds {values['in_overhead']:.0%} to the run's signing** (target <= 35%; "
-             f"{_spread(samples['in_overhead'])})"),
-            ("  the same against the separate loops = (b) - building - (a)", ms(values["bookkeeping"]),
-             f"adds {values['overhead']:.0%} to (a) ({_spread(samples['overhead'])})"),
+            (
+                "  of which output files: handing them to the writer process, waiting for it",
+                ms(values["files"]),
+                "written while the next chunk signs",
+            ),
+            (
+                "  storage and bookkeeping = (b) - its signing - its building",
+                ms(values["in_bookkeeping"]),
+                f"**adds {values['in_overhead']:.0%} to the run's signing** (target <= 35%; "
+                f"{_spread(samples['in_overhead'])})",
+            ),
+            (
+                "  the same against the separate loops = (b) - building - (a)",
+                ms(values["bookkeeping"]),
+                f"adds {values['overhead']:.0%} to (a) ({_spread(samples['overhead'])})",
+            ),
         ]
     out += [
-        (f"rate, production Argon2id: 1 worker / {workers} workers", f"{1 / argon_one:.1f}/s / {1 / argon_many:.1f}/s",
-         f"ratio {argon_one / argon_many:.2f} (target >= 1.5), {argon_rows} rows"),
-        (f"rate, precomputed hash: 1 worker / {workers} workers", f"{1 / one:.0f}/s / {1 / many:.0f}/s",
-         f"ratio {one / many:.2f}, {rate_rows} rows, spawn start-up included"),
+        (
+            f"rate, production Argon2id: 1 worker / {workers} workers",
+            f"{1 / argon_one:.1f}/s / {1 / argon_many:.1f}/s",
+            f"ratio {argon_one / argon_many:.2f} (target >= 1.5), {argon_rows} rows",
+        ),
+        (
+            f"rate, precomputed hash: 1 worker / {workers} workers",
+            f"{1 / one:.0f}/s / {1 / many:.0f}/s",
+            f"ratio {one / many:.2f}, {rate_rows} rows, spawn start-up included",
+        ),
     ]
     return table(["measure", "per credential", "note"], out), numbers
 

@@ -34,8 +34,12 @@ from vccore.proofs import ProofOptions, add_proof
 def full_skill_level_credential() -> dict[str, Any]:
     """The realistic skill-level credential, signed (deterministic: fixed key and time)."""
     signer = did_key_pair(KeyPair.from_seed(b"\x01" * 32))
-    return add_proof(skill_level_credential(signer.controller), signer=signer, loader=DocumentLoader(),
-                     options=ProofOptions(created=datetime(2023, 6, 30, 8, tzinfo=UTC)))
+    return add_proof(
+        skill_level_credential(signer.controller),
+        signer=signer,
+        loader=DocumentLoader(),
+        options=ProofOptions(created=datetime(2023, 6, 30, 8, tzinfo=UTC)),
+    )
 
 
 def payload_without_dictionary(doc: dict[str, Any]) -> str:
@@ -92,8 +96,10 @@ def main(argv: list[str] | None = None) -> None:
         version = qr.fit(payload, max_version=max_version)
         json_bytes = len(jsonstrict.dumps_compact(doc).encode("utf-8"))
         old = payload_without_dictionary(doc)
-        print(f"\n### {title}: {json_bytes} B JSON -> {len(payload)} chars, version {version}-M "
-              f"(without the dictionary: {len(old)} chars, version {qr.required_version(old)}-M)\n")
+        print(
+            f"\n### {title}: {json_bytes} B JSON -> {len(payload)} chars, version {version}-M "
+            f"(without the dictionary: {len(old)} chars, version {qr.required_version(old)}-M)\n"
+        )
         rows = bench(doc, max_version, args.repeat)
         timings = dict(rows)
         default = timings["qrcode.make(payload)"]

@@ -28,8 +28,9 @@ NOW = datetime(2026, 11, 30, tzinfo=UTC)
 
 def _round_trip(document: dict[str, Any], loader: DocumentLoader) -> bool:
     options = {"documentLoader": loader, "base": None, "processingMode": "json-ld-1.1"}
-    compacted = jsonld.compact(jsonld.expand(document, dict(options)), {"@context": document["@context"]},
-                               dict(options))
+    compacted = jsonld.compact(
+        jsonld.expand(document, dict(options)), {"@context": document["@context"]}, dict(options)
+    )
     compacted.pop("@context", None)
     return bool(compacted)
 
@@ -37,14 +38,20 @@ def _round_trip(document: dict[str, Any], loader: DocumentLoader) -> bool:
 def run(rounds: int = 40) -> tuple[str, dict[str, float]]:
     pair = did_key_pair(KeyPair.from_seed(b"\x42" * 32))
     loader = DocumentLoader()
-    signed = add_proof(skill_level_credential(pair.controller), signer=pair, loader=loader,
-                       options=ProofOptions(created=NOW))
+    signed = add_proof(
+        skill_level_credential(pair.controller), signer=pair, loader=loader, options=ProofOptions(created=NOW)
+    )
     doc = copy.deepcopy(signed)
-    medians = interleaved_medians({
-        "walk": lambda: read_one_way(doc, loader=loader),
-        "round trip": lambda: _round_trip(doc, loader),
-        "verify (proof, schema, validity)": lambda: verify_issued(doc, loader=loader, now=NOW, schemas=check_schemas),
-    }, rounds=rounds)
+    medians = interleaved_medians(
+        {
+            "walk": lambda: read_one_way(doc, loader=loader),
+            "round trip": lambda: _round_trip(doc, loader),
+            "verify (proof, schema, validity)": lambda: verify_issued(
+                doc, loader=loader, now=NOW, schemas=check_schemas
+            ),
+        },
+        rounds=rounds,
+    )
     full = medians["verify (proof, schema, validity)"]
     rows = [(name, ms(value), f"{value / full:.2f} x verify") for name, value in medians.items()]
     rows.append(("round trip / walk", "", f"{medians['round trip'] / medians['walk']:.1f} x"))

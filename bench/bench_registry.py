@@ -65,15 +65,18 @@ def _held(name: str) -> int:
     import psycopg
 
     with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        row = admin.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND "
-                            "application_name = 'skillcred-issuer'", (name,)).fetchone()
+        row = admin.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND application_name = 'skillcred-issuer'",
+            (name,),
+        ).fetchone()
     return int(row[0]) if row else 0
 
 
 def _cli(home: Path, *args: str) -> str:
     env = os.environ | {"SKILLCRED_HOME": str(home), "SKILLCRED_PASSPHRASE": PASSPHRASE}
-    done = subprocess.run([sys.executable, "-m", "skillcred", "issuer", *args], env=env, capture_output=True,
-                          text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "skillcred", "issuer", *args], env=env, capture_output=True, text=True, check=True
+    )
     return done.stdout.strip()
 
 
@@ -100,14 +103,27 @@ def _client(ports: list[int], token: str, n: int, out: Any) -> None:
                 target = rng.choice(issued) if issued else None
             key = f"client-{n}-order-{i % 400}"  # every key is sent five times
             if choice < 0.75 or target is None:
-                body = {"credential": {"@context": ["https://www.w3.org/ns/credentials/v2"],
-                                       "type": ["VerifiableCredential"],
-                                       "credentialSubject": {"id": f"did:example:worker-{i % 400}"}},
-                        "options": {"idempotencyKey": key}}
+                body = {
+                    "credential": {
+                        "@context": ["https://www.w3.org/ns/credentials/v2"],
+                        "type": ["VerifiableCredential"],
+                        "credentialSubject": {"id": f"did:example:worker-{i % 400}"},
+                    },
+                    "options": {"idempotencyKey": key},
+                }
                 conn.request("POST", "/credentials/issue", json.dumps(body), headers)
             elif choice < 0.9:
-                conn.request("POST", "/credentials/status", json.dumps({"credentialId": target, "credentialStatus": [
-                    {"type": "BitstringStatusListEntry", "status": "suspended"}]}), headers)
+                conn.request(
+                    "POST",
+                    "/credentials/status",
+                    json.dumps(
+                        {
+                            "credentialId": target,
+                            "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "suspended"}],
+                        }
+                    ),
+                    headers,
+                )
             else:
                 conn.request("GET", f"/credentials/{target}", headers=headers)
             answer = conn.getresponse()
@@ -136,16 +152,51 @@ def run() -> str:
     servers: list[subprocess.Popen[bytes]] = []
     try:
         home = work / "home"
-        _cli(home, "init", "--did-key", "--name-zh", "压测", "--name-en", "Load test", "--store", url,
-             "--key-kdf", "minimal")
-        token = _cli(home, "tokens", "create", "--scope", "credentials:issue", "--scope", "credentials:status",
-                     "--scope", "credentials:read")
+        _cli(
+            home,
+            "init",
+            "--did-key",
+            "--name-zh",
+            "压测",
+            "--name-en",
+            "Load test",
+            "--store",
+            url,
+            "--key-kdf",
+            "minimal",
+        )
+        token = _cli(
+            home,
+            "tokens",
+            "create",
+            "--scope",
+            "credentials:issue",
+            "--scope",
+            "credentials:status",
+            "--scope",
+            "credentials:read",
+        )
         ports = [_free_port() for _ in range(PROCESSES)]
         env = os.environ | {"SKILLCRED_HOME": str(home), "SKILLCRED_PASSPHRASE": PASSPHRASE}
         for port in ports:
-            servers.append(subprocess.Popen(
-                [sys.executable, "-m", "skillcred", "issuer", "serve", "--port", str(port), "--pool-size",
-                 str(POOL_SIZE)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            servers.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "skillcred",
+                        "issuer",
+                        "serve",
+                        "--port",
+                        str(port),
+                        "--pool-size",
+                        str(POOL_SIZE),
+                    ],
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
         for port in ports:
             deadline = time.monotonic() + 60
             while True:
@@ -196,10 +247,29 @@ def run() -> str:
         statuses.update({str(k): v for k, v in r["statuses"].items()})
     total = sum(statuses.values())
     budget = PROCESSES * POOL_SIZE
-    rows = [(f"{PROCESSES} issuer processes x pool {POOL_SIZE}", f"{PROCESSES} x {REQUESTS}", f"{total / elapsed:.0f}",
-             dict(sorted(statuses.items())), sum(r["mismatched"] for r in reports), f"{peak[0]} / {budget}", idle)]
-    text = table(("setup", "requests", "requests/s", "answers", "repeats with other bytes",
-                  "most connections held / budget", "held after the run"), rows)
+    rows = [
+        (
+            f"{PROCESSES} issuer processes x pool {POOL_SIZE}",
+            f"{PROCESSES} x {REQUESTS}",
+            f"{total / elapsed:.0f}",
+            dict(sorted(statuses.items())),
+            sum(r["mismatched"] for r in reports),
+            f"{peak[0]} / {budget}",
+            idle,
+        )
+    ]
+    text = table(
+        (
+            "setup",
+            "requests",
+            "requests/s",
+            "answers",
+            "repeats with other bytes",
+            "most connections held / budget",
+            "held after the run",
+        ),
+        rows,
+    )
     verdict = "yes" if peak[0] <= budget else "NO"
     return f"{text}\n\n- within the connection budget: {verdict}"
 

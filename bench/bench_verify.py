@@ -25,8 +25,7 @@ NOW = datetime(2026, 11, 30, tzinfo=UTC)
 
 
 def _static_loader(url: str, options: Any = None) -> dict[str, Any]:
-    return {"contextUrl": None, "documentUrl": url, "document": copy.deepcopy(contexts.load(url)),
-            "tag": "static"}
+    return {"contextUrl": None, "documentUrl": url, "document": copy.deepcopy(contexts.load(url)), "tag": "static"}
 
 
 def run(rounds: int = 40) -> tuple[str, dict[str, float]]:
@@ -34,8 +33,9 @@ def run(rounds: int = 40) -> tuple[str, dict[str, float]]:
     loader = DocumentLoader()
     cred = skill_level_credential(pair.controller)
     rdfc_doc = add_proof(cred, signer=pair, loader=loader, options=ProofOptions(created=NOW))
-    jcs_doc = add_proof(cred, signer=pair, loader=loader, options=ProofOptions(cryptosuite="eddsa-jcs-2022",
-                                                                                 created=NOW))
+    jcs_doc = add_proof(
+        cred, signer=pair, loader=loader, options=ProofOptions(cryptosuite="eddsa-jcs-2022", created=NOW)
+    )
     msg = b"x" * 64
     sig = pair.sign(msg)
     public = pair.public
@@ -60,8 +60,9 @@ def run(rounds: int = 40) -> tuple[str, dict[str, float]]:
     def ours_jcs() -> None:
         assert verify_proofs(jcs_doc, loader=loader, now=NOW).passed
 
-    med = interleaved_medians({"ed25519": ed25519, "jcs": ours_jcs, "plain": plain_rdfc, "rdfc": ours_rdfc},
-                              rounds=rounds)
+    med = interleaved_medians(
+        {"ed25519": ed25519, "jcs": ours_jcs, "plain": plain_rdfc, "rdfc": ours_rdfc}, rounds=rounds
+    )
     rows = [
         ("Ed25519 verify alone (PyNaCl)", ms(med["ed25519"]), "1.00 x Ed25519"),
         ("skillcred eddsa-jcs-2022 verify", ms(med["jcs"]), f"{med['jcs'] / med['ed25519']:.2f} x Ed25519"),
@@ -76,8 +77,10 @@ def main() -> None:
     out, med = run()
     print("## Proof verification (bench/bench_verify.py)\n")
     print(out)
-    print(f"\nTargets: rdfc <= 0.40 x plain -> {med['rdfc'] / med['plain']:.2f}; "
-          f"jcs <= 3.5 x Ed25519 -> {med['jcs'] / med['ed25519']:.2f}")
+    print(
+        f"\nTargets: rdfc <= 0.40 x plain -> {med['rdfc'] / med['plain']:.2f}; "
+        f"jcs <= 3.5 x Ed25519 -> {med['jcs'] / med['ed25519']:.2f}"
+    )
 
 
 if __name__ == "__main__":

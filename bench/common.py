@@ -19,8 +19,7 @@ def median_seconds(fn: Callable[[], object], *, repeat: int = 30, warmup: int = 
     return statistics.median(samples)
 
 
-def interleaved_medians(fns: dict[str, Callable[[], object]], *, rounds: int = 30,
-                        warmup: int = 3) -> dict[str, float]:
+def interleaved_medians(fns: dict[str, Callable[[], object]], *, rounds: int = 30, warmup: int = 3) -> dict[str, float]:
     """Run the candidates in turn, round after round, so that machine noise hits all alike."""
     for _ in range(warmup):
         for fn in fns.values():

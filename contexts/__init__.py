@@ -33,36 +33,78 @@ class PinnedContext:
 
 
 INDEX: tuple[PinnedContext, ...] = (
-    PinnedContext(CREDENTIALS_V2, "credentials-v2.jsonld",
-                  "59955ced6697d61e03f2b2556febe5308ab16842846f5b586d7f1f7adec92734"),
-    PinnedContext(CREDENTIALS_V1, "credentials-v1.jsonld",
-                  "ab4ddd9a531758807a79a5b450510d61ae8d147eab966cc9a200c07095b0cdcc"),
-    PinnedContext("https://www.w3.org/ns/credentials/examples/v2", "credentials-examples-v2.jsonld",
-                  "57393fbc69d6efb9b9b5dc9cb6b9880b0944360abfe2eaf459c9e58cf2279d7c", test_only=True),
-    PinnedContext("https://www.w3.org/2018/credentials/examples/v1", "credentials-examples-v1.jsonld",
-                  "2070ae4e75bc3b4c2cfe2b8b6e86ec45119672bbb5da283f0399ea96c60a0104", test_only=True),
-    PinnedContext("https://w3id.org/security/data-integrity/v2", "data-integrity-v2.jsonld",
-                  "67f21e6e33a6c14e5ccfd2fc7865f7474fb71a04af7e94136cb399dfac8ae8f4"),
-    PinnedContext("https://w3id.org/security/data-integrity/v1", "data-integrity-v1.jsonld",
-                  "b5d829bd09aa7c42abc6efa0c8ed7635313b5487f37ccfce3ecd149ca9418554"),
-    PinnedContext("https://w3id.org/security/multikey/v1", "multikey-v1.jsonld",
-                  "ba2c182de2d92f7e47184bcca8fcf0beaee6d3986c527bf664c195bbc7c58597"),
-    PinnedContext("https://w3id.org/security/jwk/v1", "jwk-v1.jsonld",
-                  "0f14b62f6071aafe00df265770ea0c7508e118247d79b7d861a406d2aa00bece"),
-    PinnedContext("https://w3id.org/security/suites/ed25519-2020/v1", "ed25519-signature-2020-v1.jsonld",
-                  "b9e1ab971fd8bf2c7553e0c4a9438e0b9450afde1ea1ca5b2492368b9f549588"),
-    PinnedContext("https://www.w3.org/ns/did/v1", "did-v1.jsonld",
-                  "4f3eae5568c9c5f036a082088f9e192019ee06faa78973c87ff91d5421b88dad"),
-    PinnedContext("https://www.w3.org/ns/cid/v1", "cid-v1.jsonld",
-                  "ea216ecc1cb02cd39b693dba2250141e270ba0bf95890be107dd9a9e8e43de85"),
-    PinnedContext("https://www.w3.org/ns/credentials/status/v1", "bitstring-status-list-v1.jsonld",
-                  "fda5add353231e6a6884a46b12e6c75464281900cb348284d9c360f62381d9f7"),
-    PinnedContext("https://w3id.org/vc/status-list/2021/v1", "vc-status-list-2021-v1.jsonld",
-                  "6dd06a52bedb771e059c1083ba8ba7848dce22f6b4a8cfa0b98ba3fc188870e4"),
-    PinnedContext("https://w3id.org/citizenship/v4rc1", "citizenship-v4rc1.jsonld",
-                  "5038c7383afd7ab2158f1b997913a8f60978a0abcf96e0b0d08e29f146d2db1e", test_only=True),
-    PinnedContext(SKILLCRED_V1, "skillcred-v1.jsonld",
-                  "916d8838ca7edfc3119e86e7756ae896f381ab489b196d384b924745c901b430"),
+    PinnedContext(
+        CREDENTIALS_V2, "credentials-v2.jsonld", "59955ced6697d61e03f2b2556febe5308ab16842846f5b586d7f1f7adec92734"
+    ),
+    PinnedContext(
+        CREDENTIALS_V1, "credentials-v1.jsonld", "ab4ddd9a531758807a79a5b450510d61ae8d147eab966cc9a200c07095b0cdcc"
+    ),
+    PinnedContext(
+        "https://www.w3.org/ns/credentials/examples/v2",
+        "credentials-examples-v2.jsonld",
+        "57393fbc69d6efb9b9b5dc9cb6b9880b0944360abfe2eaf459c9e58cf2279d7c",
+        test_only=True,
+    ),
+    PinnedContext(
+        "https://www.w3.org/2018/credentials/examples/v1",
+        "credentials-examples-v1.jsonld",
+        "2070ae4e75bc3b4c2cfe2b8b6e86ec45119672bbb5da283f0399ea96c60a0104",
+        test_only=True,
+    ),
+    PinnedContext(
+        "https://w3id.org/security/data-integrity/v2",
+        "data-integrity-v2.jsonld",
+        "67f21e6e33a6c14e5ccfd2fc7865f7474fb71a04af7e94136cb399dfac8ae8f4",
+    ),
+    PinnedContext(
+        "https://w3id.org/security/data-integrity/v1",
+        "data-integrity-v1.jsonld",
+        "b5d829bd09aa7c42abc6efa0c8ed7635313b5487f37ccfce3ecd149ca9418554",
+    ),
+    PinnedContext(
+        "https://w3id.org/security/multikey/v1",
+        "multikey-v1.jsonld",
+        "ba2c182de2d92f7e47184bcca8fcf0beaee6d3986c527bf664c195bbc7c58597",
+    ),
+    PinnedContext(
+        "https://w3id.org/security/jwk/v1",
+        "jwk-v1.jsonld",
+        "0f14b62f6071aafe00df265770ea0c7508e118247d79b7d861a406d2aa00bece",
+    ),
+    PinnedContext(
+        "https://w3id.org/security/suites/ed25519-2020/v1",
+        "ed25519-signature-2020-v1.jsonld",
+        "b9e1ab971fd8bf2c7553e0c4a9438e0b9450afde1ea1ca5b2492368b9f549588",
+    ),
+    PinnedContext(
+        "https://www.w3.org/ns/did/v1",
+        "did-v1.jsonld",
+        "4f3eae5568c9c5f036a082088f9e192019ee06faa78973c87ff91d5421b88dad",
+    ),
+    PinnedContext(
+        "https://www.w3.org/ns/cid/v1",
+        "cid-v1.jsonld",
+        "ea216ecc1cb02cd39b693dba2250141e270ba0bf95890be107dd9a9e8e43de85",
+    ),
+    PinnedContext(
+        "https://www.w3.org/ns/credentials/status/v1",
+        "bitstring-status-list-v1.jsonld",
+        "fda5add353231e6a6884a46b12e6c75464281900cb348284d9c360f62381d9f7",
+    ),
+    PinnedContext(
+        "https://w3id.org/vc/status-list/2021/v1",
+        "vc-status-list-2021-v1.jsonld",
+        "6dd06a52bedb771e059c1083ba8ba7848dce22f6b4a8cfa0b98ba3fc188870e4",
+    ),
+    PinnedContext(
+        "https://w3id.org/citizenship/v4rc1",
+        "citizenship-v4rc1.jsonld",
+        "5038c7383afd7ab2158f1b997913a8f60978a0abcf96e0b0d08e29f146d2db1e",
+        test_only=True,
+    ),
+    PinnedContext(
+        SKILLCRED_V1, "skillcred-v1.jsonld", "916d8838ca7edfc3119e86e7756ae896f381ab489b196d384b924745c901b430"
+    ),
 )
 
 _BY_URL = {c.url: c for c in INDEX}

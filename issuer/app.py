@@ -57,17 +57,33 @@ RETRY_AFTER: Final = "1"
 PROBLEM_TYPE: Final = "application/problem+json"
 VC_TYPE: Final = "application/vc"
 SUITES: Final = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
-STATUS_ACTIONS: Final = {"revoked": "revoke", "unrevoked": "unrevoke", "suspended": "suspend",
-                         "unsuspended": "unsuspend"}
-_HTTP_STATUS: Final = {Code.UNAUTHORIZED: 401, Code.FORBIDDEN: 403, Code.NOT_FOUND: 404, Code.CONFLICT: 409,
-                       Code.RESOURCE_LIMIT_EXCEEDED: 413, Code.STORE_BUSY: 503, Code.KEY_ERROR: 503}
+STATUS_ACTIONS: Final = {
+    "revoked": "revoke",
+    "unrevoked": "unrevoke",
+    "suspended": "suspend",
+    "unsuspended": "unsuspend",
+}
+_HTTP_STATUS: Final = {
+    Code.UNAUTHORIZED: 401,
+    Code.FORBIDDEN: 403,
+    Code.NOT_FOUND: 404,
+    Code.CONFLICT: 409,
+    Code.RESOURCE_LIMIT_EXCEEDED: 413,
+    Code.STORE_BUSY: 503,
+    Code.KEY_ERROR: 503,
+}
 _BODY_KEY: Final = "skillcred.body"
 
 
 def problem(status: int, code: Code, detail: str, headers: dict[str, str] | None = None) -> Response:
     """An RFC 9457 problem document carrying skillcred's code."""
-    body = {"type": f"https://w3id.org/skillcred/problems#{code.value}", "title": title_en(code),
-            "status": status, "detail": detail[:500], "code": code.value}
+    body = {
+        "type": f"https://w3id.org/skillcred/problems#{code.value}",
+        "title": title_en(code),
+        "status": status,
+        "detail": detail[:500],
+        "code": code.value,
+    }
     extra = dict(headers or {})
     if code is Code.STORE_BUSY:
         extra["Retry-After"] = RETRY_AFTER
@@ -151,12 +167,19 @@ class Recognizer(Protocol):
     """What ``POST /recognitions`` needs: :class:`issuer.recognize.RecognitionService` (composed by the
     caller, who decides how sources are verified: the front door plugs in the verifier pipeline)."""
 
-    def recognize(self, sources: Sequence[Mapping[str, Any]], *, rule_id: str, as_of: date,
-                  declarations: Mapping[str, str] | None = None) -> Issued: ...
+    def recognize(
+        self,
+        sources: Sequence[Mapping[str, Any]],
+        *,
+        rule_id: str,
+        as_of: date,
+        declarations: Mapping[str, str] | None = None,
+    ) -> Issued: ...
 
 
-def create_app(service: IssuerService, tokens: TokenRegistry, *, max_body: int = MAX_BODY,
-               recognizer: Recognizer | None = None) -> Starlette:
+def create_app(
+    service: IssuerService, tokens: TokenRegistry, *, max_body: int = MAX_BODY, recognizer: Recognizer | None = None
+) -> Starlette:
     """The issuer's Starlette app, configured entirely by its arguments. Which contexts may be signed is
     the service's loader's allow-list. With a ``recognizer``, ``POST /recognitions`` derives recognitions."""
     if max_body < 1:
@@ -170,9 +193,15 @@ def create_app(service: IssuerService, tokens: TokenRegistry, *, max_body: int =
                 token = tokens.verify(presented.strip() if kind.lower() == "bearer" else None, scope=scope)
             except SkillcredError as err:
                 if err.code is Code.FORBIDDEN:
-                    return problem(403, err.code, err.detail, {
-                        "WWW-Authenticate": f'Bearer realm="skillcred-issuer", error="insufficient_scope", '
-                                            f'scope="{scope}"'})
+                    return problem(
+                        403,
+                        err.code,
+                        err.detail,
+                        {
+                            "WWW-Authenticate": f'Bearer realm="skillcred-issuer", error="insufficient_scope", '
+                            f'scope="{scope}"'
+                        },
+                    )
                 return refused(err, default=401)
             try:
                 return handler(request, token)
@@ -180,6 +209,7 @@ def create_app(service: IssuerService, tokens: TokenRegistry, *, max_body: int =
                 return problem(400, err.code, err.detail)
             except SkillcredError as err:
                 return refused(err, default=400)
+
         return endpoint
 
     def issue(request: Request, token: TokenInfo) -> Response:
@@ -213,8 +243,12 @@ def create_app(service: IssuerService, tokens: TokenRegistry, *, max_body: int =
         headers = {"Location": f"/credentials/{quote(issued.id, safe=':')}"}
         if issued.replayed:
             headers["Idempotent-Replayed"] = "true"
-        return Response(b'{"verifiableCredential":' + issued.document + b"}", status_code=201,
-                        media_type="application/json", headers=headers)
+        return Response(
+            b'{"verifiableCredential":' + issued.document + b"}",
+            status_code=201,
+            media_type="application/json",
+            headers=headers,
+        )
 
     def recognitions(request: Request, token: TokenInfo) -> Response:
         if recognizer is None:
@@ -226,8 +260,9 @@ def create_app(service: IssuerService, tokens: TokenRegistry, *, max_body: int =
             raise _bad_request("sources must be a list of 1 to 8 credentials")
         if not isinstance(rule_id, str) or not 0 < len(rule_id) <= 100:
             raise _bad_request("rule must be a rule id")
-        if not isinstance(declared, dict) or not all(isinstance(k, str) and isinstance(v, str)
-                                                     for k, v in declared.items()):
+        if not isinstance(declared, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in declared.items()
+        ):
             raise _bad_request("declarations must be an object of strings")
         try:
             as_of = parse_date(as_of_text, field="asOf") if as_of_text is not None else service.now().date()
@@ -237,8 +272,11 @@ def create_app(service: IssuerService, tokens: TokenRegistry, *, max_body: int =
             issued = recognizer.recognize(sources, rule_id=rule_id, as_of=as_of, declarations=declared)
         except SkillcredError as err:
             return refused(err)
-        return Response(b'{"verifiableCredential":' + json.dumps(issued.json(), ensure_ascii=False).encode("utf-8")
-                        + b"}", status_code=201, media_type="application/json")
+        return Response(
+            b'{"verifiableCredential":' + json.dumps(issued.json(), ensure_ascii=False).encode("utf-8") + b"}",
+            status_code=201,
+            media_type="application/json",
+        )
 
     def update_status(request: Request, token: TokenInfo) -> Response:
         body = _json_body(request)
@@ -257,8 +295,14 @@ def create_app(service: IssuerService, tokens: TokenRegistry, *, max_body: int =
             actions.append(STATUS_ACTIONS[status])
         changed = [getattr(service, action)(credential_id).changed for action in actions]
         current = service.status(credential_id)
-        return JSONResponse({"credentialId": credential_id, "revoked": current.revoked,
-                             "suspended": current.suspended, "changed": any(changed)})
+        return JSONResponse(
+            {
+                "credentialId": credential_id,
+                "revoked": current.revoked,
+                "suspended": current.suspended,
+                "changed": any(changed),
+            }
+        )
 
     def read_credential(request: Request, token: TokenInfo) -> Response:
         return Response(service.get(request.path_params["credential_id"]), media_type=VC_TYPE)
@@ -307,5 +351,6 @@ def create_app(service: IssuerService, tokens: TokenRegistry, *, max_body: int =
         Route("/{did_path:path}/did.json", did_document, methods=["GET"]),
         Route("/health", health, methods=["GET"]),
     ]
-    return Starlette(routes=routes, exception_handlers={HTTPException: http_error},
-                     middleware=[Middleware(BodyCap, cap=max_body)])
+    return Starlette(
+        routes=routes, exception_handlers={HTTPException: http_error}, middleware=[Middleware(BodyCap, cap=max_body)]
+    )

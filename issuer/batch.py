@@ -161,8 +161,9 @@ def _decode(raw: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
-def read_rows(source: Path | str, kind: str, *, cryptosuite: str = "eddsa-rdfc-2022",
-              batch_id: str | None = None) -> tuple[list[Row], list[RowProblem]]:
+def read_rows(
+    source: Path | str, kind: str, *, cryptosuite: str = "eddsa-rdfc-2022", batch_id: str | None = None
+) -> tuple[list[Row], list[RowProblem]]:
     """Every good row and every bad row of the CSV file ``source``. Raises :class:`BatchRefused`
     (``fatal``) when the file itself is unusable: unreadable, not UTF-8, or a bad header."""
     entry = KINDS.get(kind)
@@ -213,8 +214,14 @@ def read_rows(source: Path | str, kind: str, *, cryptosuite: str = "eddsa-rdfc-2
     return rows, bad
 
 
-def _check_row(line: int, cells: Mapping[str, str], input_type: type[Any], nested: Mapping[str, type[Any]],
-               booleans: set[str], numbers: Mapping[str, int]) -> Any:
+def _check_row(
+    line: int,
+    cells: Mapping[str, str],
+    input_type: type[Any],
+    nested: Mapping[str, type[Any]],
+    booleans: set[str],
+    numbers: Mapping[str, int],
+) -> Any:
     """The validated input of a row, or its :class:`RowProblem`."""
     try:
         checked = validation.from_mapping(input_type, _mapping(cells, nested, booleans))
@@ -231,9 +238,19 @@ def _check_row(line: int, cells: Mapping[str, str], input_type: type[Any], neste
     return checked
 
 
-def run_batch(source: Path | str, *, kind: str, out_dir: Path | str, issuer: BulkIssuer, skip_bad: bool = False,
-              workers: int = 1, cryptosuite: str = "eddsa-rdfc-2022", batch_id: str | None = None,
-              progress: TextIO | None = None, tty: bool | None = None) -> BatchReport:
+def run_batch(
+    source: Path | str,
+    *,
+    kind: str,
+    out_dir: Path | str,
+    issuer: BulkIssuer,
+    skip_bad: bool = False,
+    workers: int = 1,
+    cryptosuite: str = "eddsa-rdfc-2022",
+    batch_id: str | None = None,
+    progress: TextIO | None = None,
+    tty: bool | None = None,
+) -> BatchReport:
     """Validate, then issue every row of ``source`` (see the module docstring). Raises
     :class:`BatchRefused` before anything is signed when rows are bad and ``skip_bad`` is False."""
     rows, bad = read_rows(source, kind, cryptosuite=cryptosuite, batch_id=batch_id)
@@ -248,8 +265,17 @@ def run_batch(source: Path | str, *, kind: str, out_dir: Path | str, issuer: Bul
         os.close(directory)
 
 
-def _issue_rows(rows: list[Row], bad: list[RowProblem], directory: int, shown: Path, *,
-                issuer: BulkIssuer, workers: int, progress: TextIO | None, tty: bool | None) -> BatchReport:
+def _issue_rows(
+    rows: list[Row],
+    bad: list[RowProblem],
+    directory: int,
+    shown: Path,
+    *,
+    issuer: BulkIssuer,
+    workers: int,
+    progress: TextIO | None,
+    tty: bool | None,
+) -> BatchReport:
     present = set(os.listdir(directory))  # files of an earlier run are compared before being rewritten
     report = BatchReport(total=len(rows) + len(bad), skipped=len(bad), problems=list(bad))
     by_key = {row.item.key: row for row in rows}
@@ -278,9 +304,11 @@ def _issue_rows(rows: list[Row], bad: list[RowProblem], directory: int, shown: P
             else:
                 files.append((row, outcome))
         for start in range(0, len(files), CHUNK):  # a rerun hands every recorded row over at once
-            piece = files[start:start + CHUNK]
-            writer.submit([(row.file_name, outcome.document, row.file_name not in present) for row, outcome in piece],
-                          functools.partial(written, piece))
+            piece = files[start : start + CHUNK]
+            writer.submit(
+                [(row.file_name, outcome.document, row.file_name not in present) for row, outcome in piece],
+                functools.partial(written, piece),
+            )
 
     try:
         # leaving the block waits for the last chunk's files (also when the batch fails), so the summary
@@ -296,8 +324,9 @@ def _issue_rows(rows: list[Row], bad: list[RowProblem], directory: int, shown: P
             err.add_note(f"summary.csv could not be written either ({also.strerror or also})")
         raise
     _write_summary(directory, summary)
-    bar.finish(f"{report.issued} issued, {report.existing} already issued, {report.failed} failed, "
-               f"{report.skipped} skipped")
+    bar.finish(
+        f"{report.issued} issued, {report.existing} already issued, {report.failed} failed, {report.skipped} skipped"
+    )
     return report
 
 

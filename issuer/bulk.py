@@ -106,17 +106,27 @@ def _chunks(items: Sequence[_T], size: int, *, ways: int = 1, floor: int = 1) ->
     start, floor = 0, max(1, min(floor, size))
     while start < len(items):
         step = min(size, max(floor, -(-(len(items) - start) // (2 * ways))))
-        yield items[start:start + step]
+        yield items[start : start + step]
         start += step
 
 
 class BulkIssuer:
     """Issues many :class:`Item` values for one issuer (see the module docstring)."""
 
-    def __init__(self, *, store: Store, profile: IssuerProfile, keystore: KeyStore, passphrase: str | bytes,
-                 cryptosuite: str = "eddsa-rdfc-2022", hasher: HashParams = DEFAULT_HASH,
-                 include_test_contexts: bool = False, status_list_length: int = MIN_LENGTH,
-                 clock: Clock, chunk: int = CHUNK) -> None:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        profile: IssuerProfile,
+        keystore: KeyStore,
+        passphrase: str | bytes,
+        cryptosuite: str = "eddsa-rdfc-2022",
+        hasher: HashParams = DEFAULT_HASH,
+        include_test_contexts: bool = False,
+        status_list_length: int = MIN_LENGTH,
+        clock: Clock,
+        chunk: int = CHUNK,
+    ) -> None:
         ProofOptions(cryptosuite=cryptosuite)  # validates the name
         if chunk < 1:
             raise ValueError(f"chunk: expected a positive size, got {chunk!r}")
@@ -147,16 +157,22 @@ class BulkIssuer:
             if record is None:  # pragma: no cover - foreign keys forbid it
                 continue
             if recorded[1] != item.request_hash:
-                found[item.key] = Outcome(item.key, "failed", record.id, code=Code.CONFLICT,
-                                          detail="this idempotency key was used for a different request")
+                found[item.key] = Outcome(
+                    item.key,
+                    "failed",
+                    record.id,
+                    code=Code.CONFLICT,
+                    detail="this idempotency key was used for a different request",
+                )
             else:
                 found[item.key] = Outcome(item.key, "existing", record.id, record.document)
         return found
 
     # --- issuance ----------------------------------------------------------------------------------
 
-    def issue(self, items: Sequence[Item], *, workers: int = 1,
-              on_chunk: Callable[[list[Outcome]], None] = lambda _: None) -> list[Outcome]:
+    def issue(
+        self, items: Sequence[Item], *, workers: int = 1, on_chunk: Callable[[list[Outcome]], None] = lambda _: None
+    ) -> list[Outcome]:
         """Issue every item not recorded yet; ``on_chunk`` sees each chunk's outcomes once it is durable."""
         if workers < 1:
             raise ValueError(f"workers: expected at least 1, got {workers!r}")
@@ -170,12 +186,19 @@ class BulkIssuer:
             if not todo:
                 return outcomes
             pair = self._keys.unlock(self._passphrase)
-            setup = SignerSetup(pair.seed, pair.id, pair.controller,
-                                 (self._profile.did, self._profile.name_zh, self._profile.name_en),
-                                 self._suite, self._hasher, self._test_contexts, self._clock())
+            setup = SignerSetup(
+                pair.seed,
+                pair.id,
+                pair.controller,
+                (self._profile.did, self._profile.name_zh, self._profile.name_en),
+                self._suite,
+                self._hasher,
+                self._test_contexts,
+                self._clock(),
+            )
             if pool is not None:
                 pool.begin(setup)
-            for done in (self._serial(todo, setup) if pool is None else self._parallel(todo, setup, pool)):
+            for done in self._serial(todo, setup) if pool is None else self._parallel(todo, setup, pool):
                 outcomes.extend(done)
                 on_chunk(done)
             return outcomes
@@ -190,7 +213,7 @@ class BulkIssuer:
         tasks = self._allocate(chunks[:1], setup.now)[0]
         for number in range(len(chunks)):
             # record this chunk and allocate the next one in one transaction
-            done, following = self._record(tasks, signer.run(tasks), setup, chunks[number + 1:number + 2])
+            done, following = self._record(tasks, signer.run(tasks), setup, chunks[number + 1 : number + 2])
             yield done
             if following:
                 tasks = following[0]
@@ -209,22 +232,22 @@ class BulkIssuer:
         # one in the transaction that records a finished chunk. While the workers start (importing the
         # signing code takes them a few tenths of a second), the first chunk is signed here, row by row
         # until one of them is ready; the rest of it goes to the workers ahead of the later chunks
-        first, *queued = self._allocate(chunks[:3 * workers.count + 1], setup.now)
-        for tasks in queued[:workers.count]:
+        first, *queued = self._allocate(chunks[: 3 * workers.count + 1], setup.now)
+        for tasks in queued[: workers.count]:
             send(tasks)
         signed_here = self._sign_until_ready(first, setup, workers)
-        for piece in _chunks(first[len(signed_here):], len(first), ways=workers.count):
+        for piece in _chunks(first[len(signed_here) :], len(first), ways=workers.count):
             send(list(piece))
-        for tasks in queued[workers.count:]:
+        for tasks in queued[workers.count :]:
             send(tasks)
         following = len(queued) + 1  # the index in ``chunks`` of the next chunk to allocate
         own = next(numbers)
-        pending[own] = first[:len(signed_here)]
+        pending[own] = first[: len(signed_here)]
         result: tuple[int, Signed] | None = (own, signed_here)
         while pending:
             number, signed = result or workers.next_result()
             result = None
-            done, later = self._record(pending.pop(number), signed, setup, chunks[following:following + 1])
+            done, later = self._record(pending.pop(number), signed, setup, chunks[following : following + 1])
             following += len(later)
             for tasks in later:
                 send(tasks)
@@ -249,28 +272,46 @@ class BulkIssuer:
         return self._tasks(chunks, refs)
 
     def _claim(self, tx: Tx, count: int, stamp: str) -> tuple[list[StatusRef], list[StatusRef]]:
-        return (tx.allocate_many("revocation", count, length=self._length, now=stamp),
-                tx.allocate_many("suspension", count, length=self._length, now=stamp))
+        return (
+            tx.allocate_many("revocation", count, length=self._length, now=stamp),
+            tx.allocate_many("suspension", count, length=self._length, now=stamp),
+        )
 
-    def _tasks(self, chunks: Sequence[Sequence[Item]],
-               refs: tuple[list[StatusRef], list[StatusRef]]) -> list[list[Task]]:
+    def _tasks(
+        self, chunks: Sequence[Sequence[Item]], refs: tuple[list[StatusRef], list[StatusRef]]
+    ) -> list[list[Task]]:
         base, length = self._profile.base_url, self._length
         statuses = iter(zip(*refs, strict=True))
         out: list[list[Task]] = []
         for chunk in chunks:
             tasks: list[Task] = []
             for item, (rev, sus) in zip(chunk, statuses, strict=False):
-                tasks.append(Task(item.key, item.request_hash, item.kind, item.data, item.subject_did,
-                                   f"urn:uuid:{uuid.uuid4()}", rev, sus,
-                                   (status_entry(f"{base}/status/{rev.list_id}", rev.index, purpose="revocation",
-                                                 length=length),
-                                    status_entry(f"{base}/status/{sus.list_id}", sus.index, purpose="suspension",
-                                                 length=length))))
+                tasks.append(
+                    Task(
+                        item.key,
+                        item.request_hash,
+                        item.kind,
+                        item.data,
+                        item.subject_did,
+                        f"urn:uuid:{uuid.uuid4()}",
+                        rev,
+                        sus,
+                        (
+                            status_entry(
+                                f"{base}/status/{rev.list_id}", rev.index, purpose="revocation", length=length
+                            ),
+                            status_entry(
+                                f"{base}/status/{sus.list_id}", sus.index, purpose="suspension", length=length
+                            ),
+                        ),
+                    )
+                )
             out.append(tasks)
         return out
 
-    def _record(self, tasks: list[Task], signed: Signed, setup: SignerSetup,
-                then: Sequence[Sequence[Item]] = ()) -> tuple[list[Outcome], list[list[Task]]]:
+    def _record(
+        self, tasks: list[Task], signed: Signed, setup: SignerSetup, then: Sequence[Sequence[Item]] = ()
+    ) -> tuple[list[Outcome], list[list[Task]]]:
         """Record a signed chunk in one transaction, which also allocates the status indexes of the
         chunks ``then``; (the chunk's outcomes, the tasks of ``then``)."""
         for _ in range(_RACE_RETRIES):
@@ -283,12 +324,13 @@ class BulkIssuer:
                 winners = self.lookup([Item(k, by_key[k].request_hash, by_key[k].kind, {}) for k in lost])
                 out.extend(winners[k] for k in lost if k in winners)
             return out, self._tasks(then, refs) if then else []
-        raise SkillcredError("concurrent runs kept recording the same idempotency keys; try again",
-                             code=Code.STORE_BUSY)
+        raise SkillcredError(
+            "concurrent runs kept recording the same idempotency keys; try again", code=Code.STORE_BUSY
+        )
 
-    def _record_once(self, tasks: list[Task], signed: Signed,
-                     setup: SignerSetup, allocate: int
-                     ) -> tuple[list[Outcome], list[str], tuple[list[StatusRef], list[StatusRef]]]:
+    def _record_once(
+        self, tasks: list[Task], signed: Signed, setup: SignerSetup, allocate: int
+    ) -> tuple[list[Outcome], list[str], tuple[list[StatusRef], list[StatusRef]]]:
         by_key = {t.key: t for t in tasks}
         stamp = format_datetime(setup.now)
         out: list[Outcome] = []
@@ -306,9 +348,21 @@ class BulkIssuer:
                 elif item_key in recorded:
                     lost.append(item_key)
                 else:
-                    fresh.append((CredentialRecord(task.credential_id, KINDS[task.kind].type_name, document,
-                                                   setup.key_id, task.revocation, task.suspension, item_key, stamp),
-                                  task.request_hash))
+                    fresh.append(
+                        (
+                            CredentialRecord(
+                                task.credential_id,
+                                KINDS[task.kind].type_name,
+                                document,
+                                setup.key_id,
+                                task.revocation,
+                                task.suspension,
+                                item_key,
+                                stamp,
+                            ),
+                            task.request_hash,
+                        )
+                    )
                     out.append(Outcome(item_key, "issued", task.credential_id, document))
             if fresh:
                 records = [record for record, _ in fresh]
@@ -317,9 +371,22 @@ class BulkIssuer:
                 entries = [(record.idempotency_key or "", record.id, request_hash) for record, request_hash in fresh]
                 if tx.put_idempotency_many(entries, now=stamp) != len(entries):  # pragma: no cover - PostgreSQL race
                     raise _Raced
-                tx.append_events("credential.issued", [(r.id, {
-                    "kind": r.kind, "key": setup.key_id, "batch": True,
-                    "revocation": f"{r.revocation.list_id}#{r.revocation.index}",
-                    "suspension": f"{r.suspension.list_id}#{r.suspension.index}"}) for r in records], now=stamp)
+                tx.append_events(
+                    "credential.issued",
+                    [
+                        (
+                            r.id,
+                            {
+                                "kind": r.kind,
+                                "key": setup.key_id,
+                                "batch": True,
+                                "revocation": f"{r.revocation.list_id}#{r.revocation.index}",
+                                "suspension": f"{r.suspension.list_id}#{r.suspension.index}",
+                            },
+                        )
+                        for r in records
+                    ],
+                    now=stamp,
+                )
             refs = self._claim(tx, allocate, stamp) if allocate else ([], [])
         return out, lost, refs

@@ -34,7 +34,11 @@ _OCCUPATION = re.compile(OCCUPATION_CODE_PATTERN, re.ASCII)
 
 #: legacy appraisal-body types (digit 7) [S22]
 LEGACY_BODY_TYPES: dict[str, str] = {
-    "0": "指导中心", "1": "国家鉴定所", "2": "地方鉴定站", "3": "行业特有工种鉴定站", "4": "企业内鉴定",
+    "0": "指导中心",
+    "1": "国家鉴定所",
+    "2": "地方鉴定站",
+    "3": "行业特有工种鉴定站",
+    "4": "企业内鉴定",
 }
 
 
@@ -75,24 +79,30 @@ class CertificateNumber:
 def parse_certificate_number(value: str, *, field: str = "certificateNumber") -> CertificateNumber:
     """Parse one of the three formats, or raise ``MALFORMED_VALUE_ERROR`` naming ``field`` and the value."""
     if not isinstance(value, str):
-        raise SkillcredError(f"{field}: expected a string, got {type(value).__name__}",
-                             code=Code.MALFORMED_VALUE_ERROR, pointer=f"/{field}")
+        raise SkillcredError(
+            f"{field}: expected a string, got {type(value).__name__}",
+            code=Code.MALFORMED_VALUE_ERROR,
+            pointer=f"/{field}",
+        )
     if m := _NEW.match(value):
         category, org, province, site, year, level, serial = m.groups()
-        return CertificateNumber(value, "skill-level", category, org, province, site, year, int(level),
-                                 serial)
+        return CertificateNumber(value, "skill-level", category, org, province, site, year, int(level), serial)
     if m := _LEGACY.match(value):
         year, province, city, body_type, body_seq, level, serial = m.groups()
-        return CertificateNumber(value, "legacy", body_type, body_seq, province, None, year, int(level),
-                                 serial, city=city)
+        return CertificateNumber(
+            value, "legacy", body_type, body_seq, province, None, year, int(level), serial, city=city
+        )
     if m := _SPECIAL.match(value):
         letters, digits = m.groups()
-        return CertificateNumber(value, "special-technician", None, None, None, None, None, None, digits,
-                                 prefix=letters)
+        return CertificateNumber(
+            value, "special-technician", None, None, None, None, None, None, digits, prefix=letters
+        )
     raise SkillcredError(
         f"{field}: {value!r} is not a skill certificate number (22-character {SKILL_LEVEL_PATTERN}, "
         f"16-digit legacy {LEGACY_PATTERN} or special-technician {SPECIAL_TECHNICIAN_PATTERN})",
-        code=Code.MALFORMED_VALUE_ERROR, pointer=f"/{field}")
+        code=Code.MALFORMED_VALUE_ERROR,
+        pointer=f"/{field}",
+    )
 
 
 def is_skill_certificate_number(value: str) -> bool:
@@ -103,6 +113,9 @@ def is_skill_certificate_number(value: str) -> bool:
 def check_occupation_code(value: str, *, field: str = "occupationCode") -> str:
     """A 大典 code ``D-DD-DD-DD`` (major group 1-8), or ``MALFORMED_VALUE_ERROR`` naming the field."""
     if not isinstance(value, str) or not _OCCUPATION.match(value):
-        raise SkillcredError(f"{field}: {value!r} does not match {OCCUPATION_CODE_PATTERN}",
-                             code=Code.MALFORMED_VALUE_ERROR, pointer=f"/{field}")
+        raise SkillcredError(
+            f"{field}: {value!r} does not match {OCCUPATION_CODE_PATTERN}",
+            code=Code.MALFORMED_VALUE_ERROR,
+            pointer=f"/{field}",
+        )
     return value

@@ -59,8 +59,9 @@ def _edge(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _open(ctx: click.Context, *, need_key: bool, base_url: str | None = None,
-          pool_size: int = DEFAULT_POOL_SIZE) -> OpenIssuer:
+def _open(
+    ctx: click.Context, *, need_key: bool, base_url: str | None = None, pool_size: int = DEFAULT_POOL_SIZE
+) -> OpenIssuer:
     home: IssuerHome = ctx.obj
     opened = open_issuer(home, need_key=need_key, base_url=base_url, clock=runtime_clock(ctx), pool_size=pool_size)
     ctx.call_on_close(opened.close)
@@ -68,8 +69,12 @@ def _open(ctx: click.Context, *, need_key: bool, base_url: str | None = None,
 
 
 @click.group("issuer")
-@click.option("--home", type=click.Path(file_okay=False, path_type=Path), envvar="SKILLCRED_HOME",
-              help="State directory (default $SKILLCRED_HOME or ~/.skillcred).")
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="SKILLCRED_HOME",
+    help="State directory (default $SKILLCRED_HOME or ~/.skillcred).",
+)
 @click.pass_context
 def issuer_group(ctx: click.Context, home: Path | None) -> None:
     """签发机构：签发、批量签发、撤销与密钥管理。 Issue credentials, batches, status changes, keys."""
@@ -87,34 +92,62 @@ def issuer_group(ctx: click.Context, home: Path | None) -> None:
 @click.option("--key-kdf", type=click.Choice(sorted(KDF_CHOICES)), default="moderate", hidden=True)
 @click.pass_context
 @_edge
-def init(ctx: click.Context, did_web: str | None, did_key: bool, name_zh: str, name_en: str, base_url: str | None,
-         store_url: str | None, key_kdf: str) -> None:
+def init(
+    ctx: click.Context,
+    did_web: str | None,
+    did_key: bool,
+    name_zh: str,
+    name_en: str,
+    base_url: str | None,
+    store_url: str | None,
+    key_kdf: str,
+) -> None:
     """Create the issuer and its first key (sealed with SKILLCRED_PASSPHRASE); print its DID."""
     if bool(did_web) == did_key:
         raise click.UsageError("give exactly one of --did-web DOMAIN[/PATH] and --did-key")
-    config = init_issuer(ctx.obj, did_web=did_web, name_zh=name_zh, name_en=name_en,
-                         passphrase=passphrase_from_env(), base_url=base_url, store=store_url, kdf=key_kdf,
-                         clock=runtime_clock(ctx))
+    config = init_issuer(
+        ctx.obj,
+        did_web=did_web,
+        name_zh=name_zh,
+        name_en=name_en,
+        passphrase=passphrase_from_env(),
+        base_url=base_url,
+        store=store_url,
+        kdf=key_kdf,
+        clock=runtime_clock(ctx),
+    )
     click.echo(config.did)
 
 
 def _bulk(opened: OpenIssuer, cryptosuite: str, hash_params: str) -> BulkIssuer:
     if hash_params != "default":
         click.echo(f"warning: identity hash parameters {hash_params!r} are for tests only", err=True)
-    return BulkIssuer(store=opened.store, profile=opened.profile, keystore=opened.keystore,
-                      passphrase=opened.passphrase, cryptosuite=cryptosuite, hasher=HASH_PARAMS[hash_params],
-                      clock=opened.service.now)
+    return BulkIssuer(
+        store=opened.store,
+        profile=opened.profile,
+        keystore=opened.keystore,
+        passphrase=opened.passphrase,
+        cryptosuite=cryptosuite,
+        hasher=HASH_PARAMS[hash_params],
+        clock=opened.service.now,
+    )
 
 
-_hash_option = click.option("--identity-hash-params", "hash_params", type=click.Choice(sorted(HASH_PARAMS)),
-                            default="default", hidden=True)
+_hash_option = click.option(
+    "--identity-hash-params", "hash_params", type=click.Choice(sorted(HASH_PARAMS)), default="default", hidden=True
+)
 _suite_option = click.option("--cryptosuite", type=click.Choice(SUITES), default=SUITES[0], show_default=True)
 
 
 @issuer_group.command("issue")
 @click.argument("kind", type=click.Choice(list(KINDS)))
-@click.option("--data", "data_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The kind's input as a JSON object (camelCase fields).")
+@click.option(
+    "--data",
+    "data_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The kind's input as a JSON object (camelCase fields).",
+)
 @click.option("--subject-did", help="The holder's DID (credentialSubject.id).")
 @click.option("--idempotency-key", help="Retrying with the same key returns the same credential.")
 @_suite_option
@@ -122,8 +155,16 @@ _suite_option = click.option("--cryptosuite", type=click.Choice(SUITES), default
 @_hash_option
 @click.pass_context
 @_edge
-def issue(ctx: click.Context, kind: str, data_file: Path, subject_did: str | None, idempotency_key: str | None,
-          cryptosuite: str, out: Path | None, hash_params: str) -> None:
+def issue(
+    ctx: click.Context,
+    kind: str,
+    data_file: Path,
+    subject_did: str | None,
+    idempotency_key: str | None,
+    cryptosuite: str,
+    out: Path | None,
+    hash_params: str,
+) -> None:
     """Issue one credential of KIND from a JSON input file."""
     data = loads(data_file.read_bytes())
     checked = validation.from_mapping(KINDS[kind].input_type, data)
@@ -147,31 +188,54 @@ def issue(ctx: click.Context, kind: str, data_file: Path, subject_did: str | Non
 @click.option("--kind", required=True, type=click.Choice(list(KINDS)))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--skip-bad", is_flag=True, help="Issue the good rows even if some rows are bad.")
-@click.option("--workers", type=click.IntRange(1, 256), default=lambda: os.cpu_count() or 1,
-              help="Worker processes (default: all cores).")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    default=lambda: os.cpu_count() or 1,
+    help="Worker processes (default: all cores).",
+)
 @_suite_option
 @click.option("--batch-id", help="Identity of the batch in idempotency keys (default: the file name).")
 @_hash_option
 @click.pass_context
 @_edge
-def batch(ctx: click.Context, file: Path, kind: str, out_dir: Path, skip_bad: bool, workers: int, cryptosuite: str,
-          batch_id: str | None, hash_params: str) -> None:
+def batch(
+    ctx: click.Context,
+    file: Path,
+    kind: str,
+    out_dir: Path,
+    skip_bad: bool,
+    workers: int,
+    cryptosuite: str,
+    batch_id: str | None,
+    hash_params: str,
+) -> None:
     """Issue one credential per CSV row; resumable (rerun after a crash issues nothing twice)."""
     opened = _open(ctx, need_key=True)
     try:
-        report = run_batch(file, kind=kind, out_dir=out_dir, issuer=_bulk(opened, cryptosuite, hash_params),
-                           skip_bad=skip_bad, workers=workers, cryptosuite=cryptosuite, batch_id=batch_id,
-                           progress=sys.stderr)
+        report = run_batch(
+            file,
+            kind=kind,
+            out_dir=out_dir,
+            issuer=_bulk(opened, cryptosuite, hash_params),
+            skip_bad=skip_bad,
+            workers=workers,
+            cryptosuite=cryptosuite,
+            batch_id=batch_id,
+            progress=sys.stderr,
+        )
     except OSError as err:
         where = getattr(err, "filename", None) or out_dir
         notes = "".join(f"\n{note}" for note in getattr(err, "__notes__", ()))
         again = f"skillcred issuer batch {file} --kind {kind} --out {out_dir}" + (
-            f" --batch-id {batch_id}" if batch_id else "")
+            f" --batch-id {batch_id}" if batch_id else ""
+        )
         raise click.ClickException(
             f"{where}: {err.strerror or err}{notes}\n"
             f"Every row issued so far is recorded; nothing is issued twice. Fix the cause (free some space), "
             f"then run the same command again to issue the rest and write the missing files:\n  {again}\n"
-            f"已签发的记录均已保存，不会重复签发。排除问题（如释放磁盘空间）后重新运行上述命令即可继续。") from err
+            f"已签发的记录均已保存，不会重复签发。排除问题（如释放磁盘空间）后重新运行上述命令即可继续。"
+        ) from err
     for problem in report.problems:
         click.echo(f"skipped {problem}", err=True)
     if report.failed:
@@ -244,18 +308,34 @@ RECOGNIZER_FACTORY = "skillcred.issuer.recognizer_factory"
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(0, 65535), default=8401, show_default=True)
 @click.option("--base-url", help="Public URL of this service (default: the configured one).")
-@click.option("--trust-pack", envvar="SKILLCRED_TRUST_PACK", type=click.Path(path_type=Path, dir_okay=False,
-                                                                             exists=True),
-              help="Enables POST /recognitions: sources are verified against this trust pack.")
+@click.option(
+    "--trust-pack",
+    envvar="SKILLCRED_TRUST_PACK",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Enables POST /recognitions: sources are verified against this trust pack.",
+)
 @click.option("--root", envvar="SKILLCRED_TRUST_ROOT", help="DID of the trust root that signs the pack.")
 @click.option("--online/--offline", default=False, help="Fetch status lists of sources when recognizing.")
-@click.option("--pool-size", type=click.IntRange(1, 64), default=DEFAULT_POOL_SIZE, show_default=True,
-              envvar="SKILLCRED_POOL_SIZE",
-              help="Registry connections this process may hold (docs/operations.md, connection budget).")
+@click.option(
+    "--pool-size",
+    type=click.IntRange(1, 64),
+    default=DEFAULT_POOL_SIZE,
+    show_default=True,
+    envvar="SKILLCRED_POOL_SIZE",
+    help="Registry connections this process may hold (docs/operations.md, connection budget).",
+)
 @click.pass_context
 @_edge
-def serve(ctx: click.Context, host: str, port: int, base_url: str | None, trust_pack: Path | None,
-          root: str | None, online: bool, pool_size: int) -> None:
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    base_url: str | None,
+    trust_pack: Path | None,
+    root: str | None,
+    online: bool,
+    pool_size: int,
+) -> None:
     """Serve the issuer HTTP API (VC-API style) with uvicorn."""
     import uvicorn
 
@@ -271,8 +351,12 @@ def serve(ctx: click.Context, host: str, port: int, base_url: str | None, trust_
         if factory is None:
             raise click.UsageError("--trust-pack needs the skillcred command (it verifies recognition sources)")
         recognizer = factory(opened, trust_pack=trust_pack, root=root, online=online)
-    uvicorn.run(create_app(opened.service, TokenRegistry(opened.store), recognizer=recognizer), host=host,
-                port=port, log_config=logs)
+    uvicorn.run(
+        create_app(opened.service, TokenRegistry(opened.store), recognizer=recognizer),
+        host=host,
+        port=port,
+        log_config=logs,
+    )
 
 
 def _log_config() -> dict[str, Any]:

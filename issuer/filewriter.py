@@ -63,7 +63,7 @@ def write_atomic(path: os.PathLike[str] | str, data: bytes, *, absent: bool = Fa
         try:
             view = memoryview(data)
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
         finally:
             os.close(fd)
         os.replace(temp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
@@ -86,8 +86,12 @@ class FileWriter:
 
     def __init__(self, directory: int, *, shown: os.PathLike[str] | str = "") -> None:
         self._shown = os.fspath(shown)  # the directory's path, to name a file that could not be written
-        self._proc = subprocess.Popen([sys.executable, "-I", "-S", os.path.abspath(__file__), str(directory)],
-                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, pass_fds=(directory,))
+        self._proc = subprocess.Popen(
+            [sys.executable, "-I", "-S", os.path.abspath(__file__), str(directory)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            pass_fds=(directory,),
+        )
         assert self._proc.stdin is not None and self._proc.stdout is not None
         self._to: IO[bytes] = self._proc.stdin
         self._from: IO[bytes] = self._proc.stdout
@@ -123,8 +127,9 @@ class FileWriter:
     def __enter__(self) -> FileWriter:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         if kind is None:
             self.close()
             return
@@ -166,6 +171,7 @@ class FileWriter:
 
 
 # --- the helper process ------------------------------------------------------------------------------------
+
 
 def _serve(directory: int, source: IO[bytes], answers: IO[bytes]) -> None:
     """Write chunks read from ``source`` into ``directory`` until end of file or the first write error."""

@@ -65,14 +65,27 @@ class IssuerConfig:
         return IssuerProfile(self.did, (base_url or self.base_url).rstrip("/"), self.name_zh, self.name_en)
 
     def to_json(self) -> dict[str, Any]:
-        return {"version": 1, "did": self.did, "baseUrl": self.base_url, "nameZh": self.name_zh,
-                "nameEn": self.name_en, "store": self.store, "kdf": self.kdf}
+        return {
+            "version": 1,
+            "did": self.did,
+            "baseUrl": self.base_url,
+            "nameZh": self.name_zh,
+            "nameEn": self.name_en,
+            "store": self.store,
+            "kdf": self.kdf,
+        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> IssuerConfig:
         try:
-            config = cls(str(data["did"]), str(data["baseUrl"]), str(data["nameZh"]), str(data["nameEn"]),
-                         None if data.get("store") is None else str(data["store"]), str(data.get("kdf", "moderate")))
+            config = cls(
+                str(data["did"]),
+                str(data["baseUrl"]),
+                str(data["nameZh"]),
+                str(data["nameEn"]),
+                None if data.get("store") is None else str(data["store"]),
+                str(data.get("kdf", "moderate")),
+            )
         except KeyError as err:
             raise SkillcredError(f"config.json lacks {err.args[0]!r}", code=Code.MALFORMED_VALUE_ERROR) from err
         if config.kdf not in KDF_CHOICES:
@@ -101,8 +114,9 @@ class IssuerHome:
         try:
             text = self.config_path.read_text(encoding="utf-8")
         except FileNotFoundError as err:
-            raise SkillcredError(f"no issuer at {self.root}: run `skillcred issuer init` first",
-                                 code=Code.NOT_FOUND) from err
+            raise SkillcredError(
+                f"no issuer at {self.root}: run `skillcred issuer init` first", code=Code.NOT_FOUND
+            ) from err
         try:
             data = json.loads(text)
         except ValueError as err:
@@ -117,14 +131,24 @@ class IssuerHome:
         temp.write_text(json.dumps(config.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         os.replace(temp, self.config_path)
 
-    def open_store(self, config: IssuerConfig, *, busy_timeout: float = 5.0,
-                   pool_size: int = DEFAULT_POOL_SIZE) -> Store:
+    def open_store(
+        self, config: IssuerConfig, *, busy_timeout: float = 5.0, pool_size: int = DEFAULT_POOL_SIZE
+    ) -> Store:
         return Store(self.store_url(config), busy_timeout=busy_timeout, pool_size=pool_size)
 
 
-def init_issuer(home: IssuerHome, *, did_web: str | None, name_zh: str, name_en: str, passphrase: str,
-                clock: Clock, base_url: str | None = None, store: str | None = None,
-                kdf: str = "moderate") -> IssuerConfig:
+def init_issuer(
+    home: IssuerHome,
+    *,
+    did_web: str | None,
+    name_zh: str,
+    name_en: str,
+    passphrase: str,
+    clock: Clock,
+    base_url: str | None = None,
+    store: str | None = None,
+    kdf: str = "moderate",
+) -> IssuerConfig:
     """Create the issuer: registry, first key (sealed with ``passphrase``) and config.
 
     ``did_web`` is ``domain[/path/segments]``; None makes a did:key issuer. ``CONFLICT`` if ``home``
@@ -143,18 +167,19 @@ def init_issuer(home: IssuerHome, *, did_web: str | None, name_zh: str, name_en:
     profile: IssuerProfile | None = None
     if did_web is not None:
         domain, *path = did_web.strip("/").split("/")
-        profile = IssuerProfile.for_did_web(domain, path=path, base_url=base_url, name_zh=name_zh,
-                                            name_en=name_en)
+        profile = IssuerProfile.for_did_web(domain, path=path, base_url=base_url, name_zh=name_zh, name_en=name_en)
     elif base_url is not None:
         IssuerProfile("did:web:example.invalid", base_url)  # validates the URL before anything is created
     home.root.mkdir(parents=True, exist_ok=True, mode=0o700)
     draft = IssuerConfig("", "", name_zh, name_en, store, kdf)
     with Store(home.store_url(draft)) as opened:
         record = KeyStore(opened, limits=limits).generate(
-            passphrase, controller=profile.did if profile else None, now=clock())
+            passphrase, controller=profile.did if profile else None, now=clock()
+        )
     if profile is None:
-        profile = IssuerProfile.for_did_key(record.public_multibase, base_url=base_url or DEFAULT_DID_KEY_BASE_URL,
-                                            name_zh=name_zh, name_en=name_en)
+        profile = IssuerProfile.for_did_key(
+            record.public_multibase, base_url=base_url or DEFAULT_DID_KEY_BASE_URL, name_zh=name_zh, name_en=name_en
+        )
     config = IssuerConfig(profile.did, profile.base_url, name_zh, name_en, store, kdf)
     home.save(config)
     return config
@@ -182,9 +207,17 @@ class OpenIssuer:
         self.close()
 
 
-def open_issuer(home: IssuerHome, *, clock: Clock, passphrase: str | None = None, need_key: bool = True,
-                base_url: str | None = None, loader: DocumentLoader | None = None,
-                busy_timeout: float = 5.0, pool_size: int = DEFAULT_POOL_SIZE) -> OpenIssuer:
+def open_issuer(
+    home: IssuerHome,
+    *,
+    clock: Clock,
+    passphrase: str | None = None,
+    need_key: bool = True,
+    base_url: str | None = None,
+    loader: DocumentLoader | None = None,
+    busy_timeout: float = 5.0,
+    pool_size: int = DEFAULT_POOL_SIZE,
+) -> OpenIssuer:
     """Open the issuer kept in ``home``.
 
     ``passphrase`` defaults to ``SKILLCRED_PASSPHRASE``; it is required only when ``need_key`` (signing
@@ -195,8 +228,14 @@ def open_issuer(home: IssuerHome, *, clock: Clock, passphrase: str | None = None
     profile = config.profile(base_url=base_url)
     store = home.open_store(config, busy_timeout=busy_timeout, pool_size=pool_size)
     keystore = KeyStore(store, limits=KDF_CHOICES[config.kdf])
-    service = IssuerService(store=store, profile=profile, keystore=keystore, passphrase=secret,
-                            loader=loader or DocumentLoader(), clock=clock)
+    service = IssuerService(
+        store=store,
+        profile=profile,
+        keystore=keystore,
+        passphrase=secret,
+        loader=loader or DocumentLoader(),
+        clock=clock,
+    )
     return OpenIssuer(config, profile, store, keystore, service, secret)
 
 

@@ -41,21 +41,29 @@ class EvaluationOrganization:
     def __post_init__(self) -> None:
         check_no_clear_id(self.PREFIX, self)
         check_text(self.PREFIX + "name", self.name)
-        check_enum(self.PREFIX + "organizationCategory", self.organization_category,
-                   levels.ORGANIZATION_CATEGORIES)
+        check_enum(self.PREFIX + "organizationCategory", self.organization_category, levels.ORGANIZATION_CATEGORIES)
         if not isinstance(self.filing_authority, str) or not _FILING.match(self.filing_authority):
-            raise bad(self.PREFIX + "filingAuthority",
-                      f"{self.filing_authority!r} does not match {levels.FILING_AUTHORITY_PATTERN}")
+            raise bad(
+                self.PREFIX + "filingAuthority",
+                f"{self.filing_authority!r} does not match {levels.FILING_AUTHORITY_PATTERN}",
+            )
         if not isinstance(self.organization_code, str) or not _ORG_CODE.match(self.organization_code):
             raise bad(self.PREFIX + "organizationCode", f"{self.organization_code!r} is not 4 digits")
         if (self.organization_code == "0000") != (self.filing_authority != "MOHRSS"):
-            raise bad(self.PREFIX + "organizationCode",
-                      f"{self.organization_code!r} does not fit filingAuthority {self.filing_authority!r}: "
-                      "0000 means filed with a province, 0001-9999 means filed with MOHRSS")
+            raise bad(
+                self.PREFIX + "organizationCode",
+                f"{self.organization_code!r} does not fit filingAuthority {self.filing_authority!r}: "
+                "0000 means filed with a province, 0001-9999 means filed with MOHRSS",
+            )
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": "Organization", "name": self.name, "organizationCategory": self.organization_category,
-                "filingAuthority": self.filing_authority, "organizationCode": self.organization_code}
+        return {
+            "type": "Organization",
+            "name": self.name,
+            "organizationCategory": self.organization_category,
+            "filingAuthority": self.filing_authority,
+            "organizationCode": self.organization_code,
+        }
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,8 @@ class SkillLevelInput:
     assessment_date: str
     #: required with a 22-character number (its category and code must agree); optional otherwise
     evaluation_organization: EvaluationOrganization | None = field(
-        default=None, metadata={"nested": EvaluationOrganization})
+        default=None, metadata={"nested": EvaluationOrganization}
+    )
     #: as printed, e.g. "二级/技师"; defaults to the standard printed form of ``skill_level``
     skill_level_text: str | None = None
     #: defaults to the form the certificate-number format implies
@@ -94,13 +103,14 @@ class SkillLevelInput:
         check_text("skillLevelText", self.skill_level_text, max_len=40)
         number_format = self._check_certificate_number(level)
         if self.credential_form is None:
-            default = (levels.DEFAULT_FORM_BY_FORMAT.get(number_format)
-                       or levels.DEFAULT_FORM_BY_LEVEL[level.code])
+            default = levels.DEFAULT_FORM_BY_FORMAT.get(number_format) or levels.DEFAULT_FORM_BY_LEVEL[level.code]
             object.__setattr__(self, "credential_form", default)
         form = check_enum("credentialForm", self.credential_form, levels.CREDENTIAL_FORMS)
         if levels.CREDENTIAL_FORMS[form][0] != number_format:
-            raise bad("credentialForm", f"{form!r} does not fit certificateNumber "
-                                        f"{self.certificate_number!r} ({number_format} format)")
+            raise bad(
+                "credentialForm",
+                f"{form!r} does not fit certificateNumber {self.certificate_number!r} ({number_format} format)",
+            )
 
     def _check_certificate_number(self, level: levels.SkillLevel) -> str:
         """The number's format, after checking it against the level and the evaluation organisation."""
@@ -108,29 +118,39 @@ class SkillLevelInput:
         if level.code in levels.DEFAULT_FORM_BY_LEVEL:  # apprentice, chief technician: no national format
             check_opaque_number("certificateNumber", number)
             if certnumbers.is_skill_certificate_number(number):
-                raise bad("certificateNumber", f"{number!r} is a graded certificate number, "
-                                               f"but skillLevel is {level.code!r}")
+                raise bad(
+                    "certificateNumber", f"{number!r} is a graded certificate number, but skillLevel is {level.code!r}"
+                )
             return "opaque"
         parsed = certnumbers.parse_certificate_number(number)
         if parsed.format == "special-technician" or level.code == "special-technician":
             if parsed.format != level.code:
-                raise bad("certificateNumber", f"{number!r} ({parsed.format} format) does not fit "
-                                               f"skillLevel {level.code!r}")
+                raise bad(
+                    "certificateNumber", f"{number!r} ({parsed.format} format) does not fit skillLevel {level.code!r}"
+                )
             return parsed.format
         if parsed.level_digit != level.digit:
             position = 16 if parsed.format == "skill-level" else 11
-            raise bad("certificateNumber", f"{number!r} has level digit {parsed.level_digit} at position "
-                      f"{position}, but skillLevel {level.code!r} is digit {level.digit}")
+            raise bad(
+                "certificateNumber",
+                f"{number!r} has level digit {parsed.level_digit} at position "
+                f"{position}, but skillLevel {level.code!r} is digit {level.digit}",
+            )
         org = self.evaluation_organization
         if parsed.format != "skill-level":
             return parsed.format
         if org is None:
             raise bad("evaluationOrganization", f"required with a 22-character number ({number!r})")
-        if (parsed.organization_category, parsed.organization_code) != (org.organization_category,
-                                                                         org.organization_code):
-            raise bad("certificateNumber", f"{number!r} names organisation {parsed.organization_category}"
-                                           f"{parsed.organization_code}, but evaluationOrganization is "
-                                           f"{org.organization_category}{org.organization_code}")
+        if (parsed.organization_category, parsed.organization_code) != (
+            org.organization_category,
+            org.organization_code,
+        ):
+            raise bad(
+                "certificateNumber",
+                f"{number!r} names organisation {parsed.organization_category}"
+                f"{parsed.organization_code}, but evaluationOrganization is "
+                f"{org.organization_category}{org.organization_code}",
+            )
         return parsed.format
 
 
@@ -188,8 +208,11 @@ class TitleInput:
         check_date("awardDate", self.award_date)
         expected = levels.ENGINEERING_TITLES[self.title_level]
         if self.title_series == levels.ENGINEERING_SERIES and self.title_name != expected:
-            raise bad("titleName", f"{self.title_name!r} is not the {levels.ENGINEERING_SERIES} title of "
-                                   f"level {self.title_level!r} ({expected!r})")
+            raise bad(
+                "titleName",
+                f"{self.title_name!r} is not the {levels.ENGINEERING_SERIES} title of "
+                f"level {self.title_level!r} ({expected!r})",
+            )
 
 
 @dataclass(frozen=True)

@@ -61,8 +61,7 @@ def _passphrase_bytes(passphrase: str | bytes) -> bytes:
 
 
 def _box(passphrase: str | bytes, salt: bytes, ops: int, mem: int) -> nacl.secret.SecretBox:
-    key = _argon2id.kdf(nacl.secret.SecretBox.KEY_SIZE, _passphrase_bytes(passphrase), salt,
-                        opslimit=ops, memlimit=mem)
+    key = _argon2id.kdf(nacl.secret.SecretBox.KEY_SIZE, _passphrase_bytes(passphrase), salt, opslimit=ops, memlimit=mem)
     return nacl.secret.SecretBox(key)
 
 
@@ -120,8 +119,18 @@ class KeyStore:
         secret = _box(passphrase, salt, self._limits.ops, self._limits.mem).encrypt(pair.seed)
         mb = pair.public_multibase
         did = controller if controller is not None else didkey.did_for(mb)
-        return KeyRecord(f"{did}#{mb}", did, mb, bytes(secret), salt, self._limits.ops, self._limits.mem,
-                         "active", format_datetime(now), None)
+        return KeyRecord(
+            f"{did}#{mb}",
+            did,
+            mb,
+            bytes(secret),
+            salt,
+            self._limits.ops,
+            self._limits.mem,
+            "active",
+            format_datetime(now),
+            None,
+        )
 
     def generate(self, passphrase: str | bytes, *, controller: str | None, now: datetime) -> KeyRecord:
         """The issuer's first key, active from ``now``. ``controller`` is the issuer's did:web DID, or
@@ -130,11 +139,9 @@ class KeyStore:
         record = self._seal(passphrase, controller=controller, now=now)
         with self._store.write() as tx:
             if any(k.state == "active" for k in tx.keys()):
-                raise SkillcredError("the issuer already has an active key; rotate it instead",
-                                     code=Code.CONFLICT)
+                raise SkillcredError("the issuer already has an active key; rotate it instead", code=Code.CONFLICT)
             tx.insert_key(record)
-            tx.append_event("key.generated", record.id, {"controller": record.controller},
-                            now=record.valid_from)
+            tx.append_event("key.generated", record.id, {"controller": record.controller}, now=record.valid_from)
         return record
 
     def rotate(self, passphrase: str | bytes, *, now: datetime) -> KeyRecord:
@@ -149,8 +156,9 @@ class KeyStore:
                 raise SkillcredError("the active key changed meanwhile; try again", code=Code.CONFLICT)
             tx.insert_key(record)
             tx.append_event("key.retired", current.id, {"successor": record.id}, now=stamp)
-            tx.append_event("key.generated", record.id, {"controller": record.controller,
-                                                         "predecessor": current.id}, now=stamp)
+            tx.append_event(
+                "key.generated", record.id, {"controller": record.controller, "predecessor": current.id}, now=stamp
+            )
         return record
 
     def compromise_in(self, tx: Tx, key_id: str, *, now: datetime) -> tuple[str, ...]:

@@ -65,8 +65,17 @@ def bilingual(zh: str, en: str) -> list[dict[str, str]]:
 
 
 class Builder(Protocol):
-    def __call__(self, data: Any, /, *, issuer: Issuer, valid_from: datetime | str, credential_id: str,
-                 subject_did: str | None = None, hasher: Hasher | None = None) -> dict[str, Any]: ...
+    def __call__(
+        self,
+        data: Any,
+        /,
+        *,
+        issuer: Issuer,
+        valid_from: datetime | str,
+        credential_id: str,
+        subject_did: str | None = None,
+        hasher: Hasher | None = None,
+    ) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -103,8 +112,15 @@ def _valid_from(value: datetime | str) -> str:
     return parsed.isoformat()
 
 
-def _envelope(kind: Kind, subject: dict[str, Any], *, issuer: Issuer, valid_from: datetime | str,
-              credential_id: str, subject_did: str | None) -> dict[str, Any]:
+def _envelope(
+    kind: Kind,
+    subject: dict[str, Any],
+    *,
+    issuer: Issuer,
+    valid_from: datetime | str,
+    credential_id: str,
+    subject_did: str | None,
+) -> dict[str, Any]:
     if not isinstance(issuer, Issuer):
         raise validation.bad("issuer", f"expected an Issuer, got {issuer!r}")
     if not isinstance(credential_id, str) or not _URI.match(credential_id):
@@ -124,8 +140,7 @@ def _envelope(kind: Kind, subject: dict[str, Any], *, issuer: Issuer, valid_from
     }
     leaks = identity.clear_id_pointers(credential)
     if leaks:  # every input was checked already; this guards the builder code itself
-        raise SkillcredError(f"clear resident ID number at {leaks[0]}", code=Code.PERSONAL_DATA_ERROR,
-                             pointer=leaks[0])
+        raise SkillcredError(f"clear resident ID number at {leaks[0]}", code=Code.PERSONAL_DATA_ERROR, pointer=leaks[0])
     return credential
 
 
@@ -148,43 +163,65 @@ def _optional(**values: Any) -> dict[str, Any]:
 
 def _skill_level_subject(d: SkillLevelInput) -> dict[str, Any]:
     org = d.evaluation_organization
-    return {
-        "occupationCode": d.occupation_code,
-        "occupationClassification": d.occupation_classification,
-        "occupationName": d.occupation_name,
-        "jobType": d.job_type,
-        "skillLevel": d.skill_level,
-        "skillLevelText": d.skill_level_text,
-        "skillLevelOrder": SKILL_LEVELS[d.skill_level].order,
-        "certificateNumber": d.certificate_number,
-        "credentialForm": d.credential_form,
-    } | ({"evaluationOrganization": org.to_json()} if org is not None else {}) | {
-        "assessmentDate": d.assessment_date,
-    }
+    return (
+        {
+            "occupationCode": d.occupation_code,
+            "occupationClassification": d.occupation_classification,
+            "occupationName": d.occupation_name,
+            "jobType": d.job_type,
+            "skillLevel": d.skill_level,
+            "skillLevelText": d.skill_level_text,
+            "skillLevelOrder": SKILL_LEVELS[d.skill_level].order,
+            "certificateNumber": d.certificate_number,
+            "credentialForm": d.credential_form,
+        }
+        | ({"evaluationOrganization": org.to_json()} if org is not None else {})
+        | {
+            "assessmentDate": d.assessment_date,
+        }
+    )
 
 
 def _qualification_subject(d: QualificationInput) -> dict[str, Any]:
-    return {"qualificationName": d.qualification_name, "qualificationCategory": d.qualification_category} | (
-        _optional(qualificationGrade=d.qualification_grade)) | {"registered": d.registered} | (
-        _optional(registrationNumber=d.registration_number)) | {
-        "certificateNumber": d.certificate_number, "issueDate": d.issue_date}
+    return (
+        {"qualificationName": d.qualification_name, "qualificationCategory": d.qualification_category}
+        | (_optional(qualificationGrade=d.qualification_grade))
+        | {"registered": d.registered}
+        | (_optional(registrationNumber=d.registration_number))
+        | {"certificateNumber": d.certificate_number, "issueDate": d.issue_date}
+    )
 
 
 def _title_subject(d: TitleInput) -> dict[str, Any]:
-    return {"titleSeries": d.title_series, "titleSpecialty": d.title_specialty, "titleLevel": d.title_level,
-            "titleName": d.title_name, "acquisitionMethod": d.acquisition_method,
-            "certificateNumber": d.certificate_number, "awardDate": d.award_date}
+    return {
+        "titleSeries": d.title_series,
+        "titleSpecialty": d.title_specialty,
+        "titleLevel": d.title_level,
+        "titleName": d.title_name,
+        "acquisitionMethod": d.acquisition_method,
+        "certificateNumber": d.certificate_number,
+        "awardDate": d.award_date,
+    }
 
 
 def _degree_subject(d: DegreeInput) -> dict[str, Any]:
-    return {"educationLevel": d.education_level, "institutionName": d.institution_name, "major": d.major,
-            "certificateNumber": d.certificate_number, "graduationDate": d.graduation_date}
+    return {
+        "educationLevel": d.education_level,
+        "institutionName": d.institution_name,
+        "major": d.major,
+        "certificateNumber": d.certificate_number,
+        "graduationDate": d.graduation_date,
+    }
 
 
 def _technical_school_subject(d: TechnicalSchoolInput) -> dict[str, Any]:
-    return {"technicalSchoolClass": d.technical_school_class, "schoolName": d.school_name,
-            "specialty": d.specialty, "certificateNumber": d.certificate_number,
-            "graduationDate": d.graduation_date}
+    return {
+        "technicalSchoolClass": d.technical_school_class,
+        "schoolName": d.school_name,
+        "specialty": d.specialty,
+        "certificateNumber": d.certificate_number,
+        "graduationDate": d.graduation_date,
+    }
 
 
 _SUBJECTS: dict[str, Callable[[Any], dict[str, Any]]] = {
@@ -197,13 +234,22 @@ _SUBJECTS: dict[str, Callable[[Any], dict[str, Any]]] = {
 
 
 def _builder(kind_name: str) -> Builder:
-    def build(data: Any, /, *, issuer: Issuer, valid_from: datetime | str, credential_id: str,
-              subject_did: str | None = None, hasher: Hasher | None = None) -> dict[str, Any]:
+    def build(
+        data: Any,
+        /,
+        *,
+        issuer: Issuer,
+        valid_from: datetime | str,
+        credential_id: str,
+        subject_did: str | None = None,
+        hasher: Hasher | None = None,
+    ) -> dict[str, Any]:
         kind = KINDS[kind_name]
         checked = _coerce(kind.input_type, data)
         subject = _holder(checked, hasher) | _SUBJECTS[kind_name](checked)
-        return _envelope(kind, subject, issuer=issuer, valid_from=valid_from, credential_id=credential_id,
-                         subject_did=subject_did)
+        return _envelope(
+            kind, subject, issuer=issuer, valid_from=valid_from, credential_id=credential_id, subject_did=subject_did
+        )
 
     build.__name__ = f"build_{kind_name.replace('-', '_')}"
     build.__doc__ = f"Build an unsigned {kind_name} credential (see the module docstring)."
@@ -216,28 +262,75 @@ build_title = _builder("title")
 build_degree = _builder("degree")
 build_technical_school = _builder("technical-school")
 
-KINDS: dict[str, Kind] = {k.name: k for k in (
-    Kind("skill-level", "SkillLevelCredential", SkillLevelInput, "skill-level-v1.json",
-         "职业技能等级凭证", "Skill level credential", build_skill_level),
-    Kind("qualification", "ProfessionalQualificationCredential", QualificationInput, "qualification-v1.json",
-         "专业技术人员职业资格凭证", "Professional qualification credential", build_qualification),
-    Kind("title", "ProfessionalTitleCredential", TitleInput, "title-v1.json",
-         "职称凭证", "Professional title credential", build_title),
-    Kind("degree", "DegreeCredential", DegreeInput, "degree-v1.json",
-         "学历凭证", "Education (degree) credential", build_degree),
-    Kind("technical-school", "TechnicalSchoolDiplomaCredential", TechnicalSchoolInput,
-         "technical-school-v1.json", "技工院校毕业凭证", "Technical school diploma credential",
-         build_technical_school),
-)}
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind(
+            "skill-level",
+            "SkillLevelCredential",
+            SkillLevelInput,
+            "skill-level-v1.json",
+            "职业技能等级凭证",
+            "Skill level credential",
+            build_skill_level,
+        ),
+        Kind(
+            "qualification",
+            "ProfessionalQualificationCredential",
+            QualificationInput,
+            "qualification-v1.json",
+            "专业技术人员职业资格凭证",
+            "Professional qualification credential",
+            build_qualification,
+        ),
+        Kind(
+            "title",
+            "ProfessionalTitleCredential",
+            TitleInput,
+            "title-v1.json",
+            "职称凭证",
+            "Professional title credential",
+            build_title,
+        ),
+        Kind(
+            "degree",
+            "DegreeCredential",
+            DegreeInput,
+            "degree-v1.json",
+            "学历凭证",
+            "Education (degree) credential",
+            build_degree,
+        ),
+        Kind(
+            "technical-school",
+            "TechnicalSchoolDiplomaCredential",
+            TechnicalSchoolInput,
+            "technical-school-v1.json",
+            "技工院校毕业凭证",
+            "Technical school diploma credential",
+            build_technical_school,
+        ),
+    )
+}
 
 KINDS_BY_TYPE: dict[str, Kind] = {k.type_name: k for k in KINDS.values()}
 
 
-def build(kind: str, data: Any, /, *, issuer: Issuer, valid_from: datetime | str, credential_id: str,
-          subject_did: str | None = None, hasher: Hasher | None = None) -> dict[str, Any]:
+def build(
+    kind: str,
+    data: Any,
+    /,
+    *,
+    issuer: Issuer,
+    valid_from: datetime | str,
+    credential_id: str,
+    subject_did: str | None = None,
+    hasher: Hasher | None = None,
+) -> dict[str, Any]:
     """Build a credential of the kind named ``kind`` (a CLI name or a type name)."""
     entry = KINDS.get(kind) or KINDS_BY_TYPE.get(kind)
     if entry is None:
         raise validation.bad("kind", f"{kind!r} is not one of {', '.join(KINDS)}")
-    return entry.build(data, issuer=issuer, valid_from=valid_from, credential_id=credential_id,
-                       subject_did=subject_did, hasher=hasher)
+    return entry.build(
+        data, issuer=issuer, valid_from=valid_from, credential_id=credential_id, subject_did=subject_did, hasher=hasher
+    )

@@ -22,16 +22,19 @@ class SkillLevel:
     digit: int | None
 
 
-SKILL_LEVELS: dict[str, SkillLevel] = {s.code: s for s in (
-    SkillLevel("apprentice", 0, "学徒工", "学徒工", "apprentice", None),
-    SkillLevel("L5", 1, "五级/初级工", "初级工", "Level 5 / junior worker", 5),
-    SkillLevel("L4", 2, "四级/中级工", "中级工", "Level 4 / intermediate worker", 4),
-    SkillLevel("L3", 3, "三级/高级工", "高级工", "Level 3 / senior worker", 3),
-    SkillLevel("L2", 4, "二级/技师", "技师", "Level 2 / technician (skill level 2)", 2),
-    SkillLevel("L1", 5, "一级/高级技师", "高级技师", "Level 1 / senior technician", 1),
-    SkillLevel("special-technician", 6, "特级技师", "特级技师", "special technician", None),
-    SkillLevel("chief-technician", 7, "首席技师", "首席技师", "chief technician", None),
-)}
+SKILL_LEVELS: dict[str, SkillLevel] = {
+    s.code: s
+    for s in (
+        SkillLevel("apprentice", 0, "学徒工", "学徒工", "apprentice", None),
+        SkillLevel("L5", 1, "五级/初级工", "初级工", "Level 5 / junior worker", 5),
+        SkillLevel("L4", 2, "四级/中级工", "中级工", "Level 4 / intermediate worker", 4),
+        SkillLevel("L3", 3, "三级/高级工", "高级工", "Level 3 / senior worker", 3),
+        SkillLevel("L2", 4, "二级/技师", "技师", "Level 2 / technician (skill level 2)", 2),
+        SkillLevel("L1", 5, "一级/高级技师", "高级技师", "Level 1 / senior technician", 1),
+        SkillLevel("special-technician", 6, "特级技师", "特级技师", "special technician", None),
+        SkillLevel("chief-technician", 7, "首席技师", "首席技师", "chief technician", None),
+    )
+}
 
 #: 职称层级, lowest first (DOMAIN.md 1.2)
 TITLE_LEVELS: dict[str, tuple[str, str]] = {

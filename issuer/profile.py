@@ -52,8 +52,9 @@ class IssuerProfile:
             raise ValueError(f"base_url: expected an http(s) URL without a trailing slash, got {url!r}")
 
     @classmethod
-    def for_did_web(cls, domain: str, *, path: Sequence[str] = (), base_url: str | None = None,
-                    name_zh: str = "", name_en: str = "") -> IssuerProfile:
+    def for_did_web(
+        cls, domain: str, *, path: Sequence[str] = (), base_url: str | None = None, name_zh: str = "", name_en: str = ""
+    ) -> IssuerProfile:
         """A did:web profile for ``domain`` (lower case, optional ``:port``) and path segments."""
         if not isinstance(domain, str) or not _DOMAIN.match(domain):
             raise ValueError(f"domain: {domain!r} is not a lower-case host name (with optional :port)")
@@ -65,8 +66,9 @@ class IssuerProfile:
         return cls(did, url, name_zh, name_en)
 
     @classmethod
-    def for_did_key(cls, public_multibase: str, *, base_url: str, name_zh: str = "",
-                    name_en: str = "") -> IssuerProfile:
+    def for_did_key(
+        cls, public_multibase: str, *, base_url: str, name_zh: str = "", name_en: str = ""
+    ) -> IssuerProfile:
         """A did:key profile for an Ed25519 ``publicKeyMultibase``."""
         return cls(didkey.did_for(public_multibase), base_url, name_zh, name_en)
 
@@ -103,8 +105,7 @@ class IssuerProfile:
             "id": self.did,
             "controller": self.did,
             "verificationMethod": [
-                {"id": k.id, "type": "Multikey", "controller": self.did,
-                 "publicKeyMultibase": k.public_multibase}
+                {"id": k.id, "type": "Multikey", "controller": self.did, "publicKeyMultibase": k.public_multibase}
                 for k in published
             ],
             "assertionMethod": [k.id for k in published],

@@ -23,8 +23,16 @@ def _clock(seconds: float) -> str:
 class Progress:
     """``advance(n)`` as work completes, ``finish(message)`` once at the end."""
 
-    def __init__(self, total: int, *, label: str = "", stream: TextIO | None = None, tty: bool | None = None,
-                 clock: Callable[[], float] = time.monotonic, interval: float = 0.1) -> None:
+    def __init__(
+        self,
+        total: int,
+        *,
+        label: str = "",
+        stream: TextIO | None = None,
+        tty: bool | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        interval: float = 0.1,
+    ) -> None:
         if total < 0:
             raise ValueError(f"total: expected a non-negative count, got {total!r}")
         self.total = total
@@ -53,8 +61,10 @@ class Progress:
         rate = self.rate
         eta = _clock((self.total - self.done) / rate) if rate > 0 else "?"
         head = f"{self.label} " if self.label else ""
-        return (f"{head}[{'#' * filled}{'-' * (WIDTH - filled)}] {self.done}/{self.total} {fraction:4.0%} "
-                f"{rate:7.1f}/s  ETA {eta}")
+        return (
+            f"{head}[{'#' * filled}{'-' * (WIDTH - filled)}] {self.done}/{self.total} {fraction:4.0%} "
+            f"{rate:7.1f}/s  ETA {eta}"
+        )
 
     def advance(self, count: int = 1) -> None:
         self.done = min(self.total, self.done + count)

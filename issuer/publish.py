@@ -31,8 +31,17 @@ from vccore.timeutil import parse_datetime
 class StatusPublisher:
     """Signs and caches the status list credentials of one issuer."""
 
-    def __init__(self, store: Store, *, issuer: str, signer: Callable[[], KeyPair], loader: DocumentLoader,
-                 clock: Callable[[], datetime], ttl: timedelta, url_for: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        issuer: str,
+        signer: Callable[[], KeyPair],
+        loader: DocumentLoader,
+        clock: Callable[[], datetime],
+        ttl: timedelta,
+        url_for: Callable[[str], str],
+    ) -> None:
         if not isinstance(ttl, timedelta) or ttl <= timedelta(0):
             raise ValueError(f"ttl: expected a positive timedelta, got {ttl!r}")
         self._store = store
@@ -50,18 +59,26 @@ class StatusPublisher:
         if row is None:
             raise SkillcredError(f"no status list {list_id!r}", code=Code.NOT_FOUND)
         now = self._clock()
-        if (row.cached is not None and row.cached_version == row.version and row.cached_valid_until
-                and parse_datetime(row.cached_valid_until) - now >= self.ttl / 2):
+        if (
+            row.cached is not None
+            and row.cached_version == row.version
+            and row.cached_valid_until
+            and parse_datetime(row.cached_valid_until) - now >= self.ttl / 2
+        ):
             return row.cached
         purpose: StatusPurpose = "revocation" if row.purpose == "revocation" else "suspension"
-        unsigned = status_list_credential(self._url_for(list_id), StatusList(row.bits), issuer=self._issuer,
-                                          purpose=purpose, now=now, ttl=self.ttl)
-        signed = add_proof(unsigned, signer=self._signer(), loader=self._loader,
-                           options=ProofOptions(cryptosuite="eddsa-rdfc-2022", created=now))
+        unsigned = status_list_credential(
+            self._url_for(list_id), StatusList(row.bits), issuer=self._issuer, purpose=purpose, now=now, ttl=self.ttl
+        )
+        signed = add_proof(
+            unsigned,
+            signer=self._signer(),
+            loader=self._loader,
+            options=ProofOptions(cryptosuite="eddsa-rdfc-2022", created=now),
+        )
         data = _encode(signed)
         with self._store.write() as tx:
-            tx.cache_list_credential(list_id, version=row.version, data=data,
-                                     valid_until=str(unsigned["validUntil"]))
+            tx.cache_list_credential(list_id, version=row.version, data=data, valid_until=str(unsigned["validUntil"]))
         return data
 
     def valid_until(self, document: bytes) -> datetime:

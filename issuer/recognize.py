@@ -51,8 +51,9 @@ class SourceVerifier(Protocol):
 
     def read(self, document: Mapping[str, Any]) -> Mapping[str, Any] | None: ...
 
-    def check_recognition(self, recognition: Mapping[str, Any], *,
-                          presented: Sequence[Mapping[str, Any]] = ()) -> Check: ...
+    def check_recognition(
+        self, recognition: Mapping[str, Any], *, presented: Sequence[Mapping[str, Any]] = ()
+    ) -> Check: ...
 
 
 class RecognitionService:
@@ -60,9 +61,16 @@ class RecognitionService:
     object with ``id`` and ``name``), citing the signed ``rule_credentials`` it has published; sources
     are verified, read and the result re-checked by ``verifier`` before anything is signed."""
 
-    def __init__(self, issuer: Issuing, *, authority: str | Mapping[str, Any],
-                 rule_credentials: Sequence[Mapping[str, Any]] = (),
-                 verifier: SourceVerifier, clock: Clock, max_depth: int = MAX_DEPTH) -> None:
+    def __init__(
+        self,
+        issuer: Issuing,
+        *,
+        authority: str | Mapping[str, Any],
+        rule_credentials: Sequence[Mapping[str, Any]] = (),
+        verifier: SourceVerifier,
+        clock: Clock,
+        max_depth: int = MAX_DEPTH,
+    ) -> None:
         did = authority.get("id") if isinstance(authority, Mapping) else authority
         if not isinstance(did, str) or not did.startswith("did:"):
             raise ValueError(f"authority: expected a DID or an issuer object with a DID id, got {authority!r}")
@@ -85,8 +93,7 @@ class RecognitionService:
     def rule_credentials(self) -> tuple[Mapping[str, Any], ...]:
         return tuple(doc for doc, _ in self._rules)
 
-    def publish_ruleset(self, ruleset: RuleSet | Mapping[str, Any], *,
-                        idempotency_key: str | None = None) -> Issued:
+    def publish_ruleset(self, ruleset: RuleSet | Mapping[str, Any], *, idempotency_key: str | None = None) -> Issued:
         """Sign and release one rule set version; later recognitions may cite it. A version already
         published is never changed: issuing it again is the issuer's ``CONFLICT``."""
         unsigned = rule_credential(ruleset, authority_did=self._did, now=require_aware(self._clock()))
@@ -103,9 +110,17 @@ class RecognitionService:
                 return doc, rule
         return None
 
-    def recognize(self, sources: Sequence[Mapping[str, Any]], *, rule_id: str, as_of: date,
-                  declarations: Mapping[str, str] | None = None, supporting: Sequence[Mapping[str, Any]] = (),
-                  credential_id: str | None = None, idempotency_key: str | None = None) -> Issued:
+    def recognize(
+        self,
+        sources: Sequence[Mapping[str, Any]],
+        *,
+        rule_id: str,
+        as_of: date,
+        declarations: Mapping[str, str] | None = None,
+        supporting: Sequence[Mapping[str, Any]] = (),
+        credential_id: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Issued:
         """Verify ``sources``, evaluate ``rule_id`` on them as of ``as_of`` and issue the recognition.
 
         ``supporting`` are the documents behind sources that are themselves recognitions (their own
@@ -123,34 +138,52 @@ class RecognitionService:
             reading = self._verifier.read(source) if result.verified else None
             if reading is None:
                 codes = ", ".join(sorted({p.code.value for p in result.problems()}))
-                raise SkillcredError(f"source {i} ({source.get('id', '?')}) does not verify: {codes}",
-                                     code=Code.CHAIN_SOURCE_INVALID, pointer=f"/sources/{i}")
+                raise SkillcredError(
+                    f"source {i} ({source.get('id', '?')}) does not verify: {codes}",
+                    code=Code.CHAIN_SOURCE_INVALID,
+                    pointer=f"/sources/{i}",
+                )
             readings.append(reading)
         now = require_aware(self._clock())
         today = beijing_date(now)
         if as_of > today:
-            raise SkillcredError(f"asOf {as_of} is in the future (today is {today} in Beijing) "
-                                 f"/ 认定日期 {as_of} 晚于今天", code=Code.RANGE_ERROR, pointer="/asOf")
+            raise SkillcredError(
+                f"asOf {as_of} is in the future (today is {today} in Beijing) / 认定日期 {as_of} 晚于今天",
+                code=Code.RANGE_ERROR,
+                pointer="/asOf",
+            )
         pool = [*readings, *supporting]
         depth = max((chain_depth(s, pool, limit=self._max_depth) for s in readings), default=0)
         if depth + 1 > self._max_depth:
-            raise SkillcredError(f"the recognition would stand on {depth + 1} steps; at most {self._max_depth}",
-                                 code=Code.CHAIN_TOO_DEEP)
+            raise SkillcredError(
+                f"the recognition would stand on {depth + 1} steps; at most {self._max_depth}", code=Code.CHAIN_TOO_DEEP
+            )
         evaluation = evaluate(rule, readings, as_of=as_of, declarations=declarations)
         if not evaluation.holds:
             zh = "；".join(f.zh for f in evaluation.failed)
             en = "; ".join(f.en for f in evaluation.failed)
-            raise SkillcredError(f"{rule.id} 不满足：{zh} / {rule.id} does not hold: {en}",
-                                 code=Code.RULE_NOT_SATISFIED)
+            raise SkillcredError(
+                f"{rule.id} 不满足：{zh} / {rule.id} does not hold: {en}", code=Code.RULE_NOT_SATISFIED
+            )
         for slot in evaluation.facts["inputs"].values():
             achieved = as_date(slot.get("date"))
             if achieved is not None and achieved > as_of:
-                raise SkillcredError(f"asOf {as_of} is before {slot.get('id')} was achieved ({achieved}) "
-                                     f"/ 认定日期 {as_of} 早于依据证书的日期 {achieved}", code=Code.RANGE_ERROR,
-                                     pointer="/asOf")
+                raise SkillcredError(
+                    f"asOf {as_of} is before {slot.get('id')} was achieved ({achieved}) "
+                    f"/ 认定日期 {as_of} 早于依据证书的日期 {achieved}",
+                    code=Code.RANGE_ERROR,
+                    pointer="/asOf",
+                )
         unsigned = recognition_credential(
-            evaluation, rule=rule, rule_credential=rule_doc, sources=readings, issuer=self._authority, as_of=as_of,
-            credential_id=credential_id or f"urn:uuid:{uuid.uuid4()}", now=now)
+            evaluation,
+            rule=rule,
+            rule_credential=rule_doc,
+            sources=readings,
+            issuer=self._authority,
+            as_of=as_of,
+            credential_id=credential_id or f"urn:uuid:{uuid.uuid4()}",
+            now=now,
+        )
         self._self_check(unsigned, [*sources, *supporting, *self.rule_credentials])
         return self._issuer.issue(unsigned, idempotency_key=idempotency_key)
 
@@ -160,5 +193,8 @@ class RecognitionService:
         check = self._verifier.check_recognition(unsigned, presented=presented)
         if not check.passed:
             first = check.problems[0]
-            raise SkillcredError(f"the recognition would not verify: {first.detail or first.title} "
-                                 f"/ 认定凭证无法通过核验", code=first.code, pointer=first.pointer)
+            raise SkillcredError(
+                f"the recognition would not verify: {first.detail or first.title} / 认定凭证无法通过核验",
+                code=first.code,
+                pointer=first.pointer,
+            )

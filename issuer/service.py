@@ -113,10 +113,20 @@ class IssuerService:
     """See the module docstring. ``status_list_length`` below 131,072 gives no herd privacy and is
     refused by verifiers: it exists for tests of list roll-over."""
 
-    def __init__(self, *, store: Store, profile: IssuerProfile, keystore: KeyStore, passphrase: str | bytes,
-                 loader: DocumentLoader, clock: Clock, base_url: str | None = None,
-                 status_ttl: timedelta = DEFAULT_STATUS_TTL, status_list_length: int = MIN_LENGTH,
-                 crash_hook: CrashHook | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        profile: IssuerProfile,
+        keystore: KeyStore,
+        passphrase: str | bytes,
+        loader: DocumentLoader,
+        clock: Clock,
+        base_url: str | None = None,
+        status_ttl: timedelta = DEFAULT_STATUS_TTL,
+        status_list_length: int = MIN_LENGTH,
+        crash_hook: CrashHook | None = None,
+    ) -> None:
         if status_list_length <= 0 or status_list_length % 8:
             raise ValueError(f"status_list_length: a positive multiple of 8, got {status_list_length!r}")
         self._store = store
@@ -130,8 +140,15 @@ class IssuerService:
         self._hook = crash_hook
         self._pair: KeyPair | None = None
         self._unlock_lock = threading.Lock()
-        self.publisher = StatusPublisher(store, issuer=profile.did, signer=self._signer, loader=loader,
-                                         clock=self.now, ttl=status_ttl, url_for=self.status_list_url)
+        self.publisher = StatusPublisher(
+            store,
+            issuer=profile.did,
+            signer=self._signer,
+            loader=loader,
+            clock=self.now,
+            ttl=status_ttl,
+            url_for=self.status_list_url,
+        )
 
     def now(self) -> datetime:
         """The service's time (its injected clock), for every decision it and its edges make."""
@@ -154,8 +171,7 @@ class IssuerService:
             if self._pair is None or self._pair.id != active.id:
                 began = time.monotonic()  # a duration for the log, not a decision: no clock needed
                 self._pair = self._keys.unlock(self._passphrase, active.id)
-                log.info("签名密钥已解锁 / signing key unlocked: %s (%.1f s)", active.id,
-                         time.monotonic() - began)
+                log.info("签名密钥已解锁 / signing key unlocked: %s (%.1f s)", active.id, time.monotonic() - began)
             return self._pair
 
     def _crash_point(self, name: str) -> None:
@@ -167,15 +183,17 @@ class IssuerService:
 
     # --- issuance -------------------------------------------------------------------------------
 
-    def issue(self, credential: Mapping[str, Any], *, idempotency_key: str | None = None,
-              cryptosuite: str = "eddsa-rdfc-2022") -> IssuedCredential:
+    def issue(
+        self, credential: Mapping[str, Any], *, idempotency_key: str | None = None, cryptosuite: str = "eddsa-rdfc-2022"
+    ) -> IssuedCredential:
         """Sign, record and release ``credential`` (see the module docstring for the order)."""
         if not isinstance(credential, Mapping):
             raise TypeError(f"credential must be a mapping, not {type(credential).__name__}")
         options = ProofOptions(cryptosuite=cryptosuite)
         try:
-            request_hash = hashlib.sha256(dumps({"credential": credential, "cryptosuite": cryptosuite})
-                                          .encode("utf-8")).hexdigest()
+            request_hash = hashlib.sha256(
+                dumps({"credential": credential, "cryptosuite": cryptosuite}).encode("utf-8")
+            ).hexdigest()
         except (TypeError, ValueError) as err:
             raise SkillcredError(f"the credential is not JSON: {err}", code=Code.PARSING_ERROR) from err
         if idempotency_key is not None:
@@ -190,12 +208,18 @@ class IssuerService:
             revocation = tx.allocate("revocation", length=self._length, now=stamp)
             suspension = tx.allocate("suspension", length=self._length, now=stamp)
         self._crash_point("allocated")
-        final = dict(draft, credentialStatus=[self._entry(revocation, "revocation"),
-                                              self._entry(suspension, "suspension")])
-        signed = add_proof(final, signer=signer, loader=self._loader,
-                           options=ProofOptions(cryptosuite=options.cryptosuite, created=now))
-        record = CredentialRecord(str(final["id"]), _kind(final), _encode(signed), signer.id, revocation,
-                                  suspension, idempotency_key, stamp)
+        final = dict(
+            draft, credentialStatus=[self._entry(revocation, "revocation"), self._entry(suspension, "suspension")]
+        )
+        signed = add_proof(
+            final,
+            signer=signer,
+            loader=self._loader,
+            options=ProofOptions(cryptosuite=options.cryptosuite, created=now),
+        )
+        record = CredentialRecord(
+            str(final["id"]), _kind(final), _encode(signed), signer.id, revocation, suspension, idempotency_key, stamp
+        )
         self._crash_point("signed")
         winner = self._record(record, request_hash, stamp)
         self._crash_point("committed")
@@ -226,15 +250,22 @@ class IssuerService:
                 if key is not None and tx.idempotency(key) is not None:
                     raise _LostKey
                 if not tx.insert_credential(record):
-                    raise SkillcredError(f"a credential with id {record.id} already exists",
-                                         code=Code.CONFLICT)
-                if key is not None and not tx.put_idempotency(key, credential_id=record.id,
-                                                              request_hash=request_hash, now=stamp):
+                    raise SkillcredError(f"a credential with id {record.id} already exists", code=Code.CONFLICT)
+                if key is not None and not tx.put_idempotency(
+                    key, credential_id=record.id, request_hash=request_hash, now=stamp
+                ):
                     raise _LostKey  # a concurrent transaction committed this key first: roll ours back
-                tx.append_event("credential.issued", record.id, {
-                    "kind": record.kind, "key": record.key_id,
-                    "revocation": f"{record.revocation.list_id}#{record.revocation.index}",
-                    "suspension": f"{record.suspension.list_id}#{record.suspension.index}"}, now=stamp)
+                tx.append_event(
+                    "credential.issued",
+                    record.id,
+                    {
+                        "kind": record.kind,
+                        "key": record.key_id,
+                        "revocation": f"{record.revocation.list_id}#{record.revocation.index}",
+                        "suspension": f"{record.suspension.list_id}#{record.suspension.index}",
+                    },
+                    now=stamp,
+                )
         except _LostKey:
             assert key is not None
             replay = self._replay(key, request_hash)
@@ -247,13 +278,19 @@ class IssuerService:
         draft = copy.deepcopy(dict(credential))
         for reserved in ("proof", "credentialStatus"):
             if reserved in draft:
-                raise SkillcredError(f"{reserved} is added by the issuer and must not be given",
-                                     code=Code.MALFORMED_VALUE_ERROR, pointer=f"/{reserved}")
+                raise SkillcredError(
+                    f"{reserved} is added by the issuer and must not be given",
+                    code=Code.MALFORMED_VALUE_ERROR,
+                    pointer=f"/{reserved}",
+                )
         given = draft.get("issuer")
         given_id = given.get("id") if isinstance(given, Mapping) else given
         if given_id is not None and given_id != self._profile.did:
-            raise SkillcredError(f"issuer {given_id!r} is not this issuer ({self._profile.did})",
-                                 code=Code.MALFORMED_VALUE_ERROR, pointer="/issuer")
+            raise SkillcredError(
+                f"issuer {given_id!r} is not this issuer ({self._profile.did})",
+                code=Code.MALFORMED_VALUE_ERROR,
+                pointer="/issuer",
+            )
         draft["issuer"] = self._profile.issuer_value(given)
         draft.setdefault("id", f"urn:uuid:{uuid.uuid4()}")
         draft.setdefault("validFrom", format_datetime(now))
@@ -262,19 +299,23 @@ class IssuerService:
     def _self_check(self, draft: dict[str, Any]) -> dict[str, Any]:
         """The verifier's own checks on the final shape, with placeholder status entries, decided on its
         reading; the draft itself when they pass."""
-        placeholder = dict(draft, credentialStatus=[
-            self._entry(StatusRef("revocation-0", 0), "revocation"),
-            self._entry(StatusRef("suspension-0", 0), "suspension")])
+        placeholder = dict(
+            draft,
+            credentialStatus=[
+                self._entry(StatusRef("revocation-0", 0), "revocation"),
+                self._entry(StatusRef("suspension-0", 0), "suspension"),
+            ],
+        )
         reading = check_shape(placeholder, loader=self._loader)
         if contains_clear_id(reading):
-            raise SkillcredError("the credential contains a clear resident ID number; use identityHash",
-                                 code=Code.PERSONAL_DATA_ERROR)
+            raise SkillcredError(
+                "the credential contains a clear resident ID number; use identityHash", code=Code.PERSONAL_DATA_ERROR
+            )
         rdfc(reading, loader=self._loader)
         return draft
 
     def _entry(self, ref: StatusRef, purpose: status_ops.Purpose) -> dict[str, Any]:
-        return status_entry(self.status_list_url(ref.list_id), ref.index, purpose=purpose,
-                            length=self._length)
+        return status_entry(self.status_list_url(ref.list_id), ref.index, purpose=purpose, length=self._length)
 
     # --- reading and status -----------------------------------------------------------------------
 
@@ -333,8 +374,14 @@ class IssuerService:
             signed = self._keys.compromise_in(tx, key_id, now=now)
             tx.drop_list_caches()
             for credential_id in signed:
-                status_ops.set_status(tx, status_ops.record_or_404(tx, credential_id), "revocation", 1,
-                                      now=stamp, reason="key-compromised")
+                status_ops.set_status(
+                    tx,
+                    status_ops.record_or_404(tx, credential_id),
+                    "revocation",
+                    1,
+                    now=stamp,
+                    reason="key-compromised",
+                )
         self._pair = None
         return signed
 

@@ -17,8 +17,11 @@ from vccore.errors import Code, SkillcredError
 from vccore.statuslist import StatusList
 
 Purpose = Literal["revocation", "suspension"]
-_EVENTS = {("revocation", 1): "credential.revoked", ("suspension", 1): "credential.suspended",
-           ("suspension", 0): "credential.unsuspended"}
+_EVENTS = {
+    ("revocation", 1): "credential.revoked",
+    ("suspension", 1): "credential.suspended",
+    ("suspension", 0): "credential.unsuspended",
+}
 
 
 @dataclass(frozen=True)
@@ -56,20 +59,20 @@ def record_or_404(tx: Tx, credential_id: str) -> CredentialRecord:
 
 
 def read_status(tx: Tx, record: CredentialRecord) -> CredentialStatus:
-    return CredentialStatus(record.id, _bit(tx, record.revocation, lock=False)[1] == 1,
-                            _bit(tx, record.suspension, lock=False)[1] == 1)
+    return CredentialStatus(
+        record.id, _bit(tx, record.revocation, lock=False)[1] == 1, _bit(tx, record.suspension, lock=False)[1] == 1
+    )
 
 
-def set_status(tx: Tx, record: CredentialRecord, purpose: Purpose, value: int, *, now: str,
-               reason: str = "") -> StatusChange:
+def set_status(
+    tx: Tx, record: CredentialRecord, purpose: Purpose, value: int, *, now: str, reason: str = ""
+) -> StatusChange:
     """Set the credential's ``purpose`` bit to ``value`` under the list's row lock; one event if it
     changed. ``CONFLICT`` for clearing a revocation, or touching the suspension of a revoked one."""
     if purpose == "revocation" and value == 0:
-        raise SkillcredError("revocation is final: a revoked credential cannot be reinstated",
-                             code=Code.CONFLICT)
+        raise SkillcredError("revocation is final: a revoked credential cannot be reinstated", code=Code.CONFLICT)
     if purpose == "suspension" and _bit(tx, record.revocation, lock=False)[1] == 1:
-        raise SkillcredError("the credential is revoked; its suspension can no longer change",
-                             code=Code.CONFLICT)
+        raise SkillcredError("the credential is revoked; its suspension can no longer change", code=Code.CONFLICT)
     ref = record.revocation if purpose == "revocation" else record.suspension
     bits, current = _bit(tx, ref, lock=True)
     if current == value:

@@ -38,8 +38,7 @@ from issuer.store_records import (
 from issuer.store_schema import LATEST, SCHEMA_VERSION_TABLE, statements
 from vccore.errors import Code, SkillcredError
 
-__all__ = ["CredentialRecord", "Event", "KeyRecord", "StatusListRecord", "StatusRef", "Store",
-           "TokenRecord", "Tx"]
+__all__ = ["CredentialRecord", "Event", "KeyRecord", "StatusListRecord", "StatusRef", "Store", "TokenRecord", "Tx"]
 
 #: Random probes for a free index before falling back to choosing among the free ones.
 _PROBES: Final = 32
@@ -49,24 +48,35 @@ _BATCH: Final = 500
 #: At most this many candidate indexes drawn in one round of :meth:`Tx.allocate_many` (more: choose among
 #: the free ones instead).
 _DRAW_MAX: Final = 2000
-_TABLES: Final = frozenset({"credentials", "status_lists", "status_allocations", "issuer_keys",
-                            "idempotency", "api_tokens", "events"})
-_CRED_COLS: Final = ("id, kind, document, key_id, revocation_list, revocation_index, suspension_list, "
-                     "suspension_index, idempotency_key, created_at")
-_LIST_COLS: Final = ("id, purpose, length, bits, version, allocated, cached, cached_version, "
-                     "cached_valid_until")
-_KEY_COLS: Final = ("id, controller, public_multibase, secret, kdf_salt, kdf_ops, kdf_mem, state, "
-                    "valid_from, valid_until")
+_TABLES: Final = frozenset(
+    {"credentials", "status_lists", "status_allocations", "issuer_keys", "idempotency", "api_tokens", "events"}
+)
+_CRED_COLS: Final = (
+    "id, kind, document, key_id, revocation_list, revocation_index, suspension_list, "
+    "suspension_index, idempotency_key, created_at"
+)
+_LIST_COLS: Final = "id, purpose, length, bits, version, allocated, cached, cached_version, cached_valid_until"
+_KEY_COLS: Final = (
+    "id, controller, public_multibase, secret, kdf_salt, kdf_ops, kdf_mem, state, valid_from, valid_until"
+)
 
 
 def _credential(row: tuple[Any, ...]) -> CredentialRecord:
-    return CredentialRecord(row[0], row[1], bytes(row[2]), row[3], StatusRef(row[4], int(row[5])),
-                            StatusRef(row[6], int(row[7])), row[8], row[9])
+    return CredentialRecord(
+        row[0],
+        row[1],
+        bytes(row[2]),
+        row[3],
+        StatusRef(row[4], int(row[5])),
+        StatusRef(row[6], int(row[7])),
+        row[8],
+        row[9],
+    )
 
 
 def _parts(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
     for start in range(0, len(values), _BATCH):
-        yield values[start:start + _BATCH]
+        yield values[start : start + _BATCH]
 
 
 def random_below(size: int, count: int) -> list[int]:
@@ -90,8 +100,9 @@ def _marks(count: int, width: int = 1) -> str:
 
 
 def _key(row: tuple[Any, ...]) -> KeyRecord:
-    return KeyRecord(row[0], row[1], row[2], bytes(row[3]), bytes(row[4]), int(row[5]), int(row[6]),
-                     row[7], row[8], row[9])
+    return KeyRecord(
+        row[0], row[1], row[2], bytes(row[3]), bytes(row[4]), int(row[5]), int(row[6]), row[7], row[8], row[9]
+    )
 
 
 class Tx:
@@ -107,8 +118,11 @@ class Tx:
         bits is created when none is open, and a full list is closed (roll-over)."""
         c = self._c
         while True:
-            row = c.one("SELECT id, length, allocated FROM status_lists WHERE purpose = ? AND full_ = 0 "
-                        "ORDER BY seq LIMIT 1" + c.for_update(), (purpose,))
+            row = c.one(
+                "SELECT id, length, allocated FROM status_lists WHERE purpose = ? AND full_ = 0 "
+                "ORDER BY seq LIMIT 1" + c.for_update(),
+                (purpose,),
+            )
             if row is None:
                 self._open_list(purpose, length, now)
                 continue
@@ -121,14 +135,12 @@ class Tx:
             return StatusRef(list_id, index)
 
     def _claim(self, list_id: str, size: int, now: str) -> int | None:
-        sql = ("INSERT INTO status_allocations (list_id, idx, allocated_at) VALUES (?, ?, ?) "
-               "ON CONFLICT DO NOTHING")
+        sql = "INSERT INTO status_allocations (list_id, idx, allocated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
         for _ in range(_PROBES):
             index = secrets.randbelow(size)
             if self._c.execute(sql, (list_id, index, now)) == 1:
                 return index
-        taken = {int(r[0]) for r in self._c.all("SELECT idx FROM status_allocations WHERE list_id = ?",
-                                                (list_id,))}
+        taken = {int(r[0]) for r in self._c.all("SELECT idx FROM status_allocations WHERE list_id = ?", (list_id,))}
         free = [i for i in range(size) if i not in taken]
         if not free:
             return None
@@ -147,8 +159,11 @@ class Tx:
         c = self._c
         refs: list[StatusRef] = []
         while len(refs) < count:
-            row = c.one("SELECT id, length, allocated FROM status_lists WHERE purpose = ? AND full_ = 0 "
-                        "ORDER BY seq LIMIT 1" + c.for_update(), (purpose,))
+            row = c.one(
+                "SELECT id, length, allocated FROM status_lists WHERE purpose = ? AND full_ = 0 "
+                "ORDER BY seq LIMIT 1" + c.for_update(),
+                (purpose,),
+            )
             if row is None:
                 self._open_list(purpose, length, now)
                 continue
@@ -166,9 +181,11 @@ class Tx:
         c = self._c
         seq_row = c.one("SELECT COALESCE(MAX(seq), 0) + 1 FROM status_lists WHERE purpose = ?", (purpose,))
         seq = int(seq_row[0]) if seq_row else 1
-        c.execute("INSERT INTO status_lists (id, purpose, seq, length, bits, created_at) "
-                  "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                  (f"{purpose}-{seq}", purpose, seq, length, bytes(length // 8), now))
+        c.execute(
+            "INSERT INTO status_lists (id, purpose, seq, length, bits, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (f"{purpose}-{seq}", purpose, seq, length, bytes(length // 8), now),
+        )
 
     def _claim_many(self, list_id: str, size: int, used: int, want: int, now: str) -> list[int]:
         """Up to ``want`` indexes of ``list_id`` claimed now, uniformly among the free ones, in random
@@ -196,8 +213,7 @@ class Tx:
             known.update(candidates)
         need = want - len(claimed)
         if need > 0:
-            taken = {int(r[0]) for r in self._c.all("SELECT idx FROM status_allocations WHERE list_id = ?",
-                                                    (list_id,))}
+            taken = {int(r[0]) for r in self._c.all("SELECT idx FROM status_allocations WHERE list_id = ?", (list_id,))}
             free_indexes = [i for i in range(size) if i not in taken]
             chosen = secrets.SystemRandom().sample(free_indexes, min(need, len(free_indexes)))
             claimed += self._insert_indexes(list_id, chosen, now)
@@ -206,8 +222,10 @@ class Tx:
     def _taken(self, list_id: str, indexes: Sequence[int]) -> set[int]:
         taken: set[int] = set()
         for part in _parts(indexes):
-            rows = self._c.all(f"SELECT idx FROM status_allocations WHERE list_id = ? AND idx IN ({_marks(len(part))})",
-                               (list_id, *part))
+            rows = self._c.all(
+                f"SELECT idx FROM status_allocations WHERE list_id = ? AND idx IN ({_marks(len(part))})",
+                (list_id, *part),
+            )
             taken.update(int(r[0]) for r in rows)
         return taken
 
@@ -215,40 +233,54 @@ class Tx:
         """The ``indexes`` this statement inserted (the others were taken), in the order given."""
         inserted: set[int] = set()
         for part in _parts(indexes):
-            rows = self._c.all("INSERT INTO status_allocations (list_id, idx, allocated_at) "
-                               f"VALUES {_marks(len(part), 3)} ON CONFLICT DO NOTHING RETURNING idx",
-                               [value for index in part for value in (list_id, index, now)])
+            rows = self._c.all(
+                "INSERT INTO status_allocations (list_id, idx, allocated_at) "
+                f"VALUES {_marks(len(part), 3)} ON CONFLICT DO NOTHING RETURNING idx",
+                [value for index in part for value in (list_id, index, now)],
+            )
             inserted.update(int(r[0]) for r in rows)
         return [i for i in indexes if i in inserted]
 
     def status_list(self, list_id: str, *, lock: bool = False) -> StatusListRecord | None:
         """The list; ``lock`` holds its row until the transaction ends (read-modify-write)."""
-        row = self._c.one(f"SELECT {_LIST_COLS} FROM status_lists WHERE id = ?"
-                          + (self._c.for_update() if lock else ""), (list_id,))
+        row = self._c.one(
+            f"SELECT {_LIST_COLS} FROM status_lists WHERE id = ?" + (self._c.for_update() if lock else ""), (list_id,)
+        )
         if row is None:
             return None
-        return StatusListRecord(row[0], row[1], int(row[2]), bytes(row[3]), int(row[4]), int(row[5]),
-                                None if row[6] is None else bytes(row[6]),
-                                None if row[7] is None else int(row[7]), row[8])
+        return StatusListRecord(
+            row[0],
+            row[1],
+            int(row[2]),
+            bytes(row[3]),
+            int(row[4]),
+            int(row[5]),
+            None if row[6] is None else bytes(row[6]),
+            None if row[7] is None else int(row[7]),
+            row[8],
+        )
 
     def status_list_ids(self) -> tuple[str, ...]:
         return tuple(str(r[0]) for r in self._c.all("SELECT id FROM status_lists ORDER BY purpose, seq"))
 
     def write_bits(self, list_id: str, bits: bytes) -> None:
         """Replace the list's bits and bump its version (call with the row locked)."""
-        self._c.execute("UPDATE status_lists SET bits = ?, version = version + 1 WHERE id = ?",
-                        (bits, list_id))
+        self._c.execute("UPDATE status_lists SET bits = ?, version = version + 1 WHERE id = ?", (bits, list_id))
 
     def cache_list_credential(self, list_id: str, *, version: int, data: bytes, valid_until: str) -> bool:
         """Remember the signed list credential of ``version``; ignored if the list changed since."""
-        return self._c.execute(
-            "UPDATE status_lists SET cached = ?, cached_version = ?, cached_valid_until = ? "
-            "WHERE id = ? AND version = ?", (data, version, valid_until, list_id, version)) == 1
+        return (
+            self._c.execute(
+                "UPDATE status_lists SET cached = ?, cached_version = ?, cached_valid_until = ? "
+                "WHERE id = ? AND version = ?",
+                (data, version, valid_until, list_id, version),
+            )
+            == 1
+        )
 
     def drop_list_caches(self) -> None:
         """Forget every signed list credential (after a key compromise: they must be re-signed)."""
-        self._c.execute("UPDATE status_lists SET cached = NULL, cached_version = NULL, "
-                        "cached_valid_until = NULL")
+        self._c.execute("UPDATE status_lists SET cached = NULL, cached_version = NULL, cached_valid_until = NULL")
 
     def allocations(self) -> tuple[StatusRef, ...]:
         rows = self._c.all("SELECT list_id, idx FROM status_allocations ORDER BY list_id, idx")
@@ -258,11 +290,24 @@ class Tx:
 
     def insert_credential(self, record: CredentialRecord) -> bool:
         """Insert the record; False (nothing written) when its id is already taken."""
-        return self._c.execute(f"INSERT INTO credentials ({_CRED_COLS}) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                               (record.id, record.kind, record.document, record.key_id,
-                                record.revocation.list_id, record.revocation.index, record.suspension.list_id,
-                                record.suspension.index, record.idempotency_key, record.created_at)) == 1
+        return (
+            self._c.execute(
+                f"INSERT INTO credentials ({_CRED_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (
+                    record.id,
+                    record.kind,
+                    record.document,
+                    record.key_id,
+                    record.revocation.list_id,
+                    record.revocation.index,
+                    record.suspension.list_id,
+                    record.suspension.index,
+                    record.idempotency_key,
+                    record.created_at,
+                ),
+            )
+            == 1
+        )
 
     def credential(self, credential_id: str) -> CredentialRecord | None:
         row = self._c.one(f"SELECT {_CRED_COLS} FROM credentials WHERE id = ?", (credential_id,))
@@ -279,8 +324,22 @@ class Tx:
         """Insert the records (one prepared statement); how many were new (ids already taken are skipped)."""
         return self._c.executemany(
             f"INSERT INTO credentials ({_CRED_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [(r.id, r.kind, r.document, r.key_id, r.revocation.list_id, r.revocation.index, r.suspension.list_id,
-              r.suspension.index, r.idempotency_key, r.created_at) for r in records])
+            [
+                (
+                    r.id,
+                    r.kind,
+                    r.document,
+                    r.key_id,
+                    r.revocation.list_id,
+                    r.revocation.index,
+                    r.suspension.list_id,
+                    r.suspension.index,
+                    r.idempotency_key,
+                    r.created_at,
+                )
+                for r in records
+            ],
+        )
 
     def credentials_many(self, credential_ids: Sequence[str]) -> dict[str, CredentialRecord]:
         """The records of those ids that exist, by id."""
@@ -295,8 +354,9 @@ class Tx:
         """``(credential id, request hash)`` of each of ``keys`` recorded, by key (one query per 500 keys)."""
         found: dict[str, tuple[str, str]] = {}
         for part in _parts(list(dict.fromkeys(keys))):
-            rows = self._c.all("SELECT key, credential_id, request_hash FROM idempotency "
-                               f"WHERE key IN ({_marks(len(part))})", part)
+            rows = self._c.all(
+                f"SELECT key, credential_id, request_hash FROM idempotency WHERE key IN ({_marks(len(part))})", part
+            )
             found.update((str(r[0]), (str(r[1]), str(r[2]))) for r in rows)
         return found
 
@@ -304,7 +364,9 @@ class Tx:
         """Record each ``(key, credential id, request hash)``; how many were new (see :meth:`put_idempotency`)."""
         return self._c.executemany(
             "INSERT INTO idempotency (key, credential_id, request_hash, created_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT DO NOTHING", [(key, cid, request_hash, now) for key, cid, request_hash in entries])
+            "ON CONFLICT DO NOTHING",
+            [(key, cid, request_hash, now) for key, cid, request_hash in entries],
+        )
 
     def idempotency(self, key: str) -> tuple[str, str] | None:
         """``(credential id, request hash)`` recorded under ``key``, if any."""
@@ -313,16 +375,33 @@ class Tx:
 
     def put_idempotency(self, key: str, *, credential_id: str, request_hash: str, now: str) -> bool:
         """Record ``key``; False (nothing written) when a concurrent issuance recorded it first."""
-        return self._c.execute(
-            "INSERT INTO idempotency (key, credential_id, request_hash, created_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT DO NOTHING", (key, credential_id, request_hash, now)) == 1
+        return (
+            self._c.execute(
+                "INSERT INTO idempotency (key, credential_id, request_hash, created_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
+                (key, credential_id, request_hash, now),
+            )
+            == 1
+        )
 
     # --- keys and tokens ------------------------------------------------------------------------
 
     def insert_key(self, key: KeyRecord) -> None:
-        self._c.execute(f"INSERT INTO issuer_keys ({_KEY_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (key.id, key.controller, key.public_multibase, key.secret, key.kdf_salt, key.kdf_ops,
-                         key.kdf_mem, key.state, key.valid_from, key.valid_until))
+        self._c.execute(
+            f"INSERT INTO issuer_keys ({_KEY_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                key.id,
+                key.controller,
+                key.public_multibase,
+                key.secret,
+                key.kdf_salt,
+                key.kdf_ops,
+                key.kdf_mem,
+                key.state,
+                key.valid_from,
+                key.valid_until,
+            ),
+        )
 
     def key(self, key_id: str, *, lock: bool = False) -> KeyRecord | None:
         suffix = (" FOR SHARE" if self._c.dialect == "postgresql" else "") if lock else ""
@@ -330,12 +409,14 @@ class Tx:
         return None if row is None else _key(row)
 
     def keys(self) -> tuple[KeyRecord, ...]:
-        rows = self._c.all(f"SELECT {_KEY_COLS} FROM issuer_keys "
-                           "ORDER BY valid_from, COALESCE(valid_until, '9999'), id")
+        rows = self._c.all(
+            f"SELECT {_KEY_COLS} FROM issuer_keys ORDER BY valid_from, COALESCE(valid_until, '9999'), id"
+        )
         return tuple(_key(r) for r in rows)
 
-    def set_key_state(self, key_id: str, state: KeyState, *, valid_until: str | None,
-                      only_from: KeyState | None = None) -> bool:
+    def set_key_state(
+        self, key_id: str, state: KeyState, *, valid_until: str | None, only_from: KeyState | None = None
+    ) -> bool:
         """Move a key to ``state`` (``valid_until`` is kept if already set); with ``only_from``, only
         when it is in that state now. True when a row changed."""
         sql = "UPDATE issuer_keys SET state = ?, valid_until = COALESCE(valid_until, ?) WHERE id = ?"
@@ -346,37 +427,47 @@ class Tx:
         return self._c.execute(sql, params) == 1
 
     def insert_token(self, token: TokenRecord) -> None:
-        self._c.execute("INSERT INTO api_tokens (id, secret_hash, scopes, created_at) VALUES (?, ?, ?, ?)",
-                        (token.id, token.secret_hash, " ".join(sorted(token.scopes)), token.created_at))
+        self._c.execute(
+            "INSERT INTO api_tokens (id, secret_hash, scopes, created_at) VALUES (?, ?, ?, ?)",
+            (token.id, token.secret_hash, " ".join(sorted(token.scopes)), token.created_at),
+        )
 
     def token(self, token_id: str) -> TokenRecord | None:
-        row = self._c.one("SELECT id, secret_hash, scopes, created_at, revoked_at FROM api_tokens "
-                          "WHERE id = ?", (token_id,))
+        row = self._c.one(
+            "SELECT id, secret_hash, scopes, created_at, revoked_at FROM api_tokens WHERE id = ?", (token_id,)
+        )
         if row is None:
             return None
         return TokenRecord(row[0], bytes(row[1]), frozenset(str(row[2]).split()), row[3], row[4])
 
     def revoke_token(self, token_id: str, *, now: str) -> bool:
-        return self._c.execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-                               (now, token_id)) == 1
+        return (
+            self._c.execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (now, token_id))
+            == 1
+        )
 
     # --- events ---------------------------------------------------------------------------------
 
     def append_event(self, kind: str, subject: str, details: dict[str, Any], *, now: str) -> None:
         """Append to the event log (there is no update or delete path, and triggers refuse one)."""
-        self._c.execute("INSERT INTO events (time, kind, subject, details) VALUES (?, ?, ?, ?)",
-                        (now, kind, subject, dumps(details)))
+        self._c.execute(
+            "INSERT INTO events (time, kind, subject, details) VALUES (?, ?, ?, ?)",
+            (now, kind, subject, dumps(details)),
+        )
 
     def append_events(self, kind: str, entries: Sequence[tuple[str, dict[str, Any]]], *, now: str) -> None:
         """Append one ``kind`` event per ``(subject, details)``, in order (one prepared statement)."""
-        self._c.executemany("INSERT INTO events (time, kind, subject, details) VALUES (?, ?, ?, ?)",
-                            [(now, kind, subject, dumps(details)) for subject, details in entries])
+        self._c.executemany(
+            "INSERT INTO events (time, kind, subject, details) VALUES (?, ?, ?, ?)",
+            [(now, kind, subject, dumps(details)) for subject, details in entries],
+        )
 
     def events(self, *, subject: str | None = None, kind: str | None = None) -> tuple[Event, ...]:
         where = [(col, value) for col, value in (("subject", subject), ("kind", kind)) if value is not None]
         clause = (" WHERE " + " AND ".join(f"{col} = ?" for col, _ in where)) if where else ""
-        rows = self._c.all(f"SELECT seq, time, kind, subject, details FROM events{clause} ORDER BY seq",
-                           [value for _, value in where])
+        rows = self._c.all(
+            f"SELECT seq, time, kind, subject, details FROM events{clause} ORDER BY seq", [value for _, value in where]
+        )
         return tuple(Event(int(r[0]), r[1], r[2], r[3], json.loads(r[4])) for r in rows)
 
     def count(self, table: str) -> int:
@@ -390,11 +481,19 @@ class Store:
     """The registry. One object per process, holding at most ``pool_size`` connections (lent to one
     transaction at a time, :mod:`issuer.store_db`). See the module docstring."""
 
-    def __init__(self, url: str | Path, *, busy_timeout: float = 5.0, schema: str | None = None,
-                 migrate: bool = True, pool_size: int = DEFAULT_POOL_SIZE,
-                 application_name: str = "skillcred-issuer") -> None:
-        self._db = Database(url, busy_timeout=busy_timeout, schema=schema, pool_size=pool_size,
-                            application_name=application_name)
+    def __init__(
+        self,
+        url: str | Path,
+        *,
+        busy_timeout: float = 5.0,
+        schema: str | None = None,
+        migrate: bool = True,
+        pool_size: int = DEFAULT_POOL_SIZE,
+        application_name: str = "skillcred-issuer",
+    ) -> None:
+        self._db = Database(
+            url, busy_timeout=busy_timeout, schema=schema, pool_size=pool_size, application_name=application_name
+        )
         if migrate:
             self.migrate()
 
@@ -437,8 +536,9 @@ class Store:
             row = c.one("SELECT MAX(version) FROM schema_version")
         current = int(row[0]) if row and row[0] is not None else 0
         if current > LATEST:
-            raise SkillcredError(f"the registry schema is version {current}, newer than this code ({LATEST})",
-                                 code=Code.CONFLICT)
+            raise SkillcredError(
+                f"the registry schema is version {current}, newer than this code ({LATEST})", code=Code.CONFLICT
+            )
         for version in range(current + 1, LATEST + 1):
             with self._db.transaction(write=True) as c:
                 if c.dialect == "postgresql":

@@ -121,8 +121,15 @@ class Database:
     ``pool_size`` bounds the connections this object holds.
     """
 
-    def __init__(self, url: str | Path, *, busy_timeout: float = 5.0, schema: str | None = None,
-                 pool_size: int = DEFAULT_POOL_SIZE, application_name: str = "skillcred-issuer") -> None:
+    def __init__(
+        self,
+        url: str | Path,
+        *,
+        busy_timeout: float = 5.0,
+        schema: str | None = None,
+        pool_size: int = DEFAULT_POOL_SIZE,
+        application_name: str = "skillcred-issuer",
+    ) -> None:
         if busy_timeout < 0:
             raise ValueError(f"busy_timeout: must be >= 0 seconds, got {busy_timeout!r}")
         if not isinstance(pool_size, int) or pool_size < 1:
@@ -137,8 +144,9 @@ class Database:
             from issuer import store_pg
 
             self.dialect = "postgresql"
-            self._pool = store_pg.pool(text, busy_timeout=busy_timeout, schema=schema, size=pool_size,
-                                       application_name=application_name)
+            self._pool = store_pg.pool(
+                text, busy_timeout=busy_timeout, schema=schema, size=pool_size, application_name=application_name
+            )
         else:
             if schema is not None:
                 raise ValueError("schema: only PostgreSQL databases have schemas")
@@ -211,8 +219,9 @@ class Database:
             from issuer import store_pg
 
             if self.dialect == "postgresql" and store_pg.is_pool_timeout(err):
-                raise SkillcredError(f"no registry connection within {self.busy_timeout} s: {err}",
-                                     code=Code.STORE_BUSY) from err
+                raise SkillcredError(
+                    f"no registry connection within {self.busy_timeout} s: {err}", code=Code.STORE_BUSY
+                ) from err
             raise
 
     def _translate(self, err: BaseException) -> BaseException:

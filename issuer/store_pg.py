@@ -55,8 +55,7 @@ def connect(url: str, *, busy_timeout: float, schema: str | None) -> Any:
 class _Pool:
     """psycopg's pool, opened lazily on first use, with the one extra number the store reports."""
 
-    def __init__(self, url: str, *, busy_timeout: float, schema: str | None, size: int,
-                 application_name: str) -> None:
+    def __init__(self, url: str, *, busy_timeout: float, schema: str | None, size: int, application_name: str) -> None:
         from psycopg_pool import ConnectionPool
 
         if schema is not None and not _SCHEMA_NAME.match(schema):
@@ -65,11 +64,21 @@ class _Pool:
         # before the first transaction; check: a connection is tested before it is lent, so one that died
         # with a database restart is replaced, not handed to a request
         self._pool = ConnectionPool(
-            url, min_size=0, max_size=size, open=False, timeout=max(busy_timeout, 0.001), max_idle=60.0,
-            kwargs={"autocommit": True, "connect_timeout": max(1, int(busy_timeout) or 1),
-                    "application_name": application_name},
-            configure=_configure(busy_timeout, schema), check=ConnectionPool.check_connection,
-            name="skillcred-registry")
+            url,
+            min_size=0,
+            max_size=size,
+            open=False,
+            timeout=max(busy_timeout, 0.001),
+            max_idle=60.0,
+            kwargs={
+                "autocommit": True,
+                "connect_timeout": max(1, int(busy_timeout) or 1),
+                "application_name": application_name,
+            },
+            configure=_configure(busy_timeout, schema),
+            check=ConnectionPool.check_connection,
+            name="skillcred-registry",
+        )
         self._opened = False
         self._lock = threading.Lock()
 
@@ -96,8 +105,9 @@ class _Pool:
             self._opened = False
 
 
-def pool(url: str, *, busy_timeout: float, schema: str | None, size: int,
-         application_name: str = "skillcred-issuer") -> _Pool:
+def pool(
+    url: str, *, busy_timeout: float, schema: str | None, size: int, application_name: str = "skillcred-issuer"
+) -> _Pool:
     """A bounded pool of connections as :func:`connect` makes them (``size`` at most), named
     ``application_name`` in ``pg_stat_activity``."""
     return _Pool(url, busy_timeout=busy_timeout, schema=schema, size=size, application_name=application_name)

@@ -126,6 +126,5 @@ def statements(version: int, dialect: Dialect) -> tuple[str, ...]:
     for number, per_dialect in MIGRATIONS:
         if number == version:
             words = _WORDS[dialect]
-            return tuple(s.format(**words) if "{" in s and "$$" not in s else s
-                         for s in per_dialect[dialect])
+            return tuple(s.format(**words) if "{" in s and "$$" not in s else s for s in per_dialect[dialect])
     raise ValueError(f"version: no migration numbered {version}")

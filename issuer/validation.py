@@ -75,8 +75,11 @@ def check_no_clear_id(prefix: str, data: Any, *, skip: str | None = None) -> Non
     if isinstance(data, Mapping):
         tree = {str(k): v for k, v in data.items() if k != skip}
     else:
-        tree = {camel(f.name): getattr(data, f.name) for f in dataclasses.fields(data)
-                if f.name != skip and not dataclasses.is_dataclass(getattr(data, f.name))}
+        tree = {
+            camel(f.name): getattr(data, f.name)
+            for f in dataclasses.fields(data)
+            if f.name != skip and not dataclasses.is_dataclass(getattr(data, f.name))
+        }
     pointers = identity.clear_id_pointers(tree)
     if not pointers:
         return
@@ -85,8 +88,11 @@ def check_no_clear_id(prefix: str, data: Any, *, skip: str | None = None) -> Non
     for part in parts:
         value = value[int(part)] if isinstance(value, list | tuple) else value.get(part, "")
     shown = identity.redact(value) if isinstance(value, str) else "a number"
-    raise bad(prefix + ".".join(parts), f"holds a clear resident ID number ({shown}); only idNumber may",
-              code=Code.PERSONAL_DATA_ERROR)
+    raise bad(
+        prefix + ".".join(parts),
+        f"holds a clear resident ID number ({shown}); only idNumber may",
+        code=Code.PERSONAL_DATA_ERROR,
+    )
 
 
 T = TypeVar("T")
@@ -100,8 +106,9 @@ def from_mapping(cls: type[T], data: Any, *, prefix: str = "") -> T:
     fields = {camel(f.name): f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     unknown = sorted(set(data) - set(fields))
     if unknown:
-        raise bad(f"{prefix}{unknown[0]}", f"unknown field (value {data[unknown[0]]!r}); "
-                                           f"expected some of {', '.join(fields)}")
+        raise bad(
+            f"{prefix}{unknown[0]}", f"unknown field (value {data[unknown[0]]!r}); expected some of {', '.join(fields)}"
+        )
     kwargs: dict[str, Any] = {}
     for key, f in fields.items():
         if key not in data:

@@ -78,8 +78,15 @@ class Signer:
     def sign(self, task: Task) -> tuple[str, bytes | None, str, str]:
         """(key, document or None, code, detail) for one task."""
         try:
-            built = build(task.kind, task.data, issuer=self.issuer, valid_from=self.valid_from,
-                          credential_id=task.credential_id, subject_did=task.subject_did, hasher=self.setup.hasher)
+            built = build(
+                task.kind,
+                task.data,
+                issuer=self.issuer,
+                valid_from=self.valid_from,
+                credential_id=task.credential_id,
+                subject_did=task.subject_did,
+                hasher=self.setup.hasher,
+            )
             final = dict(built, credentialStatus=list(task.entries))
             check_shape(final, loader=self.loader)
             if self.options.cryptosuite != "eddsa-rdfc-2022":
@@ -140,8 +147,10 @@ class Workers:
         self._setups: Any = ctx.Queue()
         self._tasks: Any = ctx.Queue()
         self._results: Any = ctx.Queue()
-        self._procs = [ctx.Process(target=_worker, args=(self._setups, self._tasks, self._results, os.getpid()),
-                                   daemon=True) for _ in range(count)]
+        self._procs = [
+            ctx.Process(target=_worker, args=(self._setups, self._tasks, self._results, os.getpid()), daemon=True)
+            for _ in range(count)
+        ]
         for proc in self._procs:
             proc.start()
 
@@ -167,9 +176,11 @@ class Workers:
             except queue.Empty:
                 dead = [p.exitcode for p in self._procs if not p.is_alive()]
                 if dead:
-                    raise SkillcredError(f"a signing worker process stopped (exit code {dead[0]}); what was "
-                                         "recorded is kept: run the batch again to continue",
-                                         code=Code.PROOF_GENERATION_ERROR) from None
+                    raise SkillcredError(
+                        f"a signing worker process stopped (exit code {dead[0]}); what was "
+                        "recorded is kept: run the batch again to continue",
+                        code=Code.PROOF_GENERATION_ERROR,
+                    ) from None
                 continue
             if value[0] >= 0:  # not a worker's _READY
                 return value

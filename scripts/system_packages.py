@@ -20,8 +20,7 @@ import time
 from pathlib import Path
 
 PACKAGES = {"chromium": "chromium", "fonts-wqy-microhei": "wqy"}
-LOCKS = ("/var/lib/dpkg/lock-frontend", "/var/lib/dpkg/lock", "/var/lib/apt/lists/lock",
-         "/var/cache/apt/archives/lock")
+LOCKS = ("/var/lib/dpkg/lock-frontend", "/var/lib/dpkg/lock", "/var/lib/apt/lists/lock", "/var/cache/apt/archives/lock")
 MANAGERS = ("apt", "apt-get", "aptitude", "dpkg", "unattended-upgr", "packagekitd")
 
 
@@ -81,13 +80,19 @@ def wait_for_locks(limit: float, *, poll: float = 2.0, locks: tuple[str, ...] = 
             return True
         waited = time.monotonic() - start
         if waited >= limit:
-            print(f"make browser: gave up after {limit:.0f} s waiting for the package manager lock "
-                  f"({', '.join(busy)}) held by {_holders()}. Let it finish, then run `make test` again "
-                  f"(APT_LOCK_WAIT=SECONDS waits longer). / 系统软件包管理器一直被占用，请稍后重试。", file=sys.stderr)
+            print(
+                f"make browser: gave up after {limit:.0f} s waiting for the package manager lock "
+                f"({', '.join(busy)}) held by {_holders()}. Let it finish, then run `make test` again "
+                f"(APT_LOCK_WAIT=SECONDS waits longer). / 系统软件包管理器一直被占用，请稍后重试。",
+                file=sys.stderr,
+            )
             return False
         if not announced:
-            print(f"make browser: another install is running ({_holders()}); waiting for it, "
-                  f"at most {limit:.0f} s … / 正在等待其他安装结束 …", file=sys.stderr)
+            print(
+                f"make browser: another install is running ({_holders()}); waiting for it, "
+                f"at most {limit:.0f} s … / 正在等待其他安装结束 …",
+                file=sys.stderr,
+            )
             announced = last = waited or 0.001
         elif waited - last >= 30:
             print(f"make browser: still waiting ({waited:.0f} s of {limit:.0f} s)", file=sys.stderr)
@@ -108,14 +113,18 @@ def main() -> int:
             return 1
         update = subprocess.run(["apt-get", *timeout, "update", "-qq"], env=env, check=False)
         if update.returncode == 0:
-            install = subprocess.run(["apt-get", *timeout, "install", "-y", "-qq", *needed], env=env,
-                                     stdout=subprocess.DEVNULL, check=False)
+            install = subprocess.run(
+                ["apt-get", *timeout, "install", "-y", "-qq", *needed], env=env, stdout=subprocess.DEVNULL, check=False
+            )
             if install.returncode == 0 and not missing():
                 return 0
         if not any(_held(path) for path in LOCKS):
             break
-    print(f"make browser: could not install {' '.join(needed)} (apt-get failed; see above). The browser "
-          "tests need them. / 无法安装浏览器测试所需的软件包。", file=sys.stderr)
+    print(
+        f"make browser: could not install {' '.join(needed)} (apt-get failed; see above). The browser "
+        "tests need them. / 无法安装浏览器测试所需的软件包。",
+        file=sys.stderr,
+    )
     return 1
 
 

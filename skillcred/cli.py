@@ -30,9 +30,14 @@ cli.add_command(sign_command)
 cli.add_command(verify_command)
 
 # The app CLIs join when their packages provide them (each package owns its own click group).
-for _module, _attr in (("issuer.cli", "issuer_group"), ("verifier.cli", "verifier_group"),
-                       ("wallet_demo.cli", "wallet_group"), ("skillcred.qr_cli", "qr_group"),
-                       ("skillcred.explain_cli", "explain_command"), ("skillcred.demo", "demo_command")):
+for _module, _attr in (
+    ("issuer.cli", "issuer_group"),
+    ("verifier.cli", "verifier_group"),
+    ("wallet_demo.cli", "wallet_group"),
+    ("skillcred.qr_cli", "qr_group"),
+    ("skillcred.explain_cli", "explain_command"),
+    ("skillcred.demo", "demo_command"),
+):
     try:
         _mod = importlib.import_module(_module)
     except ModuleNotFoundError as _err:

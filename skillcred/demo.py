@@ -36,8 +36,10 @@ def demo_urls(world: DemoWorld) -> list[tuple[str, str]]:
 
 def _index(world: DemoWorld) -> str:
     items = "".join(f'<li><a href="{url}">{label}</a> <code>{url}</code></li>' for label, url in demo_urls(world))
-    return ("<!doctype html><html lang=zh><meta charset=utf-8><meta name=viewport content='width=device-width'>"
-            "<title>skillcred demo</title><h1>skillcred 演示 / demo</h1><ul>" + items + "</ul></html>")
+    return (
+        "<!doctype html><html lang=zh><meta charset=utf-8><meta name=viewport content='width=device-width'>"
+        "<title>skillcred demo</title><h1>skillcred 演示 / demo</h1><ul>" + items + "</ul></html>"
+    )
 
 
 def create_demo_app(world: DemoWorld) -> Starlette:
@@ -51,8 +53,9 @@ def create_demo_app(world: DemoWorld) -> Starlette:
     for slug, opened in world.issuers.items():
         routes.append(Mount(f"/issuers/{slug}", app=issuer_app(opened.service, world.tokens[slug])))
     for slug, worker in world.workers.items():
-        routes.append(Mount(f"/wallet/{slug}", app=wallet_app(worker.wallet,
-                                                              base_url=f"{world.base_url}/wallet/{slug}")))
+        routes.append(
+            Mount(f"/wallet/{slug}", app=wallet_app(worker.wallet, base_url=f"{world.base_url}/wallet/{slug}"))
+        )
     routes.append(Mount("/", app=verifier_app(world.verifier)))
     return Starlette(routes=routes)
 
@@ -60,8 +63,11 @@ def create_demo_app(world: DemoWorld) -> Starlette:
 @click.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8400, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--home", type=click.Path(path_type=Path, file_okay=False),
-              help="Where to create the demo world (default: a new temporary directory).")
+@click.option(
+    "--home",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where to create the demo world (default: a new temporary directory).",
+)
 @click.option("--seed-only", is_flag=True, help="Create the world, print the URLs and exit.")
 @click.pass_context
 def demo_command(ctx: click.Context, host: str, port: int, home: Path | None, seed_only: bool) -> None:

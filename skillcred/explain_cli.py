@@ -33,8 +33,10 @@ from vccore.timeutil import parse_datetime
 from vccore.trust import TrustList, verify_trust_list_credential
 from vccore.trust_decision import trust_check
 
-STATUS_NOT_CHECKED = ("状态未检查（请使用 --trust-pack 或 skillcred verify）",
-                      "status was NOT checked (use --trust-pack, or skillcred verify)")
+STATUS_NOT_CHECKED = (
+    "状态未检查（请使用 --trust-pack 或 skillcred verify）",
+    "status was NOT checked (use --trust-pack, or skillcred verify)",
+)
 
 
 def _read(path: Path) -> Any:
@@ -70,22 +72,47 @@ def _trust_list(path: Path, root: str | None, loader: DocumentLoader, now: datet
 
 @click.command("explain")
 @click.argument("recognition", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--sources", "source_files", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="Source credential file (one credential or a JSON list); repeat for more.")
-@click.option("--rules", "rule_files", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="Rule credential file (one or a JSON list); repeat for more.")
-@click.option("--trust-list", type=click.Path(path_type=Path, dir_okay=False),
-              help="A signed TrustListCredential (proofs, validity and trust only; status is not checked).")
-@click.option("--trust-pack", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="A signed trust pack: the full verifier pipeline runs.")
+@click.option(
+    "--sources",
+    "source_files",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Source credential file (one credential or a JSON list); repeat for more.",
+)
+@click.option(
+    "--rules",
+    "rule_files",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Rule credential file (one or a JSON list); repeat for more.",
+)
+@click.option(
+    "--trust-list",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A signed TrustListCredential (proofs, validity and trust only; status is not checked).",
+)
+@click.option(
+    "--trust-pack",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="A signed trust pack: the full verifier pipeline runs.",
+)
 @click.option("--root", help="DID of the trust root that signs the trust list or pack.")
 @click.option("--lang", type=click.Choice(["zh", "en", "both"]), default="both", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the tree and the result as JSON.")
 @click.option("--now", "now_text", help="Verify as of this time (ISO 8601 with offset).")
 @click.pass_context
-def explain_command(ctx: click.Context, recognition: Path, source_files: tuple[Path, ...], rule_files: tuple[Path, ...],
-                    trust_list: Path | None, trust_pack: Path | None, root: str | None, lang: str, as_json: bool,
-                    now_text: str | None) -> None:
+def explain_command(
+    ctx: click.Context,
+    recognition: Path,
+    source_files: tuple[Path, ...],
+    rule_files: tuple[Path, ...],
+    trust_list: Path | None,
+    trust_pack: Path | None,
+    root: str | None,
+    lang: str,
+    as_json: bool,
+    now_text: str | None,
+) -> None:
     """Explain a recognition credential: its rule, its sources, and whether the chain holds.
 
     解释认定凭证：认定依据的规则与凭证，以及整条认定链是否成立。"""
@@ -106,8 +133,9 @@ def explain_command(ctx: click.Context, recognition: Path, source_files: tuple[P
     if trust_pack is not None:
         from verifier.cli import build_verifier
 
-        verifier = build_verifier(trust_pack=trust_pack, root=root, trust_any=False, online=False,
-                                  clock=fixed_clock(now))
+        verifier = build_verifier(
+            trust_pack=trust_pack, root=root, trust_any=False, online=False, clock=fixed_clock(now)
+        )
         verifier.chain_checker = make_chain_checker(pool_lookup(pool))
         result = verifier.verify_credential(document)
         trust = verifier.trust
@@ -121,20 +149,39 @@ def explain_command(ctx: click.Context, recognition: Path, source_files: tuple[P
             return checked if read is None else checked.with_check(trust_check(read, trust, now=now))
 
         reading = read_or_none(document, loader=loader) or document
-        chain = verify_chain(reading, sources=sources, rule_credentials=rules, trust=trust,
-                             verify_credential=verify, read=lambda d: read_or_none(d, loader=loader), now=now)
+        chain = verify_chain(
+            reading,
+            sources=sources,
+            rule_credentials=rules,
+            trust=trust,
+            verify_credential=verify,
+            read=lambda d: read_or_none(d, loader=loader),
+            now=now,
+        )
         result = verify(document).with_check(chain)
         warnings.append(STATUS_NOT_CHECKED)
     tree = explain_tree(document, sources=sources, rule_credentials=rules, trust=trust, result=result, lang=lang)
     if as_json:
-        click.echo(json.dumps({"verified": result.verified, "tree": tree.to_json(), "result": result.to_json(),
-                               "warnings": [{"zh": zh, "en": en} for zh, en in warnings]},
-                              ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "verified": result.verified,
+                    "tree": tree.to_json(),
+                    "result": result.to_json(),
+                    "warnings": [{"zh": zh, "en": en} for zh, en in warnings],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         click.echo(render_text(tree, lang))
         for zh, en in warnings:
             click.echo(f"! {zh if lang == 'zh' else en if lang == 'en' else zh + ' / ' + en}")
-        verdict = ("认定链成立", "the recognition chain verifies") if result.verified else (
-            "认定链不成立", "the recognition chain does NOT verify")
+        verdict = (
+            ("认定链成立", "the recognition chain verifies")
+            if result.verified
+            else ("认定链不成立", "the recognition chain does NOT verify")
+        )
         click.echo(verdict[0] if lang == "zh" else verdict[1] if lang == "en" else " / ".join(verdict))
     sys.exit(0 if result.verified else 1)

@@ -48,8 +48,7 @@ def keys_generate(seed: str | None, controller: str | None, out: str) -> None:
         except ValueError as err:
             raise click.BadParameter("must be 64 hexadecimal digits", param_hint="--seed") from err
         if len(raw) != 32:
-            raise click.BadParameter(f"must be 32 bytes (64 hex digits), got {len(raw)} bytes",
-                                     param_hint="--seed")
+            raise click.BadParameter(f"must be 32 bytes (64 hex digits), got {len(raw)} bytes", param_hint="--seed")
         pair = KeyPair.from_seed(raw)
     else:
         pair = KeyPair.generate()
@@ -64,8 +63,9 @@ def keys_generate(seed: str | None, controller: str | None, out: str) -> None:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
     except FileExistsError as err:
         what = "is a symbolic link" if path.is_symlink() else "exists"
-        raise click.ClickException(f"{out} {what}; refusing to overwrite a key file "
-                                   f"/ {out} 已存在，不会覆盖密钥文件") from err
+        raise click.ClickException(
+            f"{out} {what}; refusing to overwrite a key file / {out} 已存在，不会覆盖密钥文件"
+        ) from err
     except OSError as err:
         raise click.ClickException(f"cannot write {out}: {err.strerror} / 无法写入 {out}") from err
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -86,19 +86,33 @@ def _parse_created(value: str | None) -> datetime | None:
 @click.command("sign")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--key", "keyfile", required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--cryptosuite", type=click.Choice(["eddsa-rdfc-2022", "eddsa-jcs-2022"]), default="eddsa-rdfc-2022",
-              show_default=True)
+@click.option(
+    "--cryptosuite",
+    type=click.Choice(["eddsa-rdfc-2022", "eddsa-jcs-2022"]),
+    default="eddsa-rdfc-2022",
+    show_default=True,
+)
 @click.option("--created", help="Proof creation time (ISO 8601 with offset); default: now.")
-@click.option("--purpose", type=click.Choice(["assertionMethod", "authentication"]), default="assertionMethod",
-              show_default=True)
+@click.option(
+    "--purpose", type=click.Choice(["assertionMethod", "authentication"]), default="assertionMethod", show_default=True
+)
 @click.option("--challenge")
 @click.option("--domain")
 @click.option("--previous-proof", "previous_proof", help="Id of the proof this one chains to.")
 @click.option("--proof-id", "proof_id", help="An id for the new proof (needed to chain to it later).")
 @click.pass_context
-def sign_command(ctx: click.Context, file: str, keyfile: str, cryptosuite: str, created: str | None, purpose: str,
-                 challenge: str | None, domain: str | None, previous_proof: str | None,
-                 proof_id: str | None) -> None:
+def sign_command(
+    ctx: click.Context,
+    file: str,
+    keyfile: str,
+    cryptosuite: str,
+    created: str | None,
+    purpose: str,
+    challenge: str | None,
+    domain: str | None,
+    previous_proof: str | None,
+    proof_id: str | None,
+) -> None:
     """Add a Data Integrity proof to FILE and print the secured document."""
     doc = read_json_file(file)
     if not isinstance(doc, dict):
@@ -110,9 +124,15 @@ def sign_command(ctx: click.Context, file: str, keyfile: str, cryptosuite: str, 
         raise click.ClickException(f"{keyfile}: {err.detail}") from err
     if not pair.id or "#" not in pair.id:
         raise click.ClickException(f"{keyfile}: the key has no verification method id (did...#fragment)")
-    options = ProofOptions(cryptosuite=cryptosuite, created=_parse_created(created) or runtime_clock(ctx)(),
-                           purpose=purpose,
-                           challenge=challenge, domain=domain, previous_proof=previous_proof, id=proof_id)
+    options = ProofOptions(
+        cryptosuite=cryptosuite,
+        created=_parse_created(created) or runtime_clock(ctx)(),
+        purpose=purpose,
+        challenge=challenge,
+        domain=domain,
+        previous_proof=previous_proof,
+        id=proof_id,
+    )
     try:
         secured = add_proof(doc, signer=pair, loader=DocumentLoader(), options=options)
     except SkillcredError as err:

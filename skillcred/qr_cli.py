@@ -48,8 +48,13 @@ def encode_command(file: Path, fmt: str, out: Path | None, mm: float) -> None:
             raise click.ClickException("the file is not a JSON object / 文件不是 JSON 对象")
         payload = qr.encode(document)
         version = qr.fit(payload)
-        rendered: str | bytes = (render_svg(payload) if fmt == "svg" else render_png(payload, mm=mm)
-                                 if fmt == "png" else render_text(payload))
+        rendered: str | bytes = (
+            render_svg(payload)
+            if fmt == "svg"
+            else render_png(payload, mm=mm)
+            if fmt == "png"
+            else render_text(payload)
+        )
     except SkillcredError as err:
         raise _fail(err) from err
     except OSError as err:

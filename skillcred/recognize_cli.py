@@ -42,15 +42,27 @@ def published_rules(opened: OpenIssuer) -> list[dict[str, Any]]:
     return out
 
 
-def make_recognizer(opened: OpenIssuer, *, trust_pack: Path | None, root: str | None, online: bool,
-                    trust_any: bool = False) -> RecognitionService:
+def make_recognizer(
+    opened: OpenIssuer, *, trust_pack: Path | None, root: str | None, online: bool, trust_any: bool = False
+) -> RecognitionService:
     """The issuer as a recognition authority, checking sources with the verifier pipeline."""
-    verifier = build_verifier(trust_pack=trust_pack, root=root, trust_any=trust_any, online=online,
-                              clock=opened.service.now)
-    authority: dict[str, Any] = {"id": opened.profile.did, "name": [
-        {"@value": opened.config.name_zh, "@language": "zh"}, {"@value": opened.config.name_en, "@language": "en"}]}
-    return RecognitionService(opened.service, authority=authority, rule_credentials=published_rules(opened),
-                              verifier=verifier, clock=opened.service.now)
+    verifier = build_verifier(
+        trust_pack=trust_pack, root=root, trust_any=trust_any, online=online, clock=opened.service.now
+    )
+    authority: dict[str, Any] = {
+        "id": opened.profile.did,
+        "name": [
+            {"@value": opened.config.name_zh, "@language": "zh"},
+            {"@value": opened.config.name_en, "@language": "en"},
+        ],
+    }
+    return RecognitionService(
+        opened.service,
+        authority=authority,
+        rule_credentials=published_rules(opened),
+        verifier=verifier,
+        clock=opened.service.now,
+    )
 
 
 @click.group("rules")
@@ -80,12 +92,17 @@ def rules_publish(ctx: click.Context, sets: tuple[str, ...]) -> None:
     shipped = load_shipped()
     unknown = [s for s in sets if s not in shipped]
     if unknown:
-        raise click.BadParameter(f"unknown rule set(s) {', '.join(unknown)}; known: {', '.join(shipped)}",
-                                 param_hint="--set")
+        raise click.BadParameter(
+            f"unknown rule set(s) {', '.join(unknown)}; known: {', '.join(shipped)}", param_hint="--set"
+        )
     opened = _open(ctx, need_key=True)
-    service = RecognitionService(opened.service, authority=opened.profile.did,
-                                 rule_credentials=published_rules(opened), verifier=_NoSources(),
-                                 clock=opened.service.now)
+    service = RecognitionService(
+        opened.service,
+        authority=opened.profile.did,
+        rule_credentials=published_rules(opened),
+        verifier=_NoSources(),
+        clock=opened.service.now,
+    )
     have = {(rs.id, rs.version) for rs in (parse_rule_credential(d) for d in service.rule_credentials)}
     for set_id in sets or tuple(shipped):
         ruleset = shipped[set_id]
@@ -105,8 +122,9 @@ class _NoSources:
     def read(self, document: Mapping[str, Any]) -> Mapping[str, Any] | None:
         raise AssertionError("publishing rule sets reads no sources")
 
-    def check_recognition(self, recognition: Mapping[str, Any], *,
-                          presented: Sequence[Mapping[str, Any]] = ()) -> Check:
+    def check_recognition(
+        self, recognition: Mapping[str, Any], *, presented: Sequence[Mapping[str, Any]] = ()
+    ) -> Check:
         raise AssertionError("publishing rule sets re-checks no recognition")
 
 
@@ -126,19 +144,34 @@ def _read(path: str) -> dict[str, Any]:
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--rule", "rule_id", required=True, help="Rule id, e.g. CN-ENG-2018-L2-TO-INTERMEDIATE.")
 @click.option("--as-of", "as_of", help="Evaluation date (YYYY-MM-DD); default today.")
-@click.option("--declare", "declared", multiple=True, metavar="NAME=VALUE",
-              help="A fact no credential carries, e.g. workField=engineering (employer-attested).")
-@click.option("--trust-pack", envvar="SKILLCRED_TRUST_PACK", type=click.Path(path_type=Path, dir_okay=False,
-                                                                             exists=True))
+@click.option(
+    "--declare",
+    "declared",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A fact no credential carries, e.g. workField=engineering (employer-attested).",
+)
+@click.option(
+    "--trust-pack", envvar="SKILLCRED_TRUST_PACK", type=click.Path(path_type=Path, dir_okay=False, exists=True)
+)
 @click.option("--root", envvar="SKILLCRED_TRUST_ROOT", help="DID of the trust root that signs the pack.")
 @click.option("--trust", "trust_mode", type=click.Choice(["pack", "any"]), default="pack", show_default=True)
 @click.option("--online/--offline", default=False, help="Fetch the sources' status lists.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write the recognition here.")
 @click.pass_context
 @_edge
-def recognize_command(ctx: click.Context, sources: tuple[str, ...], rule_id: str, as_of: str | None,
-                      declared: tuple[str, ...], trust_pack: Path | None, root: str | None, trust_mode: str,
-                      online: bool, out: Path | None) -> None:
+def recognize_command(
+    ctx: click.Context,
+    sources: tuple[str, ...],
+    rule_id: str,
+    as_of: str | None,
+    declared: tuple[str, ...],
+    trust_pack: Path | None,
+    root: str | None,
+    trust_mode: str,
+    online: bool,
+    out: Path | None,
+) -> None:
     """Derive a RecognitionCredential from SOURCE credentials under a published rule / 贯通认定。"""
     try:
         when = parse_date(as_of, field="--as-of") if as_of else None
@@ -153,10 +186,8 @@ def recognize_command(ctx: click.Context, sources: tuple[str, ...], rule_id: str
     docs = [_read(p) for p in sources]
     opened = _open(ctx, need_key=True)
     when = when or opened.service.now().date()
-    recognizer = make_recognizer(opened, trust_pack=trust_pack, root=root, online=online,
-                                 trust_any=trust_mode == "any")
-    issued = recognizer.recognize(docs, rule_id=rule_id, as_of=when,
-                                  declarations=declarations)
+    recognizer = make_recognizer(opened, trust_pack=trust_pack, root=root, online=online, trust_any=trust_mode == "any")
+    issued = recognizer.recognize(docs, rule_id=rule_id, as_of=when, declarations=declarations)
     text = json.dumps(issued.json(), ensure_ascii=False, indent=2)
     if out is not None:
         out.write_text(text + "\n", encoding="utf-8")

@@ -54,20 +54,52 @@ class IssuerSpec:
 
 
 ISSUERS: tuple[IssuerSpec, ...] = (
-    IssuerSpec("machine", "示例重型机床有限公司", "Example Heavy Machine Tool Co., Ltd.",
-               "skill-evaluation-organization", ("CN-SX",), ("SkillLevelCredential",)),
-    IssuerSpec("weld", "示例焊接技术培训评价中心", "Example Welding Training and Evaluation Centre",
-               "skill-evaluation-organization", ("CN-GD",), ("SkillLevelCredential",)),
-    IssuerSpec("school", "示例市技师学院", "Example Municipal Technician College",
-               "technical-school", ("CN-GD",), ("TechnicalSchoolDiplomaCredential",)),
-    IssuerSpec("hrss", "示例省人力资源和社会保障厅（演示）", "Example Provincial HRSS Department (demo)",
-               "recognition-authority", ("CN",), ("RecognitionRuleCredential", "RecognitionCredential")),
+    IssuerSpec(
+        "machine",
+        "示例重型机床有限公司",
+        "Example Heavy Machine Tool Co., Ltd.",
+        "skill-evaluation-organization",
+        ("CN-SX",),
+        ("SkillLevelCredential",),
+    ),
+    IssuerSpec(
+        "weld",
+        "示例焊接技术培训评价中心",
+        "Example Welding Training and Evaluation Centre",
+        "skill-evaluation-organization",
+        ("CN-GD",),
+        ("SkillLevelCredential",),
+    ),
+    IssuerSpec(
+        "school",
+        "示例市技师学院",
+        "Example Municipal Technician College",
+        "technical-school",
+        ("CN-GD",),
+        ("TechnicalSchoolDiplomaCredential",),
+    ),
+    IssuerSpec(
+        "hrss",
+        "示例省人力资源和社会保障厅（演示）",
+        "Example Provincial HRSS Department (demo)",
+        "recognition-authority",
+        ("CN",),
+        ("RecognitionRuleCredential", "RecognitionCredential"),
+    ),
 )
 
-_SX_ORG = {"name": "示例重型机床有限公司", "organizationCategory": "Y", "filingAuthority": "CN-SX",
-           "organizationCode": "0000"}
-_GD_ORG = {"name": "示例焊接技术培训评价中心", "organizationCategory": "S", "filingAuthority": "CN-GD",
-           "organizationCode": "0000"}
+_SX_ORG = {
+    "name": "示例重型机床有限公司",
+    "organizationCategory": "Y",
+    "filingAuthority": "CN-SX",
+    "organizationCode": "0000",
+}
+_GD_ORG = {
+    "name": "示例焊接技术培训评价中心",
+    "organizationCategory": "S",
+    "filingAuthority": "CN-GD",
+    "organizationCode": "0000",
+}
 
 
 @dataclass(frozen=True)
@@ -84,31 +116,88 @@ class WorkerSpec:
 
 
 WORKERS: tuple[WorkerSpec, ...] = (
-    WorkerSpec("p1", "张试一", "140105198001010003", (
-        ("machine", "skill-level", {
-            "occupationCode": "6-18-01-01", "occupationClassification": "中华人民共和国职业分类大典（2022年版）",
-            "occupationName": "车工", "jobType": "数控车工", "skillLevel": "L2",
-            "certificateNumber": "Y000014000031232000158", "evaluationOrganization": _SX_ORG,
-            "assessmentDate": "2023-06-30"}),
-    ), "CN-SX-L2-TO-INTERMEDIATE", (0,)),
-    WorkerSpec("p2", "王试二", "370202198512129996", (
-        ("weld", "skill-level", {
-            "occupationCode": "6-18-02-04", "occupationClassification": "中华人民共和国职业分类大典（2022年版）",
-            "occupationName": "焊工", "jobType": "--", "skillLevel": "L1",
-            "certificateNumber": "S000044000123241000007", "evaluationOrganization": _GD_ORG,
-            "assessmentDate": "2024-11-15"}),
-        # samples.md: 二级 2018 on P2's ladder; the serial is made up in the samples' pattern
-        ("weld", "skill-level", {
-            "occupationCode": "6-18-02-04", "occupationClassification": "中华人民共和国职业分类大典（2015年版）",
-            "occupationName": "焊工", "jobType": "--", "skillLevel": "L2",
-            "certificateNumber": "S000044000123182000031", "evaluationOrganization": _GD_ORG,
-            "assessmentDate": "2018-11-15"}),
-    ), "CN-ENG-2018-L2-TO-INTERMEDIATE", (1,), {"workField": "engineering"}),
-    WorkerSpec("p5", "陈试五", "440115199909090005", (
-        ("school", "technical-school", {
-            "technicalSchoolClass": "preparatory-technician-class", "schoolName": "示例市技师学院",
-            "specialty": "数控加工", "certificateNumber": "TEST-JSXY-2021-000001", "graduationDate": "2021-07-01"}),
-    ), "CN-GD-YUBEIJISHI-TO-BENKE", (0,)),
+    WorkerSpec(
+        "p1",
+        "张试一",
+        "140105198001010003",
+        (
+            (
+                "machine",
+                "skill-level",
+                {
+                    "occupationCode": "6-18-01-01",
+                    "occupationClassification": "中华人民共和国职业分类大典（2022年版）",
+                    "occupationName": "车工",
+                    "jobType": "数控车工",
+                    "skillLevel": "L2",
+                    "certificateNumber": "Y000014000031232000158",
+                    "evaluationOrganization": _SX_ORG,
+                    "assessmentDate": "2023-06-30",
+                },
+            ),
+        ),
+        "CN-SX-L2-TO-INTERMEDIATE",
+        (0,),
+    ),
+    WorkerSpec(
+        "p2",
+        "王试二",
+        "370202198512129996",
+        (
+            (
+                "weld",
+                "skill-level",
+                {
+                    "occupationCode": "6-18-02-04",
+                    "occupationClassification": "中华人民共和国职业分类大典（2022年版）",
+                    "occupationName": "焊工",
+                    "jobType": "--",
+                    "skillLevel": "L1",
+                    "certificateNumber": "S000044000123241000007",
+                    "evaluationOrganization": _GD_ORG,
+                    "assessmentDate": "2024-11-15",
+                },
+            ),
+            # samples.md: 二级 2018 on P2's ladder; the serial is made up in the samples' pattern
+            (
+                "weld",
+                "skill-level",
+                {
+                    "occupationCode": "6-18-02-04",
+                    "occupationClassification": "中华人民共和国职业分类大典（2015年版）",
+                    "occupationName": "焊工",
+                    "jobType": "--",
+                    "skillLevel": "L2",
+                    "certificateNumber": "S000044000123182000031",
+                    "evaluationOrganization": _GD_ORG,
+                    "assessmentDate": "2018-11-15",
+                },
+            ),
+        ),
+        "CN-ENG-2018-L2-TO-INTERMEDIATE",
+        (1,),
+        {"workField": "engineering"},
+    ),
+    WorkerSpec(
+        "p5",
+        "陈试五",
+        "440115199909090005",
+        (
+            (
+                "school",
+                "technical-school",
+                {
+                    "technicalSchoolClass": "preparatory-technician-class",
+                    "schoolName": "示例市技师学院",
+                    "specialty": "数控加工",
+                    "certificateNumber": "TEST-JSXY-2021-000001",
+                    "graduationDate": "2021-07-01",
+                },
+            ),
+        ),
+        "CN-GD-YUBEIJISHI-TO-BENKE",
+        (0,),
+    ),
 )
 
 
@@ -123,7 +212,7 @@ class LocalStatusFetcher:
         self.count += 1
         for prefix, opened in self._by_prefix.items():
             if url.startswith(prefix):
-                body = opened.service.status_list_credential(url[len(prefix):])
+                body = opened.service.status_list_credential(url[len(prefix) :])
                 return FetchResponse(url, body, 200, {"content-type": "application/vc+ld+json"})
         raise FetchNotAllowed(f"{url} is not a demo status list", code=Code.FETCH_NOT_ALLOWED)
 
@@ -159,10 +248,15 @@ def _trust_list(issuers: Mapping[str, OpenIssuer], now: datetime) -> TrustList:
     entries = []
     for spec in ISSUERS:
         opened = issuers[spec.slug]
-        keys = tuple(KeyPeriod(f"{opened.profile.did}#{r.public_multibase}", now - timedelta(days=1))
-                     for r in opened.keystore.published())
-        entries.append(TrustedIssuer(opened.profile.did, spec.name_zh, spec.name_en, (spec.role,),
-                                     spec.jurisdictions, spec.types, keys))
+        keys = tuple(
+            KeyPeriod(f"{opened.profile.did}#{r.public_multibase}", now - timedelta(days=1))
+            for r in opened.keystore.published()
+        )
+        entries.append(
+            TrustedIssuer(
+                opened.profile.did, spec.name_zh, spec.name_en, (spec.role,), spec.jurisdictions, spec.types, keys
+            )
+        )
     return TrustList(tuple(entries), now, "urn:skillcred:demo:trust-list")
 
 
@@ -178,28 +272,56 @@ def build_world(home: Path, *, base_url: str, clock: Clock) -> DemoWorld:
     tokens: dict[str, TokenRegistry] = {}
     for spec in ISSUERS:
         ihome = IssuerHome(home / "issuers" / spec.slug)
-        init_issuer(ihome, did_web=None, name_zh=spec.name_zh, name_en=spec.name_en, passphrase=DEMO_PASSPHRASE,
-                    base_url=f"{base}/issuers/{spec.slug}", kdf="minimal", clock=clock)
+        init_issuer(
+            ihome,
+            did_web=None,
+            name_zh=spec.name_zh,
+            name_en=spec.name_en,
+            passphrase=DEMO_PASSPHRASE,
+            base_url=f"{base}/issuers/{spec.slug}",
+            kdf="minimal",
+            clock=clock,
+        )
         issuers[spec.slug] = open_issuer(ihome, passphrase=DEMO_PASSPHRASE, loader=loader, clock=clock)
         tokens[spec.slug] = TokenRegistry(issuers[spec.slug].store)
     root = did_key_pair(KeyPair.generate())
     trust = _trust_list(issuers, now)
-    tl_doc = add_proof(trust_list_credential(trust, root_did=root.controller, id="urn:skillcred:demo:trust-list",
-                                             now=now, valid_for=timedelta(days=365)),
-                       signer=root, loader=loader, options=ProofOptions(created=now))
+    tl_doc = add_proof(
+        trust_list_credential(
+            trust, root_did=root.controller, id="urn:skillcred:demo:trust-list", now=now, valid_for=timedelta(days=365)
+        ),
+        signer=root,
+        loader=loader,
+        options=ProofOptions(created=now),
+    )
     fetcher = LocalStatusFetcher(issuers)
 
     source_verifier = make_verifier(trust, (), loader, fetcher, clock=clock)
 
     authority = issuers["hrss"]
-    recognizer = RecognitionService(authority.service, authority={"id": authority.profile.did, "name": [
-        {"@value": ISSUERS[3].name_zh, "@language": "zh"}, {"@value": ISSUERS[3].name_en, "@language": "en"}]},
-        verifier=source_verifier, clock=clock)
+    recognizer = RecognitionService(
+        authority.service,
+        authority={
+            "id": authority.profile.did,
+            "name": [
+                {"@value": ISSUERS[3].name_zh, "@language": "zh"},
+                {"@value": ISSUERS[3].name_en, "@language": "en"},
+            ],
+        },
+        verifier=source_verifier,
+        clock=clock,
+    )
     for ruleset in load_shipped().values():
         recognizer.publish_ruleset(ruleset)
     rule_credentials = [dict(d) for d in recognizer.rule_credentials]
-    pack = build_trust_pack(trust_lists=[tl_doc], signer=root, loader=loader, now=now,
-                            valid_for=timedelta(days=30), rule_credentials=rule_credentials)
+    pack = build_trust_pack(
+        trust_lists=[tl_doc],
+        signer=root,
+        loader=loader,
+        now=now,
+        valid_for=timedelta(days=30),
+        rule_credentials=rule_credentials,
+    )
     workers: dict[str, Worker] = {}
     for wspec in WORKERS:
         wallet = Wallet.create(home / "wallets" / wspec.slug, clock=clock)
@@ -208,32 +330,60 @@ def build_world(home: Path, *, base_url: str, clock: Clock) -> DemoWorld:
             opened = issuers[islug]
             spec = next(s for s in ISSUERS if s.slug == islug)
             data = {"name": wspec.name, "idNumber": wspec.id_number, **copy.deepcopy(dict(fields))}
-            unsigned = build(kind, data, issuer=Issuer(opened.profile.did, spec.name_zh, spec.name_en),
-                             valid_from=now, credential_id=f"urn:uuid:{uuid.uuid4()}",
-                             subject_did=wallet.holder_did)
+            unsigned = build(
+                kind,
+                data,
+                issuer=Issuer(opened.profile.did, spec.name_zh, spec.name_en),
+                valid_from=now,
+                credential_id=f"urn:uuid:{uuid.uuid4()}",
+                subject_did=wallet.holder_did,
+            )
             doc = opened.service.issue(unsigned, idempotency_key=f"demo-{wspec.slug}-{n}").json()
             wallet.import_bytes(_bytes(doc), source=f"demo:{islug}")
             issued.append(doc)
-        recognition = recognizer.recognize([issued[i] for i in wspec.sources], rule_id=wspec.rule,
-                                           as_of=date(now.year, now.month, now.day),
-                                           declarations=dict(wspec.declarations)).json()
+        recognition = recognizer.recognize(
+            [issued[i] for i in wspec.sources],
+            rule_id=wspec.rule,
+            as_of=date(now.year, now.month, now.day),
+            declarations=dict(wspec.declarations),
+        ).json()
         wallet.import_bytes(_bytes(recognition), source="demo:hrss")
         workers[wspec.slug] = Worker(wspec, wallet, issued, recognition)
-    verifier = make_verifier(trust, rule_credentials, loader, fetcher, clock=clock,
-                             challenges=SqliteChallengeStore(home / "challenges.sqlite3", domain=_host(base),
-                                                             clock=clock),
-                             domain=_host(base))
+    verifier = make_verifier(
+        trust,
+        rule_credentials,
+        loader,
+        fetcher,
+        clock=clock,
+        challenges=SqliteChallengeStore(home / "challenges.sqlite3", domain=_host(base), clock=clock),
+        domain=_host(base),
+    )
     checked, result = verify_trust_pack(pack, root_did=root.controller, loader=loader, now=now)
     if checked is None:
         raise RuntimeError(f"the demo trust pack does not verify: {result.to_json()}")
     return DemoWorld(home, base, root, issuers, tokens, trust, pack, rule_credentials, workers, verifier, fetcher)
 
 
-def make_verifier(trust: TrustList, rule_credentials: Any, loader: DocumentLoader, fetcher: LocalStatusFetcher, *,
-                  clock: Clock, challenges: Any = None, domain: str | None = None) -> Verifier:
+def make_verifier(
+    trust: TrustList,
+    rule_credentials: Any,
+    loader: DocumentLoader,
+    fetcher: LocalStatusFetcher,
+    *,
+    clock: Clock,
+    challenges: Any = None,
+    domain: str | None = None,
+) -> Verifier:
     """The demo's verifier: the world's trust list, status lists read in process from the issuers."""
-    return standard_verifier(trust=trust, loader=loader, status=StatusSource(loader=loader, fetcher=fetcher),
-                             rule_credentials=rule_credentials, challenges=challenges, domain=domain, clock=clock)
+    return standard_verifier(
+        trust=trust,
+        loader=loader,
+        status=StatusSource(loader=loader, fetcher=fetcher),
+        rule_credentials=rule_credentials,
+        challenges=challenges,
+        domain=domain,
+        clock=clock,
+    )
 
 
 def _bytes(doc: Mapping[str, Any]) -> bytes:
@@ -246,5 +396,4 @@ def _host(base: str) -> str:
     return urlsplit(base).netloc or "localhost"
 
 
-__all__ = ["DEMO_PASSPHRASE", "ISSUERS", "WORKERS", "DemoWorld", "LocalStatusFetcher", "build_world",
-           "make_verifier"]
+__all__ = ["DEMO_PASSPHRASE", "ISSUERS", "WORKERS", "DemoWorld", "LocalStatusFetcher", "build_world", "make_verifier"]

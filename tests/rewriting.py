@@ -102,8 +102,11 @@ def rewrite(document: Mapping[str, Any], ops: list[tuple[str, Spot]]) -> dict[st
         if spot.key not in node or (*spot.path, spot.key) in done:
             continue
         if op in ("iri-key", "compact-key", "alias"):
-            new = {"iri-key": spot.iri, "alias": spot.iri,
-                   "compact-key": f"x{abs(hash(spot.iri)) % 97}:{spot.iri.rsplit('#', 1)[-1].rsplit('/', 1)[-1]}"}[op]
+            new = {
+                "iri-key": spot.iri,
+                "alias": spot.iri,
+                "compact-key": f"x{abs(hash(spot.iri)) % 97}:{spot.iri.rsplit('#', 1)[-1].rsplit('/', 1)[-1]}",
+            }[op]
             items = list(node.items())
             node.clear()
             node.update((new if k == spot.key else k, v) for k, v in items)
@@ -130,8 +133,15 @@ def rewrite(document: Mapping[str, Any], ops: list[tuple[str, Spot]]) -> dict[st
 
 def fingerprint(result: VerificationResult) -> list[Any]:
     """Every check, in order: name, passed, problems (code and pointer), and the same of nested results."""
-    return [(c.name, c.passed, sorted((p.code.value, p.pointer) for p in c.problems),
-             [fingerprint(child) for child in c.children]) for c in result.checks]
+    return [
+        (
+            c.name,
+            c.passed,
+            sorted((p.code.value, p.pointer) for p in c.problems),
+            [fingerprint(child) for child in c.children],
+        )
+        for c in result.checks
+    ]
 
 
 def ops_for(document: Mapping[str, Any]) -> st.SearchStrategy[list[tuple[str, Spot]]]:

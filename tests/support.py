@@ -47,8 +47,9 @@ def fast_hash(id_number: str) -> dict[str, Any]:
     return identity.hash_identity(id_number, opslimit=identity.MIN_OPSLIMIT, memlimit=identity.MIN_MEMLIMIT)
 
 
-def sample_credential(type_name: str, *, issuer: str, credential_id: str, subject_did: str | None = None,
-                      valid_from: str | None = None) -> dict[str, Any]:
+def sample_credential(
+    type_name: str, *, issuer: str, credential_id: str, subject_did: str | None = None, valid_from: str | None = None
+) -> dict[str, Any]:
     """An unsigned, schema-valid credential of ``type_name`` built by the issuer's own builder from the
     sample person's data, issued by ``issuer`` (a DID)."""
     from issuer import kinds
@@ -58,6 +59,12 @@ def sample_credential(type_name: str, *, issuer: str, credential_id: str, subjec
     cred = person["credentials"][index]
     names = PEOPLE["issuers"][cred["issuer"]]
     data = {"name": person["name"], "idNumber": person["idNumber"]} | dict(cred["input"])
-    return kinds.build(cred["kind"], data, issuer=kinds.Issuer(issuer, names["name_zh"], names["name_en"]),
-                       valid_from=valid_from or cred["validFrom"], credential_id=credential_id,
-                       subject_did=subject_did, hasher=fast_hash)
+    return kinds.build(
+        cred["kind"],
+        data,
+        issuer=kinds.Issuer(issuer, names["name_zh"], names["name_en"]),
+        valid_from=valid_from or cred["validFrom"],
+        credential_id=credential_id,
+        subject_did=subject_did,
+        hasher=fast_hash,
+    )

@@ -23,12 +23,25 @@ ALLOWED: dict[str, set[str]] = {
 #: third-party library -> the modules allowed to import it (path prefixes relative to the repo)
 LIBRARY_HOMES: dict[str, tuple[str, ...]] = {
     "pyld": ("vccore/canonical.py", "vccore/loader.py", "vccore/context_cache.py"),
-    "nacl": ("vccore/keys.py", "vccore/didkey.py", "vccore/identity.py", "issuer/keystore.py",
-             "issuer/secrets.py", "issuer/tokens.py"),
+    "nacl": (
+        "vccore/keys.py",
+        "vccore/didkey.py",
+        "vccore/identity.py",
+        "issuer/keystore.py",
+        "issuer/secrets.py",
+        "issuer/tokens.py",
+    ),
     "qrcode": ("vccore/qrrender.py", "vccore/qrmatrix.py"),
     "zxingcpp": ("vccore/qrread.py",),
-    "starlette": ("issuer/app.py", "verifier/app.py", "wallet_demo/app.py", "skillcred/demo.py",
-                  "issuer/http.py", "verifier/http.py", "wallet_demo/http.py"),
+    "starlette": (
+        "issuer/app.py",
+        "verifier/app.py",
+        "wallet_demo/app.py",
+        "skillcred/demo.py",
+        "issuer/http.py",
+        "verifier/http.py",
+        "wallet_demo/http.py",
+    ),
     "click": ("issuer/cli.py", "verifier/cli.py", "wallet_demo/cli.py", "skillcred/"),
     "psycopg": ("issuer/store.py", "issuer/store_pg.py", "verifier/challenges.py"),
     "jsonschema": ("issuer/schemas.py", "vccore/schemas.py", "vccore/rules.py", "vccore/ruleschema.py"),
@@ -67,7 +80,8 @@ def test_third_party_libraries_stay_behind_their_modules(pkg: str, path: Path) -
     for lib, homes in LIBRARY_HOMES.items():
         if lib in _imports(path):
             assert any(rel == h or (h.endswith("/") and rel.startswith(h)) for h in homes), (
-                f"{rel} imports {lib}; only {homes} may")
+                f"{rel} imports {lib}; only {homes} may"
+            )
 
 
 def test_the_rule_checker_sees_a_violation(tmp_path: Path) -> None:

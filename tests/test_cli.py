@@ -15,8 +15,9 @@ from vccore import qr
 
 def credential(issuer: str) -> dict[str, Any]:
     """P1's skill-level credential (schema-valid: the verifier checks each skillcred type's schema)."""
-    return sample_credential("SkillLevelCredential", issuer=issuer,
-                             credential_id="urn:uuid:0b6f1c0e-0d6c-4d1e-9b8a-5b2f2f6b0001")
+    return sample_credential(
+        "SkillLevelCredential", issuer=issuer, credential_id="urn:uuid:0b6f1c0e-0d6c-4d1e-9b8a-5b2f2f6b0001"
+    )
 
 
 @pytest.fixture
@@ -27,8 +28,7 @@ def signed(tmp_path: Path) -> Path:
     did = out.output.strip().split("#")[0]
     doc = credential(did)
     (tmp_path / "cred.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    res = invoke(cli, ["sign", str(tmp_path / "cred.json"), "--key", str(key),
-                              "--created", "2026-01-01T00:00:00Z"])
+    res = invoke(cli, ["sign", str(tmp_path / "cred.json"), "--key", str(key), "--created", "2026-01-01T00:00:00Z"])
     assert res.exit_code == 0, res.output
     path = tmp_path / "signed.json"
     path.write_text(res.output, encoding="utf-8")
@@ -60,8 +60,12 @@ def test_generate_onto_a_symlink_or_a_bad_path_is_one_clear_line(tmp_path: Path,
     result = invoke(cli, ["keys", "generate", "--out", str(out)])
     assert result.exit_code == 1 and "Traceback" not in result.output and result.exception is not None
     assert isinstance(result.exception, SystemExit)
-    expected = {"dangling symlink": "is a symbolic link", "symlink to a file": "is a symbolic link",
-                "existing file": "exists; refusing to overwrite", "missing folder": "cannot write"}[target]
+    expected = {
+        "dangling symlink": "is a symbolic link",
+        "symlink to a file": "is a symbolic link",
+        "existing file": "exists; refusing to overwrite",
+        "missing folder": "cannot write",
+    }[target]
     assert expected in result.output, result.output
     assert not (tmp_path / "nowhere.json").exists()
     if target == "symlink to a file":

@@ -80,30 +80,36 @@ def test_no_module_but_the_clocks_home_reads_the_wall_clock() -> None:
     assert [read.split(": ", 1)[1] for read in home] == ["datetime.now"]  # once, in system_clock
 
 
-@pytest.mark.parametrize("source", [
-    "from datetime import datetime\nx = datetime.now()",
-    "from datetime import datetime, UTC\nx = datetime.now(UTC)",
-    "import datetime\nx = datetime.datetime.now()",
-    "import datetime as dt\nx = dt.datetime.utcnow()",
-    "from datetime import date\nx = date.today()",
-    "from datetime import datetime as D\nclock = D.now",
-    "import time\nx = time.time()",
-    "import time as t\nx = t.time_ns()",
-    "from time import time\nx = time()",
-    "from time import time as wall\nx = wall()",
-    "from vccore.clock import system_clock\nx = system_clock()",
-    "import vccore.clock\nx = vccore.clock.system_clock()",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from datetime import datetime\nx = datetime.now()",
+        "from datetime import datetime, UTC\nx = datetime.now(UTC)",
+        "import datetime\nx = datetime.datetime.now()",
+        "import datetime as dt\nx = dt.datetime.utcnow()",
+        "from datetime import date\nx = date.today()",
+        "from datetime import datetime as D\nclock = D.now",
+        "import time\nx = time.time()",
+        "import time as t\nx = t.time_ns()",
+        "from time import time\nx = time()",
+        "from time import time as wall\nx = wall()",
+        "from vccore.clock import system_clock\nx = system_clock()",
+        "import vccore.clock\nx = vccore.clock.system_clock()",
+    ],
+)
 def test_the_guard_sees_each_spelling_of_a_wall_clock_read(source: str) -> None:
     assert wall_clock_reads(source) != []
 
 
-@pytest.mark.parametrize("source", [
-    "import time\nstart = time.monotonic()\nelapsed = time.perf_counter() - start",
-    "from vccore.clock import system_clock\nmain(clock=system_clock)",
-    "def f(clock):\n    return clock()",
-    "from datetime import datetime\nx = datetime.fromisoformat('2026-11-30T12:00:00+00:00')",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import time\nstart = time.monotonic()\nelapsed = time.perf_counter() - start",
+        "from vccore.clock import system_clock\nmain(clock=system_clock)",
+        "def f(clock):\n    return clock()",
+        "from datetime import datetime\nx = datetime.fromisoformat('2026-11-30T12:00:00+00:00')",
+    ],
+)
 def test_measurements_and_injected_clocks_are_allowed(source: str) -> None:
     assert wall_clock_reads(source) == []
 

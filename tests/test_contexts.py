@@ -22,8 +22,9 @@ def test_shipped_context_is_a_byte_for_byte_copy_with_its_published_digest(entry
     assert hashlib.sha256(shared).hexdigest() == entry.sha256
 
 
-def test_a_context_file_that_does_not_match_its_digest_is_refused(monkeypatch: pytest.MonkeyPatch,
-                                                                  tmp_path: Path) -> None:
+def test_a_context_file_that_does_not_match_its_digest_is_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     fake = contexts.PinnedContext("https://example.test/ctx", "credentials-v2.jsonld", "00" * 32)
     monkeypatch.setattr(contexts, "_BY_URL", {fake.url: fake})
     contexts.raw_bytes.cache_clear()

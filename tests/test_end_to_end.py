@@ -44,8 +44,9 @@ def _recognition_id(world: DemoWorld, slug: str) -> str:
 def _answer(world: DemoWorld, slug: str, **kw: Any) -> tuple[dict[str, Any], str]:
     assert world.verifier.challenges is not None
     challenge = world.verifier.challenges.issue()
-    vp = present(world.workers[slug].wallet, [_recognition_id(world, slug)], domain=DOMAIN, now=NOW,
-                 challenge=challenge, **kw)
+    vp = present(
+        world.workers[slug].wallet, [_recognition_id(world, slug)], domain=DOMAIN, now=NOW, challenge=challenge, **kw
+    )
     return vp, challenge
 
 
@@ -74,8 +75,9 @@ def test_an_expired_purpose_scoped_presentation_fails(world: DemoWorld) -> None:
     wallet = world.workers["p5"].wallet
     assert world.verifier.challenges is not None
     challenge = world.verifier.challenges.issue()
-    vp = present(wallet, [_recognition_id(world, "p5")], domain=DOMAIN, now=NOW - timedelta(days=3),
-                 challenge=challenge, days=1)
+    vp = present(
+        wallet, [_recognition_id(world, "p5")], domain=DOMAIN, now=NOW - timedelta(days=3), challenge=challenge, days=1
+    )
     result = world.verifier.verify_presentation(vp, challenge=challenge, domain=DOMAIN)
     assert Code.PROOF_EXPIRED in result.codes()
 
@@ -137,13 +139,19 @@ def test_a_tampered_payload_fails(world: DemoWorld) -> None:
     assert not result.verified and Code.PROOF_VERIFICATION_ERROR in result.codes()
 
 
-def test_revoking_a_source_on_the_issuer_breaks_the_chain_at_the_verifier(world: DemoWorld,
-                                                                         tmp_path: Path) -> None:
+def test_revoking_a_source_on_the_issuer_breaks_the_chain_at_the_verifier(world: DemoWorld, tmp_path: Path) -> None:
     source = world.workers["p2"].credentials[1]
     world.issuers["weld"].service.revoke(source["id"])
     # verifiers cache a status list until its validUntil; a verifier without a cached copy sees it at once
-    world.verifier = make_verifier(world.trust, world.rule_credentials, DocumentLoader(), world.fetcher, clock=CLOCK,
-                                   challenges=world.verifier.challenges, domain=DOMAIN)
+    world.verifier = make_verifier(
+        world.trust,
+        world.rule_credentials,
+        DocumentLoader(),
+        world.fetcher,
+        clock=CLOCK,
+        challenges=world.verifier.challenges,
+        domain=DOMAIN,
+    )
     direct = world.verifier.verify_credential(source)
     assert Code.REVOKED in direct.codes()
     vp, challenge = _answer(world, "p2")

@@ -28,16 +28,19 @@ def files(tmp_path: Path) -> dict[str, str]:
     w = world()
     trust = sign(trust_list_credential(w.trust, root_did=ROOT.controller, id="urn:uuid:tl-cli", now=NOW), ROOT)
     pack = build_trust_pack(trust_lists=[trust], signer=ROOT, loader=LOADER, now=NOW)
-    return {"rec": write(tmp_path / "rec.json", w.recognition), "step2": write(tmp_path / "step2.json", w.step2),
-            "inferred": write(tmp_path / "inferred.json", w.inferred),
-            "sources": write(tmp_path / "sources.json", [w.p1, w.recognition]),
-            "rules": write(tmp_path / "rules.json", w.rule_credentials),
-            "trust": write(tmp_path / "trust.json", trust), "pack": write(tmp_path / "pack.json", pack)}
+    return {
+        "rec": write(tmp_path / "rec.json", w.recognition),
+        "step2": write(tmp_path / "step2.json", w.step2),
+        "inferred": write(tmp_path / "inferred.json", w.inferred),
+        "sources": write(tmp_path / "sources.json", [w.p1, w.recognition]),
+        "rules": write(tmp_path / "rules.json", w.rule_credentials),
+        "trust": write(tmp_path / "trust.json", trust),
+        "pack": write(tmp_path / "pack.json", pack),
+    }
 
 
 def explain(*args: str) -> Result:
-    return invoke(cli, ["explain", *args, "--root", ROOT.controller, "--now", NOW_TEXT],
-                              prog_name="skillcred")
+    return invoke(cli, ["explain", *args, "--root", ROOT.controller, "--now", NOW_TEXT], prog_name="skillcred")
 
 
 def common(files: dict[str, str], name: str = "rec") -> list[str]:
@@ -112,14 +115,16 @@ def test_explain_with_a_trust_pack_runs_the_full_pipeline(files: dict[str, str])
     assert "status was NOT checked" not in result.output
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["missing.json", "--trust-list", "x"], "cannot read"),
-    (["{rec}"], "exactly one of --trust-list or --trust-pack"),
-    (["{bad}", "--trust-list", "{trust}"], "PARSING_ERROR"),
-    (["{rec}", "--trust-list", "{rec}"], "the trust list does not verify"),
-])
-def test_clear_errors_without_tracebacks(files: dict[str, str], tmp_path: Path, args: list[str],
-                                         message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing.json", "--trust-list", "x"], "cannot read"),
+        (["{rec}"], "exactly one of --trust-list or --trust-pack"),
+        (["{bad}", "--trust-list", "{trust}"], "PARSING_ERROR"),
+        (["{rec}", "--trust-list", "{rec}"], "the trust list does not verify"),
+    ],
+)
+def test_clear_errors_without_tracebacks(files: dict[str, str], tmp_path: Path, args: list[str], message: str) -> None:
     (tmp_path / "bad.json").write_text('{"a": NaN}', encoding="utf-8")
     files = files | {"bad": str(tmp_path / "bad.json")}
     result = explain(*[a.format(**files) for a in args])

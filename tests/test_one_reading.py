@@ -56,8 +56,15 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoWorld]:
 
 def _verifier(world: DemoWorld) -> Verifier:
     """A verifier with nothing cached: it sees revocations at once."""
-    return make_verifier(world.trust, world.rule_credentials, DocumentLoader(), world.fetcher, clock=CLOCK,
-                         challenges=world.verifier.challenges, domain=DOMAIN)
+    return make_verifier(
+        world.trust,
+        world.rule_credentials,
+        DocumentLoader(),
+        world.fetcher,
+        clock=CLOCK,
+        challenges=world.verifier.challenges,
+        domain=DOMAIN,
+    )
 
 
 def _rename(document: dict[str, Any], key: str, new: str) -> dict[str, Any]:
@@ -71,27 +78,45 @@ def _issue(world: DemoWorld, slug: str, credential: dict[str, Any]) -> dict[str,
 
 
 def _sign_vp(credentials: list[dict[str, Any]], holder: KeyPair, challenge: str) -> dict[str, Any]:
-    vp = {"@context": ["https://www.w3.org/ns/credentials/v2", "https://w3id.org/skillcred/v1"],
-          "type": ["VerifiablePresentation"], "holder": holder.controller, "verifiableCredential": credentials}
-    return add_proof(vp, signer=holder, loader=DocumentLoader(), options=ProofOptions(
-        purpose="authentication", challenge=challenge, domain=DOMAIN, created=NOW - timedelta(minutes=1)))
+    vp = {
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://w3id.org/skillcred/v1"],
+        "type": ["VerifiablePresentation"],
+        "holder": holder.controller,
+        "verifiableCredential": credentials,
+    }
+    return add_proof(
+        vp,
+        signer=holder,
+        loader=DocumentLoader(),
+        options=ProofOptions(
+            purpose="authentication", challenge=challenge, domain=DOMAIN, created=NOW - timedelta(minutes=1)
+        ),
+    )
 
 
 def revoked_case(world: DemoWorld) -> Case:
     """A revoked credential whose credentialStatus and credentialSchema keys are written as full IRIs."""
     doc = copy.deepcopy(world.workers["p2"].credentials[0])
     world.issuers["weld"].service.revoke(doc["id"])
-    respelled = _rename(_rename(doc, "credentialStatus", CRED + "credentialStatus"),
-                        "credentialSchema", CRED + "credentialSchema")
+    respelled = _rename(
+        _rename(doc, "credentialStatus", CRED + "credentialStatus"), "credentialSchema", CRED + "credentialSchema"
+    )
     return Case(doc, respelled, False, "REVOKED")
 
 
 def expired_case(world: DemoWorld) -> Case:
     """An expired credential with validUntil written as its IRI."""
-    doc = _issue(world, "machine", {
-        "@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
-        "validFrom": "2026-01-01T00:00:00Z", "validUntil": "2026-06-30T00:00:00Z",
-        "credentialSubject": {"id": world.workers["p1"].wallet.holder_did}})
+    doc = _issue(
+        world,
+        "machine",
+        {
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential"],
+            "validFrom": "2026-01-01T00:00:00Z",
+            "validUntil": "2026-06-30T00:00:00Z",
+            "credentialSubject": {"id": world.workers["p1"].wallet.holder_did},
+        },
+    )
     return Case(doc, _rename(doc, "validUntil", CRED + "validUntil"), False, "EXPIRED")
 
 
@@ -111,9 +136,16 @@ def holder_case(world: DemoWorld, challenge: Callable[[], str]) -> tuple[Case, s
     respelled_cred = copy.deepcopy(stolen)
     respelled_cred["credentialSubject"]["@id"] = respelled_cred["credentialSubject"].pop("id")
     honest_challenge, respelled_challenge = challenge(), challenge()
-    return (Case(_sign_vp([stolen], ATTACKER, honest_challenge), _sign_vp([respelled_cred], ATTACKER,
-                                                                           respelled_challenge), True,
-                 "HOLDER_MISMATCH"), honest_challenge, respelled_challenge)
+    return (
+        Case(
+            _sign_vp([stolen], ATTACKER, honest_challenge),
+            _sign_vp([respelled_cred], ATTACKER, respelled_challenge),
+            True,
+            "HOLDER_MISMATCH",
+        ),
+        honest_challenge,
+        respelled_challenge,
+    )
 
 
 def revoked_recognition_case(world: DemoWorld, challenge: Callable[[], str]) -> tuple[Case, str, str]:
@@ -124,9 +156,16 @@ def revoked_recognition_case(world: DemoWorld, challenge: Callable[[], str]) -> 
     respelled = _rename(recognition, "credentialStatus", CRED + "credentialStatus")
     holder = worker.wallet.holder
     honest_challenge, respelled_challenge = challenge(), challenge()
-    return (Case(_sign_vp([recognition, *worker.credentials], holder, honest_challenge),
-                 _sign_vp([respelled, *worker.credentials], holder, respelled_challenge), True, "REVOKED"),
-            honest_challenge, respelled_challenge)
+    return (
+        Case(
+            _sign_vp([recognition, *worker.credentials], holder, honest_challenge),
+            _sign_vp([respelled, *worker.credentials], holder, respelled_challenge),
+            True,
+            "REVOKED",
+        ),
+        honest_challenge,
+        respelled_challenge,
+    )
 
 
 def _codes(body: dict[str, Any]) -> set[str]:
@@ -145,8 +184,10 @@ def via_api(verifier: Verifier, document: dict[str, Any], challenge: str | None)
     if challenge is None:
         r = client.post("/credentials/verify", json={"verifiableCredential": document})
     else:
-        r = client.post("/presentations/verify", json={"verifiablePresentation": document,
-                                                       "options": {"challenge": challenge, "domain": DOMAIN}})
+        r = client.post(
+            "/presentations/verify",
+            json={"verifiablePresentation": document, "options": {"challenge": challenge, "domain": DOMAIN}},
+        )
     assert r.status_code in (200, 422), r.text
     return r.json()["verified"], _codes(r.json())
 
@@ -181,8 +222,9 @@ def verifier(world: DemoWorld) -> Verifier:
 
 @pytest.mark.parametrize("edge", list(EDGES))
 @pytest.mark.parametrize("case", ["revoked", "expired"])
-def test_a_respelled_credential_is_refused_and_the_honest_one_keeps_its_code(world: DemoWorld, verifier: Verifier,
-                                                                              edge: str, case: str) -> None:
+def test_a_respelled_credential_is_refused_and_the_honest_one_keeps_its_code(
+    world: DemoWorld, verifier: Verifier, edge: str, case: str
+) -> None:
     made = revoked_case(world) if case == "revoked" else expired_case(world)
     verified, codes = EDGES[edge](verifier, made.honest, None)
     assert not verified and made.code in codes, codes
@@ -192,8 +234,9 @@ def test_a_respelled_credential_is_refused_and_the_honest_one_keeps_its_code(wor
 
 @pytest.mark.parametrize("edge", list(EDGES))
 @pytest.mark.parametrize("case", ["proof-expired", "holder", "revoked-recognition"])
-def test_a_respelled_presentation_is_refused_and_the_honest_one_keeps_its_code(world: DemoWorld, verifier: Verifier,
-                                                                                edge: str, case: str) -> None:
+def test_a_respelled_presentation_is_refused_and_the_honest_one_keeps_its_code(
+    world: DemoWorld, verifier: Verifier, edge: str, case: str
+) -> None:
     store = verifier.challenges
     assert store is not None
     if case == "proof-expired":
@@ -215,47 +258,73 @@ def _pack(world: DemoWorld, path: Path, documents: list[dict[str, Any]]) -> Path
     """The world's trust pack with a snapshot of the current status lists of ``documents`` (offline)."""
     urls = {e["statusListCredential"] for d in documents for e in d.get("credentialStatus", [])}
     snapshots = [StatusSnapshot(u, json.loads(world.fetcher.fetch(u).body), NOW) for u in sorted(urls)]
-    pack = build_trust_pack(trust_lists=world.trust_pack["trustLists"], signer=world.root, loader=DocumentLoader(),
-                            now=NOW, rule_credentials=world.rule_credentials, status_snapshots=snapshots)
+    pack = build_trust_pack(
+        trust_lists=world.trust_pack["trustLists"],
+        signer=world.root,
+        loader=DocumentLoader(),
+        now=NOW,
+        rule_credentials=world.rule_credentials,
+        status_snapshots=snapshots,
+    )
     path.write_text(json.dumps(pack, ensure_ascii=False), encoding="utf-8")
     return path
 
 
 @pytest.mark.parametrize("case", ["revoked", "expired"])
-def test_the_cli_refuses_the_respelled_credential_and_names_the_honest_ones_problem(world: DemoWorld, tmp_path: Path,
-                                                                                   case: str) -> None:
+def test_the_cli_refuses_the_respelled_credential_and_names_the_honest_ones_problem(
+    world: DemoWorld, tmp_path: Path, case: str
+) -> None:
     made = revoked_case(world) if case == "revoked" else expired_case(world)
     pack = _pack(world, tmp_path / "pack.json", [made.honest])
     for document, code in ((made.honest, made.code), (made.respelled, "NOT_COMPACT_FORM")):
         path = tmp_path / "doc.json"
         path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-        result = invoke(cli, ["verify", str(path), "--trust-pack", str(pack), "--root", world.root.controller,
-                              "--json"])
+        result = invoke(
+            cli, ["verify", str(path), "--trust-pack", str(pack), "--root", world.root.controller, "--json"]
+        )
         assert result.exit_code == 1, result.output
         assert code in _codes(json.loads(result.output)), result.output
 
 
 @pytest.mark.parametrize("case", ["proof-expired", "holder", "revoked-recognition"])
 def test_the_cli_refuses_the_respelled_presentation_and_names_the_honest_ones_problem(
-        world: DemoWorld, verifier: Verifier, tmp_path: Path, case: str) -> None:
+    world: DemoWorld, verifier: Verifier, tmp_path: Path, case: str
+) -> None:
     store = verifier.challenges
     assert store is not None
     if case == "proof-expired":
         honest_challenge, respelled_challenge = store.issue(), store.issue()
         made = proof_expired_case(world, iter([honest_challenge]).__next__)
-        made = Case(made.honest, proof_expired_case(world, iter([respelled_challenge]).__next__).respelled, True,
-                    made.code)
+        made = Case(
+            made.honest, proof_expired_case(world, iter([respelled_challenge]).__next__).respelled, True, made.code
+        )
     elif case == "holder":
         made, honest_challenge, respelled_challenge = holder_case(world, store.issue)
     else:
         made, honest_challenge, respelled_challenge = revoked_recognition_case(world, store.issue)
     inside = [c for vp in (made.honest,) for c in vp["verifiableCredential"]]
     pack = _pack(world, tmp_path / "pack.json", [*inside, *world.rule_credentials])
-    for document, challenge, code in ((made.honest, honest_challenge, made.code),
-                                      (made.respelled, respelled_challenge, "NOT_COMPACT_FORM")):
+    for document, challenge, code in (
+        (made.honest, honest_challenge, made.code),
+        (made.respelled, respelled_challenge, "NOT_COMPACT_FORM"),
+    ):
         path = tmp_path / "vp.json"
         path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-        result = invoke(cli, ["verify", str(path), "--trust-pack", str(pack), "--root", world.root.controller,
-                              "--challenge", challenge, "--domain", DOMAIN, "--json"])
+        result = invoke(
+            cli,
+            [
+                "verify",
+                str(path),
+                "--trust-pack",
+                str(pack),
+                "--root",
+                world.root.controller,
+                "--challenge",
+                challenge,
+                "--domain",
+                DOMAIN,
+                "--json",
+            ],
+        )
         assert result.exit_code == 1, result.output
         assert code in _codes(json.loads(result.output)), result.output

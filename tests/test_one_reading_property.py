@@ -35,11 +35,17 @@ from wallet_demo.present import present
 
 DOMAIN = "localhost:8400"
 LOADER = DocumentLoader()
-KINDS = ("SkillLevelCredential", "ProfessionalQualificationCredential", "ProfessionalTitleCredential",
-         "DegreeCredential", "TechnicalSchoolDiplomaCredential")
+KINDS = (
+    "SkillLevelCredential",
+    "ProfessionalQualificationCredential",
+    "ProfessionalTitleCredential",
+    "DegreeCredential",
+    "TechnicalSchoolDiplomaCredential",
+)
 
 
 # --- the documents ----------------------------------------------------------------------------------------
+
 
 @dataclass
 class Subject:
@@ -57,14 +63,22 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoWorld]:
 
 
 def _verifier(world: DemoWorld, trust: TrustList | None = None, fetcher: Any = None) -> Verifier:
-    return make_verifier(trust or world.trust, world.rule_credentials, DocumentLoader(), fetcher or world.fetcher,
-                         clock=CLOCK, domain=DOMAIN)
+    return make_verifier(
+        trust or world.trust,
+        world.rule_credentials,
+        DocumentLoader(),
+        fetcher or world.fetcher,
+        clock=CLOCK,
+        domain=DOMAIN,
+    )
 
 
 def _trusting_every_kind(world: DemoWorld) -> TrustList:
     school = world.issuers["school"].profile.did
-    issuers = tuple(dataclasses.replace(i, credential_types=(*i.credential_types, *KINDS)) if i.did == school
-                    else i for i in world.trust.issuers)
+    issuers = tuple(
+        dataclasses.replace(i, credential_types=(*i.credential_types, *KINDS)) if i.did == school else i
+        for i in world.trust.issuers
+    )
     return TrustList(issuers, world.trust.issued, world.trust.id)
 
 
@@ -74,9 +88,14 @@ def subjects(world: DemoWorld) -> dict[str, Subject]:
     kinds_verifier = _verifier(world, _trusting_every_kind(world))
     out: dict[str, Subject] = {}
     for kind in KINDS:
-        doc = school.service.issue(sample_credential(kind, issuer=school.profile.did,
-                                                     credential_id=f"urn:uuid:{abs(hash(kind)):032x}"[:45],
-                                                     subject_did=world.workers["p5"].wallet.holder_did)).json()
+        doc = school.service.issue(
+            sample_credential(
+                kind,
+                issuer=school.profile.did,
+                credential_id=f"urn:uuid:{abs(hash(kind)):032x}"[:45],
+                subject_did=world.workers["p5"].wallet.holder_did,
+            )
+        ).json()
         out[kind] = Subject(doc, kinds_verifier.verify_credential)
         assert kinds_verifier.verify_credential(doc).verified, kind
     verifier = _verifier(world)
@@ -85,9 +104,14 @@ def subjects(world: DemoWorld) -> dict[str, Subject]:
     wallet = p2.wallet
     ident = next(c.local_id for c in wallet.credentials() if "RecognitionCredential" in c.document["type"])
     vp = present(wallet, [ident], domain=DOMAIN, now=NOW, challenge="property-test-challenge")
-    vp_verifier = standard_verifier(trust=world.trust, loader=DocumentLoader(), rule_credentials=world.rule_credentials,
-                                    status=StatusSource(loader=DocumentLoader(), fetcher=world.fetcher), clock=CLOCK,
-                                    domain=DOMAIN)  # no challenge store: the same challenge may be checked twice
+    vp_verifier = standard_verifier(
+        trust=world.trust,
+        loader=DocumentLoader(),
+        rule_credentials=world.rule_credentials,
+        status=StatusSource(loader=DocumentLoader(), fetcher=world.fetcher),
+        clock=CLOCK,
+        domain=DOMAIN,
+    )  # no challenge store: the same challenge may be checked twice
     out["presentation"] = Subject(vp, lambda d: vp_verifier.verify_presentation(d, challenge="property-test-challenge"))
     assert out["presentation"].verify(vp).verified
     url = world.workers["p1"].credentials[0]["credentialStatus"][0]["statusListCredential"]
@@ -97,6 +121,7 @@ def subjects(world: DemoWorld) -> dict[str, Subject]:
 
 
 # --- the property --------------------------------------------------------------------------------------
+
 
 def _check(subject: Subject, ops: list[tuple[str, Spot]]) -> None:
     original = subject.verify(subject.document)
@@ -108,8 +133,12 @@ def _check(subject: Subject, ops: list[tuple[str, Spot]]) -> None:
         assert fingerprint(result) == fingerprint(original), ops
 
 
-SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 
 @pytest.mark.parametrize("name", [*KINDS, "recognition", "presentation", "status list"])

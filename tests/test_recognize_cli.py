@@ -27,12 +27,23 @@ from vccore.trust import KeyPeriod, TrustedIssuer, TrustList, trust_list_credent
 from vccore.trustpack import StatusSnapshot, build_trust_pack
 
 PASS = "demo passphrase for tests"
-P1 = {"name": "张试一", "idNumber": "140105198001010003", "occupationCode": "6-18-01-01",
-      "occupationClassification": "中华人民共和国职业分类大典（2022年版）", "occupationName": "车工",
-      "jobType": "数控车工", "skillLevel": "L2", "certificateNumber": "Y000014000031232000158",
-      "assessmentDate": "2023-06-30",
-      "evaluationOrganization": {"name": "示例重型机床有限公司", "organizationCategory": "Y",
-                                 "filingAuthority": "CN-SX", "organizationCode": "0000"}}
+P1 = {
+    "name": "张试一",
+    "idNumber": "140105198001010003",
+    "occupationCode": "6-18-01-01",
+    "occupationClassification": "中华人民共和国职业分类大典（2022年版）",
+    "occupationName": "车工",
+    "jobType": "数控车工",
+    "skillLevel": "L2",
+    "certificateNumber": "Y000014000031232000158",
+    "assessmentDate": "2023-06-30",
+    "evaluationOrganization": {
+        "name": "示例重型机床有限公司",
+        "organizationCategory": "Y",
+        "filingAuthority": "CN-SX",
+        "organizationCode": "0000",
+    },
+}
 
 
 def _run(home: Path, *args: str) -> Any:
@@ -46,11 +57,21 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     base = tmp_path_factory.mktemp("rec")
     now = NOW
     homes = {"eval": base / "eval", "auth": base / "auth"}
-    names = {"eval": ("示例重型机床有限公司", "Example Heavy Machine Tool Co."),
-             "auth": ("山西省人力资源和社会保障厅（测试）", "Shanxi HRSS Department (test)")}
+    names = {
+        "eval": ("示例重型机床有限公司", "Example Heavy Machine Tool Co."),
+        "auth": ("山西省人力资源和社会保障厅（测试）", "Shanxi HRSS Department (test)"),
+    }
     for slug, home in homes.items():
-        init_issuer(IssuerHome(home), did_web=None, name_zh=names[slug][0], name_en=names[slug][1], passphrase=PASS,
-                    base_url=f"https://{slug}.example.test", kdf="minimal", clock=CLOCK)
+        init_issuer(
+            IssuerHome(home),
+            did_web=None,
+            name_zh=names[slug][0],
+            name_en=names[slug][1],
+            passphrase=PASS,
+            base_url=f"https://{slug}.example.test",
+            kdf="minimal",
+            clock=CLOCK,
+        )
     data = base / "p1.json"
     data.write_text(json.dumps(P1, ensure_ascii=False), encoding="utf-8")
     res = _run(homes["eval"], "issue", "skill-level", "--data", str(data), "--out", str(base / "cred.json"))
@@ -62,28 +83,45 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     snapshots = []
     for slug, home in homes.items():
         with open_issuer(IssuerHome(home), passphrase=PASS, clock=CLOCK) as opened:
-            keys = tuple(KeyPeriod(f"{opened.profile.did}#{k.public_multibase}", now - timedelta(days=1))
-                         for k in opened.keystore.published())
-            role, types, where = (("skill-evaluation-organization",), ("SkillLevelCredential",), ("CN-SX",)) \
-                if slug == "eval" else (("recognition-authority",), ("RecognitionRuleCredential",
-                                                                     "RecognitionCredential"), ("CN",))
+            keys = tuple(
+                KeyPeriod(f"{opened.profile.did}#{k.public_multibase}", now - timedelta(days=1))
+                for k in opened.keystore.published()
+            )
+            role, types, where = (
+                (("skill-evaluation-organization",), ("SkillLevelCredential",), ("CN-SX",))
+                if slug == "eval"
+                else (("recognition-authority",), ("RecognitionRuleCredential", "RecognitionCredential"), ("CN",))
+            )
             issuers.append(TrustedIssuer(opened.profile.did, *names[slug], role, where, types, keys))
             # the pack carries the status lists of what it vouches for offline: the source credential's
             # (eval) and the published rule credentials' (auth), or recognitions could not be checked
-            documents = [json.loads((base / "cred.json").read_text(encoding="utf-8"))] if slug == "eval" else \
-                published_rules(opened)
+            documents = (
+                [json.loads((base / "cred.json").read_text(encoding="utf-8"))]
+                if slug == "eval"
+                else published_rules(opened)
+            )
             urls = {e["statusListCredential"] for d in documents for e in d["credentialStatus"]}
             for url in sorted(urls):
                 body = json.loads(opened.service.status_list_credential(url.rsplit("/", 1)[1]))
                 snapshots.append(StatusSnapshot(url, body, now))
     loader = DocumentLoader()
-    tl = add_proof(trust_list_credential(TrustList(tuple(issuers), now), root_did=root.controller,
-                                         id="urn:test:trust-list", now=now), signer=root, loader=loader,
-                   options=ProofOptions(created=now))
+    tl = add_proof(
+        trust_list_credential(
+            TrustList(tuple(issuers), now), root_did=root.controller, id="urn:test:trust-list", now=now
+        ),
+        signer=root,
+        loader=loader,
+        options=ProofOptions(created=now),
+    )
     pack = build_trust_pack(trust_lists=[tl], signer=root, loader=loader, now=now, status_snapshots=snapshots)
     (base / "pack.json").write_text(json.dumps(pack, ensure_ascii=False), encoding="utf-8")
-    return {"base": base, "homes": homes, "root": root.controller, "pack": base / "pack.json",
-            "cred": base / "cred.json"}
+    return {
+        "base": base,
+        "homes": homes,
+        "root": root.controller,
+        "pack": base / "pack.json",
+        "cred": base / "cred.json",
+    }
 
 
 def test_rule_sets_are_published_once(world: dict[str, Any]) -> None:
@@ -94,8 +132,17 @@ def test_rule_sets_are_published_once(world: dict[str, Any]) -> None:
 
 
 def test_a_recognition_is_derived_when_the_rule_holds(world: dict[str, Any]) -> None:
-    res = _run(world["homes"]["auth"], "recognize", str(world["cred"]), "--rule", "CN-SX-L2-TO-INTERMEDIATE",
-               "--trust-pack", str(world["pack"]), "--root", world["root"])
+    res = _run(
+        world["homes"]["auth"],
+        "recognize",
+        str(world["cred"]),
+        "--rule",
+        "CN-SX-L2-TO-INTERMEDIATE",
+        "--trust-pack",
+        str(world["pack"]),
+        "--root",
+        world["root"],
+    )
     assert res.exit_code == 0, res.output
     doc = json.loads(res.output)
     subject = doc["credentialSubject"]
@@ -110,9 +157,21 @@ def test_a_rule_that_does_not_hold_says_why_and_issues_nothing(world: dict[str, 
     with open_issuer(IssuerHome(world["homes"]["auth"]), passphrase=PASS, clock=CLOCK) as opened:
         with opened.store.read() as tx:
             before = len(tx.credentials())
-    res = _run(world["homes"]["auth"], "recognize", str(world["cred"]), "--rule", "CN-ENG-2018-L2-TO-INTERMEDIATE",
-               "--as-of", "2025-12-31", "--declare", "workField=engineering",
-               "--trust-pack", str(world["pack"]), "--root", world["root"])
+    res = _run(
+        world["homes"]["auth"],
+        "recognize",
+        str(world["cred"]),
+        "--rule",
+        "CN-ENG-2018-L2-TO-INTERMEDIATE",
+        "--as-of",
+        "2025-12-31",
+        "--declare",
+        "workField=engineering",
+        "--trust-pack",
+        str(world["pack"]),
+        "--root",
+        world["root"],
+    )
     assert res.exit_code == 1
     assert "RULE_NOT_SATISFIED" in res.output
     assert "3" in res.output and "年" in res.output and "years" in res.output
@@ -122,9 +181,21 @@ def test_a_rule_that_does_not_hold_says_why_and_issues_nothing(world: dict[str, 
 
 
 def test_the_same_rule_holds_on_a_later_date(world: dict[str, Any]) -> None:
-    res = _run(world["homes"]["auth"], "recognize", str(world["cred"]), "--rule", "CN-ENG-2018-L2-TO-INTERMEDIATE",
-               "--as-of", "2026-07-01", "--declare", "workField=engineering",
-               "--trust-pack", str(world["pack"]), "--root", world["root"])
+    res = _run(
+        world["homes"]["auth"],
+        "recognize",
+        str(world["cred"]),
+        "--rule",
+        "CN-ENG-2018-L2-TO-INTERMEDIATE",
+        "--as-of",
+        "2026-07-01",
+        "--declare",
+        "workField=engineering",
+        "--trust-pack",
+        str(world["pack"]),
+        "--root",
+        world["root"],
+    )
     assert res.exit_code == 0, res.output
     assert json.loads(res.output)["credentialSubject"]["grants"] == ["eligibility-to-apply"]
 
@@ -134,8 +205,17 @@ def test_a_tampered_source_is_refused(world: dict[str, Any], tmp_path: Path) -> 
     doc["credentialSubject"]["skillLevel"] = "L1"
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    res = _run(world["homes"]["auth"], "recognize", str(bad), "--rule", "CN-SX-L2-TO-INTERMEDIATE",
-               "--trust-pack", str(world["pack"]), "--root", world["root"])
+    res = _run(
+        world["homes"]["auth"],
+        "recognize",
+        str(bad),
+        "--rule",
+        "CN-SX-L2-TO-INTERMEDIATE",
+        "--trust-pack",
+        str(world["pack"]),
+        "--root",
+        world["root"],
+    )
     assert res.exit_code == 1 and "CHAIN_SOURCE_INVALID" in res.output
 
 
@@ -152,18 +232,37 @@ def test_post_recognitions_derives_and_refuses(world: dict[str, Any]) -> None:
         ok = client.post("/recognitions", json=body, headers=auth)
         assert ok.status_code == 201, ok.text
         assert "RecognitionCredential" in ok.json()["verifiableCredential"]["type"]
-        no = client.post("/recognitions", json={**body, "rule": "CN-ENG-2018-L2-TO-INTERMEDIATE",
-                                                "asOf": "2025-12-31", "declarations": {"workField": "engineering"}},
-                         headers=auth)
+        no = client.post(
+            "/recognitions",
+            json={
+                **body,
+                "rule": "CN-ENG-2018-L2-TO-INTERMEDIATE",
+                "asOf": "2025-12-31",
+                "declarations": {"workField": "engineering"},
+            },
+            headers=auth,
+        )
         assert no.status_code == 422 and no.json()["code"] == "RULE_NOT_SATISFIED"
         assert client.post("/recognitions", json={"sources": "x", "rule": 1}, headers=auth).status_code == 400
 
 
 @pytest.mark.parametrize(("as_of", "reason"), [("2023-06-01", "before"), ("2026-12-25", "in the future")])
-def test_an_as_of_date_before_the_sources_or_in_the_future_is_refused_everywhere(world: dict[str, Any], as_of: str,
-                                                                                 reason: str) -> None:
-    res = _run(world["homes"]["auth"], "recognize", str(world["cred"]), "--rule", "CN-SX-L2-TO-INTERMEDIATE",
-               "--as-of", as_of, "--trust-pack", str(world["pack"]), "--root", world["root"])
+def test_an_as_of_date_before_the_sources_or_in_the_future_is_refused_everywhere(
+    world: dict[str, Any], as_of: str, reason: str
+) -> None:
+    res = _run(
+        world["homes"]["auth"],
+        "recognize",
+        str(world["cred"]),
+        "--rule",
+        "CN-SX-L2-TO-INTERMEDIATE",
+        "--as-of",
+        as_of,
+        "--trust-pack",
+        str(world["pack"]),
+        "--root",
+        world["root"],
+    )
     assert res.exit_code == 1 and "RANGE_ERROR" in res.output and reason in res.output, res.output
     with open_issuer(IssuerHome(world["homes"]["auth"]), passphrase=PASS, clock=CLOCK) as opened:
         with opened.store.read() as tx:
@@ -173,8 +272,11 @@ def test_an_as_of_date_before_the_sources_or_in_the_future_is_refused_everywhere
         token = tokens.create(["credentials:issue"], now=NOW).token
         client = TestClient(create_app(opened.service, tokens, recognizer=recognizer))
         source = json.loads(world["cred"].read_text(encoding="utf-8"))
-        answer = client.post("/recognitions", json={"sources": [source], "rule": "CN-SX-L2-TO-INTERMEDIATE",
-                                                    "asOf": as_of}, headers={"Authorization": f"Bearer {token}"})
+        answer = client.post(
+            "/recognitions",
+            json={"sources": [source], "rule": "CN-SX-L2-TO-INTERMEDIATE", "asOf": as_of},
+            headers={"Authorization": f"Bearer {token}"},
+        )
         assert answer.status_code == 422 and answer.json()["code"] == "RANGE_ERROR", answer.text
         with opened.store.read() as tx:
             assert tx.count("credentials") == before  # nothing issued

@@ -41,7 +41,8 @@ def _holder(path: Path, seconds: float) -> multiprocessing.process.BaseProcess:
 
 
 def test_it_waits_while_another_process_holds_the_lock_and_goes_on_when_it_is_released(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     lock = tmp_path / "lock-frontend"
     proc = _holder(lock, 1.5)
     start = time.monotonic()

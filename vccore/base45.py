@@ -54,7 +54,7 @@ def b45decode(text: str) -> bytes:
     for i in range(0, full, 3):
         n = value[text[i]] + 45 * value[text[i + 1]] + 2025 * value[text[i + 2]]
         if n > 0xFFFF:
-            raise ParseError(f"base45: group {text[i:i + 3]!r} at {i} is larger than 65535")
+            raise ParseError(f"base45: group {text[i : i + 3]!r} at {i} is larger than 65535")
         out += n.to_bytes(2, "big")
     if len(text) % 3 == 2:
         n = value[text[-2]] + 45 * value[text[-1]]

@@ -120,9 +120,13 @@ class StatusList:
             raise ValueError(f"index: {index} is outside the list (0..{self.length - 1})")
 
 
-def decode(encoded: str, *, min_length: int = MIN_LENGTH,
-           max_compressed: int = DEFAULT_MAX_COMPRESSED,
-           max_inflated: int = DEFAULT_MAX_INFLATED) -> StatusList:
+def decode(
+    encoded: str,
+    *,
+    min_length: int = MIN_LENGTH,
+    max_compressed: int = DEFAULT_MAX_COMPRESSED,
+    max_inflated: int = DEFAULT_MAX_INFLATED,
+) -> StatusList:
     """Decode an ``encodedList`` (section 3.3, "Bitstring Expansion Algorithm").
 
     Raises :class:`ParseError` (``PARSING_ERROR``) for a missing ``u`` prefix, anything but
@@ -156,7 +160,8 @@ def decode(encoded: str, *, min_length: int = MIN_LENGTH,
     if len(bits) * 8 < min_length:
         raise SkillcredError(
             f"encodedList: {len(bits) * 8} bits is below the minimum of {min_length}",
-            code=Code.STATUS_LIST_LENGTH_ERROR)
+            code=Code.STATUS_LIST_LENGTH_ERROR,
+        )
     return StatusList(bits)
 
 
@@ -193,23 +198,23 @@ def parse_index(value: str | int, *, length: int) -> int:
     "Validate Algorithm", step 10). An ``int`` (not ``bool``) is accepted for the issuer's own use.
     """
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise SkillcredError(f"statusListIndex: expected a decimal string, got {type(value).__name__}",
-                             code=Code.MALFORMED_VALUE_ERROR)
+        raise SkillcredError(
+            f"statusListIndex: expected a decimal string, got {type(value).__name__}", code=Code.MALFORMED_VALUE_ERROR
+        )
     if isinstance(value, str):
         _check_index_syntax(value)
         if len(value) > len(str(length)):
-            raise SkillcredError(f"statusListIndex: {value[:40]}... is outside the list",
-                                 code=Code.RANGE_ERROR)
+            raise SkillcredError(f"statusListIndex: {value[:40]}... is outside the list", code=Code.RANGE_ERROR)
         index = int(value)
     else:
         index = value
     if not 0 <= index < length:
-        raise SkillcredError(f"statusListIndex: {index} is outside the list (0..{length - 1})",
-                             code=Code.RANGE_ERROR)
+        raise SkillcredError(f"statusListIndex: {index} is outside the list (0..{length - 1})", code=Code.RANGE_ERROR)
     return index
 
 
 def _check_index_syntax(value: str) -> None:
     if not _DIGITS.fullmatch(value):
-        raise SkillcredError(f"statusListIndex: {value[:40]!r} is not a decimal integer",
-                             code=Code.MALFORMED_VALUE_ERROR)
+        raise SkillcredError(
+            f"statusListIndex: {value[:40]!r} is not a decimal integer", code=Code.MALFORMED_VALUE_ERROR
+        )

@@ -86,6 +86,7 @@ def clear_cache() -> None:
 # Reference path: pyld itself, with the same policy and safe-mode checks
 # ---------------------------------------------------------------------------------------------
 
+
 class _Reference(_Processor):
     """pyld's expansion, reporting dropped terms by name (pyld passes only the expanded IRI)."""
 
@@ -94,8 +95,15 @@ class _Reference(_Processor):
         self.safe = safe
         self.last_key: Any = None
 
-    def _expand_iri(self, active_ctx: Any, value: Any, base: Any = None, vocab: bool = False,
-                    local_ctx: Any = None, defined: Any = None) -> Any:
+    def _expand_iri(
+        self,
+        active_ctx: Any,
+        value: Any,
+        base: Any = None,
+        vocab: bool = False,
+        local_ctx: Any = None,
+        defined: Any = None,
+    ) -> Any:
         self.last_key = value
         return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
 
@@ -107,9 +115,11 @@ class _Reference(_Processor):
         issuer = IdentifierIssuer("_:b")
         node_map: dict[str, Any] = {"@default": {}}
         self._create_node_map(expanded, node_map, "@default", issuer)
-        return {name: self._graph_to_rdf(graph, issuer, self.options)
-                for name, graph in sorted(node_map.items())
-                if name == "@default" or _ABSOLUTE(name)}
+        return {
+            name: self._graph_to_rdf(graph, issuer, self.options)
+            for name, graph in sorted(node_map.items())
+            if name == "@default" or _ABSOLUTE(name)
+        }
 
 
 def _scan(value: Any) -> None:
@@ -166,6 +176,7 @@ def _unwrap(err: BaseException) -> SkillcredError | None:
 # Public API
 # ---------------------------------------------------------------------------------------------
 
+
 def new_processor(loader: DocumentLoader) -> _Processor:
     """A JSON-LD processor over ``loader``, sharing the process-wide processed-context memo."""
     return _Processor(loader, max_memo=_MAX_MEMO)
@@ -182,14 +193,14 @@ def jsonld_errors() -> Iterator[None]:
             raise inner from err
         if _jsonld_code(err) == "protected term redefinition":  # SECURITY.md verifier item 4
             raise ContextNotAllowedError("the contexts redefine a protected term") from err
-        raise SkillcredError(f"JSON-LD: {err.args[0] if err.args else err}",
-                             code=Code.MALFORMED_VALUE_ERROR) from err
+        raise SkillcredError(f"JSON-LD: {err.args[0] if err.args else err}", code=Code.MALFORMED_VALUE_ERROR) from err
     except RecursionError as err:
         raise ResourceLimitError("the document is nested too deeply") from err
 
 
-def _run(document: Mapping[str, Any], loader: DocumentLoader, safe: bool
-         ) -> tuple[list[dict[str, Any]], Dataset | None]:
+def _run(
+    document: Mapping[str, Any], loader: DocumentLoader, safe: bool
+) -> tuple[list[dict[str, Any]], Dataset | None]:
     if not isinstance(document, Mapping):
         raise TypeError("document: a JSON-LD document is a JSON object")
     if not isinstance(loader, DocumentLoader):
@@ -214,8 +225,9 @@ def _run(document: Mapping[str, Any], loader: DocumentLoader, safe: bool
                     _scan(expanded)
                 return expanded, ref.dataset(expanded)
             except (TypeError, KeyError, AttributeError, ValueError) as err:  # pyld's own failures
-                raise SkillcredError(f"JSON-LD: the document cannot be processed ({err!r})",
-                                     code=Code.MALFORMED_VALUE_ERROR) from err
+                raise SkillcredError(
+                    f"JSON-LD: the document cannot be processed ({err!r})", code=Code.MALFORMED_VALUE_ERROR
+                ) from err
 
 
 def expand(document: Mapping[str, Any], *, loader: DocumentLoader, safe: bool = True) -> list[dict[str, Any]]:

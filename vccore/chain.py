@@ -61,13 +61,26 @@ Verify = Callable[[Mapping[str, Any]], VerificationResult]
 Read = Callable[[Mapping[str, Any]], Mapping[str, Any] | None]
 
 
-def issuer_trusted(document: Mapping[str, Any], trust: TrustList, *, credential_type: str,
-                   jurisdiction: str | None, now: datetime, role: str | None = None) -> tuple[bool, str]:
+def issuer_trusted(
+    document: Mapping[str, Any],
+    trust: TrustList,
+    *,
+    credential_type: str,
+    jurisdiction: str | None,
+    now: datetime,
+    role: str | None = None,
+) -> tuple[bool, str]:
     """May the document's issuer issue ``credential_type`` (in ``jurisdiction``, or in what its subjects
     claim when None; with ``role``) with every key that signed it, at the time it signed?
     (:func:`vccore.trust_decision.decide`, the one trust decision.)"""
-    decision = decide(document, trust, now=now, credential_types=[credential_type], role=role,
-                      jurisdictions=None if jurisdiction is None else [jurisdiction])
+    decision = decide(
+        document,
+        trust,
+        now=now,
+        credential_types=[credential_type],
+        role=role,
+        jurisdictions=None if jurisdiction is None else [jurisdiction],
+    )
     if decision.trusted:
         entry = trust.issuer(decision.issuer)
         return True, f"{entry.name_en if entry else decision.issuer} may issue {credential_type}"
@@ -92,18 +105,33 @@ def _classify(child: VerificationResult, default: Code) -> list[tuple[Code, str]
     """The chain codes a failed nested result maps to, with a detail each."""
     out: list[tuple[Code, str]] = []
     for problem in child.problems():
-        code = (Code.CHAIN_SOURCE_STATUS if problem.code in STATUS_CODES and default == Code.CHAIN_SOURCE_INVALID
-                else Code.CHAIN_SOURCE_UNTRUSTED if problem.code == Code.UNTRUSTED_ISSUER
-                and default == Code.CHAIN_SOURCE_INVALID
-                else problem.code if problem.code in PASS_THROUGH else default)
+        code = (
+            Code.CHAIN_SOURCE_STATUS
+            if problem.code in STATUS_CODES and default == Code.CHAIN_SOURCE_INVALID
+            else Code.CHAIN_SOURCE_UNTRUSTED
+            if problem.code == Code.UNTRUSTED_ISSUER and default == Code.CHAIN_SOURCE_INVALID
+            else problem.code
+            if problem.code in PASS_THROUGH
+            else default
+        )
         out.append((code, f"{child.subject or 'nested credential'}: {problem.code.value} {problem.detail}".strip()))
     return out
 
 
-def verify_chain(recognition: Any, *, sources: Sequence[Mapping[str, Any]],
-                 rule_credentials: Sequence[Mapping[str, Any]], trust: TrustList | None, verify_credential: Verify,
-                 read: Read, now: datetime, max_depth: int = 3, trust_any: bool = False, _depth: int = 0,
-                 _seen: frozenset[str] = frozenset()) -> Check:
+def verify_chain(
+    recognition: Any,
+    *,
+    sources: Sequence[Mapping[str, Any]],
+    rule_credentials: Sequence[Mapping[str, Any]],
+    trust: TrustList | None,
+    verify_credential: Verify,
+    read: Read,
+    now: datetime,
+    max_depth: int = 3,
+    trust_any: bool = False,
+    _depth: int = 0,
+    _seen: frozenset[str] = frozenset(),
+) -> Check:
     """See the module docstring. ``recognition`` is the recognition's reading; ``sources`` and
     ``rule_credentials`` are documents as given (each verified as given, read with ``read``). ``trust``
     None means nothing is trusted unless ``trust_any`` (tests, ``--trust any``) says trust was
@@ -119,25 +147,47 @@ def verify_chain(recognition: Any, *, sources: Sequence[Mapping[str, Any]],
     seen = _seen | {links.id}
     used: list[Mapping[str, Any]] = []
     for i, sid in enumerate(links.sources):
-        doc = _check_source(run, links, i, sid, sources=sources, rule_credentials=rule_credentials, trust=trust,
-                            trust_any=trust_any, verify_credential=verify_credential, read=read, now=now,
-                            max_depth=max_depth, depth=_depth, seen=seen)
+        doc = _check_source(
+            run,
+            links,
+            i,
+            sid,
+            sources=sources,
+            rule_credentials=rule_credentials,
+            trust=trust,
+            trust_any=trust_any,
+            verify_credential=verify_credential,
+            read=read,
+            now=now,
+            max_depth=max_depth,
+            depth=_depth,
+            seen=seen,
+        )
         if doc is not None:
             used.append(doc)
     rule = _check_rule(run, links, rule_credentials, trust, trust_any, verify_credential, read, now)
     if rule is not None:
         _check_rule_outcome(run, links, rule, used if len(used) == len(links.sources) else None, now)
     _check_dates(run, links, recognition, used, now)
-    info = {"recognitionRule": links.rule_id, "ruleVersion": links.rule_version, "depth": _depth,
-            "recognitionDate": links.date.isoformat(), "ruleConfidence": links.confidence,
-            "links": [{"role": "source", "id": s, "pointer": f"/credentialSubject/recognizedFrom/{i}"}
-                      for i, s in enumerate(links.sources)]
-            + [{"role": "rule", "id": links.rule_ref, "pointer": "/relatedResource"}], "steps": run.steps}
+    info = {
+        "recognitionRule": links.rule_id,
+        "ruleVersion": links.rule_version,
+        "depth": _depth,
+        "recognitionDate": links.date.isoformat(),
+        "ruleConfidence": links.confidence,
+        "links": [
+            {"role": "source", "id": s, "pointer": f"/credentialSubject/recognizedFrom/{i}"}
+            for i, s in enumerate(links.sources)
+        ]
+        + [{"role": "rule", "id": links.rule_ref, "pointer": "/relatedResource"}],
+        "steps": run.steps,
+    }
     return Check.from_problems(NAME, run.problems.values(), info=info, children=run.children)
 
 
-def _pick(candidates: Sequence[Mapping[str, Any]], ident: str, digest: str | None, read: Read) -> tuple[
-        Mapping[str, Any] | None, Mapping[str, Any] | None, bool]:
+def _pick(
+    candidates: Sequence[Mapping[str, Any]], ident: str, digest: str | None, read: Read
+) -> tuple[Mapping[str, Any] | None, Mapping[str, Any] | None, bool]:
     """``(document as given, its reading, whether the reading matches the digest)`` of the candidate with
     id ``ident`` (the digest is taken over the reading: one reading, whatever the spelling)."""
     found = []
@@ -154,10 +204,23 @@ def _pick(candidates: Sequence[Mapping[str, Any]], ident: str, digest: str | Non
     return (found[0][0], found[0][1], False) if found else (None, None, False)
 
 
-def _check_source(run: _Run, links: RecognitionLinks, i: int, sid: str, *, sources: Sequence[Mapping[str, Any]],
-                  rule_credentials: Sequence[Mapping[str, Any]], trust: TrustList | None, trust_any: bool,
-                  verify_credential: Verify, read: Read, now: datetime, max_depth: int, depth: int,
-                  seen: frozenset[str]) -> Mapping[str, Any] | None:
+def _check_source(
+    run: _Run,
+    links: RecognitionLinks,
+    i: int,
+    sid: str,
+    *,
+    sources: Sequence[Mapping[str, Any]],
+    rule_credentials: Sequence[Mapping[str, Any]],
+    trust: TrustList | None,
+    trust_any: bool,
+    verify_credential: Verify,
+    read: Read,
+    now: datetime,
+    max_depth: int,
+    depth: int,
+    seen: frozenset[str],
+) -> Mapping[str, Any] | None:
     """The source's reading when it was supplied (whatever else failed), else None."""
     ptr = f"/credentialSubject/recognizedFrom/{i}"
     given, doc, matches = _pick(sources, sid, links.digests.get(sid), read)
@@ -166,8 +229,13 @@ def _check_source(run: _Run, links: RecognitionLinks, i: int, sid: str, *, sourc
         run.children.append(failure("source", Code.CHAIN_SOURCE_MISSING, f"{sid} not supplied", subject=sid))
         return None
     run.step("source.present", sid)
-    run.step("source.digest", sid, None if matches else Code.CHAIN_DIGEST_MISMATCH,
-             f"{sid} does not match its relatedResource digest", ptr)
+    run.step(
+        "source.digest",
+        sid,
+        None if matches else Code.CHAIN_DIGEST_MISMATCH,
+        f"{sid} does not match its relatedResource digest",
+        ptr,
+    )
     child = verify_credential(given)
     if doc is None:  # no reading: the verification says why (a spelling refused, a context not allowed)
         run.children.append(child)
@@ -180,9 +248,21 @@ def _check_source(run: _Run, links: RecognitionLinks, i: int, sid: str, *, sourc
         run.children.append(failure("source", Code.CHAIN_CYCLE, f"{sid} is already on this chain", subject=sid))
         return None
     if is_recognition and matches and child.check(NAME) is None:
-        child = child.with_check(verify_chain(
-            doc, sources=sources, rule_credentials=rule_credentials, trust=trust, verify_credential=verify_credential,
-            read=read, now=now, max_depth=max_depth, trust_any=trust_any, _depth=depth + 1, _seen=seen))
+        child = child.with_check(
+            verify_chain(
+                doc,
+                sources=sources,
+                rule_credentials=rule_credentials,
+                trust=trust,
+                verify_credential=verify_credential,
+                read=read,
+                now=now,
+                max_depth=max_depth,
+                trust_any=trust_any,
+                _depth=depth + 1,
+                _seen=seen,
+            )
+        )
     run.children.append(child)
     for code, detail in _classify(child, Code.CHAIN_SOURCE_INVALID) if not child.verified else []:
         run.step("source.verified", sid, code, detail, ptr)
@@ -197,14 +277,26 @@ def _check_source(run: _Run, links: RecognitionLinks, i: int, sid: str, *, sourc
         run.step("source.trust", sid, Code.CHAIN_SOURCE_UNTRUSTED, "no trust list is configured", ptr)
     subject = doc.get("credentialSubject")
     same = isinstance(subject, Mapping) and same_subject(links.subject, subject)
-    run.step("source.subject", sid, None if same else Code.CHAIN_SUBJECT_MISMATCH,
-             f"{sid} is not about the recognition's subject", ptr)
+    run.step(
+        "source.subject",
+        sid,
+        None if same else Code.CHAIN_SUBJECT_MISMATCH,
+        f"{sid} is not about the recognition's subject",
+        ptr,
+    )
     return doc
 
 
-def _check_rule(run: _Run, links: RecognitionLinks, rule_credentials: Sequence[Mapping[str, Any]],
-                trust: TrustList | None, trust_any: bool, verify_credential: Verify, read: Read,
-                now: datetime) -> RecognitionRule | None:
+def _check_rule(
+    run: _Run,
+    links: RecognitionLinks,
+    rule_credentials: Sequence[Mapping[str, Any]],
+    trust: TrustList | None,
+    trust_any: bool,
+    verify_credential: Verify,
+    read: Read,
+    now: datetime,
+) -> RecognitionRule | None:
     ref, ptr = links.rule_ref, "/relatedResource"
     if ref is None:
         run.step("rule.present", "", Code.CHAIN_RULE_MISSING, "no relatedResource names the rule credential", ptr)
@@ -215,8 +307,13 @@ def _check_rule(run: _Run, links: RecognitionLinks, rule_credentials: Sequence[M
         run.children.append(failure("rule", Code.CHAIN_RULE_MISSING, f"{ref} not supplied", subject=ref))
         return None
     run.step("rule.present", ref)
-    run.step("rule.digest", ref, None if matches else Code.CHAIN_DIGEST_MISMATCH,
-             f"rule credential {ref} does not match its relatedResource digest", ptr)
+    run.step(
+        "rule.digest",
+        ref,
+        None if matches else Code.CHAIN_DIGEST_MISMATCH,
+        f"rule credential {ref} does not match its relatedResource digest",
+        ptr,
+    )
     child = verify_credential(given)
     run.children.append(child)
     for code, detail in _classify(child, Code.CHAIN_RULE_INVALID) if not child.verified else []:
@@ -231,77 +328,133 @@ def _check_rule(run: _Run, links: RecognitionLinks, rule_credentials: Sequence[M
     if child.verified:
         run.step("rule.verified", ref)
     if trust is not None:
-        ok, why = issuer_trusted(doc, trust, credential_type=RULE_TYPE, jurisdiction=ruleset.jurisdiction, now=now,
-                                 role="recognition-authority")
+        ok, why = issuer_trusted(
+            doc,
+            trust,
+            credential_type=RULE_TYPE,
+            jurisdiction=ruleset.jurisdiction,
+            now=now,
+            role="recognition-authority",
+        )
         run.step("rule.trust", ref, None if ok else Code.CHAIN_RULE_UNTRUSTED, why, ptr)
     elif not trust_any:
         run.step("rule.trust", ref, Code.CHAIN_RULE_UNTRUSTED, "no trust list is configured", ptr)
     rule = ruleset.rule(links.rule_id)
     if rule is None:
-        run.step("rule.present", links.rule_id, Code.CHAIN_RULE_MISSING,
-                 f"rule set {ruleset.id} {ruleset.version} has no rule {links.rule_id}", "/credentialSubject")
+        run.step(
+            "rule.present",
+            links.rule_id,
+            Code.CHAIN_RULE_MISSING,
+            f"rule set {ruleset.id} {ruleset.version} has no rule {links.rule_id}",
+            "/credentialSubject",
+        )
     return rule
 
 
-def _check_rule_outcome(run: _Run, links: RecognitionLinks, rule: RecognitionRule, used: list[Mapping[str, Any]] | None,
-                        now: datetime) -> None:
+def _check_rule_outcome(
+    run: _Run, links: RecognitionLinks, rule: RecognitionRule, used: list[Mapping[str, Any]] | None, now: datetime
+) -> None:
     on, ptr = links.date, "/credentialSubject"
     start, end = rule.in_force_from, rule.in_force_until
     in_force = (start is None or start <= on) and (end is None or on <= end)
-    run.step("rule.inForce", rule.id, None if in_force else Code.CHAIN_RULE_NOT_IN_FORCE,
-             f"{rule.id} is not in force on {on} (from {start or 'unknown'} until {end or 'open'})",
-             f"{ptr}/recognitionDate")
+    run.step(
+        "rule.inForce",
+        rule.id,
+        None if in_force else Code.CHAIN_RULE_NOT_IN_FORCE,
+        f"{rule.id} is not in force on {on} (from {start or 'unknown'} until {end or 'open'})",
+        f"{ptr}/recognitionDate",
+    )
     if used is not None:
         evaluation = evaluate(rule, used, as_of=on, declarations=links.declared)
         failed = [f for f in evaluation.failed if f.condition_id != "in-force"]
-        run.step("rule.satisfied", rule.id, Code.CHAIN_RULE_NOT_SATISFIED if failed else None,
-                 "; ".join(f"{f.condition_id}: {f.en}" for f in failed), ptr)
+        run.step(
+            "rule.satisfied",
+            rule.id,
+            Code.CHAIN_RULE_NOT_SATISFIED if failed else None,
+            "; ".join(f"{f.condition_id}: {f.en}" for f in failed),
+            ptr,
+        )
     _check_claims(run, links, rule)
 
 
-def _check_dates(run: _Run, links: RecognitionLinks, recognition: Mapping[str, Any],
-                 used: Sequence[Mapping[str, Any]], now: datetime) -> None:
+def _check_dates(
+    run: _Run, links: RecognitionLinks, recognition: Mapping[str, Any], used: Sequence[Mapping[str, Any]], now: datetime
+) -> None:
     """A recognition is dated no earlier than any source's own date (its assessment, issue, award or
     graduation date), no later than its own issuance, and never in the future (dates in Beijing)."""
     on, ptr = links.date, "/credentialSubject/recognitionDate"
     today = beijing_date(now)
-    run.step("claim.date", links.id, None if on <= today else Code.CHAIN_CLAIM_MISMATCH,
-             f"the recognition date {on} is in the future (today is {today} in Beijing)", ptr)
+    run.step(
+        "claim.date",
+        links.id,
+        None if on <= today else Code.CHAIN_CLAIM_MISMATCH,
+        f"the recognition date {on} is in the future (today is {today} in Beijing)",
+        ptr,
+    )
     try:
         issued = beijing_date(parse_datetime(recognition.get("validFrom"), field="validFrom"))
     except SkillcredError:
         issued = None
     if issued is not None:
-        run.step("claim.date", links.id, None if on <= issued else Code.CHAIN_CLAIM_MISMATCH,
-                 f"the recognition date {on} is after the recognition was issued ({issued})", ptr)
+        run.step(
+            "claim.date",
+            links.id,
+            None if on <= issued else Code.CHAIN_CLAIM_MISMATCH,
+            f"the recognition date {on} is after the recognition was issued ({issued})",
+            ptr,
+        )
     for doc in used:
         kind = next((t for t in types_of(doc) if t in KIND_DATES), None)
         achieved = source_date(doc, kind) if kind is not None else None
         if achieved is not None:
-            run.step("claim.date", str(doc.get("id", "")), None if achieved <= on else Code.CHAIN_CLAIM_MISMATCH,
-                     f"the recognition date {on} is before {doc.get('id', 'a source')} was achieved ({achieved})",
-                     ptr)
+            run.step(
+                "claim.date",
+                str(doc.get("id", "")),
+                None if achieved <= on else Code.CHAIN_CLAIM_MISMATCH,
+                f"the recognition date {on} is before {doc.get('id', 'a source')} was achieved ({achieved})",
+                ptr,
+            )
 
 
 def _check_claims(run: _Run, links: RecognitionLinks, rule: RecognitionRule) -> None:
     yields = rule.recognized_as.to_json() if rule.recognized_as else None
     claimed = links.claims
-    expected: dict[str, Any] = {"recognizedAs": yields, "grants": sorted(rule.grants),
-                                "purposes": sorted(rule.purposes), "jurisdiction": rule.jurisdiction,
-                                "ruleVersion": rule.version, "ruleConfidence": rule.confidence}
+    expected: dict[str, Any] = {
+        "recognizedAs": yields,
+        "grants": sorted(rule.grants),
+        "purposes": sorted(rule.purposes),
+        "jurisdiction": rule.jurisdiction,
+        "ruleVersion": rule.version,
+        "ruleConfidence": rule.confidence,
+    }
     for key, value in expected.items():
         if claimed.get(key) != value:
-            run.step("claim", key, Code.CHAIN_CLAIM_MISMATCH,
-                     f"{key}: the recognition claims {claimed.get(key)!r}, the rule yields {value!r}",
-                     f"/credentialSubject/{key}")
+            run.step(
+                "claim",
+                key,
+                Code.CHAIN_CLAIM_MISMATCH,
+                f"{key}: the recognition claims {claimed.get(key)!r}, the rule yields {value!r}",
+                f"/credentialSubject/{key}",
+            )
     for i, ev in enumerate(links.evidence):
-        wrong = [k for k, v in (("recognitionRule", rule.id), ("ruleVersion", rule.version),
-                                ("ruleConfidence", rule.confidence), ("evaluatedOn", links.date.isoformat()))
-                 if ev.get(k) != v]
+        wrong = [
+            k
+            for k, v in (
+                ("recognitionRule", rule.id),
+                ("ruleVersion", rule.version),
+                ("ruleConfidence", rule.confidence),
+                ("evaluatedOn", links.date.isoformat()),
+            )
+            if ev.get(k) != v
+        ]
         if wrong:
-            run.step("claim.evidence", str(i), Code.CHAIN_CLAIM_MISMATCH,
-                     f"evidence {', '.join(wrong)} disagree with the rule and the recognition", f"/evidence/{i}")
-
+            run.step(
+                "claim.evidence",
+                str(i),
+                Code.CHAIN_CLAIM_MISMATCH,
+                f"evidence {', '.join(wrong)} disagree with the rule and the recognition",
+                f"/evidence/{i}",
+            )
 
 
 class ChainContext(Protocol):
@@ -349,9 +502,18 @@ def chain_checker(lookup: Lookup, *, max_depth: int = 3) -> Callable[[Mapping[st
             sources = (*sources, *(d for d in presented if RULE_TYPE not in types_of(d)))
             rules = (*rules, *(d for d in presented if RULE_TYPE in types_of(d)))
         loader = context.loader
-        return verify_chain(document, sources=sources, rule_credentials=rules, trust=context.trust,
-                            verify_credential=context.verify, read=lambda d: read_or_none(d, loader=loader),
-                            now=context.now, max_depth=max_depth, trust_any=context.trust_any, _depth=context.depth)
+        return verify_chain(
+            document,
+            sources=sources,
+            rule_credentials=rules,
+            trust=context.trust,
+            verify_credential=context.verify,
+            read=lambda d: read_or_none(d, loader=loader),
+            now=context.now,
+            max_depth=max_depth,
+            trust_any=context.trust_any,
+            _depth=context.depth,
+        )
 
     return check
 

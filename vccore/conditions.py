@@ -53,16 +53,31 @@ MAX_DEPTH: Final = 16
 MAX_STEPS: Final = 10_000
 
 _ARITY: Final[dict[str, tuple[int, int]]] = {
-    "var": (1, 2), "==": (2, 2), "!=": (2, 2), "in": (2, 2), "<": (2, 3), "<=": (2, 3),
-    ">": (2, 2), ">=": (2, 2), "and": (1, 64), "or": (1, 64), "!": (1, 1), "if": (3, 63),
-    "yearsBetween": (2, 2), "yearsSince": (1, 1), "hasType": (2, 2), "some": (2, 2),
-    "all": (2, 2), "none": (2, 2),
+    "var": (1, 2),
+    "==": (2, 2),
+    "!=": (2, 2),
+    "in": (2, 2),
+    "<": (2, 3),
+    "<=": (2, 3),
+    ">": (2, 2),
+    ">=": (2, 2),
+    "and": (1, 64),
+    "or": (1, 64),
+    "!": (1, 1),
+    "if": (3, 63),
+    "yearsBetween": (2, 2),
+    "yearsSince": (1, 1),
+    "hasType": (2, 2),
+    "some": (2, 2),
+    "all": (2, 2),
+    "none": (2, 2),
 }
 OPERATORS: Final = frozenset(_ARITY)
 _UNARY: Final = frozenset({"var", "!", "yearsSince"})
 _DATE: Final = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})"
-    r"(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:[0-9]{2})?)?")
+    r"(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:[0-9]{2})?)?"
+)
 
 
 @dataclass(frozen=True)
@@ -179,8 +194,9 @@ class Condition:
         return Outcome(value, tuple(run.trace))
 
 
-def compile_condition(expression: Any, *, max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH,
-                      pointer: str = "") -> Condition:
+def compile_condition(
+    expression: Any, *, max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH, pointer: str = ""
+) -> Condition:
     """Check ``expression`` against the subset above. Raises ``SkillcredError(RULE_ERROR)``."""
     compiler = _Compiler(max_nodes, max_depth)
     root = compiler.node(expression, pointer, 1)

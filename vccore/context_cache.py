@@ -37,9 +37,15 @@ __all__ = ["KEYWORDS", "CacheInfo"]
 #: pyld's JSON-LD keywords.
 KEYWORDS: frozenset[str] = frozenset(jsonld.KEYWORDS)
 #: pyld options of every run: null base, JSON-LD 1.1, ``rdfDirection`` i18n-datatype.
-_OPTIONS = {"base": None, "processingMode": "json-ld-1.1", "rdfDirection": "i18n-datatype",
-            "produceGeneralizedRdf": False, "isFrame": False, "keepFreeFloatingNodes": False,
-            "extractAllScripts": False}
+_OPTIONS = {
+    "base": None,
+    "processingMode": "json-ld-1.1",
+    "rdfDirection": "i18n-datatype",
+    "produceGeneralizedRdf": False,
+    "isFrame": False,
+    "keepFreeFloatingNodes": False,
+    "extractAllScripts": False,
+}
 
 
 @dataclass(frozen=True)
@@ -88,21 +94,33 @@ def _local_key(local: Any) -> tuple[Any, ...] | None:
 class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
     """pyld's processor with memoized context processing and the nested-context policy."""
 
-    def __init__(self, loader: DocumentLoader, on_property_dropped: Callable[[Any], Any] = jsonld.noop,
-                 *, max_memo: int) -> None:
+    def __init__(
+        self, loader: DocumentLoader, on_property_dropped: Callable[[Any], Any] = jsonld.noop, *, max_memo: int
+    ) -> None:
         super().__init__(on_property_dropped=on_property_dropped)
         self.loader = loader
         self.max_memo = max_memo
-        self.options: dict[str, Any] = {**_OPTIONS, "documentLoader": loader,
-                                        "contextResolver": ContextResolver(_RESOLVED, loader)}
+        self.options: dict[str, Any] = {
+            **_OPTIONS,
+            "documentLoader": loader,
+            "contextResolver": ContextResolver(_RESOLVED, loader),
+        }
 
-    def _process_context(self, active_ctx: Any, local_ctx: Any, options: Any,
-                         override_protected: bool = False, propagate: bool = True,
-                         validate_scoped: bool = True, cycles: Any = None) -> Any:
+    def _process_context(
+        self,
+        active_ctx: Any,
+        local_ctx: Any,
+        options: Any,
+        override_protected: bool = False,
+        propagate: bool = True,
+        validate_scoped: bool = True,
+        cycles: Any = None,
+    ) -> Any:
         local = _local_key(local_ctx)
         if cycles is not None or local is None:  # pyld validating scoped contexts: not memoized
-            return super()._process_context(active_ctx, local_ctx, options, override_protected,
-                                            propagate, validate_scoped, cycles)
+            return super()._process_context(
+                active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+            )
         key = (id(active_ctx), local, override_protected, propagate)
         with _LOCK:
             entry = _MEMO.get(key)
@@ -111,8 +129,9 @@ class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
                 _STATS["hits"] += 1
                 return entry[2]
             _STATS["misses"] += 1
-            result = super()._process_context(active_ctx, local_ctx, options, override_protected,
-                                              propagate, validate_scoped, cycles)
+            result = super()._process_context(
+                active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+            )
             _MEMO[key] = (active_ctx, local_ctx, result)
             while len(_MEMO) > self.max_memo:
                 _MEMO.popitem(last=False)
@@ -125,6 +144,5 @@ class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
             _context_urls(element["@context"], self.loader, "embedded @context")
         return super()._prepare_nested_context(active_ctx, element, options)
 
-    def scoped(self, ctx: Any, local: Any, *, override_protected: bool = False, propagate: bool = True
-               ) -> Any:
+    def scoped(self, ctx: Any, local: Any, *, override_protected: bool = False, propagate: bool = True) -> Any:
         return self._process_context(ctx, local, self.options, override_protected, propagate)

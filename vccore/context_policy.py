@@ -24,6 +24,7 @@ from vccore.loader import DocumentLoader
 
 __all__ = ["check_contexts"]
 
+
 def _context_urls(value: Any, loader: DocumentLoader, where: str) -> tuple[str, ...]:
     """The allowed context URLs of an ``@context`` value, or an error naming the offender."""
     items = value if isinstance(value, list) else [value]
@@ -31,21 +32,21 @@ def _context_urls(value: Any, loader: DocumentLoader, where: str) -> tuple[str, 
         if isinstance(item, Mapping):
             base = item.get("@base")
             if base is not None:
-                raise DataLossError(f"{where}: @base {base!r}: relative IRIs would change meaning",
-                                    pointer="/@context")
+                raise DataLossError(f"{where}: @base {base!r}: relative IRIs would change meaning", pointer="/@context")
             what = "an @vocab" if "@vocab" in item else "an inline context object"
-            raise ContextNotAllowedError(f"{where}: {what} is not allowed; only pinned context URLs",
-                                         pointer="/@context")
+            raise ContextNotAllowedError(
+                f"{where}: {what} is not allowed; only pinned context URLs", pointer="/@context"
+            )
         if not isinstance(item, str):
-            raise ContextNotAllowedError(f"{where}: a context must be a URL string, not {item!r}",
-                                         pointer="/@context")
+            raise ContextNotAllowedError(f"{where}: a context must be a URL string, not {item!r}", pointer="/@context")
         if not loader.is_allowed(item):
             raise ContextNotAllowedError(f"{where}: context {item!r} is not pinned", pointer="/@context")
     return tuple(items)
 
 
-def check_contexts(document: Mapping[str, Any], *, loader: DocumentLoader,
-                   first: tuple[str, ...] = (contexts.CREDENTIALS_V2,)) -> tuple[str, ...]:
+def check_contexts(
+    document: Mapping[str, Any], *, loader: DocumentLoader, first: tuple[str, ...] = (contexts.CREDENTIALS_V2,)
+) -> tuple[str, ...]:
     """The verifier's context policy for a credential or presentation (VC Data Model 2.0 section
     4.3 "Contexts": the first context is the base context; VC Data Integrity 1.0 section 2.4
     "Context Validation"). Returns the context URLs or raises :class:`ContextNotAllowedError`.
@@ -55,8 +56,8 @@ def check_contexts(document: Mapping[str, Any], *, loader: DocumentLoader,
     urls = _context_urls(document["@context"], loader, "@context")
     if not urls or urls[0] not in first:
         raise ContextNotAllowedError(
-            f"the first context must be one of {list(first)}, not {urls[0] if urls else None!r}",
-            pointer="/@context/0")
+            f"the first context must be one of {list(first)}, not {urls[0] if urls else None!r}", pointer="/@context/0"
+        )
     return urls
 
 

@@ -139,8 +139,9 @@ def check_data_model(document: Any, *, name: str = "dataModel") -> Check:
     subj = document.get("credentialSubject")
     subjects = subj if isinstance(subj, list) else [subj]
     if len(subjects) > MAX_SUBJECTS:
-        problems.append(Problem(Code.RESOURCE_LIMIT_EXCEEDED, f"more than {MAX_SUBJECTS} subjects",
-                                "/credentialSubject"))
+        problems.append(
+            Problem(Code.RESOURCE_LIMIT_EXCEEDED, f"more than {MAX_SUBJECTS} subjects", "/credentialSubject")
+        )
     elif subj is None or not subjects or not all(isinstance(s, Mapping) and s for s in subjects):
         problems.append(Problem(mal, "credentialSubject must be a non-empty object", "/credentialSubject"))
     for field in ("validFrom", "validUntil"):
@@ -156,8 +157,11 @@ def check_data_model(document: Any, *, name: str = "dataModel") -> Check:
     if status is not None:
         entries = status if isinstance(status, list) else [status]
         if len(entries) > MAX_STATUS_ENTRIES:
-            problems.append(Problem(Code.RESOURCE_LIMIT_EXCEEDED, f"more than {MAX_STATUS_ENTRIES} status entries",
-                                    "/credentialStatus"))
+            problems.append(
+                Problem(
+                    Code.RESOURCE_LIMIT_EXCEEDED, f"more than {MAX_STATUS_ENTRIES} status entries", "/credentialStatus"
+                )
+            )
             entries = []
         for i, e in enumerate(entries):
             if not isinstance(e, Mapping) or "type" not in e:
@@ -165,8 +169,9 @@ def check_data_model(document: Any, *, name: str = "dataModel") -> Check:
     return Check.from_problems(name, problems)
 
 
-def check_validity(document: Mapping[str, Any], *, now: datetime, skew: timedelta = DEFAULT_SKEW,
-                   name: str = "validity") -> Check:
+def check_validity(
+    document: Mapping[str, Any], *, now: datetime, skew: timedelta = DEFAULT_SKEW, name: str = "validity"
+) -> Check:
     """``validFrom <= now <= validUntil`` with the clock-skew allowance (VC 2.0 section 4.9)."""
     now = require_aware(now)
     try:
@@ -205,8 +210,9 @@ def with_schemas(model: Check, reading: Mapping[str, Any], schemas: SchemaCheck 
     return Check.from_problems(model.name, [Problem(c, d, p) for c, d, p in outcome.problems], info=info)
 
 
-def examine(document: Any, *, loader: DocumentLoader,
-            schemas: SchemaCheck | None = None) -> tuple[VerificationResult, dict[str, Any] | None]:
+def examine(
+    document: Any, *, loader: DocumentLoader, schemas: SchemaCheck | None = None
+) -> tuple[VerificationResult, dict[str, Any] | None]:
     """The checks that need neither a key nor the time, in order, each only if the one before passed:
     ``context``, ``form`` (the reading), ``dataModel`` (with ``schemas``). Returns the result and the
     reading every later decision is made on: None unless the contexts, the form and the VC data model
@@ -228,9 +234,15 @@ def examine(document: Any, *, loader: DocumentLoader,
     return result, (reading if model.passed else None)
 
 
-def verify_issued_and_read(document: Any, *, loader: DocumentLoader, now: datetime, skew: timedelta = DEFAULT_SKEW,
-                           purpose: Purpose | None = None, schemas: SchemaCheck | None = None,
-                           ) -> tuple[VerificationResult, dict[str, Any] | None]:
+def verify_issued_and_read(
+    document: Any,
+    *,
+    loader: DocumentLoader,
+    now: datetime,
+    skew: timedelta = DEFAULT_SKEW,
+    purpose: Purpose | None = None,
+    schemas: SchemaCheck | None = None,
+) -> tuple[VerificationResult, dict[str, Any] | None]:
     """Verify a document signed by its issuer: :func:`examine`, then ``proof`` (assertionMethod by
     default, the key's controller must be the issuer) and ``validity``, all decided on the reading.
     Status, trust and chains are the verifier pipeline's. Returns the result and the reading."""
@@ -244,7 +256,14 @@ def verify_issued_and_read(document: Any, *, loader: DocumentLoader, now: dateti
     return result.with_check(proof).with_check(check_validity(reading, now=now, skew=skew)), reading
 
 
-def verify_issued(document: Any, *, loader: DocumentLoader, now: datetime, skew: timedelta = DEFAULT_SKEW,
-                  purpose: Purpose | None = None, schemas: SchemaCheck | None = None) -> VerificationResult:
+def verify_issued(
+    document: Any,
+    *,
+    loader: DocumentLoader,
+    now: datetime,
+    skew: timedelta = DEFAULT_SKEW,
+    purpose: Purpose | None = None,
+    schemas: SchemaCheck | None = None,
+) -> VerificationResult:
     """:func:`verify_issued_and_read` without the reading."""
     return verify_issued_and_read(document, loader=loader, now=now, skew=skew, purpose=purpose, schemas=schemas)[0]

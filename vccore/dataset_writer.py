@@ -33,6 +33,7 @@ XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 I18N = "https://www.w3.org/ns/i18n#"
 
+
 class _Writer:
     def __init__(self, safe: bool) -> None:
         self.safe = safe
@@ -41,8 +42,7 @@ class _Writer:
         self.count = 0
         self.directions: dict[tuple[Any, ...], Any] = {}
 
-    def direction_once(self, graph: list[dict[str, Any]], subject: str, prop: str, item: Mapping[str, Any]
-                       ) -> None:
+    def direction_once(self, graph: list[dict[str, Any]], subject: str, prop: str, item: Mapping[str, Any]) -> None:
         """Values of one property of one node that differ only in ``@direction`` are distinct in
         JSON-LD 1.1 (API section 7.2.2 step 4), but pyld's node map (``compare_values``) merges them
         and drops all but the first: refuse that in safe mode, follow pyld otherwise."""
@@ -75,8 +75,7 @@ class _Writer:
         for type_ in node.get("@type", ()):
             obj = self.term(type_)
             if subject is not None and obj is not None:
-                graph.append({"subject": subject, "predicate": {"type": "IRI", "value": RDF_TYPE},
-                              "object": obj})
+                graph.append({"subject": subject, "predicate": {"type": "IRI", "value": RDF_TYPE}, "object": obj})
         for prop, items in node.items():
             if prop[0] == "@":
                 continue
@@ -97,18 +96,19 @@ class _Writer:
             if datatype == "@json":
                 return {"type": "literal", "value": jcs(value), "datatype": RDF_JSON}
             if isinstance(value, bool):
-                return {"type": "literal", "value": "true" if value else "false",
-                        "datatype": datatype or XSD_BOOLEAN}
+                return {"type": "literal", "value": "true" if value else "false", "datatype": datatype or XSD_BOOLEAN}
             if isinstance(value, int):
-                if abs(value) >= 10 ** 21:
+                if abs(value) >= 10**21:
                     raise _Unsupported("large integer")
                 return {"type": "literal", "value": str(value), "datatype": datatype or XSD_INTEGER}
             if "@direction" in item:  # rdfDirection i18n-datatype (step 13)
-                return {"type": "literal", "value": value,
-                        "datatype": f"{I18N}{item.get('@language', '')}_{item['@direction']}"}
+                return {
+                    "type": "literal",
+                    "value": value,
+                    "datatype": f"{I18N}{item.get('@language', '')}_{item['@direction']}",
+                }
             if "@language" in item:
-                return {"type": "literal", "value": value, "datatype": RDF_LANGSTRING,
-                        "language": item["@language"]}
+                return {"type": "literal", "value": value, "datatype": RDF_LANGSTRING, "language": item["@language"]}
             return {"type": "literal", "value": value, "datatype": datatype or XSD_STRING}
         if "@graph" in item:  # a graph object from an @graph container: a named blank graph
             name = self.fresh()

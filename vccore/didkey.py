@@ -42,7 +42,7 @@ def resolve(did: str) -> dict[str, Any]:
     """The DID document of an Ed25519 did:key (current Multikey form)."""
     if not isinstance(did, str) or not did.startswith(PREFIX):
         raise ResolutionError(f"not a did:key: {did!r}")
-    ident = did[len(PREFIX):]
+    ident = did[len(PREFIX) :]
     if "#" in ident or "/" in ident or "?" in ident:
         raise ResolutionError("a DID has no fragment, path or query")
     try:
@@ -70,7 +70,7 @@ def resolve(did: str) -> dict[str, Any]:
 def public_key(vm_id: str) -> PublicKey:
     did, _, frag = vm_id.partition("#")
     doc = resolve(did)
-    if frag != did[len(PREFIX):]:
+    if frag != did[len(PREFIX) :]:
         raise ResolutionError("did:key verification method fragment must be the key itself")
     vm = doc["verificationMethod"][0]
     return PublicKey.from_multibase(vm["publicKeyMultibase"], id=vm["id"], controller=did)

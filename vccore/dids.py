@@ -20,8 +20,9 @@ DidWebResolve = Callable[[str], dict[str, Any]]
 class DidResolver:
     """Resolves DIDs to documents and DID URLs to verification methods."""
 
-    def __init__(self, *, documents: Mapping[str, Mapping[str, Any]] | None = None,
-                 did_web: DidWebResolve | None = None) -> None:
+    def __init__(
+        self, *, documents: Mapping[str, Mapping[str, Any]] | None = None, did_web: DidWebResolve | None = None
+    ) -> None:
         self._static = {k: copy.deepcopy(dict(v)) for k, v in (documents or {}).items()}
         self._did_web = did_web
 
@@ -46,37 +47,38 @@ class DidResolver:
                 raise ResolutionError(f"{did}: did:web resolution is not enabled (offline)")
             doc = self._did_web(did)
             if doc.get("id") != did:
-                raise ResolutionError("DID document id does not match the DID",
-                                      code=Code.INVALID_CONTROLLED_IDENTIFIER_DOCUMENT_ID)
+                raise ResolutionError(
+                    "DID document id does not match the DID", code=Code.INVALID_CONTROLLED_IDENTIFIER_DOCUMENT_ID
+                )
             return doc
         raise ResolutionError(f"unsupported DID method: {did.split(':')[1] if ':' in did else did}")
 
     def dereference(self, did_url: str) -> dict[str, Any]:
         """The verification method a DID URL names; the document must list it and control it."""
         if not isinstance(did_url, str):
-            raise ResolutionError("verification method must be a string",
-                                  code=Code.INVALID_VERIFICATION_METHOD)
+            raise ResolutionError("verification method must be a string", code=Code.INVALID_VERIFICATION_METHOD)
         did, sep, frag = did_url.partition("#")
         if not sep and did.startswith("did:key:"):
             # did:key's only key may be named by the bare DID (as the Bitstring Status List
             # examples do); it is the method whose fragment is the key itself.
-            sep, frag = "#", did[len("did:key:"):]
+            sep, frag = "#", did[len("did:key:") :]
             did_url = f"{did}#{frag}"
         if not sep or not frag:
-            raise ResolutionError(f"{did_url}: a verification method needs a fragment",
-                                  code=Code.INVALID_VERIFICATION_METHOD)
+            raise ResolutionError(
+                f"{did_url}: a verification method needs a fragment", code=Code.INVALID_VERIFICATION_METHOD
+            )
         doc = self.resolve(did)
         if doc.get("id") != did:
-            raise ResolutionError("DID document id does not match the DID",
-                                  code=Code.INVALID_CONTROLLED_IDENTIFIER_DOCUMENT_ID)
+            raise ResolutionError(
+                "DID document id does not match the DID", code=Code.INVALID_CONTROLLED_IDENTIFIER_DOCUMENT_ID
+            )
         for vm in find_methods(doc):
             if _absolute(vm.get("id", ""), did) == did_url:
                 out = dict(vm)
                 out["id"] = did_url
                 out["controller"] = vm.get("controller", did)
                 return out
-        raise ResolutionError(f"{did_url} is not in the DID document",
-                              code=Code.INVALID_VERIFICATION_METHOD)
+        raise ResolutionError(f"{did_url} is not in the DID document", code=Code.INVALID_VERIFICATION_METHOD)
 
 
 def _absolute(ref: str, did: str) -> str:
@@ -87,8 +89,14 @@ def find_methods(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Every embedded verification method of a controller document (verificationMethod and the
     relationships that embed one)."""
     out: list[dict[str, Any]] = []
-    for key in ("verificationMethod", "assertionMethod", "authentication", "capabilityInvocation",
-                "capabilityDelegation", "keyAgreement"):
+    for key in (
+        "verificationMethod",
+        "assertionMethod",
+        "authentication",
+        "capabilityInvocation",
+        "capabilityDelegation",
+        "keyAgreement",
+    ):
         items = doc.get(key, [])
         if isinstance(items, dict):
             items = [items]

@@ -50,9 +50,10 @@ def did_to_url(did: str, *, allow_ip_hosts: Collection[str] = ()) -> str:
     if len(did) > MAX_DID_LENGTH or not did.isascii():
         raise ResolutionError(f"{did[:80]!r}: too long or not ASCII")
     if any(c in did for c in "?#/@\\") or any(c.isspace() or ord(c) < 0x20 for c in did):
-        raise ResolutionError(f"{did[:80]!r}: '?', '#', '/', '@', '\\', spaces and controls are not "
-                              "allowed in a did:web identifier")
-    segments = did[len(PREFIX):].split(":")
+        raise ResolutionError(
+            f"{did[:80]!r}: '?', '#', '/', '@', '\\', spaces and controls are not allowed in a did:web identifier"
+        )
+    segments = did[len(PREFIX) :].split(":")
     if any(not seg for seg in segments):
         raise ResolutionError(f"{did[:80]!r}: empty segment")
     authority = _authority(segments[0], did, allow_ip_hosts)
@@ -82,8 +83,14 @@ def _authority(encoded: str, did: str, allow_ip_hosts: Collection[str]) -> str:
     return f"{host}:{port}" if sep else host
 
 
-def resolve(did: str, *, fetcher: Fetcher, max_bytes: int = DEFAULT_MAX_BYTES,
-            max_depth: int = DEFAULT_MAX_DEPTH, allow_ip_hosts: Collection[str] = ()) -> dict[str, Any]:
+def resolve(
+    did: str,
+    *,
+    fetcher: Fetcher,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+    allow_ip_hosts: Collection[str] = (),
+) -> dict[str, Any]:
     """Fetch and check the DID document of ``did`` (did:web section 3.2).
 
     The body must be at most ``max_bytes`` and strict JSON (:func:`vccore.jsonstrict.loads`) holding
@@ -107,5 +114,6 @@ def resolve(did: str, *, fetcher: Fetcher, max_bytes: int = DEFAULT_MAX_BYTES,
     if document.get("id") != did:
         raise ResolutionError(
             f"{did}: the DID document's id {str(document.get('id'))[:120]!r} is not the DID",
-            code=Code.INVALID_CONTROLLED_IDENTIFIER_DOCUMENT_ID)
+            code=Code.INVALID_CONTROLLED_IDENTIFIER_DOCUMENT_ID,
+        )
     return document

@@ -92,9 +92,13 @@ TITLES: dict[Code, tuple[str, str]] = {
     Code.INVALID_CHALLENGE_ERROR: ("Wrong or reused challenge", "挑战值错误或已被使用"),
     Code.INVALID_VERIFICATION_METHOD: ("Unknown or invalid signing key", "签名密钥无效或未知"),
     Code.INVALID_RELATIONSHIP_FOR_VERIFICATION_METHOD: (
-        "The key is not authorized for this purpose", "该密钥未获授权用于此用途"),
+        "The key is not authorized for this purpose",
+        "该密钥未获授权用于此用途",
+    ),
     Code.INVALID_CONTROLLED_IDENTIFIER_DOCUMENT_ID: (
-        "The key's controller document does not match", "密钥控制者文档不匹配"),
+        "The key's controller document does not match",
+        "密钥控制者文档不匹配",
+    ),
     Code.STATUS_RETRIEVAL_ERROR: ("Status could not be checked", "无法查询状态"),
     Code.STATUS_VERIFICATION_ERROR: ("The status list is not valid", "状态列表无效"),
     Code.STATUS_LIST_LENGTH_ERROR: ("The status list is too short", "状态列表长度不足"),
@@ -135,8 +139,10 @@ TITLES: dict[Code, tuple[str, str]] = {
     Code.CHAIN_TOO_DEEP: ("The recognition chain is too deep", "认定链层级过深"),
     Code.CHAIN_NOT_CHECKED: ("The recognition chain could not be checked", "无法核验认定链"),
     Code.HOLDER_MISMATCH: ("The presenter is not the credential's holder", "出示人不是凭证持有人"),
-    Code.NOT_COMPACT_FORM: ("The document is not written in the one form its contexts define",
-                            "文档未按其上下文规定的唯一写法书写（可能被改写）"),
+    Code.NOT_COMPACT_FORM: (
+        "The document is not written in the one form its contexts define",
+        "文档未按其上下文规定的唯一写法书写（可能被改写）",
+    ),
 }
 
 

@@ -53,7 +53,7 @@ def _iri(ctx: Any, value: str, vocab: bool) -> str | None:
             return None if mapping is None else mapping["@id"]
     colon = value.find(":")
     if colon > 0:
-        prefix, suffix = value[:colon], value[colon + 1:]
+        prefix, suffix = value[:colon], value[colon + 1 :]
         if prefix == "_" or suffix.startswith("//"):
             return value
         mapping = ctx["mappings"].get(prefix)
@@ -118,8 +118,11 @@ class _Expander:
             if type_ == XSD_DOUBLE:
                 raise _Unsupported(XSD_DOUBLE)
             return {"@type": type_, "@value": value}
-        if isinstance(value, str) and ("@language" in ctx or "@direction" in ctx or (
-                mapping and ("@language" in mapping or "@direction" in mapping))):
+        if isinstance(value, str) and (
+            "@language" in ctx
+            or "@direction" in ctx
+            or (mapping and ("@language" in mapping or "@direction" in mapping))
+        ):
             raise _Unsupported("default language or direction")
         return {"@value": value}
 
@@ -131,8 +134,9 @@ class _Expander:
             value = result["@value"]
             if value is None:
                 return None
-            if isinstance(value, (dict, list, float)) or ("@type" in result and (
-                    "@language" in result or "@direction" in result or result["@type"] == "@json")):
+            if isinstance(value, (dict, list, float)) or (
+                "@type" in result and ("@language" in result or "@direction" in result or result["@type"] == "@json")
+            ):
                 raise _Unsupported("value object")
             if "@language" in result and not isinstance(value, str):
                 raise _Unsupported("language-tagged non-string")
@@ -167,15 +171,15 @@ class _Expander:
         if "@context" in element:  # step 9: only where a pinned context reset to null
             if not _is_initial(ctx):
                 raise ContextNotAllowedError(f"{prop!r}: a context inside the document is not allowed")
-            ctx = self.proc.scoped(ctx, list(_context_urls(element["@context"], self.proc.loader,
-                                                            f"{prop}: embedded @context")))
+            ctx = self.proc.scoped(
+                ctx, list(_context_urls(element["@context"], self.proc.loader, f"{prop}: embedded @context"))
+            )
         type_scoped = ctx  # steps 10-11: type-scoped contexts, types in lexical order
         for key in sorted(element):
             if _iri(ctx, key, True) != "@type":
                 continue
             types = element[key]
-            for type_ in sorted(t for t in (types if isinstance(types, list) else [types])
-                                if isinstance(t, str)):
+            for type_ in sorted(t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)):
                 type_mapping = type_scoped["mappings"].get(type_)
                 scoped = type_mapping.get("@context") if type_mapping else None
                 if scoped is not None and scoped is not False:

@@ -42,8 +42,18 @@ KIND_NAMES: Final = {
 }
 NOT_LISTED: Final = Text("不在信任列表中", "not on the trust list")
 MAX_DEPTH: Final = 4
-_DETAIL_FIELDS: Final = ("occupationName", "skillLevel", "qualificationName", "qualificationGrade", "titleName",
-                         "titleLevel", "educationLevel", "technicalSchoolClass", "schoolName", "institutionName")
+_DETAIL_FIELDS: Final = (
+    "occupationName",
+    "skillLevel",
+    "qualificationName",
+    "qualificationGrade",
+    "titleName",
+    "titleLevel",
+    "educationLevel",
+    "technicalSchoolClass",
+    "schoolName",
+    "institutionName",
+)
 
 
 @dataclass(frozen=True)
@@ -62,13 +72,22 @@ class ExplainNode:
 
     def to_json(self) -> dict[str, Any]:
         name = self.issuer_name or NOT_LISTED
-        return {"kind": self.kind, "id": self.id, "title": {"zh": self.title.zh, "en": self.title.en},
-                "issuer": {"id": self.issuer, "trusted": self.issuer_name is not None,
-                           "name": {"zh": name.zh, "en": name.en}},
-                "dates": dict(self.dates), "outcome": self.outcome, "inferred": self.inferred,
-                "problems": [p.to_json() for p in self.problems],
-                "notes": [{"zh": n.zh, "en": n.en} for n in self.notes],
-                "children": [c.to_json() for c in self.children]}
+        return {
+            "kind": self.kind,
+            "id": self.id,
+            "title": {"zh": self.title.zh, "en": self.title.en},
+            "issuer": {
+                "id": self.issuer,
+                "trusted": self.issuer_name is not None,
+                "name": {"zh": name.zh, "en": name.en},
+            },
+            "dates": dict(self.dates),
+            "outcome": self.outcome,
+            "inferred": self.inferred,
+            "problems": [p.to_json() for p in self.problems],
+            "notes": [{"zh": n.zh, "en": n.en} for n in self.notes],
+            "children": [c.to_json() for c in self.children],
+        }
 
 
 def _label(code: Any, zh: bool) -> str:
@@ -84,16 +103,22 @@ def _title(doc: Mapping[str, Any]) -> Text:
     if kind == RECOGNITION_TYPE:
         outcome = subject.get("recognizedAs")
         if isinstance(outcome, Mapping):
-            ra = RecognizedAs(str(outcome.get("kind")), *(outcome.get(k) if isinstance(outcome.get(k), str) else None
-                                                          for k in ("titleSeries", "titleLevel", "titleName",
-                                                                    "skillLevel", "educationLevel", "treatment")))
+            ra = RecognizedAs(
+                str(outcome.get("kind")),
+                *(
+                    outcome.get(k) if isinstance(outcome.get(k), str) else None
+                    for k in ("titleSeries", "titleLevel", "titleName", "skillLevel", "educationLevel", "treatment")
+                ),
+            )
             return Text(f"{base.zh}：{describe_outcome(ra, 'zh')}", f"{base.en}: {describe_outcome(ra, 'en')}")
         return base
     parts = [subject[f] for f in _DETAIL_FIELDS if isinstance(subject.get(f), str)]
     if not parts:
         return base
-    return Text(f"{base.zh}：{' '.join(_label(p, True) for p in parts)}",
-                f"{base.en}: {' '.join(_label(p, False) for p in parts)}")
+    return Text(
+        f"{base.zh}：{' '.join(_label(p, True) for p in parts)}",
+        f"{base.en}: {' '.join(_label(p, False) for p in parts)}",
+    )
 
 
 def _dates(doc: Mapping[str, Any]) -> dict[str, str]:
@@ -125,10 +150,17 @@ def _child(check: Check | None, ident: str | None) -> VerificationResult | None:
     return next((c for c in check.children if c.subject == ident), None)
 
 
-def explain_tree(recognition: Any, *, sources: Sequence[Mapping[str, Any]],
-                 rule_credentials: Sequence[Mapping[str, Any]], trust: TrustList | None,
-                 result: VerificationResult | None, lang: str = "both", _depth: int = 0,
-                 _seen: frozenset[str] = frozenset()) -> ExplainNode:
+def explain_tree(
+    recognition: Any,
+    *,
+    sources: Sequence[Mapping[str, Any]],
+    rule_credentials: Sequence[Mapping[str, Any]],
+    trust: TrustList | None,
+    result: VerificationResult | None,
+    lang: str = "both",
+    _depth: int = 0,
+    _seen: frozenset[str] = frozenset(),
+) -> ExplainNode:
     """The tree for ``recognition`` (see the module docstring). ``result`` is the recognition's own
     verification result, with its ``recognition`` check (None: nothing was checked). ``lang`` is kept
     for the callers' convenience; every node carries both languages."""
@@ -149,34 +181,71 @@ def explain_tree(recognition: Any, *, sources: Sequence[Mapping[str, Any]],
     by_pointer: dict[str, list[Problem]] = {}
     for p in chain.problems if chain else ():
         by_pointer.setdefault(p.pointer, []).append(p)
-    source_docs = [next((s for s in sources if isinstance(s, Mapping) and s.get("id") == sid), None)
-                   for sid in links.sources]
+    source_docs = [
+        next((s for s in sources if isinstance(s, Mapping) and s.get("id") == sid), None) for sid in links.sources
+    ]
     leaves = []
     for i, (sid, sdoc) in enumerate(zip(links.sources, source_docs, strict=True)):
         extra = by_pointer.get(f"/credentialSubject/recognizedFrom/{i}", [])
         sub = _child(chain, sid)
         if sdoc is None:
-            leaves.append(ExplainNode("source", sid, Text("缺少依据凭证", "source credential not supplied"), "", None,
-                                      {}, "failed" if chain else "not-checked", tuple(extra)))
+            leaves.append(
+                ExplainNode(
+                    "source",
+                    sid,
+                    Text("缺少依据凭证", "source credential not supplied"),
+                    "",
+                    None,
+                    {},
+                    "failed" if chain else "not-checked",
+                    tuple(extra),
+                )
+            )
         elif RECOGNITION_TYPE in types_of(sdoc) and _depth + 1 < MAX_DEPTH and sid not in _seen | {ident}:
-            leaves.append(explain_tree(sdoc, sources=sources, rule_credentials=rule_credentials, trust=trust,
-                                       result=sub, lang=lang, _depth=_depth + 1, _seen=_seen | {ident}))
+            leaves.append(
+                explain_tree(
+                    sdoc,
+                    sources=sources,
+                    rule_credentials=rule_credentials,
+                    trust=trust,
+                    result=sub,
+                    lang=lang,
+                    _depth=_depth + 1,
+                    _seen=_seen | {ident},
+                )
+            )
         else:
             s_did, s_name = _issuer(sdoc, trust)
             s_state, s_problems = _outcome(sub, extra) if chain else ("not-checked", ())
             leaves.append(ExplainNode("source", sid, _title(sdoc), s_did, s_name, _dates(sdoc), s_state, s_problems))
     rule_node = _rule_node(links, rule_credentials, trust, chain, by_pointer, [s for s in source_docs if s], leaves)
-    return ExplainNode("recognition", ident, _title(doc), did, name,
-                       _dates(doc) | {"recognitionDate": links.date.isoformat()}, state, problems, inferred,
-                       children=(rule_node,))
+    return ExplainNode(
+        "recognition",
+        ident,
+        _title(doc),
+        did,
+        name,
+        _dates(doc) | {"recognitionDate": links.date.isoformat()},
+        state,
+        problems,
+        inferred,
+        children=(rule_node,),
+    )
 
 
-def _rule_node(links: RecognitionLinks, rule_credentials: Sequence[Mapping[str, Any]], trust: TrustList | None,
-               chain: Check | None, by_pointer: Mapping[str, list[Problem]], used: list[Mapping[str, Any]],
-               leaves: list[ExplainNode]) -> ExplainNode:
+def _rule_node(
+    links: RecognitionLinks,
+    rule_credentials: Sequence[Mapping[str, Any]],
+    trust: TrustList | None,
+    chain: Check | None,
+    by_pointer: Mapping[str, list[Problem]],
+    used: list[Mapping[str, Any]],
+    leaves: list[ExplainNode],
+) -> ExplainNode:
     ref = links.rule_ref or ""
-    extra = [p for key, ps in by_pointer.items() if not key.startswith("/credentialSubject/recognizedFrom/")
-             for p in ps]
+    extra = [
+        p for key, ps in by_pointer.items() if not key.startswith("/credentialSubject/recognizedFrom/") for p in ps
+    ]
     doc = next((r for r in rule_credentials if isinstance(r, Mapping) and r.get("id") == ref), None)
     state, problems = _outcome(_child(chain, ref), extra) if chain else ("not-checked", ())
     if doc is None:
@@ -188,22 +257,52 @@ def _rule_node(links: RecognitionLinks, rule_credentials: Sequence[Mapping[str, 
     except SkillcredError:
         rule = None
     if rule is None:
-        return ExplainNode("rule", ref, Text(f"规则 {links.rule_id}", f"rule {links.rule_id}"), did, name,
-                           _dates(doc), state, problems, children=tuple(leaves))
+        return ExplainNode(
+            "rule",
+            ref,
+            Text(f"规则 {links.rule_id}", f"rule {links.rule_id}"),
+            did,
+            name,
+            _dates(doc),
+            state,
+            problems,
+            children=tuple(leaves),
+        )
     notes = [Text(summarize_rule(rule, "zh"), summarize_rule(rule, "en"))]
     if len(used) == len(links.sources):
         evaluation = evaluate(rule, used, as_of=links.date, declarations=links.declared)
-        notes += [Text(zh, en) for zh, en in zip(explain_evaluation(evaluation, "zh")[1:],
-                                                 explain_evaluation(evaluation, "en")[1:], strict=True)]
-    dates = _dates(doc) | {k: v.isoformat() for k, v in (("inForceFrom", rule.in_force_from),
-                                                          ("inForceUntil", rule.in_force_until)) if v is not None}
-    return ExplainNode("rule", ref, Text(f"{rule.id}：{rule.name.zh}", f"{rule.id}: {rule.name.en}"), did, name,
-                       dates, state, problems, rule.inferred, tuple(notes), tuple(leaves))
+        notes += [
+            Text(zh, en)
+            for zh, en in zip(
+                explain_evaluation(evaluation, "zh")[1:], explain_evaluation(evaluation, "en")[1:], strict=True
+            )
+        ]
+    dates = _dates(doc) | {
+        k: v.isoformat()
+        for k, v in (("inForceFrom", rule.in_force_from), ("inForceUntil", rule.in_force_until))
+        if v is not None
+    }
+    return ExplainNode(
+        "rule",
+        ref,
+        Text(f"{rule.id}：{rule.name.zh}", f"{rule.id}: {rule.name.en}"),
+        did,
+        name,
+        dates,
+        state,
+        problems,
+        rule.inferred,
+        tuple(notes),
+        tuple(leaves),
+    )
 
 
 _MARKS: Final = {"passed": "✓", "failed": "✗", "not-checked": "?"}
-_KINDS: Final = {"recognition": Text("认定", "recognition"), "rule": Text("规则", "rule"),
-                 "source": Text("依据", "source")}
+_KINDS: Final = {
+    "recognition": Text("认定", "recognition"),
+    "rule": Text("规则", "rule"),
+    "source": Text("依据", "source"),
+}
 
 
 def _say(text: Text, lang: str) -> str:

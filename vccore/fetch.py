@@ -59,8 +59,7 @@ class FetchFailed(SkillcredError):
 
     code = Code.STATUS_RETRIEVAL_ERROR
 
-    def __init__(self, detail: str, *, code: Code | None = None, pointer: str = "",
-                 status: int | None = None) -> None:
+    def __init__(self, detail: str, *, code: Code | None = None, pointer: str = "", status: int | None = None) -> None:
         super().__init__(detail, code=code, pointer=pointer)
         self.status = status
 
@@ -89,8 +88,17 @@ class Fetcher(Protocol):
 
 def is_public_address(ip: IPAddress) -> bool:
     """True for a globally routable unicast address, with embedded IPv4 addresses checked too."""
-    if any((ip.is_private, ip.is_loopback, ip.is_link_local, ip.is_multicast, ip.is_reserved,
-            ip.is_unspecified, not ip.is_global)):
+    if any(
+        (
+            ip.is_private,
+            ip.is_loopback,
+            ip.is_link_local,
+            ip.is_multicast,
+            ip.is_reserved,
+            ip.is_unspecified,
+            not ip.is_global,
+        )
+    ):
         return False
     if isinstance(ip, ipaddress.IPv6Address):
         if ip.is_site_local:
@@ -134,15 +142,19 @@ class HttpsFetcher:
     ``getaddrinfo``), ``ssl_context`` and ``accept``.
     """
 
-    def __init__(self, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                 connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
-                 total_timeout: float = DEFAULT_TOTAL_TIMEOUT,
-                 allowed_hosts: Iterable[str] | None = None,
-                 allow_http_hosts: Iterable[str] = (),
-                 allow_networks: Iterable[str | IPNetwork] = (),
-                 resolver: Resolver | None = None,
-                 ssl_context: ssl.SSLContext | None = None,
-                 accept: str = DEFAULT_ACCEPT) -> None:
+    def __init__(
+        self,
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+        total_timeout: float = DEFAULT_TOTAL_TIMEOUT,
+        allowed_hosts: Iterable[str] | None = None,
+        allow_http_hosts: Iterable[str] = (),
+        allow_networks: Iterable[str | IPNetwork] = (),
+        resolver: Resolver | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+        accept: str = DEFAULT_ACCEPT,
+    ) -> None:
         if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes <= 0:
             raise ValueError(f"max_bytes: expected a positive int, got {max_bytes!r}")
         for name, value in (("connect_timeout", connect_timeout), ("total_timeout", total_timeout)):
@@ -153,11 +165,9 @@ class HttpsFetcher:
         self.max_bytes = max_bytes
         self.connect_timeout = float(connect_timeout)
         self.total_timeout = float(total_timeout)
-        self.allowed_hosts = (None if allowed_hosts is None
-                              else frozenset(h.lower() for h in allowed_hosts))
+        self.allowed_hosts = None if allowed_hosts is None else frozenset(h.lower() for h in allowed_hosts)
         self.allow_http_hosts = frozenset(h.lower() for h in allow_http_hosts)
-        self.allow_networks: tuple[IPNetwork, ...] = tuple(
-            ipaddress.ip_network(n) for n in allow_networks)
+        self.allow_networks: tuple[IPNetwork, ...] = tuple(ipaddress.ip_network(n) for n in allow_networks)
         self._resolve = resolver or _default_resolver
         self._ssl = ssl_context or ssl.create_default_context()
         self.accept = accept
@@ -180,8 +190,9 @@ class HttpsFetcher:
         try:
             last: Exception | None = None
             for ip in addresses:
-                conn = _PinnedConnection(host, port, ip=str(ip), timeout=self.connect_timeout,
-                                         tls=self._ssl if scheme == "https" else None)
+                conn = _PinnedConnection(
+                    host, port, ip=str(ip), timeout=self.connect_timeout, tls=self._ssl if scheme == "https" else None
+                )
                 current[:] = [conn]
                 try:
                     try:
@@ -226,7 +237,8 @@ class HttpsFetcher:
         if self.allowed_hosts is not None and host not in self.allowed_hosts:
             raise FetchNotAllowed(f"host {host!r} is not on the allow-list")
         if parse_host_literal(host) is None and not all(
-                _LABEL.fullmatch(label) for label in host.removesuffix(".").split(".")):
+            _LABEL.fullmatch(label) for label in host.removesuffix(".").split(".")
+        ):
             raise FetchNotAllowed(f"host {host!r}: not a valid host name")
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         return host, port, parts.scheme, target
@@ -247,8 +259,9 @@ class HttpsFetcher:
             if not candidates:
                 raise FetchFailed(f"host {host!r} resolved to no address")
         for ip in candidates:  # every answer must pass: no mixing public and private answers
-            if not is_public_address(ip) and not any(ip in net for net in self.allow_networks
-                                                     if net.version == ip.version):
+            if not is_public_address(ip) and not any(
+                ip in net for net in self.allow_networks if net.version == ip.version
+            ):
                 raise FetchNotAllowed(f"host {host!r}: address {ip} is not public")
         return candidates
 
@@ -256,8 +269,9 @@ class HttpsFetcher:
 
     def _request(self, conn: _PinnedConnection, url: str, target: str, deadline: float) -> FetchResponse:
         conn.set_remaining(deadline)
-        conn.request("GET", target, headers={"Accept": self.accept, "Accept-Encoding": "identity",
-                                              "User-Agent": "skillcred"})
+        conn.request(
+            "GET", target, headers={"Accept": self.accept, "Accept-Encoding": "identity", "User-Agent": "skillcred"}
+        )
         conn.set_remaining(deadline)
         resp = conn.getresponse()
         try:
@@ -265,8 +279,9 @@ class HttpsFetcher:
         finally:
             resp.close()
 
-    def _read(self, resp: http.client.HTTPResponse, url: str, deadline: float,
-              conn: _PinnedConnection) -> FetchResponse:
+    def _read(
+        self, resp: http.client.HTTPResponse, url: str, deadline: float, conn: _PinnedConnection
+    ) -> FetchResponse:
         headers = {k.lower(): v for k, v in resp.getheaders()}
         if 300 <= resp.status < 400:
             location = headers.get("location", "")[:200]
@@ -295,8 +310,7 @@ class HttpsFetcher:
 class _PinnedConnection(http.client.HTTPConnection):
     """An HTTP(S) connection to a pre-checked address; Host header and SNI use the name."""
 
-    def __init__(self, host: str, port: int, *, ip: str, tls: ssl.SSLContext | None,
-                 timeout: float) -> None:
+    def __init__(self, host: str, port: int, *, ip: str, tls: ssl.SSLContext | None, timeout: float) -> None:
         super().__init__(host, port, timeout=timeout)
         self._ip = ip
         self._tls = tls
@@ -348,8 +362,7 @@ class StaticFetcher:
     not 200 raises like :class:`HttpsFetcher` would. ``requests`` records each URL asked for.
     """
 
-    def __init__(self, responses: Mapping[str, bytes | FetchResponse], *,
-                 max_bytes: int | None = None) -> None:
+    def __init__(self, responses: Mapping[str, bytes | FetchResponse], *, max_bytes: int | None = None) -> None:
         table: dict[str, FetchResponse] = {}
         for url, value in responses.items():
             if isinstance(value, bytes):
@@ -357,8 +370,7 @@ class StaticFetcher:
             elif isinstance(value, FetchResponse):
                 table[url] = value
             else:
-                raise TypeError(f"responses[{url!r}]: expected bytes or FetchResponse, "
-                                f"got {type(value).__name__}")
+                raise TypeError(f"responses[{url!r}]: expected bytes or FetchResponse, got {type(value).__name__}")
         self._responses = table
         self._max_bytes = max_bytes
         self._lock = threading.Lock()

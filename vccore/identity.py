@@ -126,13 +126,17 @@ def normalize_resident_id(value: Any, *, field: str = "idNumber") -> str:
     The message names ``field`` and shows the number masked, never in clear.
     """
     if not isinstance(value, str):
-        raise SkillcredError(f"{field}: expected a string, got {type(value).__name__}",
-                             code=Code.MALFORMED_VALUE_ERROR, pointer=f"/{field}")
+        raise SkillcredError(
+            f"{field}: expected a string, got {type(value).__name__}",
+            code=Code.MALFORMED_VALUE_ERROR,
+            pointer=f"/{field}",
+        )
     canonical = value.strip().upper()
     problem = _problem(canonical)
     if problem is not None:
-        raise SkillcredError(f"{field}: {mask_id(canonical)!r} {problem}",
-                             code=Code.MALFORMED_VALUE_ERROR, pointer=f"/{field}")
+        raise SkillcredError(
+            f"{field}: {mask_id(canonical)!r} {problem}", code=Code.MALFORMED_VALUE_ERROR, pointer=f"/{field}"
+        )
     return canonical
 
 
@@ -142,16 +146,23 @@ def _b64url(data: bytes) -> str:
 
 def _unb64url(value: Any, field: str, length: int) -> bytes:
     if not isinstance(value, str) or not _B64URL.match(value) or len(value) % 4 == 1:
-        raise SkillcredError(f"identityHash.{field}: not base64url without padding",
-                             code=Code.MALFORMED_VALUE_ERROR, pointer=f"/identityHash/{field}")
+        raise SkillcredError(
+            f"identityHash.{field}: not base64url without padding",
+            code=Code.MALFORMED_VALUE_ERROR,
+            pointer=f"/identityHash/{field}",
+        )
     try:
         raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
     except (binascii.Error, ValueError) as err:
-        raise SkillcredError(f"identityHash.{field}: {err}", code=Code.MALFORMED_VALUE_ERROR,
-                             pointer=f"/identityHash/{field}") from err
+        raise SkillcredError(
+            f"identityHash.{field}: {err}", code=Code.MALFORMED_VALUE_ERROR, pointer=f"/identityHash/{field}"
+        ) from err
     if len(raw) != length or _b64url(raw) != value:
-        raise SkillcredError(f"identityHash.{field}: expected {length} bytes in canonical base64url",
-                             code=Code.MALFORMED_VALUE_ERROR, pointer=f"/identityHash/{field}")
+        raise SkillcredError(
+            f"identityHash.{field}: expected {length} bytes in canonical base64url",
+            code=Code.MALFORMED_VALUE_ERROR,
+            pointer=f"/identityHash/{field}",
+        )
     return raw
 
 
@@ -162,28 +173,39 @@ def check_parameters(identity_hash: Mapping[str, Any]) -> tuple[int, int]:
 
 
 def _check_limits(opslimit: Any, memlimit: Any) -> tuple[int, int]:
-    for name, value, low, high in (("opsLimit", opslimit, MIN_OPSLIMIT, MAX_OPSLIMIT),
-                                   ("memLimit", memlimit, MIN_MEMLIMIT, MAX_MEMLIMIT)):
+    for name, value, low, high in (
+        ("opsLimit", opslimit, MIN_OPSLIMIT, MAX_OPSLIMIT),
+        ("memLimit", memlimit, MIN_MEMLIMIT, MAX_MEMLIMIT),
+    ):
         if not isinstance(value, int) or isinstance(value, bool):
-            raise SkillcredError(f"identityHash.{name}: expected an integer, got {value!r}",
-                                 code=Code.MALFORMED_VALUE_ERROR, pointer=f"/identityHash/{name}")
+            raise SkillcredError(
+                f"identityHash.{name}: expected an integer, got {value!r}",
+                code=Code.MALFORMED_VALUE_ERROR,
+                pointer=f"/identityHash/{name}",
+            )
         if value > high:
-            raise SkillcredError(f"identityHash.{name}: {value} is above the limit {high}",
-                                 code=Code.RESOURCE_LIMIT_EXCEEDED, pointer=f"/identityHash/{name}")
+            raise SkillcredError(
+                f"identityHash.{name}: {value} is above the limit {high}",
+                code=Code.RESOURCE_LIMIT_EXCEEDED,
+                pointer=f"/identityHash/{name}",
+            )
         if value < low:
-            raise SkillcredError(f"identityHash.{name}: {value} is below the minimum {low}",
-                                 code=Code.RANGE_ERROR, pointer=f"/identityHash/{name}")
+            raise SkillcredError(
+                f"identityHash.{name}: {value} is below the minimum {low}",
+                code=Code.RANGE_ERROR,
+                pointer=f"/identityHash/{name}",
+            )
     return int(opslimit), int(memlimit)
 
 
 def _kdf(id_number: str, salt: bytes, opslimit: int, memlimit: int) -> bytes:
-    digest: bytes = argon2id.kdf(HASH_BYTES, id_number.encode("ascii"), salt,
-                                 opslimit=opslimit, memlimit=memlimit)
+    digest: bytes = argon2id.kdf(HASH_BYTES, id_number.encode("ascii"), salt, opslimit=opslimit, memlimit=memlimit)
     return digest
 
 
-def hash_identity(id_number: str, *, salt: bytes | None = None, opslimit: int = DEFAULT_OPSLIMIT,
-                  memlimit: int = DEFAULT_MEMLIMIT) -> dict[str, Any]:
+def hash_identity(
+    id_number: str, *, salt: bytes | None = None, opslimit: int = DEFAULT_OPSLIMIT, memlimit: int = DEFAULT_MEMLIMIT
+) -> dict[str, Any]:
     """The ``identityHash`` object for ``id_number``: Argon2id, 32 bytes, 16-byte salt.
 
     The salt comes from the OS CSPRNG unless given (tests, re-issuance). The number is validated
@@ -220,12 +242,17 @@ def matches(identity_hash: Mapping[str, Any], id_number: str) -> bool:
         raise SkillcredError("identityHash: expected an object", code=Code.MALFORMED_VALUE_ERROR)
     keys = set(identity_hash)
     if keys != _HASH_KEYS:
-        raise SkillcredError(f"identityHash: expected keys {sorted(_HASH_KEYS)}, got {sorted(keys)}",
-                             code=Code.MALFORMED_VALUE_ERROR, pointer="/identityHash")
+        raise SkillcredError(
+            f"identityHash: expected keys {sorted(_HASH_KEYS)}, got {sorted(keys)}",
+            code=Code.MALFORMED_VALUE_ERROR,
+            pointer="/identityHash",
+        )
     if identity_hash["type"] != IDENTITY_HASH_TYPE or identity_hash["identityType"] != IDENTITY_TYPE:
-        raise SkillcredError(f"identityHash: unsupported type {identity_hash['type']!r}/"
-                             f"{identity_hash['identityType']!r}", code=Code.MALFORMED_VALUE_ERROR,
-                             pointer="/identityHash/type")
+        raise SkillcredError(
+            f"identityHash: unsupported type {identity_hash['type']!r}/{identity_hash['identityType']!r}",
+            code=Code.MALFORMED_VALUE_ERROR,
+            pointer="/identityHash/type",
+        )
     opslimit, memlimit = _check_limits(identity_hash["opsLimit"], identity_hash["memLimit"])
     expected = _unb64url(identity_hash["hashValue"], "hashValue", HASH_BYTES)
     salt = _unb64url(identity_hash["salt"], "salt", SALT_BYTES)

@@ -56,8 +56,9 @@ def _decode_public_multibase(value: str) -> bytes:
     except ParseError as err:
         raise KeyProblem(f"publicKeyMultibase: {err.detail}", code=Code.INVALID_VERIFICATION_METHOD) from err
     if len(raw) != 34 or raw[:2] != multibase.ED25519_PUB_HEADER:
-        raise KeyProblem("publicKeyMultibase is not an Ed25519 key (0xed01 + 32 bytes)",
-                         code=Code.INVALID_VERIFICATION_METHOD)
+        raise KeyProblem(
+            "publicKeyMultibase is not an Ed25519 key (0xed01 + 32 bytes)", code=Code.INVALID_VERIFICATION_METHOD
+        )
     return raw[2:]
 
 
@@ -98,8 +99,7 @@ class PublicKey:
         return True
 
     def to_verification_method(self) -> dict[str, Any]:
-        return {"id": self.id, "type": "Multikey", "controller": self.controller,
-                "publicKeyMultibase": self.multibase}
+        return {"id": self.id, "type": "Multikey", "controller": self.controller, "publicKeyMultibase": self.multibase}
 
 
 @dataclass(frozen=True)
@@ -183,8 +183,7 @@ class KeyPair:
         secret = doc.get("secretKeyMultibase") or doc.get("privateKeyMultibase")
         if not isinstance(secret, str):
             raise KeyProblem("the key file has no secretKeyMultibase")
-        pair = cls.from_secret_multibase(secret, id=str(doc.get("id", "")),
-                                         controller=str(doc.get("controller", "")))
+        pair = cls.from_secret_multibase(secret, id=str(doc.get("id", "")), controller=str(doc.get("controller", "")))
         pub = doc.get("publicKeyMultibase")
         if pub is not None and pub != pair.public_multibase:
             raise KeyProblem("publicKeyMultibase does not belong to secretKeyMultibase")

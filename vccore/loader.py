@@ -20,8 +20,13 @@ from vccore.errors import Code, ContextNotAllowedError, SkillcredError
 class DocumentLoader:
     """A pyld-compatible loader: ``loader(url, options) -> RemoteDocument``."""
 
-    def __init__(self, *, allowed: Iterable[str] | None = None, include_test_contexts: bool = False,
-                 resolver: DidResolver | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        allowed: Iterable[str] | None = None,
+        include_test_contexts: bool = False,
+        resolver: DidResolver | None = None,
+    ) -> None:
         base = contexts.urls(include_test_only=include_test_contexts)
         self.allowed: frozenset[str] = frozenset(allowed) & base if allowed is not None else base
         self.resolver = resolver or DidResolver()
@@ -45,13 +50,18 @@ class DocumentLoader:
         if not isinstance(url, str):
             raise ContextNotAllowedError("a context reference must be a URL string")
         if url in self.allowed:
-            return {"contextUrl": None, "documentUrl": url, "document": copy.deepcopy(contexts.load(url)),
-                    "tag": "static"}
+            return {
+                "contextUrl": None,
+                "documentUrl": url,
+                "document": copy.deepcopy(contexts.load(url)),
+                "tag": "static",
+            }
         if url.startswith("did:"):
             try:
                 doc = self.resolver.dereference(url) if "#" in url else self.resolver.resolve(url)
             except SkillcredError:
                 raise
             return {"contextUrl": None, "documentUrl": url, "document": doc}
-        raise ContextNotAllowedError(f"{url!r} is not a pinned context; nothing is fetched",
-                                     code=Code.CONTEXT_NOT_ALLOWED)
+        raise ContextNotAllowedError(
+            f"{url!r} is not a pinned context; nothing is fetched", code=Code.CONTEXT_NOT_ALLOWED
+        )

@@ -45,7 +45,7 @@ def b58decode(text: str, *, max_len: int = 4096) -> bytes:
     # ten digits at a time: small-int arithmetic inside, one big multiplication per chunk
     for start in range(0, len(digits), 10):
         part = 0
-        for d in digits[start:start + 10]:
+        for d in digits[start : start + 10]:
             part = part * 58 + d
         n = n * _POW58[min(10, len(digits) - start)] + part
     body = n.to_bytes((n.bit_length() + 7) // 8, "big") if n else b""

@@ -60,9 +60,17 @@ _DEFAULT_GRAPH = "@default"
 # U+0000..U+001F and U+007F is written as \\uXXXX with upper-case hex digits; nothing else is
 # escaped (test060).
 _ESCAPES: dict[int, str] = {c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F]}
-_ESCAPES.update({
-    0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\",
-})
+_ESCAPES.update(
+    {
+        0x08: "\\b",
+        0x09: "\\t",
+        0x0A: "\\n",
+        0x0C: "\\f",
+        0x0D: "\\r",
+        0x22: '\\"',
+        0x5C: "\\\\",
+    }
+)
 _NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\\x7f]')
 
 # Characters that may not appear in an IRIREF (N-Quads 1.1 grammar, production [10]); an IRI
@@ -104,8 +112,12 @@ def _literal(term: Mapping[str, Any]) -> str:
 
 
 def _bnode_label(value: Any) -> str:
-    if not isinstance(value, str) or not value.startswith("_:") or len(value) < 3 \
-            or _BAD_IRI_CHAR.search(value) is not None:
+    if (
+        not isinstance(value, str)
+        or not value.startswith("_:")
+        or len(value) < 3
+        or _BAD_IRI_CHAR.search(value) is not None
+    ):
         raise ParseError(f"not a valid blank node identifier: {value!r}")
     return value
 
@@ -162,12 +174,40 @@ _STRING = r'"((?:[^"\\\n\r]|\\[tbnrf"\'\\]|' + _UCHAR + r')*)"'
 _LANG = r"@([a-zA-Z]+(?:-[a-zA-Z0-9]+)*)"
 _WS = r"[ \t]*"
 _STATEMENT = re.compile(
-    _WS + "(?:" + _IRIREF + "|" + _BLANK + ")"  # subject: 1, 2
-    + _WS + _IRIREF  # predicate: 3
-    + _WS + "(?:" + _IRIREF + "|" + _BLANK  # object: 4, 5
-    + "|" + _STRING + "(?:" + _WS + r"\^\^" + _WS + _IRIREF + "|" + _LANG + ")?)"  # 6, 7, 8
-    + _WS + "(?:(?:" + _IRIREF + "|" + _BLANK + ")" + _WS + ")?"  # graph label: 9, 10
-    + r"\." + _WS + "(?:#.*)?"
+    _WS
+    + "(?:"
+    + _IRIREF
+    + "|"
+    + _BLANK
+    + ")"  # subject: 1, 2
+    + _WS
+    + _IRIREF  # predicate: 3
+    + _WS
+    + "(?:"
+    + _IRIREF
+    + "|"
+    + _BLANK  # object: 4, 5
+    + "|"
+    + _STRING
+    + "(?:"
+    + _WS
+    + r"\^\^"
+    + _WS
+    + _IRIREF
+    + "|"
+    + _LANG
+    + ")?)"  # 6, 7, 8
+    + _WS
+    + "(?:(?:"
+    + _IRIREF
+    + "|"
+    + _BLANK
+    + ")"
+    + _WS
+    + ")?"  # graph label: 9, 10
+    + r"\."
+    + _WS
+    + "(?:#.*)?"
 )
 _BLANK_OR_COMMENT = re.compile(_WS + "(?:#.*)?")
 _EOL = re.compile(r"\r\n?|\n")
@@ -221,8 +261,10 @@ def parse_nquads(text: str) -> Dataset:
         groups = match.groups()
         try:
             subject: Term = (
-                {"type": "IRI", "value": _parse_iri(groups[0])} if groups[0] is not None
-                else {"type": "blank node", "value": groups[1]})
+                {"type": "IRI", "value": _parse_iri(groups[0])}
+                if groups[0] is not None
+                else {"type": "blank node", "value": groups[1]}
+            )
             predicate: Term = {"type": "IRI", "value": _parse_iri(groups[2])}
             obj: Term
             if groups[3] is not None:
@@ -246,11 +288,18 @@ def parse_nquads(text: str) -> Dataset:
                 graph = _DEFAULT_GRAPH
         except ValueError as exc:
             raise ParseError(f"N-Quads line {number}: {exc}") from None
-        key = (graph, subject["type"], subject["value"], predicate["value"], obj["type"],
-               obj["value"], obj.get("datatype", ""), obj.get("language", ""))
+        key = (
+            graph,
+            subject["type"],
+            subject["value"],
+            predicate["value"],
+            obj["type"],
+            obj["value"],
+            obj.get("datatype", ""),
+            obj.get("language", ""),
+        )
         if key in seen:
             continue
         seen.add(key)
-        dataset.setdefault(graph, []).append(
-            {"subject": subject, "predicate": predicate, "object": obj})
+        dataset.setdefault(graph, []).append({"subject": subject, "predicate": predicate, "object": obj})
     return dataset

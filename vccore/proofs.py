@@ -69,8 +69,14 @@ def _matching_previous(existing: list[Any], previous: str | Sequence[str]) -> li
     return found
 
 
-def _hash_data(suite: Cryptosuite, unsecured: Mapping[str, Any], config: Mapping[str, Any], *,
-               loader: DocumentLoader, doc_cache: dict[int, bytes] | None = None) -> bytes:
+def _hash_data(
+    suite: Cryptosuite,
+    unsecured: Mapping[str, Any],
+    config: Mapping[str, Any],
+    *,
+    loader: DocumentLoader,
+    doc_cache: dict[int, bytes] | None = None,
+) -> bytes:
     canon_config = suite.canonicalize(config, loader=loader)
     key = id(unsecured)
     if doc_cache is not None and key in doc_cache:
@@ -82,8 +88,9 @@ def _hash_data(suite: Cryptosuite, unsecured: Mapping[str, Any], config: Mapping
     return suite.hash_data(canon_config, canon_doc)
 
 
-def add_proof(document: Mapping[str, Any], *, signer: Signer, loader: DocumentLoader,
-              options: ProofOptions | None = None) -> dict[str, Any]:
+def add_proof(
+    document: Mapping[str, Any], *, signer: Signer, loader: DocumentLoader, options: ProofOptions | None = None
+) -> dict[str, Any]:
     """Return a copy of ``document`` with one more proof (a set, or a chain link with previousProof).
 
     Raises a :class:`SkillcredError` (nothing is returned) when the document cannot be signed safely:
@@ -103,8 +110,9 @@ def add_proof(document: Mapping[str, Any], *, signer: Signer, loader: DocumentLo
         try:
             unsecured["proof"] = _matching_previous(existing, opts.previous_proof)
         except KeyError as err:
-            raise SkillcredError(f"previousProof {err.args[0]!r} is not a proof of this document",
-                                 code=Code.PROOF_GENERATION_ERROR) from err
+            raise SkillcredError(
+                f"previousProof {err.args[0]!r} is not a proof of this document", code=Code.PROOF_GENERATION_ERROR
+            ) from err
     config: dict[str, Any] = {"type": suite.proof_type, "cryptosuite": suite.name}
     if opts.id:
         config = {"id": opts.id, **config}
@@ -119,16 +127,16 @@ def add_proof(document: Mapping[str, Any], *, signer: Signer, loader: DocumentLo
     if opts.domain is not None:
         config["domain"] = opts.domain
     if opts.previous_proof is not None:
-        config["previousProof"] = (opts.previous_proof if isinstance(opts.previous_proof, str)
-                                   else list(opts.previous_proof))
+        config["previousProof"] = (
+            opts.previous_proof if isinstance(opts.previous_proof, str) else list(opts.previous_proof)
+        )
     hashing_config = dict(config)
     if "@context" in secured:
         hashing_config["@context"] = copy.deepcopy(secured["@context"])
     data = _hash_data(suite, unsecured, hashing_config, loader=loader)
     signature = signer.sign(data)
     if len(signature) != 64:
-        raise SkillcredError("the signer returned a signature that is not 64 bytes",
-                             code=Code.PROOF_GENERATION_ERROR)
+        raise SkillcredError("the signer returned a signature that is not 64 bytes", code=Code.PROOF_GENERATION_ERROR)
     proof = dict(config)
     if suite.canonicalization == "jcs" and "@context" in secured:
         proof["@context"] = copy.deepcopy(secured["@context"])
@@ -144,8 +152,9 @@ class _ProofOutcome:
     info: Mapping[str, Any]
 
 
-def _did_key_method(vm_id: str, purpose: Purpose, loader: DocumentLoader) -> tuple[PublicKey | None,
-                                                                                  list[Problem]] | None:
+def _did_key_method(
+    vm_id: str, purpose: Purpose, loader: DocumentLoader
+) -> tuple[PublicKey | None, list[Problem]] | None:
     """did:key without resolving: its document is fixed by the method (did:key v0.7 section 3.1.2: the
     one key is the DID, listed under every relationship and controlled by the DID), so the checks below
     are exactly what resolution plus :func:`_verification_key` would do, without building the document."""
@@ -154,7 +163,7 @@ def _did_key_method(vm_id: str, purpose: Purpose, loader: DocumentLoader) -> tup
     did, _, frag = vm_id.partition("#")
     if loader.resolver.has_document(did):
         return None
-    ident = did[len("did:key:"):]
+    ident = did[len("did:key:") :]
     ptr = "/proof/verificationMethod"
     if frag not in ("", ident) or not ident:
         return None  # let the general path report the precise problem
@@ -163,13 +172,11 @@ def _did_key_method(vm_id: str, purpose: Purpose, loader: DocumentLoader) -> tup
     except SkillcredError as err:
         return None, [Problem(Code.INVALID_VERIFICATION_METHOD, err.detail, ptr)]
     if purpose.controller is not None and did != purpose.controller:
-        return None, [Problem(Code.ISSUER_KEY_MISMATCH, f"the key's controller {did} is not {purpose.controller}",
-                              ptr)]
+        return None, [Problem(Code.ISSUER_KEY_MISMATCH, f"the key's controller {did} is not {purpose.controller}", ptr)]
     return PublicKey(raw, id=f"{did}#{ident}", controller=did), []
 
 
-def _verification_key(vm_id: Any, purpose: Purpose, loader: DocumentLoader) -> tuple[PublicKey | None,
-                                                                                    list[Problem]]:
+def _verification_key(vm_id: Any, purpose: Purpose, loader: DocumentLoader) -> tuple[PublicKey | None, list[Problem]]:
     """Dereference the method from its controller document and apply the purpose's key rules."""
     ptr = "/proof/verificationMethod"
     if not isinstance(vm_id, str) or not vm_id.startswith("did:"):
@@ -187,15 +194,26 @@ def _verification_key(vm_id: Any, purpose: Purpose, loader: DocumentLoader) -> t
         code = err.code if err.code != Code.DID_RESOLUTION_ERROR else Code.INVALID_VERIFICATION_METHOD
         return None, [Problem(code, err.detail, ptr)]
     if controller_doc.get("id") != controller:
-        return None, [Problem(Code.INVALID_CONTROLLED_IDENTIFIER_DOCUMENT_ID,
-                              "controller document id differs from the controller", ptr)]
+        return None, [
+            Problem(
+                Code.INVALID_CONTROLLED_IDENTIFIER_DOCUMENT_ID,
+                "controller document id differs from the controller",
+                ptr,
+            )
+        ]
     vm_id = str(vm.get("id", vm_id))
     if not dids.listed_under(controller_doc, purpose.relationship, vm_id):
-        return None, [Problem(Code.INVALID_RELATIONSHIP_FOR_VERIFICATION_METHOD,
-                              f"{vm_id} is not listed under {purpose.relationship}", ptr)]
+        return None, [
+            Problem(
+                Code.INVALID_RELATIONSHIP_FOR_VERIFICATION_METHOD,
+                f"{vm_id} is not listed under {purpose.relationship}",
+                ptr,
+            )
+        ]
     if purpose.controller is not None and controller != purpose.controller:
-        return None, [Problem(Code.ISSUER_KEY_MISMATCH,
-                              f"the key's controller {controller} is not {purpose.controller}", ptr)]
+        return None, [
+            Problem(Code.ISSUER_KEY_MISMATCH, f"the key's controller {controller} is not {purpose.controller}", ptr)
+        ]
     if vm.get("type") not in ("Multikey", "Ed25519VerificationKey2020"):
         return None, [Problem(Code.INVALID_VERIFICATION_METHOD, f"unsupported key type {vm.get('type')!r}", ptr)]
     try:
@@ -215,11 +233,11 @@ def _check_times(proof: Mapping[str, Any], now: datetime, skew: timedelta) -> li
                 problems.append(Problem(err.code, err.detail, f"/proof/{name}"))
                 continue
             if name == "created" and moment > now + skew:
-                problems.append(Problem(Code.PROOF_VERIFICATION_ERROR, "the proof was created in the future",
-                                        "/proof/created"))
+                problems.append(
+                    Problem(Code.PROOF_VERIFICATION_ERROR, "the proof was created in the future", "/proof/created")
+                )
             if name == "expires" and moment < now - skew:
-                problems.append(Problem(Code.PROOF_EXPIRED, f"the proof expired at {proof[name]}",
-                                        "/proof/expires"))
+                problems.append(Problem(Code.PROOF_EXPIRED, f"the proof expired at {proof[name]}", "/proof/expires"))
     return problems
 
 
@@ -228,8 +246,9 @@ def _decode_proof_value(value: Any) -> tuple[bytes | None, list[Problem]]:
     if not isinstance(value, str):
         return None, [Problem(Code.MALFORMED_PROOF_ERROR, "proofValue must be a string", ptr)]
     if len(value) > MAX_PROOF_VALUE_CHARS:
-        return None, [Problem(Code.RESOURCE_LIMIT_EXCEEDED,
-                              f"proofValue longer than {MAX_PROOF_VALUE_CHARS} characters", ptr)]
+        return None, [
+            Problem(Code.RESOURCE_LIMIT_EXCEEDED, f"proofValue longer than {MAX_PROOF_VALUE_CHARS} characters", ptr)
+        ]
     if not value.startswith("z"):
         return None, [Problem(Code.MALFORMED_PROOF_ERROR, "proofValue must be multibase base58btc ('z')", ptr)]
     try:
@@ -237,36 +256,67 @@ def _decode_proof_value(value: Any) -> tuple[bytes | None, list[Problem]]:
     except ParseError as err:
         return None, [Problem(Code.MALFORMED_PROOF_ERROR, err.detail, ptr)]
     if len(sig) != 64:
-        return None, [Problem(Code.PROOF_VERIFICATION_ERROR,
-                              f"an Ed25519 signature is 64 bytes, proofValue has {len(sig)}", ptr)]
+        return None, [
+            Problem(Code.PROOF_VERIFICATION_ERROR, f"an Ed25519 signature is 64 bytes, proofValue has {len(sig)}", ptr)
+        ]
     return sig, []
 
 
-def _verify_one(index: int, proof: Any, all_proofs: list[Any], unsecured: dict[str, Any], *,
-                loader: DocumentLoader, purpose: Purpose, now: datetime, skew: timedelta,
-                allow_legacy: bool, doc_cache: dict[int, bytes], signed: Any = None) -> _ProofOutcome:
+def _verify_one(
+    index: int,
+    proof: Any,
+    all_proofs: list[Any],
+    unsecured: dict[str, Any],
+    *,
+    loader: DocumentLoader,
+    purpose: Purpose,
+    now: datetime,
+    skew: timedelta,
+    allow_legacy: bool,
+    doc_cache: dict[int, bytes],
+    signed: Any = None,
+) -> _ProofOutcome:
     """One proof: its options are read from ``proof`` (the reading), its signature checked over
     ``signed`` (the same proof as received; a JCS proof covers its exact JSON)."""
     signed = proof if signed is None else signed
     if not isinstance(proof, Mapping) or not isinstance(signed, Mapping):
         return _ProofOutcome(index, (Problem(Code.MALFORMED_PROOF_ERROR, "a proof must be an object"),), {})
-    info = {"type": proof.get("type"), "cryptosuite": proof.get("cryptosuite"),
-            "verificationMethod": proof.get("verificationMethod"), "created": proof.get("created")}
+    info = {
+        "type": proof.get("type"),
+        "cryptosuite": proof.get("cryptosuite"),
+        "verificationMethod": proof.get("verificationMethod"),
+        "created": proof.get("created"),
+    }
     missing = [k for k in ("type", "verificationMethod", "proofPurpose", "proofValue") if k not in proof]
     if missing:
-        return _ProofOutcome(index, (Problem(Code.PROOF_VERIFICATION_ERROR,
-                                             f"the proof lacks {', '.join(missing)}"),), info)
+        return _ProofOutcome(
+            index, (Problem(Code.PROOF_VERIFICATION_ERROR, f"the proof lacks {', '.join(missing)}"),), info
+        )
     suite = suite_for_proof(proof, allow_legacy=allow_legacy)
     if suite is None:
-        return _ProofOutcome(index, (Problem(
-            Code.PROOF_VERIFICATION_ERROR,
-            f"unsupported proof type/cryptosuite {proof.get('type')!r}/{proof.get('cryptosuite')!r}",
-            "/proof/type"),), info)
+        return _ProofOutcome(
+            index,
+            (
+                Problem(
+                    Code.PROOF_VERIFICATION_ERROR,
+                    f"unsupported proof type/cryptosuite {proof.get('type')!r}/{proof.get('cryptosuite')!r}",
+                    "/proof/type",
+                ),
+            ),
+            info,
+        )
     if proof.get("proofPurpose") != purpose.term:
-        return _ProofOutcome(index, (Problem(
-            Code.PROOF_VERIFICATION_ERROR,
-            f"proofPurpose is {proof.get('proofPurpose')!r}, expected {purpose.term!r}", "/proof/proofPurpose"),),
-            info)
+        return _ProofOutcome(
+            index,
+            (
+                Problem(
+                    Code.PROOF_VERIFICATION_ERROR,
+                    f"proofPurpose is {proof.get('proofPurpose')!r}, expected {purpose.term!r}",
+                    "/proof/proofPurpose",
+                ),
+            ),
+            info,
+        )
     problems: list[Problem] = []
     sig, value_problems = _decode_proof_value(proof.get("proofValue"))
     problems += value_problems
@@ -284,9 +334,17 @@ def _verify_one(index: int, proof: Any, all_proofs: list[Any], unsecured: dict[s
         pl = pctx if isinstance(pctx, list) else [pctx]
         dl = dctx if isinstance(dctx, list) else [dctx]
         if dl[: len(pl)] != pl:
-            return _ProofOutcome(index, (Problem(Code.PROOF_VERIFICATION_ERROR,
-                                                 "the proof's @context is not a prefix of the document's",
-                                                 "/proof/@context"),), info)
+            return _ProofOutcome(
+                index,
+                (
+                    Problem(
+                        Code.PROOF_VERIFICATION_ERROR,
+                        "the proof's @context is not a prefix of the document's",
+                        "/proof/@context",
+                    ),
+                ),
+                info,
+            )
         doc = dict(unsecured)
         doc["@context"] = copy.deepcopy(pctx)
     elif "@context" in unsecured:
@@ -295,9 +353,17 @@ def _verify_one(index: int, proof: Any, all_proofs: list[Any], unsecured: dict[s
         try:
             previous = _matching_previous(all_proofs, proof["previousProof"])
         except (KeyError, TypeError):
-            return _ProofOutcome(index, (Problem(Code.PROOF_VERIFICATION_ERROR,
-                                                 "previousProof names a proof that is not present",
-                                                 "/proof/previousProof"),), info)
+            return _ProofOutcome(
+                index,
+                (
+                    Problem(
+                        Code.PROOF_VERIFICATION_ERROR,
+                        "previousProof names a proof that is not present",
+                        "/proof/previousProof",
+                    ),
+                ),
+                info,
+            )
         doc = dict(doc)
         doc["proof"] = copy.deepcopy(previous)
     try:
@@ -305,14 +371,23 @@ def _verify_one(index: int, proof: Any, all_proofs: list[Any], unsecured: dict[s
     except SkillcredError as err:
         return _ProofOutcome(index, (Problem(err.code, err.detail, err.pointer),), info)
     if not key.verify(data, sig):
-        return _ProofOutcome(index, (Problem(Code.PROOF_VERIFICATION_ERROR, "the signature does not verify",
-                                             "/proof/proofValue"),), info)
+        return _ProofOutcome(
+            index, (Problem(Code.PROOF_VERIFICATION_ERROR, "the signature does not verify", "/proof/proofValue"),), info
+        )
     return _ProofOutcome(index, (), info)
 
 
-def verify_proofs(document: Any, *, loader: DocumentLoader, purpose: Purpose | None = None,
-                  now: datetime, skew: timedelta = DEFAULT_SKEW, allow_legacy: bool = True,
-                  name: str = "proof", reading: Mapping[str, Any] | None = None) -> Check:
+def verify_proofs(
+    document: Any,
+    *,
+    loader: DocumentLoader,
+    purpose: Purpose | None = None,
+    now: datetime,
+    skew: timedelta = DEFAULT_SKEW,
+    allow_legacy: bool = True,
+    name: str = "proof",
+    reading: Mapping[str, Any] | None = None,
+) -> Check:
     """Verify every proof on ``document`` (a set or a chain); one named check, never raises for input.
 
     ``purpose`` defaults to assertionMethod without an expected controller: a proof-layer check.
@@ -338,8 +413,19 @@ def verify_proofs(document: Any, *, loader: DocumentLoader, purpose: Purpose | N
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     cache: dict[int, bytes] = {}
     outcomes = [
-        _verify_one(i, p, signed_proofs, unsecured, loader=loader, purpose=purpose, now=now, skew=skew,
-                    allow_legacy=allow_legacy, doc_cache=cache, signed=signed_proofs[i])
+        _verify_one(
+            i,
+            p,
+            signed_proofs,
+            unsecured,
+            loader=loader,
+            purpose=purpose,
+            now=now,
+            skew=skew,
+            allow_legacy=allow_legacy,
+            doc_cache=cache,
+            signed=signed_proofs[i],
+        )
         for i, p in enumerate(proofs)
     ]
     problems = [p for o in outcomes for p in o.problems]
@@ -356,5 +442,11 @@ def proof_controllers(document: Mapping[str, Any]) -> list[str]:
     return out
 
 
-__all__ = ["AssertionPurpose", "AuthenticationPurpose", "ProofOptions", "add_proof", "proof_controllers",
-           "verify_proofs"]
+__all__ = [
+    "AssertionPurpose",
+    "AuthenticationPurpose",
+    "ProofOptions",
+    "add_proof",
+    "proof_controllers",
+    "verify_proofs",
+]

@@ -40,14 +40,18 @@ class AuthenticationPurpose:
     def check_proof(self, proof: Mapping[str, Any]) -> list[Problem]:
         problems: list[Problem] = []
         if self.challenge is not None and proof.get("challenge") != self.challenge:
-            problems.append(Problem(Code.INVALID_CHALLENGE_ERROR, "the proof's challenge is not the expected one",
-                                    "/proof/challenge"))
+            problems.append(
+                Problem(
+                    Code.INVALID_CHALLENGE_ERROR, "the proof's challenge is not the expected one", "/proof/challenge"
+                )
+            )
         if self.domain is not None:
             got = proof.get("domain")
             ok = got == self.domain or (isinstance(got, list) and self.domain in got)
             if not ok:
-                problems.append(Problem(Code.INVALID_DOMAIN_ERROR, "the proof's domain is not the expected one",
-                                        "/proof/domain"))
+                problems.append(
+                    Problem(Code.INVALID_DOMAIN_ERROR, "the proof's domain is not the expected one", "/proof/domain")
+                )
         return problems
 
 

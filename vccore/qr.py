@@ -155,9 +155,7 @@ def encode(document: Mapping[str, Any]) -> str:
     if not isinstance(document, Mapping):
         raise SkillcredError(f"a QR document must be a JSON object, not {type(document).__name__}")
     try:
-        text = json.dumps(
-            document, separators=(",", ":"), ensure_ascii=False, sort_keys=False, allow_nan=False
-        )
+        text = json.dumps(document, separators=(",", ":"), ensure_ascii=False, sort_keys=False, allow_nan=False)
         raw = text.encode("utf-8")
     except (TypeError, ValueError) as err:  # UnicodeEncodeError is a ValueError
         raise SkillcredError(f"the document is not strict JSON: {err}") from err
@@ -165,9 +163,7 @@ def encode(document: Mapping[str, Any]) -> str:
         raise ResourceLimitError(
             f"the document's JSON is {len(raw)} bytes, more than the {DEFAULT_MAX_INFLATED} a reader accepts"
         )
-    compressor = zlib.compressobj(
-        level=9, method=zlib.DEFLATED, wbits=-15, memLevel=9, zdict=qrdict.DICTIONARY
-    )
+    compressor = zlib.compressobj(level=9, method=zlib.DEFLATED, wbits=-15, memLevel=9, zdict=qrdict.DICTIONARY)
     deflated = compressor.compress(raw) + compressor.flush()
     payload = DOCUMENT_PREFIX + b45encode(deflated)
     if len(payload) > MAX_PAYLOAD_CHARS:

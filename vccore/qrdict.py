@@ -31,11 +31,9 @@ _PARTS: Final[tuple[str, ...]] = (
     '"type":["VerifiableCredential","RecognitionRuleCredential"],'
     '"credentialSubject":{"id":"urn:skillcred:ruleset:","type":"RecognitionRuleSet",'
     '"ruleSetId":"","ruleSetVersion":"","jurisdiction":"","ruleSet":{',
-    '"type":["VerifiableCredential","TrustListCredential"],'
-    '"credentialSubject":{"type":"TrustList","trustList":{',
+    '"type":["VerifiableCredential","TrustListCredential"],"credentialSubject":{"type":"TrustList","trustList":{',
     '"validUntil":"T23:59:59+08:00","expires":"","previousProof":"urn:uuid:","sourceDigest":"',
-    '"issuer":"did:web:","issuer":"did:key:z6Mk","verificationMethod":"did:web:#key-1",'
-    '"description":[{"@value":"',
+    '"issuer":"did:web:","issuer":"did:key:z6Mk","verificationMethod":"did:web:#key-1","description":[{"@value":"',
     '"cryptosuite":"eddsa-jcs-2022",',
     # -- presentations -------------------------------------------------------------------------
     '"type":["VerifiablePresentation"],"holder":"did:key:z6Mk","verifiableCredential":[',
@@ -44,8 +42,7 @@ _PARTS: Final[tuple[str, ...]] = (
     '"type":["VerifiableCredential","RecognitionCredential"],'
     '"name":[{"@value":"资格认定凭证","@language":"zh"},'
     '{"@value":"Recognition credential","@language":"en"}],',
-    '"credentialSchema":{"id":"https://w3id.org/skillcred/schemas/recognition-v1.json",'
-    '"type":"JsonSchema"},',
+    '"credentialSchema":{"id":"https://w3id.org/skillcred/schemas/recognition-v1.json","type":"JsonSchema"},',
     '"recognizedAs":{"type":"RecognitionOutcome","kind":"skill-level","kind":"education",'
     '"kind":"treatment","kind":"title","titleSeries":"工程系列","titleLevel":"intermediate",'
     '"titleName":"工程师","skillLevel":"","educationLevel":"","treatment":""},',
@@ -96,8 +93,7 @@ _PARTS: Final[tuple[str, ...]] = (
     '"type":["VerifiableCredential","SkillLevelCredential"],'
     '"name":[{"@value":"职业技能等级凭证","@language":"zh"},'
     '{"@value":"Skill level credential","@language":"en"}],',
-    '"credentialSchema":{"id":"https://w3id.org/skillcred/schemas/skill-level-v1.json",'
-    '"type":"JsonSchema"},',
+    '"credentialSchema":{"id":"https://w3id.org/skillcred/schemas/skill-level-v1.json","type":"JsonSchema"},',
     '"identityHash":{"type":"Argon2idIdentityHash","identityType":"nationalIdentityNumber",'
     '"hashValue":"","salt":"","opsLimit":3,"memLimit":67108864},',
     '"occupationCode":"6-","occupationClassification":"中华人民共和国职业分类大典（2022年版）",'
@@ -119,8 +115,7 @@ _PARTS: Final[tuple[str, ...]] = (
     '/status/2"}],',
     '"credentialSubject":{"id":"did:key:z6Mk","name":"',
     '"proof":{"type":"DataIntegrityProof","cryptosuite":"eddsa-rdfc-2022","created":"T',
-    ':00Z","verificationMethod":"did:key:z6Mk#z6Mk","proofPurpose":"assertionMethod",'
-    '"proofValue":"z',
+    ':00Z","verificationMethod":"did:key:z6Mk#z6Mk","proofPurpose":"assertionMethod","proofValue":"z',
 )
 
 #: The dictionary bytes (UTF-8), at most 32 KiB so that every byte is within DEFLATE's reach.

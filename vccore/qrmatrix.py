@@ -218,24 +218,17 @@ def _penalties(qr: Any, version: int) -> list[int]:
     cols0 = _pack(_lines(zip(*qr.modules, strict=True)), lay.stride)
     base_rows = rows0 ^ lay.mask_rows[0]  # unmasked symbol
     base_cols = cols0 ^ lay.mask_cols[0]
-    return [
-        _penalty(base_rows ^ mr, base_cols ^ mc, lay)
-        for mr, mc in zip(lay.mask_rows, lay.mask_cols, strict=True)
-    ]
+    return [_penalty(base_rows ^ mr, base_cols ^ mc, lay) for mr, mc in zip(lay.mask_rows, lay.mask_cols, strict=True)]
 
 
-def mask_penalties(
-    payload: str, *, ec: str = DEFAULT_EC, max_version: int = DEFAULT_MAX_VERSION
-) -> tuple[int, ...]:
+def mask_penalties(payload: str, *, ec: str = DEFAULT_EC, max_version: int = DEFAULT_MAX_VERSION) -> tuple[int, ...]:
     """The eight ISO/IEC 18004 mask penalties for ``payload`` (for audits and tests)."""
     level = ec_level(ec)
     version = fit(payload, max_version=max_version, ec=level)
     return tuple(_penalties(_new_qr(payload, version, level), version))
 
 
-def build_matrix(
-    payload: str, *, ec: str = DEFAULT_EC, max_version: int = DEFAULT_MAX_VERSION
-) -> QRMatrix:
+def build_matrix(payload: str, *, ec: str = DEFAULT_EC, max_version: int = DEFAULT_MAX_VERSION) -> QRMatrix:
     """Build the QR symbol for ``payload`` (QR alphanumeric characters only, e.g. from
     :func:`vccore.qr.encode`): smallest version from the capacity table, lowest-penalty mask.
 

@@ -59,8 +59,9 @@ def _open(image_bytes: bytes, *, max_pixels: int, max_bytes: int) -> Image.Image
     return image
 
 
-def check_image(image_bytes: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS,
-                max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[int, int]:
+def check_image(
+    image_bytes: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[int, int]:
     """Width and height from the image's header, or the refusal, without decoding a pixel (milliseconds,
     whatever the image claims): for callers that queue the decoding itself."""
     with _open(image_bytes, max_pixels=max_pixels, max_bytes=max_bytes) as image:

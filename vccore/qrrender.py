@@ -83,7 +83,7 @@ def render_svg(
             width = run.end() - run.start()
             parts.append(f"M{run.start() + q} {r + q}h{width}v1h-{width}z")
     dims = f' width="{size}" height="{size}"' if size is not None else ""
-    label = f" role=\"img\" aria-label={quoteattr(title)}" if title is not None else ""
+    label = f' role="img" aria-label={quoteattr(title)}' if title is not None else ""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {side} {side}"{dims}{label}'
         ' shape-rendering="crispEdges">'

@@ -219,8 +219,8 @@ def canonicalize(
 ) -> str:
     """The canonical N-Quads document of ``dataset`` (RDFC-1.0); see :func:`canonicalize_with_map`."""
     return canonicalize_with_map(
-        dataset, hash_algorithm=hash_algorithm, max_work_factor=max_work_factor,
-        max_deep_iterations=max_deep_iterations)[0]
+        dataset, hash_algorithm=hash_algorithm, max_work_factor=max_work_factor, max_deep_iterations=max_deep_iterations
+    )[0]
 
 
 def canonical_issuer_map(
@@ -232,5 +232,5 @@ def canonical_issuer_map(
 ) -> dict[str, str]:
     """The issued identifiers map of RDFC-1.0 (section 4.4.3 step 6), labels without ``_:``."""
     return canonicalize_with_map(
-        dataset, hash_algorithm=hash_algorithm, max_work_factor=max_work_factor,
-        max_deep_iterations=max_deep_iterations)[1]
+        dataset, hash_algorithm=hash_algorithm, max_work_factor=max_work_factor, max_deep_iterations=max_deep_iterations
+    )[1]

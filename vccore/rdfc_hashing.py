@@ -59,8 +59,15 @@ class _Canonicalizer:
     """The canonicalization state of section 4.2 plus the work budget."""
 
     __slots__ = (
-        "calls_left", "canonical", "depth", "first_degree", "hash", "limit", "node_quads",
-        "permutations_left", "quads",
+        "calls_left",
+        "canonical",
+        "depth",
+        "first_degree",
+        "hash",
+        "limit",
+        "node_quads",
+        "permutations_left",
+        "quads",
     )
 
     def __init__(self, quads: list[_IQuad], hash_fn: Callable[[bytes], Any]) -> None:
@@ -137,11 +144,12 @@ class _Canonicalizer:
         if self.calls_left <= 0:
             raise ResourceLimitError(
                 f"RDFC-1.0 work budget exhausted ({self.limit} Hash N-Degree Quads calls); "
-                "the dataset is too complex to canonicalize")
+                "the dataset is too complex to canonicalize"
+            )
         if self.depth >= _MAX_DEPTH:
             raise ResourceLimitError(
-                f"RDFC-1.0 recursion deeper than {_MAX_DEPTH}; the dataset is too complex to "
-                "canonicalize")
+                f"RDFC-1.0 recursion deeper than {_MAX_DEPTH}; the dataset is too complex to canonicalize"
+            )
         self.calls_left -= 1
         self.depth += 1
         try:
@@ -178,7 +186,8 @@ class _Canonicalizer:
                 if self.permutations_left < 0:
                     raise ResourceLimitError(
                         "RDFC-1.0 work budget exhausted (too many permutations); the dataset is "
-                        "too complex to canonicalize")
+                        "too complex to canonicalize"
+                    )
                 issuer_copy = dict(issuer)  # step 5.4.1
                 path = ""  # step 5.4.2
                 recursion: list[str] = []  # step 5.4.3
@@ -252,8 +261,8 @@ class _Canonicalizer:
         if max_deep_iterations is None:
             count = sum(len(labels) for labels in shared)
             max_deep_iterations = (
-                0 if max_work_factor <= 0
-                else min(_MAX_CALLS, _CALLS_PER_UNIT * count ** (max_work_factor + 1)))
+                0 if max_work_factor <= 0 else min(_MAX_CALLS, _CALLS_PER_UNIT * count ** (max_work_factor + 1))
+            )
         self.limit = self.calls_left = max_deep_iterations
         self.permutations_left = _PERMUTATIONS_PER_CALL * max(max_deep_iterations, 1)
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 __all__: list[str] = []
 
+
 def _permutations(items: list[str]) -> Iterator[list[str]]:
     """Every distinct ordering of ``items`` (section 4.8.3 step 5.4 leaves the order open).
 
@@ -66,4 +67,4 @@ def _multiset_permutations(current: list[str]) -> Iterator[list[str]]:
         while current[j] <= current[i]:
             j -= 1
         current[i], current[j] = current[j], current[i]
-        current[i + 1:] = reversed(current[i + 1:])
+        current[i + 1 :] = reversed(current[i + 1 :])

@@ -98,8 +98,10 @@ def _json_numbers(value: Any, where: tuple[str, ...]) -> None:
     while stack:
         item = stack.pop()
         if isinstance(item, float) and item.is_integer():
-            raise NotCompactForm(f"{_pointer(where) or '/'}: {item!r} is written {int(item)} in the compact form",
-                                 pointer=_pointer(where))
+            raise NotCompactForm(
+                f"{_pointer(where) or '/'}: {item!r} is written {int(item)} in the compact form",
+                pointer=_pointer(where),
+            )
         if isinstance(item, Mapping):
             stack.extend(item.values())
         elif isinstance(item, list):
@@ -149,13 +151,15 @@ class _Reader:
 
     # -- the walk ---------------------------------------------------------------------------------
 
-    def node(self, ctx: Any, prop: str | None, element: Mapping[str, Any], where: tuple[str, ...],
-             *, proof: bool = False) -> dict[str, Any]:
+    def node(
+        self, ctx: Any, prop: str | None, element: Mapping[str, Any], where: tuple[str, ...], *, proof: bool = False
+    ) -> dict[str, Any]:
         element = dict(element)
         for key in element:
             if not isinstance(key, str):
-                raise ParseError(f"{_pointer(where) or '/'}: object keys must be strings, not {key!r}",
-                                 pointer=_pointer(where))
+                raise ParseError(
+                    f"{_pointer(where) or '/'}: object keys must be strings, not {key!r}", pointer=_pointer(where)
+                )
         kept_context = element.pop("@context", None) if proof else None  # a JCS proof repeats @context
         if kept_context is not None and kept_context != self.contexts:
             raise self.refuse((*where, "@context"), "a proof's @context differs from the document's")
@@ -181,14 +185,22 @@ class _Reader:
                     raise self.refuse(here, f"{key} is written where the contexts alias it as {alias!r}")
                 if key not in ("@id", "@type"):
                     raise self.refuse(here, f"the keyword {key} has no place in the compact form of a credential")
-            elif mapping is None and ":" not in key and "@vocab" in ctx and expanded is not None and (
-                    _ABSOLUTE(expanded) and _terms_by_iri(ctx).get(expanded) is None):
+            elif (
+                mapping is None
+                and ":" not in key
+                and "@vocab" in ctx
+                and expanded is not None
+                and (_ABSOLUTE(expanded) and _terms_by_iri(ctx).get(expanded) is None)
+            ):
                 pass  # a word the context's @vocab makes a property (the W3C examples context): its compact form
             elif mapping is None:
                 if expanded is not None and _ABSOLUTE(expanded) and not expanded.startswith("_:"):
                     term = _terms_by_iri(ctx).get(expanded)
-                    raise self.refuse(here, f"{key!r} is an IRI, not a term" + (
-                        f": write {term!r}" if term else ": no context defines a term for it here"))
+                    raise self.refuse(
+                        here,
+                        f"{key!r} is an IRI, not a term"
+                        + (f": write {term!r}" if term else ": no context defines a term for it here"),
+                    )
                 out[key] = value  # defined by no context: safe-mode canonicalization refuses it (DATA_LOSS)
                 continue
             iri = expanded if mapping is None else mapping["@id"]
@@ -201,8 +213,9 @@ class _Reader:
                 if isinstance(value, str):
                     first = self.graph_ids[-1].setdefault(value, _pointer(where))
                     if first != _pointer(where):
-                        raise self.refuse(here, f"{value!r} is written here and at {first or '/'}: "
-                                                "describe a node in one place")
+                        raise self.refuse(
+                            here, f"{value!r} is written here and at {first or '/'}: describe a node in one place"
+                        )
                 out[key] = self.reference(ctx, key, value, here, vocab=False)
             elif iri == "@type":
                 out[key] = self.types(type_ctx, key, value, here)
@@ -228,8 +241,10 @@ class _Reader:
 
     def types(self, ctx: Any, key: str, value: Any, where: tuple[str, ...]) -> Any:
         items = self.items(value, where)
-        read = [self.reference(ctx, key, t, (*where, str(i)) if isinstance(value, list) else where, vocab=True)
-                for i, t in enumerate(items)]
+        read = [
+            self.reference(ctx, key, t, (*where, str(i)) if isinstance(value, list) else where, vocab=True)
+            for i, t in enumerate(items)
+        ]
         return read if isinstance(value, list) and len(read) > 1 else read[0]
 
     def items(self, value: Any, where: tuple[str, ...]) -> list[Any]:
@@ -250,8 +265,7 @@ class _Reader:
             seen.append(item)
         return value
 
-    def property(self, ctx: Any, key: str, mapping: Mapping[str, Any], value: Any,
-                 where: tuple[str, ...]) -> Any:
+    def property(self, ctx: Any, key: str, mapping: Mapping[str, Any], value: Any, where: tuple[str, ...]) -> Any:
         if mapping.get("@type") == "@json":
             _json_numbers(value, where)  # a JSON literal is signed in its JCS form: 8.0 is 8
             return value  # a JSON literal: the signed value is this JSON itself
@@ -291,8 +305,11 @@ class _Reader:
             raise self.refuse(where, f"{value!r} is written {int(value)} in the compact form")
         wanted = _NATIVE.get(coerced)
         if wanted is not None and not (isinstance(value, wanted) and not (wanted is int and isinstance(value, bool))):
-            raise self.refuse(where, f"{value!r}: the context types {key!r} as {str(coerced).rsplit('#', 1)[-1]}, "
-                                     f"written as a JSON {wanted.__name__}")
+            raise self.refuse(
+                where,
+                f"{value!r}: the context types {key!r} as {str(coerced).rsplit('#', 1)[-1]}, "
+                f"written as a JSON {wanted.__name__}",
+            )
         return value
 
     def value_object(self, ctx: Any, key: str, value: Mapping[str, Any], where: tuple[str, ...]) -> Any:

@@ -60,8 +60,9 @@ def _types(document: Mapping[str, Any]) -> list[str]:
     return [t] if isinstance(t, str) else [x for x in t if isinstance(x, str)] if isinstance(t, list) else []
 
 
-def rule_credential(ruleset: RuleSet | Mapping[str, Any], *, authority_did: str, now: datetime,
-                    credential_id: str | None = None) -> dict[str, Any]:
+def rule_credential(
+    ruleset: RuleSet | Mapping[str, Any], *, authority_did: str, now: datetime, credential_id: str | None = None
+) -> dict[str, Any]:
     """The unsigned ``RecognitionRuleCredential`` publishing one version of a rule set.
 
     A version is published once: the default ``id`` is derived from the authority, the set id and the
@@ -81,8 +82,13 @@ def rule_credential(ruleset: RuleSet | Mapping[str, Any], *, authority_did: str,
         "issuer": {"id": authority_did, "name": _bilingual(parsed.authority.zh, parsed.authority.en)},
         "validFrom": format_datetime(require_aware(now)),
         "credentialSubject": {
-            "id": subject_id, "type": RULESET_SUBJECT_TYPE, "ruleSetId": parsed.id,
-            "ruleSetVersion": parsed.version, "jurisdiction": parsed.jurisdiction, "ruleSet": parsed.to_json()},
+            "id": subject_id,
+            "type": RULESET_SUBJECT_TYPE,
+            "ruleSetId": parsed.id,
+            "ruleSetVersion": parsed.version,
+            "jurisdiction": parsed.jurisdiction,
+            "ruleSet": parsed.to_json(),
+        },
     }
 
 
@@ -93,15 +99,23 @@ def parse_rule_credential(document: Any) -> RuleSet:
         raise SkillcredError(f"not a {RULE_TYPE}", code=Code.RULE_ERROR, pointer="/type")
     subject = document.get("credentialSubject")
     if not isinstance(subject, Mapping) or subject.get("type") != RULESET_SUBJECT_TYPE:
-        raise SkillcredError(f"credentialSubject must be a {RULESET_SUBJECT_TYPE}", code=Code.RULE_ERROR,
-                             pointer="/credentialSubject")
+        raise SkillcredError(
+            f"credentialSubject must be a {RULESET_SUBJECT_TYPE}", code=Code.RULE_ERROR, pointer="/credentialSubject"
+        )
     parsed = parse_ruleset(subject.get("ruleSet"))
-    expected = {"id": ruleset_subject_id(parsed.id, parsed.version), "ruleSetId": parsed.id,
-                "ruleSetVersion": parsed.version, "jurisdiction": parsed.jurisdiction}
+    expected = {
+        "id": ruleset_subject_id(parsed.id, parsed.version),
+        "ruleSetId": parsed.id,
+        "ruleSetVersion": parsed.version,
+        "jurisdiction": parsed.jurisdiction,
+    }
     for key, value in expected.items():
         if subject.get(key) != value:
-            raise SkillcredError(f"credentialSubject.{key} {subject.get(key)!r} is not the rule set's {value!r}",
-                                 code=Code.RULE_ERROR, pointer=f"/credentialSubject/{key}")
+            raise SkillcredError(
+                f"credentialSubject.{key} {subject.get(key)!r} is not the rule set's {value!r}",
+                code=Code.RULE_ERROR,
+                pointer=f"/credentialSubject/{key}",
+            )
     return parsed
 
 
@@ -120,16 +134,27 @@ def _subject(source: Any) -> Mapping[str, Any]:
 
 def _legal_basis(rule: RecognitionRule) -> dict[str, Any] | None:
     b = rule.legal_basis
-    members = {"issuingAuthority": b.issuing_authority, "documentName": b.document_name,
-               "documentNumber": b.document_number, "documentDate": b.document_date}
+    members = {
+        "issuingAuthority": b.issuing_authority,
+        "documentName": b.document_name,
+        "documentNumber": b.document_number,
+        "documentDate": b.document_date,
+    }
     known = {k: v for k, v in members.items() if v is not None}
     return {"type": "LegalBasis", **known} if known else None
 
 
-def recognition_credential(evaluation: Evaluation, *, rule: RecognitionRule | None = None,
-                           rule_credential: Mapping[str, Any], sources: Sequence[Mapping[str, Any]],
-                           issuer: str | Mapping[str, Any], as_of: date, credential_id: str,
-                           now: datetime) -> dict[str, Any]:
+def recognition_credential(
+    evaluation: Evaluation,
+    *,
+    rule: RecognitionRule | None = None,
+    rule_credential: Mapping[str, Any],
+    sources: Sequence[Mapping[str, Any]],
+    issuer: str | Mapping[str, Any],
+    as_of: date,
+    credential_id: str,
+    now: datetime,
+) -> dict[str, Any]:
     """The unsigned ``RecognitionCredential`` for an evaluation that holds.
 
     ``sources`` are the secured credentials the evaluation saw (same list, same order); only those that
@@ -158,21 +183,31 @@ def recognition_credential(evaluation: Evaluation, *, rule: RecognitionRule | No
     first = _subject(used[0])
     for src in used[1:]:
         if not same_subject(first, _subject(src)):
-            raise SkillcredError(f"{src['id']} is not about the same person as {used[0]['id']}",
-                                 code=Code.CHAIN_SUBJECT_MISMATCH)
+            raise SkillcredError(
+                f"{src['id']} is not about the same person as {used[0]['id']}", code=Code.CHAIN_SUBJECT_MISMATCH
+            )
     subject: dict[str, Any] = {k: first[k] for k in ("id", "name", "identityHash") if k in first}
     subject |= {"recognizedAs": evaluation.recognized_as.to_json(), "grants": list(evaluation.grants)}
     if evaluation.purposes:
         subject["purposes"] = list(evaluation.purposes)
-    subject |= {"jurisdiction": rule.jurisdiction, "recognitionRule": rule.id, "ruleVersion": rule.version,
-                "ruleConfidence": rule.confidence, "recognitionDate": as_of.isoformat(),
-                "recognizedFrom": [src["id"] for src in used]}
+    subject |= {
+        "jurisdiction": rule.jurisdiction,
+        "recognitionRule": rule.id,
+        "ruleVersion": rule.version,
+        "ruleConfidence": rule.confidence,
+        "recognitionDate": as_of.isoformat(),
+        "recognizedFrom": [src["id"] for src in used],
+    }
     basis = _legal_basis(rule)
     if basis is not None:
         subject["legalBasis"] = basis
     facts = evaluation.facts
-    conditions = {"conditions": dict(evaluation.conditions_met), "declared": dict(facts.get("declared", {})),
-                  "inputs": dict(facts.get("inputs", {})), "years": dict(facts.get("years", {}))}
+    conditions = {
+        "conditions": dict(evaluation.conditions_met),
+        "declared": dict(facts.get("declared", {})),
+        "inputs": dict(facts.get("inputs", {})),
+        "years": dict(facts.get("years", {})),
+    }
     return {
         "@context": list(CONTEXT),
         "id": credential_id,
@@ -182,12 +217,16 @@ def recognition_credential(evaluation: Evaluation, *, rule: RecognitionRule | No
         "validFrom": format_datetime(require_aware(now)),
         "credentialSchema": {"id": SCHEMA_ID, "type": "JsonSchema"},
         "credentialSubject": subject,
-        "relatedResource": [{"id": d["id"], "digestMultibase": digest_multibase(d)}
-                            for d in (*used, rule_credential)],
+        "relatedResource": [{"id": d["id"], "digestMultibase": digest_multibase(d)} for d in (*used, rule_credential)],
         # one evidence object, not an array of one: the compact form every verifier reads (vccore.reading)
-        "evidence": {"type": "RecognitionEvidence", "recognitionRule": rule.id, "ruleVersion": rule.version,
-                     "ruleConfidence": rule.confidence, "evaluatedOn": as_of.isoformat(),
-                     "conditionsMet": conditions},
+        "evidence": {
+            "type": "RecognitionEvidence",
+            "recognitionRule": rule.id,
+            "ruleVersion": rule.version,
+            "ruleConfidence": rule.confidence,
+            "evaluatedOn": as_of.isoformat(),
+            "conditionsMet": conditions,
+        },
     }
 
 
@@ -232,38 +271,74 @@ def recognition_links(document: Any) -> RecognitionLinks:
         raise _bad(f"relatedResource: expected 1 to {MAX_LINKS} entries", "/relatedResource")
     digests: dict[str, str] = {}
     for i, r in enumerate(related):
-        if not isinstance(r, Mapping) or not isinstance(r.get("id"), str) or not isinstance(
-                r.get("digestMultibase"), str) or r["id"] in digests:
+        if (
+            not isinstance(r, Mapping)
+            or not isinstance(r.get("id"), str)
+            or not isinstance(r.get("digestMultibase"), str)
+            or r["id"] in digests
+        ):
             raise _bad("each relatedResource needs a unique id and a digestMultibase", f"/relatedResource/{i}")
         digests[r["id"]] = r["digestMultibase"]
     sources = subject.get("recognizedFrom")
-    if not isinstance(sources, list) or not sources or not all(isinstance(s, str) for s in sources) or len(
-            set(sources)) != len(sources) or len(sources) > MAX_LINKS:
+    if (
+        not isinstance(sources, list)
+        or not sources
+        or not all(isinstance(s, str) for s in sources)
+        or len(set(sources)) != len(sources)
+        or len(sources) > MAX_LINKS
+    ):
         raise _bad("recognizedFrom: expected a list of distinct source ids", "/credentialSubject/recognizedFrom")
     others = [r for r in digests if r not in sources]
     if len(others) > 1:
         raise _bad("relatedResource names more than one resource that is not a source", "/relatedResource")
     rule_id, version, confidence = (subject.get(k) for k in ("recognitionRule", "ruleVersion", "ruleConfidence"))
     on = as_date(subject.get("recognitionDate"))
-    if not isinstance(rule_id, str) or not isinstance(version, str) or not isinstance(confidence, str) or (
-            on is None or subject.get("recognitionDate") != on.isoformat()):
-        raise _bad("recognitionRule, ruleVersion, ruleConfidence and recognitionDate are required",
-                   "/credentialSubject")
+    if (
+        not isinstance(rule_id, str)
+        or not isinstance(version, str)
+        or not isinstance(confidence, str)
+        or (on is None or subject.get("recognitionDate") != on.isoformat())
+    ):
+        raise _bad(
+            "recognitionRule, ruleVersion, ruleConfidence and recognitionDate are required", "/credentialSubject"
+        )
     raw_evidence = document.get("evidence")
-    evidence = tuple(e for e in (raw_evidence if isinstance(raw_evidence, list) else [raw_evidence])
-                     if isinstance(e, Mapping) and "RecognitionEvidence" in _types(e))
+    evidence = tuple(
+        e
+        for e in (raw_evidence if isinstance(raw_evidence, list) else [raw_evidence])
+        if isinstance(e, Mapping) and "RecognitionEvidence" in _types(e)
+    )
     if not evidence:
         raise _bad("a RecognitionEvidence entry is required", "/evidence")
     met = evidence[0].get("conditionsMet")
     declared = met.get("declared") if isinstance(met, Mapping) else None
-    decl = {k: v for k, v in declared.items() if isinstance(k, str) and isinstance(v, str)} if isinstance(
-        declared, Mapping) else {}
+    decl = (
+        {k: v for k, v in declared.items() if isinstance(k, str) and isinstance(v, str)}
+        if isinstance(declared, Mapping)
+        else {}
+    )
     grants, purposes = subject.get("grants"), subject.get("purposes", [])
-    claims = {"recognizedAs": subject.get("recognizedAs"), "jurisdiction": subject.get("jurisdiction"),
-              "grants": sorted(grants) if isinstance(grants, list) and all(isinstance(g, str) for g in grants)
-              else grants,
-              "purposes": sorted(purposes) if isinstance(purposes, list) and all(
-                  isinstance(p, str) for p in purposes) else purposes,
-              "ruleVersion": version, "ruleConfidence": confidence}
-    return RecognitionLinks(ident, subject, tuple(sources), digests, others[0] if others else None, rule_id,
-                            version, confidence, on, decl, claims, evidence)
+    claims = {
+        "recognizedAs": subject.get("recognizedAs"),
+        "jurisdiction": subject.get("jurisdiction"),
+        "grants": sorted(grants) if isinstance(grants, list) and all(isinstance(g, str) for g in grants) else grants,
+        "purposes": sorted(purposes)
+        if isinstance(purposes, list) and all(isinstance(p, str) for p in purposes)
+        else purposes,
+        "ruleVersion": version,
+        "ruleConfidence": confidence,
+    }
+    return RecognitionLinks(
+        ident,
+        subject,
+        tuple(sources),
+        digests,
+        others[0] if others else None,
+        rule_id,
+        version,
+        confidence,
+        on,
+        decl,
+        claims,
+        evidence,
+    )

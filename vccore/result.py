@@ -64,25 +64,44 @@ class Check:
             raise ValueError(f"check {self.name!r}: a failed check needs at least one problem")
 
     @classmethod
-    def ok(cls, name: str, *, info: Mapping[str, Any] | None = None,
-           children: Iterable[VerificationResult] = ()) -> Check:
+    def ok(
+        cls, name: str, *, info: Mapping[str, Any] | None = None, children: Iterable[VerificationResult] = ()
+    ) -> Check:
         kids = tuple(children)
         failed = [k for k in kids if not k.verified]
         if failed:
-            return cls(name, False, tuple(p for k in failed for p in k.problems()) or (
-                Problem(Code.PROOF_VERIFICATION_ERROR, "a nested result failed"),), dict(info or {}), kids)
+            return cls(
+                name,
+                False,
+                tuple(p for k in failed for p in k.problems())
+                or (Problem(Code.PROOF_VERIFICATION_ERROR, "a nested result failed"),),
+                dict(info or {}),
+                kids,
+            )
         return cls(name, True, (), dict(info or {}), kids)
 
     @classmethod
-    def fail(cls, name: str, code: Code, detail: str = "", *, pointer: str = "",
-             info: Mapping[str, Any] | None = None,
-             children: Iterable[VerificationResult] = ()) -> Check:
+    def fail(
+        cls,
+        name: str,
+        code: Code,
+        detail: str = "",
+        *,
+        pointer: str = "",
+        info: Mapping[str, Any] | None = None,
+        children: Iterable[VerificationResult] = (),
+    ) -> Check:
         return cls(name, False, (Problem(code, detail, pointer),), dict(info or {}), tuple(children))
 
     @classmethod
-    def from_problems(cls, name: str, problems: Iterable[Problem], *,
-                      info: Mapping[str, Any] | None = None,
-                      children: Iterable[VerificationResult] = ()) -> Check:
+    def from_problems(
+        cls,
+        name: str,
+        problems: Iterable[Problem],
+        *,
+        info: Mapping[str, Any] | None = None,
+        children: Iterable[VerificationResult] = (),
+    ) -> Check:
         probs = tuple(problems)
         if probs:
             return cls(name, False, probs, dict(info or {}), tuple(children))
@@ -154,7 +173,6 @@ class VerificationResult:
         }
 
 
-def failure(name: str, code: Code, detail: str = "", *, subject: str = "",
-            pointer: str = "") -> VerificationResult:
+def failure(name: str, code: Code, detail: str = "", *, subject: str = "", pointer: str = "") -> VerificationResult:
     """A result with one failed check: the usual answer for input that cannot be examined further."""
     return VerificationResult((Check.fail(name, code, detail, pointer=pointer),), subject)

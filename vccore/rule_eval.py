@@ -66,12 +66,25 @@ class Evaluation:
         return self.rule.confidence
 
     def to_json(self) -> dict[str, Any]:
-        return {"recognitionRule": self.rule.id, "ruleVersion": self.rule.version,
-                "ruleConfidence": self.rule.confidence, "evaluatedOn": self.as_of.isoformat(),
-                "holds": self.holds, "conditionsMet": dict(self.conditions_met),
-                "failed": [list(f) for f in self.failed], "facts": json.loads(json.dumps(dict(self.facts))),
-                **({"recognizedAs": self.recognized_as.to_json(), "grants": list(self.grants),
-                    "purposes": list(self.purposes)} if self.recognized_as else {})}
+        return {
+            "recognitionRule": self.rule.id,
+            "ruleVersion": self.rule.version,
+            "ruleConfidence": self.rule.confidence,
+            "evaluatedOn": self.as_of.isoformat(),
+            "holds": self.holds,
+            "conditionsMet": dict(self.conditions_met),
+            "failed": [list(f) for f in self.failed],
+            "facts": json.loads(json.dumps(dict(self.facts))),
+            **(
+                {
+                    "recognizedAs": self.recognized_as.to_json(),
+                    "grants": list(self.grants),
+                    "purposes": list(self.purposes),
+                }
+                if self.recognized_as
+                else {}
+            ),
+        }
 
 
 def _types(cred: Mapping[Any, Any]) -> tuple[str, ...]:
@@ -86,8 +99,9 @@ def _slot_kind(slot: InputSlot, cred: Any) -> str | None:
     kind = next((k for k in slot.kinds if k in _types(cred)), None)
     subject = cred.get("credentialSubject")
     subject = subject if isinstance(subject, Mapping) else {}
-    if kind is None or any(not isinstance(subject.get(f), str) or subject.get(f) not in allowed
-                           for f, allowed in slot.match.items()):
+    if kind is None or any(
+        not isinstance(subject.get(f), str) or subject.get(f) not in allowed for f, allowed in slot.match.items()
+    ):
         return None
     if slot.min_skill_level is not None:
         level = subject.get("skillLevel")
@@ -113,8 +127,7 @@ def _years_detail(outcome: Outcome) -> Text | None:
     return None
 
 
-def _describe(cond: RuleCondition, outcome: Outcome, rule: RecognitionRule,
-              declared: Mapping[str, str]) -> Text:
+def _describe(cond: RuleCondition, outcome: Outcome, rule: RecognitionRule, declared: Mapping[str, str]) -> Text:
     zh, en = cond.text.zh, cond.text.en
     years = _years_detail(outcome)
     if years is not None:
@@ -127,8 +140,10 @@ def _describe(cond: RuleCondition, outcome: Outcome, rule: RecognitionRule,
             en += f" (declared {spec.text.en}: {declared[spec.name]})"
         else:
             zh += f"（未声明{spec.text.zh}（{spec.name}）：凭证不载明此项，须由本人声明或用人单位证明）"
-            en += (f" ({spec.text.en} ({spec.name}) not declared: no credential carries it; it must be "
-                   "declared by the applicant or attested by the employer)")
+            en += (
+                f" ({spec.text.en} ({spec.name}) not declared: no credential carries it; it must be "
+                "declared by the applicant or attested by the employer)"
+            )
     if outcome.exhausted:
         zh, en = zh + "（超出计算预算）", en + " (evaluation budget exceeded)"
     if cond.confidence == "inferred":
@@ -142,14 +157,25 @@ def _in_force(rule: RecognitionRule, as_of: date) -> ConditionResult:
     window_zh = (f"自 {start} 起" if start else "生效日期不详") + (f"，至 {end} 止" if end else "")
     window_en = (f"from {start}" if start else "in-force date unknown") + (f" until {end}" if end else "")
     if met:
-        return ConditionResult("in-force", True, f"规则在 {as_of} 有效（{window_zh}）",
-                               f"the rule is in force on {as_of} ({window_en})")
-    return ConditionResult("in-force", False, f"规则在 {as_of} 不在有效期内（{window_zh}）",
-                           f"the rule is not in force on {as_of} ({window_en})")
+        return ConditionResult(
+            "in-force", True, f"规则在 {as_of} 有效（{window_zh}）", f"the rule is in force on {as_of} ({window_en})"
+        )
+    return ConditionResult(
+        "in-force",
+        False,
+        f"规则在 {as_of} 不在有效期内（{window_zh}）",
+        f"the rule is not in force on {as_of} ({window_en})",
+    )
 
 
-def evaluate(rule: RecognitionRule, sources: Sequence[Mapping[str, Any]], *, as_of: date,
-             work_field: str | None = None, declarations: Mapping[str, str] | None = None) -> Evaluation:
+def evaluate(
+    rule: RecognitionRule,
+    sources: Sequence[Mapping[str, Any]],
+    *,
+    as_of: date,
+    work_field: str | None = None,
+    declarations: Mapping[str, str] | None = None,
+) -> Evaluation:
     """Evaluate ``rule`` on ``sources`` as of ``as_of``. Pure and total: bad data never raises.
 
     ``work_field`` is shorthand for ``declarations["workField"]``. For each input slot the candidates
@@ -168,16 +194,24 @@ def evaluate(rule: RecognitionRule, sources: Sequence[Mapping[str, Any]], *, as_
     traces: dict[str, Outcome] = {}
     facts: dict[str, Any] = {"asOf": as_of.isoformat(), "inputs": {}, "declared": {}, "years": {}}
     if not rule.evaluable:
-        results.append(ConditionResult(
-            "evaluable", False, "该规则无具体等级或条件，不能机械判定",
-            "the rule has no concrete levels or conditions to evaluate mechanically"))
+        results.append(
+            ConditionResult(
+                "evaluable",
+                False,
+                "该规则无具体等级或条件，不能机械判定",
+                "the rule has no concrete levels or conditions to evaluate mechanically",
+            )
+        )
     else:
         candidates = []
         for slot in rule.inputs:
             found = [(i, k) for i, c in enumerate(items) if (k := _slot_kind(slot, c)) is not None]
             candidates.append(found[:MAX_CANDIDATES])
-            results.append(ConditionResult(f"input:{slot.name}", bool(found), f"依据凭证：{slot.text.zh}",
-                                           f"source credential: {slot.text.en}"))
+            results.append(
+                ConditionResult(
+                    f"input:{slot.name}", bool(found), f"依据凭证：{slot.text.zh}", f"source credential: {slot.text.en}"
+                )
+            )
         best: _Trial | None = None
         combos = (c for c in itertools.product(*candidates) if len({i for i, _ in c}) == len(c))
         for combo in itertools.islice(combos, MAX_COMBINATIONS):
@@ -191,27 +225,49 @@ def evaluate(rule: RecognitionRule, sources: Sequence[Mapping[str, Any]], *, as_
             traces, facts = best[2], {**facts, **best[3]}
     met = {r.id: r.met for r in results}
     holds = all(met.values())
-    return Evaluation(rule, as_of, holds, rule.recognized_as if holds else None, rule.grants if holds else (),
-                      rule.purposes if holds else (), MappingProxyType(met),
-                      tuple(Failure(r.id, r.zh, r.en) for r in results if not r.met), tuple(results),
-                      MappingProxyType(facts), MappingProxyType(traces))
+    return Evaluation(
+        rule,
+        as_of,
+        holds,
+        rule.recognized_as if holds else None,
+        rule.grants if holds else (),
+        rule.purposes if holds else (),
+        MappingProxyType(met),
+        tuple(Failure(r.id, r.zh, r.en) for r in results if not r.met),
+        tuple(results),
+        MappingProxyType(facts),
+        MappingProxyType(traces),
+    )
 
 
 _Trial = tuple[int, list[ConditionResult], dict[str, Outcome], dict[str, Any]]
 
 
-def _try(rule: RecognitionRule, combo: tuple[tuple[int, str], ...], items: list[Any], as_of: date,
-         declared: Mapping[str, str]) -> _Trial:
-    context: dict[str, Any] = {"asOf": as_of.isoformat(), "sources": items, "declared": dict(declared),
-                               "rule": {"id": rule.id, "jurisdiction": rule.jurisdiction}}
+def _try(
+    rule: RecognitionRule,
+    combo: tuple[tuple[int, str], ...],
+    items: list[Any],
+    as_of: date,
+    declared: Mapping[str, str],
+) -> _Trial:
+    context: dict[str, Any] = {
+        "asOf": as_of.isoformat(),
+        "sources": items,
+        "declared": dict(declared),
+        "rule": {"id": rule.id, "jurisdiction": rule.jurisdiction},
+    }
     inputs: dict[str, Any] = {}
     for slot, (index, kind) in zip(rule.inputs, combo, strict=True):
         cred = items[index]
         when = source_date(cred, kind)
         context[slot.name], context[f"{slot.name}Date"] = cred, when.isoformat() if when else None
         ident = cred.get("id")
-        inputs[slot.name] = {"index": index, "kind": kind, "id": ident if isinstance(ident, str) else None,
-                             "date": context[f"{slot.name}Date"]}
+        inputs[slot.name] = {
+            "index": index,
+            "kind": kind,
+            "id": ident if isinstance(ident, str) else None,
+            "date": context[f"{slot.name}Date"],
+        }
     results, traces, years = [], {}, {}
     for cond in rule.conditions:
         outcome = cond.logic.evaluate(context)

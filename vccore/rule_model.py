@@ -20,32 +20,68 @@ from typing import Any, Final
 
 from vccore.conditions import Condition
 
-SKILL_LEVELS: Final = {"apprentice": 0, "L5": 1, "L4": 2, "L3": 3, "L2": 4, "L1": 5,
-                       "special-technician": 6, "chief-technician": 7}
+SKILL_LEVELS: Final = {
+    "apprentice": 0,
+    "L5": 1,
+    "L4": 2,
+    "L3": 3,
+    "L2": 4,
+    "L1": 5,
+    "special-technician": 6,
+    "chief-technician": 7,
+}
 TITLE_LEVELS: Final = ("yuanji", "assistant", "intermediate", "associate-senior", "full-senior")
 EDUCATION_LEVELS: Final = ("zhongzhuan", "dazhuan", "benke", "master", "doctor")
 SCHOOL_CLASSES: Final = ("intermediate-worker-class", "advanced-worker-class", "preparatory-technician-class")
-GRANTS: Final = ("eligibility-to-apply", "deemed-equivalent", "basis-for-next-level",
-                 "education-equivalence-for-application", "education-equivalent-treatment",
-                 "equal-treatment", "exam-exemption", "green-channel")
-DIRECTIONS: Final = ("skill-to-title", "title-to-skill", "qualification-to-title", "bidirectional",
-                     "school-to-degree-equivalence", "school-or-skill-to-degree-equivalence",
-                     "skill-to-professional-qualification", "skill-to-title-treatment", "skill-to-treatment")
+GRANTS: Final = (
+    "eligibility-to-apply",
+    "deemed-equivalent",
+    "basis-for-next-level",
+    "education-equivalence-for-application",
+    "education-equivalent-treatment",
+    "equal-treatment",
+    "exam-exemption",
+    "green-channel",
+)
+DIRECTIONS: Final = (
+    "skill-to-title",
+    "title-to-skill",
+    "qualification-to-title",
+    "bidirectional",
+    "school-to-degree-equivalence",
+    "school-or-skill-to-degree-equivalence",
+    "skill-to-professional-qualification",
+    "skill-to-title-treatment",
+    "skill-to-treatment",
+)
 #: Credential kind -> the subject field that dates the achievement (else ``validFrom``).
-KIND_DATES: Final = {"SkillLevelCredential": "assessmentDate",
-                     "ProfessionalQualificationCredential": "issueDate",
-                     "ProfessionalTitleCredential": "awardDate", "DegreeCredential": "graduationDate",
-                     "TechnicalSchoolDiplomaCredential": "graduationDate",
-                     "RecognitionCredential": "recognitionDate"}
+KIND_DATES: Final = {
+    "SkillLevelCredential": "assessmentDate",
+    "ProfessionalQualificationCredential": "issueDate",
+    "ProfessionalTitleCredential": "awardDate",
+    "DegreeCredential": "graduationDate",
+    "TechnicalSchoolDiplomaCredential": "graduationDate",
+    "RecognitionCredential": "recognitionDate",
+}
 #: Input filters: ``credentialSubject`` field -> allowed codes (None: free text).
 MATCH_FIELDS: Final[dict[str, tuple[str, ...] | None]] = {
-    "skillLevel": tuple(SKILL_LEVELS), "credentialForm": None, "occupationCode": None,
-    "qualificationName": None, "qualificationGrade": None,
+    "skillLevel": tuple(SKILL_LEVELS),
+    "credentialForm": None,
+    "occupationCode": None,
+    "qualificationName": None,
+    "qualificationGrade": None,
     "qualificationCategory": ("access", "level-evaluation"),
-    "titleSeries": None, "titleLevel": TITLE_LEVELS, "educationLevel": EDUCATION_LEVELS,
-    "technicalSchoolClass": SCHOOL_CLASSES}
-OUTCOME_KINDS: Final = {"title": "titleLevel", "skill-level": "skillLevel", "education": "educationLevel",
-                        "treatment": "treatment"}
+    "titleSeries": None,
+    "titleLevel": TITLE_LEVELS,
+    "educationLevel": EDUCATION_LEVELS,
+    "technicalSchoolClass": SCHOOL_CLASSES,
+}
+OUTCOME_KINDS: Final = {
+    "title": "titleLevel",
+    "skill-level": "skillLevel",
+    "education": "educationLevel",
+    "treatment": "treatment",
+}
 
 
 @dataclass(frozen=True)
@@ -107,9 +143,14 @@ class RecognizedAs:
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "RecognitionOutcome", "kind": self.kind}
-        for key, value in (("titleSeries", self.title_series), ("titleLevel", self.title_level),
-                           ("titleName", self.title_name), ("skillLevel", self.skill_level),
-                           ("educationLevel", self.education_level), ("treatment", self.treatment)):
+        for key, value in (
+            ("titleSeries", self.title_series),
+            ("titleLevel", self.title_level),
+            ("titleName", self.title_name),
+            ("skillLevel", self.skill_level),
+            ("educationLevel", self.education_level),
+            ("treatment", self.treatment),
+        ):
             if value is not None:
                 out[key] = value
         return out
@@ -173,7 +214,11 @@ class RuleSet:
         return next((r for r in self.rules if r.id == rule_id), None)
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": "RecognitionRuleSet", "id": self.id, "version": self.version,
-                "jurisdiction": self.jurisdiction,
-                "authority": {"zh": self.authority.zh, "en": self.authority.en},
-                "rules": [r.to_json() for r in self.rules]}
+        return {
+            "type": "RecognitionRuleSet",
+            "id": self.id,
+            "version": self.version,
+            "jurisdiction": self.jurisdiction,
+            "authority": {"zh": self.authority.zh, "en": self.authority.en},
+            "rules": [r.to_json() for r in self.rules],
+        }

@@ -15,29 +15,41 @@ from vccore.rule_eval import Evaluation
 from vccore.rule_model import RecognitionRule, RecognizedAs, Text
 
 LABELS: Final[dict[str, tuple[str, str]]] = {
-    "apprentice": ("学徒工", "apprentice"), "L5": ("五级/初级工", "level 5/junior worker"),
-    "L4": ("四级/中级工", "level 4/intermediate worker"), "L3": ("三级/高级工", "level 3/senior worker"),
-    "L2": ("二级/技师", "level 2/technician"), "L1": ("一级/高级技师", "level 1/senior technician"),
+    "apprentice": ("学徒工", "apprentice"),
+    "L5": ("五级/初级工", "level 5/junior worker"),
+    "L4": ("四级/中级工", "level 4/intermediate worker"),
+    "L3": ("三级/高级工", "level 3/senior worker"),
+    "L2": ("二级/技师", "level 2/technician"),
+    "L1": ("一级/高级技师", "level 1/senior technician"),
     "special-technician": ("特级技师", "special technician"),
     "chief-technician": ("首席技师", "chief technician"),
-    "yuanji": ("员级", "entry level"), "assistant": ("助理级", "assistant level"),
-    "intermediate": ("中级", "intermediate"), "associate-senior": ("副高级", "associate senior"),
-    "full-senior": ("正高级", "full senior"), "zhongzhuan": ("中专", "secondary specialised (zhongzhuan)"),
-    "dazhuan": ("大专", "junior college (dazhuan)"), "benke": ("本科", "bachelor (benke)"),
-    "master": ("硕士研究生", "master"), "doctor": ("博士研究生", "doctor"),
+    "yuanji": ("员级", "entry level"),
+    "assistant": ("助理级", "assistant level"),
+    "intermediate": ("中级", "intermediate"),
+    "associate-senior": ("副高级", "associate senior"),
+    "full-senior": ("正高级", "full senior"),
+    "zhongzhuan": ("中专", "secondary specialised (zhongzhuan)"),
+    "dazhuan": ("大专", "junior college (dazhuan)"),
+    "benke": ("本科", "bachelor (benke)"),
+    "master": ("硕士研究生", "master"),
+    "doctor": ("博士研究生", "doctor"),
     "eligibility-to-apply": ("可申报评审", "eligible to apply"),
     "deemed-equivalent": ("视同具备", "deemed equivalent"),
     "basis-for-next-level": ("可作为申报上一级的依据", "basis for applying for the next level"),
     "education-equivalence-for-application": ("按相应学历申报", "counts as that education when applying"),
     "education-equivalent-treatment": ("按相应学历落实待遇", "treated as that education level"),
     "equal-treatment": ("享受同等待遇", "equal treatment"),
-    "exam-exemption": ("可免理论考试", "exam exemption"), "green-channel": ("绿色通道", "green channel"),
-    "full-senior-title-treatment": ("比照正高级职称人员享受同等待遇",
-                                    "same treatment as full-senior title holders"),
-    "chief-technician-pay": ("薪酬参照本单位高级管理人员标准确定，不低于特级技师",
-                             "pay set by reference to senior managers, not below special technicians"),
-    "same-level-graduate-equality": ("与同层次普通学校毕业生享有平等机会",
-                                     "equal opportunity with same-level general-school graduates"),
+    "exam-exemption": ("可免理论考试", "exam exemption"),
+    "green-channel": ("绿色通道", "green channel"),
+    "full-senior-title-treatment": ("比照正高级职称人员享受同等待遇", "same treatment as full-senior title holders"),
+    "chief-technician-pay": (
+        "薪酬参照本单位高级管理人员标准确定，不低于特级技师",
+        "pay set by reference to senior managers, not below special technicians",
+    ),
+    "same-level-graduate-equality": (
+        "与同层次普通学校毕业生享有平等机会",
+        "equal opportunity with same-level general-school graduates",
+    ),
 }
 INFERRED_MARK: Final = Text("推定（非官方）", "inferred, not official")
 
@@ -73,17 +85,27 @@ def summarize_rule(rule: RecognitionRule, lang: str = "zh") -> str:
     b = rule.legal_basis
     where = rule.jurisdiction + (f" {rule.locality}" if rule.locality else "")
     if b.document_name:
-        doc = f"{b.issuing_authority or ''}《{b.document_name}》" if zh else \
-            f"{b.document_name}" + (f", {b.issuing_authority}" if b.issuing_authority else "")
-        doc += (f" {b.document_number}" if b.document_number else "") + (f"（{b.document_date}）" if zh and
-                                                                         b.document_date else "")
+        doc = (
+            f"{b.issuing_authority or ''}《{b.document_name}》"
+            if zh
+            else f"{b.document_name}" + (f", {b.issuing_authority}" if b.issuing_authority else "")
+        )
+        doc += (f" {b.document_number}" if b.document_number else "") + (
+            f"（{b.document_date}）" if zh and b.document_date else ""
+        )
         doc += f" ({b.document_date})" if not zh and b.document_date else ""
     else:
-        doc = f"原文件未取得（{rule.provenance.document}）" if zh else \
-            f"document not retrieved ({rule.provenance.document})"
+        doc = (
+            f"原文件未取得（{rule.provenance.document}）"
+            if zh
+            else f"document not retrieved ({rule.provenance.document})"
+        )
     start = rule.in_force_from
-    force = (f"自 {start} 起施行" if start else "生效日期不详") if zh else \
-        (f"in force from {start}" if start else "in-force date unknown")
+    force = (
+        (f"自 {start} 起施行" if start else "生效日期不详")
+        if zh
+        else (f"in force from {start}" if start else "in-force date unknown")
+    )
     if rule.in_force_until:
         force += f"，至 {rule.in_force_until} 止" if zh else f" until {rule.in_force_until}"
     if zh:
@@ -103,8 +125,11 @@ def explain_evaluation(evaluation: Evaluation, lang: str = "zh") -> list[str]:
     rule, when = evaluation.rule, evaluation.as_of
     lines = [summarize_rule(rule, lang)]
     if evaluation.holds and evaluation.recognized_as is not None:
-        grants = "、".join(_label(g, lang) for g in evaluation.grants) if zh else \
-            ", ".join(_label(g, lang) for g in evaluation.grants)
+        grants = (
+            "、".join(_label(g, lang) for g in evaluation.grants)
+            if zh
+            else ", ".join(_label(g, lang) for g in evaluation.grants)
+        )
         what = describe_outcome(evaluation.recognized_as, lang)
         if zh:
             purposes = f"；适用事项：{'、'.join(evaluation.purposes)}" if evaluation.purposes else ""

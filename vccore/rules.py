@@ -70,6 +70,7 @@ _PARTIAL_DATE: Final = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
 
 # --- parsing -------------------------------------------------------------------------------------
 
+
 def _fail(ptr: str, detail: str) -> SkillcredError:
     return SkillcredError(f"{ptr or '/'}: {detail}", code=Code.RULE_ERROR, pointer=ptr)
 
@@ -87,8 +88,14 @@ def _obj(v: Any, ptr: str, required: str, optional: str = "") -> Mapping[str, An
     return v
 
 
-def _str(v: Any, ptr: str, *, nullable: bool = False, pattern: re.Pattern[str] | None = None,
-         enum: Sequence[str] | None = None) -> Any:
+def _str(
+    v: Any,
+    ptr: str,
+    *,
+    nullable: bool = False,
+    pattern: re.Pattern[str] | None = None,
+    enum: Sequence[str] | None = None,
+) -> Any:
     if v is None and nullable:
         return None
     if not isinstance(v, str) or not v.strip():
@@ -131,15 +138,18 @@ def _slot(v: Any, ptr: str) -> InputSlot:
     match = _obj(m.get("match", {}), f"{ptr}/match", "", " ".join(MATCH_FIELDS))
     filters = {k: _strs(x, f"{ptr}/match/{k}", enum=MATCH_FIELDS[k], min_items=1) for k, x in match.items()}
     low = _str(m.get("minSkillLevel"), f"{ptr}/minSkillLevel", nullable=True, enum=tuple(SKILL_LEVELS))
-    return InputSlot(name, kinds, MappingProxyType(filters), low, Text(_str(m["zh"], f"{ptr}/zh"),
-                                                                      _str(m["en"], f"{ptr}/en")))
+    return InputSlot(
+        name, kinds, MappingProxyType(filters), low, Text(_str(m["zh"], f"{ptr}/zh"), _str(m["en"], f"{ptr}/en"))
+    )
 
 
 def _declared(v: Any, ptr: str) -> DeclaredInput:
     m = _obj(v, ptr, "name zh en", "values")
-    return DeclaredInput(_str(m["name"], f"{ptr}/name", pattern=_NAME),
-                         Text(_str(m["zh"], f"{ptr}/zh"), _str(m["en"], f"{ptr}/en")),
-                         _strs(m.get("values", []), f"{ptr}/values"))
+    return DeclaredInput(
+        _str(m["name"], f"{ptr}/name", pattern=_NAME),
+        Text(_str(m["zh"], f"{ptr}/zh"), _str(m["en"], f"{ptr}/en")),
+        _strs(m.get("values", []), f"{ptr}/values"),
+    )
 
 
 def _outcome(v: Any, ptr: str) -> RecognizedAs | None:
@@ -149,34 +159,51 @@ def _outcome(v: Any, ptr: str) -> RecognizedAs | None:
     kind = _str(m["kind"], f"{ptr}/kind", enum=tuple(OUTCOME_KINDS))
     if m.get(OUTCOME_KINDS[kind]) is None:
         raise _fail(f"{ptr}/{OUTCOME_KINDS[kind]}", f"required for kind {kind!r}")
-    enums: dict[str, Sequence[str] | None] = {"titleLevel": TITLE_LEVELS, "skillLevel": tuple(SKILL_LEVELS),
-                                              "educationLevel": EDUCATION_LEVELS}
-    f = {k: _str(m.get(k), f"{ptr}/{k}", nullable=True, enum=enums.get(k)) for k in
-         ("titleSeries", "titleLevel", "titleName", "skillLevel", "educationLevel", "treatment")}
-    return RecognizedAs(kind, f["titleSeries"], f["titleLevel"], f["titleName"], f["skillLevel"],
-                        f["educationLevel"], f["treatment"])
+    enums: dict[str, Sequence[str] | None] = {
+        "titleLevel": TITLE_LEVELS,
+        "skillLevel": tuple(SKILL_LEVELS),
+        "educationLevel": EDUCATION_LEVELS,
+    }
+    f = {
+        k: _str(m.get(k), f"{ptr}/{k}", nullable=True, enum=enums.get(k))
+        for k in ("titleSeries", "titleLevel", "titleName", "skillLevel", "educationLevel", "treatment")
+    }
+    return RecognizedAs(
+        kind, f["titleSeries"], f["titleLevel"], f["titleName"], f["skillLevel"], f["educationLevel"], f["treatment"]
+    )
 
 
 def parse_rule(doc: Any, *, pointer: str = "") -> RecognitionRule:
     """Validate one rule object strictly and build it. Raises ``SkillcredError(RULE_ERROR)``."""
     p = pointer
-    m = _obj(doc, p, "id version jurisdiction direction name legalBasis inputs conditions recognizedAs "
-                     "grants purposes inForceFrom inForceUntil evaluable confidence provenance",
-             "locality declaredInputs notes")
-    lb = _obj(m["legalBasis"], f"{p}/legalBasis",
-              "issuingAuthority documentName documentNumber documentDate urls")
+    m = _obj(
+        doc,
+        p,
+        "id version jurisdiction direction name legalBasis inputs conditions recognizedAs "
+        "grants purposes inForceFrom inForceUntil evaluable confidence provenance",
+        "locality declaredInputs notes",
+    )
+    lb = _obj(m["legalBasis"], f"{p}/legalBasis", "issuingAuthority documentName documentNumber documentDate urls")
     if lb["documentDate"] is not None and not _PARTIAL_DATE.fullmatch(str(lb["documentDate"])):
         raise _fail(f"{p}/legalBasis/documentDate", "expected YYYY, YYYY-MM or YYYY-MM-DD or null")
     lbs = {k: _str(lb[k], f"{p}/legalBasis/{k}", nullable=True) for k in lb if k != "urls"}
-    basis = LegalBasis(lbs["issuingAuthority"], lbs["documentName"], lbs["documentNumber"],
-                       lbs["documentDate"], _strs(lb["urls"], f"{p}/legalBasis/urls"))
+    basis = LegalBasis(
+        lbs["issuingAuthority"],
+        lbs["documentName"],
+        lbs["documentNumber"],
+        lbs["documentDate"],
+        _strs(lb["urls"], f"{p}/legalBasis/urls"),
+    )
     pv = _obj(m["provenance"], f"{p}/provenance", "document number date urls refs evidence", "note")
-    prov = Provenance(_str(pv["document"], f"{p}/provenance/document"),
-                      _str(pv["number"], f"{p}/provenance/number", nullable=True),
-                      _str(pv["date"], f"{p}/provenance/date", nullable=True),
-                      _strs(pv["urls"], f"{p}/provenance/urls"), _strs(pv["refs"], f"{p}/provenance/refs"),
-                      _str(pv["evidence"], f"{p}/provenance/evidence", enum=("read", "seed", "reasoned")),
-                      _str(pv.get("note"), f"{p}/provenance/note", nullable=True))
+    prov = Provenance(
+        _str(pv["document"], f"{p}/provenance/document"),
+        _str(pv["number"], f"{p}/provenance/number", nullable=True),
+        _str(pv["date"], f"{p}/provenance/date", nullable=True),
+        _strs(pv["urls"], f"{p}/provenance/urls"),
+        _strs(pv["refs"], f"{p}/provenance/refs"),
+        _str(pv["evidence"], f"{p}/provenance/evidence", enum=("read", "seed", "reasoned")),
+        _str(pv.get("note"), f"{p}/provenance/note", nullable=True),
+    )
     if not isinstance(m["inputs"], list) or not isinstance(m["conditions"], list):
         raise _fail(f"{p}/inputs", "inputs and conditions are lists")
     slots = tuple(_slot(x, f"{p}/inputs/{i}") for i, x in enumerate(m["inputs"]))
@@ -195,13 +222,16 @@ def parse_rule(doc: Any, *, pointer: str = "") -> RecognitionRule:
         logic = compile_condition(cm["logic"], pointer=f"{cp}/logic")
         for var in sorted(logic.variables()):
             head, _, rest = var.partition(".")
-            if head not in known or (head == "declared" and rest.split(".")[0] not in
-                                     {d.name for d in declared}):
+            if head not in known or (head == "declared" and rest.split(".")[0] not in {d.name for d in declared}):
                 raise _fail(f"{cp}/logic", f"variable {var!r} is neither an input nor a declared input")
-        conds.append(RuleCondition(_str(cm["id"], f"{cp}/id", pattern=_COND_ID),
-                                   Text(_str(cm["zh"], f"{cp}/zh"), _str(cm["en"], f"{cp}/en")), logic,
-                                   _str(cm.get("confidence", "sourced"), f"{cp}/confidence",
-                                        enum=("sourced", "inferred"))))
+        conds.append(
+            RuleCondition(
+                _str(cm["id"], f"{cp}/id", pattern=_COND_ID),
+                Text(_str(cm["zh"], f"{cp}/zh"), _str(cm["en"], f"{cp}/en")),
+                logic,
+                _str(cm.get("confidence", "sourced"), f"{cp}/confidence", enum=("sourced", "inferred")),
+            )
+        )
     if len({c.id for c in conds}) != len(conds) or {c.id for c in conds} & {"in-force", "evaluable"}:
         raise _fail(f"{p}/conditions", "condition ids must be unique and not 'in-force' or 'evaluable'")
     evaluable = m["evaluable"]
@@ -214,15 +244,27 @@ def parse_rule(doc: Any, *, pointer: str = "") -> RecognitionRule:
     if start is not None and end is not None and end < start:
         raise _fail(f"{p}/inForceUntil", "ends before inForceFrom")
     return RecognitionRule(
-        _str(m["id"], f"{p}/id", pattern=_RULE_ID), _str(m["version"], f"{p}/version"),
+        _str(m["id"], f"{p}/id", pattern=_RULE_ID),
+        _str(m["version"], f"{p}/version"),
         _str(m["jurisdiction"], f"{p}/jurisdiction", pattern=_JURISDICTION),
         _str(m.get("locality"), f"{p}/locality", nullable=True),
-        _str(m["direction"], f"{p}/direction", enum=DIRECTIONS), _text(m["name"], f"{p}/name"), basis,
-        slots, declared, tuple(conds), outcome, _strs(m["grants"], f"{p}/grants", enum=GRANTS, min_items=1),
-        _strs(m["purposes"], f"{p}/purposes"), start, end, evaluable,
-        _str(m["confidence"], f"{p}/confidence", enum=("sourced", "inferred")), prov,
+        _str(m["direction"], f"{p}/direction", enum=DIRECTIONS),
+        _text(m["name"], f"{p}/name"),
+        basis,
+        slots,
+        declared,
+        tuple(conds),
+        outcome,
+        _strs(m["grants"], f"{p}/grants", enum=GRANTS, min_items=1),
+        _strs(m["purposes"], f"{p}/purposes"),
+        start,
+        end,
+        evaluable,
+        _str(m["confidence"], f"{p}/confidence", enum=("sourced", "inferred")),
+        prov,
         _text(m["notes"], f"{p}/notes") if m.get("notes") is not None else None,
-        json.dumps(m, ensure_ascii=False, sort_keys=True))
+        json.dumps(m, ensure_ascii=False, sort_keys=True),
+    )
 
 
 def parse_ruleset(doc: Any) -> RuleSet:
@@ -238,8 +280,13 @@ def parse_ruleset(doc: Any) -> RuleSet:
             raise _fail(f"/rules/{i}/jurisdiction", f"{r.jurisdiction!r} is not the set's {jurisdiction!r}")
     if len({r.id for r in rules}) != len(rules):
         raise _fail("/rules", "rule ids must be unique")
-    return RuleSet(_str(m["id"], "/id", pattern=_RULE_ID), _str(m["version"], "/version"), jurisdiction,
-                   _text(m["authority"], "/authority"), rules)
+    return RuleSet(
+        _str(m["id"], "/id", pattern=_RULE_ID),
+        _str(m["version"], "/version"),
+        jurisdiction,
+        _text(m["authority"], "/authority"),
+        rules,
+    )
 
 
 def load_ruleset(data: str | bytes) -> RuleSet:

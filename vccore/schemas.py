@@ -68,8 +68,7 @@ def validate(credential: Any) -> list[str]:
     type_name = _type_of(credential)
     if type_name is None:
         return [f"/type: expected exactly one of {', '.join(SCHEMA_FILES)}"]
-    errors = sorted(_validator(type_name).iter_errors(credential),
-                    key=lambda e: [str(p) for p in e.absolute_path])
+    errors = sorted(_validator(type_name).iter_errors(credential), key=lambda e: [str(p) for p in e.absolute_path])
     return [f"/{'/'.join(str(p) for p in e.absolute_path)}: {e.message}" for e in errors]
 
 
@@ -80,7 +79,7 @@ def lookup(schema_id: str) -> dict[str, Any] | None:
     """The locally pinned schema a ``credentialSchema.id`` names, or None when it is not ours."""
     if not isinstance(schema_id, str) or not schema_id.startswith(SCHEMA_BASE):
         return None
-    file = schema_id[len(SCHEMA_BASE):]
+    file = schema_id[len(SCHEMA_BASE) :]
     if file not in SCHEMA_FILES.values():
         return None
     loaded: dict[str, Any] = json.loads(json.dumps(_load(file)))
@@ -127,10 +126,9 @@ def check_schemas(document: Mapping[str, Any]) -> SchemaOutcome:
         pointer = f"/credentialSchema/{i}" if isinstance(refs, list) else "/credentialSchema"
         sid = ref.get("id") if isinstance(ref, Mapping) else None
         if not isinstance(sid, str) or not isinstance(ref, Mapping) or ref.get("type") != "JsonSchema":
-            problems.append((Code.MALFORMED_VALUE_ERROR, "credentialSchema needs an id and type JsonSchema",
-                             pointer))
+            problems.append((Code.MALFORMED_VALUE_ERROR, "credentialSchema needs an id and type JsonSchema", pointer))
             continue
-        file = sid[len(SCHEMA_BASE):] if sid.startswith(SCHEMA_BASE) else None
+        file = sid[len(SCHEMA_BASE) :] if sid.startswith(SCHEMA_BASE) else None
         if file is not None and file in SCHEMA_FILES.values():
             files.setdefault(file, pointer)
         else:

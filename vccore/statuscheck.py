@@ -30,6 +30,7 @@ from vccore.timeutil import DEFAULT_SKEW, format_datetime, parse_datetime, requi
 
 __all__ = ["StatusResult", "check_status"]
 
+
 @dataclass(frozen=True)
 class StatusResult:
     """The outcome of :func:`check_status`.
@@ -73,10 +74,16 @@ class StatusResult:
         return Check.ok(name, info=info)
 
 
-def check_status(credential_entry: Mapping[str, Any], list_credential: Mapping[str, Any], *,
-                 now: datetime, clock_skew: timedelta = DEFAULT_SKEW,
-                 min_length: int = MIN_LENGTH, max_compressed: int = DEFAULT_MAX_COMPRESSED,
-                 max_inflated: int = DEFAULT_MAX_INFLATED) -> StatusResult:
+def check_status(
+    credential_entry: Mapping[str, Any],
+    list_credential: Mapping[str, Any],
+    *,
+    now: datetime,
+    clock_skew: timedelta = DEFAULT_SKEW,
+    min_length: int = MIN_LENGTH,
+    max_compressed: int = DEFAULT_MAX_COMPRESSED,
+    max_inflated: int = DEFAULT_MAX_INFLATED,
+) -> StatusResult:
     """Read one entry's bit from an already verified list credential (section 3.2, "Validate").
 
     Never raises for bad input. Problem codes:
@@ -107,20 +114,30 @@ def check_status(credential_entry: Mapping[str, Any], list_credential: Mapping[s
     if credential_entry.get("type") != ENTRY_TYPE:
         return fail(Code.MALFORMED_VALUE_ERROR, f"credentialStatus: type must be {ENTRY_TYPE}", "/type")
     if purpose_s not in PURPOSES:
-        return fail(Code.MALFORMED_VALUE_ERROR,
-                    f"statusPurpose: {purpose!r} is not one of {', '.join(PURPOSES)}", "/statusPurpose")
+        return fail(
+            Code.MALFORMED_VALUE_ERROR,
+            f"statusPurpose: {purpose!r} is not one of {', '.join(PURPOSES)}",
+            "/statusPurpose",
+        )
     list_url = credential_entry.get("statusListCredential")
     if not isinstance(list_url, str) or not list_url:
-        return fail(Code.MALFORMED_VALUE_ERROR, "statusListCredential: expected a URL",
-                    "/statusListCredential")
+        return fail(Code.MALFORMED_VALUE_ERROR, "statusListCredential: expected a URL", "/statusListCredential")
     size = credential_entry.get("statusSize", 1)
     if size != 1 or isinstance(size, bool):
-        return fail(Code.MALFORMED_VALUE_ERROR, f"statusSize: only 1 is supported, got {size!r}",
-                    "/statusSize", list_credential=list_url)
+        return fail(
+            Code.MALFORMED_VALUE_ERROR,
+            f"statusSize: only 1 is supported, got {size!r}",
+            "/statusSize",
+            list_credential=list_url,
+        )
     raw_index = credential_entry.get("statusListIndex")
     if not isinstance(raw_index, str):
-        return fail(Code.MALFORMED_VALUE_ERROR, "statusListIndex: expected a decimal string",
-                    "/statusListIndex", list_credential=list_url)
+        return fail(
+            Code.MALFORMED_VALUE_ERROR,
+            "statusListIndex: expected a decimal string",
+            "/statusListIndex",
+            list_credential=list_url,
+        )
     try:  # syntax first, range once the list length is known
         _check_index_syntax(raw_index)
     except SkillcredError as err:
@@ -135,8 +152,11 @@ def check_status(credential_entry: Mapping[str, Any], list_credential: Mapping[s
     if not isinstance(types, list) or CREDENTIAL_TYPE not in types or "VerifiableCredential" not in types:
         return bad_list(f"status list credential: type must include {CREDENTIAL_TYPE}", "/type")
     if list_credential.get("id") != list_url:
-        return bad_list(f"status list credential: id {list_credential.get('id')!r} is not "
-                        f"the entry's statusListCredential {list_url!r}", "/id")
+        return bad_list(
+            f"status list credential: id {list_credential.get('id')!r} is not "
+            f"the entry's statusListCredential {list_url!r}",
+            "/id",
+        )
     times: dict[str, datetime | None] = {}
     for key in ("validFrom", "validUntil"):
         try:
@@ -146,30 +166,37 @@ def check_status(credential_entry: Mapping[str, Any], list_credential: Mapping[s
             return bad_list(err.detail, f"/{key}")
     valid_from, valid_until = times["validFrom"], times["validUntil"]
     if valid_from is not None and now + clock_skew < valid_from:
-        return bad_list(f"list credential: not valid before {format_datetime(valid_from)}",
-                        "/validFrom", valid_until=valid_until)
+        return bad_list(
+            f"list credential: not valid before {format_datetime(valid_from)}", "/validFrom", valid_until=valid_until
+        )
     if valid_until is not None and now - clock_skew > valid_until:
-        return bad_list(f"list credential: stale since {format_datetime(valid_until)}",
-                        "/validUntil", valid_until=valid_until)
+        return bad_list(
+            f"list credential: stale since {format_datetime(valid_until)}", "/validUntil", valid_until=valid_until
+        )
     subject = list_credential.get("credentialSubject")
     if not isinstance(subject, Mapping) or subject.get("type") != LIST_TYPE:
-        return bad_list(f"credentialSubject: expected one {LIST_TYPE}", "/credentialSubject",
-                        valid_until=valid_until)
+        return bad_list(f"credentialSubject: expected one {LIST_TYPE}", "/credentialSubject", valid_until=valid_until)
     list_purpose = subject.get("statusPurpose")
     purposes = list_purpose if isinstance(list_purpose, list) else [list_purpose]
     if purpose_s not in purposes:
-        return bad_list(f"statusPurpose: the list is for {list_purpose!r}, the entry for {purpose_s!r}",
-                        "/credentialSubject/statusPurpose", valid_until=valid_until)
+        return bad_list(
+            f"statusPurpose: the list is for {list_purpose!r}, the entry for {purpose_s!r}",
+            "/credentialSubject/statusPurpose",
+            valid_until=valid_until,
+        )
     encoded = subject.get("encodedList")
     if not isinstance(encoded, str):
-        return fail(Code.PARSING_ERROR, "encodedList: expected a string", "/credentialSubject/encodedList",
-                    list_credential=list_url, valid_until=valid_until)
+        return fail(
+            Code.PARSING_ERROR,
+            "encodedList: expected a string",
+            "/credentialSubject/encodedList",
+            list_credential=list_url,
+            valid_until=valid_until,
+        )
     try:
-        bits = decode(encoded, min_length=min_length,
-                      max_compressed=max_compressed, max_inflated=max_inflated)
+        bits = decode(encoded, min_length=min_length, max_compressed=max_compressed, max_inflated=max_inflated)
         index = parse_index(raw_index, length=bits.length)
     except SkillcredError as err:
         pointer = "/statusListIndex" if err.code is Code.RANGE_ERROR else "/credentialSubject/encodedList"
         return fail(err.code, err.detail, pointer, list_credential=list_url, valid_until=valid_until)
-    return StatusResult(purpose_s, bits.get(index), (), index, list_url, valid_until,
-                        {"length": bits.length})
+    return StatusResult(purpose_s, bits.get(index), (), index, list_url, valid_until, {"length": bits.length})

@@ -37,8 +37,7 @@ StatusPurpose = Literal["revocation", "suspension"]
 PURPOSES: Final[tuple[str, ...]] = ("revocation", "suspension")
 
 
-def status_entry(list_url: str, index: int, *, purpose: StatusPurpose,
-                 length: int | None = None) -> dict[str, Any]:
+def status_entry(list_url: str, index: int, *, purpose: StatusPurpose, length: int | None = None) -> dict[str, Any]:
     """A ``BitstringStatusListEntry`` (section 2.1) for ``index`` in the list at ``list_url``.
 
     ``id`` is ``<list_url>#<index>`` and ``statusListIndex`` a decimal string, as in the spec's
@@ -59,9 +58,16 @@ def status_entry(list_url: str, index: int, *, purpose: StatusPurpose,
     }
 
 
-def status_list_credential(list_url: str, status_list: StatusList, *, issuer: str,
-                           purpose: StatusPurpose, now: datetime, ttl: timedelta,
-                           contexts: Iterable[str] = (VC_V2_CONTEXT,)) -> dict[str, Any]:
+def status_list_credential(
+    list_url: str,
+    status_list: StatusList,
+    *,
+    issuer: str,
+    purpose: StatusPurpose,
+    now: datetime,
+    ttl: timedelta,
+    contexts: Iterable[str] = (VC_V2_CONTEXT,),
+) -> dict[str, Any]:
     """The unsigned ``BitstringStatusListCredential`` (section 2.2) publishing ``status_list``.
 
     ``validFrom`` is ``now`` and ``validUntil`` is ``now + ttl`` (both UTC, whole seconds): the
@@ -97,6 +103,7 @@ def status_list_credential(list_url: str, status_list: StatusList, *, issuer: st
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
 
 def _check_url(url: str) -> None:
     # ``url.split() == [url]``: non-empty and no whitespace (str.isspace's sense), without a loop per character

@@ -10,8 +10,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 from vccore.errors import Code, SkillcredError
 
-_DATETIME = re.compile(
-    r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
+_DATETIME = re.compile(r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 DEFAULT_SKEW = timedelta(seconds=300)
@@ -23,8 +22,9 @@ BEIJING = timezone(timedelta(hours=8), "北京时间")
 def parse_datetime(value: object, *, field: str = "value") -> datetime:
     """Parse an XSD dateTime that carries ``Z`` or ``±hh:mm``. Raises MALFORMED_VALUE_ERROR."""
     if not isinstance(value, str) or not _DATETIME.match(value):
-        raise SkillcredError(f"{field}: {value!r} is not a dateTime with a time zone offset",
-                             code=Code.MALFORMED_VALUE_ERROR)
+        raise SkillcredError(
+            f"{field}: {value!r} is not a dateTime with a time zone offset", code=Code.MALFORMED_VALUE_ERROR
+        )
     text = value
     frac = re.search(r"\.(\d+)", text)
     if frac and len(frac.group(1)) > 6:

@@ -71,10 +71,7 @@ class KeyPeriod:
         if not isinstance(self.id, str) or not self.id.startswith("did:") or "#" not in self.id:
             raise ValueError(f"id: expected a DID URL with a fragment, got {self.id!r}")
         require_aware(self.valid_from, name="valid_from")
-        if (
-            self.valid_until is not None
-            and require_aware(self.valid_until, name="valid_until") <= self.valid_from
-        ):
+        if self.valid_until is not None and require_aware(self.valid_until, name="valid_until") <= self.valid_from:
             raise ValueError(f"valid_until: {self.valid_until} is not after valid_from {self.valid_from}")
 
     def covers(self, at: datetime) -> bool:
@@ -198,9 +195,7 @@ class TrustList:
             return False, f"{issuer_did} is not on the trust list"
         if credential_type not in entry.credential_types:
             return False, f"{issuer_did} is not trusted to issue {credential_type}"
-        if jurisdiction is not None and not any(
-            jurisdiction_covers(j, jurisdiction) for j in entry.jurisdictions
-        ):
+        if jurisdiction is not None and not any(jurisdiction_covers(j, jurisdiction) for j in entry.jurisdictions):
             return False, f"{issuer_did} is not trusted in jurisdiction {jurisdiction}"
         periods = [k for k in entry.keys if k.id == key_id]
         if not periods:
@@ -276,8 +271,9 @@ def verify_trust_list_credential(
     the list is ``None`` unless every check passed."""
     now = require_aware(now)
     name = "trustList"
-    checked, reading = verify_issued_and_read(document, loader=loader, now=now, skew=skew,
-                                              purpose=AssertionPurpose(controller=root_did))
+    checked, reading = verify_issued_and_read(
+        document, loader=loader, now=now, skew=skew, purpose=AssertionPurpose(controller=root_did)
+    )
     result = VerificationResult(checked.checks, "trust list")
     if reading is None:
         return None, result

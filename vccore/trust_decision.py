@@ -35,7 +35,7 @@ def _proofs(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 def _method_id(vm: str) -> str:
     """A did:key written without its fragment names its one key."""
     if vm.startswith("did:key:") and "#" not in vm:
-        return f"{vm}#{vm[len('did:key:'):]}"
+        return f"{vm}#{vm[len('did:key:') :]}"
     return vm
 
 
@@ -67,10 +67,14 @@ def jurisdictions_of(document: Mapping[str, Any]) -> tuple[str, ...]:
             continue
         value = item["jurisdiction"]
         if not isinstance(value, str) or not value:
-            where = f"/credentialSubject/{i}/jurisdiction" if isinstance(subject, list) else \
-                "/credentialSubject/jurisdiction"
-            raise SkillcredError(f"jurisdiction must be one region code, not {value!r}",
-                                 code=Code.MALFORMED_VALUE_ERROR, pointer=where)
+            where = (
+                f"/credentialSubject/{i}/jurisdiction"
+                if isinstance(subject, list)
+                else "/credentialSubject/jurisdiction"
+            )
+            raise SkillcredError(
+                f"jurisdiction must be one region code, not {value!r}", code=Code.MALFORMED_VALUE_ERROR, pointer=where
+            )
         out[value] = None
     return tuple(out)
 
@@ -86,22 +90,35 @@ class TrustDecision:
     jurisdictions: tuple[str, ...]
 
     def info(self, trust: TrustList | None) -> dict[str, Any]:
-        out: dict[str, Any] = {"issuer": self.issuer, "credentialTypes": list(self.credential_types),
-                               "trusted": self.trusted, "names": trust.names(self.issuer) if trust else None}
+        out: dict[str, Any] = {
+            "issuer": self.issuer,
+            "credentialTypes": list(self.credential_types),
+            "trusted": self.trusted,
+            "names": trust.names(self.issuer) if trust else None,
+        }
         if self.jurisdictions:
             out["jurisdiction"] = self.jurisdictions[0] if len(self.jurisdictions) == 1 else list(self.jurisdictions)
         return out
 
 
-def decide(document: Mapping[str, Any], trust: TrustList | None, *, now: datetime,
-           credential_types: Sequence[str] | None = None, jurisdictions: Sequence[str] | None = None,
-           role: str | None = None) -> TrustDecision:
+def decide(
+    document: Mapping[str, Any],
+    trust: TrustList | None,
+    *,
+    now: datetime,
+    credential_types: Sequence[str] | None = None,
+    jurisdictions: Sequence[str] | None = None,
+    role: str | None = None,
+) -> TrustDecision:
     """Is ``document``'s issuer listed (with ``role``, when given) for each of ``credential_types`` (default:
     the document's own, besides ``VerifiableCredential``) in each of ``jurisdictions`` (default: what its
     subjects claim), with every key that signed it valid when it signed?"""
     issuer = issuer_id(document) or ""
-    kinds = tuple(credential_types if credential_types is not None else
-                  [t for t in types_of(document) if t != "VerifiableCredential"] or ["VerifiableCredential"])
+    kinds = tuple(
+        credential_types
+        if credential_types is not None
+        else [t for t in types_of(document) if t != "VerifiableCredential"] or ["VerifiableCredential"]
+    )
     reasons: list[Problem] = []
     try:
         regions = tuple(jurisdictions) if jurisdictions is not None else jurisdictions_of(document)

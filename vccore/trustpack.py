@@ -134,9 +134,7 @@ def verify_trust_pack(
         return None, _fail(
             result, Code.UNTRUSTED_ISSUER, f"the pack is not version {FORMAT_VERSION} of root {root_did}"
         )
-    proof = verify_proofs(
-        document, loader=loader, purpose=AssertionPurpose(controller=root_did), now=now, skew=skew
-    )
+    proof = verify_proofs(document, loader=loader, purpose=AssertionPurpose(controller=root_did), now=now, skew=skew)
     result = result.with_check(Check("trustPack.proof", proof.passed, proof.problems, proof.info))
     if not proof.passed:
         return None, result
@@ -146,13 +144,9 @@ def verify_trust_pack(
     except SkillcredError as err:
         return None, _fail(result, err.code, err.detail)
     if until < now - skew:
-        return None, _fail(
-            result, Code.EXPIRED, f"the trust pack expired at {format_datetime(until)}", "/validUntil"
-        )
+        return None, _fail(result, Code.EXPIRED, f"the trust pack expired at {format_datetime(until)}", "/validUntil")
     if created > now + skew:
-        return None, _fail(
-            result, Code.NOT_YET_VALID, "the trust pack was created in the future", "/createdAt"
-        )
+        return None, _fail(result, Code.NOT_YET_VALID, "the trust pack was created in the future", "/createdAt")
     problems = _manifest_problems(document.get("contexts"))
     sections: dict[str, list[Any]] = {}
     for key in ("trustLists", "ruleCredentials", "statusLists"):
@@ -161,14 +155,10 @@ def verify_trust_pack(
         if not isinstance(value, list):
             problems.append(Problem(Code.MALFORMED_VALUE_ERROR, f"{key} must be a list", f"/{key}"))
     if not isinstance(document.get("didDocuments"), Mapping):
-        problems.append(
-            Problem(Code.MALFORMED_VALUE_ERROR, "didDocuments must be an object", "/didDocuments")
-        )
+        problems.append(Problem(Code.MALFORMED_VALUE_ERROR, "didDocuments must be an object", "/didDocuments"))
     if problems:
         return None, result.with_check(Check.from_problems("trustPack", problems))
-    docs = {
-        str(k): v for k, v in document["didDocuments"].items() if isinstance(v, Mapping) and v.get("id") == k
-    }
+    docs = {str(k): v for k, v in document["didDocuments"].items() if isinstance(v, Mapping) and v.get("id") == k}
     if len(docs) != len(document["didDocuments"]):
         return None, _fail(
             result,
@@ -180,9 +170,7 @@ def verify_trust_pack(
     merged: TrustList | None = None
     children = []
     for tl in sections["trustLists"]:
-        parsed, res = verify_trust_list_credential(
-            tl, root_did=root_did, loader=pack_loader, now=now, skew=skew
-        )
+        parsed, res = verify_trust_list_credential(tl, root_did=root_did, loader=pack_loader, now=now, skew=skew)
         children.append(res)
         if parsed is not None:
             merged = parsed if merged is None else merged.merged(parsed)
@@ -194,13 +182,9 @@ def verify_trust_pack(
                 or not isinstance(s.get("url"), str)
                 or not isinstance(s.get("credential"), Mapping)
             ):
-                raise SkillcredError(
-                    "a status snapshot needs url and credential", pointer=f"/statusLists/{i}"
-                )
+                raise SkillcredError("a status snapshot needs url and credential", pointer=f"/statusLists/{i}")
             snapshots.append(
-                StatusSnapshot(
-                    s["url"], s["credential"], parse_datetime(s.get("fetchedAt"), field="fetchedAt")
-                )
+                StatusSnapshot(s["url"], s["credential"], parse_datetime(s.get("fetchedAt"), field="fetchedAt"))
             )
         except SkillcredError as err:
             return None, _fail(result, err.code, err.detail, f"/statusLists/{i}")

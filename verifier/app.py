@@ -71,9 +71,7 @@ class BodyCap:
                 await problem(400, Code.PARSING_ERROR, "bad Content-Length")(scope, receive, send)
                 return
             if int(text) > cap:
-                await problem(413, Code.RESOURCE_LIMIT_EXCEEDED, f"the body exceeds {cap} bytes")(
-                    scope, receive, send
-                )
+                await problem(413, Code.RESOURCE_LIMIT_EXCEEDED, f"the body exceeds {cap} bytes")(scope, receive, send)
                 return
         chunks: list[bytes] = []
         total = 0
@@ -84,9 +82,7 @@ class BodyCap:
             chunk = message.get("body", b"")
             total += len(chunk)
             if total > cap:
-                await problem(413, Code.RESOURCE_LIMIT_EXCEEDED, f"the body exceeds {cap} bytes")(
-                    scope, receive, send
-                )
+                await problem(413, Code.RESOURCE_LIMIT_EXCEEDED, f"the body exceeds {cap} bytes")(scope, receive, send)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -140,19 +136,23 @@ class Gatekeeper:
             checker = self.page.id_checker
             client = scope.get("client")
             if not checker.rate.allows(str(client[0]) if client else ""):
-                refusal = problem(429, Code.STORE_BUSY, "too many ID checks from this client; wait a minute",
-                                  {"Retry-After": "6"})
+                refusal = problem(
+                    429, Code.STORE_BUSY, "too many ID checks from this client; wait a minute", {"Retry-After": "6"}
+                )
             elif checker.gate.full():
-                refusal = problem(503, Code.STORE_BUSY, "too many ID checks at once; try again shortly",
-                                  {"Retry-After": RETRY_AFTER})
+                refusal = problem(
+                    503, Code.STORE_BUSY, "too many ID checks at once; try again shortly", {"Retry-After": RETRY_AFTER}
+                )
         elif path in ("/verify/qr", "/scan/verify") and media in ("image/png", "image/jpeg", "multipart/form-data"):
             client = scope.get("client")
             if not self.page.photo_rate.allows(str(client[0]) if client else ""):
-                refusal = problem(429, Code.STORE_BUSY, "too many photos from this client; wait a little",
-                                  {"Retry-After": "2"})
+                refusal = problem(
+                    429, Code.STORE_BUSY, "too many photos from this client; wait a little", {"Retry-After": "2"}
+                )
             elif media != "multipart/form-data" and self.page.image_gate.full():
-                refusal = problem(503, Code.STORE_BUSY, "too many photos at once; try again shortly",
-                                  {"Retry-After": RETRY_AFTER})
+                refusal = problem(
+                    503, Code.STORE_BUSY, "too many photos at once; try again shortly", {"Retry-After": RETRY_AFTER}
+                )
             else:
                 seen, done, refusal = await self._peek(receive, media, ctype)
                 if refusal is None:
@@ -167,8 +167,11 @@ class Gatekeeper:
         """Read up to :attr:`PEEK` bytes (a form: until it shows too many parts) and decide on them."""
         chunks: list[bytes] = []
         size, done = 0, False
-        marker = b"\r\n--" + multipart.boundary_of(ctype) if media == "multipart/form-data" and \
-            "boundary=" in ctype else None
+        marker = (
+            b"\r\n--" + multipart.boundary_of(ctype)
+            if media == "multipart/form-data" and "boundary=" in ctype
+            else None
+        )
         parts = 0
         while size < self.PEEK and not done:
             message = await receive()
@@ -176,11 +179,18 @@ class Gatekeeper:
                 return b"".join(chunks), True, problem(400, Code.PARSING_ERROR, "the client went away")
             chunk = message.get("body", b"")
             if marker is not None:  # boundaries split across chunks are counted in the next look, not lost
-                tail = chunks[-1][-(len(marker) - 1):] if chunks else b""  # too short to hold a whole marker
+                tail = chunks[-1][-(len(marker) - 1) :] if chunks else b""  # too short to hold a whole marker
                 parts += (tail + chunk).count(marker)
                 if parts > multipart.MAX_PARTS + 1:
-                    return b"", True, problem(413, Code.RESOURCE_LIMIT_EXCEEDED,
-                                              f"malformed multipart body: more than {multipart.MAX_PARTS} parts")
+                    return (
+                        b"",
+                        True,
+                        problem(
+                            413,
+                            Code.RESOURCE_LIMIT_EXCEEDED,
+                            f"malformed multipart body: more than {multipart.MAX_PARTS} parts",
+                        ),
+                    )
             chunks.append(chunk)
             size += len(chunk)
             done = not message.get("more_body", False)
@@ -279,8 +289,12 @@ def _page_endpoint(handler: Callable[[PageRequest], PageResponse]) -> Callable[[
 
 
 def create_app(
-    verifier: Verifier, *, max_json_bytes: int = MAX_JSON_BYTES, max_image_bytes: int = MAX_IMAGE_BYTES,
-    image_gate: WorkGate | None = None, refusal_delay: float = REFUSAL_DELAY,
+    verifier: Verifier,
+    *,
+    max_json_bytes: int = MAX_JSON_BYTES,
+    max_image_bytes: int = MAX_IMAGE_BYTES,
+    image_gate: WorkGate | None = None,
+    refusal_delay: float = REFUSAL_DELAY,
 ) -> Starlette:
     """The verifier's Starlette app, configured entirely by its arguments. ``image_gate`` bounds image
     decoding for the QR endpoint and the scan page together (:class:`verifier.workgate.WorkGate`)."""
@@ -311,9 +325,7 @@ def create_app(
             return parsed
         presentation, options = parsed
         return _answer(
-            verifier.verify_presentation(
-                presentation, challenge=options.get("challenge"), domain=options.get("domain")
-            )
+            verifier.verify_presentation(presentation, challenge=options.get("challenge"), domain=options.get("domain"))
         )
 
     def new_challenge(request: Request) -> Response:
@@ -368,9 +380,7 @@ def create_app(
             return problem(400, err.code, err.detail)
         if "VerifiablePresentation" in types_of(document):
             return _answer(
-                verifier.verify_presentation(
-                    document, challenge=options.get("challenge"), domain=options.get("domain")
-                )
+                verifier.verify_presentation(document, challenge=options.get("challenge"), domain=options.get("domain"))
             )
         return _answer(verifier.verify_credential(document))
 

@@ -27,7 +27,6 @@ MAX_CHALLENGE_CHARS: Final = 128
 _TABLE: Final = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 
-
 @dataclass(frozen=True)
 class IssuedChallenge:
     challenge: str
@@ -76,9 +75,7 @@ class _Base:
 class SqliteChallengeStore(_Base):
     """Challenges in a SQLite file (WAL). One connection per call: safe across threads and processes."""
 
-    def __init__(
-        self, path: str | Path, *, domain: str, ttl: timedelta = DEFAULT_TTL, clock: Clock
-    ) -> None:
+    def __init__(self, path: str | Path, *, domain: str, ttl: timedelta = DEFAULT_TTL, clock: Clock) -> None:
         super().__init__(domain=domain, ttl=ttl, clock=clock)
         self.path = str(path)
         with self._connect() as conn:

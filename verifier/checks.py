@@ -38,9 +38,7 @@ def syntax(raw: Any, *, max_bytes: int, max_depth: int, max_nodes: int) -> tuple
         except SkillcredError as err:
             return Check.fail("syntax", err.code, err.detail), None
     if not isinstance(raw, Mapping):
-        return Check.fail(
-            "syntax", Code.PARSING_ERROR, f"expected a JSON object, got {type(raw).__name__}"
-        ), None
+        return Check.fail("syntax", Code.PARSING_ERROR, f"expected a JSON object, got {type(raw).__name__}"), None
     stack: list[tuple[Any, int]] = [(raw, 1)]
     nodes = 0
     while stack:
@@ -103,9 +101,7 @@ def status(
                 continue
             if blocked is not None:
                 problems.append(
-                    Problem(
-                        Code.STATUS_RETRIEVAL_ERROR, f"status not checked: {blocked}", "/credentialStatus"
-                    )
+                    Problem(Code.STATUS_RETRIEVAL_ERROR, f"status not checked: {blocked}", "/credentialStatus")
                 )
                 continue
             found = source.lookup(str(entry["statusListCredential"]), issuer=issuer, now=now)
@@ -123,9 +119,7 @@ def status(
 def presentation_model(doc: Mapping[str, Any]) -> Check:
     problems = []
     if "VerifiablePresentation" not in types_of(doc):
-        problems.append(
-            Problem(Code.MALFORMED_VALUE_ERROR, "type must include VerifiablePresentation", "/type")
-        )
+        problems.append(Problem(Code.MALFORMED_VALUE_ERROR, "type must include VerifiablePresentation", "/type"))
     holder = doc.get("holder")
     holder_id = holder.get("id") if isinstance(holder, Mapping) else holder
     if not isinstance(holder_id, str) or not holder_id.startswith("did:"):

@@ -90,8 +90,9 @@ def render_result(result: VerificationResult, *, indent: str = "") -> list[str]:
         for problem in check.problems:
             where = f" at {problem.pointer}" if problem.pointer else ""
             detail = f": {problem.detail}" if problem.detail else ""
-            lines.append(f"{indent}  {check.name}: {problem.code.value} — {problem.title} / {problem.title_zh}"
-                         f"{detail}{where}")
+            lines.append(
+                f"{indent}  {check.name}: {problem.code.value} — {problem.title} / {problem.title_zh}{detail}{where}"
+            )
         for child in check.children:
             if not child.verified:
                 lines.append(f"{indent}  └ {child.subject or 'nested document'}:")
@@ -137,16 +138,23 @@ def read_source(source: str, *, max_bytes: int) -> bytes:
         ref = decoded.reference
         raise click.ClickException(
             f"this QR code points to {ref.url if ref else '?'}: fetch that document and verify the file "
-            "(its SHA-256 must match the QR code) / 该二维码指向在线文档，请下载后验证")
+            "(its SHA-256 must match the QR code) / 该二维码指向在线文档，请下载后验证"
+        )
     return json.dumps(decoded.document, ensure_ascii=False).encode("utf-8")
 
 
 _common = [
-    click.option("--trust-pack", envvar="SKILLCRED_TRUST_PACK",
-                 type=click.Path(path_type=Path, dir_okay=False, exists=True)),
+    click.option(
+        "--trust-pack", envvar="SKILLCRED_TRUST_PACK", type=click.Path(path_type=Path, dir_okay=False, exists=True)
+    ),
     click.option("--root", envvar="SKILLCRED_TRUST_ROOT", help="DID of the trust root that signs the pack"),
-    click.option("--trust", "trust_mode", type=click.Choice(["pack", "any"]), default="pack",
-                 help="'any' turns an unknown issuer into a warning (testing only, said on every answer)"),
+    click.option(
+        "--trust",
+        "trust_mode",
+        type=click.Choice(["pack", "any"]),
+        default="pack",
+        help="'any' turns an unknown issuer into a warning (testing only, said on every answer)",
+    ),
     click.option("--online/--offline", default=False, help="fetch did:web documents and status lists"),
 ]
 
@@ -192,14 +200,16 @@ def verify(
         clock = fixed_clock(parse_datetime(now_text, field="--now")) if now_text else runtime_clock(ctx)
     except SkillcredError as err:
         raise click.BadParameter(err.detail, param_hint="--now") from err
-    verifier = build_verifier(trust_pack=trust_pack, root=root, trust_any=trust_mode == "any", online=online,
-                              clock=clock)
+    verifier = build_verifier(
+        trust_pack=trust_pack, root=root, trust_any=trust_mode == "any", online=online, clock=clock
+    )
     data = read_source(source, max_bytes=verifier.max_bytes)
     run_verification(verifier, data, challenge=challenge, domain=domain, as_json=as_json)
 
 
-def run_verification(verifier: Verifier, data: bytes, *, challenge: str | None, domain: str | None,
-                     as_json: bool) -> None:
+def run_verification(
+    verifier: Verifier, data: bytes, *, challenge: str | None, domain: str | None, as_json: bool
+) -> None:
     """Verify raw JSON bytes as a credential or a presentation, print, exit 1 unless verified."""
     if b'"VerifiablePresentation"' in data:
         result = verifier.verify_presentation(data, challenge=challenge, domain=domain)
@@ -255,21 +265,55 @@ def pack_group() -> None:
 
 
 @pack_group.command("build")
-@click.option("--root-key", "root_key", required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="the root's key file (skillcred keys generate)")
-@click.option("--trust-list", "trust_lists", multiple=True, required=True,
-              type=click.Path(path_type=Path, dir_okay=False, exists=True), help="signed TrustListCredential")
-@click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="signed RecognitionRuleCredential")
-@click.option("--status", "statuses", multiple=True, type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="a signed status list credential to snapshot")
-@click.option("--did-document", "did_docs", multiple=True,
-              type=click.Path(path_type=Path, dir_okay=False, exists=True), help="a DID document to bundle")
+@click.option(
+    "--root-key",
+    "root_key",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="the root's key file (skillcred keys generate)",
+)
+@click.option(
+    "--trust-list",
+    "trust_lists",
+    multiple=True,
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="signed TrustListCredential",
+)
+@click.option(
+    "--rules",
+    "rules",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="signed RecognitionRuleCredential",
+)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="a signed status list credential to snapshot",
+)
+@click.option(
+    "--did-document",
+    "did_docs",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="a DID document to bundle",
+)
 @click.option("--days", default=7, show_default=True, type=click.IntRange(1, 90), help="how long the pack is valid")
 @click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.pass_context
-def pack_build(ctx: click.Context, root_key: Path, trust_lists: tuple[Path, ...], rules: tuple[Path, ...],
-               statuses: tuple[Path, ...], did_docs: tuple[Path, ...], days: int, out: Path) -> None:
+def pack_build(
+    ctx: click.Context,
+    root_key: Path,
+    trust_lists: tuple[Path, ...],
+    rules: tuple[Path, ...],
+    statuses: tuple[Path, ...],
+    did_docs: tuple[Path, ...],
+    days: int,
+    out: Path,
+) -> None:
     """Build and sign a trust pack for offline verification."""
     from vccore.jsonstrict import loads
     from vccore.keys import KeyPair
@@ -300,14 +344,23 @@ def pack_build(ctx: click.Context, root_key: Path, trust_lists: tuple[Path, ...]
         snapshots.append(StatusSnapshot(cred["id"], cred, now))
     loader = DocumentLoader(resolver=DidResolver(documents=docs))
     try:
-        pack = build_trust_pack(trust_lists=[read(p) for p in trust_lists], signer=signer, loader=loader, now=now,
-                                valid_for=timedelta(days=days), rule_credentials=[read(p) for p in rules],
-                                status_snapshots=snapshots, did_documents=docs)
+        pack = build_trust_pack(
+            trust_lists=[read(p) for p in trust_lists],
+            signer=signer,
+            loader=loader,
+            now=now,
+            valid_for=timedelta(days=days),
+            rule_credentials=[read(p) for p in rules],
+            status_snapshots=snapshots,
+            did_documents=docs,
+        )
     except SkillcredError as err:
         raise click.ClickException(str(err)) from err
     out.write_text(json.dumps(pack, ensure_ascii=False, indent=1), encoding="utf-8")
-    click.echo(f"wrote {out} ({len(trust_lists)} trust list(s), {len(rules)} rule credential(s), "
-               f"{len(snapshots)} status snapshot(s), valid {days} days)")
+    click.echo(
+        f"wrote {out} ({len(trust_lists)} trust list(s), {len(rules)} rule credential(s), "
+        f"{len(snapshots)} status snapshot(s), valid {days} days)"
+    )
 
 
 @pack_group.command("show")
@@ -328,8 +381,9 @@ def pack_show(ctx: click.Context, file: Path, root: str) -> None:
         for p in result.problems():
             click.echo(f"FAIL {p.code.value}: {p.detail}")
         raise SystemExit(1)
-    click.echo(f"trust pack from {root}, created {pack.created_at.isoformat()}, valid until "
-               f"{pack.valid_until.isoformat()}")
+    click.echo(
+        f"trust pack from {root}, created {pack.created_at.isoformat()}, valid until {pack.valid_until.isoformat()}"
+    )
     for issuer in pack.trust_list.issuers:
         kinds = ", ".join(issuer.credential_types)
         click.echo(f"  {issuer.name_zh} / {issuer.name_en}  {issuer.did}  [{', '.join(issuer.jurisdictions)}] {kinds}")
@@ -344,8 +398,13 @@ def trust_list_group() -> None:
 
 @trust_list_group.command("sign")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("--root-key", "root_key", required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="the root's key file (skillcred keys generate)")
+@click.option(
+    "--root-key",
+    "root_key",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="the root's key file (skillcred keys generate)",
+)
 @click.option("--id", "list_id", default="urn:skillcred:trust-list", show_default=True)
 @click.option("--days", default=30, show_default=True, type=click.IntRange(1, 366), help="how long the list is valid")
 @click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False))
@@ -368,8 +427,9 @@ def trust_list_sign(ctx: click.Context, file: Path, root_key: Path, list_id: str
     now = runtime_clock(ctx)()
     loader = DocumentLoader()
     try:
-        unsigned = trust_list_credential(trust, root_did=signer.controller, id=list_id, now=now,
-                                         valid_for=timedelta(days=days))
+        unsigned = trust_list_credential(
+            trust, root_did=signer.controller, id=list_id, now=now, valid_for=timedelta(days=days)
+        )
         signed = add_proof(unsigned, signer=signer, loader=loader, options=ProofOptions(created=now))
     except (SkillcredError, ValueError) as err:
         raise click.ClickException(str(err)) from err

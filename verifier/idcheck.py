@@ -41,8 +41,17 @@ class IdAnswer:
 
 
 def _problem(status: int, code: Code, detail: str) -> IdAnswer:
-    return IdAnswer(status, {"type": f"https://w3id.org/skillcred/problems#{code.value}", "title": title_en(code),
-                             "title_zh": title_zh(code), "status": status, "detail": detail, "code": code.value})
+    return IdAnswer(
+        status,
+        {
+            "type": f"https://w3id.org/skillcred/problems#{code.value}",
+            "title": title_en(code),
+            "title_zh": title_zh(code),
+            "status": status,
+            "detail": detail,
+            "code": code.value,
+        },
+    )
 
 
 def _identity_hash(body: Mapping[str, Any]) -> Mapping[str, Any] | None:
@@ -78,8 +87,9 @@ class IdChecker:
             return _problem(400, Code.MALFORMED_VALUE_ERROR, INVALID_NUMBER)
         identity = _identity_hash(body)
         if identity is None:
-            return _problem(400, Code.MALFORMED_VALUE_ERROR,
-                            "send identityHash (or a credential whose subject has one)")
+            return _problem(
+                400, Code.MALFORMED_VALUE_ERROR, "send identityHash (or a credential whose subject has one)"
+            )
         try:
             check_parameters(identity)
         except SkillcredError as err:  # about the credential's identityHash, never about the number
@@ -88,8 +98,9 @@ class IdChecker:
             self.rate.take(client)
             same = self.gate.run(lambda: matches(identity, number))
         except Busy as err:
-            return IdAnswer(err.status, _problem(err.status, err.code, err.detail).body,
-                            {"Retry-After": err.retry_after})
+            return IdAnswer(
+                err.status, _problem(err.status, err.code, err.detail).body, {"Retry-After": err.retry_after}
+            )
         except SkillcredError as err:
             if err.pointer.startswith("/idNumber"):
                 return _problem(400, Code.MALFORMED_VALUE_ERROR, INVALID_NUMBER)

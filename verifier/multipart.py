@@ -36,8 +36,9 @@ def boundary_of(content_type: str) -> bytes:
     return found.group(1).encode("ascii")
 
 
-def parse(body: bytes, content_type: str, *, max_parts: int = MAX_PARTS,
-          max_header_bytes: int = MAX_HEADER_BYTES) -> list[Part]:
+def parse(
+    body: bytes, content_type: str, *, max_parts: int = MAX_PARTS, max_header_bytes: int = MAX_HEADER_BYTES
+) -> list[Part]:
     """The parts of ``body``; :class:`ParseError` for a malformed body, :class:`ResourceLimitError` past
     a cap. One pass: each search starts where the previous one ended."""
     delimiter = b"--" + boundary_of(content_type)

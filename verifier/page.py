@@ -38,13 +38,22 @@ from verifier.pages.view import credential_view, presentation_view
 from verifier.pipeline import Verifier
 from verifier.workgate import Busy, RateLimit, WorkGate
 
-CSP: Final = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-              "media-src 'self' blob: mediastream:; connect-src 'self'; form-action 'self'; base-uri 'none'; "
-              "frame-ancestors 'none'")
-COMMON_HEADERS: Final = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
-                         "Cache-Control": "no-store"}
-HTML_HEADERS: Final = {**COMMON_HEADERS, "Content-Security-Policy": CSP, "X-Frame-Options": "DENY",
-                       "Permissions-Policy": "camera=(self), microphone=(), geolocation=()"}
+CSP: Final = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "media-src 'self' blob: mediastream:; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
+COMMON_HEADERS: Final = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+HTML_HEADERS: Final = {
+    **COMMON_HEADERS,
+    "Content-Security-Policy": CSP,
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(self), microphone=(), geolocation=()",
+}
 ASSETS: Final = {
     "page.js": "text/javascript; charset=utf-8",
     "page.css": "text/css; charset=utf-8",
@@ -91,15 +100,25 @@ def _json(status: int, body: Any, media_type: str = "application/json") -> PageR
 
 
 def _problem(status: int, code: Code, detail: str) -> PageResponse:
-    return _json(status, {"type": f"https://w3id.org/skillcred/problems#{code.value}", "title": title_en(code),
-                          "title_zh": title_zh(code), "status": status, "detail": detail[:500],
-                          "code": code.value}, "application/problem+json")
+    return _json(
+        status,
+        {
+            "type": f"https://w3id.org/skillcred/problems#{code.value}",
+            "title": title_en(code),
+            "title_zh": title_zh(code),
+            "status": status,
+            "detail": detail[:500],
+            "code": code.value,
+        },
+        "application/problem+json",
+    )
 
 
 def _busy(err: Busy) -> PageResponse:
     answer = _problem(err.status, err.code, err.detail)
-    return PageResponse(answer.status, answer.body, answer.media_type,
-                        {**COMMON_HEADERS, "Retry-After": err.retry_after})
+    return PageResponse(
+        answer.status, answer.body, answer.media_type, {**COMMON_HEADERS, "Retry-After": err.retry_after}
+    )
 
 
 def _read(folder: str, name: str) -> bytes:
@@ -109,8 +128,14 @@ def _read(folder: str, name: str) -> bytes:
 class ScanPage:
     """The page's routes over one :class:`Verifier`; assets are read once, at construction."""
 
-    def __init__(self, verifier: Verifier, *, max_image_bytes: int, id_checker: IdChecker | None = None,
-                 image_gate: WorkGate | None = None) -> None:
+    def __init__(
+        self,
+        verifier: Verifier,
+        *,
+        max_image_bytes: int,
+        id_checker: IdChecker | None = None,
+        image_gate: WorkGate | None = None,
+    ) -> None:
         self.verifier = verifier
         self.max_image_bytes = max_image_bytes
         self.id_checker = id_checker or IdChecker()
@@ -119,10 +144,15 @@ class ScanPage:
         self.image_gate = image_gate or WorkGate("image decoding", active=1, waiting=4, wait=5.0)
         self.photo_rate = RateLimit("photo", per_minute=30, burst=10)
         self.assets = {name: _read("static", name) for name in ASSETS}
-        banner = "" if not verifier.trust_any else (
-            '<div class="banner" id="trust-any-banner" role="alert">'
-            '<span data-i18n="trustAny">警告：本验证服务以 --trust any 运行，未检查签发机构是否可信。'
-            '结果不能作为依据。</span></div>')
+        banner = (
+            ""
+            if not verifier.trust_any
+            else (
+                '<div class="banner" id="trust-any-banner" role="alert">'
+                '<span data-i18n="trustAny">警告：本验证服务以 --trust any 运行，未检查签发机构是否可信。'
+                "结果不能作为依据。</span></div>"
+            )
+        )
         template = Template(_read("templates", "index.html").decode("utf-8"))
         self.html = template.substitute(banner=banner, trust_any="true" if verifier.trust_any else "false").encode()
 
@@ -185,8 +215,12 @@ class ScanPage:
             return got
         payload, challenge = got
         if payload.startswith(qr.REFERENCE_PREFIX):
-            return _problem(400, Code.FETCH_NOT_ALLOWED, "this QR code points to an online copy; the scan page "
-                            "does not fetch it: ask the holder for the credential's own QR code")
+            return _problem(
+                400,
+                Code.FETCH_NOT_ALLOWED,
+                "this QR code points to an online copy; the scan page "
+                "does not fetch it: ask the holder for the credential's own QR code",
+            )
         try:
             document = qr.decode(payload)
         except SkillcredError as err:
@@ -201,8 +235,12 @@ class ScanPage:
         else:
             result = self.verifier.verify_credential(document)
             view = credential_view(shown, result, self.verifier.trust, now)
-        body = {"verified": result.verified, "trustAny": self.verifier.trust_any, "view": view,
-                "result": result.to_json()}
+        body = {
+            "verified": result.verified,
+            "trustAny": self.verifier.trust_any,
+            "view": view,
+            "result": result.to_json(),
+        }
         return _json(200 if result.verified else 422, body)
 
     # -- request mode ---------------------------------------------------------------------------
@@ -215,8 +253,13 @@ class ScanPage:
         host = host if _HOST_RE.fullmatch(host) else "localhost"
         scheme = "https" if request.scheme == "https" else "http"
         issued = store.issue_details()
-        doc = {"type": REQUEST_TYPE, "challenge": issued.challenge, "domain": issued.domain,
-               "verifier": f"{scheme}://{host}/", "expires": format_datetime(issued.expires)}
+        doc = {
+            "type": REQUEST_TYPE,
+            "challenge": issued.challenge,
+            "domain": issued.domain,
+            "verifier": f"{scheme}://{host}/",
+            "expires": format_datetime(issued.expires),
+        }
         payload = qr.encode(doc)
         svg = render_svg(payload, title="出示请求 / presentation request")
         return _json(201, {**doc, "payload": payload, "svg": svg})

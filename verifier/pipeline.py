@@ -45,9 +45,7 @@ MAX_RECOGNITION_DEPTH: Final = 4
 
 ChainChecker = Callable[[Mapping[str, Any], "VerifierContext"], Check]
 
-TRUST_NOT_CHECKED = Problem(
-    Code.UNTRUSTED_ISSUER, "trust was NOT checked (--trust any): any issuer is accepted"
-)
+TRUST_NOT_CHECKED = Problem(Code.UNTRUSTED_ISSUER, "trust was NOT checked (--trust any): any issuer is accepted")
 
 
 @dataclass(frozen=True)
@@ -113,8 +111,9 @@ class Verifier:
         """``document`` as every check reads it (:func:`vccore.reading.read_one_way`), or None."""
         return read_or_none(document, loader=self.loader)
 
-    def check_recognition(self, recognition: Mapping[str, Any], *,
-                          presented: Sequence[Mapping[str, Any]] = ()) -> Check:
+    def check_recognition(
+        self, recognition: Mapping[str, Any], *, presented: Sequence[Mapping[str, Any]] = ()
+    ) -> Check:
         """The ``recognition`` check alone, as this verifier runs it on a recognition (signed or not: the
         issuer re-checks a recognition before it signs it), with ``presented`` documents beside it."""
         reading = self.read(recognition)
@@ -122,8 +121,7 @@ class Verifier:
             return Check.fail("recognition", Code.NOT_COMPACT_FORM, "the recognition cannot be read one way")
         return self._recognition(reading, require_aware(self.clock()), 0, tuple(presented))
 
-    def _context(self, now: datetime, depth: int,
-                 presented: tuple[Mapping[str, Any], ...] = ()) -> VerifierContext:
+    def _context(self, now: datetime, depth: int, presented: tuple[Mapping[str, Any], ...] = ()) -> VerifierContext:
         return VerifierContext(
             now,
             self.skew,
@@ -135,20 +133,17 @@ class Verifier:
             presented,
         )
 
-    def _finish(
-        self, result: VerificationResult, status_info: Sequence[Mapping[str, Any]] = ()
-    ) -> VerificationResult:
+    def _finish(self, result: VerificationResult, status_info: Sequence[Mapping[str, Any]] = ()) -> VerificationResult:
         info: dict[str, Any] = dict(self.freshness)
         info["statusLists"] = list(status_info)
         if self.trust_any:
             result = result.with_warning(TRUST_NOT_CHECKED)
         return result.with_info(**info)
 
-    def _credential(self, raw: Any, now: datetime, depth: int,
-                    presented: tuple[Mapping[str, Any], ...] = ()) -> VerificationResult:
-        syntax, document = checks.syntax(
-            raw, max_bytes=self.max_bytes, max_depth=MAX_DEPTH, max_nodes=MAX_NODES
-        )
+    def _credential(
+        self, raw: Any, now: datetime, depth: int, presented: tuple[Mapping[str, Any], ...] = ()
+    ) -> VerificationResult:
+        syntax, document = checks.syntax(raw, max_bytes=self.max_bytes, max_depth=MAX_DEPTH, max_nodes=MAX_NODES)
         if not syntax.passed or not isinstance(document, Mapping):
             subject = str(document.get("id", ""))[:200] if isinstance(document, Mapping) else ""
             return self._finish(VerificationResult((syntax,), subject))
@@ -158,18 +153,27 @@ class Verifier:
             return self._finish(result)
         # from here on every decision is made on the reading; signatures are checked over the document
         issuer = issuer_id(reading) or ""
-        proof = verify_proofs(document, loader=self.loader, purpose=AssertionPurpose(controller=issuer), now=now,
-                              skew=self.skew, reading=reading)
+        proof = verify_proofs(
+            document,
+            loader=self.loader,
+            purpose=AssertionPurpose(controller=issuer),
+            now=now,
+            skew=self.skew,
+            reading=reading,
+        )
         validity = check_validity(reading, now=now, skew=self.skew)
         trust, warnings = checks.trust(reading, self.trust, trust_any=self.trust_any, now=now)
         for w in warnings:
             result = result.with_warning(w)
         # status lists are fetched only for a trusted issuer whose signature verified
-        gate = (None if proof.passed and trust.passed
-                else "the issuer is not trusted" if proof.passed else "the credential's proof does not verify")
-        status_checks, status_info = checks.status(
-            reading, self.status, issuer=issuer, now=now, blocked=gate
+        gate = (
+            None
+            if proof.passed and trust.passed
+            else "the issuer is not trusted"
+            if proof.passed
+            else "the credential's proof does not verify"
         )
+        status_checks, status_info = checks.status(reading, self.status, issuer=issuer, now=now, blocked=gate)
         result = VerificationResult(
             (*result.checks, proof, validity, *status_checks, trust),
             result.subject,
@@ -180,8 +184,9 @@ class Verifier:
             result = result.with_check(self._recognition(reading, now, depth, presented))
         return self._finish(result, status_info)
 
-    def _recognition(self, document: Mapping[str, Any], now: datetime, depth: int,
-                     presented: tuple[Mapping[str, Any], ...] = ()) -> Check:
+    def _recognition(
+        self, document: Mapping[str, Any], now: datetime, depth: int, presented: tuple[Mapping[str, Any], ...] = ()
+    ) -> Check:
         if depth >= MAX_RECOGNITION_DEPTH:
             return Check.fail("recognition", Code.CHAIN_TOO_DEEP, f"more than {MAX_RECOGNITION_DEPTH} levels")
         if self.chain_checker is None:
@@ -201,12 +206,8 @@ class Verifier:
         """Authentication proof by the holder with ``challenge``/``domain``, the challenge consumed
         once, then every embedded credential in full; the holder must be each credential's subject."""
         now = require_aware(self.clock())
-        syntax, doc = checks.syntax(
-            document, max_bytes=self.max_bytes, max_depth=MAX_DEPTH, max_nodes=MAX_NODES
-        )
-        result = VerificationResult(
-            (syntax,), str(doc.get("id", ""))[:200] if isinstance(doc, Mapping) else ""
-        )
+        syntax, doc = checks.syntax(document, max_bytes=self.max_bytes, max_depth=MAX_DEPTH, max_nodes=MAX_NODES)
+        result = VerificationResult((syntax,), str(doc.get("id", ""))[:200] if isinstance(doc, Mapping) else "")
         if not syntax.passed or not isinstance(doc, Mapping):
             return self._finish(result)
         ctx = check_contexts(doc, loader=self.loader)
@@ -252,16 +253,32 @@ class Verifier:
         return self._finish(result.with_check(Check.ok("credentials", children=children)))
 
 
-def standard_verifier(*, trust: TrustList | None, loader: DocumentLoader, status: StatusSource,
-                      rule_credentials: Sequence[Mapping[str, Any]] = (), trust_any: bool = False,
-                      challenges: ChallengeStore | None = None, domain: str | None = None,
-                      clock: Clock,
-                      freshness: Mapping[str, Any] | None = None) -> Verifier:
+def standard_verifier(
+    *,
+    trust: TrustList | None,
+    loader: DocumentLoader,
+    status: StatusSource,
+    rule_credentials: Sequence[Mapping[str, Any]] = (),
+    trust_any: bool = False,
+    challenges: ChallengeStore | None = None,
+    domain: str | None = None,
+    clock: Clock,
+    freshness: Mapping[str, Any] | None = None,
+) -> Verifier:
     """The verifier as skillcred runs it: the pinned JSON Schemas of the credential kinds, and
     recognition chains re-checked against ``rule_credentials`` (plus whatever a presentation carries)."""
     from vccore import schemas
     from vccore.chain import chain_checker, pool_lookup
 
-    return Verifier(trust=trust, trust_any=trust_any, loader=loader, status=status, challenges=challenges,
-                    domain=domain, clock=clock, freshness=freshness, schemas=schemas.check_schemas,
-                    chain_checker=chain_checker(pool_lookup(list(rule_credentials))))
+    return Verifier(
+        trust=trust,
+        trust_any=trust_any,
+        loader=loader,
+        status=status,
+        challenges=challenges,
+        domain=domain,
+        clock=clock,
+        freshness=freshness,
+        schemas=schemas.check_schemas,
+        chain_checker=chain_checker(pool_lookup(list(rule_credentials))),
+    )

@@ -160,21 +160,15 @@ class StatusSource:
                 self._cache[url] = (found, expiry)
         return found
 
-    def _verify(
-        self, url: str, document: Any, now: datetime, source: str, fetched_at: datetime
-    ) -> ListLookup:
+    def _verify(self, url: str, document: Any, now: datetime, source: str, fetched_at: datetime) -> ListLookup:
         """Contexts, proof (controller == the list's issuer) and freshness of a list credential."""
         if not isinstance(document, Mapping):
-            return _problem(
-                url, Code.STATUS_VERIFICATION_ERROR, "the status list is not a JSON object", source
-            )
+            return _problem(url, Code.STATUS_VERIFICATION_ERROR, "the status list is not a JSON object", source)
         checked, reading = verify_issued_and_read(document, loader=self.loader, now=now, skew=self.skew)
         failed = [c for c in checked.checks if not c.passed and c.name != "validity"]
         if reading is None or failed:
             why = "; ".join(f"{p.code.value}: {p.detail}" for c in failed for p in c.problems) or "no issuer"
-            return _problem(
-                url, Code.STATUS_VERIFICATION_ERROR, f"the status list does not verify: {why}", source
-            )
+            return _problem(url, Code.STATUS_VERIFICATION_ERROR, f"the status list does not verify: {why}", source)
         try:
             until_raw = reading.get("validUntil")
             valid_until = None if until_raw is None else parse_datetime(until_raw, field="validUntil")

@@ -68,8 +68,9 @@ class WorkGate:
         # thread that ever ran it, so a large decode on any of the server's 40 threads would leave memory
         # behind on each of them. Those threads run at a lower priority (``nice``), so that strangers'
         # decoding and hashing take CPU time honest verifications do not want, not the time they need.
-        self._pool = ThreadPoolExecutor(max_workers=active, thread_name_prefix=f"gate-{name}",
-                                        initializer=_lower_priority, initargs=(nice,))
+        self._pool = ThreadPoolExecutor(
+            max_workers=active, thread_name_prefix=f"gate-{name}", initializer=_lower_priority, initargs=(nice,)
+        )
 
     def full(self) -> bool:
         """Whether a request arriving now would be refused (a peek for answering before reading a body)."""
@@ -96,7 +97,6 @@ class WorkGate:
         finally:
             self._slots.release()
 
-
     def run(self, work: Callable[[], T]) -> T:
         """``work()`` in a slot, on one of the gate's own threads; :class:`Busy` when there is no slot."""
         with self.slot():
@@ -107,8 +107,15 @@ class RateLimit:
     """A token bucket per client: ``burst`` at once, then ``per_minute``; at most ``clients`` remembered
     (the least recently seen are forgotten). Durations come from ``monotonic``."""
 
-    def __init__(self, name: str, *, per_minute: float, burst: int, clients: int = 10_000,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        per_minute: float,
+        burst: int,
+        clients: int = 10_000,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         if per_minute <= 0 or burst < 1 or clients < 1:
             raise ValueError(f"{name}: per_minute > 0, burst >= 1 and clients >= 1")
         self.name = name
@@ -135,8 +142,9 @@ class RateLimit:
             if tokens < 1.0:
                 self._buckets[client] = (tokens, now)
                 wait = max(1, int((1.0 - tokens) / self.rate + 0.999))
-                raise Busy(f"too many {self.name} requests from this client; wait {wait} s", retry_after=str(wait),
-                           status=429)
+                raise Busy(
+                    f"too many {self.name} requests from this client; wait {wait} s", retry_after=str(wait), status=429
+                )
             self._buckets[client] = (tokens - 1.0, now)
             while len(self._buckets) > self.clients:
                 self._buckets.popitem(last=False)

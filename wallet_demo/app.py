@@ -70,12 +70,16 @@ def _body(request: Request, cap: int) -> bytes:
 
 
 def _problem(status: int, code: Code, detail: str) -> JSONResponse:
-    return JSONResponse({"type": "about:blank", "title": code.value, "status": status, "detail": detail},
-                        status_code=status, media_type="application/problem+json")
+    return JSONResponse(
+        {"type": "about:blank", "title": code.value, "status": status, "detail": detail},
+        status_code=status,
+        media_type="application/problem+json",
+    )
 
 
-def create_app(wallet: Wallet, *, base_url: str, shelf: ReferenceShelf | None = None,
-               max_version: int = DEFAULT_MAX_VERSION) -> Starlette:
+def create_app(
+    wallet: Wallet, *, base_url: str, shelf: ReferenceShelf | None = None, max_version: int = DEFAULT_MAX_VERSION
+) -> Starlette:
     """The wallet page for ``wallet`` (its clock decides every expiry); ``base_url`` is where phones reach it
     (for link QR codes).
     ``max_version`` is the largest QR version shown before falling back to a link QR."""
@@ -87,11 +91,20 @@ def create_app(wallet: Wallet, *, base_url: str, shelf: ReferenceShelf | None = 
 
     def html(body: Callable[[str], str], status: int = 200) -> HTMLResponse:
         nonce = secrets.token_urlsafe(16)
-        csp = (f"default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; img-src data:; "
-               "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-        return HTMLResponse(body(nonce), status_code=status, headers={
-            "Content-Security-Policy": csp, "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"})
+        csp = (
+            f"default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; img-src data:; "
+            "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+        )
+        return HTMLResponse(
+            body(nonce),
+            status_code=status,
+            headers={
+                "Content-Security-Policy": csp,
+                "X-Content-Type-Options": "nosniff",
+                "Referrer-Policy": "no-referrer",
+                "Cache-Control": "no-store",
+            },
+        )
 
     def error(message: str, status: int = 400) -> HTMLResponse:
         return html(lambda n: page.error_page(message, nonce=n), status)
@@ -99,6 +112,7 @@ def create_app(wallet: Wallet, *, base_url: str, shelf: ReferenceShelf | None = 
     def publish(until: datetime | None) -> Callable[[bytes], str]:
         def put(data: bytes) -> str:
             return f"{base}/p/{refs.put(data, now=clock(), until=until)}"
+
         return put
 
     def index(request: Request) -> Response:
@@ -159,8 +173,17 @@ def create_app(wallet: Wallet, *, base_url: str, shelf: ReferenceShelf | None = 
             return error(err.detail, 404 if err.code == Code.NOT_FOUND else 422)
         svg = render_svg(plan.payload, ec=plan.ec, title="presentation", max_version=40)
         count = len(vp["verifiableCredential"])
-        return html(lambda n: page.answer_page(svg=svg, payload=plan.payload, domain=req.domain, expires=expires,
-                                               reference=plan.kind == "reference", count=count, nonce=n))
+        return html(
+            lambda n: page.answer_page(
+                svg=svg,
+                payload=plan.payload,
+                domain=req.domain,
+                expires=expires,
+                reference=plan.kind == "reference",
+                count=count,
+                nonce=n,
+            )
+        )
 
     def referenced(request: Request) -> Response:
         token = request.path_params["token"]
@@ -169,9 +192,15 @@ def create_app(wallet: Wallet, *, base_url: str, shelf: ReferenceShelf | None = 
             return _problem(410, Code.EXPIRED, "this link has expired / 链接已过期")
         if state == "missing":
             return _problem(404, Code.NOT_FOUND, "no such document / 没有该文件")
-        return Response(data, media_type="application/vp+json",
-                        headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
-                                 "Access-Control-Allow-Origin": "*"})
+        return Response(
+            data,
+            media_type="application/vp+json",
+            headers={
+                "Cache-Control": "no-store",
+                "X-Content-Type-Options": "nosniff",
+                "Access-Control-Allow-Origin": "*",
+            },
+        )
 
     def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "time": format_datetime(clock())})

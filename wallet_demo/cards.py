@@ -101,8 +101,9 @@ def lang_text(value: Any) -> Text:
     if isinstance(value, Mapping) and "@value" in value:
         value = [value]
     if isinstance(value, list):
-        found = {str(v.get("@language", "")).split("-")[0]: str(v.get("@value", ""))
-                 for v in value if isinstance(v, Mapping)}
+        found = {
+            str(v.get("@language", "")).split("-")[0]: str(v.get("@value", "")) for v in value if isinstance(v, Mapping)
+        }
         zh = found.get("zh") or found.get("en") or next(iter(found.values()), "")
         return Text(zh, found.get("en") or zh)
     return Text("", "")
@@ -179,11 +180,13 @@ def _headline_and_fields(kind: str, subject: Mapping[str, Any]) -> tuple[Text, l
     elif kind == "RecognitionCredential":
         outcome = s.get("recognizedAs") if isinstance(s.get("recognizedAs"), Mapping) else {}
         assert isinstance(outcome, Mapping)
-        headline = _join(lang_text(outcome.get("titleName")),
-                         _coded(TITLE_LEVELS, outcome.get("titleLevel")),
-                         _coded(SKILL_LEVELS, outcome.get("skillLevel")),
-                         _coded(EDUCATION, outcome.get("educationLevel")),
-                         lang_text(outcome.get("treatment")))
+        headline = _join(
+            lang_text(outcome.get("titleName")),
+            _coded(TITLE_LEVELS, outcome.get("titleLevel")),
+            _coded(SKILL_LEVELS, outcome.get("skillLevel")),
+            _coded(EDUCATION, outcome.get("educationLevel")),
+            lang_text(outcome.get("treatment")),
+        )
         add("认定为", "Recognized as", headline)
         grants = s.get("grants") if isinstance(s.get("grants"), list) else []
         assert isinstance(grants, list)
@@ -202,8 +205,11 @@ def card_for(document: Mapping[str, Any], *, local_id: str = "") -> Card:
     kinds = [t for t in types_of(document) if t != "VerifiableCredential"]
     kind = next((k for k in kinds if k in KINDS), kinds[0] if kinds else "VerifiableCredential")
     subj = document.get("credentialSubject")
-    subject: Mapping[str, Any] = subj if isinstance(subj, Mapping) else (
-        subj[0] if isinstance(subj, list) and subj and isinstance(subj[0], Mapping) else {})
+    subject: Mapping[str, Any] = (
+        subj
+        if isinstance(subj, Mapping)
+        else (subj[0] if isinstance(subj, list) and subj and isinstance(subj[0], Mapping) else {})
+    )
     headline, fields = _headline_and_fields(kind, subject)
     for name, label in DATE_FIELDS:
         if isinstance(subject.get(name), str):
@@ -211,13 +217,20 @@ def card_for(document: Mapping[str, Any], *, local_id: str = "") -> Card:
     iss = document.get("issuer")
     status = STATUS_UNKNOWN if document.get("credentialStatus") else NO_STATUS
     return Card(
-        local_id=local_id, credential_id=str(document.get("id", "")), kind=kind,
-        kind_label=KINDS.get(kind, Text(kind, kind)), headline=headline,
-        holder_name=lang_text(subject.get("name")).zh, fields=tuple(fields),
+        local_id=local_id,
+        credential_id=str(document.get("id", "")),
+        kind=kind,
+        kind_label=KINDS.get(kind, Text(kind, kind)),
+        headline=headline,
+        holder_name=lang_text(subject.get("name")).zh,
+        fields=tuple(fields),
         issuer_id=issuer_id(document) or "",
         issuer_name=lang_text(iss.get("name")) if isinstance(iss, Mapping) else Text("", ""),
-        valid_from=str(document.get("validFrom", "")), valid_until=str(document.get("validUntil", "")),
-        status=status, inferred=subject.get("ruleConfidence") == "inferred")
+        valid_from=str(document.get("validFrom", "")),
+        valid_until=str(document.get("validUntil", "")),
+        status=status,
+        inferred=subject.get("ruleConfidence") == "inferred",
+    )
 
 
 def card_lines(card: Card, *, lang: str = "zh", detail: bool = True) -> list[str]:
@@ -232,8 +245,10 @@ def card_lines(card: Card, *, lang: str = "zh", detail: bool = True) -> list[str
         lines.append(f"  {'持有人' if lang == 'zh' else 'Holder'}: {card.holder_name}")
     lines += [f"  {f.label.get(lang)}: {f.value.get(lang)}" for f in card.fields]
     issuer = card.issuer_name.get(lang)
-    lines.append(f"  {'签发方' if lang == 'zh' else 'Issuer'}: {issuer + ' ' if issuer else ''}"
-                 f"<{card.issuer_id}> {CLAIMED.get(lang)}")
+    lines.append(
+        f"  {'签发方' if lang == 'zh' else 'Issuer'}: {issuer + ' ' if issuer else ''}"
+        f"<{card.issuer_id}> {CLAIMED.get(lang)}"
+    )
     dates = card.valid_from + (f" – {card.valid_until}" if card.valid_until else "")
     lines.append(f"  {'有效期' if lang == 'zh' else 'Valid'}: {dates}")
     lines.append(f"  {'状态' if lang == 'zh' else 'Status'}: {card.status.get(lang)}")

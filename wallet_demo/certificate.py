@@ -32,20 +32,29 @@ from wallet_demo.refs import plan_qr
 __all__ = ["FONT_DIRS", "find_cjk_font", "render_certificate"]
 
 FONT_DIRS: Final = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
-_CJK_NAMES: Final = re.compile(r"(NotoSansCJK|NotoSerifCJK|NotoSans(SC|CJKsc)|NotoSerifSC|SourceHan"
-                               r"|wqy-?(microhei|zenhei)|DroidSansFallback|uming|ukai)", re.IGNORECASE)
+_CJK_NAMES: Final = re.compile(
+    r"(NotoSansCJK|NotoSerifCJK|NotoSans(SC|CJKsc)|NotoSerifSC|SourceHan"
+    r"|wqy-?(microhei|zenhei)|DroidSansFallback|uming|ukai)",
+    re.IGNORECASE,
+)
 _HAN: Final = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 DPI: Final = 300
 A4: Final = (2480, 3508)
 NO_CJK: Final = "(in Chinese only: see the QR code)"
-SKILL_BODY: Final = Text("经评价，持证人具备以下职业技能等级。",
-                         "The holder has been assessed and attained the following.")
+SKILL_BODY: Final = Text(
+    "经评价，持证人具备以下职业技能等级。", "The holder has been assessed and attained the following."
+)
 OTHER_BODY: Final = Text("持证人持有以下凭证。", "The holder holds the following credential.")
-QUERY_LINES: Final = (Text("证书查询：http://jndj.osta.org.cn　机构查询：http://pjjg.osta.org.cn",
-                           "Certificate query: http://jndj.osta.org.cn   Organization query: http://pjjg.osta.org.cn"),
-                      Text("本件为可验证电子凭证的打印件，真伪以扫描二维码验证签名为准。",
-                           "Printout of a verifiable credential: authenticity rests on the QR code's "
-                           "signature."))
+QUERY_LINES: Final = (
+    Text(
+        "证书查询：http://jndj.osta.org.cn　机构查询：http://pjjg.osta.org.cn",
+        "Certificate query: http://jndj.osta.org.cn   Organization query: http://pjjg.osta.org.cn",
+    ),
+    Text(
+        "本件为可验证电子凭证的打印件，真伪以扫描二维码验证签名为准。",
+        "Printout of a verifiable credential: authenticity rests on the QR code's signature.",
+    ),
+)
 
 
 def find_cjk_font(dirs: Iterable[Path] = FONT_DIRS) -> Path | None:
@@ -81,10 +90,11 @@ def _fields(document: Mapping[str, Any]) -> tuple[Text, list[tuple[Text, Text]]]
     id_hash = s.get("identityHash")
     rows: list[tuple[Text, Text]] = [
         (Text("姓名", "Name"), lang_text(s.get("name"))),
-        (Text("证件类型", "ID type"),
-         Text("居民身份证", "Resident identity card") if isinstance(id_hash, Mapping) else Text("—", "—")),
-        (Text("证件号码", "ID number"),
-         Text("不打印（凭证仅含加盐哈希）", "not printed (salted hash only)")),
+        (
+            Text("证件类型", "ID type"),
+            Text("居民身份证", "Resident identity card") if isinstance(id_hash, Mapping) else Text("—", "—"),
+        ),
+        (Text("证件号码", "ID number"), Text("不打印（凭证仅含加盐哈希）", "not printed (salted hash only)")),
     ]
     if card.kind != "SkillLevelCredential":
         rows += [(f.label, f.value) for f in card.fields]
@@ -100,15 +110,18 @@ def _fields(document: Mapping[str, Any]) -> tuple[Text, list[tuple[Text, Text]]]
         (Text("工种/职业方向", "Job type"), lang_text(s.get("jobType") or "--")),
         (Text("职业技能等级", "Skill level"), Text(level_zh, level_field.en)),
         (Text("证书编号", "Certificate no."), Text(number, number)),
-        (Text("评价机构", "Evaluation organization"),
-         lang_text(org.get("name")) if isinstance(org, Mapping) else card.issuer_name),
+        (
+            Text("评价机构", "Evaluation organization"),
+            lang_text(org.get("name")) if isinstance(org, Mapping) else card.issuer_name,
+        ),
         (Text("发证日期", "Date of issue"), Text(str(date), str(date))),
     ]
     return Text("职业技能等级证书", "Vocational Skill Level Certificate"), rows
 
 
-def _fitting(draw: ImageDraw.ImageDraw, text: str, base: Path | None, size: int,
-             room: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def _fitting(
+    draw: ImageDraw.ImageDraw, text: str, base: Path | None, size: int, room: int
+) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     """The font at ``size``, or smaller (down to 60 %) until ``text`` fits ``room`` pixels."""
     font = _font(base, size)
     while size > 35 and draw.textlength(text, font=font) > room:
@@ -139,8 +152,9 @@ def _qr_image(document: Mapping[str, Any]) -> Image.Image:
     return Image.open(io.BytesIO(png)).convert("RGB")
 
 
-def render_certificate(document: Mapping[str, Any], *, fmt: Literal["png", "pdf"] = "png",
-                       font_dirs: Iterable[Path] = FONT_DIRS) -> tuple[bytes, bool]:
+def render_certificate(
+    document: Mapping[str, Any], *, fmt: Literal["png", "pdf"] = "png", font_dirs: Iterable[Path] = FONT_DIRS
+) -> tuple[bytes, bool]:
     """The A4 page as PNG or PDF bytes, and whether a CJK font was used.
 
     Raises ``QR_TOO_LARGE`` when the credential does not fit a version-25 QR code even at level L.
@@ -158,8 +172,7 @@ def render_certificate(document: Mapping[str, Any], *, fmt: Literal["png", "pdf"
     draw.rectangle((90, 90, w - 90, h - 90), outline=(150, 30, 30), width=14)
     draw.rectangle((130, 130, w - 130, h - 130), outline=(150, 30, 30), width=4)
     y = 330
-    for line, font in ((title.zh if cjk else title.en, title_font),
-                       (title.en if cjk else "", small)):
+    for line, font in ((title.zh if cjk else title.en, title_font), (title.en if cjk else "", small)):
         if line:
             draw.text((w // 2, y), line, font=font, fill="black", anchor="mm")
             y += 130
@@ -170,22 +183,28 @@ def render_certificate(document: Mapping[str, Any], *, fmt: Literal["png", "pdf"
     y += 60
     photo = (w - 260 - 413, y + 160, w - 260, y + 160 + 531)  # 35 x 45 mm
     draw.rectangle(photo, outline="grey", width=4)
-    draw.text(((photo[0] + photo[2]) // 2, (photo[1] + photo[3]) // 2),
-              "照片\n(无)" if cjk else "photo\n(none)", font=small, fill="grey", anchor="mm", align="center")
+    draw.text(
+        ((photo[0] + photo[2]) // 2, (photo[1] + photo[3]) // 2),
+        "照片\n(无)" if cjk else "photo\n(none)",
+        font=small,
+        fill="grey",
+        anchor="mm",
+        align="center",
+    )
     y += 200
     for label, value in rows:
         label_text = f"{label.zh} {label.en}" if cjk else label.en
         draw.text((260, y), label_text, font=label_font, fill=(90, 90, 90))
         beside_photo = y + 72 < photo[3]
         room = (photo[0] - 40 if beside_photo else w - 260) - 300
-        draw.text((300, y + 72), _value(value, cjk), font=_fitting(draw, _value(value, cjk), base, 58, room),
-                  fill="black")
+        draw.text(
+            (300, y + 72), _value(value, cjk), font=_fitting(draw, _value(value, cjk), base, 58, room), fill="black"
+        )
         y += 175
     qx, qy = w - 260 - qr_img.width, h - 560 - qr_img.height
     page.paste(qr_img, (qx, qy))
     caption = "扫码验证 Scan to verify" if cjk else "Scan to verify"
-    draw.text((qx + qr_img.width // 2, qy + qr_img.height + 40), caption, font=small, fill="black",
-              anchor="mm")
+    draw.text((qx + qr_img.width // 2, qy + qr_img.height + 40), caption, font=small, fill="black", anchor="mm")
     for i, query in enumerate(QUERY_LINES):
         draw.text((260, h - 400 + 70 * i), query.zh if cjk else query.en, font=small, fill="black")
     out = io.BytesIO()

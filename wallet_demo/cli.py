@@ -74,15 +74,28 @@ def _is_image(path: Path) -> bool:
     return head.startswith(_IMAGE_MAGIC)
 
 
-_lang = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-                     help="Language of the card text / 显示语言")
-_out = click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
-                    help="Write to FILE instead of standard output")
+_lang = click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Language of the card text / 显示语言",
+)
+_out = click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Write to FILE instead of standard output",
+)
 
 
 @click.group("wallet")
-@click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Wallet directory (default $SKILLCRED_HOME/wallet or ~/.skillcred/wallet)")
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Wallet directory (default $SKILLCRED_HOME/wallet or ~/.skillcred/wallet)",
+)
 @click.pass_context
 def wallet_group(ctx: click.Context, home: Path | None) -> None:
     """持有人钱包：保存凭证、出示二维码。 The worker's wallet: keep credentials, show QR codes."""
@@ -132,13 +145,17 @@ def list_command(ctx: click.Context, lang: str) -> None:
 
 @wallet_group.command("show")
 @click.argument("local_id")
-@click.option("--qr", "qr_format", type=click.Choice(["svg", "png", "text"]), default=None,
-              help="Show the credential's QR code instead of the card")
+@click.option(
+    "--qr",
+    "qr_format",
+    type=click.Choice(["svg", "png", "text"]),
+    default=None,
+    help="Show the credential's QR code instead of the card",
+)
 @_out
 @_lang
 @click.pass_context
-def show_command(ctx: click.Context, local_id: str, qr_format: str | None, out: Path | None,
-                 lang: str) -> None:
+def show_command(ctx: click.Context, local_id: str, qr_format: str | None, out: Path | None, lang: str) -> None:
     """Show one card, or its QR code / 显示一张卡片或其二维码。"""
     with _refusals():
         stored = _open(ctx).get(local_id)
@@ -162,14 +179,26 @@ def _write_vp(vp: dict[str, Any], out: Path | None, qr_format: str | None) -> No
 @wallet_group.command("present")
 @click.argument("local_ids", nargs=-1, required=True)
 @click.option("--domain", required=True, help="Who it is for: the employer or scenario / 出示对象")
-@click.option("--days", type=click.IntRange(1, MAX_DAYS), default=DEFAULT_DAYS, show_default=True,
-              help="Days until the presentation expires / 有效天数")
+@click.option(
+    "--days",
+    type=click.IntRange(1, MAX_DAYS),
+    default=DEFAULT_DAYS,
+    show_default=True,
+    help="Days until the presentation expires / 有效天数",
+)
 @click.option("--challenge", default=None, help="The verifier's nonce (default: a fresh random one)")
 @click.option("--qr", "qr_format", type=click.Choice(["svg", "png", "text"]), default=None)
 @_out
 @click.pass_context
-def present_command(ctx: click.Context, local_ids: tuple[str, ...], domain: str, days: int,
-                    challenge: str | None, qr_format: str | None, out: Path | None) -> None:
+def present_command(
+    ctx: click.Context,
+    local_ids: tuple[str, ...],
+    domain: str,
+    days: int,
+    challenge: str | None,
+    qr_format: str | None,
+    out: Path | None,
+) -> None:
     """Sign a purpose-scoped, time-limited presentation / 生成限定用途和期限的出示文件。"""
     with _refusals():
         vp = present(_open(ctx), local_ids, domain=domain, days=days, challenge=challenge, now=runtime_clock(ctx)())
@@ -182,8 +211,9 @@ def present_command(ctx: click.Context, local_ids: tuple[str, ...], domain: str,
 @click.option("--qr", "qr_format", type=click.Choice(["svg", "png", "text"]), default=None)
 @_out
 @click.pass_context
-def answer_command(ctx: click.Context, request: str, local_ids: tuple[str, ...], qr_format: str | None,
-                   out: Path | None) -> None:
+def answer_command(
+    ctx: click.Context, request: str, local_ids: tuple[str, ...], qr_format: str | None, out: Path | None
+) -> None:
     """Answer a verifier's request (payload text or a photo of its QR) / 回应出示请求。"""
     from vccore.qrread import read_qr
 
@@ -209,15 +239,15 @@ def serve_command(ctx: click.Context, host: str, port: int, base_url: str | None
     with _refusals():
         app = create_app(_open(ctx), base_url=base_url or f"http://{host}:{port}")
     if host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo("warning: the wallet page is reachable from other machines "
-                   "/ 注意：其他设备可访问本页面", err=True)
+        click.echo("warning: the wallet page is reachable from other machines / 注意：其他设备可访问本页面", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
 @wallet_group.command("print")
 @click.argument("local_id")
-@click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path),
-              help="cert.png or cert.pdf")
+@click.option(
+    "--out", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path), help="cert.png or cert.pdf"
+)
 @click.pass_context
 def print_command(ctx: click.Context, local_id: str, out: Path) -> None:
     """Print an A4 certificate with the credential's QR code / 打印 A4 证书。"""

@@ -58,7 +58,7 @@ def _page(title: Text, body: str, *, nonce: str) -> str:
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>{escape(title.zh)} / {escape(title.en)}</title>"
         f'<style nonce="{nonce}">{_CSS}</style></head><body class="zh">'
-        '<header><h1>' + t(title) + '</h1><button id="lang" type="button">EN / 中文</button></header>'
+        "<header><h1>" + t(title) + '</h1><button id="lang" type="button">EN / 中文</button></header>'
         f'{body}<script nonce="{nonce}">{_JS}</script></body></html>'
     )
 
@@ -66,22 +66,23 @@ def _page(title: Text, body: str, *, nonce: str) -> str:
 def _card_summary(card: Card) -> str:
     warn = f'<div class="warn">{t(INFERRED)}</div>' if card.inferred else ""
     issuer = card.issuer_name.zh or card.issuer_id
-    return (f'<div class="kind">{t(card.kind_label)}</div><div class="head">{t(card.headline)}</div>{warn}'
-            f'<div class="muted">{escape(card.holder_name)} · {escape(issuer)} {t(CLAIMED)}</div>')
+    return (
+        f'<div class="kind">{t(card.kind_label)}</div><div class="head">{t(card.headline)}</div>{warn}'
+        f'<div class="muted">{escape(card.holder_name)} · {escape(issuer)} {t(CLAIMED)}</div>'
+    )
 
 
-_PASTE: Final = Text("粘贴请求二维码内容，或拍摄请求二维码：",
-                     "Paste the request QR text, or take a photo of it:")
+_PASTE: Final = Text("粘贴请求二维码内容，或拍摄请求二维码：", "Paste the request QR text, or take a photo of it:")
 
 
 def index_page(cards: Sequence[Card], *, holder_did: str, nonce: str) -> str:
-    items = "".join(f'<a class="card" href="card/{escape(c.local_id)}">{_card_summary(c)}</a>'
-                    for c in cards)
+    items = "".join(f'<a class="card" href="card/{escape(c.local_id)}">{_card_summary(c)}</a>' for c in cards)
     if not cards:
         items = f"<p>{t(Text('钱包里还没有凭证。', 'No credentials in the wallet yet.'))}</p>"
     boxes = "".join(
         f'<label><input type="checkbox" name="id" value="{escape(c.local_id)}"> {t(c.headline)}</label><br>'
-        for c in cards)
+        for c in cards
+    )
     form = (
         f"<section><h2>{t(Text('回应用人单位的出示请求', 'Answer an employer request'))}</h2>"
         '<form method="post" action="answer">'
@@ -89,18 +90,22 @@ def index_page(cards: Sequence[Card], *, holder_did: str, nonce: str) -> str:
         '<textarea id="request" name="request" maxlength="4296" required></textarea>'
         '<p><input id="photo" type="file" accept="image/png,image/jpeg" capture="environment">'
         ' <span id="photo-status"></span></p>'
-        f"<p>{boxes}</p><button type=\"submit\">{t(Text('生成出示二维码', 'Make the answer QR'))}</button>"
-        "</form></section>")
+        f'<p>{boxes}</p><button type="submit">{t(Text("生成出示二维码", "Make the answer QR"))}</button>'
+        "</form></section>"
+    )
     did = f'<p class="muted">{t(Text("持有人标识", "Holder DID"))}: {escape(holder_did)}</p>'
     return _page(Text("我的技能凭证", "My skill credentials"), items + form + did, nonce=nonce)
 
 
 def _qr_block(svg: str, caption: str, payload: str, *, back: str = "./") -> str:
-    text = (f'<details><summary>{t(Text("二维码文本", "QR text"))}</summary>'
-            f'<code class="payload">{escape(payload)}</code></details>')
+    text = (
+        f"<details><summary>{t(Text('二维码文本', 'QR text'))}</summary>"
+        f'<code class="payload">{escape(payload)}</code></details>'
+    )
     # links are relative, so the page works wherever the app is mounted (skillcred demo: /wallet/<who>/)
-    return (f'<div class="qr">{svg}<p>{caption}</p>{text}'
-            f'<a class="btn" href="{back}">{t(Text("返回", "Back"))}</a></div>')
+    return (
+        f'<div class="qr">{svg}<p>{caption}</p>{text}<a class="btn" href="{back}">{t(Text("返回", "Back"))}</a></div>'
+    )
 
 
 def card_page(card: Card, *, svg: str, payload: str, reference: bool, nonce: str) -> str:
@@ -109,17 +114,25 @@ def card_page(card: Card, *, svg: str, payload: str, reference: bool, nonce: str
     return _page(card.kind_label, body, nonce=nonce)
 
 
-def answer_page(*, svg: str, payload: str, domain: str, expires: str, reference: bool, count: int,
-                nonce: str) -> str:
-    how = (Text("链接二维码：对方扫码后下载并核对摘要，10 分钟内有效",
-                "Link QR: the scanner downloads it and checks the digest; valid for 10 minutes")
-           if reference else Text("完整出示二维码", "Full presentation QR"))
-    caption = (f"{t(Text('出示给', 'For'))}: {escape(domain)}<br>{t(Text('有效至', 'Valid until'))}: "
-               f"{escape(expires)}<br>{count} {t(Text('份凭证', 'credential(s)'))} · {t(how)}")
+def answer_page(*, svg: str, payload: str, domain: str, expires: str, reference: bool, count: int, nonce: str) -> str:
+    how = (
+        Text(
+            "链接二维码：对方扫码后下载并核对摘要，10 分钟内有效",
+            "Link QR: the scanner downloads it and checks the digest; valid for 10 minutes",
+        )
+        if reference
+        else Text("完整出示二维码", "Full presentation QR")
+    )
+    caption = (
+        f"{t(Text('出示给', 'For'))}: {escape(domain)}<br>{t(Text('有效至', 'Valid until'))}: "
+        f"{escape(expires)}<br>{count} {t(Text('份凭证', 'credential(s)'))} · {t(how)}"
+    )
     return _page(Text("出示二维码", "Presentation QR"), _qr_block(svg, caption, payload), nonce=nonce)
 
 
 def error_page(message: str, *, nonce: str, back: str = "./") -> str:
-    body = (f'<section class="err"><p>{escape(message)}</p></section>'
-            f'<a class="btn" href="{back}">{t(Text("返回", "Back"))}</a>')
+    body = (
+        f'<section class="err"><p>{escape(message)}</p></section>'
+        f'<a class="btn" href="{back}">{t(Text("返回", "Back"))}</a>'
+    )
     return _page(Text("无法完成", "Could not do that"), body, nonce=nonce)

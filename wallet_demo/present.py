@@ -38,8 +38,19 @@ from vccore.proofs import ProofOptions, add_proof
 from vccore.timeutil import format_datetime, parse_datetime, require_aware
 from wallet_demo.store import StoredCredential, Wallet
 
-__all__ = ["DEFAULT_DAYS", "MAX_DAYS", "REQUEST_TYPE", "PresentationError", "PresentationRequest", "answer",
-           "build_presentation", "decode_request", "encode_request", "present", "with_sources"]
+__all__ = [
+    "DEFAULT_DAYS",
+    "MAX_DAYS",
+    "REQUEST_TYPE",
+    "PresentationError",
+    "PresentationRequest",
+    "answer",
+    "build_presentation",
+    "decode_request",
+    "encode_request",
+    "present",
+    "with_sources",
+]
 
 DEFAULT_DAYS: Final = 7
 MAX_DAYS: Final = 30
@@ -55,8 +66,9 @@ class PresentationError(SkillcredError):
 
 def _text(value: Any, name: str, pattern: re.Pattern[str] = _TEXT_RE) -> str:
     if not isinstance(value, str) or not pattern.fullmatch(value):
-        raise PresentationError(f"{name}: {value!r} is not acceptable / {name} 格式无效",
-                                code=Code.MALFORMED_VALUE_ERROR)
+        raise PresentationError(
+            f"{name}: {value!r} is not acceptable / {name} 格式无效", code=Code.MALFORMED_VALUE_ERROR
+        )
     return value
 
 
@@ -74,14 +86,19 @@ class PresentationRequest:
         _text(self.domain, "domain")
         _text(self.verifier, "verifier")
         if not re.match(r"https?://[^/\s]+", self.verifier):
-            raise PresentationError("verifier: must be an http(s) URL / 验证方网址无效",
-                                    code=Code.MALFORMED_VALUE_ERROR)
+            raise PresentationError(
+                "verifier: must be an http(s) URL / 验证方网址无效", code=Code.MALFORMED_VALUE_ERROR
+            )
         if self.expires is not None:
             require_aware(self.expires, name="expires")
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"type": REQUEST_TYPE, "challenge": self.challenge, "domain": self.domain,
-                               "verifier": self.verifier}
+        out: dict[str, Any] = {
+            "type": REQUEST_TYPE,
+            "challenge": self.challenge,
+            "domain": self.domain,
+            "verifier": self.verifier,
+        }
         if self.expires is not None:
             out["expires"] = format_datetime(self.expires)
         return out
@@ -89,12 +106,14 @@ class PresentationRequest:
     @classmethod
     def from_json(cls, doc: Any) -> PresentationRequest:
         if not isinstance(doc, Mapping) or doc.get("type") != REQUEST_TYPE:
-            raise PresentationError(f"not a presentation request (type must be {REQUEST_TYPE}) "
-                                    "/ 不是出示请求", code=Code.PARSING_ERROR)
+            raise PresentationError(
+                f"not a presentation request (type must be {REQUEST_TYPE}) / 不是出示请求", code=Code.PARSING_ERROR
+            )
         extra = set(doc) - {"type", "challenge", "domain", "verifier", "expires"}
         if extra:
-            raise PresentationError(f"unexpected request members {sorted(extra)} / 请求含未知字段",
-                                    code=Code.MALFORMED_VALUE_ERROR)
+            raise PresentationError(
+                f"unexpected request members {sorted(extra)} / 请求含未知字段", code=Code.MALFORMED_VALUE_ERROR
+            )
         expires = None
         if doc.get("expires") is not None:
             try:
@@ -114,12 +133,12 @@ def decode_request(payload: str, *, now: datetime) -> PresentationRequest:
     try:
         doc = qr.decode(payload.strip() if isinstance(payload, str) else payload, max_inflated=4096)
     except SkillcredError as err:
-        raise PresentationError(f"not a request QR: {err.detail} / 不是出示请求二维码",
-                                code=err.code) from err
+        raise PresentationError(f"not a request QR: {err.detail} / 不是出示请求二维码", code=err.code) from err
     request = PresentationRequest.from_json(doc)
     if request.expires is not None and request.expires < require_aware(now):
-        raise PresentationError("the request has expired; ask the verifier for a new one / 请求已过期",
-                                code=Code.EXPIRED)
+        raise PresentationError(
+            "the request has expired; ask the verifier for a new one / 请求已过期", code=Code.EXPIRED
+        )
     return request
 
 
@@ -162,26 +181,38 @@ def with_sources(wallet: Wallet, local_ids: Sequence[str]) -> list[StoredCredent
             elif source_id in required:
                 raise PresentationError(
                     f"the recognition rests on {source_id}, which is not in the wallet; import it first "
-                    f"/ 认定所依据的凭证 {source_id} 不在钱包中，请先导入", code=Code.CHAIN_SOURCE_MISSING)
+                    f"/ 认定所依据的凭证 {source_id} 不在钱包中，请先导入",
+                    code=Code.CHAIN_SOURCE_MISSING,
+                )
 
     for local_id in local_ids:
         add(wallet.get(local_id), 0)
     if len(out) > MAX_CREDENTIALS:
-        raise PresentationError(f"more than {MAX_CREDENTIALS} credentials in one presentation",
-                                code=Code.RESOURCE_LIMIT_EXCEEDED)
+        raise PresentationError(
+            f"more than {MAX_CREDENTIALS} credentials in one presentation", code=Code.RESOURCE_LIMIT_EXCEEDED
+        )
     return out
 
 
-def build_presentation(credentials: Sequence[Mapping[str, Any]], *, holder: KeyPair, domain: str,
-                       now: datetime, loader: DocumentLoader, challenge: str | None = None,
-                       days: int = DEFAULT_DAYS, expires: datetime | None = None) -> dict[str, Any]:
+def build_presentation(
+    credentials: Sequence[Mapping[str, Any]],
+    *,
+    holder: KeyPair,
+    domain: str,
+    now: datetime,
+    loader: DocumentLoader,
+    challenge: str | None = None,
+    days: int = DEFAULT_DAYS,
+    expires: datetime | None = None,
+) -> dict[str, Any]:
     """Sign a presentation of ``credentials`` for ``domain``, expiring after ``days`` days (1..30)
     or at ``expires`` if that is sooner. ``challenge`` defaults to 128 fresh random bits."""
     now = require_aware(now)
     _text(domain, "domain")
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
-        raise PresentationError(f"days must be 1..{MAX_DAYS}, not {days!r} "
-                                f"/ 有效天数须在 1 至 {MAX_DAYS} 之间", code=Code.RANGE_ERROR)
+        raise PresentationError(
+            f"days must be 1..{MAX_DAYS}, not {days!r} / 有效天数须在 1 至 {MAX_DAYS} 之间", code=Code.RANGE_ERROR
+        )
     if not credentials:
         raise PresentationError("choose at least one credential / 请至少选择一份凭证", code=Code.RANGE_ERROR)
     if challenge is None:
@@ -197,23 +228,37 @@ def build_presentation(credentials: Sequence[Mapping[str, Any]], *, holder: KeyP
         "holder": holder.controller,
         "verifiableCredential": [dict(c) for c in credentials],
     }
-    options = ProofOptions(purpose="authentication", challenge=challenge, domain=domain, created=now,
-                           expires=until)
+    options = ProofOptions(purpose="authentication", challenge=challenge, domain=domain, created=now, expires=until)
     return add_proof(vp, signer=holder, loader=loader, options=options)
 
 
-def present(wallet: Wallet, local_ids: Sequence[str], *, domain: str, now: datetime,
-            challenge: str | None = None, days: int = DEFAULT_DAYS,
-            expires: datetime | None = None) -> dict[str, Any]:
+def present(
+    wallet: Wallet,
+    local_ids: Sequence[str],
+    *,
+    domain: str,
+    now: datetime,
+    challenge: str | None = None,
+    days: int = DEFAULT_DAYS,
+    expires: datetime | None = None,
+) -> dict[str, Any]:
     """A purpose-scoped presentation of the wallet's credentials (recognitions with their sources)."""
     chosen = with_sources(wallet, local_ids)
-    return build_presentation([c.document for c in chosen], holder=wallet.holder, domain=domain, now=now,
-                              loader=wallet.loader, challenge=challenge, days=days, expires=expires)
+    return build_presentation(
+        [c.document for c in chosen],
+        holder=wallet.holder,
+        domain=domain,
+        now=now,
+        loader=wallet.loader,
+        challenge=challenge,
+        days=days,
+        expires=expires,
+    )
 
 
-def answer(wallet: Wallet, request: PresentationRequest, local_ids: Sequence[str], *,
-           now: datetime) -> dict[str, Any]:
+def answer(wallet: Wallet, request: PresentationRequest, local_ids: Sequence[str], *, now: datetime) -> dict[str, Any]:
     """The answer to a verifier's request: its challenge and domain, expiring with the request
     (and at most :data:`DEFAULT_DAYS` days from now)."""
-    return present(wallet, local_ids, domain=request.domain, challenge=request.challenge, now=now,
-                   expires=request.expires)
+    return present(
+        wallet, local_ids, domain=request.domain, challenge=request.challenge, now=now, expires=request.expires
+    )

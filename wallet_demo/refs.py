@@ -45,8 +45,13 @@ class QrPlan:
     url: str = ""
 
 
-def plan_qr(document: Mapping[str, Any], *, publish: Callable[[bytes], str] | None = None,
-            low_ec_ok: bool = False, max_version: int = qr.DEFAULT_MAX_VERSION) -> QrPlan:
+def plan_qr(
+    document: Mapping[str, Any],
+    *,
+    publish: Callable[[bytes], str] | None = None,
+    low_ec_ok: bool = False,
+    max_version: int = qr.DEFAULT_MAX_VERSION,
+) -> QrPlan:
     """The QR for ``document``: the document itself at level M within ``max_version``; else, if
     ``low_ec_ok`` (a clean screen or print), at level L; else a reference to the bytes that
     ``publish(bytes) -> url`` makes available. Raises ``QR_TOO_LARGE`` (zh/en) when none applies."""
@@ -60,7 +65,8 @@ def plan_qr(document: Mapping[str, Any], *, publish: Callable[[bytes], str] | No
             f"too large for a reliable QR code (needs more than version {max_version}); send the JSON "
             "file or show it from `skillcred wallet serve` "
             "/ 内容过大，无法生成可靠的二维码，请发送文件或通过钱包网页出示",
-            code=Code.QR_TOO_LARGE)
+            code=Code.QR_TOO_LARGE,
+        )
     data = jsonstrict.dumps_compact(document).encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
     url = publish(data)
@@ -75,8 +81,10 @@ def verify_reference(payload: str, document_bytes: bytes) -> dict[str, Any]:
     ``CRYPTOGRAPHIC_SECURITY_ERROR``. The returned document still needs its proofs verified."""
     ref = qr.decode_reference(payload)
     if not ref.matches(bytes(document_bytes)):
-        raise SkillcredError("the served document does not match the QR code's SHA-256 "
-                             "/ 内容与二维码摘要不符", code=Code.CRYPTOGRAPHIC_SECURITY_ERROR)
+        raise SkillcredError(
+            "the served document does not match the QR code's SHA-256 / 内容与二维码摘要不符",
+            code=Code.CRYPTOGRAPHIC_SECURITY_ERROR,
+        )
     doc = jsonstrict.loads(bytes(document_bytes))
     if not isinstance(doc, dict):
         raise SkillcredError("the referenced document is not a JSON object", code=Code.PARSING_ERROR)
@@ -93,8 +101,9 @@ class ReferenceShelf:
     """Bytes served under random tokens until they expire; bounded in count and total size (the
     oldest go first). Expired tokens are remembered (until evicted) so the page can answer 410."""
 
-    def __init__(self, *, ttl: timedelta = DEFAULT_TTL, max_items: int = MAX_ITEMS,
-                 max_total_bytes: int = MAX_TOTAL_BYTES) -> None:
+    def __init__(
+        self, *, ttl: timedelta = DEFAULT_TTL, max_items: int = MAX_ITEMS, max_total_bytes: int = MAX_TOTAL_BYTES
+    ) -> None:
         if ttl <= timedelta(0) or max_items < 1 or max_total_bytes < 1:
             raise ValueError("ttl, max_items and max_total_bytes must be positive")
         self.ttl = ttl
@@ -112,8 +121,10 @@ class ReferenceShelf:
         token = secrets.token_urlsafe(16)
         with self._lock:
             self._items[token] = _Item(bytes(data), expires)
-            while len(self._items) > self.max_items or sum(len(i.data) for i in self._items.values()) \
-                    > self.max_total_bytes:
+            while (
+                len(self._items) > self.max_items
+                or sum(len(i.data) for i in self._items.values()) > self.max_total_bytes
+            ):
                 self._items.popitem(last=False)
         return token
 

@@ -45,8 +45,9 @@ def check_https_url(url: str) -> str:
     except ValueError as err:
         raise FetchNotAllowed(f"the issuer URL is malformed: {err} / 网址格式错误") from err
     if parts.scheme != "https":
-        raise FetchNotAllowed("only https:// issuer URLs are fetched (a bearer token must not travel "
-                              "in clear) / 仅支持 https:// 网址")
+        raise FetchNotAllowed(
+            "only https:// issuer URLs are fetched (a bearer token must not travel in clear) / 仅支持 https:// 网址"
+        )
     if not parts.hostname or parts.username is not None or parts.password is not None:
         raise FetchNotAllowed("the issuer URL needs a host and must not carry a user name or password")
     return url
@@ -56,19 +57,23 @@ def check_token(token: str | None) -> str | None:
     if token is None:
         return None
     if not isinstance(token, str) or not _TOKEN_RE.fullmatch(token):
-        raise SkillcredError("the token must be 1 to 4096 printable ASCII characters without spaces "
-                             "/ 令牌格式错误", code=Code.MALFORMED_VALUE_ERROR)
+        raise SkillcredError(
+            "the token must be 1 to 4096 printable ASCII characters without spaces / 令牌格式错误",
+            code=Code.MALFORMED_VALUE_ERROR,
+        )
     return token
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
-                         headers: Message, newurl: str) -> urllib.request.Request | None:
+    def redirect_request(
+        self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: Message, newurl: str
+    ) -> urllib.request.Request | None:
         raise FetchNotAllowed(f"the issuer answered with a redirect ({code}); redirects are not followed")
 
 
-def https_fetch(url: str, token: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                timeout: float = DEFAULT_TIMEOUT) -> bytes:
+def https_fetch(
+    url: str, token: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = DEFAULT_TIMEOUT
+) -> bytes:
     """GET ``url`` over HTTPS (certificate checked) and return the body of a ``200`` answer."""
     check_https_url(url)
     check_token(token)
@@ -77,8 +82,10 @@ def https_fetch(url: str, token: str | None = None, *, max_bytes: int = DEFAULT_
         headers["Authorization"] = f"Bearer {token}"
     request = urllib.request.Request(url, headers=headers, method="GET")
     opener = urllib.request.build_opener(
-        _NoRedirect(), urllib.request.HTTPSHandler(context=ssl.create_default_context()),
-        urllib.request.ProxyHandler({}))
+        _NoRedirect(),
+        urllib.request.HTTPSHandler(context=ssl.create_default_context()),
+        urllib.request.ProxyHandler({}),
+    )
     try:
         with opener.open(request, timeout=timeout) as response:
             if response.status != 200:
@@ -86,11 +93,9 @@ def https_fetch(url: str, token: str | None = None, *, max_bytes: int = DEFAULT_
             body = bytes(response.read(max_bytes + 1))
     except urllib.error.HTTPError as err:
         code = Code.UNAUTHORIZED if err.code in (401, 403) else Code.NOT_FOUND
-        raise SkillcredError(f"the issuer answered HTTP {err.code} / 签发方返回 HTTP {err.code}",
-                             code=code) from err
+        raise SkillcredError(f"the issuer answered HTTP {err.code} / 签发方返回 HTTP {err.code}", code=code) from err
     except (urllib.error.URLError, OSError, ValueError) as err:
-        raise SkillcredError(f"could not fetch {url}: {err} / 无法获取",
-                             code=Code.STATUS_RETRIEVAL_ERROR) from err
+        raise SkillcredError(f"could not fetch {url}: {err} / 无法获取", code=Code.STATUS_RETRIEVAL_ERROR) from err
     if len(body) > max_bytes:
         raise ResourceLimitError(f"the issuer's answer is larger than {max_bytes} bytes")
     return body

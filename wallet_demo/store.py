@@ -85,8 +85,10 @@ def _write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
 def _check_credential(raw: bytes, loader: DocumentLoader) -> dict[str, Any]:
     """The parsed credential, or a :class:`WalletError` that says in zh/en what it is instead."""
     if len(raw) > MAX_CREDENTIAL_BYTES:
-        raise WalletError(f"larger than {MAX_CREDENTIAL_BYTES} bytes: not a credential / 文件过大，不是凭证",
-                          code=Code.RESOURCE_LIMIT_EXCEEDED)
+        raise WalletError(
+            f"larger than {MAX_CREDENTIAL_BYTES} bytes: not a credential / 文件过大，不是凭证",
+            code=Code.RESOURCE_LIMIT_EXCEEDED,
+        )
     try:
         doc = jsonstrict.loads(raw, max_bytes=MAX_CREDENTIAL_BYTES)
     except SkillcredError as err:
@@ -101,11 +103,11 @@ def _check_credential(raw: bytes, loader: DocumentLoader) -> dict[str, Any]:
     result, reading = examine(doc, loader=loader)  # contexts, the one reading, the data model
     if reading is None:
         first = result.problems()[0]
-        raise WalletError(f"not a valid credential: {first.detail} ({first.pointer or '/'}) "
-                          "/ 凭证格式无效", code=first.code)
+        raise WalletError(
+            f"not a valid credential: {first.detail} ({first.pointer or '/'}) / 凭证格式无效", code=first.code
+        )
     if not doc.get("proof"):
-        raise WalletError("the credential has no proof (unsigned) / 凭证未签名",
-                          code=Code.PROOF_VERIFICATION_ERROR)
+        raise WalletError("the credential has no proof (unsigned) / 凭证未签名", code=Code.PROOF_VERIFICATION_ERROR)
     return doc
 
 
@@ -118,11 +120,13 @@ class Wallet:
         self.loader = loader or DocumentLoader()
         key_path = self.root / KEY_FILE
         if not key_path.is_file():
-            raise WalletError(f"no wallet at {self.root} (run `skillcred wallet init`) / 钱包尚未初始化",
-                              code=Code.NOT_FOUND)
+            raise WalletError(
+                f"no wallet at {self.root} (run `skillcred wallet init`) / 钱包尚未初始化", code=Code.NOT_FOUND
+            )
         if os.name == "posix" and key_path.stat().st_mode & 0o077:
-            raise WalletError(f"{key_path} is readable by others; run chmod 600 on it / 密钥文件权限过宽",
-                              code=Code.KEY_ERROR)
+            raise WalletError(
+                f"{key_path} is readable by others; run chmod 600 on it / 密钥文件权限过宽", code=Code.KEY_ERROR
+            )
         try:
             pair = KeyPair.from_json(jsonstrict.loads(key_path.read_bytes(), max_bytes=16 * 1024))
         except SkillcredError as err:
@@ -130,8 +134,9 @@ class Wallet:
         self.holder: KeyPair = did_key_pair(pair)
 
     @classmethod
-    def create(cls, root: Path | str, *, clock: Clock, key: KeyPair | None = None,
-               loader: DocumentLoader | None = None) -> Wallet:
+    def create(
+        cls, root: Path | str, *, clock: Clock, key: KeyPair | None = None, loader: DocumentLoader | None = None
+    ) -> Wallet:
         """Create the wallet (0700 directory, 0600 key file); an existing wallet is opened as is."""
         root = Path(root)
         if not (root / KEY_FILE).exists():
@@ -168,8 +173,7 @@ class Wallet:
         local_id = str(entry.get("localId", ""))
         raw = (self.root / CRED_DIR / f"{local_id}.json").read_bytes()
         doc = jsonstrict.loads(raw, max_bytes=MAX_CREDENTIAL_BYTES)
-        return StoredCredential(local_id, raw, doc, str(entry.get("source", "")),
-                                str(entry.get("importedAt", "")))
+        return StoredCredential(local_id, raw, doc, str(entry.get("source", "")), str(entry.get("importedAt", "")))
 
     def credentials(self) -> list[StoredCredential]:
         """Every credential, in import order."""
@@ -205,14 +209,21 @@ class Wallet:
                 return self._load(e)
         cred_id = doc.get("id") if isinstance(doc.get("id"), str) else ""
         if cred_id and any(e.get("credentialId") == cred_id for e in entries):
-            raise WalletError(f"the wallet already holds a different document with id {cred_id} "
-                              "/ 钱包中已有同一编号但内容不同的凭证", code=Code.CONFLICT)
-        entry = {"localId": local_id, "credentialId": str(cred_id), "source": source[:500],
-                 "importedAt": format_datetime(self.clock())}
+            raise WalletError(
+                f"the wallet already holds a different document with id {cred_id} / 钱包中已有同一编号但内容不同的凭证",
+                code=Code.CONFLICT,
+            )
+        entry = {
+            "localId": local_id,
+            "credentialId": str(cred_id),
+            "source": source[:500],
+            "importedAt": format_datetime(self.clock()),
+        }
         (self.root / CRED_DIR).mkdir(exist_ok=True, mode=0o700)
         _write_atomic(self.root / CRED_DIR / f"{local_id}.json", bytes(raw))
-        _write_atomic(self.root / INDEX_FILE,
-                      json.dumps([*entries, entry], ensure_ascii=False, indent=1).encode("utf-8"))
+        _write_atomic(
+            self.root / INDEX_FILE, json.dumps([*entries, entry], ensure_ascii=False, indent=1).encode("utf-8")
+        )
         return StoredCredential(local_id, bytes(raw), doc, entry["source"], entry["importedAt"])
 
     def import_file(self, path: Path | str) -> StoredCredential:
@@ -221,8 +232,7 @@ class Wallet:
             with path.open("rb") as fh:
                 raw = fh.read(MAX_CREDENTIAL_BYTES + 1)
         except OSError as err:
-            raise WalletError(f"cannot read {path}: {err.strerror} / 无法读取文件",
-                              code=Code.NOT_FOUND) from err
+            raise WalletError(f"cannot read {path}: {err.strerror} / 无法读取文件", code=Code.NOT_FOUND) from err
         return self.import_bytes(raw, source=f"file:{path.name}")
 
     def import_payload(self, payload: str, *, fetch: FetchFn | None = None) -> StoredCredential:
@@ -231,18 +241,21 @@ class Wallet:
         try:
             decoded = qr.decode_any(payload.strip())
         except SkillcredError as err:
-            raise WalletError(f"not a skillcred QR payload: {err.detail} / 不是本系统的二维码",
-                              code=err.code) from err
+            raise WalletError(f"not a skillcred QR payload: {err.detail} / 不是本系统的二维码", code=err.code) from err
         if decoded.document is not None:
             return self.import_bytes(jsonstrict.dumps_compact(decoded.document).encode("utf-8"), source="qr")
         assert decoded.reference is not None
         if fetch is None:
-            raise WalletError("the QR code holds a link, and fetching is not enabled here "
-                              "/ 二维码为链接，未启用下载", code=Code.FETCH_NOT_ALLOWED)
+            raise WalletError(
+                "the QR code holds a link, and fetching is not enabled here / 二维码为链接，未启用下载",
+                code=Code.FETCH_NOT_ALLOWED,
+            )
         body = fetch(decoded.reference.url, None)
         if not decoded.reference.matches(body):
-            raise WalletError("the linked document does not match the QR code's SHA-256 "
-                              "/ 下载内容与二维码摘要不符", code=Code.CRYPTOGRAPHIC_SECURITY_ERROR)
+            raise WalletError(
+                "the linked document does not match the QR code's SHA-256 / 下载内容与二维码摘要不符",
+                code=Code.CRYPTOGRAPHIC_SECURITY_ERROR,
+            )
         return self.import_bytes(body, source=f"qr-ref:{decoded.reference.url}")
 
     def import_qr_image(self, image: bytes, *, fetch: FetchFn | None = None) -> StoredCredential:
@@ -252,8 +265,7 @@ class Wallet:
             raise WalletError(f"no readable QR code: {err.detail} / 未能识别二维码", code=err.code) from err
         return self.import_payload(payload, fetch=fetch)
 
-    def import_url(self, url: str, *, token: str | None = None,
-                   fetch: FetchFn = https_fetch) -> StoredCredential:
+    def import_url(self, url: str, *, token: str | None = None, fetch: FetchFn = https_fetch) -> StoredCredential:
         """Fetch a credential from the issuer (HTTPS only) with a bearer token."""
         check_https_url(url)
         check_token(token)

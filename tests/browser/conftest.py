@@ -60,9 +60,18 @@ L2_RULE = "CN-ENG-2018-L2-TO-INTERMEDIATE"
 SX_RULE = "CN-SX-L2-TO-INTERMEDIATE"
 LOADER = DocumentLoader(resolver=DidResolver(documents={}))
 FAST = functools.partial(identity.hash_identity, opslimit=identity.MIN_OPSLIMIT, memlimit=identity.MIN_MEMLIMIT)
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+]
 
 
 def _key(n: int) -> KeyPair:
@@ -92,16 +101,30 @@ class World:
 
     def verifier(self, tmp: Path) -> Verifier:
         pool = [self.source, self.rules_cn, self.rules_sx]
-        return Verifier(trust=self.trust, loader=LOADER, status=StatusSource(loader=LOADER, fetcher=self.fetcher),
-                        challenges=SqliteChallengeStore(tmp / "challenges.db", domain=DOMAIN, clock=lambda: NOW),
-                        clock=lambda: NOW, chain_checker=chain_checker(pool_lookup(pool)))  # type: ignore[arg-type]
+        return Verifier(
+            trust=self.trust,
+            loader=LOADER,
+            status=StatusSource(loader=LOADER, fetcher=self.fetcher),
+            challenges=SqliteChallengeStore(tmp / "challenges.db", domain=DOMAIN, clock=lambda: NOW),
+            clock=lambda: NOW,
+            chain_checker=chain_checker(pool_lookup(pool)),
+        )  # type: ignore[arg-type]
 
     def presentation(self, credentials: list[dict[str, Any]], *, challenge: str) -> dict[str, Any]:
-        vp = {"@context": ["https://www.w3.org/ns/credentials/v2", "https://w3id.org/skillcred/v1"],
-              "type": ["VerifiablePresentation"], "holder": HOLDER.controller,
-              "verifiableCredential": copy.deepcopy(credentials)}
-        return add_proof(vp, signer=HOLDER, loader=LOADER, options=ProofOptions(
-            purpose="authentication", challenge=challenge, domain=DOMAIN, created=NOW - timedelta(minutes=1)))
+        vp = {
+            "@context": ["https://www.w3.org/ns/credentials/v2", "https://w3id.org/skillcred/v1"],
+            "type": ["VerifiablePresentation"],
+            "holder": HOLDER.controller,
+            "verifiableCredential": copy.deepcopy(credentials),
+        }
+        return add_proof(
+            vp,
+            signer=HOLDER,
+            loader=LOADER,
+            options=ProofOptions(
+                purpose="authentication", challenge=challenge, domain=DOMAIN, created=NOW - timedelta(minutes=1)
+            ),
+        )
 
 
 def _skill(index: int, ident: str, *, status_url: str = REV_URL) -> dict[str, Any]:
@@ -110,28 +133,51 @@ def _skill(index: int, ident: str, *, status_url: str = REV_URL) -> dict[str, An
     data = {"name": person["name"], "idNumber": person["idNumber"]} | copy.deepcopy(cred["input"])
     names = PEOPLE["issuers"][cred["issuer"]]
     issuer = kinds.Issuer(EVAL.controller, names["name_zh"], names["name_en"])
-    doc = kinds.build(cred["kind"], data, issuer=issuer, valid_from=cred["validFrom"], credential_id=ident,
-                      subject_did=HOLDER.controller, hasher=FAST)
-    doc["credentialStatus"] = [statuslist.status_entry(status_url, index, purpose="revocation"),
-                               statuslist.status_entry(SUS_URL, index, purpose="suspension")]
+    doc = kinds.build(
+        cred["kind"],
+        data,
+        issuer=issuer,
+        valid_from=cred["validFrom"],
+        credential_id=ident,
+        subject_did=HOLDER.controller,
+        hasher=FAST,
+    )
+    doc["credentialStatus"] = [
+        statuslist.status_entry(status_url, index, purpose="revocation"),
+        statuslist.status_entry(SUS_URL, index, purpose="suspension"),
+    ]
     return sign(doc, EVAL, datetime.fromisoformat(cred["validFrom"]))
 
 
 def _status_list(url: str, purpose: str, bits: tuple[int, ...]) -> dict[str, Any]:
     listed = statuslist.StatusList(bytes(statuslist.MIN_LENGTH // 8)).set_many(bits)
-    doc = statuslist.status_list_credential(url, listed, issuer=EVAL.controller, purpose=purpose,  # type: ignore[arg-type]
-                                            now=NOW - timedelta(hours=1), ttl=timedelta(days=1))
+    doc = statuslist.status_list_credential(
+        url,
+        listed,
+        issuer=EVAL.controller,
+        purpose=purpose,  # type: ignore[arg-type]
+        now=NOW - timedelta(hours=1),
+        ttl=timedelta(days=1),
+    )
     return sign(doc, EVAL)
 
 
-def _derive(rule_doc: Mapping[str, Any], rule_id: str, source: dict[str, Any], pair: KeyPair, ident: str,
-            **declared: str) -> dict[str, Any]:
+def _derive(
+    rule_doc: Mapping[str, Any], rule_id: str, source: dict[str, Any], pair: KeyPair, ident: str, **declared: str
+) -> dict[str, Any]:
     rule = parse_rule_credential(rule_doc).rule(rule_id)
     assert rule is not None
     as_of = date(2026, 7, 1)
     evaluation = evaluate(rule, [source], as_of=as_of, declarations=declared)
-    unsigned = recognition_credential(evaluation, rule_credential=rule_doc, sources=[source], issuer=pair.controller,
-                                      as_of=as_of, credential_id=ident, now=NOW - timedelta(days=1))
+    unsigned = recognition_credential(
+        evaluation,
+        rule_credential=rule_doc,
+        sources=[source],
+        issuer=pair.controller,
+        as_of=as_of,
+        credential_id=ident,
+        now=NOW - timedelta(days=1),
+    )
     return sign(unsigned, pair)
 
 
@@ -140,16 +186,40 @@ def build_world() -> World:
     def entry(pair: KeyPair, zh: str, en: str, role: str, where: str, types: tuple[str, ...]) -> TrustedIssuer:
         return TrustedIssuer(pair.controller, zh, en, (role,), (where,), types, (KeyPeriod(pair.id, SINCE),))
 
-    trust = TrustList((
-        entry(EVAL, "示例重型机床有限公司", "Example Heavy Machine Tool Co., Ltd.", "skill-evaluation-organization",
-              "CN-SX", ("SkillLevelCredential", "BitstringStatusListCredential")),
-        entry(AUTH_CN, "人力资源社会保障部（测试）", "MOHRSS (test)", "recognition-authority", "CN",
-              ("RecognitionRuleCredential", "RecognitionCredential")),
-        entry(AUTH_SX, "山西省人力资源和社会保障厅（测试）", "Shanxi HRSS (test)", "recognition-authority", "CN-SX",
-              ("RecognitionRuleCredential", "RecognitionCredential")),
-    ), NOW - timedelta(days=2), "urn:skillcred:trustlist:browser")
-    lists = {REV_URL: _status_list(REV_URL, "revocation", (REVOKED_INDEX,)),
-             SUS_URL: _status_list(SUS_URL, "suspension", ())}
+    trust = TrustList(
+        (
+            entry(
+                EVAL,
+                "示例重型机床有限公司",
+                "Example Heavy Machine Tool Co., Ltd.",
+                "skill-evaluation-organization",
+                "CN-SX",
+                ("SkillLevelCredential", "BitstringStatusListCredential"),
+            ),
+            entry(
+                AUTH_CN,
+                "人力资源社会保障部（测试）",
+                "MOHRSS (test)",
+                "recognition-authority",
+                "CN",
+                ("RecognitionRuleCredential", "RecognitionCredential"),
+            ),
+            entry(
+                AUTH_SX,
+                "山西省人力资源和社会保障厅（测试）",
+                "Shanxi HRSS (test)",
+                "recognition-authority",
+                "CN-SX",
+                ("RecognitionRuleCredential", "RecognitionCredential"),
+            ),
+        ),
+        NOW - timedelta(days=2),
+        "urn:skillcred:trustlist:browser",
+    )
+    lists = {
+        REV_URL: _status_list(REV_URL, "revocation", (REVOKED_INDEX,)),
+        SUS_URL: _status_list(SUS_URL, "suspension", ()),
+    }
     fetcher = StaticFetcher({u: FetchResponse(u, json.dumps(d).encode()) for u, d in lists.items()})
     valid = _skill(3, "urn:uuid:00000000-0000-4000-8000-00000000b001")
     revoked = _skill(REVOKED_INDEX, "urn:uuid:00000000-0000-4000-8000-00000000b002")
@@ -158,15 +228,19 @@ def build_world() -> World:
     unreachable = _skill(4, "urn:uuid:00000000-0000-4000-8000-00000000b003", status_url=GONE_URL)
     source = _skill(5, "urn:uuid:00000000-0000-4000-8000-00000000b004")
     shipped = load_shipped()
-    rules_cn = sign(rule_credential(shipped["CN"], authority_did=AUTH_CN.controller, now=NOW - timedelta(days=30)),
-                    AUTH_CN)
-    rules_sx = sign(rule_credential(shipped["CN-SX"], authority_did=AUTH_SX.controller, now=NOW - timedelta(days=30)),
-                    AUTH_SX)
-    recognition = _derive(rules_cn, L2_RULE, source, AUTH_CN, "urn:uuid:00000000-0000-4000-8000-00000000b005",
-                          workField="engineering")
+    rules_cn = sign(
+        rule_credential(shipped["CN"], authority_did=AUTH_CN.controller, now=NOW - timedelta(days=30)), AUTH_CN
+    )
+    rules_sx = sign(
+        rule_credential(shipped["CN-SX"], authority_did=AUTH_SX.controller, now=NOW - timedelta(days=30)), AUTH_SX
+    )
+    recognition = _derive(
+        rules_cn, L2_RULE, source, AUTH_CN, "urn:uuid:00000000-0000-4000-8000-00000000b005", workField="engineering"
+    )
     inferred = _derive(rules_sx, SX_RULE, source, AUTH_SX, "urn:uuid:00000000-0000-4000-8000-00000000b006")
-    return World(trust, fetcher, valid, revoked, tampered, unreachable, source, rules_cn, rules_sx, recognition,
-                 inferred)
+    return World(
+        trust, fetcher, valid, revoked, tampered, unreachable, source, rules_cn, rules_sx, recognition, inferred
+    )
 
 
 @pytest.fixture(scope="session")
@@ -204,8 +278,12 @@ def write_y4m(png: bytes, path: Path, *, side: int = 720, frames: int = 2) -> Pa
     canvas.paste(image.convert("RGB"), ((side - image.width) // 2, (side - image.height) // 2))
     y, cb, cr = canvas.convert("YCbCr").split()
     half = (side // 2, side // 2)
-    frame = (b"FRAME\n" + y.tobytes() + cb.resize(half, Image.Resampling.BILINEAR).tobytes()
-             + cr.resize(half, Image.Resampling.BILINEAR).tobytes())
+    frame = (
+        b"FRAME\n"
+        + y.tobytes()
+        + cb.resize(half, Image.Resampling.BILINEAR).tobytes()
+        + cr.resize(half, Image.Resampling.BILINEAR).tobytes()
+    )
     path.write_bytes(f"YUV4MPEG2 W{side} H{side} F10:1 Ip A1:1 C420jpeg\n".encode("ascii") + frame * frames)
     return path
 
@@ -227,10 +305,16 @@ def browser_context(camera_file: Path, tmp_path_factory: pytest.TempPathFactory)
     profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
-            str(profile), executable_path=str(CHROMIUM), headless=True,
+            str(profile),
+            executable_path=str(CHROMIUM),
+            headless=True,
             args=[*CHROMIUM_ARGS, f"--use-file-for-fake-video-capture={camera_file}"],
-            viewport={"width": 412, "height": 915}, device_scale_factor=1, locale="zh-CN",
-            permissions=["camera"], service_workers="block")
+            viewport={"width": 412, "height": 915},
+            device_scale_factor=1,
+            locale="zh-CN",
+            permissions=["camera"],
+            service_workers="block",
+        )
         try:
             yield context
         finally:

@@ -37,8 +37,14 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[s
     port = _free_port()
     home = tmp_path_factory.mktemp("demo") / "world"
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen([sys.executable, "-m", "skillcred", "demo", "--port", str(port), "--home", str(home)],
-                            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "skillcred", "demo", "--port", str(port), "--home", str(home)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines: list[str] = []
     base = f"http://localhost:{port}"
     try:
@@ -85,8 +91,14 @@ def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     profile = tmp_path_factory.mktemp("chromium-demo-profile")
     with sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
-            str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 412, "height": 915}, locale="zh-CN", service_workers="block")
+            str(profile),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 412, "height": 915},
+            locale="zh-CN",
+            service_workers="block",
+        )
         try:
             yield context
         finally:
@@ -103,8 +115,7 @@ def test_the_demo_prints_the_urls_of_all_three_apps(demo: tuple[str, list[str]])
             assert r.status == 200, url
 
 
-def test_a_wallet_card_qr_verifies_on_the_scan_page(demo: tuple[str, list[str]], chromium: Any,
-                                                   tmp_path: Path) -> None:
+def test_a_wallet_card_qr_verifies_on_the_scan_page(demo: tuple[str, list[str]], chromium: Any, tmp_path: Path) -> None:
     base, urls = demo
     wallet_url = next(u for u in urls if u.endswith("/wallet/p1/"))
     artifacts = REPO / "test-artifacts"

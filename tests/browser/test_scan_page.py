@@ -42,10 +42,17 @@ def _upload(page: Any, tmp_path: Path, document: dict[str, Any], name: str) -> N
 
 
 def test_the_camera_qr_is_decoded_in_the_browser_and_only_the_payload_is_sent(
-        page: Any, artifacts: Path, world: World) -> None:
+    page: Any, artifacts: Path, world: World
+) -> None:
     posted: list[tuple[str, str, bytes]] = []
-    page.on("request", lambda r: posted.append((r.url, r.headers.get("content-type", ""), r.post_data_buffer or b""))
-            if r.method == "POST" else None)
+    page.on(
+        "request",
+        lambda r: (
+            posted.append((r.url, r.headers.get("content-type", ""), r.post_data_buffer or b""))
+            if r.method == "POST"
+            else None
+        ),
+    )
     page.click("#scan-btn")
     assert _verdict(page) == "verified"
     assert [(url.rsplit("/", 2)[-2:], media) for url, media, _ in posted] == [(["scan", "verify"], "application/json")]
@@ -67,16 +74,18 @@ def test_the_camera_qr_is_decoded_in_the_browser_and_only_the_payload_is_sent(
     _shot(page, artifacts, "02-id-check-no-match")
 
 
-def test_an_uploaded_photo_of_a_valid_credential_verifies(page: Any, artifacts: Path, world: World,
-                                                          tmp_path: Path) -> None:
+def test_an_uploaded_photo_of_a_valid_credential_verifies(
+    page: Any, artifacts: Path, world: World, tmp_path: Path
+) -> None:
     _upload(page, tmp_path, world.valid, "valid")
     assert _verdict(page) == "verified"
     assert page.inner_text(".verdict .state") == "✓ 核验通过"
     _shot(page, artifacts, "03-upload-verified-zh")
 
 
-def test_a_photo_of_more_megapixels_than_the_server_takes_is_scaled_down_on_the_phone(page: Any, world: World,
-                                                                                      tmp_path: Path) -> None:
+def test_a_photo_of_more_megapixels_than_the_server_takes_is_scaled_down_on_the_phone(
+    page: Any, world: World, tmp_path: Path
+) -> None:
     symbol = Image.open(io.BytesIO(render_png(qr.encode(world.valid), box_size=12, max_version=40))).convert("L")
     photo = Image.new("L", (5000, 4000), 255)  # 20 MP: over the server's 12 MP cap
     photo.paste(symbol, (800, 600))
@@ -89,8 +98,9 @@ def test_a_photo_of_more_megapixels_than_the_server_takes_is_scaled_down_on_the_
     assert sent and sent[0] < path.stat().st_size * 2
 
 
-def test_a_revoked_credential_is_shown_not_verified_with_the_reason(page: Any, artifacts: Path, world: World,
-                                                                   tmp_path: Path) -> None:
+def test_a_revoked_credential_is_shown_not_verified_with_the_reason(
+    page: Any, artifacts: Path, world: World, tmp_path: Path
+) -> None:
     _upload(page, tmp_path, world.revoked, "revoked")
     assert _verdict(page) == "failed"
     assert page.inner_text(".verdict .state") == "✗ 未通过核验"
@@ -99,8 +109,7 @@ def test_a_revoked_credential_is_shown_not_verified_with_the_reason(page: Any, a
     _shot(page, artifacts, "04-revoked-zh")
 
 
-def test_a_tampered_credential_is_shown_not_verified(page: Any, artifacts: Path, world: World,
-                                                     tmp_path: Path) -> None:
+def test_a_tampered_credential_is_shown_not_verified(page: Any, artifacts: Path, world: World, tmp_path: Path) -> None:
     _upload(page, tmp_path, world.tampered, "tampered")
     assert _verdict(page) == "failed"
     assert "签名验证失败" in page.inner_text("ul.problems")
@@ -108,8 +117,7 @@ def test_a_tampered_credential_is_shown_not_verified(page: Any, artifacts: Path,
     _shot(page, artifacts, "05-tampered-zh")
 
 
-def test_an_unreachable_status_list_is_could_not_check_never_green(page: Any, artifacts: Path,
-                                                                   world: World) -> None:
+def test_an_unreachable_status_list_is_could_not_check_never_green(page: Any, artifacts: Path, world: World) -> None:
     _paste(page, qr.encode(world.unreachable))
     assert _verdict(page) == "unchecked"
     assert page.inner_text(".verdict .state") == "? 无法核验"
@@ -168,8 +176,7 @@ def test_both_languages_render_and_toggle(page: Any, artifacts: Path, world: Wor
     assert page.inner_text("h1") == "凭证核验"
 
 
-def test_request_mode_shows_a_challenge_qr_and_verifies_the_answer(page: Any, artifacts: Path,
-                                                                   world: World) -> None:
+def test_request_mode_shows_a_challenge_qr_and_verifies_the_answer(page: Any, artifacts: Path, world: World) -> None:
     page.click("#request-btn")
     page.wait_for_selector("#request-qr[data-challenge]", state="visible", timeout=TIMEOUT)
     src = str(page.get_attribute("#request-qr", "src"))

@@ -28,8 +28,12 @@ from vccore.loader import DocumentLoader
 
 PG_URL = os.environ.get("SKILLCRED_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 PASSPHRASE = "correct horse battery staple"
-PROFILE = IssuerProfile.for_did_web("eval.example-heavy-machine.cn", path=("issuers", "cnc"),
-                                    name_zh="示例重型机床有限公司", name_en="Example Heavy Machine Co.")
+PROFILE = IssuerProfile.for_did_web(
+    "eval.example-heavy-machine.cn",
+    path=("issuers", "cnc"),
+    name_zh="示例重型机床有限公司",
+    name_en="Example Heavy Machine Co.",
+)
 
 
 @dataclass(frozen=True)
@@ -98,14 +102,23 @@ class Clock:
         return self.now
 
 
-def build_service(store: Store, *, clock: Callable[[], datetime] = lambda: NOW,
-                  crash_hook: CrashHook | None = None, **options: Any) -> IssuerService:
+def build_service(
+    store: Store, *, clock: Callable[[], datetime] = lambda: NOW, crash_hook: CrashHook | None = None, **options: Any
+) -> IssuerService:
     """A service on ``store``; generates the issuer's first key when the registry has none."""
     keystore = KeyStore(store, limits=MINIMAL)
     if not keystore.records():
         keystore.generate(PASSPHRASE, controller=PROFILE.did, now=NOW)
-    return IssuerService(store=store, profile=PROFILE, keystore=keystore, passphrase=PASSPHRASE,
-                         loader=DocumentLoader(), clock=clock, crash_hook=crash_hook, **options)
+    return IssuerService(
+        store=store,
+        profile=PROFILE,
+        keystore=keystore,
+        passphrase=PASSPHRASE,
+        loader=DocumentLoader(),
+        clock=clock,
+        crash_hook=crash_hook,
+        **options,
+    )
 
 
 @pytest.fixture
@@ -119,11 +132,15 @@ def verifying_loader(service: IssuerService) -> DocumentLoader:
 
 
 def small_credential(n: int = 0) -> dict[str, Any]:
-    return {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
-            "credentialSubject": {"id": f"did:example:worker-{n}"}}
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "credentialSubject": {"id": f"did:example:worker-{n}"},
+    }
 
 
 # --- child-process workers (spawn) -----------------------------------------------------------------
+
 
 def issue_worker(target: Target, count: int, offset: int) -> list[tuple[str, str, int, str, int]]:
     """Issue ``count`` credentials; (id, revocation list, index, suspension list, index) of each."""
@@ -132,8 +149,15 @@ def issue_worker(target: Target, count: int, offset: int) -> list[tuple[str, str
         out = []
         for i in range(count):
             issued = service.issue(small_credential(offset + i))
-            out.append((issued.id, issued.revocation.list_id, issued.revocation.index,
-                        issued.suspension.list_id, issued.suspension.index))
+            out.append(
+                (
+                    issued.id,
+                    issued.revocation.list_id,
+                    issued.revocation.index,
+                    issued.suspension.list_id,
+                    issued.suspension.index,
+                )
+            )
         return out
 
 

@@ -40,8 +40,15 @@ def _fast(id_number: str) -> dict[str, Any]:
 class Api:
     """A test client on a fresh issuer, with one token per scope set."""
 
-    def __init__(self, tmp: Path, *, test_contexts: bool = True, profile: IssuerProfile = PROFILE,
-                 busy_timeout: float = 5.0, max_body: int = 64 * 1024) -> None:
+    def __init__(
+        self,
+        tmp: Path,
+        *,
+        test_contexts: bool = True,
+        profile: IssuerProfile = PROFILE,
+        busy_timeout: float = 5.0,
+        max_body: int = 64 * 1024,
+    ) -> None:
         self.path = tmp / "registry.sqlite3"
         self.store = Store(str(self.path), busy_timeout=busy_timeout)
         keys = KeyStore(self.store, limits=MINIMAL)
@@ -49,24 +56,39 @@ class Api:
         if profile.is_did_key:
             profile = IssuerProfile.for_did_key(record.public_multibase, base_url=profile.base_url)
         self.profile = profile
-        self.service = IssuerService(store=self.store, profile=profile, keystore=keys, passphrase=PASSPHRASE,
-                                     loader=DocumentLoader(include_test_contexts=test_contexts), clock=CLOCK)
+        self.service = IssuerService(
+            store=self.store,
+            profile=profile,
+            keystore=keys,
+            passphrase=PASSPHRASE,
+            loader=DocumentLoader(include_test_contexts=test_contexts),
+            clock=CLOCK,
+        )
         registry = TokenRegistry(self.store)
-        self.tokens = {name: registry.create(scopes, now=NOW).token for name, scopes in {
-            "issue": ["credentials:issue"], "status": ["credentials:status"], "read": ["credentials:read"],
-            "all": ["credentials:issue", "credentials:status", "credentials:read"]}.items()}
+        self.tokens = {
+            name: registry.create(scopes, now=NOW).token
+            for name, scopes in {
+                "issue": ["credentials:issue"],
+                "status": ["credentials:status"],
+                "read": ["credentials:read"],
+                "all": ["credentials:issue", "credentials:status", "credentials:read"],
+            }.items()
+        }
         self.client = TestClient(create_app(self.service, registry, max_body=max_body))
 
     def auth(self, name: str = "all") -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[name]}"}
 
     def issue(self, credential: dict[str, Any], **options: Any) -> Any:
-        return self.client.post("/credentials/issue", json={"credential": credential, "options": options},
-                                headers=self.auth("issue"))
+        return self.client.post(
+            "/credentials/issue", json={"credential": credential, "options": options}, headers=self.auth("issue")
+        )
 
     def set_status(self, credential_id: str, status: str) -> Any:
-        body = {"credentialId": credential_id, "credentialStatus": [{"type": "BitstringStatusListEntry",
-                                                                     "status": status}]}
+        body = {
+            "credentialId": credential_id,
+            "credentialStatus": [{"type": "BitstringStatusListEntry", "status": status}],
+        }
         return self.client.post("/credentials/status", json=body, headers=self.auth("status"))
 
     def counts(self) -> tuple[int, int, int]:
@@ -74,8 +96,9 @@ class Api:
             return tx.count("credentials"), tx.count("events"), tx.count("status_allocations")
 
     def verifying_loader(self) -> DocumentLoader:
-        return DocumentLoader(include_test_contexts=True,
-                              resolver=DidResolver(documents={self.profile.did: self.service.did_document()}))
+        return DocumentLoader(
+            include_test_contexts=True, resolver=DidResolver(documents={self.profile.did: self.service.did_document()})
+        )
 
 
 @pytest.fixture
@@ -89,10 +112,14 @@ def api(tmp_path: Path) -> Iterator[Api]:
 
 def plain(n: int = 0) -> dict[str, Any]:
     """A credential as the W3C VC 2.0 conformance suites send it."""
-    return {"@context": ["https://www.w3.org/ns/credentials/v2", EXAMPLES_V2],
-            "type": ["VerifiableCredential", "ExampleAlumniCredential"],
-            "credentialSubject": {"id": f"did:example:ebfeb1f712ebc6f1c276e12ec{n}",
-                                  "alumniOf": {"name": "Example University"}}}
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2", EXAMPLES_V2],
+        "type": ["VerifiableCredential", "ExampleAlumniCredential"],
+        "credentialSubject": {
+            "id": f"did:example:ebfeb1f712ebc6f1c276e12ec{n}",
+            "alumniOf": {"name": "Example University"},
+        },
+    }
 
 
 def _kind_cases() -> list[tuple[str, dict[str, Any]]]:
@@ -106,11 +133,18 @@ def _kind_cases() -> list[tuple[str, dict[str, Any]]]:
 
 # --- issuing -------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("kind", "data"), _kind_cases(), ids=lambda v: v if isinstance(v, str) else "")
 def test_every_kind_issued_through_the_api_verifies(api: Api, kind: str, data: dict[str, Any]) -> None:
     issuer = Issuer(PROFILE.did, PROFILE.name_zh, PROFILE.name_en)
-    unsigned = build(kind, data, issuer=issuer, valid_from="2024-01-01T00:00:00+08:00",
-                     credential_id="urn:uuid:5d2f0c1e-1111-4c55-9d0e-2b7a41c90158", hasher=_fast)
+    unsigned = build(
+        kind,
+        data,
+        issuer=issuer,
+        valid_from="2024-01-01T00:00:00+08:00",
+        credential_id="urn:uuid:5d2f0c1e-1111-4c55-9d0e-2b7a41c90158",
+        hasher=_fast,
+    )
     response = api.issue(unsigned)
     assert response.status_code == 201, response.text
     vc = response.json()["verifiableCredential"]
@@ -138,14 +172,18 @@ def test_the_examples_context_is_refused_by_the_production_allow_list(tmp_path: 
     assert api.counts()[0] == 0
 
 
-@pytest.mark.parametrize(("change", "code"), [
-    ({"issuer": "did:web:someone-else.example"}, "MALFORMED_VALUE_ERROR"),
-    ({"credentialStatus": {"type": "BitstringStatusListEntry"}}, "MALFORMED_VALUE_ERROR"),
-    ({"credentialSubject": {"id": "relative-iri"}}, "DATA_LOSS_DETECTION_ERROR"),
-    ({"credentialSubject": {"id": "did:example:1", "note": "140105198001010003"}}, "PERSONAL_DATA_ERROR"),
-])
-def test_refused_credentials_are_422_with_their_code_and_nothing_is_stored(api: Api, change: dict[str, Any],
-                                                                           code: str) -> None:
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"issuer": "did:web:someone-else.example"}, "MALFORMED_VALUE_ERROR"),
+        ({"credentialStatus": {"type": "BitstringStatusListEntry"}}, "MALFORMED_VALUE_ERROR"),
+        ({"credentialSubject": {"id": "relative-iri"}}, "DATA_LOSS_DETECTION_ERROR"),
+        ({"credentialSubject": {"id": "did:example:1", "note": "140105198001010003"}}, "PERSONAL_DATA_ERROR"),
+    ],
+)
+def test_refused_credentials_are_422_with_their_code_and_nothing_is_stored(
+    api: Api, change: dict[str, Any], code: str
+) -> None:
     before = api.counts()
     response = api.issue(plain() | change)
     assert response.status_code == 422
@@ -157,8 +195,9 @@ def test_refused_credentials_are_422_with_their_code_and_nothing_is_stored(api: 
 def test_an_idempotent_retry_returns_identical_bytes(api: Api) -> None:
     first = api.issue(plain(), idempotencyKey="order-17")
     again = api.issue(plain(), idempotencyKey="order-17")
-    by_header = api.client.post("/credentials/issue", json={"credential": plain()},
-                                headers=api.auth("issue") | {"Idempotency-Key": "order-17"})
+    by_header = api.client.post(
+        "/credentials/issue", json={"credential": plain()}, headers=api.auth("issue") | {"Idempotency-Key": "order-17"}
+    )
     assert first.status_code == again.status_code == by_header.status_code == 201
     assert first.content == again.content == by_header.content
     assert again.headers["idempotent-replayed"] == "true"
@@ -169,8 +208,11 @@ def test_an_idempotent_retry_returns_identical_bytes(api: Api) -> None:
 
 def test_an_idempotency_key_belongs_to_the_token_that_sent_it(api: Api) -> None:
     mine = api.issue(plain(), idempotencyKey="order-17")
-    theirs = api.client.post("/credentials/issue", json={"credential": plain(), "options": {
-        "idempotencyKey": "order-17"}}, headers=api.auth("all"))
+    theirs = api.client.post(
+        "/credentials/issue",
+        json={"credential": plain(), "options": {"idempotencyKey": "order-17"}},
+        headers=api.auth("all"),
+    )
     assert mine.status_code == theirs.status_code == 201
     assert "idempotent-replayed" not in theirs.headers
     assert mine.json()["verifiableCredential"]["id"] != theirs.json()["verifiableCredential"]["id"]
@@ -180,15 +222,31 @@ def test_an_idempotency_key_belongs_to_the_token_that_sent_it(api: Api) -> None:
 
 # --- tokens ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer nonsense"}, {"Authorization": "Basic abc"},
-                                     {"Authorization": "Bearer sc_0123456789abcdef_" + "A" * 43}])
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer nonsense"},
+        {"Authorization": "Basic abc"},
+        {"Authorization": "Bearer sc_0123456789abcdef_" + "A" * 43},
+    ],
+)
 def test_missing_or_invalid_tokens_are_401_and_change_nothing(api: Api, headers: dict[str, str]) -> None:
     issued = api.issue(plain()).json()["verifiableCredential"]
     before = api.counts()
-    for method, path, body in (("POST", "/credentials/issue", {"credential": plain(1)}),
-                               ("POST", "/credentials/status", {"credentialId": issued["id"], "credentialStatus": [
-                                   {"type": "BitstringStatusListEntry", "status": "revoked"}]}),
-                               ("GET", "/credentials/" + issued["id"], None)):
+    for method, path, body in (
+        ("POST", "/credentials/issue", {"credential": plain(1)}),
+        (
+            "POST",
+            "/credentials/status",
+            {
+                "credentialId": issued["id"],
+                "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "revoked"}],
+            },
+        ),
+        ("GET", "/credentials/" + issued["id"], None),
+    ):
         response = api.client.request(method, path, json=body, headers=headers)
         assert response.status_code == 401
         assert response.headers["www-authenticate"].startswith("Bearer")
@@ -200,10 +258,18 @@ def test_missing_or_invalid_tokens_are_401_and_change_nothing(api: Api, headers:
 def test_a_token_without_the_scope_is_403_and_changes_nothing(api: Api) -> None:
     issued = api.issue(plain()).json()["verifiableCredential"]
     before = api.counts()
-    assert api.client.post("/credentials/issue", json={"credential": plain(1)},
-                           headers=api.auth("status")).status_code == 403
-    response = api.client.post("/credentials/status", headers=api.auth("issue"), json={
-        "credentialId": issued["id"], "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "revoked"}]})
+    assert (
+        api.client.post("/credentials/issue", json={"credential": plain(1)}, headers=api.auth("status")).status_code
+        == 403
+    )
+    response = api.client.post(
+        "/credentials/status",
+        headers=api.auth("issue"),
+        json={
+            "credentialId": issued["id"],
+            "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "revoked"}],
+        },
+    )
     assert response.status_code == 403 and 'error="insufficient_scope"' in response.headers["www-authenticate"]
     assert api.client.get("/credentials/" + issued["id"], headers=api.auth("issue")).status_code == 403
     assert api.counts() == before and not api.service.status(issued["id"]).revoked
@@ -218,6 +284,7 @@ def test_the_holder_copy_needs_the_read_scope_and_is_byte_identical(api: Api) ->
 
 
 # --- status ---------------------------------------------------------------------------------------
+
 
 def _bit(api: Api, entry: dict[str, Any]) -> int:
     path = entry["statusListCredential"].removeprefix(PROFILE.base_url)
@@ -236,8 +303,12 @@ def test_revocation_is_visible_in_the_published_list_and_final(api: Api) -> None
     revocation, suspension = vc["credentialStatus"]
     assert _bit(api, revocation) == 0
     first = api.set_status(vc["id"], "revoked")
-    assert first.status_code == 200 and first.json() == {"credentialId": vc["id"], "revoked": True,
-                                                         "suspended": False, "changed": True}
+    assert first.status_code == 200 and first.json() == {
+        "credentialId": vc["id"],
+        "revoked": True,
+        "suspended": False,
+        "changed": True,
+    }
     assert _bit(api, revocation) == 1
     assert api.set_status(vc["id"], "revoked").json()["changed"] is False
     for status in ("unrevoked", "suspended"):
@@ -263,6 +334,7 @@ def test_status_of_unknown_things_is_404(api: Api) -> None:
 
 # --- DID document and health ------------------------------------------------------------------------
 
+
 def test_the_did_web_document_is_served_and_a_did_key_issuer_has_none(api: Api, tmp_path: Path) -> None:
     for path in ("/.well-known/did.json", "/issuers/cnc/did.json"):
         response = api.client.get(path)
@@ -270,12 +342,17 @@ def test_the_did_web_document_is_served_and_a_did_key_issuer_has_none(api: Api, 
     assert api.client.get("/elsewhere/did.json").status_code == 404
     assert api.client.get("/health").json() == {"status": "ok"}
     (tmp_path / "k").mkdir()
-    keyed = Api(tmp_path / "k", profile=IssuerProfile.for_did_key(
-        "z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", base_url="http://127.0.0.1:8401"))
+    keyed = Api(
+        tmp_path / "k",
+        profile=IssuerProfile.for_did_key(
+            "z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", base_url="http://127.0.0.1:8401"
+        ),
+    )
     assert keyed.client.get("/.well-known/did.json").status_code == 404
 
 
 # --- limits, a busy store and garbage ----------------------------------------------------------------
+
 
 def test_bodies_over_the_cap_are_413_before_buffering(tmp_path: Path) -> None:
     api = Api(tmp_path, max_body=1024)
@@ -285,7 +362,7 @@ def test_bodies_over_the_cap_are_413_before_buffering(tmp_path: Path) -> None:
 
     def stream() -> Iterator[bytes]:
         for start in range(0, len(big), 256):
-            yield big[start:start + 256]
+            yield big[start : start + 256]
 
     streamed = api.client.post("/credentials/issue", content=stream(), headers=api.auth("issue"))
     assert streamed.status_code == 413
@@ -309,45 +386,102 @@ def test_a_locked_registry_is_503_with_retry_after(tmp_path: Path) -> None:
 def _garbage_bodies() -> list[bytes]:
     c = plain()
     credentials: list[Any] = [
-        None, 1, "x", [], [c], {}, {"@context": 5}, {"@context": []}, {"@context": [None]},
-        c | {"@context": ["https://example.org/evil"]}, c | {"@context": [{"@vocab": "https://evil/"}]},
-        c | {"type": "VerifiableCredential"}, c | {"type": []}, c | {"type": [1]}, c | {"type": "Nope"},
-        c | {"id": "not a url"}, c | {"id": 7}, c | {"issuer": 5}, c | {"issuer": {"id": 5}},
-        c | {"issuer": {"name": "x"}}, c | {"validFrom": "yesterday"}, c | {"validFrom": 5},
-        c | {"validUntil": "1999-01-01T00:00:00Z"}, c | {"credentialSubject": []},
-        c | {"credentialSubject": "x"}, c | {"credentialSubject": [{}]}, c | {"proof": {}},
+        None,
+        1,
+        "x",
+        [],
+        [c],
+        {},
+        {"@context": 5},
+        {"@context": []},
+        {"@context": [None]},
+        c | {"@context": ["https://example.org/evil"]},
+        c | {"@context": [{"@vocab": "https://evil/"}]},
+        c | {"type": "VerifiableCredential"},
+        c | {"type": []},
+        c | {"type": [1]},
+        c | {"type": "Nope"},
+        c | {"id": "not a url"},
+        c | {"id": 7},
+        c | {"issuer": 5},
+        c | {"issuer": {"id": 5}},
+        c | {"issuer": {"name": "x"}},
+        c | {"validFrom": "yesterday"},
+        c | {"validFrom": 5},
+        c | {"validUntil": "1999-01-01T00:00:00Z"},
+        c | {"credentialSubject": []},
+        c | {"credentialSubject": "x"},
+        c | {"credentialSubject": [{}]},
+        c | {"proof": {}},
         c | {"credentialSubject": {"id": "did:example:1", "alumniOf": {"@id": "relative"}}},
         c | {"credentialSubject": {"id": "did:example:1", "alumniOf": [[[[1]]]]}},
         c | {"credentialSubject": {"id": "did:example:1", "alumniOf": 1e308}},
         c | {"credentialSubject": {"id": "did:example:1", "alumniOf": 10**40}},
         c | {"credentialSubject": {"id": "did:example:1", "alumniOf": {"@list": [1]}}},
-        c | {"credentialSubject": {"@id": "_:b0", "@type": "@json"}}, c | {"@base": "https://x/"},
+        c | {"credentialSubject": {"@id": "_:b0", "@type": "@json"}},
+        c | {"@base": "https://x/"},
         c | {"credentialSubject": {"id": "did:example:1", "alumniOf": {"@value": 1, "@language": "zh"}}},
     ]
     bodies = [json.dumps({"credential": cred}).encode() for cred in credentials]
-    option_values: list[Any] = [[], "x", {"cryptosuite": "rsa"}, {"cryptosuite": 5}, {"idempotencyKey": 5},
-                                {"idempotencyKey": ""}, {"idempotencyKey": "k" * 500}]
+    option_values: list[Any] = [
+        [],
+        "x",
+        {"cryptosuite": "rsa"},
+        {"cryptosuite": 5},
+        {"idempotencyKey": 5},
+        {"idempotencyKey": ""},
+        {"idempotencyKey": "k" * 500},
+    ]
     bodies += [json.dumps({"credential": c, "options": options}).encode() for options in option_values]
-    bodies += [b"", b"null", b"[]", b'"x"', b"{", b"\xff\xfe", b'{"credential": NaN}', b'{"a":1,"a":2}',
-               b"[" * 5000 + b"]" * 5000, b'{"credential": {"x": "\\ud800"}}', b"\x00" * 10,
-               b'{"credential": ' + b'{"a":' * 100 + b"1" + b"}" * 101]
+    bodies += [
+        b"",
+        b"null",
+        b"[]",
+        b'"x"',
+        b"{",
+        b"\xff\xfe",
+        b'{"credential": NaN}',
+        b'{"a":1,"a":2}',
+        b"[" * 5000 + b"]" * 5000,
+        b'{"credential": {"x": "\\ud800"}}',
+        b"\x00" * 10,
+        b'{"credential": ' + b'{"a":' * 100 + b"1" + b"}" * 101,
+    ]
     return bodies
 
 
 def test_garbage_never_gets_a_5xx(api: Api) -> None:
-    status_bodies = [b"{}", b'{"credentialId": 5}', b'{"credentialId": "x", "credentialStatus": "revoked"}',
-                     b'{"credentialId": "x", "credentialStatus": [{"type": "BitstringStatusListEntry"}]}',
-                     b'{"credentialId": "x", "credentialStatus": [{"type": "X", "status": "revoked"}]}',
-                     b'{"credentialId": "x", "credentialStatus": [1, 2, 3]}', b"nope"]
+    status_bodies = [
+        b"{}",
+        b'{"credentialId": 5}',
+        b'{"credentialId": "x", "credentialStatus": "revoked"}',
+        b'{"credentialId": "x", "credentialStatus": [{"type": "BitstringStatusListEntry"}]}',
+        b'{"credentialId": "x", "credentialStatus": [{"type": "X", "status": "revoked"}]}',
+        b'{"credentialId": "x", "credentialStatus": [1, 2, 3]}',
+        b"nope",
+    ]
     requests: list[tuple[str, str, bytes | None, dict[str, str]]] = []
     requests += [("POST", "/credentials/issue", body, api.auth("issue")) for body in _garbage_bodies()]
     requests += [("POST", "/credentials/status", body, api.auth("status")) for body in status_bodies]
-    requests += [("GET", path, None, api.auth("read")) for path in (
-        "/credentials/", "/credentials/%00", "/credentials/%ff%fe", "/status/%2e%2e", "/status/" + "x" * 5000,
-        "/nothing", "/.well-known/did.json/x", "/status/revocation-1?x=%zz")]
-    requests += [("DELETE", "/credentials/issue", None, {}), ("PUT", "/status/x", b"x", {}),
-                 ("POST", "/credentials/issue", b"{}", {"Content-Length": "abc"} | api.auth("issue")),
-                 ("POST", "/credentials/issue", b"{}", {"Idempotency-Key": ""} | api.auth("issue"))]
+    requests += [
+        ("GET", path, None, api.auth("read"))
+        for path in (
+            "/credentials/",
+            "/credentials/%00",
+            "/credentials/%ff%fe",
+            "/status/%2e%2e",
+            "/status/" + "x" * 5000,
+            "/nothing",
+            "/.well-known/did.json/x",
+            "/status/revocation-1?x=%zz",
+        )
+    ]
+    requests += [
+        ("DELETE", "/credentials/issue", None, {}),
+        ("PUT", "/status/x", b"x", {}),
+        ("POST", "/credentials/issue", b"{}", {"Content-Length": "abc"} | api.auth("issue")),
+        ("POST", "/credentials/issue", b"{}", {"Idempotency-Key": ""} | api.auth("issue")),
+    ]
     for method, path, body, headers in requests:
         response = api.client.request(method, path, content=body, headers=headers)
         assert response.status_code < 500, (method, path, body, response.status_code, response.text)
@@ -361,5 +495,3 @@ def test_the_app_does_not_change_what_it_is_given(api: Api) -> None:
     before = copy.deepcopy(credential)
     api.issue(credential)
     assert credential == before
-
-

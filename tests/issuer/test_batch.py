@@ -33,19 +33,49 @@ from vccore.statuslist import status_entry
 PASSPHRASE = "correct horse battery staple"
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "issuer" / "data" / "sample-skill-level.csv"
-HEADER = ["name", "idNumber", "subjectDid", "occupationCode", "occupationClassification", "occupationName",
-          "jobType", "skillLevel", "certificateNumber", "assessmentDate", "evaluationOrganization.name",
-          "evaluationOrganization.organizationCategory", "evaluationOrganization.filingAuthority",
-          "evaluationOrganization.organizationCode"]
+HEADER = [
+    "name",
+    "idNumber",
+    "subjectDid",
+    "occupationCode",
+    "occupationClassification",
+    "occupationName",
+    "jobType",
+    "skillLevel",
+    "certificateNumber",
+    "assessmentDate",
+    "evaluationOrganization.name",
+    "evaluationOrganization.organizationCategory",
+    "evaluationOrganization.filingAuthority",
+    "evaluationOrganization.organizationCode",
+]
 #: the fictional people of samples.md (names with 试, ID numbers from samples.md only)
-PEOPLE = [("张试一", "140105198001010003"), ("王试二", "370202198512129996"), ("李试三", "230103197803039996"),
-          ("陈试五", "440115199909090005")]
+PEOPLE = [
+    ("张试一", "140105198001010003"),
+    ("王试二", "370202198512129996"),
+    ("李试三", "230103197803039996"),
+    ("陈试五", "440115199909090005"),
+]
 
 
 def row(i: int) -> list[str]:
     name, id_number = PEOPLE[i % len(PEOPLE)]
-    return [name, id_number, "", "6-18-01-01", "中华人民共和国职业分类大典（2022年版）", "车工", "数控车工", "L2",
-            f"Y0000140000312320{i:05d}", "2023-06-30", "示例重型机床有限公司", "Y", "CN-SX", "0000"]
+    return [
+        name,
+        id_number,
+        "",
+        "6-18-01-01",
+        "中华人民共和国职业分类大典（2022年版）",
+        "车工",
+        "数控车工",
+        "L2",
+        f"Y0000140000312320{i:05d}",
+        "2023-06-30",
+        "示例重型机床有限公司",
+        "Y",
+        "CN-SX",
+        "0000",
+    ]
 
 
 def write_csv(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> Path:
@@ -60,8 +90,15 @@ def write_csv(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> 
 @pytest.fixture
 def home(tmp_path: Path) -> IssuerHome:
     made = IssuerHome(tmp_path / "home")
-    init_issuer(made, did_web="eval.example-heavy-machine.cn/issuers/cnc", name_zh="示例重型机床有限公司",
-                name_en="Example Heavy Machine Co.", passphrase=PASSPHRASE, kdf="minimal", clock=CLOCK)
+    init_issuer(
+        made,
+        did_web="eval.example-heavy-machine.cn/issuers/cnc",
+        name_zh="示例重型机床有限公司",
+        name_en="Example Heavy Machine Co.",
+        passphrase=PASSPHRASE,
+        kdf="minimal",
+        clock=CLOCK,
+    )
     return made
 
 
@@ -72,8 +109,15 @@ def opened(home: IssuerHome) -> Iterator[OpenIssuer]:
 
 
 def bulk(opened: OpenIssuer, **options: object) -> BulkIssuer:
-    return BulkIssuer(store=opened.store, profile=opened.profile, keystore=opened.keystore,
-                      passphrase=PASSPHRASE, hasher=TEST_HASH, clock=CLOCK, **options)  # type: ignore[arg-type]
+    return BulkIssuer(
+        store=opened.store,
+        profile=opened.profile,
+        keystore=opened.keystore,
+        passphrase=PASSPHRASE,
+        hasher=TEST_HASH,
+        clock=CLOCK,
+        **options,
+    )  # type: ignore[arg-type]
 
 
 def counts(opened: OpenIssuer) -> tuple[int, int, int]:
@@ -92,6 +136,7 @@ def summary(out: Path) -> list[dict[str, str]]:
 
 # --- 10,000 rows ---------------------------------------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_ten_thousand_rows_bad_ones_first_then_all_issued(opened: OpenIssuer, tmp_path: Path) -> None:
     rows = [row(i) for i in range(10_000)]
@@ -104,7 +149,10 @@ def test_ten_thousand_rows_bad_ones_first_then_all_issued(opened: OpenIssuer, tm
     with pytest.raises(BatchRefused) as info:
         run_batch(source, kind="skill-level", out_dir=out, issuer=bulk(opened), workers=2)
     assert [(p.line, p.column) for p in info.value.problems] == [
-        (1002, "idNumber"), (5002, "skillLevel"), (10000, "certificateNumber")]
+        (1002, "idNumber"),
+        (5002, "skillLevel"),
+        (10000, "certificateNumber"),
+    ]
     reasons = [p.reason for p in info.value.problems]
     assert "check character" in reasons[0] and "140105198001010004" not in reasons[0]
     assert "'L9' is not one of" in reasons[1] and reasons[2] == "duplicate of line 19"
@@ -126,16 +174,32 @@ def test_ten_thousand_rows_bad_ones_first_then_all_issued(opened: OpenIssuer, tm
 
 # --- resuming after SIGKILL ---------------------------------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_a_sigkilled_batch_resumes_and_issues_every_row_exactly_once(home: IssuerHome, tmp_path: Path) -> None:
     total, kill_at = 4000, 1000  # killed once a quarter of the files exist: far from the end on a fast machine
     source = write_csv(tmp_path / "resume.csv", [row(i) for i in range(total)])
     out = tmp_path / "out"
     env = os.environ | {"SKILLCRED_HOME": str(tmp_path / "home"), "SKILLCRED_PASSPHRASE": PASSPHRASE}
-    command = [sys.executable, "-m", "skillcred", "issuer", "batch", str(source), "--kind", "skill-level",
-               "--out", str(out), "--workers", "2", "--identity-hash-params", "test"]
-    proc = subprocess.Popen(command, env=env, cwd=REPO, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    command = [
+        sys.executable,
+        "-m",
+        "skillcred",
+        "issuer",
+        "batch",
+        str(source),
+        "--kind",
+        "skill-level",
+        "--out",
+        str(out),
+        "--workers",
+        "2",
+        "--identity-hash-params",
+        "test",
+    ]
+    proc = subprocess.Popen(
+        command, env=env, cwd=REPO, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
         if out.is_dir() and sum(1 for _ in out.glob("*.json")) >= kill_at:
@@ -173,8 +237,10 @@ def test_a_sigkilled_batch_resumes_and_issues_every_row_exactly_once(home: Issue
 
 # --- smaller cases ---------------------------------------------------------------------------------------------
 
-def test_the_sample_file_issues_verifiable_credentials_and_a_rerun_rewrites_lost_files(opened: OpenIssuer,
-                                                                                     tmp_path: Path) -> None:
+
+def test_the_sample_file_issues_verifiable_credentials_and_a_rerun_rewrites_lost_files(
+    opened: OpenIssuer, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     report = run_batch(SAMPLE, kind="skill-level", out_dir=out, issuer=bulk(opened), workers=1)
     assert report.issued == 7
@@ -190,8 +256,9 @@ def test_the_sample_file_issues_verifiable_credentials_and_a_rerun_rewrites_lost
     assert counts(opened)[0] == 7
 
 
-def test_status_entries_point_at_the_recorded_indexes_across_a_list_roll_over(opened: OpenIssuer,
-                                                                              tmp_path: Path) -> None:
+def test_status_entries_point_at_the_recorded_indexes_across_a_list_roll_over(
+    opened: OpenIssuer, tmp_path: Path
+) -> None:
     """Each credential's two entries are exactly status_entry() of the indexes its record holds, also
     when a (tiny, test-only) list fills up and the batch moves on to the next one."""
     source = write_csv(tmp_path / "roll.csv", [row(i) for i in range(20)])
@@ -204,8 +271,10 @@ def test_status_entries_point_at_the_recorded_indexes_across_a_list_roll_over(op
     for path in out.glob("*.json"):
         document = json.loads(path.read_bytes())
         record = records[document["id"]]
-        expected = [status_entry(f"{base}/status/{ref.list_id}", ref.index, purpose=purpose, length=16)
-                    for purpose, ref in (("revocation", record.revocation), ("suspension", record.suspension))]
+        expected = [
+            status_entry(f"{base}/status/{ref.list_id}", ref.index, purpose=purpose, length=16)
+            for purpose, ref in (("revocation", record.revocation), ("suspension", record.suspension))
+        ]
         assert document["credentialStatus"] == expected
         lists.add(record.revocation.list_id)
     assert lists == {"revocation-1", "revocation-2"}
@@ -224,25 +293,32 @@ def test_skip_bad_issues_the_good_rows_and_lists_the_bad_ones(opened: OpenIssuer
     assert listed["2"]["status"] == "issued" and listed["2"]["file"] == rows[0][8] + ".json"
 
 
-@pytest.mark.parametrize(("header", "problem"), [
-    ([*HEADER, "nickname"], (1, "nickname", "unknown column")),
-    ([h for h in HEADER if h != "skillLevel"], (1, "skillLevel", "required column is missing")),
-    ([*HEADER, "name"], (1, "name", "duplicate column")),
-])
-def test_a_bad_header_refuses_the_whole_file(opened: OpenIssuer, tmp_path: Path, header: list[str],
-                                             problem: tuple[int, str, str]) -> None:
-    source = write_csv(tmp_path / "h.csv", [row(0)[:len(header)]], header=header)
+@pytest.mark.parametrize(
+    ("header", "problem"),
+    [
+        ([*HEADER, "nickname"], (1, "nickname", "unknown column")),
+        ([h for h in HEADER if h != "skillLevel"], (1, "skillLevel", "required column is missing")),
+        ([*HEADER, "name"], (1, "name", "duplicate column")),
+    ],
+)
+def test_a_bad_header_refuses_the_whole_file(
+    opened: OpenIssuer, tmp_path: Path, header: list[str], problem: tuple[int, str, str]
+) -> None:
+    source = write_csv(tmp_path / "h.csv", [row(0)[: len(header)]], header=header)
     with pytest.raises(BatchRefused) as info:
         run_batch(source, kind="skill-level", out_dir=tmp_path / "out", issuer=bulk(opened), skip_bad=True)
     assert info.value.fatal and problem in [(p.line, p.column, p.reason) for p in info.value.problems]
     assert counts(opened) == (0, 0, 0)
 
 
-@pytest.mark.parametrize(("content", "line", "reason"), [
-    ("name\n张试一\n".encode() + b"\xff\n", 3, "not valid UTF-8"),
-    (b"", 1, "the file is empty"),
-    (",".join(HEADER).encode() + b'\n"unterminated\n', 2, "CSV syntax"),
-])
+@pytest.mark.parametrize(
+    ("content", "line", "reason"),
+    [
+        ("name\n张试一\n".encode() + b"\xff\n", 3, "not valid UTF-8"),
+        (b"", 1, "the file is empty"),
+        (",".join(HEADER).encode() + b'\n"unterminated\n', 2, "CSV syntax"),
+    ],
+)
 def test_unreadable_files_are_refused_with_a_line(tmp_path: Path, content: bytes, line: int, reason: str) -> None:
     path = tmp_path / "x.csv"
     path.write_bytes(content)
@@ -273,8 +349,13 @@ def test_row_keys_are_the_documented_digests_of_batch_line_and_content(tmp_path:
 def test_the_same_rows_under_another_cryptosuite_conflict(opened: OpenIssuer, tmp_path: Path) -> None:
     source = write_csv(tmp_path / "c.csv", [row(i) for i in range(3)])
     run_batch(source, kind="skill-level", out_dir=tmp_path / "a", issuer=bulk(opened))
-    report = run_batch(source, kind="skill-level", out_dir=tmp_path / "b", cryptosuite="eddsa-jcs-2022",
-                       issuer=bulk(opened, cryptosuite="eddsa-jcs-2022"))
+    report = run_batch(
+        source,
+        kind="skill-level",
+        out_dir=tmp_path / "b",
+        cryptosuite="eddsa-jcs-2022",
+        issuer=bulk(opened, cryptosuite="eddsa-jcs-2022"),
+    )
     assert report.failed == 3 and {r["status"] for r in summary(tmp_path / "b")} == {"failed"}
     assert counts(opened)[0] == 3
 
@@ -291,7 +372,8 @@ class _Ready:
 
 @pytest.mark.parametrize("ready", [True, False], ids=["workers-ready-at-once", "workers-never-ready"])
 def test_the_parent_signs_the_first_chunk_until_a_worker_is_ready_and_every_row_is_issued_once(
-        opened: OpenIssuer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ready: bool) -> None:
+    opened: OpenIssuer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ready: bool
+) -> None:
     original = BulkIssuer._sign_until_ready
     signed_here: list[int] = []
 
@@ -314,16 +396,20 @@ def test_the_parent_signs_the_first_chunk_until_a_worker_is_ready_and_every_row_
     assert verify_issued(documents[0], loader=loader(opened), now=NOW).verified
 
 
-@pytest.mark.parametrize(("count", "size", "ways", "floor", "sizes"), [
-    # one process: full chunks, then halving, so that few files remain to write after the last commit
-    (1000, 256, 1, 16, [256, 256, 244, 122, 61, 31, 16, 14]),
-    (10, 4, 1, 16, [4, 4, 2]),  # the floor never exceeds the chunk size
-    # two workers, production Argon2id rows: no worker is left alone with a big chunk at the end
-    (64, 256, 2, 1, [16, 12, 9, 7, 5, 4, 3, 2, 2, 1, 1, 1, 1]),
-    (3, 256, 4, 1, [1, 1, 1]),
-])
-def test_chunks_shrink_towards_the_end_and_cover_every_item_once_in_order(count: int, size: int, ways: int,
-                                                                          floor: int, sizes: list[int]) -> None:
+@pytest.mark.parametrize(
+    ("count", "size", "ways", "floor", "sizes"),
+    [
+        # one process: full chunks, then halving, so that few files remain to write after the last commit
+        (1000, 256, 1, 16, [256, 256, 244, 122, 61, 31, 16, 14]),
+        (10, 4, 1, 16, [4, 4, 2]),  # the floor never exceeds the chunk size
+        # two workers, production Argon2id rows: no worker is left alone with a big chunk at the end
+        (64, 256, 2, 1, [16, 12, 9, 7, 5, 4, 3, 2, 2, 1, 1, 1, 1]),
+        (3, 256, 4, 1, [1, 1, 1]),
+    ],
+)
+def test_chunks_shrink_towards_the_end_and_cover_every_item_once_in_order(
+    count: int, size: int, ways: int, floor: int, sizes: list[int]
+) -> None:
     items = list(range(count))
     chunks = list(_chunks(items, size, ways=ways, floor=floor))  # type: ignore[arg-type]
     assert [len(c) for c in chunks] == sizes
@@ -362,8 +448,9 @@ def test_a_file_that_cannot_be_written_stops_the_batch_one_chunk_later(opened: O
     assert (report.issued, report.existing) == (2, 8) and len(list(out.glob("*.json"))) == 10
 
 
-def test_a_batch_that_fails_lists_the_rows_whose_files_the_writer_finished(opened: OpenIssuer, tmp_path: Path,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_batch_that_fails_lists_the_rows_whose_files_the_writer_finished(
+    opened: OpenIssuer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     original = BulkIssuer._record
     calls: list[int] = []
 
@@ -384,7 +471,8 @@ def test_a_batch_that_fails_lists_the_rows_whose_files_the_writer_finished(opene
 
 
 def test_a_wrong_passphrase_with_workers_issues_nothing_and_leaves_no_worker_behind(
-        opened: OpenIssuer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: OpenIssuer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     exits: list[int | None] = []
     original = Workers.close
 
@@ -394,8 +482,14 @@ def test_a_wrong_passphrase_with_workers_issues_nothing_and_leaves_no_worker_beh
 
     monkeypatch.setattr(Workers, "close", close)
     source = write_csv(tmp_path / "locked.csv", [row(i) for i in range(20)])
-    wrong = BulkIssuer(store=opened.store, profile=opened.profile, keystore=opened.keystore,
-                       passphrase="not the passphrase", hasher=TEST_HASH, clock=CLOCK)
+    wrong = BulkIssuer(
+        store=opened.store,
+        profile=opened.profile,
+        keystore=opened.keystore,
+        passphrase="not the passphrase",
+        hasher=TEST_HASH,
+        clock=CLOCK,
+    )
     with pytest.raises(KeyProblem, match="passphrase"):
         run_batch(source, kind="skill-level", out_dir=tmp_path / "out", issuer=wrong, workers=2)
     # the workers, started while the key was being unlocked, were told to stop and exited cleanly
@@ -405,14 +499,16 @@ def test_a_wrong_passphrase_with_workers_issues_nothing_and_leaves_no_worker_beh
 
 # --- a full disk -------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 256 KiB tmpfs, most of it taken by a filler file (a disk that fills up during a batch). Mounting
     needs root, which the test machines (and CI) have; without it this test fails, it does not skip."""
     mount = tmp_path / "small-disk"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], capture_output=True, text=True, check=False
+    )
     if done.returncode != 0:
         pytest.fail(f"cannot mount a small tmpfs for the full-disk test: {done.stderr.strip()}")
     try:
@@ -422,16 +518,27 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
-def test_a_batch_on_a_full_disk_names_the_file_and_the_rerun_that_finishes_it(home: IssuerHome, tmp_path: Path,
-                                                                              small_disk: Path) -> None:
+def test_a_batch_on_a_full_disk_names_the_file_and_the_rerun_that_finishes_it(
+    home: IssuerHome, tmp_path: Path, small_disk: Path
+) -> None:
     from issuer.cli import issuer_group
 
     total = 60
     source = write_csv(tmp_path / "full.csv", [row(i) for i in range(total)])
     out = small_disk / "out"
     env = {"SKILLCRED_HOME": str(tmp_path / "home"), "SKILLCRED_PASSPHRASE": PASSPHRASE}
-    args = ["batch", str(source), "--kind", "skill-level", "--out", str(out), "--workers", "1",
-            "--identity-hash-params", "test"]
+    args = [
+        "batch",
+        str(source),
+        "--kind",
+        "skill-level",
+        "--out",
+        str(out),
+        "--workers",
+        "1",
+        "--identity-hash-params",
+        "test",
+    ]
     first = invoke(issuer_group, args, env=env)
     assert first.exit_code == 1 and "Traceback" not in first.output, first.output
     assert f"{out}/" in first.stderr and "No space left on device" in first.stderr, first.stderr

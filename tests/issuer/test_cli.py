@@ -21,12 +21,23 @@ from vccore.loader import DocumentLoader
 
 PASSPHRASE = "correct horse battery staple"
 SAMPLE = Path(__file__).resolve().parents[2] / "issuer" / "data" / "sample-skill-level.csv"
-P1 = {"name": "张试一", "idNumber": "140105198001010003", "occupationCode": "6-18-01-01",
-      "occupationClassification": "中华人民共和国职业分类大典（2022年版）", "occupationName": "车工",
-      "jobType": "数控车工", "skillLevel": "L2", "certificateNumber": "Y000014000031232000158",
-      "assessmentDate": "2023-06-30",
-      "evaluationOrganization": {"name": "示例重型机床有限公司", "organizationCategory": "Y",
-                                 "filingAuthority": "CN-SX", "organizationCode": "0000"}}
+P1 = {
+    "name": "张试一",
+    "idNumber": "140105198001010003",
+    "occupationCode": "6-18-01-01",
+    "occupationClassification": "中华人民共和国职业分类大典（2022年版）",
+    "occupationName": "车工",
+    "jobType": "数控车工",
+    "skillLevel": "L2",
+    "certificateNumber": "Y000014000031232000158",
+    "assessmentDate": "2023-06-30",
+    "evaluationOrganization": {
+        "name": "示例重型机床有限公司",
+        "organizationCategory": "Y",
+        "filingAuthority": "CN-SX",
+        "organizationCode": "0000",
+    },
+}
 FAST = ["--identity-hash-params", "test"]
 
 
@@ -41,9 +52,18 @@ class Cli:
         return result
 
     def init(self, *extra: str) -> str:
-        result = self("init", "--did-web", "eval.example-heavy-machine.cn/issuers/cnc",
-                      "--name-zh", "示例重型机床有限公司", "--name-en", "Example Heavy Machine Co.",
-                      "--key-kdf", "minimal", *extra)
+        result = self(
+            "init",
+            "--did-web",
+            "eval.example-heavy-machine.cn/issuers/cnc",
+            "--name-zh",
+            "示例重型机床有限公司",
+            "--name-en",
+            "Example Heavy Machine Co.",
+            "--key-kdf",
+            "minimal",
+            *extra,
+        )
         assert result.exit_code == 0, result.output
         return result.stdout.strip()
 
@@ -72,6 +92,7 @@ def _one_error_line(result: Result, code: str) -> None:
 
 # --- init -------------------------------------------------------------------------------------------
 
+
 def test_init_creates_the_issuer_and_prints_its_did(cli: Cli) -> None:
     assert cli.init() == "did:web:eval.example-heavy-machine.cn:issuers:cnc"
     config = json.loads((cli.home / "issuer" / "config.json").read_text(encoding="utf-8"))
@@ -94,15 +115,18 @@ def test_init_refuses_without_a_passphrase_and_creates_nothing(cli: Cli) -> None
     assert "SKILLCRED_PASSPHRASE" in result.stderr and not (cli.home / "issuer" / "config.json").exists()
 
 
-@pytest.mark.parametrize("args", [
-    ["init", "--name-zh", "甲", "--name-en", "A"],
-    ["init", "--did-key", "--did-web", "a.example", "--name-zh", "甲", "--name-en", "A"],
-    ["init", "--did-web", "Not A Domain", "--name-zh", "甲", "--name-en", "A"],
-    ["init", "--did-key"],
-    ["issue", "no-such-kind", "--data", "x.json"],
-    ["batch", "x.csv", "--kind", "skill-level", "--out", "o", "--workers", "0"],
-    ["tokens", "create", "--scope", "everything"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["init", "--name-zh", "甲", "--name-en", "A"],
+        ["init", "--did-key", "--did-web", "a.example", "--name-zh", "甲", "--name-en", "A"],
+        ["init", "--did-web", "Not A Domain", "--name-zh", "甲", "--name-en", "A"],
+        ["init", "--did-key"],
+        ["issue", "no-such-kind", "--data", "x.json"],
+        ["batch", "x.csv", "--kind", "skill-level", "--out", "o", "--workers", "0"],
+        ["tokens", "create", "--scope", "everything"],
+    ],
+)
 def test_usage_errors_exit_2(cli: Cli, args: list[str]) -> None:
     assert cli(*args).exit_code == 2
 
@@ -113,6 +137,7 @@ def test_commands_before_init_say_so(cli: Cli) -> None:
 
 
 # --- issue --------------------------------------------------------------------------------------------
+
 
 def test_issue_writes_a_credential_that_verifies_and_retries_return_the_same_bytes(cli: Cli, tmp_path: Path) -> None:
     cli.init()
@@ -126,8 +151,15 @@ def test_issue_writes_a_credential_that_verifies_and_retries_return_the_same_byt
     assert verify_issued(document, loader=cli.loader(), now=NOW).verified
     again = cli("issue", "skill-level", "--data", _data(tmp_path), "--idempotency-key", "p1", *FAST)
     assert again.stdout.encode("utf-8").strip() == data
-    changed = cli("issue", "skill-level", "--data", _data(tmp_path, P1 | {"jobType": "--"}, "b.json"),
-                  "--idempotency-key", "p1", *FAST)
+    changed = cli(
+        "issue",
+        "skill-level",
+        "--data",
+        _data(tmp_path, P1 | {"jobType": "--"}, "b.json"),
+        "--idempotency-key",
+        "p1",
+        *FAST,
+    )
     _one_error_line(changed, "CONFLICT")
 
 
@@ -139,15 +171,19 @@ def test_the_jcs_cryptosuite_can_be_chosen(cli: Cli, tmp_path: Path) -> None:
     assert verify_issued(document, loader=cli.loader(), now=NOW).verified
 
 
-@pytest.mark.parametrize(("data", "code", "hidden"), [
-    (P1 | {"idNumber": "140105198001010004"}, "MALFORMED_VALUE_ERROR", "140105198001010004"),
-    (P1 | {"skillLevel": "L9"}, "MALFORMED_VALUE_ERROR", None),
-    (P1 | {"jobType": "140105198001010003"}, "PERSONAL_DATA_ERROR", "140105198001010003"),
-    (P1 | {"extra": 1}, "MALFORMED_VALUE_ERROR", None),
-    ([1, 2], "MALFORMED_VALUE_ERROR", None),
-])
-def test_bad_input_is_one_line_with_its_code(cli: Cli, tmp_path: Path, data: Any, code: str,
-                                             hidden: str | None) -> None:
+@pytest.mark.parametrize(
+    ("data", "code", "hidden"),
+    [
+        (P1 | {"idNumber": "140105198001010004"}, "MALFORMED_VALUE_ERROR", "140105198001010004"),
+        (P1 | {"skillLevel": "L9"}, "MALFORMED_VALUE_ERROR", None),
+        (P1 | {"jobType": "140105198001010003"}, "PERSONAL_DATA_ERROR", "140105198001010003"),
+        (P1 | {"extra": 1}, "MALFORMED_VALUE_ERROR", None),
+        ([1, 2], "MALFORMED_VALUE_ERROR", None),
+    ],
+)
+def test_bad_input_is_one_line_with_its_code(
+    cli: Cli, tmp_path: Path, data: Any, code: str, hidden: str | None
+) -> None:
     cli.init()
     result = cli("issue", "skill-level", "--data", _data(tmp_path, data), *FAST)
     _one_error_line(result, code)
@@ -171,10 +207,10 @@ def test_issue_needs_the_passphrase(cli: Cli, tmp_path: Path) -> None:
 
 # --- batch, status, keys, tokens, serve ---------------------------------------------------------------------
 
+
 def test_batch_issues_the_sample_file(cli: Cli, tmp_path: Path) -> None:
     cli.init()
-    result = cli("batch", str(SAMPLE), "--kind", "skill-level", "--out", str(tmp_path / "out"), "--workers", "1",
-                 *FAST)
+    result = cli("batch", str(SAMPLE), "--kind", "skill-level", "--out", str(tmp_path / "out"), "--workers", "1", *FAST)
     assert result.exit_code == 0, result.output
     assert "7 issued" in result.stderr
     assert len(list((tmp_path / "out").glob("*.json"))) == 7
@@ -232,7 +268,9 @@ def test_tokens_create_prints_only_the_token(cli: Cli) -> None:
     assert re.fullmatch(r"sc_[0-9a-f]{16}_[A-Za-z0-9_-]{43}", token)
     with open_issuer(IssuerHome(cli.home), need_key=False, clock=CLOCK) as opened:
         assert TokenRegistry(opened.store).verify(token, scope="credentials:read").scopes == {
-            "credentials:issue", "credentials:read"}
+            "credentials:issue",
+            "credentials:read",
+        }
 
 
 def test_serve_runs_uvicorn_on_the_issuer_app(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:

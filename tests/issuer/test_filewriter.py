@@ -23,8 +23,9 @@ def directory(tmp_path: Path) -> Iterator[int]:
 def test_chunks_are_written_and_counted_one_chunk_behind(tmp_path: Path, directory: int) -> None:
     seen: list[tuple[str, int]] = []
     with FileWriter(directory, shown=tmp_path) as writer:
-        writer.submit([("a.json", b'{"a":1}', True), ("b.json", "证书".encode(), True)],
-                      lambda n: seen.append(("first", n)))
+        writer.submit(
+            [("a.json", b'{"a":1}', True), ("b.json", "证书".encode(), True)], lambda n: seen.append(("first", n))
+        )
         assert seen == []  # not reported before the next hand-over
         writer.submit([("c.json", b"", True)], lambda n: seen.append(("second", n)))
         assert seen == [("first", 2)]
@@ -43,8 +44,9 @@ def test_an_unchanged_file_is_left_alone_and_a_changed_one_replaced(tmp_path: Pa
     assert same.stat().st_ino == inode and changed.read_bytes() == b"released"
 
 
-def test_a_write_error_names_the_file_counts_what_was_written_and_stops_the_writer(tmp_path: Path,
-                                                                                   directory: int) -> None:
+def test_a_write_error_names_the_file_counts_what_was_written_and_stops_the_writer(
+    tmp_path: Path, directory: int
+) -> None:
     (tmp_path / "b.json").mkdir()
     seen: list[int] = []
     writer = FileWriter(directory, shown=tmp_path)
@@ -58,8 +60,9 @@ def test_a_write_error_names_the_file_counts_what_was_written_and_stops_the_writ
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.json"]  # no temporary file, no c or d
 
 
-def test_an_exception_in_the_block_lets_the_last_chunk_finish_and_is_the_one_raised(tmp_path: Path,
-                                                                                  directory: int) -> None:
+def test_an_exception_in_the_block_lets_the_last_chunk_finish_and_is_the_one_raised(
+    tmp_path: Path, directory: int
+) -> None:
     seen: list[int] = []
     with pytest.raises(KeyError), FileWriter(directory, shown=tmp_path) as writer:
         writer.submit([("a.json", b"1", True)], seen.append)

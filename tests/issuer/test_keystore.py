@@ -53,8 +53,7 @@ def test_rotation_retires_the_old_key_but_keeps_it_published(keystore: KeyStore)
     assert doc["assertionMethod"] == [old.id, new.id] and doc["authentication"] == [new.id]
 
 
-def test_a_compromised_key_leaves_the_did_document_and_cannot_unlock(keystore: KeyStore,
-                                                                     store: Store) -> None:
+def test_a_compromised_key_leaves_the_did_document_and_cannot_unlock(keystore: KeyStore, store: Store) -> None:
     old = keystore.generate(PASSPHRASE, controller=PROFILE.did, now=NOW)
     new = keystore.rotate(PASSPHRASE, now=NOW)
     with store.write() as tx:
@@ -86,21 +85,27 @@ def test_kdf_limits_outside_libsodiums_range_are_refused() -> None:
 # --- the profile -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("domain", "path", "did", "url"), [
-    ("example.cn", (), "did:web:example.cn", "https://example.cn/.well-known/did.json"),
-    ("example.cn", ("issuers", "cnc"), "did:web:example.cn:issuers:cnc", "https://example.cn/issuers/cnc/did.json"),
-    ("localhost:8443", (), "did:web:localhost%3A8443", "https://localhost:8443/.well-known/did.json"),
-])
+@pytest.mark.parametrize(
+    ("domain", "path", "did", "url"),
+    [
+        ("example.cn", (), "did:web:example.cn", "https://example.cn/.well-known/did.json"),
+        ("example.cn", ("issuers", "cnc"), "did:web:example.cn:issuers:cnc", "https://example.cn/issuers/cnc/did.json"),
+        ("localhost:8443", (), "did:web:localhost%3A8443", "https://localhost:8443/.well-known/did.json"),
+    ],
+)
 def test_did_web_names_and_locations(domain: str, path: tuple[str, ...], did: str, url: str) -> None:
     profile = IssuerProfile.for_did_web(domain, path=path)
     assert (profile.did, profile.did_document_url) == (did, url)
 
 
-@pytest.mark.parametrize(("kwargs", "name"), [
-    ({"domain": "Example.CN"}, "domain"),
-    ({"domain": "example.cn", "path": ("a/b",)}, "path"),
-    ({"domain": "example.cn", "base_url": "https://example.cn/"}, "base_url"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({"domain": "Example.CN"}, "domain"),
+        ({"domain": "example.cn", "path": ("a/b",)}, "path"),
+        ({"domain": "example.cn", "base_url": "https://example.cn/"}, "base_url"),
+    ],
+)
 def test_a_bad_profile_names_the_offending_parameter(kwargs: dict[str, object], name: str) -> None:
     with pytest.raises(ValueError, match=name):
         IssuerProfile.for_did_web(**kwargs)  # type: ignore[arg-type]
@@ -127,13 +132,16 @@ def test_a_token_is_shown_once_stored_hashed_and_verified(store: Store) -> None:
     assert tokens.verify(new.token, scope="credentials:issue").id == new.id
 
 
-@pytest.mark.parametrize(("mangle", "scope", "code"), [
-    (lambda t: t, "keys:admin", Code.FORBIDDEN),
-    (lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"), "credentials:issue", Code.UNAUTHORIZED),
-    (lambda t: "sc_0000000000000000_" + t.split("_", 2)[2], "credentials:issue", Code.UNAUTHORIZED),
-    (lambda t: t + "x", "credentials:issue", Code.UNAUTHORIZED),
-    (lambda t: "", "credentials:issue", Code.UNAUTHORIZED),
-])
+@pytest.mark.parametrize(
+    ("mangle", "scope", "code"),
+    [
+        (lambda t: t, "keys:admin", Code.FORBIDDEN),
+        (lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"), "credentials:issue", Code.UNAUTHORIZED),
+        (lambda t: "sc_0000000000000000_" + t.split("_", 2)[2], "credentials:issue", Code.UNAUTHORIZED),
+        (lambda t: t + "x", "credentials:issue", Code.UNAUTHORIZED),
+        (lambda t: "", "credentials:issue", Code.UNAUTHORIZED),
+    ],
+)
 def test_wrong_tokens_are_refused(store: Store, mangle: object, scope: str, code: Code) -> None:
     tokens = TokenRegistry(store)
     new = tokens.create(["credentials:issue"], now=NOW)

@@ -19,8 +19,7 @@ from vccore.errors import Code, SkillcredError
 
 DATA = json.loads((Path(__file__).parent.parent / "data" / "people.json").read_text(encoding="utf-8"))
 PEOPLE: dict[str, Any] = DATA["people"]
-FAST = functools.partial(identity.hash_identity, opslimit=identity.MIN_OPSLIMIT,
-                         memlimit=identity.MIN_MEMLIMIT)
+FAST = functools.partial(identity.hash_identity, opslimit=identity.MIN_OPSLIMIT, memlimit=identity.MIN_MEMLIMIT)
 CASES = [(pid, i) for pid, person in PEOPLE.items() for i in range(len(person["credentials"]))]
 SUBJECT_DID = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
 
@@ -38,12 +37,17 @@ def _case(pid: str, index: int) -> tuple[str, dict[str, Any], dict[str, Any]]:
 
 def _build(pid: str, index: int, data: dict[str, Any] | None = None, **overrides: Any) -> dict[str, Any]:
     kind, default, cred = _case(pid, index)
-    args: dict[str, Any] = {"issuer": _issuer(cred["issuer"]), "valid_from": cred["validFrom"],
-                            "credential_id": f"urn:uuid:00000000-0000-4000-8000-{index:012d}", "hasher": FAST}
+    args: dict[str, Any] = {
+        "issuer": _issuer(cred["issuer"]),
+        "valid_from": cred["validFrom"],
+        "credential_id": f"urn:uuid:00000000-0000-4000-8000-{index:012d}",
+        "hasher": FAST,
+    }
     return kinds.build(kind, default if data is None else data, **(args | overrides))
 
 
 # --- building from the samples ---------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(("pid", "index"), CASES)
 def test_each_sample_builds_and_validates_against_its_schema(pid: str, index: int) -> None:
@@ -54,7 +58,9 @@ def test_each_sample_builds_and_validates_against_its_schema(pid: str, index: in
     assert credential["@context"] == ["https://www.w3.org/ns/credentials/v2", "https://w3id.org/skillcred/v1"]
     assert credential["type"] == ["VerifiableCredential", kind.type_name]
     assert credential["credentialSchema"] == {
-        "id": f"https://w3id.org/skillcred/schemas/{kind_name}-v1.json", "type": "JsonSchema"}
+        "id": f"https://w3id.org/skillcred/schemas/{kind_name}-v1.json",
+        "type": "JsonSchema",
+    }
     assert [n["@language"] for n in credential["name"]] == ["zh", "en"]
     assert credential["issuer"]["id"] == DATA["issuers"][cred["issuer"]]["id"]
     assert "credentialStatus" not in credential and "proof" not in credential
@@ -81,9 +87,13 @@ def test_p1_subject_is_exactly_the_documented_shape() -> None:
         "skillLevelOrder": 4,
         "certificateNumber": "Y000014000031232000158",
         "credentialForm": "职业技能等级证书",
-        "evaluationOrganization": {"type": "Organization", "name": "示例重型机床有限公司",
-                                   "organizationCategory": "Y", "filingAuthority": "CN-SX",
-                                   "organizationCode": "0000"},
+        "evaluationOrganization": {
+            "type": "Organization",
+            "name": "示例重型机床有限公司",
+            "organizationCategory": "Y",
+            "filingAuthority": "CN-SX",
+            "organizationCode": "0000",
+        },
         "assessmentDate": "2023-06-30",
     }
 
@@ -92,16 +102,26 @@ def test_typed_input_gives_the_same_credential_as_the_mapping() -> None:
     _, data, cred = _case("P1", 0)
     org = data.pop("evaluationOrganization")
     typed = SkillLevelInput(
-        name=data["name"], id_number=data["idNumber"], occupation_code=data["occupationCode"],
-        occupation_classification=data["occupationClassification"], occupation_name=data["occupationName"],
-        job_type=data["jobType"], skill_level=data["skillLevel"],
-        certificate_number=data["certificateNumber"], assessment_date=data["assessmentDate"],
+        name=data["name"],
+        id_number=data["idNumber"],
+        occupation_code=data["occupationCode"],
+        occupation_classification=data["occupationClassification"],
+        occupation_name=data["occupationName"],
+        job_type=data["jobType"],
+        skill_level=data["skillLevel"],
+        certificate_number=data["certificateNumber"],
+        assessment_date=data["assessmentDate"],
         evaluation_organization=EvaluationOrganization(
-            name=org["name"], organization_category=org["organizationCategory"],
-            filing_authority=org["filingAuthority"], organization_code=org["organizationCode"]))
+            name=org["name"],
+            organization_category=org["organizationCategory"],
+            filing_authority=org["filingAuthority"],
+            organization_code=org["organizationCode"],
+        ),
+    )
     fixed = functools.partial(identity.hash_identity, salt=bytes(16), opslimit=1, memlimit=8192)
-    from_typed = kinds.build_skill_level(typed, issuer=_issuer(cred["issuer"]), valid_from=cred["validFrom"],
-                                         credential_id="urn:uuid:x", hasher=fixed)
+    from_typed = kinds.build_skill_level(
+        typed, issuer=_issuer(cred["issuer"]), valid_from=cred["validFrom"], credential_id="urn:uuid:x", hasher=fixed
+    )
     from_mapping = _build("P1", 0, credential_id="urn:uuid:x", hasher=fixed)
     assert from_typed == from_mapping
 
@@ -123,6 +143,7 @@ def test_legacy_certificate_keeps_printed_text_and_implies_its_form() -> None:
 
 def test_valid_from_accepts_an_aware_datetime_and_subject_id_is_optional() -> None:
     from datetime import datetime, timedelta, timezone
+
     when = datetime(2023, 6, 30, tzinfo=timezone(timedelta(hours=8)))
     credential = _build("P1", 0, valid_from=when)
     assert credential["validFrom"] == "2023-06-30T00:00:00+08:00"
@@ -142,8 +163,12 @@ def test_registry_names_types_schemas_and_display_names() -> None:
 
 def test_build_accepts_the_type_name_and_refuses_unknown_kinds() -> None:
     _, data, cred = _case("P6", 0)
-    args: dict[str, Any] = {"issuer": _issuer(cred["issuer"]), "valid_from": cred["validFrom"],
-                            "credential_id": "urn:uuid:t", "hasher": FAST}
+    args: dict[str, Any] = {
+        "issuer": _issuer(cred["issuer"]),
+        "valid_from": cred["validFrom"],
+        "credential_id": "urn:uuid:t",
+        "hasher": FAST,
+    }
     built = kinds.build("ProfessionalTitleCredential", data, **args)
     assert built["credentialSubject"]["titleName"] == "工程师"
     with pytest.raises(SkillcredError) as info:
@@ -152,6 +177,7 @@ def test_build_accepts_the_type_name_and_refuses_unknown_kinds() -> None:
 
 
 # --- refused inputs ---------------------------------------------------------------------------------
+
 
 def _set(path: str, value: Any) -> Any:
     def change(data: dict[str, Any]) -> None:
@@ -163,6 +189,7 @@ def _set(path: str, value: Any) -> Any:
             del target[last]
         else:
             target[last] = value
+
     return change
 
 
@@ -192,8 +219,14 @@ NEGATIVES = [
     ("P1", 0, _set("assessmentDate", _DELETE), MAL, "assessmentDate", "missing"),
     ("P1", 0, _set(ORG, _DELETE), MAL, ORG, "Y000014000031232000158"),
     ("P1", 0, _set(f"{ORG}.filingAuthority", "MOHRSS"), MAL, f"{ORG}.organizationCode", "'0000'"),
-    ("P1", 0, _set("evaluationOrganization.filingAuthority", "Shanxi"), MAL,
-     "evaluationOrganization.filingAuthority", "'Shanxi'"),
+    (
+        "P1",
+        0,
+        _set("evaluationOrganization.filingAuthority", "Shanxi"),
+        MAL,
+        "evaluationOrganization.filingAuthority",
+        "'Shanxi'",
+    ),
     ("P1", 0, _set("credentialForm", "职业资格证书"), MAL, "credentialForm", "职业资格证书"),
     ("P1", 0, _set("idNumber", "230102198802020008"), MAL, "idNumber", "230102********0008"),
     ("P1", 0, _set("jobType", "数控车工 140105198001010003"), PII, "jobType", "数控车工 140105********0003"),
@@ -214,10 +247,10 @@ NEGATIVES = [
 ]
 
 
-@pytest.mark.parametrize(("pid", "index", "change", "code", "field", "shown"),
-                         NEGATIVES)
+@pytest.mark.parametrize(("pid", "index", "change", "code", "field", "shown"), NEGATIVES)
 def test_bad_input_is_refused_with_its_code_naming_field_and_value(
-        pid: str, index: int, change: Any, code: Code, field: str, shown: str) -> None:
+    pid: str, index: int, change: Any, code: Code, field: str, shown: str
+) -> None:
     _, data, _ = _case(pid, index)
     change(data)
     with pytest.raises(SkillcredError) as info:
@@ -237,14 +270,17 @@ def test_registration_number_needs_registration() -> None:
     assert info.value.detail.startswith("registrationNumber: ")
 
 
-@pytest.mark.parametrize(("level", "number", "ok"), [
-    ("special-technician", "AB12345678901234567890", True),
-    ("special-technician", "Y000014000031232000158", False),
-    ("L1", "AB12345678901234567890", False),
-    ("chief-technician", "TEST-SX-CHIEF-0001", True),
-    ("chief-technician", "Y000014000031232000158", False),
-    ("apprentice", "TEST-XTZ-2024-01", True),
-])
+@pytest.mark.parametrize(
+    ("level", "number", "ok"),
+    [
+        ("special-technician", "AB12345678901234567890", True),
+        ("special-technician", "Y000014000031232000158", False),
+        ("L1", "AB12345678901234567890", False),
+        ("chief-technician", "TEST-SX-CHIEF-0001", True),
+        ("chief-technician", "Y000014000031232000158", False),
+        ("apprentice", "TEST-XTZ-2024-01", True),
+    ],
+)
 def test_levels_without_a_digit_use_their_own_numbers(level: str, number: str, ok: bool) -> None:
     _, data, _ = _case("P1", 0)
     data |= {"skillLevel": level, "certificateNumber": number}
@@ -258,12 +294,15 @@ def test_levels_without_a_digit_use_their_own_numbers(level: str, number: str, o
         assert info.value.detail.startswith("certificateNumber: ")
 
 
-@pytest.mark.parametrize(("override", "field"), [
-    ({"valid_from": "2023-06-30T00:00:00"}, "validFrom"),
-    ({"valid_from": "2023-06-30"}, "validFrom"),
-    ({"credential_id": "not a uri"}, "id"),
-    ({"subject_did": "z6Mk-not-a-did"}, "credentialSubject.id"),
-])
+@pytest.mark.parametrize(
+    ("override", "field"),
+    [
+        ({"valid_from": "2023-06-30T00:00:00"}, "validFrom"),
+        ({"valid_from": "2023-06-30"}, "validFrom"),
+        ({"credential_id": "not a uri"}, "id"),
+        ({"subject_did": "z6Mk-not-a-did"}, "credentialSubject.id"),
+    ],
+)
 def test_envelope_arguments_are_checked(override: dict[str, Any], field: str) -> None:
     with pytest.raises(SkillcredError) as info:
         _build("P1", 0, **override)
@@ -281,47 +320,82 @@ def test_issuer_is_checked() -> None:
 
 def test_typed_input_is_validated_at_construction() -> None:
     with pytest.raises(SkillcredError) as info:
-        EvaluationOrganization(name="示例", organization_category="X", filing_authority="CN-SX",
-                               organization_code="0000")
+        EvaluationOrganization(
+            name="示例", organization_category="X", filing_authority="CN-SX", organization_code="0000"
+        )
     assert info.value.detail.startswith("evaluationOrganization.organizationCategory: ")
 
 
 # --- certificate numbers (samples.md P3: both formats parse; level from digit 11 / 16) -----------------
 
+
 def test_new_format_parses_into_its_seven_parts() -> None:
     n = certnumbers.parse_certificate_number("Y000023000008222000045")
-    assert (n.format, n.organization_category, n.organization_code, n.province, n.site, n.year,
-            n.level_digit, n.serial) == ("skill-level", "Y", "0000", "23", "000008", "22", 2, "000045")
+    assert (
+        n.format,
+        n.organization_category,
+        n.organization_code,
+        n.province,
+        n.site,
+        n.year,
+        n.level_digit,
+        n.serial,
+    ) == ("skill-level", "Y", "0000", "23", "000008", "22", 2, "000045")
     assert n.skill_level == "L2" and n.provincially_filed is True
 
 
 def test_legacy_format_parses_with_the_level_at_digit_11() -> None:
     n = certnumbers.parse_certificate_number("1523012020300123")
-    assert (n.format, n.year, n.province, n.city, n.organization_category, n.organization_code,
-            n.level_digit, n.serial) == ("legacy", "15", "23", "01", "2", "020", 3, "00123")
+    assert (
+        n.format,
+        n.year,
+        n.province,
+        n.city,
+        n.organization_category,
+        n.organization_code,
+        n.level_digit,
+        n.serial,
+    ) == ("legacy", "15", "23", "01", "2", "020", 3, "00123")
     assert n.skill_level == "L3" and n.provincially_filed is None
     assert certnumbers.LEGACY_BODY_TYPES[n.organization_category or ""] == "地方鉴定站"
 
 
-@pytest.mark.parametrize(("number", "level"), [
-    ("Y000014000031232000158", 2), ("Y000014000031183000412", 3), ("S000044000123241000007", 1),
-    ("S000044000456213000019", 3), ("1337021020300057", 3), ("1523012020300123", 3),
-])
+@pytest.mark.parametrize(
+    ("number", "level"),
+    [
+        ("Y000014000031232000158", 2),
+        ("Y000014000031183000412", 3),
+        ("S000044000123241000007", 1),
+        ("S000044000456213000019", 3),
+        ("1337021020300057", 3),
+        ("1523012020300123", 3),
+    ],
+)
 def test_sample_numbers_carry_their_levels(number: str, level: int) -> None:
     assert certnumbers.parse_certificate_number(number).level_digit == level
 
 
 def test_special_technician_format_keeps_letters_and_digits_only() -> None:
     n = certnumbers.parse_certificate_number("AB12345678901234567890")
-    assert (n.format, n.prefix, n.serial, n.level_digit) == ("special-technician", "AB",
-                                                             "12345678901234567890", None)
+    assert (n.format, n.prefix, n.serial, n.level_digit) == ("special-technician", "AB", "12345678901234567890", None)
 
 
-@pytest.mark.parametrize("number", [
-    "Y00001400003123200015", "Y0000140000312320001580", "Z000014000031232000158", "Y000014000031236000158",
-    "152301202030012", "1523015020300123", "1523012020600123", "Ab12345678901234567890", "", "TEST-1",
-    "Y00001400003123200015８",
-])
+@pytest.mark.parametrize(
+    "number",
+    [
+        "Y00001400003123200015",
+        "Y0000140000312320001580",
+        "Z000014000031232000158",
+        "Y000014000031236000158",
+        "152301202030012",
+        "1523015020300123",
+        "1523012020600123",
+        "Ab12345678901234567890",
+        "",
+        "TEST-1",
+        "Y00001400003123200015８",
+    ],
+)
 def test_malformed_numbers_are_refused_naming_field_and_value(number: str) -> None:
     with pytest.raises(SkillcredError) as info:
         certnumbers.parse_certificate_number(number)
@@ -331,18 +405,24 @@ def test_malformed_numbers_are_refused_naming_field_and_value(number: str) -> No
 
 # --- schemas ----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("change", "where"), [
-    (lambda c: c["credentialSubject"].update(extra="x"), "/credentialSubject"),
-    (lambda c: c["credentialSubject"].update(skillLevel="L3", skillLevelOrder=3), f"/credentialSubject/{CN}"),
-    (lambda c: c["credentialSubject"].update(skillLevelOrder=5), "/credentialSubject/skillLevelOrder"),
-    (lambda c: c["credentialSubject"].pop(ORG), "/credentialSubject"),
-    (lambda c: c["credentialSubject"].update(occupationCode="6-1-1"), "/credentialSubject/occupationCode"),
-    (lambda c: c["credentialSubject"]["identityHash"].update(memLimit=2**30), "/credentialSubject/identity"),
-    (lambda c: c.update(credentialSchema={"id": "https://x.test/s.json", "type": "JsonSchema"}),
-     "/credentialSchema/id"),
-    (lambda c: c.update(unknownTopLevel=1), "/"),
-    (lambda c: c["credentialSubject"].pop("identityHash"), "/credentialSubject"),
-])
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (lambda c: c["credentialSubject"].update(extra="x"), "/credentialSubject"),
+        (lambda c: c["credentialSubject"].update(skillLevel="L3", skillLevelOrder=3), f"/credentialSubject/{CN}"),
+        (lambda c: c["credentialSubject"].update(skillLevelOrder=5), "/credentialSubject/skillLevelOrder"),
+        (lambda c: c["credentialSubject"].pop(ORG), "/credentialSubject"),
+        (lambda c: c["credentialSubject"].update(occupationCode="6-1-1"), "/credentialSubject/occupationCode"),
+        (lambda c: c["credentialSubject"]["identityHash"].update(memLimit=2**30), "/credentialSubject/identity"),
+        (
+            lambda c: c.update(credentialSchema={"id": "https://x.test/s.json", "type": "JsonSchema"}),
+            "/credentialSchema/id",
+        ),
+        (lambda c: c.update(unknownTopLevel=1), "/"),
+        (lambda c: c["credentialSubject"].pop("identityHash"), "/credentialSubject"),
+    ],
+)
 def test_schema_refuses_changed_credentials(change: Any, where: str) -> None:
     credential = _build("P1", 0)
     change(credential)
@@ -353,7 +433,8 @@ def test_schema_refuses_changed_credentials(change: Any, where: str) -> None:
 def test_schema_allows_status_and_proof_added_later() -> None:
     credential = _build("P1", 0) | {
         "credentialStatus": [{"type": "BitstringStatusListEntry", "statusPurpose": "revocation"}],
-        "proof": {"type": "DataIntegrityProof"}}
+        "proof": {"type": "DataIntegrityProof"},
+    }
     assert schemas.validate(credential) == []
 
 
@@ -366,23 +447,42 @@ def _recognition() -> dict[str, Any]:
         "name": [{"@value": "贯通认定凭证", "@language": "zh"}, {"@value": "Recognition", "@language": "en"}],
         "issuer": {"id": "did:web:toolkit.example.test"},
         "validFrom": "2026-07-01T00:00:00+08:00",
-        "credentialSchema": {"id": "https://w3id.org/skillcred/schemas/recognition-v1.json",
-                             "type": "JsonSchema"},
+        "credentialSchema": {"id": "https://w3id.org/skillcred/schemas/recognition-v1.json", "type": "JsonSchema"},
         "credentialSubject": {
             "id": SUBJECT_DID,
-            "recognizedAs": {"type": "RecognitionOutcome", "kind": "title", "titleSeries": "工程系列",
-                             "titleLevel": "intermediate", "titleName": "工程师"},
-            "grants": ["eligibility-to-apply"], "purposes": ["职称评审"], "jurisdiction": "CN",
-            "recognitionRule": "CN-ENG-2018-L2-TO-INTERMEDIATE", "ruleVersion": "0.1-draft",
-            "ruleConfidence": "sourced", "recognitionDate": "2026-07-01", "recognizedFrom": [source],
-            "legalBasis": {"type": "LegalBasis", "issuingAuthority": "人力资源社会保障部",
-                           "documentName": "关于在工程技术领域实现高技能人才与工程技术人才"
-                                           "职业发展贯通的意见（试行）",
-                           "documentDate": "2018-11"}},
+            "recognizedAs": {
+                "type": "RecognitionOutcome",
+                "kind": "title",
+                "titleSeries": "工程系列",
+                "titleLevel": "intermediate",
+                "titleName": "工程师",
+            },
+            "grants": ["eligibility-to-apply"],
+            "purposes": ["职称评审"],
+            "jurisdiction": "CN",
+            "recognitionRule": "CN-ENG-2018-L2-TO-INTERMEDIATE",
+            "ruleVersion": "0.1-draft",
+            "ruleConfidence": "sourced",
+            "recognitionDate": "2026-07-01",
+            "recognizedFrom": [source],
+            "legalBasis": {
+                "type": "LegalBasis",
+                "issuingAuthority": "人力资源社会保障部",
+                "documentName": "关于在工程技术领域实现高技能人才与工程技术人才职业发展贯通的意见（试行）",
+                "documentDate": "2018-11",
+            },
+        },
         "relatedResource": [{"id": source, "digestMultibase": "uEiBtest"}],
-        "evidence": [{"type": "RecognitionEvidence", "recognitionRule": "CN-ENG-2018-L2-TO-INTERMEDIATE",
-                      "ruleVersion": "0.1-draft", "ruleConfidence": "sourced", "evaluatedOn": "2026-07-01",
-                      "conditionsMet": {"minYearsAfterSkillLevel": 3}}],
+        "evidence": [
+            {
+                "type": "RecognitionEvidence",
+                "recognitionRule": "CN-ENG-2018-L2-TO-INTERMEDIATE",
+                "ruleVersion": "0.1-draft",
+                "ruleConfidence": "sourced",
+                "evaluatedOn": "2026-07-01",
+                "conditionsMet": {"minYearsAfterSkillLevel": 3},
+            }
+        ],
     }
 
 
@@ -411,8 +511,11 @@ def test_schema_for_returns_a_copy() -> None:
 # --- the companion vocabulary -------------------------------------------------------------------------
 
 VOCAB = contexts.vocabulary()
-CONTEXT_TERMS = {k: v for k, v in contexts.load(contexts.SKILLCRED_V1)["@context"].items()
-                 if not k.startswith("@") and k not in ("id", "type")}
+CONTEXT_TERMS = {
+    k: v
+    for k, v in contexts.load(contexts.SKILLCRED_V1)["@context"].items()
+    if not k.startswith("@") and k not in ("id", "type")
+}
 
 
 @pytest.mark.parametrize("term", sorted(CONTEXT_TERMS))
@@ -438,13 +541,18 @@ def test_vocabulary_skill_levels_agree_with_the_builders() -> None:
     assert values["L2"]["printed"] == "二级/技师" and "skill level 2" in values["L2"]["label"]["en"]
 
 
-@pytest.mark.parametrize(("name", "table"), [
-    ("titleLevel", levels.TITLE_LEVELS), ("educationLevel", levels.EDUCATION_LEVELS),
-    ("technicalSchoolClass", levels.TECHNICAL_SCHOOL_CLASSES),
-    ("qualificationCategory", levels.QUALIFICATION_CATEGORIES),
-    ("acquisitionMethod", levels.ACQUISITION_METHODS), ("credentialForm", levels.CREDENTIAL_FORMS),
-    ("organizationCategory", levels.ORGANIZATION_CATEGORIES),
-])
+@pytest.mark.parametrize(
+    ("name", "table"),
+    [
+        ("titleLevel", levels.TITLE_LEVELS),
+        ("educationLevel", levels.EDUCATION_LEVELS),
+        ("technicalSchoolClass", levels.TECHNICAL_SCHOOL_CLASSES),
+        ("qualificationCategory", levels.QUALIFICATION_CATEGORIES),
+        ("acquisitionMethod", levels.ACQUISITION_METHODS),
+        ("credentialForm", levels.CREDENTIAL_FORMS),
+        ("organizationCategory", levels.ORGANIZATION_CATEGORIES),
+    ],
+)
 def test_vocabulary_enumerations_agree_with_the_builders(name: str, table: dict[str, Any]) -> None:
     values = _values(name)
     assert list(values) == list(table)
@@ -454,10 +562,10 @@ def test_vocabulary_enumerations_agree_with_the_builders(name: str, table: dict[
 
 def test_vocabulary_keeps_the_technician_terms_apart() -> None:
     titles = _values("titleLevel")
-    assert titles["yuanji"]["engineeringTitle"] == {"zh": "技术员",
-                                                    "en": "Engineering technician (entry-level title)"}
+    assert titles["yuanji"]["engineeringTitle"] == {"zh": "技术员", "en": "Engineering technician (entry-level title)"}
     assert [titles[c]["engineeringTitle"]["zh"] for c in levels.ENGINEERING_TITLES] == list(
-        levels.ENGINEERING_TITLES.values())
+        levels.ENGINEERING_TITLES.values()
+    )
     health = _values("titleSeries")["卫生系列（技）"]
     assert health["titles"]["assistant"] == "技师"
     assert {t["term"] for t in VOCAB["terminologyTraps"]} >= {"技师", "technician"}

@@ -98,8 +98,10 @@ def _kill_and_go_on(store: Store, name: str) -> None:
     assert _server_connections(name) >= 1
     with psycopg.connect(PG_URL, autocommit=True) as admin:  # what a database restart does to them
         # pg_terminate_backend(pid, timeout) waits (up to 5 s) until each backend is gone
-        gone = admin.execute("SELECT bool_and(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
-                             "WHERE application_name = %s", (name,)).fetchone()
+        gone = admin.execute(
+            "SELECT bool_and(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity WHERE application_name = %s",
+            (name,),
+        ).fetchone()
     assert gone == (True,)
     assert _server_connections(name) == 0
     for i in range(20):  # every request succeeds: dead connections are replaced before they are lent

@@ -66,8 +66,12 @@ def verify_with(service: IssuerService) -> Callable[[Mapping[str, Any]], Verific
 
 @pytest.fixture
 def recognizer(issuer: Counting, service: IssuerService) -> RecognitionService:
-    out = RecognitionService(issuer, authority=PROFILE.did,
-                             verifier=ChainVerifier(verify_with(service), trust_for(service)), clock=lambda: NOW)
+    out = RecognitionService(
+        issuer,
+        authority=PROFILE.did,
+        verifier=ChainVerifier(verify_with(service), trust_for(service)),
+        clock=lambda: NOW,
+    )
     out.publish_ruleset(load_shipped()["CN"])
     out.publish_ruleset(step2_ruleset())
     return out
@@ -76,13 +80,21 @@ def recognizer(issuer: Counting, service: IssuerService) -> RecognitionService:
 def trust_for(service: IssuerService) -> TrustList:
     key = service.did_document()["assertionMethod"][0]
     key_id = key if isinstance(key, str) else key["id"]
-    entry = TrustedIssuer(PROFILE.did, "示例认定机关", "Example authority", ("recognition-authority",), ("CN",),
-                          ("RecognitionRuleCredential", "RecognitionCredential"), (KeyPeriod(key_id, SINCE),))
+    entry = TrustedIssuer(
+        PROFILE.did,
+        "示例认定机关",
+        "Example authority",
+        ("recognition-authority",),
+        ("CN",),
+        ("RecognitionRuleCredential", "RecognitionCredential"),
+        (KeyPeriod(key_id, SINCE),),
+    )
     return world().trust.merged(TrustList((entry,), NOW))
 
 
-def test_published_rule_credentials_verify_and_are_kept(recognizer: RecognitionService, service: IssuerService,
-                                                        issuer: Counting) -> None:
+def test_published_rule_credentials_verify_and_are_kept(
+    recognizer: RecognitionService, service: IssuerService, issuer: Counting
+) -> None:
     assert len(issuer.issued) == 2 and len(recognizer.rule_credentials) == 2
     for doc in recognizer.rule_credentials:
         assert verify_with(service)(doc).verified
@@ -90,11 +102,13 @@ def test_published_rule_credentials_verify_and_are_kept(recognizer: RecognitionS
     assert found is not None and found[0] is recognizer.rule_credentials[0]
 
 
-def test_recognize_issues_a_recognition_whose_chain_verifies(recognizer: RecognitionService,
-                                                             service: IssuerService) -> None:
+def test_recognize_issues_a_recognition_whose_chain_verifies(
+    recognizer: RecognitionService, service: IssuerService
+) -> None:
     w = world()
-    issued = recognizer.recognize([w.p1], rule_id=L2_RULE, as_of=date(2026, 7, 1),
-                                  declarations={"workField": "engineering"})
+    issued = recognizer.recognize(
+        [w.p1], rule_id=L2_RULE, as_of=date(2026, 7, 1), declarations={"workField": "engineering"}
+    )
     doc = issued.json()
     assert schemas.validate(doc) == []
     assert verify_with(service)(doc).verified
@@ -103,16 +117,25 @@ def test_recognize_issues_a_recognition_whose_chain_verifies(recognizer: Recogni
     loader_verify = verify_with(service)
 
     def verify_any(d: Mapping[str, Any]) -> VerificationResult:
-        return loader_verify(d) if str(d.get("issuer", {}).get("id", "")).startswith("did:web") else \
-            status_verifier()(d)
+        return (
+            loader_verify(d) if str(d.get("issuer", {}).get("id", "")).startswith("did:web") else status_verifier()(d)
+        )
 
-    check = verify_chain(doc, sources=[w.p1], rule_credentials=recognizer.rule_credentials,
-                         trust=trust_for(service), verify_credential=verify_any, read=read, now=NOW)
+    check = verify_chain(
+        doc,
+        sources=[w.p1],
+        rule_credentials=recognizer.rule_credentials,
+        trust=trust_for(service),
+        verify_credential=verify_any,
+        read=read,
+        now=NOW,
+    )
     assert check.passed, check.to_json()
 
 
 def test_a_rule_that_does_not_hold_issues_nothing_and_says_why_in_both_languages(
-        recognizer: RecognitionService, issuer: Counting) -> None:
+    recognizer: RecognitionService, issuer: Counting
+) -> None:
     before = list(issuer.issued)
     with pytest.raises(SkillcredError) as err:
         recognizer.recognize([world().p1], rule_id=L2_RULE, as_of=date(2025, 12, 31))
@@ -127,8 +150,9 @@ def test_a_source_that_does_not_verify_issues_nothing(recognizer: RecognitionSer
     forged = dict(world().p1, validFrom="2020-01-01T00:00:00Z")
     before = list(issuer.issued)
     with pytest.raises(SkillcredError) as err:
-        recognizer.recognize([forged], rule_id=L2_RULE, as_of=date(2026, 7, 1),
-                             declarations={"workField": "engineering"})
+        recognizer.recognize(
+            [forged], rule_id=L2_RULE, as_of=date(2026, 7, 1), declarations={"workField": "engineering"}
+        )
     assert err.value.code == Code.CHAIN_SOURCE_INVALID
     assert issuer.issued == before
 
@@ -144,8 +168,9 @@ def test_unknown_rule_and_no_sources_are_refused(recognizer: RecognitionService)
 
 def test_a_recognition_can_be_the_source_of_another(recognizer: RecognitionService, service: IssuerService) -> None:
     w = world()
-    first = recognizer.recognize([w.p1], rule_id=L2_RULE, as_of=date(2026, 7, 1),
-                                 declarations={"workField": "engineering"}).json()
+    first = recognizer.recognize(
+        [w.p1], rule_id=L2_RULE, as_of=date(2026, 7, 1), declarations={"workField": "engineering"}
+    ).json()
     second = recognizer.recognize([first], rule_id=STEP2_RULE, as_of=date(2026, 8, 1), supporting=[w.p1]).json()
     assert second["credentialSubject"]["recognizedFrom"] == [first["id"]]
     assert second["credentialSubject"]["recognizedAs"]["treatment"] == "equal-treatment-test"
@@ -154,9 +179,14 @@ def test_a_recognition_can_be_the_source_of_another(recognizer: RecognitionServi
 
 def test_the_chain_depth_is_bounded(issuer: Counting, service: IssuerService) -> None:
     w = world()
-    shallow = RecognitionService(issuer, authority=PROFILE.did,
-                                 verifier=ChainVerifier(verify_with(service), trust_for(service)),
-                                 rule_credentials=w.rule_credentials, clock=lambda: NOW, max_depth=1)
+    shallow = RecognitionService(
+        issuer,
+        authority=PROFILE.did,
+        verifier=ChainVerifier(verify_with(service), trust_for(service)),
+        rule_credentials=w.rule_credentials,
+        clock=lambda: NOW,
+        max_depth=1,
+    )
     with pytest.raises(SkillcredError) as err:
         shallow.recognize([w.recognition], rule_id=STEP2_RULE, as_of=date(2026, 8, 1), supporting=[w.p1])
     assert err.value.code == Code.CHAIN_TOO_DEEP
@@ -164,20 +194,23 @@ def test_the_chain_depth_is_bounded(issuer: Counting, service: IssuerService) ->
 
 def test_a_recognition_its_own_verifier_would_refuse_is_never_signed(issuer: Counting, service: IssuerService) -> None:
     """The authority's verifier does not trust it for rules: the self-check refuses before anything is signed."""
-    untrusting = RecognitionService(issuer, authority=PROFILE.did, clock=lambda: NOW,
-                                    verifier=ChainVerifier(verify_with(service), world().trust))
+    untrusting = RecognitionService(
+        issuer, authority=PROFILE.did, clock=lambda: NOW, verifier=ChainVerifier(verify_with(service), world().trust)
+    )
     untrusting.publish_ruleset(load_shipped()["CN"])
     signed_before = list(issuer.issued)
     with pytest.raises(SkillcredError) as err:
-        untrusting.recognize([world().p1], rule_id=L2_RULE, as_of=date(2026, 7, 1),
-                             declarations={"workField": "engineering"})
+        untrusting.recognize(
+            [world().p1], rule_id=L2_RULE, as_of=date(2026, 7, 1), declarations={"workField": "engineering"}
+        )
     assert err.value.code == Code.CHAIN_RULE_UNTRUSTED and "would not verify" in err.value.detail
     assert issuer.issued == signed_before
 
 
 @pytest.mark.parametrize(("as_of", "reason"), [(date(2023, 6, 29), "before"), (date(2026, 12, 1), "future")])
-def test_an_as_of_date_before_a_source_or_after_today_is_refused(recognizer: RecognitionService, issuer: Counting,
-                                                                as_of: date, reason: str) -> None:
+def test_an_as_of_date_before_a_source_or_after_today_is_refused(
+    recognizer: RecognitionService, issuer: Counting, as_of: date, reason: str
+) -> None:
     recognizer.publish_ruleset(load_shipped()["CN-SX"])  # a rule with no waiting period: only the date is wrong
     signed_before = list(issuer.issued)
     with pytest.raises(SkillcredError) as err:
@@ -197,8 +230,9 @@ def test_construction_is_validated(issuer: Counting) -> None:
     with pytest.raises(ValueError, match="authority"):
         RecognitionService(issuer, authority="Example", verifier=verify, clock=lambda: NOW)
     with pytest.raises(ValueError, match="rule_credentials"):
-        RecognitionService(issuer, authority=PROFILE.did, verifier=verify, rule_credentials=[world().p1],
-                           clock=lambda: NOW)
+        RecognitionService(
+            issuer, authority=PROFILE.did, verifier=verify, rule_credentials=[world().p1], clock=lambda: NOW
+        )
     with pytest.raises(ValueError, match="max_depth"):
         RecognitionService(issuer, authority=PROFILE.did, verifier=verify, max_depth=0, clock=lambda: NOW)
 
@@ -224,15 +258,29 @@ class FakeIssuer:
 
 def test_works_with_any_issuer_like_object() -> None:
     w = world()
-    svc = RecognitionService(FakeIssuer(), authority=AUTH_CN.controller,
-                             verifier=ChainVerifier(status_verifier(), world().trust),
-                             clock=lambda: NOW)
-    rules = svc.publish_ruleset(rule_credential(load_shipped()["CN"], authority_did=AUTH_CN.controller,
-                                                now=NOW)["credentialSubject"]["ruleSet"])
+    svc = RecognitionService(
+        FakeIssuer(),
+        authority=AUTH_CN.controller,
+        verifier=ChainVerifier(status_verifier(), world().trust),
+        clock=lambda: NOW,
+    )
+    rules = svc.publish_ruleset(
+        rule_credential(load_shipped()["CN"], authority_did=AUTH_CN.controller, now=NOW)["credentialSubject"]["ruleSet"]
+    )
     assert rules.json()["credentialSubject"]["ruleSetId"] == "CN"
     doc = svc.recognize([w.p5], rule_id="CN-ENG-2018-SCHOOL-YUBEIJISHI", as_of=date(2026, 7, 1)).json()
-    assert doc["credentialSubject"]["recognizedAs"] == {"type": "RecognitionOutcome", "kind": "education",
-                                                        "educationLevel": "benke"}
-    check = verify_chain(doc, sources=[w.p5], rule_credentials=[rules.json()], trust=w.trust,
-                         verify_credential=status_verifier(), read=read, now=NOW)
+    assert doc["credentialSubject"]["recognizedAs"] == {
+        "type": "RecognitionOutcome",
+        "kind": "education",
+        "educationLevel": "benke",
+    }
+    check = verify_chain(
+        doc,
+        sources=[w.p5],
+        rule_credentials=[rules.json()],
+        trust=w.trust,
+        verify_credential=status_verifier(),
+        read=read,
+        now=NOW,
+    )
     assert check.passed, check.to_json()

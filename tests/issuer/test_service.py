@@ -45,8 +45,8 @@ def _counts(store: Store) -> tuple[int, int, int]:
 
 # --- issuance ------------------------------------------------------------------------------------
 
-def test_an_issued_credential_verifies_and_is_recorded_byte_for_byte(service: IssuerService,
-                                                                     store: Store) -> None:
+
+def test_an_issued_credential_verifies_and_is_recorded_byte_for_byte(service: IssuerService, store: Store) -> None:
     issued = service.issue(small_credential())
     doc = issued.json()
     assert doc["issuer"]["id"] == PROFILE.did
@@ -65,13 +65,15 @@ def test_the_issuer_name_given_as_an_object_is_kept(service: IssuerService) -> N
     assert service.issue(cred).json()["issuer"] == {"id": PROFILE.did, "name": "评价机构"}
 
 
-@pytest.mark.parametrize("change", [
-    {"issuer": "did:web:someone-else.example"},
-    {"credentialStatus": {"type": "BitstringStatusListEntry"}},
-    {"proof": {"type": "DataIntegrityProof"}},
-])
-def test_fields_the_issuer_owns_are_refused(service: IssuerService, store: Store,
-                                            change: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"issuer": "did:web:someone-else.example"},
+        {"credentialStatus": {"type": "BitstringStatusListEntry"}},
+        {"proof": {"type": "DataIntegrityProof"}},
+    ],
+)
+def test_fields_the_issuer_owns_are_refused(service: IssuerService, store: Store, change: dict[str, Any]) -> None:
     with pytest.raises(SkillcredError) as info:
         service.issue(dict(small_credential(), **change))
     assert info.value.code is Code.MALFORMED_VALUE_ERROR
@@ -87,8 +89,7 @@ def test_an_undefined_term_is_data_loss_and_consumes_nothing(service: IssuerServ
     assert _counts(store) == (0, 0, 0)
 
 
-def test_a_clear_id_number_is_personal_data_and_consumes_nothing(service: IssuerService,
-                                                                  store: Store) -> None:
+def test_a_clear_id_number_is_personal_data_and_consumes_nothing(service: IssuerService, store: Store) -> None:
     first17 = "11010519491231002"
     cred = small_credential()
     cred["credentialSubject"]["name"] = f"证件号 {first17}{check_character(first17)}"
@@ -100,8 +101,13 @@ def test_a_clear_id_number_is_personal_data_and_consumes_nothing(service: Issuer
 
 def test_a_credential_that_fails_the_data_model_is_refused(service: IssuerService, store: Store) -> None:
     with pytest.raises(SkillcredError) as info:
-        service.issue({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["Other"],
-                       "credentialSubject": {"id": "did:example:1"}})
+        service.issue(
+            {
+                "@context": ["https://www.w3.org/ns/credentials/v2"],
+                "type": ["Other"],
+                "credentialSubject": {"id": "did:example:1"},
+            }
+        )
     assert info.value.code is Code.MALFORMED_VALUE_ERROR
     assert _counts(store) == (0, 0, 0)
 
@@ -132,6 +138,7 @@ def test_unknown_ids_are_not_found(service: IssuerService) -> None:
 
 # --- status --------------------------------------------------------------------------------------
 
+
 def test_revocation_is_final(service: IssuerService, store: Store) -> None:
     issued = service.issue(small_credential())
     assert service.suspend(issued.id).changed and service.status(issued.id).suspended
@@ -145,8 +152,7 @@ def test_revocation_is_final(service: IssuerService, store: Store) -> None:
     assert service.status(issued.id).revoked
     with store.read() as tx:
         kinds = [e.kind for e in tx.events(subject=issued.id)]
-    assert kinds == ["credential.issued", "credential.suspended", "credential.unsuspended",
-                     "credential.revoked"]
+    assert kinds == ["credential.issued", "credential.suspended", "credential.unsuspended", "credential.revoked"]
 
 
 def test_the_status_list_credential_verifies_reflects_bits_and_is_cached(store: Store) -> None:
@@ -176,10 +182,13 @@ def test_the_status_list_credential_verifies_reflects_bits_and_is_cached(store: 
     service.revoke(fine.id)
     changed = decode_json(service.status_list_credential(list_id))
     assert set(decode(changed["credentialSubject"]["encodedList"]).set_indexes()) == {
-        revoked.revocation.index, fine.revocation.index}
+        revoked.revocation.index,
+        fine.revocation.index,
+    }
 
 
 # --- keys ----------------------------------------------------------------------------------------
+
 
 def test_rotation_keeps_old_credentials_verifiable(service: IssuerService) -> None:
     old = service.issue(small_credential(1))
@@ -218,6 +227,7 @@ def test_compromise_revokes_everything_the_key_signed(service: IssuerService, st
 
 # --- concurrency and crashes ------------------------------------------------------------------------
 
+
 def test_a_locked_sqlite_database_is_store_busy_with_nothing_partial(tmp_path: Path) -> None:
     import sqlite3
 
@@ -240,8 +250,9 @@ def test_a_locked_sqlite_database_is_store_busy_with_nothing_partial(tmp_path: P
         assert _counts(after) == (0, 0, 0)
 
 
-def test_1000_concurrent_issuances_in_4_processes_share_no_index(service: IssuerService, store: Store,
-                                                                target: Target) -> None:
+def test_1000_concurrent_issuances_in_4_processes_share_no_index(
+    service: IssuerService, store: Store, target: Target
+) -> None:
     started = time.monotonic()
     with SPAWN.Pool(4) as pool:
         chunks = pool.starmap(issue_worker, [(target, 250, k * 250) for k in range(4)])
@@ -255,8 +266,7 @@ def test_1000_concurrent_issuances_in_4_processes_share_no_index(service: Issuer
     print(f"\n1000 issuances in 4 processes on {store.dialect}: {elapsed:.1f} s")
 
 
-def test_100_concurrent_revocations_lose_no_update(service: IssuerService, store: Store,
-                                                   target: Target) -> None:
+def test_100_concurrent_revocations_lose_no_update(service: IssuerService, store: Store, target: Target) -> None:
     same = service.issue(small_credential())
     many = [service.issue(small_credential(i)).id for i in range(100)]
     started = time.monotonic()
@@ -280,9 +290,9 @@ def decode_bits(bits: bytes) -> tuple[int, ...]:
 
 
 @pytest.mark.parametrize("point", ["allocated", "signed", "committed"])
-def test_a_crash_leaves_no_unrecorded_release_and_no_reused_index(service: IssuerService, store: Store,
-                                                                 target: Target, tmp_path: Path,
-                                                                 point: str) -> None:
+def test_a_crash_leaves_no_unrecorded_release_and_no_reused_index(
+    service: IssuerService, store: Store, target: Target, tmp_path: Path, point: str
+) -> None:
     released = tmp_path / "released.json"
     child = SPAWN.Process(target=crash_worker, args=(target, point, "crash-key", str(released)))
     child.start()

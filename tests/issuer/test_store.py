@@ -61,8 +61,7 @@ def test_the_event_log_refuses_update_and_delete(store: Store, target: Target, s
         target.raw(statement)
     with store.read() as tx:
         events = tx.events()
-    assert [(e.kind, e.subject, dict(e.details)) for e in events] == [
-        ("credential.issued", "urn:x", {"n": 1})]
+    assert [(e.kind, e.subject, dict(e.details)) for e in events] == [("credential.issued", "urn:x", {"n": 1})]
 
 
 def test_a_locked_database_is_store_busy_quickly_and_nothing_is_written(target: Target) -> None:
@@ -110,6 +109,7 @@ def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
 
 
 # --- batched operations (issuer batch) ------------------------------------------------------------------
+
 
 def test_allocate_many_hands_out_distinct_indexes_and_rolls_over(store: Store) -> None:
     with store.write() as tx:
@@ -185,9 +185,19 @@ def test_allocate_many_from_concurrent_threads_never_collides(target: Target) ->
 
 def test_batched_records_reads_and_events(store: Store) -> None:
     key = KeyRecord("k1", "did:example:issuer", "z6Mk-test", b"s", b"salt", 1, 8192, "active", "t", None)
-    records = [CredentialRecord(f"urn:uuid:{n}", "TestCredential", f'{{"n":{n}}}'.encode(), "k1",
-                                StatusRef("revocation-1", n), StatusRef("suspension-1", n), f"key-{n}", "t")
-               for n in range(3)]
+    records = [
+        CredentialRecord(
+            f"urn:uuid:{n}",
+            "TestCredential",
+            f'{{"n":{n}}}'.encode(),
+            "k1",
+            StatusRef("revocation-1", n),
+            StatusRef("suspension-1", n),
+            f"key-{n}",
+            "t",
+        )
+        for n in range(3)
+    ]
     with store.write() as tx:
         tx.insert_key(key)
         assert tx.insert_credentials(records) == 3
@@ -199,12 +209,15 @@ def test_batched_records_reads_and_events(store: Store) -> None:
         tx.append_events("credential.issued", [(r.id, {"n": n}) for n, r in enumerate(records)], now="t")
     with store.read() as tx:
         assert tx.idempotency_many(["key-2", "key-0", "missing", "key-0"]) == {
-            "key-0": ("urn:uuid:0", "hash-0"), "key-2": ("urn:uuid:2", "hash-2")}
+            "key-0": ("urn:uuid:0", "hash-0"),
+            "key-2": ("urn:uuid:2", "hash-2"),
+        }
         assert tx.idempotency_many([]) == {}
         many = tx.credentials_many(["urn:uuid:1", "urn:uuid:7", "urn:uuid:2"])
         assert many == {"urn:uuid:1": records[1], "urn:uuid:2": records[2]}
         assert [(e.kind, e.subject, dict(e.details)) for e in tx.events()] == [
-            ("credential.issued", f"urn:uuid:{n}", {"n": n}) for n in range(3)]
+            ("credential.issued", f"urn:uuid:{n}", {"n": n}) for n in range(3)
+        ]
         big = tx.idempotency_many([f"key-{n}" for n in range(1200)])  # more than one IN list
     assert set(big) == {"key-0", "key-1", "key-2", "key-9"}
 

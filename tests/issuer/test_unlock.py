@@ -66,8 +66,11 @@ def test_32_concurrent_first_requests_run_one_unlock(tmp_path: Path, unlocks: li
         def first_request(n: int) -> None:
             client = TestClient(app)
             start.wait(30)
-            answer = client.post("/credentials/issue", json={"credential": small_credential(n)},
-                                 headers={"Authorization": f"Bearer {token}"})
+            answer = client.post(
+                "/credentials/issue",
+                json={"credential": small_credential(n)},
+                headers={"Authorization": f"Bearer {token}"},
+            )
             statuses.append(answer.status_code)
 
         threads = [threading.Thread(target=first_request, args=(n,)) for n in range(32)]
@@ -79,15 +82,17 @@ def test_32_concurrent_first_requests_run_one_unlock(tmp_path: Path, unlocks: li
     assert len(unlocks) == 1
 
 
-def test_serve_unlocks_before_it_serves_and_never_again(tmp_path: Path, unlocks: list[str],
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_unlocks_before_it_serves_and_never_again(
+    tmp_path: Path, unlocks: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import uvicorn
 
     seen: dict[str, Any] = {}
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, unlocked=len(unlocks)))
     env = {"SKILLCRED_HOME": str(tmp_path / "home"), "SKILLCRED_PASSPHRASE": PASSPHRASE}
-    init: Result = invoke(issuer_group, ["init", "--did-key", "--name-zh", "甲", "--name-en", "A", "--key-kdf",
-                                         "minimal"], env=env)
+    init: Result = invoke(
+        issuer_group, ["init", "--did-key", "--name-zh", "甲", "--name-en", "A", "--key-kdf", "minimal"], env=env
+    )
     assert init.exit_code == 0, init.output
     tokens = invoke(issuer_group, ["tokens", "create", "--scope", "credentials:issue"], env=env)
     served = invoke(issuer_group, ["serve", "--pool-size", "4"], env=env)
@@ -95,8 +100,14 @@ def test_serve_unlocks_before_it_serves_and_never_again(tmp_path: Path, unlocks:
     assert seen["unlocked"] == 1  # before uvicorn was started
     client = TestClient(seen["app"])
     for n in range(5):
-        assert client.post("/credentials/issue", json={"credential": small_credential(n)},
-                           headers={"Authorization": f"Bearer {tokens.stdout.strip()}"}).status_code == 201
+        assert (
+            client.post(
+                "/credentials/issue",
+                json={"credential": small_credential(n)},
+                headers={"Authorization": f"Bearer {tokens.stdout.strip()}"},
+            ).status_code
+            == 201
+        )
     assert len(unlocks) == 1
 
 
@@ -117,8 +128,9 @@ def _cold_start(target: Target, out: Any) -> None:
         if not keystore.records():
             keystore.generate(PASSPHRASE, controller=PROFILE.did, now=CLOCK())
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        service = IssuerService(store=store, profile=PROFILE, keystore=keystore, passphrase=PASSPHRASE,
-                                loader=DocumentLoader(), clock=CLOCK)
+        service = IssuerService(
+            store=store, profile=PROFILE, keystore=keystore, passphrase=PASSPHRASE, loader=DocumentLoader(), clock=CLOCK
+        )
         threads = [threading.Thread(target=service.issue, args=(small_credential(n),)) for n in range(32)]
         for t in threads:
             t.start()
@@ -158,14 +170,18 @@ def test_a_fresh_issuer_serve_process_answers_32_concurrent_first_requests_after
     """The operator's view: ``skillcred issuer serve`` with the default key cost (Argon2id, 256 MiB) in a
     process of its own, 32 first requests at once; its log names one unlock, its peak memory stays under
     the bound docs/operations.md documents."""
-    env = dict(os.environ, SKILLCRED_HOME=str(tmp_path / "home"), SKILLCRED_PASSPHRASE=PASSPHRASE,
-               PYTHONUNBUFFERED="1")
+    env = dict(os.environ, SKILLCRED_HOME=str(tmp_path / "home"), SKILLCRED_PASSPHRASE=PASSPHRASE, PYTHONUNBUFFERED="1")
     init = invoke(issuer_group, ["init", "--did-key", "--name-zh", "甲", "--name-en", "A"], env=env)
     assert init.exit_code == 0, init.output
     token = invoke(issuer_group, ["tokens", "create", "--scope", "credentials:issue"], env=env).stdout.strip()
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "skillcred", "issuer", "serve", "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "skillcred", "issuer", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     log: list[str] = []
     drain: threading.Thread | None = None
     try:
@@ -186,9 +202,12 @@ def test_a_fresh_issuer_serve_process_answers_32_concurrent_first_requests_after
 
         def first_request(n: int) -> None:
             body = json.dumps({"credential": small_credential(n)}).encode()
-            request = urllib.request.Request(f"http://127.0.0.1:{port}/credentials/issue", data=body, method="POST",
-                                             headers={"Authorization": f"Bearer {token}",
-                                                      "Content-Type": "application/json"})
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/credentials/issue",
+                data=body,
+                method="POST",
+                headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            )
             start.wait(30)
             with urllib.request.urlopen(request, timeout=120) as answer:
                 statuses.append(answer.status)

@@ -55,8 +55,9 @@ time.sleep(60)
 
 
 def test_a_worker_blocked_on_a_half_written_chunk_exits_when_its_parent_is_killed() -> None:
-    parent = subprocess.Popen([sys.executable, "-c", _PARENT], cwd=REPO, stdout=subprocess.PIPE, text=True,
-                              start_new_session=True)
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _PARENT], cwd=REPO, stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
     try:
         assert parent.stdout is not None
         worker = int(parent.stdout.readline())

@@ -39,15 +39,25 @@ from vccore.trust import TrustList
 from vccore.trust_decision import trust_check
 
 
-def run(recognition: Any, *, sources: list[Mapping[str, Any]] | None = None,
-        rules: list[Mapping[str, Any]] | None = None, statuses: Mapping[str, str] | None = None,
-        trust: TrustList | str | None = "world", **kw: Any) -> Check:
+def run(
+    recognition: Any,
+    *,
+    sources: list[Mapping[str, Any]] | None = None,
+    rules: list[Mapping[str, Any]] | None = None,
+    statuses: Mapping[str, str] | None = None,
+    trust: TrustList | str | None = "world",
+    **kw: Any,
+) -> Check:
     w = world()
-    return verify_chain(recognition, sources=[w.p1, w.p5] if sources is None else sources,
-                        rule_credentials=w.rule_credentials if rules is None else rules,
-                        trust=w.trust if trust == "world" else trust,  # type: ignore[arg-type]
-                        verify_credential=status_verifier(statuses, now=kw.get("now", NOW)), read=read,
-                        **({"now": NOW} | kw))
+    return verify_chain(
+        recognition,
+        sources=[w.p1, w.p5] if sources is None else sources,
+        rule_credentials=w.rule_credentials if rules is None else rules,
+        trust=w.trust if trust == "world" else trust,  # type: ignore[arg-type]
+        verify_credential=status_verifier(statuses, now=kw.get("now", NOW)),
+        read=read,
+        **({"now": NOW} | kw),
+    )
 
 
 def codes(check: Check) -> set[Code]:
@@ -55,6 +65,7 @@ def codes(check: Check) -> set[Code]:
 
 
 # --- valid chains ----------------------------------------------------------------------------------
+
 
 def test_p1_recognition_chain_verifies_with_one_child_per_source_and_rule() -> None:
     w = world()
@@ -64,8 +75,19 @@ def test_p1_recognition_chain_verifies_with_one_child_per_source_and_rule() -> N
     assert [c.subject for c in check.children] == [w.p1["id"], w.rules_cn["id"]]
     assert all(c.verified for c in check.children)
     steps = {s["check"] for s in check.info["steps"]}
-    assert {"source.present", "source.digest", "source.verified", "source.trust", "source.subject",
-            "rule.present", "rule.digest", "rule.verified", "rule.trust", "rule.inForce", "rule.satisfied"} <= steps
+    assert {
+        "source.present",
+        "source.digest",
+        "source.verified",
+        "source.trust",
+        "source.subject",
+        "rule.present",
+        "rule.digest",
+        "rule.verified",
+        "rule.trust",
+        "rule.inForce",
+        "rule.satisfied",
+    } <= steps
     assert check.info["recognitionRule"] == L2_RULE and check.info["recognitionDate"] == "2026-07-01"
 
 
@@ -95,6 +117,7 @@ def test_a_two_step_chain_fails_when_the_first_steps_source_is_revoked() -> None
 
 
 # --- negatives ------------------------------------------------------------------------------------
+
 
 def test_source_digest_mismatch() -> None:
     rec = mutable(world().recognition)
@@ -133,10 +156,24 @@ def test_source_expired_now() -> None:
     expiring.pop("proof")
     expiring["validUntil"] = "2027-01-01T00:00:00+08:00"
     source = sign(expiring, EVAL, datetime.fromisoformat("2023-06-30T00:00:00+08:00"))
-    rec = derive(w.rules_cn, L2_RULE, [source], AUTH_CN, as_of=date(2026, 7, 1), ident="urn:uuid:rec-exp",
-                 workField="engineering")
-    check = verify_chain(rec, sources=[source], rule_credentials=w.rule_credentials, trust=w.trust,
-                         verify_credential=status_verifier(now=later), read=read, now=later)
+    rec = derive(
+        w.rules_cn,
+        L2_RULE,
+        [source],
+        AUTH_CN,
+        as_of=date(2026, 7, 1),
+        ident="urn:uuid:rec-exp",
+        workField="engineering",
+    )
+    check = verify_chain(
+        rec,
+        sources=[source],
+        rule_credentials=w.rule_credentials,
+        trust=w.trust,
+        verify_credential=status_verifier(now=later),
+        read=read,
+        now=later,
+    )
     assert Code.CHAIN_SOURCE_STATUS in codes(check)
 
 
@@ -155,8 +192,9 @@ def test_source_issuer_not_trusted_for_that_kind() -> None:
     forged.pop("proof")
     forged["issuer"]["id"] = AUTH_CN.controller  # a recognition authority, not an evaluation organization
     source = sign(forged, AUTH_CN)
-    rec = derive(w.rules_cn, L2_RULE, [source], AUTH_CN, as_of=date(2026, 7, 1), ident="urn:uuid:rec-u",
-                 workField="engineering")
+    rec = derive(
+        w.rules_cn, L2_RULE, [source], AUTH_CN, as_of=date(2026, 7, 1), ident="urn:uuid:rec-u", workField="engineering"
+    )
     assert codes(run(rec, sources=[source])) == {Code.CHAIN_SOURCE_UNTRUSTED}
 
 
@@ -174,16 +212,18 @@ def test_rule_credential_changed_after_signing() -> None:
 
 def test_rule_credential_from_an_untrusted_authority() -> None:
     w = world()
-    rec = derive(w.rules_rogue, L2_RULE, [w.p1], AUTH_CN, as_of=date(2026, 7, 1), ident="urn:uuid:rec-r",
-                 workField="engineering")
+    rec = derive(
+        w.rules_rogue, L2_RULE, [w.p1], AUTH_CN, as_of=date(2026, 7, 1), ident="urn:uuid:rec-r", workField="engineering"
+    )
     assert codes(run(rec, rules=[w.rules_rogue])) == {Code.CHAIN_RULE_UNTRUSTED}
 
 
 def test_rule_credential_from_an_authority_of_another_jurisdiction() -> None:
     w = world()
     foreign = sign(rule_credential(load_shipped()["CN"], authority_did=AUTH_SX.controller, now=NOW), AUTH_SX)
-    rec = derive(foreign, L2_RULE, [w.p1], AUTH_CN, as_of=date(2026, 7, 1), ident="urn:uuid:rec-f",
-                 workField="engineering")
+    rec = derive(
+        foreign, L2_RULE, [w.p1], AUTH_CN, as_of=date(2026, 7, 1), ident="urn:uuid:rec-f", workField="engineering"
+    )
     assert codes(run(rec, rules=[foreign])) == {Code.CHAIN_RULE_UNTRUSTED}
 
 
@@ -219,14 +259,25 @@ def test_a_declaration_removed_from_the_evidence_no_longer_satisfies_the_rule() 
     assert codes(run(sign(rec, AUTH_CN))) == {Code.CHAIN_RULE_NOT_SATISFIED}
 
 
-@pytest.mark.parametrize(("key", "value"), [
-    ("recognizedAs", {"type": "RecognitionOutcome", "kind": "title", "titleSeries": "工程系列",
-                      "titleLevel": "associate-senior", "titleName": "高级工程师"}),
-    ("grants", ["eligibility-to-apply", "deemed-equivalent"]),
-    ("jurisdiction", "CN-SX"),
-    ("purposes", ["入户"]),
-    ("ruleConfidence", "inferred"),
-])
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        (
+            "recognizedAs",
+            {
+                "type": "RecognitionOutcome",
+                "kind": "title",
+                "titleSeries": "工程系列",
+                "titleLevel": "associate-senior",
+                "titleName": "高级工程师",
+            },
+        ),
+        ("grants", ["eligibility-to-apply", "deemed-equivalent"]),
+        ("jurisdiction", "CN-SX"),
+        ("purposes", ["入户"]),
+        ("ruleConfidence", "inferred"),
+    ],
+)
 def test_recognition_claims_more_than_the_rule_yields(key: str, value: Any) -> None:
     rec = mutable(world().recognition)
     rec.pop("proof")
@@ -243,13 +294,17 @@ def test_recognition_dated_in_the_future_is_a_claim_mismatch() -> None:
     assert Code.CHAIN_CLAIM_MISMATCH in codes(run(sign(rec, AUTH_CN)))
 
 
-@pytest.mark.parametrize(("date", "valid_from", "reason"), [
-    ("2023-06-29", None, "before"),             # the day before P1's assessment (2023-06-30)
-    ("2026-12-01", None, "in the future"),      # NOW is 2026-11-30 12:00 UTC: 20:00 in Beijing, still the 30th
-    ("2026-11-30", "2026-11-29T00:00:00Z", "after the recognition was issued"),
-])
+@pytest.mark.parametrize(
+    ("date", "valid_from", "reason"),
+    [
+        ("2023-06-29", None, "before"),  # the day before P1's assessment (2023-06-30)
+        ("2026-12-01", None, "in the future"),  # NOW is 2026-11-30 12:00 UTC: 20:00 in Beijing, still the 30th
+        ("2026-11-30", "2026-11-29T00:00:00Z", "after the recognition was issued"),
+    ],
+)
 def test_a_recognition_date_outside_its_sources_issuance_and_today_is_a_claim_mismatch(
-        date: str, valid_from: str | None, reason: str) -> None:
+    date: str, valid_from: str | None, reason: str
+) -> None:
     w = world()
     rec = mutable(w.recognition)
     rec.pop("proof")
@@ -343,6 +398,7 @@ def test_no_trust_list_fails_closed_unless_trust_is_deliberately_skipped() -> No
 
 # --- helpers and the pipeline adapter --------------------------------------------------------------
 
+
 def test_trust_check_and_issuer_trusted() -> None:
     w = world()
     assert trust_check(w.recognition, w.trust, now=NOW).passed
@@ -350,8 +406,14 @@ def test_trust_check_and_issuer_trusted() -> None:
     rogue = sign({k: v for k, v in w.recognition.items() if k != "proof"} | {"issuer": ROGUE.controller}, ROGUE)
     assert trust_check(rogue, w.trust, now=NOW).problems[0].code == Code.UNTRUSTED_ISSUER
     assert not trust_check(w.recognition, None, now=NOW).passed
-    ok, why = issuer_trusted(w.rules_cn, w.trust, credential_type="RecognitionRuleCredential", jurisdiction="CN",
-                             now=NOW, role="skill-evaluation-organization")
+    ok, why = issuer_trusted(
+        w.rules_cn,
+        w.trust,
+        credential_type="RecognitionRuleCredential",
+        jurisdiction="CN",
+        now=NOW,
+        role="skill-evaluation-organization",
+    )
     assert not ok and "skill-evaluation-organization" in why
 
 
@@ -380,8 +442,9 @@ def test_chain_checker_adapts_verify_chain_to_the_pipeline() -> None:
     checker = chain_checker(pool_lookup([w.p1, w.recognition, *w.rule_credentials]))
     context = FakeContext(NOW, w.trust, False, 0, status_verifier())
     assert checker(w.step2, context).passed
-    assert checker(w.step2, FakeContext(NOW, w.trust, False, 3, status_verifier())).problems[0].code == \
-        Code.CHAIN_TOO_DEEP
+    assert (
+        checker(w.step2, FakeContext(NOW, w.trust, False, 3, status_verifier())).problems[0].code == Code.CHAIN_TOO_DEEP
+    )
 
 
 def test_chain_checker_plugs_into_the_verifier_pipeline(world_verifier: Any) -> None:
@@ -403,28 +466,54 @@ def world_verifier() -> Any:
 
     w: World = world()  # the test credentials carry no status entries: nothing is fetched
     loader = DocumentLoader()
-    return Verifier(trust=w.trust, loader=loader, status=StatusSource(loader=loader), clock=lambda: NOW,
-                    chain_checker=chain_checker(pool_lookup([w.p1, w.recognition, *w.rule_credentials])))
+    return Verifier(
+        trust=w.trust,
+        loader=loader,
+        status=StatusSource(loader=loader),
+        clock=lambda: NOW,
+        chain_checker=chain_checker(pool_lookup([w.p1, w.recognition, *w.rule_credentials])),
+    )
 
 
 def test_step2_rule_name() -> None:
     assert world().step2["credentialSubject"]["recognitionRule"] == STEP2_RULE
 
 
-_json = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
-                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
-                                                                                max_size=3), max_leaves=8)
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=8,
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(where=st.sampled_from(["top", "subject", "related", "evidence"]),
-       key=st.sampled_from(["id", "type", "recognizedFrom", "recognitionDate", "relatedResource", "grants",
-                            "recognizedAs", "conditionsMet", "digestMultibase", "identityHash", "evidence"]),
-       value=_json)
+@given(
+    where=st.sampled_from(["top", "subject", "related", "evidence"]),
+    key=st.sampled_from(
+        [
+            "id",
+            "type",
+            "recognizedFrom",
+            "recognitionDate",
+            "relatedResource",
+            "grants",
+            "recognizedAs",
+            "conditionsMet",
+            "digestMultibase",
+            "identityHash",
+            "evidence",
+        ]
+    ),
+    value=_json,
+)
 def test_verify_chain_never_raises_on_mutated_recognitions(where: str, key: str, value: Any) -> None:
     rec = mutable(world().recognition)
-    target = {"top": rec, "subject": rec["credentialSubject"], "related": rec["relatedResource"][0],
-              "evidence": rec["evidence"]}[where]
+    target = {
+        "top": rec,
+        "subject": rec["credentialSubject"],
+        "related": rec["relatedResource"][0],
+        "evidence": rec["evidence"],
+    }[where]
     target[key] = value
     check = run(rec)
     assert isinstance(check, Check)

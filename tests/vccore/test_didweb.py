@@ -16,64 +16,80 @@ URL = "https://issuer.example.org/.well-known/did.json"
 
 
 def _doc(did: str = DID, **extra: Any) -> bytes:
-    doc = {"@context": ["https://www.w3.org/ns/did/v1"], "id": did,
-           "verificationMethod": [{"id": f"{did}#key-1", "type": "Multikey", "controller": did,
-                                   "publicKeyMultibase": "z6MkeVw6bAm59CopQquZcVLUpapvEEELqfpdWfHkSont8HR6"}],
-           "assertionMethod": [f"{did}#key-1"], **extra}
+    doc = {
+        "@context": ["https://www.w3.org/ns/did/v1"],
+        "id": did,
+        "verificationMethod": [
+            {
+                "id": f"{did}#key-1",
+                "type": "Multikey",
+                "controller": did,
+                "publicKeyMultibase": "z6MkeVw6bAm59CopQquZcVLUpapvEEELqfpdWfHkSont8HR6",
+            }
+        ],
+        "assertionMethod": [f"{did}#key-1"],
+        **extra,
+    }
     return json.dumps(doc).encode()
 
 
-@pytest.mark.parametrize(("did", "url"), [
-    ("did:web:example.com", "https://example.com/.well-known/did.json"),
-    ("did:web:example.com:user:alice", "https://example.com/user/alice/did.json"),
-    ("did:web:localhost%3A8443", "https://localhost:8443/.well-known/did.json"),
-    ("did:web:w3c-ccg.github.io:user:alice", "https://w3c-ccg.github.io/user/alice/did.json"),
-    ("did:web:example.com%3A443:a.b:c_d~e-f", "https://example.com:443/a.b/c_d~e-f/did.json"),
-    ("did:web:xn--fsqu00a.example", "https://xn--fsqu00a.example/.well-known/did.json"),
-])
+@pytest.mark.parametrize(
+    ("did", "url"),
+    [
+        ("did:web:example.com", "https://example.com/.well-known/did.json"),
+        ("did:web:example.com:user:alice", "https://example.com/user/alice/did.json"),
+        ("did:web:localhost%3A8443", "https://localhost:8443/.well-known/did.json"),
+        ("did:web:w3c-ccg.github.io:user:alice", "https://w3c-ccg.github.io/user/alice/did.json"),
+        ("did:web:example.com%3A443:a.b:c_d~e-f", "https://example.com:443/a.b/c_d~e-f/did.json"),
+        ("did:web:xn--fsqu00a.example", "https://xn--fsqu00a.example/.well-known/did.json"),
+    ],
+)
 def test_did_maps_to_url(did: str, url: str) -> None:
     assert didweb.did_to_url(did) == url
 
 
-@pytest.mark.parametrize("did", [
-    "did:key:z6MkeVw6bAm59CopQquZcVLUpapvEEELqfpdWfHkSont8HR6",
-    "did:web:",
-    "did:web:example.com:",
-    "did:web::example.com",
-    "did:web:example.com::alice",
-    "did:web:Example.com",
-    "did:web:EXAMPLE.COM",
-    "did:web:example.com:..",
-    "did:web:example.com:.",
-    "did:web:example.com:a:..:b",
-    "did:web:example.com:%2e%2e",
-    "did:web:example.com:a%2Fb",
-    "did:web:user@example.com",
-    "did:web:user%40example.com",
-    "did:web:example.com%40evil.example",
-    "did:web:example.com/path",
-    "did:web:example.com?x=1",
-    "did:web:example.com#key-1",
-    "did:web:example.com:a b",
-    "did:web:exa_mple.com",
-    "did:web:-example.com",
-    "did:web:example..com",
-    "did:web:example.com.",
-    "did:web:ex\u00e4mple.com",
-    "did:web:example.com%3a8443",     # only the canonical upper-case %3A
-    "did:web:example.com%3A",
-    "did:web:example.com%3A0",
-    "did:web:example.com%3A08443",
-    "did:web:example.com%3A70000",
-    "did:web:example.com%3A84%3A43",
-    "did:web:127.0.0.1",
-    "did:web:2130706433",
-    "did:web:0x7f.1",
-    "did:web:0177.0.0.1",
-    "did:web:%5B%3A%3A1%5D",
-    "did:web:example.com\n",
-    "did:web:" + "a" * 2100,
-])
+@pytest.mark.parametrize(
+    "did",
+    [
+        "did:key:z6MkeVw6bAm59CopQquZcVLUpapvEEELqfpdWfHkSont8HR6",
+        "did:web:",
+        "did:web:example.com:",
+        "did:web::example.com",
+        "did:web:example.com::alice",
+        "did:web:Example.com",
+        "did:web:EXAMPLE.COM",
+        "did:web:example.com:..",
+        "did:web:example.com:.",
+        "did:web:example.com:a:..:b",
+        "did:web:example.com:%2e%2e",
+        "did:web:example.com:a%2Fb",
+        "did:web:user@example.com",
+        "did:web:user%40example.com",
+        "did:web:example.com%40evil.example",
+        "did:web:example.com/path",
+        "did:web:example.com?x=1",
+        "did:web:example.com#key-1",
+        "did:web:example.com:a b",
+        "did:web:exa_mple.com",
+        "did:web:-example.com",
+        "did:web:example..com",
+        "did:web:example.com.",
+        "did:web:ex\u00e4mple.com",
+        "did:web:example.com%3a8443",  # only the canonical upper-case %3A
+        "did:web:example.com%3A",
+        "did:web:example.com%3A0",
+        "did:web:example.com%3A08443",
+        "did:web:example.com%3A70000",
+        "did:web:example.com%3A84%3A43",
+        "did:web:127.0.0.1",
+        "did:web:2130706433",
+        "did:web:0x7f.1",
+        "did:web:0177.0.0.1",
+        "did:web:%5B%3A%3A1%5D",
+        "did:web:example.com\n",
+        "did:web:" + "a" * 2100,
+    ],
+)
 def test_invalid_did_is_refused_before_fetching(did: str) -> None:
     fetcher = StaticFetcher({})
     with pytest.raises(ResolutionError) as excinfo:
@@ -83,8 +99,10 @@ def test_invalid_did_is_refused_before_fetching(did: str) -> None:
 
 
 def test_ip_host_only_when_explicitly_allowed() -> None:
-    assert (didweb.did_to_url("did:web:127.0.0.1%3A8443", allow_ip_hosts={"127.0.0.1"})
-            == "https://127.0.0.1:8443/.well-known/did.json")
+    assert (
+        didweb.did_to_url("did:web:127.0.0.1%3A8443", allow_ip_hosts={"127.0.0.1"})
+        == "https://127.0.0.1:8443/.well-known/did.json"
+    )
     with pytest.raises(ResolutionError):
         didweb.did_to_url("did:web:127.1", allow_ip_hosts={"127.1"})
 
@@ -109,16 +127,19 @@ def test_document_id_must_equal_the_did() -> None:
     assert excinfo.value.code is Code.INVALID_CONTROLLED_IDENTIFIER_DOCUMENT_ID
 
 
-@pytest.mark.parametrize("body", [
-    b"not json",
-    b'{"id": "did:web:issuer.example.org", "id": "did:web:issuer.example.org"}',
-    b'{"id": "did:web:issuer.example.org", "n": NaN}',
-    b'["did:web:issuer.example.org"]',
-    b'"did:web:issuer.example.org"',
-    b"\xff\xfe{}",
-    b"{}",
-    b'{"id": null}',
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b'{"id": "did:web:issuer.example.org", "id": "did:web:issuer.example.org"}',
+        b'{"id": "did:web:issuer.example.org", "n": NaN}',
+        b'["did:web:issuer.example.org"]',
+        b'"did:web:issuer.example.org"',
+        b"\xff\xfe{}",
+        b"{}",
+        b'{"id": null}',
+    ],
+)
 def test_bad_documents_are_resolution_errors(body: bytes) -> None:
     with pytest.raises(ResolutionError) as excinfo:
         didweb.resolve(DID, fetcher=StaticFetcher({URL: body}))
@@ -148,10 +169,13 @@ def test_size_cap() -> None:
     assert didweb.resolve(DID, fetcher=StaticFetcher({URL: body}), max_bytes=len(body))["id"] == DID
 
 
-@pytest.mark.parametrize(("response", "cause"), [
-    (FetchResponse(URL, b"", 404), FetchFailed),
-    (FetchResponse(URL, b"", 302, {"location": "https://169.254.169.254/"}), SkillcredError),
-])
+@pytest.mark.parametrize(
+    ("response", "cause"),
+    [
+        (FetchResponse(URL, b"", 404), FetchFailed),
+        (FetchResponse(URL, b"", 302, {"location": "https://169.254.169.254/"}), SkillcredError),
+    ],
+)
 def test_fetch_failures_are_chained(response: FetchResponse, cause: type[Exception]) -> None:
     with pytest.raises(ResolutionError) as excinfo:
         didweb.resolve(DID, fetcher=StaticFetcher({URL: response}))

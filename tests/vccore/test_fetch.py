@@ -55,6 +55,7 @@ def socket_counter(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         def call(*args: Any, **kwargs: Any) -> Any:
             calls.append(name)
             raise AssertionError(f"{name} called")
+
         return call
 
     monkeypatch.setattr(socket, "socket", refuse("socket"))
@@ -157,45 +158,49 @@ def _loopback_fetcher(**kwargs: Any) -> HttpsFetcher:
 
 # --- host policy, before any socket ---------------------------------------------------------
 
-@pytest.mark.parametrize("url", [
-    "https://127.0.0.1/",
-    "https://2130706433/",            # decimal
-    "https://0177.0.0.1/",            # octal
-    "https://0x7f.1/",                # hex, short form
-    "https://0x7f000001/",
-    "https://127.1/",
-    "https://[::ffff:127.0.0.1]/",    # IPv4-mapped IPv6
-    "https://[::ffff:7f00:1]/",
-    "https://[::1]/",
-    "https://[::]/",
-    "https://0.0.0.0/",
-    "https://10.1.2.3/",
-    "https://172.16.0.1/",
-    "https://192.168.1.1/",
-    "https://100.64.0.1/",            # shared address space (CGNAT)
-    "https://169.254.169.254/",       # link-local (cloud metadata)
-    "https://[fe80::1]/",
-    "https://[fe80::1%25eth0]/",
-    "https://[fc00::1]/",
-    "https://[fec0::1]/",             # site-local
-    "https://224.0.0.1/",
-    "https://[ff02::1]/",
-    "https://240.0.0.1/",             # reserved
-    "https://255.255.255.255/",
-    "https://[2002:7f00:1::]/",       # 6to4 wrapping 127.0.0.1
-    "https://[64:ff9b::7f00:1]/",     # NAT64 wrapping 127.0.0.1
-    "https://192.0.2.1/",             # documentation
-    "http://example.com/",            # plain http
-    "ftp://example.com/",
-    "file:///etc/passwd",
-    "https://user@example.com/",
-    "https://user:pw@example.com/",
-    "https://exa mple.com/",
-    "https://example.com:99999/",
-    "https:///path",
-    "https://ex_ample.com/",
-    "https://exämple.com/",
-])
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127.0.0.1/",
+        "https://2130706433/",  # decimal
+        "https://0177.0.0.1/",  # octal
+        "https://0x7f.1/",  # hex, short form
+        "https://0x7f000001/",
+        "https://127.1/",
+        "https://[::ffff:127.0.0.1]/",  # IPv4-mapped IPv6
+        "https://[::ffff:7f00:1]/",
+        "https://[::1]/",
+        "https://[::]/",
+        "https://0.0.0.0/",
+        "https://10.1.2.3/",
+        "https://172.16.0.1/",
+        "https://192.168.1.1/",
+        "https://100.64.0.1/",  # shared address space (CGNAT)
+        "https://169.254.169.254/",  # link-local (cloud metadata)
+        "https://[fe80::1]/",
+        "https://[fe80::1%25eth0]/",
+        "https://[fc00::1]/",
+        "https://[fec0::1]/",  # site-local
+        "https://224.0.0.1/",
+        "https://[ff02::1]/",
+        "https://240.0.0.1/",  # reserved
+        "https://255.255.255.255/",
+        "https://[2002:7f00:1::]/",  # 6to4 wrapping 127.0.0.1
+        "https://[64:ff9b::7f00:1]/",  # NAT64 wrapping 127.0.0.1
+        "https://192.0.2.1/",  # documentation
+        "http://example.com/",  # plain http
+        "ftp://example.com/",
+        "file:///etc/passwd",
+        "https://user@example.com/",
+        "https://user:pw@example.com/",
+        "https://exa mple.com/",
+        "https://example.com:99999/",
+        "https:///path",
+        "https://ex_ample.com/",
+        "https://exämple.com/",
+    ],
+)
 def test_policy_refuses_before_any_socket(url: str, socket_counter: list[str]) -> None:
     with pytest.raises(FetchNotAllowed) as excinfo:
         HttpsFetcher().fetch(url)
@@ -203,11 +208,17 @@ def test_policy_refuses_before_any_socket(url: str, socket_counter: list[str]) -
     assert socket_counter == []
 
 
-@pytest.mark.parametrize("addresses", [
-    ["127.0.0.1"], ["10.0.0.7"], ["93.184.215.14", "10.0.0.7"], ["::ffff:10.0.0.7"], ["fe80::1"],
-])
-def test_names_resolving_to_private_addresses_are_refused(addresses: list[str],
-                                                          socket_counter: list[str]) -> None:
+@pytest.mark.parametrize(
+    "addresses",
+    [
+        ["127.0.0.1"],
+        ["10.0.0.7"],
+        ["93.184.215.14", "10.0.0.7"],
+        ["::ffff:10.0.0.7"],
+        ["fe80::1"],
+    ],
+)
+def test_names_resolving_to_private_addresses_are_refused(addresses: list[str], socket_counter: list[str]) -> None:
     fetcher = HttpsFetcher(resolver=lambda host, port: addresses)
     with pytest.raises(FetchNotAllowed):
         fetcher.fetch("https://rebind.example/status/1")
@@ -231,24 +242,37 @@ def test_resolver_failure_is_a_fetch_failure(socket_counter: list[str]) -> None:
     assert socket_counter == []
 
 
-@pytest.mark.parametrize(("address", "public"), [
-    ("93.184.215.14", True), ("2606:2800:21f:cb07:6820:80da:af6b:8b2c", True),
-    ("127.0.0.1", False), ("::ffff:127.0.0.1", False), ("2001:0:4136:e378:8000:63bf:3fff:fdd2", False),
-])
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("93.184.215.14", True),
+        ("2606:2800:21f:cb07:6820:80da:af6b:8b2c", True),
+        ("127.0.0.1", False),
+        ("::ffff:127.0.0.1", False),
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", False),
+    ],
+)
 def test_is_public_address(address: str, public: bool) -> None:
     assert is_public_address(ipaddress.ip_address(address)) is public
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"max_bytes": 0}, {"connect_timeout": 0}, {"total_timeout": -1}, {"allowed_hosts": "example.com"},
-    {"allow_networks": ["not a network"]},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"max_bytes": 0},
+        {"connect_timeout": 0},
+        {"total_timeout": -1},
+        {"allowed_hosts": "example.com"},
+        {"allow_networks": ["not a network"]},
+    ],
+)
 def test_constructor_refuses_bad_options(kwargs: dict[str, Any]) -> None:
     with pytest.raises((ValueError, TypeError)):
         HttpsFetcher(**kwargs)
 
 
 # --- against a loopback server ----------------------------------------------------------------
+
 
 def test_fetches_from_an_explicitly_allowed_loopback_server(server: str) -> None:
     resp = _loopback_fetcher().fetch(f"http://{server}/ok")
@@ -329,9 +353,11 @@ def test_connection_refused_is_a_fetch_failure() -> None:
 
 # --- StaticFetcher -------------------------------------------------------------------------------
 
+
 def test_static_fetcher_serves_and_counts() -> None:
-    fetcher = StaticFetcher({"https://a.example/x": b"one",
-                             "https://a.example/y": FetchResponse("https://a.example/y", b"two")})
+    fetcher = StaticFetcher(
+        {"https://a.example/x": b"one", "https://a.example/y": FetchResponse("https://a.example/y", b"two")}
+    )
     assert fetcher.fetch("https://a.example/x").body == b"one"
     assert fetcher.fetch("https://a.example/x").status == 200
     assert fetcher.fetch("https://a.example/y").body == b"two"
@@ -346,13 +372,15 @@ def test_static_fetcher_refuses_unknown_urls() -> None:
     assert fetcher.count == 1
 
 
-@pytest.mark.parametrize(("status", "error", "code"), [
-    (404, FetchFailed, Code.STATUS_RETRIEVAL_ERROR),
-    (500, FetchFailed, Code.STATUS_RETRIEVAL_ERROR),
-    (301, FetchNotAllowed, Code.FETCH_NOT_ALLOWED),
-])
-def test_static_fetcher_behaves_like_the_network_one(status: int, error: type[SkillcredError],
-                                                     code: Code) -> None:
+@pytest.mark.parametrize(
+    ("status", "error", "code"),
+    [
+        (404, FetchFailed, Code.STATUS_RETRIEVAL_ERROR),
+        (500, FetchFailed, Code.STATUS_RETRIEVAL_ERROR),
+        (301, FetchNotAllowed, Code.FETCH_NOT_ALLOWED),
+    ],
+)
+def test_static_fetcher_behaves_like_the_network_one(status: int, error: type[SkillcredError], code: Code) -> None:
     fetcher = StaticFetcher({"https://a.example/x": FetchResponse("https://a.example/x", b"", status)})
     with pytest.raises(error) as excinfo:
         fetcher.fetch("https://a.example/x")

@@ -13,8 +13,14 @@ from vccore import identity
 from vccore.errors import Code, SkillcredError
 
 #: samples.md P1-P6: fictional, valid check characters
-SAMPLE_IDS = ["140105198001010003", "370202198512129996", "230103197803039996", "230102198802020001",
-              "440115199909090005", "210102198706070005"]
+SAMPLE_IDS = [
+    "140105198001010003",
+    "370202198512129996",
+    "230103197803039996",
+    "230102198802020001",
+    "440115199909090005",
+    "210102198706070005",
+]
 WRONG_CHECK = "230102198802020008"  # samples.md P4 negative variant
 FAST: dict[str, Any] = {"opslimit": identity.MIN_OPSLIMIT, "memlimit": identity.MIN_MEMLIMIT}
 SALT = bytes(range(16))
@@ -35,6 +41,7 @@ def _b64(data: bytes) -> str:
 
 # --- resident ID numbers ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("number", SAMPLE_IDS)
 def test_sample_ids_are_valid(number: str) -> None:
     assert identity.is_resident_id(number)
@@ -52,13 +59,16 @@ def test_lower_case_x_is_normalized() -> None:
     assert identity.normalize_resident_id(number.lower()) == number
 
 
-@pytest.mark.parametrize(("number", "why"), [
-    (WRONG_CHECK, "check character '8', expected '1'"),
-    ("14010519800230000" + identity.check_character("14010519800230000"), "impossible birth date"),
-    ("1401051980010100", "not 18 characters"),
-    ("14010518800101000" + identity.check_character("14010518800101000"), "not 18 characters"),
-    ("14010519800101000 3", "not 18 characters"),
-])
+@pytest.mark.parametrize(
+    ("number", "why"),
+    [
+        (WRONG_CHECK, "check character '8', expected '1'"),
+        ("14010519800230000" + identity.check_character("14010519800230000"), "impossible birth date"),
+        ("1401051980010100", "not 18 characters"),
+        ("14010518800101000" + identity.check_character("14010518800101000"), "not 18 characters"),
+        ("14010519800101000 3", "not 18 characters"),
+    ],
+)
 def test_invalid_ids_are_refused_naming_the_field_and_masking_the_number(number: str, why: str) -> None:
     with pytest.raises(SkillcredError) as info:
         identity.normalize_resident_id(number)
@@ -76,6 +86,7 @@ def test_non_string_id_is_refused() -> None:
 
 
 # --- the identity hash -----------------------------------------------------------------------------
+
 
 def test_hash_round_trip_and_shape() -> None:
     obj = identity.hash_identity(SAMPLE_IDS[0], **FAST)
@@ -96,8 +107,7 @@ def test_hash_does_not_match_another_number(other: str) -> None:
 
 def test_hash_is_argon2id_of_the_canonical_number() -> None:
     obj = identity.hash_identity(SAMPLE_IDS[1], salt=SALT, **FAST)
-    expected = argon2id.kdf(32, SAMPLE_IDS[1].encode(), SALT, opslimit=FAST["opslimit"],
-                            memlimit=FAST["memlimit"])
+    expected = argon2id.kdf(32, SAMPLE_IDS[1].encode(), SALT, opslimit=FAST["opslimit"], memlimit=FAST["memlimit"])
     assert obj["hashValue"] == _b64(expected)
     assert obj["salt"] == _b64(SALT)
 
@@ -132,17 +142,21 @@ def test_hash_refuses_a_bad_id_and_a_bad_salt() -> None:
         identity.hash_identity(SAMPLE_IDS[0], salt=b"short", **FAST)
 
 
-@pytest.mark.parametrize(("field", "value", "code"), [
-    ("opsLimit", identity.MAX_OPSLIMIT + 1, Code.RESOURCE_LIMIT_EXCEEDED),
-    ("memLimit", identity.MAX_MEMLIMIT + 1, Code.RESOURCE_LIMIT_EXCEEDED),
-    ("memLimit", 4 * 1024**3, Code.RESOURCE_LIMIT_EXCEEDED),
-    ("opsLimit", 0, Code.RANGE_ERROR),
-    ("memLimit", 1024, Code.RANGE_ERROR),
-    ("opsLimit", True, Code.MALFORMED_VALUE_ERROR),
-    ("memLimit", "67108864", Code.MALFORMED_VALUE_ERROR),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("opsLimit", identity.MAX_OPSLIMIT + 1, Code.RESOURCE_LIMIT_EXCEEDED),
+        ("memLimit", identity.MAX_MEMLIMIT + 1, Code.RESOURCE_LIMIT_EXCEEDED),
+        ("memLimit", 4 * 1024**3, Code.RESOURCE_LIMIT_EXCEEDED),
+        ("opsLimit", 0, Code.RANGE_ERROR),
+        ("memLimit", 1024, Code.RANGE_ERROR),
+        ("opsLimit", True, Code.MALFORMED_VALUE_ERROR),
+        ("memLimit", "67108864", Code.MALFORMED_VALUE_ERROR),
+    ],
+)
 def test_matches_refuses_parameters_out_of_bounds_before_hashing(
-        field: str, value: Any, code: Code, monkeypatch: pytest.MonkeyPatch) -> None:
+    field: str, value: Any, code: Code, monkeypatch: pytest.MonkeyPatch
+) -> None:
     obj = identity.hash_identity(SAMPLE_IDS[0], **FAST) | {field: value}
 
     def no_kdf(*args: Any) -> bytes:
@@ -162,16 +176,19 @@ def test_hash_identity_refuses_what_matches_would_refuse(opslimit: int, memlimit
     assert info.value.code is Code.RESOURCE_LIMIT_EXCEEDED
 
 
-@pytest.mark.parametrize("change", [
-    {"hashValue": "AAAA"},
-    {"hashValue": _b64(bytes(32)) + "="},
-    {"hashValue": "u" + _b64(bytes(32))},
-    {"salt": _b64(bytes(15))},
-    {"salt": 12345},
-    {"type": "Sha256IdentityHash"},
-    {"identityType": "CN-RIC"},
-    {"extra": 1},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"hashValue": "AAAA"},
+        {"hashValue": _b64(bytes(32)) + "="},
+        {"hashValue": "u" + _b64(bytes(32))},
+        {"salt": _b64(bytes(15))},
+        {"salt": 12345},
+        {"type": "Sha256IdentityHash"},
+        {"identityType": "CN-RIC"},
+        {"extra": 1},
+    ],
+)
 def test_matches_refuses_malformed_objects(change: dict[str, Any]) -> None:
     obj = identity.hash_identity(SAMPLE_IDS[0], **FAST) | change
     with pytest.raises(SkillcredError) as info:
@@ -200,30 +217,37 @@ def test_matches_refuses_a_missing_key_and_a_non_mapping() -> None:
 
 # --- clear ID numbers in JSON trees ----------------------------------------------------------------
 
-@pytest.mark.parametrize("tree", [
-    {"credentialSubject": {"evidence": [{"note": "身份证 140105198001010003 已核验"}]}},
-    ["a", ["b", ["c", {"d": "T370202198512129996"}]]],
-    {"jobType": "１４０１０５１９８００１０１０００３"},
-    {"jobType": "140105 19800101 0003"},
-    {"jobType": "140105-19800101-0003"},
-    {"140105198001010003": "as a key"},
-    {"n": 140105198001010003},
-    {"x": _with_x().lower()},
-])
+
+@pytest.mark.parametrize(
+    "tree",
+    [
+        {"credentialSubject": {"evidence": [{"note": "身份证 140105198001010003 已核验"}]}},
+        ["a", ["b", ["c", {"d": "T370202198512129996"}]]],
+        {"jobType": "１４０１０５１９８００１０１０００３"},
+        {"jobType": "140105 19800101 0003"},
+        {"jobType": "140105-19800101-0003"},
+        {"140105198001010003": "as a key"},
+        {"n": 140105198001010003},
+        {"x": _with_x().lower()},
+    ],
+)
 def test_contains_clear_id_finds_nested_numbers(tree: Any) -> None:
     assert identity.contains_clear_id(tree)
 
 
-@pytest.mark.parametrize("tree", [
-    {"id": WRONG_CHECK},
-    {"certificateNumber": "Y000014000031232000158"},
-    {"certificateNumber": "1523012020300123"},
-    {"certificateNumber": "AB12345678901234567890"},
-    {"digits": "1" + SAMPLE_IDS[0]},
-    {"digits": SAMPLE_IDS[0] + "7"},
-    {"occupationCode": "6-18-01-01", "date": "2023-06-30"},
-    {"flag": True, "none": None, "float": 1.5},
-])
+@pytest.mark.parametrize(
+    "tree",
+    [
+        {"id": WRONG_CHECK},
+        {"certificateNumber": "Y000014000031232000158"},
+        {"certificateNumber": "1523012020300123"},
+        {"certificateNumber": "AB12345678901234567890"},
+        {"digits": "1" + SAMPLE_IDS[0]},
+        {"digits": SAMPLE_IDS[0] + "7"},
+        {"occupationCode": "6-18-01-01", "date": "2023-06-30"},
+        {"flag": True, "none": None, "float": 1.5},
+    ],
+)
 def test_contains_clear_id_ignores_other_numbers(tree: Any) -> None:
     assert not identity.contains_clear_id(tree)
 

@@ -6,19 +6,22 @@ from vccore.errors import Code, SkillcredError
 from vccore.jsonstrict import loads
 
 
-@pytest.mark.parametrize(("data", "code"), [
-    ('{"a": NaN}', Code.PARSING_ERROR),
-    ('{"a": Infinity}', Code.PARSING_ERROR),
-    ('{"a": -Infinity}', Code.PARSING_ERROR),
-    ('{"a": 1, "a": 2}', Code.PARSING_ERROR),
-    ('{"a": [1, 2', Code.PARSING_ERROR),
-    ("[" * 100_000 + "]" * 100_000, Code.RESOURCE_LIMIT_EXCEEDED),
-    (b"\xff\xfe{}", Code.PARSING_ERROR),
-    (b'{"a": "\xed\xa0\x80"}', Code.PARSING_ERROR),  # a UTF-8-encoded lone surrogate
-    ('{"a": "\\ud800"}', Code.PARSING_ERROR),  # an escaped lone surrogate
-    (b"\xef\xbb\xbf{}", Code.PARSING_ERROR),
-    ("x" * (1024 * 1024 + 1), Code.RESOURCE_LIMIT_EXCEEDED),
-])
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        ('{"a": NaN}', Code.PARSING_ERROR),
+        ('{"a": Infinity}', Code.PARSING_ERROR),
+        ('{"a": -Infinity}', Code.PARSING_ERROR),
+        ('{"a": 1, "a": 2}', Code.PARSING_ERROR),
+        ('{"a": [1, 2', Code.PARSING_ERROR),
+        ("[" * 100_000 + "]" * 100_000, Code.RESOURCE_LIMIT_EXCEEDED),
+        (b"\xff\xfe{}", Code.PARSING_ERROR),
+        (b'{"a": "\xed\xa0\x80"}', Code.PARSING_ERROR),  # a UTF-8-encoded lone surrogate
+        ('{"a": "\\ud800"}', Code.PARSING_ERROR),  # an escaped lone surrogate
+        (b"\xef\xbb\xbf{}", Code.PARSING_ERROR),
+        ("x" * (1024 * 1024 + 1), Code.RESOURCE_LIMIT_EXCEEDED),
+    ],
+)
 def test_hostile_json_is_refused_with_its_code(data: str | bytes, code: Code) -> None:
     with pytest.raises(SkillcredError) as err:
         loads(data)

@@ -23,7 +23,7 @@ def test_seed_gives_the_published_did_key(did: str) -> None:
 @pytest.mark.parametrize("did", sorted(DIDKEY))
 def test_derived_x25519_key_matches_the_vector(did: str) -> None:
     expected = DIDKEY[did]["keyAgreementKeyPair"]["id"].split("#")[-1]
-    assert didkey.x25519_multibase(did[len("did:key:"):]) == expected
+    assert didkey.x25519_multibase(did[len("did:key:") :]) == expected
 
 
 def test_multikey_round_trips_through_secret_and_public_multibase() -> None:
@@ -49,12 +49,15 @@ def test_signature_verifies_and_a_flipped_bit_does_not() -> None:
     assert not pair.public.verify(b"data", sig[:63])
 
 
-@pytest.mark.parametrize("value", [
-    "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ",  # one character short
-    "u7QEyzQ",  # not base58btc
-    "z6LShs9GGnqk85isEBzzshkuVWrVKsRp24GnDuHk8QWkARMW",  # an X25519 key, wrong header
-    "z0OIl",  # invalid base58 characters
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ",  # one character short
+        "u7QEyzQ",  # not base58btc
+        "z6LShs9GGnqk85isEBzzshkuVWrVKsRp24GnDuHk8QWkARMW",  # an X25519 key, wrong header
+        "z0OIl",  # invalid base58 characters
+    ],
+)
 def test_public_key_header_and_length_are_checked_exactly(value: str) -> None:
     with pytest.raises(KeyProblem) as err:
         decode_public_multibase(value)

@@ -45,8 +45,12 @@ def credential(issuer: str = ISSUER.controller) -> dict[str, Any]:
 
 
 def signed(suite: str = "eddsa-rdfc-2022", **kw: Any) -> dict[str, Any]:
-    return add_proof(credential(), signer=ISSUER, loader=LOADER,
-                     options=ProofOptions(cryptosuite=suite, created=NOW - timedelta(days=1), **kw))
+    return add_proof(
+        credential(),
+        signer=ISSUER,
+        loader=LOADER,
+        options=ProofOptions(cryptosuite=suite, created=NOW - timedelta(days=1), **kw),
+    )
 
 
 SUITES = ["eddsa-rdfc-2022", "eddsa-jcs-2022"]
@@ -78,6 +82,7 @@ def _set(path: list[Any], value: Any) -> Callable[[dict[str, Any]], None]:
         for part in path[:-1]:
             target = target[part]
         target[path[-1]] = value
+
     return apply
 
 
@@ -94,21 +99,45 @@ def _wrong_key(doc: dict[str, Any]) -> None:
 
 
 NEGATIVES: list[tuple[str, Callable[[dict[str, Any]], None], Code]] = [
-    ("undefined term added after signing", _set(["credentialSubject", "favouriteColour"], "red"),
-     Code.DATA_LOSS_DETECTION_ERROR),
+    (
+        "undefined term added after signing",
+        _set(["credentialSubject", "favouriteColour"], "red"),
+        Code.DATA_LOSS_DETECTION_ERROR,
+    ),
     ("undefined top-level term", _set(["nickname"], "x"), Code.DATA_LOSS_DETECTION_ERROR),
     ("relative id", _set(["credentialSubject", "id"], "worker/1"), Code.DATA_LOSS_DETECTION_ERROR),
-    ("appended @vocab", _set(["@context"], ["https://www.w3.org/ns/credentials/v2", "https://w3id.org/skillcred/v1",
-                                           {"@vocab": "https://evil.example/#"}]), Code.CONTEXT_NOT_ALLOWED),
-    ("unknown remote context", _set(["@context"], ["https://www.w3.org/ns/credentials/v2",
-                                                  "https://evil.example/ctx"]), Code.CONTEXT_NOT_ALLOWED),
-    ("file context", _set(["@context"], ["https://www.w3.org/ns/credentials/v2", "file:///etc/passwd"]),
-     Code.CONTEXT_NOT_ALLOWED),
-    ("context inside a subtree", _set(["credentialSubject", "@context"], {"x": "https://evil.example/x"}),
-     Code.CONTEXT_NOT_ALLOWED),
-    ("first context not VC 2.0", _set(["@context"], ["https://w3id.org/skillcred/v1",
-                                                    "https://www.w3.org/ns/credentials/v2"]),
-     Code.CONTEXT_NOT_ALLOWED),
+    (
+        "appended @vocab",
+        _set(
+            ["@context"],
+            [
+                "https://www.w3.org/ns/credentials/v2",
+                "https://w3id.org/skillcred/v1",
+                {"@vocab": "https://evil.example/#"},
+            ],
+        ),
+        Code.CONTEXT_NOT_ALLOWED,
+    ),
+    (
+        "unknown remote context",
+        _set(["@context"], ["https://www.w3.org/ns/credentials/v2", "https://evil.example/ctx"]),
+        Code.CONTEXT_NOT_ALLOWED,
+    ),
+    (
+        "file context",
+        _set(["@context"], ["https://www.w3.org/ns/credentials/v2", "file:///etc/passwd"]),
+        Code.CONTEXT_NOT_ALLOWED,
+    ),
+    (
+        "context inside a subtree",
+        _set(["credentialSubject", "@context"], {"x": "https://evil.example/x"}),
+        Code.CONTEXT_NOT_ALLOWED,
+    ),
+    (
+        "first context not VC 2.0",
+        _set(["@context"], ["https://w3id.org/skillcred/v1", "https://www.w3.org/ns/credentials/v2"]),
+        Code.CONTEXT_NOT_ALLOWED,
+    ),
     ("changed value", _set(["credentialSubject", "skillLevel"], "L1"), Code.PROOF_VERIFICATION_ERROR),
     ("changed issuer name", _set(["validFrom"], "2020-06-30T00:00:00+08:00"), Code.PROOF_VERIFICATION_ERROR),
     ("wrong key", _wrong_key, Code.ISSUER_KEY_MISMATCH),
@@ -121,8 +150,11 @@ NEGATIVES: list[tuple[str, Callable[[dict[str, Any]], None], Code]] = [
     ("proofValue very long", _proof_value("z" + "2" * 100_000), Code.RESOURCE_LIMIT_EXCEEDED),
     ("missing proofPurpose", lambda d: d["proof"].pop("proofPurpose"), Code.PROOF_VERIFICATION_ERROR),
     ("wrong proofPurpose", _set(["proof", "proofPurpose"], "authentication"), Code.PROOF_VERIFICATION_ERROR),
-    ("verificationMethod not a DID URL", _set(["proof", "verificationMethod"], "https://evil.example/key"),
-     Code.INVALID_VERIFICATION_METHOD),
+    (
+        "verificationMethod not a DID URL",
+        _set(["proof", "verificationMethod"], "https://evil.example/key"),
+        Code.INVALID_VERIFICATION_METHOD,
+    ),
     ("created without a time zone", _set(["proof", "created"], "2026-11-29T12:00:00"), Code.MALFORMED_VALUE_ERROR),
     ("created in the future", _set(["proof", "created"], "2027-01-01T00:00:00Z"), Code.PROOF_VERIFICATION_ERROR),
     ("validFrom without a time zone", _set(["validFrom"], "2023-06-30T00:00:00"), Code.MALFORMED_VALUE_ERROR),
@@ -162,8 +194,12 @@ def test_expired_proof_fails() -> None:
 def test_key_under_the_wrong_relationship_fails() -> None:
     did = "did:web:eval.example-weld.test"
     pair = KeyPair.from_seed(b"\x33" * 32).with_id(f"{did}#key-1", did)
-    doc_did = {"@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"], "id": did,
-               "verificationMethod": [pair.public.to_verification_method()], "authentication": [pair.id]}
+    doc_did = {
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": did,
+        "verificationMethod": [pair.public.to_verification_method()],
+        "authentication": [pair.id],
+    }
     loader = DocumentLoader(resolver=DidResolver(documents={did: doc_did}))
     sec = add_proof(credential(issuer=did), signer=pair, loader=loader)
     result = verify_issued(sec, loader=loader, now=NOW)
@@ -180,24 +216,32 @@ def test_controller_other_than_the_issuer_fails() -> None:
 
 
 def test_authentication_purpose_checks_challenge_and_domain() -> None:
-    doc = add_proof(credential(), signer=ISSUER, loader=LOADER,
-                    options=ProofOptions(purpose="authentication", challenge="c-1", domain="hr.example.test"))
+    doc = add_proof(
+        credential(),
+        signer=ISSUER,
+        loader=LOADER,
+        options=ProofOptions(purpose="authentication", challenge="c-1", domain="hr.example.test"),
+    )
     ok = verify_proofs(doc, loader=LOADER, now=NOW, purpose=AuthenticationPurpose("c-1", "hr.example.test"))
     assert ok.passed
     bad = verify_proofs(doc, loader=LOADER, now=NOW, purpose=AuthenticationPurpose("c-2", "other.test"))
     assert {p.code for p in bad.problems} == {Code.INVALID_CHALLENGE_ERROR, Code.INVALID_DOMAIN_ERROR}
 
 
-@pytest.mark.parametrize(("raw", "code"), [
-    (b'{"@context": ["https://www.w3.org/ns/credentials/v2"], "id": ', Code.PARSING_ERROR),
-    (b'{"a": 1, "a": 1}', Code.PARSING_ERROR),
-    (b'{"a": NaN}', Code.PARSING_ERROR),
-    (b"[" * 5000 + b"]" * 5000, Code.RESOURCE_LIMIT_EXCEEDED),
-    (b"[]", Code.PARSING_ERROR),
-])
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        (b'{"@context": ["https://www.w3.org/ns/credentials/v2"], "id": ', Code.PARSING_ERROR),
+        (b'{"a": 1, "a": 1}', Code.PARSING_ERROR),
+        (b'{"a": NaN}', Code.PARSING_ERROR),
+        (b"[" * 5000 + b"]" * 5000, Code.RESOURCE_LIMIT_EXCEEDED),
+        (b"[]", Code.PARSING_ERROR),
+    ],
+)
 def test_hostile_raw_input_is_a_syntax_failure_not_an_exception(raw: bytes, code: Code) -> None:
-    verifier = Verifier(trust=None, trust_any=True, loader=LOADER, status=StatusSource(loader=LOADER),
-                        clock=lambda: NOW)
+    verifier = Verifier(
+        trust=None, trust_any=True, loader=LOADER, status=StatusSource(loader=LOADER), clock=lambda: NOW
+    )
     result = verifier.verify_credential(raw)
     assert not result.verified
     assert result.checks[0].name == "syntax" and code in result.codes()

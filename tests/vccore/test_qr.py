@@ -208,9 +208,7 @@ def test_encode_is_deflate_of_compact_json() -> None:
     assert len(body) < len(_deflate(raw, b"")) * 0.6  # the dictionary is used
 
 
-@pytest.mark.parametrize(
-    "bad", [{"x": float("nan")}, {"x": float("inf")}, {"x": {1, 2}}, {"x": "\ud800"}, [1, 2]]
-)
+@pytest.mark.parametrize("bad", [{"x": float("nan")}, {"x": float("inf")}, {"x": {1, 2}}, {"x": "\ud800"}, [1, 2]])
 def test_encode_refuses_non_json(bad: Any) -> None:
     with pytest.raises(SkillcredError) as info:
         qr.encode(bad)
@@ -229,8 +227,11 @@ def test_encode_refuses_what_no_qr_code_holds() -> None:
 @pytest.mark.parametrize(
     ("raw", "text"),
     [
-        (b"AB", "BB8"), (b"Hello!!", "%69 VD92EX0"), (b"base-45", "UJCLQE7W581"),
-        (b"ietf!", "QED8WEX0"), (b"", ""),
+        (b"AB", "BB8"),
+        (b"Hello!!", "%69 VD92EX0"),
+        (b"base-45", "UJCLQE7W581"),
+        (b"ietf!", "QED8WEX0"),
+        (b"", ""),
     ],
 )
 def test_base45_rfc9285_examples(raw: bytes, text: str) -> None:
@@ -335,8 +336,7 @@ def _hostile_cases() -> list[tuple[str, str, Code]]:
         ("not deflate", "SC2:" + qr.b45encode(b"\xff" * 40), Code.PARSING_ERROR),
         ("inflate bomb", _bomb(), Code.RESOURCE_LIMIT_EXCEEDED),
         ("dictionary bomb", _doc_payload(qrdict.DICTIONARY * 60), Code.RESOURCE_LIMIT_EXCEEDED),
-        ("distance too far back", "SC2:" + qr.b45encode(_deflate(elsewhere[:200], elsewhere)),
-         Code.PARSING_ERROR),
+        ("distance too far back", "SC2:" + qr.b45encode(_deflate(elsewhere[:200], elsewhere)), Code.PARSING_ERROR),
         ("base45 triple > 65535", "SC2:" + good[4:10] + "GGW" + good[13:], Code.PARSING_ERROR),
         ("base45 ':::'", "SC2::::", Code.PARSING_ERROR),
         ("base45 pair > 255", "SC2:" + qr.b45encode(body) + "::", Code.PARSING_ERROR),
@@ -413,10 +413,20 @@ def test_decode_refuses_non_text() -> None:
     ("version", "ec", "chars"),
     # ISO/IEC 18004:2015 Table 7, "Alphanumeric" column.
     [
-        (1, "L", 25), (1, "M", 20), (1, "Q", 16), (1, "H", 10),
-        (2, "M", 38), (10, "M", 311), (25, "L", 1853), (25, "M", 1451),
-        (25, "Q", 1041), (25, "H", 779), (40, "L", 4296), (40, "M", 3391),
-        (40, "Q", 2420), (40, "H", 1852),
+        (1, "L", 25),
+        (1, "M", 20),
+        (1, "Q", 16),
+        (1, "H", 10),
+        (2, "M", 38),
+        (10, "M", 311),
+        (25, "L", 1853),
+        (25, "M", 1451),
+        (25, "Q", 1041),
+        (25, "H", 779),
+        (40, "L", 4296),
+        (40, "M", 3391),
+        (40, "Q", 2420),
+        (40, "H", 1852),
     ],
 )
 def test_known_capacities(version: int, ec: str, chars: int) -> None:
@@ -817,31 +827,48 @@ def _identity_hash(person: str) -> dict[str, Any]:
 
 def _status(host: str, revocation: int, suspension: int) -> list[dict[str, str]]:
     return [
-        {"id": f"https://{host}/status/1#{revocation}", "type": "BitstringStatusListEntry",
-         "statusPurpose": "revocation", "statusListIndex": str(revocation),
-         "statusListCredential": f"https://{host}/status/1"},
-        {"id": f"https://{host}/status/2#{suspension}", "type": "BitstringStatusListEntry",
-         "statusPurpose": "suspension", "statusListIndex": str(suspension),
-         "statusListCredential": f"https://{host}/status/2"},
+        {
+            "id": f"https://{host}/status/1#{revocation}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(revocation),
+            "statusListCredential": f"https://{host}/status/1",
+        },
+        {
+            "id": f"https://{host}/status/2#{suspension}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "suspension",
+            "statusListIndex": str(suspension),
+            "statusListCredential": f"https://{host}/status/2",
+        },
     ]
 
 
-def _credential(uuid: str, kind: str, name: list[dict[str, str]], issuer_name: list[dict[str, str]],
-                valid_from: str, schema: str, host: str, indexes: tuple[int, int],
-                subject: dict[str, Any]) -> dict[str, Any]:
+def _credential(
+    uuid: str,
+    kind: str,
+    name: list[dict[str, str]],
+    issuer_name: list[dict[str, str]],
+    valid_from: str,
+    schema: str,
+    host: str,
+    indexes: tuple[int, int],
+    subject: dict[str, Any],
+) -> dict[str, Any]:
     """The common envelope of docs/credentials.md, signed with eddsa-rdfc-2022 by a did:key."""
-    return _sign({
-        "@context": list(CONTEXTS),
-        "id": f"urn:uuid:{uuid}",
-        "type": ["VerifiableCredential", kind],
-        "name": name,
-        "issuer": {"id": SIGNER.controller, "name": issuer_name},
-        "validFrom": valid_from,
-        "credentialSchema": {"id": f"https://w3id.org/skillcred/schemas/{schema}-v1.json",
-                             "type": "JsonSchema"},
-        "credentialStatus": _status(host, *indexes),
-        "credentialSubject": subject,
-    })
+    return _sign(
+        {
+            "@context": list(CONTEXTS),
+            "id": f"urn:uuid:{uuid}",
+            "type": ["VerifiableCredential", kind],
+            "name": name,
+            "issuer": {"id": SIGNER.controller, "name": issuer_name},
+            "validFrom": valid_from,
+            "credentialSchema": {"id": f"https://w3id.org/skillcred/schemas/{schema}-v1.json", "type": "JsonSchema"},
+            "credentialStatus": _status(host, *indexes),
+            "credentialSubject": subject,
+        }
+    )
 
 
 def skill_level_fixture() -> dict[str, Any]:
@@ -853,75 +880,122 @@ def skill_level_fixture() -> dict[str, Any]:
 def skill_level(subject_id: str = ISSUER) -> dict[str, Any]:
     """P1 张试一's full skill-level credential: the fixture's content with the docs/credentials.md
     envelope (bilingual names, schema, two status entries), credentialForm, re-signed by a did:key."""
-    subject = dict(skill_level_fixture()["credentialSubject"], id=subject_id,
-                   identityHash=_identity_hash("P1"))
+    subject = dict(skill_level_fixture()["credentialSubject"], id=subject_id, identityHash=_identity_hash("P1"))
     ordered = {}
     for key, value in subject.items():
         ordered[key] = value
         if key == "certificateNumber":
             ordered["credentialForm"] = "职业技能等级证书"
     return _credential(
-        "6f1f3c1e-8a2b-4c55-9d0e-2b7a41c90158", "SkillLevelCredential",
+        "6f1f3c1e-8a2b-4c55-9d0e-2b7a41c90158",
+        "SkillLevelCredential",
         _lang("职业技能等级凭证", "Skill level credential"),
         _lang("示例重型机床有限公司", "Example Heavy Machine Tool Co., Ltd."),
-        "2023-06-30T00:00:00+08:00", "skill-level", "eval.example-heavy-machine.cn", (94567, 23452), ordered,
+        "2023-06-30T00:00:00+08:00",
+        "skill-level",
+        "eval.example-heavy-machine.cn",
+        (94567, 23452),
+        ordered,
     )
 
 
 def professional_title() -> dict[str, Any]:
     """P6 孙试六, 工程师 (intermediate), 工程系列, acquired by review in 2019."""
     return _credential(
-        "0c4b7e2a-91d3-4f6e-8a25-6d3f1b9c0321", "ProfessionalTitleCredential",
+        "0c4b7e2a-91d3-4f6e-8a25-6d3f1b9c0321",
+        "ProfessionalTitleCredential",
         _lang("专业技术职务任职资格凭证", "Professional title credential"),
-        _lang("沈阳市工程技术中级职称评审委员会（示例）",
-              "Shenyang Engineering Title Review Board (example)"),
-        "2019-12-20T00:00:00+08:00", "professional-title", "titles.example-ln.test", (40213, 7781),
-        {"id": HOLDER.controller, "name": "孙试六", "identityHash": _identity_hash("P6"),
-         "titleSeries": "工程系列", "titleSpecialty": "电气（机电）", "titleLevel": "intermediate",
-         "titleName": "工程师", "acquisitionMethod": "review", "certificateNumber": "TEST-LN-GCS-2019-000321",
-         "awardDate": "2019-12-20"},
+        _lang("沈阳市工程技术中级职称评审委员会（示例）", "Shenyang Engineering Title Review Board (example)"),
+        "2019-12-20T00:00:00+08:00",
+        "professional-title",
+        "titles.example-ln.test",
+        (40213, 7781),
+        {
+            "id": HOLDER.controller,
+            "name": "孙试六",
+            "identityHash": _identity_hash("P6"),
+            "titleSeries": "工程系列",
+            "titleSpecialty": "电气（机电）",
+            "titleLevel": "intermediate",
+            "titleName": "工程师",
+            "acquisitionMethod": "review",
+            "certificateNumber": "TEST-LN-GCS-2019-000321",
+            "awardDate": "2019-12-20",
+        },
     )
 
 
 def degree() -> dict[str, Any]:
     """P6 孙试六's 本科 degree."""
     return _credential(
-        "5a7d2c10-3e8f-4b61-9c47-2f8e6a1d0456", "DegreeCredential",
+        "5a7d2c10-3e8f-4b61-9c47-2f8e6a1d0456",
+        "DegreeCredential",
         _lang("学历凭证", "Education credential"),
         _lang("示例理工大学", "Example University of Technology"),
-        "2010-07-01T00:00:00+08:00", "degree", "registrar.example-univ.test", (1187, 90215),
-        {"id": HOLDER.controller, "name": "孙试六", "identityHash": _identity_hash("P6"),
-         "educationLevel": "benke", "institutionName": "示例理工大学", "major": "电气工程及其自动化",
-         "certificateNumber": "101451201005000123", "graduationDate": "2010-07-01"},
+        "2010-07-01T00:00:00+08:00",
+        "degree",
+        "registrar.example-univ.test",
+        (1187, 90215),
+        {
+            "id": HOLDER.controller,
+            "name": "孙试六",
+            "identityHash": _identity_hash("P6"),
+            "educationLevel": "benke",
+            "institutionName": "示例理工大学",
+            "major": "电气工程及其自动化",
+            "certificateNumber": "101451201005000123",
+            "graduationDate": "2010-07-01",
+        },
     )
 
 
 def technical_school_diploma() -> dict[str, Any]:
     """P5 陈试五, 预备技师班 (数控加工), 示例市技师学院, 2021."""
     return _credential(
-        "9e3a1f54-7c2b-4d80-b1e6-4a9c2d7f0789", "TechnicalSchoolDiplomaCredential",
+        "9e3a1f54-7c2b-4d80-b1e6-4a9c2d7f0789",
+        "TechnicalSchoolDiplomaCredential",
         _lang("技工院校毕业证书凭证", "Technical school diploma credential"),
         _lang("示例市技师学院", "Example City Technician College"),
-        "2021-07-01T00:00:00+08:00", "technical-school-diploma", "diplomas.example-college.test",
+        "2021-07-01T00:00:00+08:00",
+        "technical-school-diploma",
+        "diplomas.example-college.test",
         (30517, 4410),
-        {"id": HOLDER.controller, "name": "陈试五", "identityHash": _identity_hash("P5"),
-         "technicalSchoolClass": "preparatory-technician-class", "schoolName": "示例市技师学院",
-         "specialty": "数控加工", "certificateNumber": "TEST-GZJS-2021-004417",
-         "graduationDate": "2021-07-01"},
+        {
+            "id": HOLDER.controller,
+            "name": "陈试五",
+            "identityHash": _identity_hash("P5"),
+            "technicalSchoolClass": "preparatory-technician-class",
+            "schoolName": "示例市技师学院",
+            "specialty": "数控加工",
+            "certificateNumber": "TEST-GZJS-2021-004417",
+            "graduationDate": "2021-07-01",
+        },
     )
 
 
 def professional_qualification() -> dict[str, Any]:
     """P4 赵试四, 注册测绘师 (access qualification, registered)."""
     return _credential(
-        "2d8f6b93-0a4e-4c1d-8f72-5b1e9a3c0147", "ProfessionalQualificationCredential",
+        "2d8f6b93-0a4e-4c1d-8f72-5b1e9a3c0147",
+        "ProfessionalQualificationCredential",
         _lang("职业资格凭证", "Professional qualification credential"),
         _lang("黑龙江省人力资源和社会保障厅（示例）", "Heilongjiang HRSS Department (example)"),
-        "2019-11-15T00:00:00+08:00", "professional-qualification", "quals.example-hl.test", (65002, 118),
-        {"id": HOLDER.controller, "name": "赵试四", "identityHash": _identity_hash("P4"),
-         "qualificationName": "注册测绘师", "qualificationCategory": "access", "qualificationGrade": "注册",
-         "registered": True, "registrationNumber": "TEST-ZCCHS-REG-2019-0042",
-         "certificateNumber": "TEST-ZCCHS-2019-000001", "issueDate": "2019-11-15"},
+        "2019-11-15T00:00:00+08:00",
+        "professional-qualification",
+        "quals.example-hl.test",
+        (65002, 118),
+        {
+            "id": HOLDER.controller,
+            "name": "赵试四",
+            "identityHash": _identity_hash("P4"),
+            "qualificationName": "注册测绘师",
+            "qualificationCategory": "access",
+            "qualificationGrade": "注册",
+            "registered": True,
+            "registrationNumber": "TEST-ZCCHS-REG-2019-0042",
+            "certificateNumber": "TEST-ZCCHS-2019-000001",
+            "issueDate": "2019-11-15",
+        },
     )
 
 
@@ -940,14 +1014,18 @@ def recognition(source: dict[str, Any]) -> dict[str, Any]:
         "name": _lang("资格认定凭证", "Recognition credential"),
         "issuer": {"id": SIGNER.controller, "name": _lang("示例认定服务", "Example recognition service")},
         "validFrom": "2026-07-01T00:00:00+08:00",
-        "credentialSchema": {"id": "https://w3id.org/skillcred/schemas/recognition-v1.json",
-                             "type": "JsonSchema"},
+        "credentialSchema": {"id": "https://w3id.org/skillcred/schemas/recognition-v1.json", "type": "JsonSchema"},
         "credentialStatus": _status("recognition.example.test", 512, 513),
         "credentialSubject": {
             "id": source["credentialSubject"]["id"],
             "name": source["credentialSubject"]["name"],
-            "recognizedAs": {"type": "RecognitionOutcome", "kind": "title", "titleSeries": "工程系列",
-                             "titleLevel": "intermediate", "titleName": "工程师"},
+            "recognizedAs": {
+                "type": "RecognitionOutcome",
+                "kind": "title",
+                "titleSeries": "工程系列",
+                "titleLevel": "intermediate",
+                "titleName": "工程师",
+            },
             "grants": ["eligibility-to-apply"],
             "purposes": ["title-review"],
             "jurisdiction": "CN",
@@ -956,22 +1034,31 @@ def recognition(source: dict[str, Any]) -> dict[str, Any]:
             "ruleConfidence": "sourced",
             "recognitionDate": "2026-07-01",
             "recognizedFrom": [source["id"]],
-            "legalBasis": {"type": "LegalBasis", "issuingAuthority": "人力资源社会保障部",
-                           "documentName": "关于在工程技术领域实现高技能人才与工程技术人才"
-                                           "职业发展贯通的意见（试行）",
-                           "documentNumber": "人社部发〔2018〕73号", "documentDate": "2018-11-30"},
+            "legalBasis": {
+                "type": "LegalBasis",
+                "issuingAuthority": "人力资源社会保障部",
+                "documentName": "关于在工程技术领域实现高技能人才与工程技术人才职业发展贯通的意见（试行）",
+                "documentNumber": "人社部发〔2018〕73号",
+                "documentDate": "2018-11-30",
+            },
         },
         "relatedResource": [
             {"id": source["id"], "digestMultibase": _digest_multibase(source)},
-            {"id": "urn:skillcred:ruleset:cn-national:2026.1",
-             "digestMultibase": _digest_multibase({"rules": rule})},
+            {"id": "urn:skillcred:ruleset:cn-national:2026.1", "digestMultibase": _digest_multibase({"rules": rule})},
         ],
-        "evidence": [{
-            "type": "RecognitionEvidence", "recognitionRule": rule, "ruleVersion": "2026.1",
-            "ruleConfidence": "sourced", "evaluatedOn": "2026-07-01",
-            "conditionsMet": {"minYearsAfterSkillLevel": {"required": 3, "actual": 3},
-                              "workField": "工程技术领域生产一线（本人声明，需单位证明）"},
-        }],
+        "evidence": [
+            {
+                "type": "RecognitionEvidence",
+                "recognitionRule": rule,
+                "ruleVersion": "2026.1",
+                "ruleConfidence": "sourced",
+                "evaluatedOn": "2026-07-01",
+                "conditionsMet": {
+                    "minYearsAfterSkillLevel": {"required": 3, "actual": 3},
+                    "workField": "工程技术领域生产一线（本人声明，需单位证明）",
+                },
+            }
+        ],
     }
     return _sign(doc, created=SIGNED_AT)
 
@@ -987,8 +1074,9 @@ def recognition_presentation(with_source: bool = True) -> dict[str, Any]:
         "holder": HOLDER.controller,
         "verifiableCredential": [recognition(source), source] if with_source else [recognition(source)],
     }
-    return _sign(vp, HOLDER, purpose="authentication", challenge=CHALLENGE, domain=DOMAIN,
-                 created=SIGNED_AT + timedelta(days=1))
+    return _sign(
+        vp, HOLDER, purpose="authentication", challenge=CHALLENGE, domain=DOMAIN, created=SIGNED_AT + timedelta(days=1)
+    )
 
 
 KINDS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -1007,8 +1095,7 @@ SINGLE_SKILL_LEVEL = (
     "SkillLevelCredential (tests/data fixture, did:web)",
 )
 QR_SIZES_COMMAND = (
-    "SKILLCRED_QR_SIZES_MD=docs/qr-sizes.md .venv/bin/pytest tests/vccore/test_qr.py"
-    " -k test_qr_versions_per_kind -s"
+    "SKILLCRED_QR_SIZES_MD=docs/qr-sizes.md .venv/bin/pytest tests/vccore/test_qr.py -k test_qr_versions_per_kind -s"
 )
 
 
@@ -1046,8 +1133,11 @@ def test_realistic_documents_round_trip_and_still_verify(documents: dict[str, di
         assert jsonstrict.dumps_compact(back) == jsonstrict.dumps_compact(doc), name  # key order too
         if name in SINGLE_SKILL_LEVEL[1:]:
             continue  # the fixture's proof is a sample value, not a signature by a resolvable key
-        purpose = (AuthenticationPurpose(challenge=CHALLENGE, domain=DOMAIN)
-                   if "VerifiablePresentation" in back["type"] else None)
+        purpose = (
+            AuthenticationPurpose(challenge=CHALLENGE, domain=DOMAIN)
+            if "VerifiablePresentation" in back["type"]
+            else None
+        )
         check = verify_proofs(back, loader=LOADER, purpose=purpose, now=now)
         assert check.passed, (name, check)
     for inner in documents["VerifiablePresentation (recognition + source)"]["verifiableCredential"]:

@@ -99,11 +99,10 @@ def test_high_complexity_tests_pass_with_the_default_budget(name: str) -> None:
 
 def test_test060_escapes() -> None:
     out = rdfc.canonicalize(_dataset("test060"))
-    assert ('"\\u0000\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006\\u0007'
-            '\\b\\t\\n\\u000B\\f\\r\\u000E\\u000F"') in out
+    assert ('"\\u0000\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006\\u0007\\b\\t\\n\\u000B\\f\\r\\u000E\\u000F"') in out
     assert '"pqrstuvwxyz{|}~\\u007F"' in out
     assert "<urn:ex:\u221e>" in out  # IRIs are never escaped
-    assert "\"\\t\\b\\n\\r\\f\\\"'\\\\\"" in out  # \' is written as a plain '
+    assert '"\\t\\b\\n\\r\\f\\"\'\\\\"' in out  # \' is written as a plain '
 
 
 def test_sha384_is_selectable() -> None:
@@ -111,8 +110,9 @@ def test_sha384_is_selectable() -> None:
     sha384 = rdfc.canonicalize(dataset, hash_algorithm="sha384")
     assert rdfc.canonicalize(dataset, hash_algorithm="SHA-384") == sha384
     assert sha384 == _read("rdfc10/test075-rdfc10.nq")
-    assert rdfc.canonical_issuer_map(dataset, hash_algorithm="sha256") != \
-        rdfc.canonical_issuer_map(dataset, hash_algorithm="sha384")
+    assert rdfc.canonical_issuer_map(dataset, hash_algorithm="sha256") != rdfc.canonical_issuer_map(
+        dataset, hash_algorithm="sha384"
+    )
     with pytest.raises(ValueError):
         rdfc.canonicalize(dataset, hash_algorithm="md5")
 
@@ -131,8 +131,7 @@ def test_invariant_under_relabelling_and_reordering(name: str) -> None:
         renamed = []
         for line in lines:
             words = line.split(" ")
-            renamed.append(" ".join(
-                fresh[labels.index(w)] if w in labels else w for w in words))
+            renamed.append(" ".join(fresh[labels.index(w)] if w in labels else w for w in words))
         assert rdfc.canonicalize(rdfc.parse_nquads("\n".join(renamed) + "\n")) == expected
 
 
@@ -178,7 +177,8 @@ def test_repeated_related_node_across_graphs_is_cheap() -> None:
     # _:a and _:b look alike; each relates to _:r in 12 named graphs, so the related-node list
     # holds _:r 12 times. Only distinct permutations are tried (not 12! of them).
     nq = "_:a <urn:p> <urn:x> .\n_:b <urn:p> <urn:x> .\n" + "".join(
-        f"_:a <urn:q> _:r <urn:g{i}> .\n_:b <urn:q> _:r <urn:g{i}> .\n" for i in range(12))
+        f"_:a <urn:q> _:r <urn:g{i}> .\n_:b <urn:q> _:r <urn:g{i}> .\n" for i in range(12)
+    )
     start = time.perf_counter()
     out = rdfc.canonicalize(rdfc.parse_nquads(nq))
     assert time.perf_counter() - start < 0.5
@@ -192,8 +192,13 @@ def test_permutation_orders() -> None:
         assert len(produced) == math.factorial(n) == len(set(produced))
     # Steinhaus-Johnson-Trotter from the sorted list
     assert list(rdfc._permutations(["c", "a", "b"])) == [
-        ["a", "b", "c"], ["a", "c", "b"], ["c", "a", "b"],
-        ["c", "b", "a"], ["b", "c", "a"], ["b", "a", "c"]]
+        ["a", "b", "c"],
+        ["a", "c", "b"],
+        ["c", "a", "b"],
+        ["c", "b", "a"],
+        ["b", "c", "a"],
+        ["b", "a", "c"],
+    ]
     multiset = ["a", "b", "a", "c", "b"]
     produced = [tuple(p) for p in rdfc._permutations(multiset)]
     assert len(produced) == len(set(produced)) == 30
@@ -221,7 +226,7 @@ CREDENTIAL = {
     "credentialSubject": {
         "id": "did:example:holder",
         "name": "张三",
-        "note": "tab\there, bell\u0007, quote \" and backslash \\",
+        "note": 'tab\there, bell\u0007, quote " and backslash \\',
         "achievement": {
             "type": "Achievement",
             "name": {"@value": "Electrician", "@language": "en"},
@@ -237,8 +242,7 @@ CREDENTIAL = {
 def test_pyld_dataset_matches_pyld_normalize() -> None:
     dataset = jsonld.to_rdf(CREDENTIAL, {})
     ours = rdfc.canonicalize(dataset)
-    theirs = jsonld.normalize(
-        CREDENTIAL, {"algorithm": "URDNA2015", "format": "application/n-quads"})
+    theirs = jsonld.normalize(CREDENTIAL, {"algorithm": "URDNA2015", "format": "application/n-quads"})
     # pyld escapes only \t \n \r " \\ in literals; RDFC-1.0 also escapes U+0007 as \u0007.
     assert ours == theirs.replace("\u0007", "\\u0007")
     assert "\\u0007" in ours
@@ -256,24 +260,22 @@ def test_pyld_name_entry_is_ignored() -> None:
 
 
 def test_named_graphs_and_blank_node_graph_names() -> None:
-    nq = (
-        "_:g <urn:p> _:s _:g .\n"
-        "_:s <urn:p> \"x\"@en-GB <urn:graph> .\n"
-        "<urn:s> <urn:p> \"1\"^^<urn:dt> .\n"
-    )
+    nq = '_:g <urn:p> _:s _:g .\n_:s <urn:p> "x"@en-GB <urn:graph> .\n<urn:s> <urn:p> "1"^^<urn:dt> .\n'
     out, issued = rdfc.canonicalize_with_map(rdfc.parse_nquads(nq))
     assert set(issued) == {"g", "s"}
     assert sorted(issued.values()) == ["c14n0", "c14n1"]
     for line in out.splitlines():
         assert line.endswith(" .")
     assert f'_:{issued["s"]} <urn:p> "x"@en-GB <urn:graph> .\n' in out
-    assert f'_:{issued["g"]} <urn:p> _:{issued["s"]} _:{issued["g"]} .\n' in out
+    assert f"_:{issued['g']} <urn:p> _:{issued['s']} _:{issued['g']} .\n" in out
 
 
 def test_duplicate_quads_are_dropped() -> None:
-    quad = {"subject": {"type": "IRI", "value": "urn:s"}, "predicate": {"type": "IRI", "value": "urn:p"},
-            "object": {"type": "literal", "value": "o",
-                       "datatype": "http://www.w3.org/2001/XMLSchema#string"}}
+    quad = {
+        "subject": {"type": "IRI", "value": "urn:s"},
+        "predicate": {"type": "IRI", "value": "urn:p"},
+        "object": {"type": "literal", "value": "o", "datatype": "http://www.w3.org/2001/XMLSchema#string"},
+    }
     assert rdfc.canonicalize({"@default": [quad, dict(quad)]}) == '<urn:s> <urn:p> "o" .\n'
     assert rdfc.canonicalize({}) == ""
 
@@ -285,21 +287,24 @@ def _quad(s: dict[str, Any], o: dict[str, Any], p: str = "urn:p") -> dict[str, A
 IRI_S = {"type": "IRI", "value": "urn:s"}
 
 
-@pytest.mark.parametrize("dataset", [
-    {"@default": [_quad(IRI_S, {"type": "IRI", "value": "urn:o> <urn:p> <urn:x"})]},  # injection
-    {"@default": [_quad(IRI_S, {"type": "IRI", "value": "urn:a b"})]},
-    {"@default": [_quad(IRI_S, {"type": "IRI", "value": ""})]},
-    {"@default": [_quad(IRI_S, {"type": "literal", "value": 5})]},
-    {"@default": [_quad(IRI_S, {"type": "literal", "value": "x", "language": "en US"})]},
-    {"@default": [_quad(IRI_S, {"type": "literal", "value": "x", "datatype": rdfc.RDF_LANGSTRING})]},
-    {"@default": [_quad(IRI_S, {"type": "literal", "value": "x", "datatype": "urn:d>"})]},
-    {"@default": [_quad({"type": "literal", "value": "x"}, IRI_S)]},
-    {"@default": [_quad({"type": "blank node", "value": "b0"}, IRI_S)]},  # no _: prefix
-    {"@default": [_quad(IRI_S, IRI_S) | {"predicate": {"type": "blank node", "value": "_:p"}}]},
-    {"@default": [{"subject": IRI_S}]},
-    {"urn:g g": [_quad(IRI_S, IRI_S)]},
-    {"@default": [_quad(IRI_S, {"type": "literal", "value": "\ud800"})]},
-])
+@pytest.mark.parametrize(
+    "dataset",
+    [
+        {"@default": [_quad(IRI_S, {"type": "IRI", "value": "urn:o> <urn:p> <urn:x"})]},  # injection
+        {"@default": [_quad(IRI_S, {"type": "IRI", "value": "urn:a b"})]},
+        {"@default": [_quad(IRI_S, {"type": "IRI", "value": ""})]},
+        {"@default": [_quad(IRI_S, {"type": "literal", "value": 5})]},
+        {"@default": [_quad(IRI_S, {"type": "literal", "value": "x", "language": "en US"})]},
+        {"@default": [_quad(IRI_S, {"type": "literal", "value": "x", "datatype": rdfc.RDF_LANGSTRING})]},
+        {"@default": [_quad(IRI_S, {"type": "literal", "value": "x", "datatype": "urn:d>"})]},
+        {"@default": [_quad({"type": "literal", "value": "x"}, IRI_S)]},
+        {"@default": [_quad({"type": "blank node", "value": "b0"}, IRI_S)]},  # no _: prefix
+        {"@default": [_quad(IRI_S, IRI_S) | {"predicate": {"type": "blank node", "value": "_:p"}}]},
+        {"@default": [{"subject": IRI_S}]},
+        {"urn:g g": [_quad(IRI_S, IRI_S)]},
+        {"@default": [_quad(IRI_S, {"type": "literal", "value": "\ud800"})]},
+    ],
+)
 def test_malformed_datasets_raise_parse_error(dataset: Any) -> None:
     with pytest.raises(ParseError):
         rdfc.canonicalize(dataset)
@@ -313,9 +318,9 @@ def test_parse_shapes_match_pyld() -> None:
         "# a comment\n"
         "\n"
         "<http://a.example/s> <http://a.example/p> _:b0 .\n"
-        "_:b0 <http://a.example/p> \"v\"@en <http://a.example/g> .  # trailing comment\r\n"
-        "_:b0 <http://a.example/p> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> _:g .\n"
-        "_:b0 <http://a.example/p> \"plain\" .\n"
+        '_:b0 <http://a.example/p> "v"@en <http://a.example/g> .  # trailing comment\r\n'
+        '_:b0 <http://a.example/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> _:g .\n'
+        '_:b0 <http://a.example/p> "plain" .\n'
     )
     ours = rdfc.parse_nquads(nq)
     theirs = jsonld.parse_nquads(nq.replace("  # trailing comment", "").replace("\r", ""))
@@ -336,7 +341,7 @@ def test_parse_unescapes_everything() -> None:
 
 
 def test_parse_accepts_compact_whitespace_and_unicode_labels() -> None:
-    dataset = rdfc.parse_nquads("_:a.b\u00e9<urn:p>\"x\"\t.\n_:a <urn:p> _:c.d .")
+    dataset = rdfc.parse_nquads('_:a.b\u00e9<urn:p>"x"\t.\n_:a <urn:p> _:c.d .')
     assert dataset["@default"][0]["subject"]["value"] == "_:a.b\u00e9"
     assert dataset["@default"][1]["object"]["value"] == "_:c.d"
 
@@ -346,30 +351,33 @@ def test_parse_drops_duplicates() -> None:
     assert len(dataset["@default"]) == 2
 
 
-@pytest.mark.parametrize("text", [
-    "<urn:s> <urn:p> <urn:o>\n",  # no final dot
-    "<urn:s> <urn:p> <urn:o> . <urn:s> <urn:p> <urn:o> .\n",  # two statements on a line
-    "<s> <urn:p> <urn:o> .\n",  # relative IRI
-    "<urn:s> <urn:p> <urn:o o> .\n",  # space in an IRI
-    "<urn:s> <urn:p> <urn:\\u0020> .\n",  # ... also when escaped
-    "<urn:s> <urn:p> <urn:\\u003E> .\n",
-    '"s" <urn:p> <urn:o> .\n',  # literal subject
-    "<urn:s> _:p <urn:o> .\n",  # blank node predicate
-    '<urn:s> <urn:p> <urn:o> "g" .\n',  # literal graph name
-    '<urn:s> <urn:p> "unterminated .\n',
-    '<urn:s> <urn:p> "bad \\x escape" .\n',
-    '<urn:s> <urn:p> "\\uD800" .\n',  # surrogate
-    '<urn:s> <urn:p> "\\U00110000" .\n',  # beyond Unicode
-    '<urn:s> <urn:p> "\\u12" .\n',
-    '<urn:s> <urn:p> "x"@1en .\n',
-    '<urn:s> <urn:p> "x"^^"y" .\n',
-    "<urn:s> <urn:p> _:-a .\n",  # bad blank node label
-    "_: <urn:p> <urn:o> .\n",
-    "<urn:s> <urn:p> <urn:o> . junk\n",
-    "<urn:s> <urn:p> .\n",  # missing object
-    '<urn:s> <urn:p> "line\nbreak" .\n',
-    "<urn:s>\u00a0<urn:p> <urn:o> .\n",  # only space and tab are white space
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<urn:s> <urn:p> <urn:o>\n",  # no final dot
+        "<urn:s> <urn:p> <urn:o> . <urn:s> <urn:p> <urn:o> .\n",  # two statements on a line
+        "<s> <urn:p> <urn:o> .\n",  # relative IRI
+        "<urn:s> <urn:p> <urn:o o> .\n",  # space in an IRI
+        "<urn:s> <urn:p> <urn:\\u0020> .\n",  # ... also when escaped
+        "<urn:s> <urn:p> <urn:\\u003E> .\n",
+        '"s" <urn:p> <urn:o> .\n',  # literal subject
+        "<urn:s> _:p <urn:o> .\n",  # blank node predicate
+        '<urn:s> <urn:p> <urn:o> "g" .\n',  # literal graph name
+        '<urn:s> <urn:p> "unterminated .\n',
+        '<urn:s> <urn:p> "bad \\x escape" .\n',
+        '<urn:s> <urn:p> "\\uD800" .\n',  # surrogate
+        '<urn:s> <urn:p> "\\U00110000" .\n',  # beyond Unicode
+        '<urn:s> <urn:p> "\\u12" .\n',
+        '<urn:s> <urn:p> "x"@1en .\n',
+        '<urn:s> <urn:p> "x"^^"y" .\n',
+        "<urn:s> <urn:p> _:-a .\n",  # bad blank node label
+        "_: <urn:p> <urn:o> .\n",
+        "<urn:s> <urn:p> <urn:o> . junk\n",
+        "<urn:s> <urn:p> .\n",  # missing object
+        '<urn:s> <urn:p> "line\nbreak" .\n',
+        "<urn:s>\u00a0<urn:p> <urn:o> .\n",  # only space and tab are white space
+    ],
+)
 def test_parse_rejects_malformed(text: str) -> None:
     with pytest.raises(ParseError) as caught:
         rdfc.parse_nquads("<urn:ok> <urn:p> <urn:o> .\n" + text)
@@ -378,18 +386,24 @@ def test_parse_rejects_malformed(text: str) -> None:
 
 
 def test_serialize_nquad() -> None:
-    quad = {"subject": {"type": "blank node", "value": "_:b0"},
-            "predicate": {"type": "IRI", "value": "urn:p"},
-            "object": {"type": "literal", "value": "a\"b\\c\nd\re\tf\u0000g\u007fh\u00e9",
-                       "datatype": "http://www.w3.org/2001/XMLSchema#string"}}
+    quad = {
+        "subject": {"type": "blank node", "value": "_:b0"},
+        "predicate": {"type": "IRI", "value": "urn:p"},
+        "object": {
+            "type": "literal",
+            "value": 'a"b\\c\nd\re\tf\u0000g\u007fh\u00e9',
+            "datatype": "http://www.w3.org/2001/XMLSchema#string",
+        },
+    }
     assert rdfc.serialize_nquad(quad) == '_:b0 <urn:p> "a\\"b\\\\c\\nd\\re\\tf\\u0000g\\u007Fh\u00e9" .\n'
     assert rdfc.serialize_nquad(quad, "urn:g").endswith(" <urn:g> .\n")
     assert rdfc.serialize_nquad(quad, "_:g").endswith(" _:g .\n")
     assert rdfc.serialize_nquad(quad, "@default").endswith('h\u00e9" .\n')
     typed = dict(quad, object={"type": "literal", "value": "1", "datatype": "urn:dt"})
     assert rdfc.serialize_nquad(typed) == '_:b0 <urn:p> "1"^^<urn:dt> .\n'
-    tagged = dict(quad, object={"type": "literal", "value": "x", "datatype": rdfc.RDF_LANGSTRING,
-                                "language": "zh-Hans"})
+    tagged = dict(
+        quad, object={"type": "literal", "value": "x", "datatype": rdfc.RDF_LANGSTRING, "language": "zh-Hans"}
+    )
     assert rdfc.serialize_nquad(tagged) == '_:b0 <urn:p> "x"@zh-Hans .\n'
 
 

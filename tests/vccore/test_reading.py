@@ -47,30 +47,43 @@ def test_a_document_in_the_compact_form_reads_as_itself_and_is_not_changed() -> 
     assert SKILL == before
 
 
-@pytest.mark.parametrize(("edit", "pointer"), [
-    (lambda d: _rename(d, "credentialStatus", CRED + "credentialStatus"),
-     "/https:~1~1www.w3.org~12018~1credentials#credentialStatus"),
-    (lambda d: _rename(d, "validUntil" if "validUntil" in d else "validFrom", CRED + "validFrom"),
-     "/https:~1~1www.w3.org~12018~1credentials#validFrom"),
-    (lambda d: _rename(d, "credentialSchema", "cred:credentialSchema"), "/cred:credentialSchema"),
-    (lambda d: _rename(d, "id", "@id"), "/@id"),
-    (lambda d: _rename(d, "type", "@type"), "/@type"),
-    (lambda d: _rename(d["credentialSubject"], "id", "@id"), "/credentialSubject/@id"),
-    (lambda d: _rename(d["proof"], "created", "http://purl.org/dc/terms/created"),
-     "/proof/http:~1~1purl.org~1dc~1terms~1created"),
-    (lambda d: d["proof"].update({"https://w3id.org/security#expiration": "2020-01-01T00:00:00Z"}),
-     "/proof/https:~1~1w3id.org~1security#expiration"),
-    (lambda d: d.update(type=[CRED + "VerifiableCredential", "SkillLevelCredential"]), "/type/0"),
-    (lambda d: d["proof"].update(proofPurpose="https://w3id.org/security#assertionMethod"), "/proof/proofPurpose"),
-    (lambda d: d.update(validFrom={"@value": d["validFrom"], "@type": XSD_DATETIME}), "/validFrom"),
-    (lambda d: d["credentialSubject"].update(name={"@value": "张试一"}), "/credentialSubject/name"),
-    (lambda d: d.update(validUntil=None), "/validUntil"),
-    (lambda d: d.update(evidence=[]), "/evidence"),
-    (lambda d: d.update(description=[[d["description"][0]]]), "/description/0"),
-    (lambda d: d["credentialSubject"].update({"@included": []}), "/credentialSubject/@included"),
-    (lambda d: d.update(credentialSchema={"id": d["credentialSchema"]["id"], "@type": "JsonSchema"}),
-     "/credentialSchema/@type"),
-])
+@pytest.mark.parametrize(
+    ("edit", "pointer"),
+    [
+        (
+            lambda d: _rename(d, "credentialStatus", CRED + "credentialStatus"),
+            "/https:~1~1www.w3.org~12018~1credentials#credentialStatus",
+        ),
+        (
+            lambda d: _rename(d, "validUntil" if "validUntil" in d else "validFrom", CRED + "validFrom"),
+            "/https:~1~1www.w3.org~12018~1credentials#validFrom",
+        ),
+        (lambda d: _rename(d, "credentialSchema", "cred:credentialSchema"), "/cred:credentialSchema"),
+        (lambda d: _rename(d, "id", "@id"), "/@id"),
+        (lambda d: _rename(d, "type", "@type"), "/@type"),
+        (lambda d: _rename(d["credentialSubject"], "id", "@id"), "/credentialSubject/@id"),
+        (
+            lambda d: _rename(d["proof"], "created", "http://purl.org/dc/terms/created"),
+            "/proof/http:~1~1purl.org~1dc~1terms~1created",
+        ),
+        (
+            lambda d: d["proof"].update({"https://w3id.org/security#expiration": "2020-01-01T00:00:00Z"}),
+            "/proof/https:~1~1w3id.org~1security#expiration",
+        ),
+        (lambda d: d.update(type=[CRED + "VerifiableCredential", "SkillLevelCredential"]), "/type/0"),
+        (lambda d: d["proof"].update(proofPurpose="https://w3id.org/security#assertionMethod"), "/proof/proofPurpose"),
+        (lambda d: d.update(validFrom={"@value": d["validFrom"], "@type": XSD_DATETIME}), "/validFrom"),
+        (lambda d: d["credentialSubject"].update(name={"@value": "张试一"}), "/credentialSubject/name"),
+        (lambda d: d.update(validUntil=None), "/validUntil"),
+        (lambda d: d.update(evidence=[]), "/evidence"),
+        (lambda d: d.update(description=[[d["description"][0]]]), "/description/0"),
+        (lambda d: d["credentialSubject"].update({"@included": []}), "/credentialSubject/@included"),
+        (
+            lambda d: d.update(credentialSchema={"id": d["credentialSchema"]["id"], "@type": "JsonSchema"}),
+            "/credentialSchema/@type",
+        ),
+    ],
+)
 def test_every_other_spelling_is_refused_with_its_pointer(edit: Callable[[dict[str, Any]], Any], pointer: str) -> None:
     with pytest.raises(NotCompactForm) as err:
         read_one_way(edited(edit), loader=LOADER)
@@ -80,29 +93,44 @@ def test_every_other_spelling_is_refused_with_its_pointer(edit: Callable[[dict[s
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-@pytest.mark.parametrize(("edit", "pointer"), [
-    # red-team findings: spellings of the same RDF that the first gate let through
-    (lambda d: d["credentialSubject"].update(jurisdiction=["CN", "CN"]), "/credentialSubject/jurisdiction/1"),
-    (lambda d: d["credentialSubject"].update(jurisdiction={"@value": "CN", "@type": XSD_STRING}),
-     "/credentialSubject/jurisdiction"),
-    (lambda d: d["credentialSubject"].update(jurisdiction=["CN", {"@value": None}]),
-     "/credentialSubject/jurisdiction/1"),
-    (lambda d: d["credentialSubject"].update(skillLevelOrder={"@value": 4}), "/credentialSubject/skillLevelOrder"),
-    (lambda d: d["credentialSubject"].update(skillLevelOrder=4.0), "/credentialSubject/skillLevelOrder"),
-    (lambda d: d["credentialSubject"].update(skillLevelOrder="4"), "/credentialSubject/skillLevelOrder"),
-    (lambda d: d["credentialSubject"]["identityHash"].update(opsLimit=True),
-     "/credentialSubject/identityHash/opsLimit"),
-    (lambda d: d.update(name=[{"@value": "职业技能等级证书", "@language": "ZH"}, d["name"][1]]), "/name/0"),
-    (lambda d: d.update(name=[d["name"][0], d["name"][0], d["name"][1]]), "/name/1"),
-    (lambda d: d.update(credentialStatus=[*d["credentialStatus"], d["credentialStatus"][0]]), "/credentialStatus/2"),
-    (lambda d: d.update(proof=[d["proof"], d["proof"]]), "/proof/1"),
-    (lambda d: d.update({"@context": [*d["@context"], d["@context"][0]]}), "/@context/2"),
-    (lambda d: d["credentialSubject"]["evaluationOrganization"].update(id="_:b9"),
-     "/credentialSubject/evaluationOrganization/id"),
-    (lambda d: d["proof"].update({"@context": d["@context"][:1]}), "/proof/@context"),
-])
+@pytest.mark.parametrize(
+    ("edit", "pointer"),
+    [
+        # red-team findings: spellings of the same RDF that the first gate let through
+        (lambda d: d["credentialSubject"].update(jurisdiction=["CN", "CN"]), "/credentialSubject/jurisdiction/1"),
+        (
+            lambda d: d["credentialSubject"].update(jurisdiction={"@value": "CN", "@type": XSD_STRING}),
+            "/credentialSubject/jurisdiction",
+        ),
+        (
+            lambda d: d["credentialSubject"].update(jurisdiction=["CN", {"@value": None}]),
+            "/credentialSubject/jurisdiction/1",
+        ),
+        (lambda d: d["credentialSubject"].update(skillLevelOrder={"@value": 4}), "/credentialSubject/skillLevelOrder"),
+        (lambda d: d["credentialSubject"].update(skillLevelOrder=4.0), "/credentialSubject/skillLevelOrder"),
+        (lambda d: d["credentialSubject"].update(skillLevelOrder="4"), "/credentialSubject/skillLevelOrder"),
+        (
+            lambda d: d["credentialSubject"]["identityHash"].update(opsLimit=True),
+            "/credentialSubject/identityHash/opsLimit",
+        ),
+        (lambda d: d.update(name=[{"@value": "职业技能等级证书", "@language": "ZH"}, d["name"][1]]), "/name/0"),
+        (lambda d: d.update(name=[d["name"][0], d["name"][0], d["name"][1]]), "/name/1"),
+        (
+            lambda d: d.update(credentialStatus=[*d["credentialStatus"], d["credentialStatus"][0]]),
+            "/credentialStatus/2",
+        ),
+        (lambda d: d.update(proof=[d["proof"], d["proof"]]), "/proof/1"),
+        (lambda d: d.update({"@context": [*d["@context"], d["@context"][0]]}), "/@context/2"),
+        (
+            lambda d: d["credentialSubject"]["evaluationOrganization"].update(id="_:b9"),
+            "/credentialSubject/evaluationOrganization/id",
+        ),
+        (lambda d: d["proof"].update({"@context": d["@context"][:1]}), "/proof/@context"),
+    ],
+)
 def test_the_same_graph_spelled_with_literals_duplicates_or_blank_nodes_is_refused(
-        edit: Callable[[dict[str, Any]], Any], pointer: str) -> None:
+    edit: Callable[[dict[str, Any]], Any], pointer: str
+) -> None:
     with pytest.raises(NotCompactForm) as err:
         read_one_way(edited(edit), loader=LOADER)
     assert err.value.pointer == pointer, err.value.detail
@@ -133,8 +161,14 @@ def test_two_keys_for_one_property_are_refused() -> None:
 
 
 def test_a_single_value_in_an_array_is_read_as_the_value_except_for_set_terms() -> None:
-    doc = edited(lambda d: d.update(credentialSchema=[d["credentialSchema"]], proof=[d["proof"]],
-                                    credentialSubject=[d["credentialSubject"]], validFrom=[d["validFrom"]]))
+    doc = edited(
+        lambda d: d.update(
+            credentialSchema=[d["credentialSchema"]],
+            proof=[d["proof"]],
+            credentialSubject=[d["credentialSubject"]],
+            validFrom=[d["validFrom"]],
+        )
+    )
     doc["credentialSubject"][0]["name"] = ["张试一"]
     assert read_one_way(doc, loader=LOADER) == SKILL
     recognition_subject = {"recognizedFrom": ["urn:uuid:a"], "grants": ["eligibility-to-apply"]}
@@ -158,13 +192,17 @@ def test_json_literals_language_values_and_a_jcs_proof_context_are_kept_as_they_
 
 
 def test_a_vocab_context_makes_plain_words_terms() -> None:
-    doc = {"@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
-           "type": ["VerifiableCredential", "ExampleDegreeCredential"], "issuer": "did:example:1",
-           "credentialSubject": {"id": "did:example:2", "degree": {"type": "BachelorDegree", "name": "x"}}}
+    doc = {
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
+        "type": ["VerifiableCredential", "ExampleDegreeCredential"],
+        "issuer": "did:example:1",
+        "credentialSubject": {"id": "did:example:2", "degree": {"type": "BachelorDegree", "name": "x"}},
+    }
     assert read_one_way(doc, loader=LOADER) == doc
     spelled = copy.deepcopy(doc)
-    spelled["credentialSubject"]["https://www.w3.org/ns/credentials/examples#degree"] = \
-        spelled["credentialSubject"].pop("degree")
+    spelled["credentialSubject"]["https://www.w3.org/ns/credentials/examples#degree"] = spelled[
+        "credentialSubject"
+    ].pop("degree")
     with pytest.raises(NotCompactForm):
         read_one_way(spelled, loader=LOADER)
 
@@ -178,6 +216,7 @@ def test_an_unpinned_context_is_refused_before_anything_is_read() -> None:
 
 
 # --- the reference: pyld's compaction ---------------------------------------------------------------------
+
 
 def _unwrap(value: Any) -> Any:
     """Structure without the one variation the reading folds (a single value with or without its array)."""
@@ -193,8 +232,9 @@ def compact_round_trip_says_compact(document: dict[str, Any]) -> bool:
     contexts) up to single values written in arrays."""
     options = {"documentLoader": LOADER, "base": None, "processingMode": "json-ld-1.1"}
     try:
-        compacted = jsonld.compact(jsonld.expand(document, dict(options)), {"@context": document["@context"]},
-                                   dict(options))
+        compacted = jsonld.compact(
+            jsonld.expand(document, dict(options)), {"@context": document["@context"]}, dict(options)
+        )
     except jsonld.JsonLdError:
         return False
     compacted.pop("@context", None)

@@ -53,6 +53,8 @@ LOADER = DocumentLoader()
 def read(document: Mapping[str, Any]) -> Mapping[str, Any] | None:
     """How a verifier reads a cited document (the chain's ``read``)."""
     return read_or_none(document, loader=LOADER)
+
+
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 SINCE = datetime(2015, 1, 1, tzinfo=UTC)
 ROOT = did_key_pair(KeyPair.from_seed(b"\x01" * 32))
@@ -77,20 +79,48 @@ def sign(document: Mapping[str, Any], pair: KeyPair, created: datetime = NOW) ->
 def step2_ruleset() -> RuleSet:
     """A small test rule set whose rule takes a RecognitionCredential (no shipped rule does)."""
     rule = json.loads(json.dumps(load_shipped()["CN"].rule(L2_RULE).to_json()))  # type: ignore[union-attr]
-    rule.update({
-        "id": STEP2_RULE, "direction": "skill-to-title-treatment", "declaredInputs": [],
-        "name": {"zh": "测试：中级职称认定后享受同等待遇",
-                 "en": "Test: equal treatment after an intermediate recognition"},
-        "inputs": [{"name": "source", "kinds": ["RecognitionCredential"], "zh": "中级职称认定",
-                    "en": "an intermediate title recognition"}],
-        "conditions": [{"id": "intermediate", "zh": "认定为中级职称", "en": "recognized as an intermediate title",
-                        "logic": {"==": [{"var": "source.credentialSubject.recognizedAs.titleLevel"},
-                                         "intermediate"]}}],
-        "recognizedAs": {"kind": "treatment", "treatment": "equal-treatment-test"},
-        "grants": ["equal-treatment"], "purposes": ["招聘"], "inForceFrom": "2020-01-01"})
+    rule.update(
+        {
+            "id": STEP2_RULE,
+            "direction": "skill-to-title-treatment",
+            "declaredInputs": [],
+            "name": {
+                "zh": "测试：中级职称认定后享受同等待遇",
+                "en": "Test: equal treatment after an intermediate recognition",
+            },
+            "inputs": [
+                {
+                    "name": "source",
+                    "kinds": ["RecognitionCredential"],
+                    "zh": "中级职称认定",
+                    "en": "an intermediate title recognition",
+                }
+            ],
+            "conditions": [
+                {
+                    "id": "intermediate",
+                    "zh": "认定为中级职称",
+                    "en": "recognized as an intermediate title",
+                    "logic": {"==": [{"var": "source.credentialSubject.recognizedAs.titleLevel"}, "intermediate"]},
+                }
+            ],
+            "recognizedAs": {"kind": "treatment", "treatment": "equal-treatment-test"},
+            "grants": ["equal-treatment"],
+            "purposes": ["招聘"],
+            "inForceFrom": "2020-01-01",
+        }
+    )
     rule.pop("notes", None)
-    return parse_ruleset({"type": "RecognitionRuleSet", "id": "CN-TEST", "version": "1", "jurisdiction": "CN",
-                          "authority": {"zh": "测试认定机关", "en": "Test recognition authority"}, "rules": [rule]})
+    return parse_ruleset(
+        {
+            "type": "RecognitionRuleSet",
+            "id": "CN-TEST",
+            "version": "1",
+            "jurisdiction": "CN",
+            "authority": {"zh": "测试认定机关", "en": "Test recognition authority"},
+            "rules": [rule],
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -117,18 +147,32 @@ def build_source(pid: str, index: int, pair: KeyPair, ident: str) -> dict[str, A
     data = {"name": person["name"], "idNumber": person["idNumber"]} | copy.deepcopy(cred["input"])
     names = DATA["issuers"][cred["issuer"]]
     issuer = kinds.Issuer(pair.controller, names["name_zh"], names["name_en"])
-    doc = kinds.build(cred["kind"], data, issuer=issuer, valid_from=cred["validFrom"], credential_id=ident,
-                      hasher=FAST)
+    doc = kinds.build(cred["kind"], data, issuer=issuer, valid_from=cred["validFrom"], credential_id=ident, hasher=FAST)
     return sign(doc, pair, datetime.fromisoformat(cred["validFrom"]))
 
 
-def derive(rule_doc: Mapping[str, Any], rule_id: str, sources: list[dict[str, Any]], pair: KeyPair, *,
-           as_of: date, ident: str, **declared: str) -> dict[str, Any]:
+def derive(
+    rule_doc: Mapping[str, Any],
+    rule_id: str,
+    sources: list[dict[str, Any]],
+    pair: KeyPair,
+    *,
+    as_of: date,
+    ident: str,
+    **declared: str,
+) -> dict[str, Any]:
     rule = parse_rule_credential(rule_doc).rule(rule_id)
     assert rule is not None
     evaluation = evaluate(rule, sources, as_of=as_of, declarations=declared)
-    unsigned = recognition_credential(evaluation, rule_credential=rule_doc, sources=sources, issuer=pair.controller,
-                                      as_of=as_of, credential_id=ident, now=NOW)
+    unsigned = recognition_credential(
+        evaluation,
+        rule_credential=rule_doc,
+        sources=sources,
+        issuer=pair.controller,
+        as_of=as_of,
+        credential_id=ident,
+        now=NOW,
+    )
     return sign(unsigned, pair)
 
 
@@ -136,17 +180,42 @@ def derive(rule_doc: Mapping[str, Any], rule_id: str, sources: list[dict[str, An
 def world() -> World:
     shipped = load_shipped()
     entries = (
-        _entry(EVAL, "示例重型机床有限公司", "Example Heavy Machine Tool Co., Ltd.", "skill-evaluation-organization",
-               ("CN-SX",), ("SkillLevelCredential",)),
-        _entry(SCHOOL, "示例市技师学院", "Example Municipal Technician College", "technical-school", ("CN-GD",),
-               ("TechnicalSchoolDiplomaCredential",)),
-        _entry(AUTH_CN, "人力资源社会保障部（测试）", "MOHRSS (test)", "recognition-authority", ("CN",),
-               ("RecognitionRuleCredential", "RecognitionCredential")),
-        _entry(AUTH_SX, "山西省人力资源和社会保障厅（测试）", "Shanxi HRSS (test)", "recognition-authority", ("CN-SX",),
-               ("RecognitionRuleCredential", "RecognitionCredential")),
+        _entry(
+            EVAL,
+            "示例重型机床有限公司",
+            "Example Heavy Machine Tool Co., Ltd.",
+            "skill-evaluation-organization",
+            ("CN-SX",),
+            ("SkillLevelCredential",),
+        ),
+        _entry(
+            SCHOOL,
+            "示例市技师学院",
+            "Example Municipal Technician College",
+            "technical-school",
+            ("CN-GD",),
+            ("TechnicalSchoolDiplomaCredential",),
+        ),
+        _entry(
+            AUTH_CN,
+            "人力资源社会保障部（测试）",
+            "MOHRSS (test)",
+            "recognition-authority",
+            ("CN",),
+            ("RecognitionRuleCredential", "RecognitionCredential"),
+        ),
+        _entry(
+            AUTH_SX,
+            "山西省人力资源和社会保障厅（测试）",
+            "Shanxi HRSS (test)",
+            "recognition-authority",
+            ("CN-SX",),
+            ("RecognitionRuleCredential", "RecognitionCredential"),
+        ),
     )
-    published = sign(trust_list_credential(TrustList(entries, NOW), root_did=ROOT.controller, id="urn:uuid:tl-1",
-                                           now=NOW), ROOT)
+    published = sign(
+        trust_list_credential(TrustList(entries, NOW), root_did=ROOT.controller, id="urn:uuid:tl-1", now=NOW), ROOT
+    )
     trust, result = verify_trust_list_credential(published, root_did=ROOT.controller, loader=LOADER, now=NOW)
     assert trust is not None, result.to_json()
     p1 = build_source("P1", 0, EVAL, "urn:uuid:00000000-0000-4000-8000-000000000001")
@@ -155,15 +224,17 @@ def world() -> World:
     rules_sx = sign(rule_credential(shipped["CN-SX"], authority_did=AUTH_SX.controller, now=NOW), AUTH_SX)
     rules_test = sign(rule_credential(step2_ruleset(), authority_did=AUTH_CN.controller, now=NOW), AUTH_CN)
     rules_rogue = sign(rule_credential(shipped["CN"], authority_did=ROGUE.controller, now=NOW), ROGUE)
-    recognition = derive(rules_cn, L2_RULE, [p1], AUTH_CN, as_of=date(2026, 7, 1), ident="urn:uuid:rec-1",
-                         workField="engineering")
+    recognition = derive(
+        rules_cn, L2_RULE, [p1], AUTH_CN, as_of=date(2026, 7, 1), ident="urn:uuid:rec-1", workField="engineering"
+    )
     inferred = derive(rules_sx, SX_RULE, [p1], AUTH_SX, as_of=date(2026, 7, 1), ident="urn:uuid:rec-sx")
     step2 = derive(rules_test, STEP2_RULE, [recognition], AUTH_CN, as_of=date(2026, 8, 1), ident="urn:uuid:rec-2")
     return World(trust, p1, p5, rules_cn, rules_sx, rules_test, rules_rogue, recognition, inferred, step2)
 
 
-def status_verifier(statuses: Mapping[str, str] | None = None, *,
-                    now: datetime = NOW) -> Callable[[Mapping[str, Any]], VerificationResult]:
+def status_verifier(
+    statuses: Mapping[str, str] | None = None, *, now: datetime = NOW
+) -> Callable[[Mapping[str, Any]], VerificationResult]:
     """``verify_issued`` plus a fake status map (credential id -> ``revoked``/``suspended``)."""
     table = dict(statuses or {})
 
@@ -194,16 +265,24 @@ class ChainVerifier:
     def read(self, document: Mapping[str, Any]) -> Mapping[str, Any] | None:
         return read(document)
 
-    def check_recognition(self, recognition: Mapping[str, Any], *,
-                          presented: Sequence[Mapping[str, Any]] = ()) -> Check:
+    def check_recognition(
+        self, recognition: Mapping[str, Any], *, presented: Sequence[Mapping[str, Any]] = ()
+    ) -> Check:
         from vccore.chain import verify_chain
 
         reading = read(recognition)
         assert reading is not None
         rules = [d for d in presented if RULE_TYPE in d.get("type", [])]
         sources = [d for d in presented if RULE_TYPE not in d.get("type", [])]
-        return verify_chain(reading, sources=sources, rule_credentials=rules, trust=self.trust,
-                            verify_credential=self.verify, read=read, now=self.now)
+        return verify_chain(
+            reading,
+            sources=sources,
+            rule_credentials=rules,
+            trust=self.trust,
+            verify_credential=self.verify,
+            read=read,
+            now=self.now,
+        )
 
 
 def mutable(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -211,6 +290,7 @@ def mutable(document: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # --- digests -----------------------------------------------------------------------------------------
+
 
 def test_digest_is_base64url_sha256_multihash_of_the_jcs_bytes() -> None:
     doc = {"b": [1, 2.5, "试"], "a": {"z": None, "y": True}}
@@ -231,6 +311,7 @@ def test_digest_ignores_key_order_and_whitespace_but_not_content_or_proof() -> N
 
 
 # --- rule credentials ---------------------------------------------------------------------------------
+
 
 def test_a_rule_credential_publishes_one_version_of_a_rule_set() -> None:
     cn = load_shipped()["CN"]
@@ -254,13 +335,16 @@ def test_a_signed_rule_credential_verifies_like_any_other_credential() -> None:
     rdfc(world().rules_cn, loader=LOADER)  # safe mode: every term is defined
 
 
-@pytest.mark.parametrize(("path", "value"), [
-    (("credentialSubject", "ruleSetVersion"), "9"),
-    (("credentialSubject", "jurisdiction"), "CN-SX"),
-    (("credentialSubject", "id"), "urn:skillcred:ruleset:CN:9"),
-    (("credentialSubject", "type"), "TrustList"),
-    (("type",), ["VerifiableCredential"]),
-])
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("credentialSubject", "ruleSetVersion"), "9"),
+        (("credentialSubject", "jurisdiction"), "CN-SX"),
+        (("credentialSubject", "id"), "urn:skillcred:ruleset:CN:9"),
+        (("credentialSubject", "type"), "TrustList"),
+        (("type",), ["VerifiableCredential"]),
+    ],
+)
 def test_parse_rule_credential_refuses_inconsistent_documents(path: tuple[str, ...], value: Any) -> None:
     doc = mutable(world().rules_cn)
     target = doc
@@ -287,6 +371,7 @@ def test_rule_credential_refuses_a_non_did_authority() -> None:
 
 # --- recognition credentials ---------------------------------------------------------------------
 
+
 def test_p1_recognition_has_the_documented_shape() -> None:
     w = world()
     rec = w.recognition
@@ -295,20 +380,31 @@ def test_p1_recognition_has_the_documented_shape() -> None:
     assert rec["type"] == ["VerifiableCredential", "RecognitionCredential"]
     assert subject["name"] == "张试一" and subject["identityHash"] == p1_subject["identityHash"]
     assert "id" not in subject  # P1 has no wallet DID
-    assert subject["recognizedAs"] == {"type": "RecognitionOutcome", "kind": "title", "titleSeries": "工程系列",
-                                       "titleLevel": "intermediate", "titleName": "工程师"}
+    assert subject["recognizedAs"] == {
+        "type": "RecognitionOutcome",
+        "kind": "title",
+        "titleSeries": "工程系列",
+        "titleLevel": "intermediate",
+        "titleName": "工程师",
+    }
     assert subject["grants"] == ["eligibility-to-apply"] and "purposes" not in subject
     assert (subject["jurisdiction"], subject["recognitionRule"], subject["ruleVersion"]) == ("CN", L2_RULE, "1")
     assert (subject["ruleConfidence"], subject["recognitionDate"]) == ("sourced", "2026-07-01")
     assert subject["recognizedFrom"] == [w.p1["id"]]
     assert subject["legalBasis"]["type"] == "LegalBasis"
     assert subject["legalBasis"]["issuingAuthority"] == "人力资源社会保障部"
-    assert rec["relatedResource"] == [{"id": w.p1["id"], "digestMultibase": digest_multibase(w.p1)},
-                                      {"id": w.rules_cn["id"], "digestMultibase": digest_multibase(w.rules_cn)}]
+    assert rec["relatedResource"] == [
+        {"id": w.p1["id"], "digestMultibase": digest_multibase(w.p1)},
+        {"id": w.rules_cn["id"], "digestMultibase": digest_multibase(w.rules_cn)},
+    ]
     evidence = rec["evidence"]
     assert evidence["type"] == "RecognitionEvidence" and evidence["evaluatedOn"] == "2026-07-01"
-    assert evidence["conditionsMet"]["conditions"] == {"in-force": True, "input:source": True,
-                                                       "years-since-level": True, "work-field": True}
+    assert evidence["conditionsMet"]["conditions"] == {
+        "in-force": True,
+        "input:source": True,
+        "years-since-level": True,
+        "work-field": True,
+    }
     assert evidence["conditionsMet"]["declared"] == {"workField": "engineering"}
     assert evidence["conditionsMet"]["years"] == {"years-since-level": 3}
 
@@ -327,8 +423,11 @@ def test_an_inferred_rule_says_so_in_the_subject_and_the_evidence() -> None:
     assert rec["credentialSubject"]["ruleConfidence"] == "inferred"
     assert rec["evidence"]["ruleConfidence"] == "inferred"
     assert "legalBasis" not in rec["credentialSubject"]  # the Shanxi document was never retrieved
-    assert rec["credentialSubject"]["recognizedAs"] == {"type": "RecognitionOutcome", "kind": "title",
-                                                        "titleLevel": "intermediate"}
+    assert rec["credentialSubject"]["recognizedAs"] == {
+        "type": "RecognitionOutcome",
+        "kind": "title",
+        "titleLevel": "intermediate",
+    }
 
 
 def test_a_rule_that_does_not_hold_is_not_recognized() -> None:
@@ -337,8 +436,15 @@ def test_a_rule_that_does_not_hold_is_not_recognized() -> None:
     assert rule is not None
     evaluation = evaluate(rule, [w.p1], as_of=date(2025, 12, 31), work_field="engineering")
     with pytest.raises(SkillcredError) as err:
-        recognition_credential(evaluation, rule_credential=w.rules_cn, sources=[w.p1], issuer=AUTH_CN.controller,
-                               as_of=date(2025, 12, 31), credential_id="urn:uuid:x", now=NOW)
+        recognition_credential(
+            evaluation,
+            rule_credential=w.rules_cn,
+            sources=[w.p1],
+            issuer=AUTH_CN.controller,
+            as_of=date(2025, 12, 31),
+            credential_id="urn:uuid:x",
+            now=NOW,
+        )
     assert err.value.code == Code.RULE_NOT_SATISFIED
     assert "years-since-level" not in err.value.detail and "3 years" in err.value.detail
 
@@ -348,8 +454,14 @@ def test_recognition_credential_refuses_misuse() -> None:
     rule = parse_rule_credential(w.rules_cn).rule(L2_RULE)
     assert rule is not None
     ev = evaluate(rule, [w.p1], as_of=date(2026, 7, 1), work_field="engineering")
-    args: dict[str, Any] = {"rule_credential": w.rules_cn, "sources": [w.p1], "issuer": AUTH_CN.controller,
-                            "as_of": date(2026, 7, 1), "credential_id": "urn:uuid:x", "now": NOW}
+    args: dict[str, Any] = {
+        "rule_credential": w.rules_cn,
+        "sources": [w.p1],
+        "issuer": AUTH_CN.controller,
+        "as_of": date(2026, 7, 1),
+        "credential_id": "urn:uuid:x",
+        "now": NOW,
+    }
     with pytest.raises(ValueError, match="as_of"):
         recognition_credential(ev, **(args | {"as_of": date(2026, 7, 2)}))
     with pytest.raises(ValueError, match="rule_credential"):
@@ -364,31 +476,56 @@ def test_recognition_credential_refuses_misuse() -> None:
 def test_sources_about_different_people_are_refused() -> None:
     w = world()
     cn = parse_rule_credential(w.rules_cn)
-    rule = parse_ruleset(cn.to_json() | {"rules": [{**cn.rule(L2_RULE).to_json(),  # type: ignore[union-attr]
-        "inputs": [cn.rule(L2_RULE).to_json()["inputs"][0],  # type: ignore[union-attr]
-                   {"name": "school", "kinds": ["TechnicalSchoolDiplomaCredential"], "zh": "技校", "en": "school"}],
-    }]}).rules[0]
+    rule = parse_ruleset(
+        cn.to_json()
+        | {
+            "rules": [
+                {
+                    **cn.rule(L2_RULE).to_json(),  # type: ignore[union-attr]
+                    "inputs": [
+                        cn.rule(L2_RULE).to_json()["inputs"][0],  # type: ignore[union-attr]
+                        {"name": "school", "kinds": ["TechnicalSchoolDiplomaCredential"], "zh": "技校", "en": "school"},
+                    ],
+                }
+            ]
+        }
+    ).rules[0]
     ev = evaluate(rule, [w.p1, w.p5], as_of=date(2026, 7, 1), work_field="engineering")
     assert ev.holds
-    republished = sign(rule_credential(parse_ruleset(cn.to_json() | {"rules": [rule.to_json()]}),
-                                       authority_did=AUTH_CN.controller, now=NOW), AUTH_CN)
+    republished = sign(
+        rule_credential(
+            parse_ruleset(cn.to_json() | {"rules": [rule.to_json()]}), authority_did=AUTH_CN.controller, now=NOW
+        ),
+        AUTH_CN,
+    )
     with pytest.raises(SkillcredError) as err:
-        recognition_credential(ev, rule_credential=republished, sources=[w.p1, w.p5], issuer=AUTH_CN.controller,
-                               as_of=date(2026, 7, 1), credential_id="urn:uuid:x", now=NOW)
+        recognition_credential(
+            ev,
+            rule_credential=republished,
+            sources=[w.p1, w.p5],
+            issuer=AUTH_CN.controller,
+            as_of=date(2026, 7, 1),
+            credential_id="urn:uuid:x",
+            now=NOW,
+        )
     assert err.value.code == Code.CHAIN_SUBJECT_MISMATCH
 
 
-@pytest.mark.parametrize(("a", "b", "same"), [
-    ({"id": "did:key:a"}, {"id": "did:key:a"}, True),
-    ({"id": "did:key:a"}, {"id": "did:key:b"}, False),
-    ({"identityHash": {"h": 1}}, {"identityHash": {"h": 1}}, True),
-    ({"identityHash": {"h": 1}}, {"identityHash": {"h": 2}}, False),
-    ({"id": "did:key:a", "identityHash": {"h": 1}}, {"id": "did:key:a", "identityHash": {"h": 2}}, False),
-    ({"id": "did:key:a"}, {"identityHash": {"h": 1}}, False),
-    ({}, {}, False),
-])
-def test_same_subject_needs_a_shared_equal_identifier_and_no_conflict(a: dict[str, Any], b: dict[str, Any],
-                                                                      same: bool) -> None:
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ({"id": "did:key:a"}, {"id": "did:key:a"}, True),
+        ({"id": "did:key:a"}, {"id": "did:key:b"}, False),
+        ({"identityHash": {"h": 1}}, {"identityHash": {"h": 1}}, True),
+        ({"identityHash": {"h": 1}}, {"identityHash": {"h": 2}}, False),
+        ({"id": "did:key:a", "identityHash": {"h": 1}}, {"id": "did:key:a", "identityHash": {"h": 2}}, False),
+        ({"id": "did:key:a"}, {"identityHash": {"h": 1}}, False),
+        ({}, {}, False),
+    ],
+)
+def test_same_subject_needs_a_shared_equal_identifier_and_no_conflict(
+    a: dict[str, Any], b: dict[str, Any], same: bool
+) -> None:
     assert same_subject(a, b) is same
 
 
@@ -399,16 +536,19 @@ def test_recognition_links_reads_what_the_chain_needs() -> None:
     assert links.date == date(2026, 7, 1) and links.declared == {"workField": "engineering"}
 
 
-@pytest.mark.parametrize("mutate", [
-    lambda d: d.pop("relatedResource"),
-    lambda d: d.update(relatedResource=[{"id": "urn:x"}]),
-    lambda d: d["credentialSubject"].update(recognizedFrom=[]),
-    lambda d: d["credentialSubject"].update(recognitionDate="2026-7-1"),
-    lambda d: d.update(evidence=[{"type": "Other"}]),
-    lambda d: d.update(type=["VerifiableCredential"]),
-    lambda d: d["relatedResource"].append({"id": "urn:extra", "digestMultibase": "uAAAA"}),
-    lambda d: d.update(relatedResource=[{"id": f"urn:{i}", "digestMultibase": "uA"} for i in range(17)]),
-])
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda d: d.pop("relatedResource"),
+        lambda d: d.update(relatedResource=[{"id": "urn:x"}]),
+        lambda d: d["credentialSubject"].update(recognizedFrom=[]),
+        lambda d: d["credentialSubject"].update(recognitionDate="2026-7-1"),
+        lambda d: d.update(evidence=[{"type": "Other"}]),
+        lambda d: d.update(type=["VerifiableCredential"]),
+        lambda d: d["relatedResource"].append({"id": "urn:extra", "digestMultibase": "uAAAA"}),
+        lambda d: d.update(relatedResource=[{"id": f"urn:{i}", "digestMultibase": "uA"} for i in range(17)]),
+    ],
+)
 def test_recognition_links_refuses_malformed_recognitions(mutate: Any) -> None:
     doc = mutable(world().recognition)
     mutate(doc)
@@ -420,7 +560,8 @@ def test_recognition_links_refuses_malformed_recognitions(mutate: Any) -> None:
 def test_a_legal_basis_without_an_issuing_authority_passes_the_schema() -> None:
     w = world()
     gd = sign(rule_credential(load_shipped()["CN-GD"], authority_did=AUTH_CN.controller, now=NOW), AUTH_CN)
-    rec = derive(gd, "CN-GD-GZ-2026-VOC-GRADUATE-EQUALITY", [w.p5], AUTH_CN, as_of=date(2026, 7, 1),
-                 ident="urn:uuid:gz")
+    rec = derive(
+        gd, "CN-GD-GZ-2026-VOC-GRADUATE-EQUALITY", [w.p5], AUTH_CN, as_of=date(2026, 7, 1), ident="urn:uuid:gz"
+    )
     assert rec["credentialSubject"]["legalBasis"] == {"type": "LegalBasis", "documentName": "广州市职业教育促进条例"}
     assert schemas.validate(rec) == []

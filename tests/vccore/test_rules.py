@@ -79,9 +79,7 @@ def skill(
 
 P1_L2 = skill("p1-l2", "2023-06-30", "L2", "二级/技师", "Y000014000031232000158")
 P1_L3 = skill("p1-l3", "2018-07-01", "L3", "三级/高级工", "Y000014000031183000412")
-P2_L1 = skill(
-    "p2-l1", "2024-11-15", "L1", "一级/高级技师", "S000044000123241000007", code="6-18-02-04", name="焊工"
-)
+P2_L1 = skill("p2-l1", "2024-11-15", "L1", "一级/高级技师", "S000044000123241000007", code="6-18-02-04", name="焊工")
 P2_L3 = skill(
     "p2-l3",
     "2013-06-01",
@@ -102,9 +100,7 @@ P3_L3 = skill(
     code="6-31-01-03",
     name="电工",
 )
-P3_L2 = skill(
-    "p3-l2", "2022-09-15", "L2", "二级/技师", "Y000023000008222000045", code="6-31-01-03", name="电工"
-)
+P3_L2 = skill("p3-l2", "2022-09-15", "L2", "二级/技师", "Y000023000008222000045", code="6-31-01-03", name="电工")
 P4_QUAL = cred(
     "ProfessionalQualificationCredential",
     "p4",
@@ -154,9 +150,7 @@ def holding(
     as_of: date,
     declarations: Mapping[str, str] | None = None,
 ) -> set[str]:
-    return {
-        r.id for r in rules_of(*sets) if evaluate(r, sources, as_of=as_of, declarations=declarations).holds
-    }
+    return {r.id for r in rules_of(*sets) if evaluate(r, sources, as_of=as_of, declarations=declarations).holds}
 
 
 def ev(rule_id: str, sources: list[dict[str, Any]], as_of: date, **kw: Any) -> Evaluation:
@@ -421,9 +415,7 @@ def test_exactly_the_expected_rules_hold_for_each_person(
 
 
 def test_p2_may_apply_for_senior_engineer_from_2028_11_15_not_before() -> None:
-    assert ev(
-        "CN-ENG-2018-L1-TO-ASSOCIATE-SENIOR", [P2_L1], date(2028, 11, 15), work_field="engineering"
-    ).holds
+    assert ev("CN-ENG-2018-L1-TO-ASSOCIATE-SENIOR", [P2_L1], date(2028, 11, 15), work_field="engineering").holds
     early = ev("CN-ENG-2018-L1-TO-ASSOCIATE-SENIOR", [P2_L1], date(2028, 11, 14), work_field="engineering")
     assert not early.holds and "至 2028-11-14 为 3 年" in early.failed[0].zh
 
@@ -526,9 +518,7 @@ def test_p5_may_apply_for_titles_as_if_holding_benke() -> None:
 
 
 def test_p6_engineer_may_apply_for_level_2_under_the_inferred_pattern() -> None:
-    result = ev(
-        "CN-REV-INTERMEDIATE-TO-L2", [P6_TITLE], date(2026, 7, 1), declarations={"occupationMatch": "yes"}
-    )
+    result = ev("CN-REV-INTERMEDIATE-TO-L2", [P6_TITLE], date(2026, 7, 1), declarations={"occupationMatch": "yes"})
     assert result.holds and result.confidence == "inferred"
     assert result.recognized_as == RecognizedAs("skill-level", skill_level="L2")
     assert result.grants == ("eligibility-to-apply", "exam-exemption")
@@ -629,10 +619,7 @@ def test_explanations_list_every_check_in_both_languages() -> None:
     assert "✗ 3 years after level 2/technician (2023-06-30 to 2025-12-31 is 2 years)" in en
     assert zh[2].startswith("✓ 规则在 2025-12-31 有效") and len(zh) == len(en) == 2 + len(result.results)
     ok = ev("CN-ENG-2018-L2-TO-INTERMEDIATE", [P1_L2], date(2026, 7, 1), work_field="engineering")
-    assert (
-        explain_evaluation(ok, "zh")[1]
-        == "结论（2026-07-01）：满足 → 工程系列 工程师（中级）；效力：可申报评审"
-    )
+    assert explain_evaluation(ok, "zh")[1] == "结论（2026-07-01）：满足 → 工程系列 工程师（中级）；效力：可申报评审"
     assert explain_evaluation(ok, "en")[1] == (
         "Result on 2026-07-01: holds → intermediate title (工程系列 工程师); grants: eligible to apply"
     )
@@ -744,9 +731,7 @@ NEGATIVES: list[tuple[str, Callable[[dict[str, Any]], None], str, bool]] = [
     ),
     (
         "too deep",
-        _rule0(
-            lambda r: r["conditions"][0].__setitem__("logic", json.loads('{"!":' * 40 + "true" + "}" * 40))
-        ),
+        _rule0(lambda r: r["conditions"][0].__setitem__("logic", json.loads('{"!":' * 40 + "true" + "}" * 40))),
         "/rules/1/conditions/0/logic" + "/!/0" * 16,
         False,
     ),
@@ -784,9 +769,7 @@ NEGATIVES: list[tuple[str, Callable[[dict[str, Any]], None], str, bool]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("label", "mutate", "pointer", "schema_rejects"), NEGATIVES, ids=[n[0] for n in NEGATIVES]
-)
+@pytest.mark.parametrize(("label", "mutate", "pointer", "schema_rejects"), NEGATIVES, ids=[n[0] for n in NEGATIVES])
 def test_malformed_rule_sets_are_rule_errors(
     label: str, mutate: Callable[[dict[str, Any]], None], pointer: str, schema_rejects: bool
 ) -> None:
@@ -821,9 +804,7 @@ def test_parse_rule_rejects_non_objects() -> None:
 DATEISH = st.dates().map(date.isoformat) | st.sampled_from(
     ["2023-06-30T00:00:00+08:00", "2023-02-30", "", "2023", "9999-12-31"]
 )
-LEAVES = (
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=10) | DATEISH
-)
+LEAVES = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=10) | DATEISH
 JUNK = st.recursive(
     LEAVES,
     lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=6), c, max_size=3),
@@ -881,9 +862,7 @@ def test_evaluation_never_raises_and_is_deterministic(
 ) -> None:
     for rule in shipped_rules():
         first = evaluate(rule, sources, as_of=as_of, declarations=declarations, work_field=work_field)
-        second = evaluate(
-            rule, copy.deepcopy(sources), as_of=as_of, declarations=declarations, work_field=work_field
-        )
+        second = evaluate(rule, copy.deepcopy(sources), as_of=as_of, declarations=declarations, work_field=work_field)
         text = json.dumps(first.to_json(), sort_keys=True, ensure_ascii=False)
         assert text == json.dumps(second.to_json(), sort_keys=True, ensure_ascii=False)
         assert explain_evaluation(first, "zh") == explain_evaluation(second, "zh")

@@ -44,6 +44,7 @@ def _code(excinfo: pytest.ExceptionInfo[SkillcredError]) -> Code:
 
 # --- spec vectors ------------------------------------------------------------------------------
 
+
 def test_rec_ex3_encoded_list_is_131072_zero_bits() -> None:
     cred = _vector("rec-ex3")
     bits = decode(cred["credentialSubject"]["encodedList"])
@@ -73,6 +74,7 @@ def test_signed_vector_list_decodes_like_unsigned() -> None:
 
 
 # --- the value ---------------------------------------------------------------------------------
+
 
 def test_index_zero_is_most_significant_bit_of_first_byte() -> None:
     bits = StatusList.empty().set(0)
@@ -133,25 +135,28 @@ ZEROS = bytes(MIN_LENGTH // 8)
 GOOD_RAW = _gzip(ZEROS)
 
 
-@pytest.mark.parametrize(("encoded", "code"), [
-    pytest.param(_u(GOOD_RAW)[1:], Code.PARSING_ERROR, id="missing-u"),
-    pytest.param("z" + _u(GOOD_RAW)[1:], Code.PARSING_ERROR, id="other-multibase"),
-    pytest.param("u", Code.PARSING_ERROR, id="empty"),
-    pytest.param("u" + base64.b64encode(GOOD_RAW).decode() + "+/", Code.PARSING_ERROR, id="std-alphabet"),
-    pytest.param(_u(GOOD_RAW) + "=" * 2, Code.PARSING_ERROR, id="padding"),
-    pytest.param(_u(GOOD_RAW) + "A", Code.PARSING_ERROR, id="bad-length"),
-    pytest.param(_u(GOOD_RAW)[:10] + " " + _u(GOOD_RAW)[10:], Code.PARSING_ERROR, id="space"),
-    pytest.param("uQR", Code.PARSING_ERROR, id="non-canonical-trailing-bits"),
-    pytest.param(_u(b"not gzip at all"), Code.PARSING_ERROR, id="not-gzip"),
-    pytest.param(_u(zlib.compress(ZEROS)), Code.PARSING_ERROR, id="zlib-not-gzip"),
-    pytest.param(_u(GOOD_RAW[:-9]), Code.PARSING_ERROR, id="truncated"),
-    pytest.param(_u(GOOD_RAW[:12]), Code.PARSING_ERROR, id="truncated-header"),
-    pytest.param(_u(GOOD_RAW + b"\x00"), Code.PARSING_ERROR, id="trailing-byte"),
-    pytest.param(_u(GOOD_RAW + GOOD_RAW), Code.PARSING_ERROR, id="second-member"),
-    pytest.param(_u(_gzip(bytes(16 * 1024 * 1024 + 1))), Code.RESOURCE_LIMIT_EXCEEDED, id="gzip-bomb"),
-    pytest.param(_u(_gzip(bytes(1024))), Code.STATUS_LIST_LENGTH_ERROR, id="too-short"),
-    pytest.param(_u(_gzip(b"")), Code.STATUS_LIST_LENGTH_ERROR, id="empty-bitstring"),
-])
+@pytest.mark.parametrize(
+    ("encoded", "code"),
+    [
+        pytest.param(_u(GOOD_RAW)[1:], Code.PARSING_ERROR, id="missing-u"),
+        pytest.param("z" + _u(GOOD_RAW)[1:], Code.PARSING_ERROR, id="other-multibase"),
+        pytest.param("u", Code.PARSING_ERROR, id="empty"),
+        pytest.param("u" + base64.b64encode(GOOD_RAW).decode() + "+/", Code.PARSING_ERROR, id="std-alphabet"),
+        pytest.param(_u(GOOD_RAW) + "=" * 2, Code.PARSING_ERROR, id="padding"),
+        pytest.param(_u(GOOD_RAW) + "A", Code.PARSING_ERROR, id="bad-length"),
+        pytest.param(_u(GOOD_RAW)[:10] + " " + _u(GOOD_RAW)[10:], Code.PARSING_ERROR, id="space"),
+        pytest.param("uQR", Code.PARSING_ERROR, id="non-canonical-trailing-bits"),
+        pytest.param(_u(b"not gzip at all"), Code.PARSING_ERROR, id="not-gzip"),
+        pytest.param(_u(zlib.compress(ZEROS)), Code.PARSING_ERROR, id="zlib-not-gzip"),
+        pytest.param(_u(GOOD_RAW[:-9]), Code.PARSING_ERROR, id="truncated"),
+        pytest.param(_u(GOOD_RAW[:12]), Code.PARSING_ERROR, id="truncated-header"),
+        pytest.param(_u(GOOD_RAW + b"\x00"), Code.PARSING_ERROR, id="trailing-byte"),
+        pytest.param(_u(GOOD_RAW + GOOD_RAW), Code.PARSING_ERROR, id="second-member"),
+        pytest.param(_u(_gzip(bytes(16 * 1024 * 1024 + 1))), Code.RESOURCE_LIMIT_EXCEEDED, id="gzip-bomb"),
+        pytest.param(_u(_gzip(bytes(1024))), Code.STATUS_LIST_LENGTH_ERROR, id="too-short"),
+        pytest.param(_u(_gzip(b"")), Code.STATUS_LIST_LENGTH_ERROR, id="empty-bitstring"),
+    ],
+)
 def test_decode_refuses_hostile_input(encoded: str, code: Code) -> None:
     with pytest.raises(SkillcredError) as excinfo:
         decode(encoded)
@@ -182,27 +187,31 @@ def test_decode_with_lower_minimum() -> None:
 
 # --- strict indexes ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("value", "code"), [
-    ("-1", Code.MALFORMED_VALUE_ERROR),
-    ("+1", Code.MALFORMED_VALUE_ERROR),
-    (" 1", Code.MALFORMED_VALUE_ERROR),
-    ("1 ", Code.MALFORMED_VALUE_ERROR),
-    ("1e3", Code.MALFORMED_VALUE_ERROR),
-    ("0x10", Code.MALFORMED_VALUE_ERROR),
-    ("1.0", Code.MALFORMED_VALUE_ERROR),
-    ("", Code.MALFORMED_VALUE_ERROR),
-    ("01", Code.MALFORMED_VALUE_ERROR),
-    ("1_000", Code.MALFORMED_VALUE_ERROR),
-    ("١٢", Code.MALFORMED_VALUE_ERROR),  # Arabic-Indic digits pass str.isdigit()
-    ("1\n", Code.MALFORMED_VALUE_ERROR),
-    (1.0, Code.MALFORMED_VALUE_ERROR),
-    (True, Code.MALFORMED_VALUE_ERROR),
-    (None, Code.MALFORMED_VALUE_ERROR),
-    ("131072", Code.RANGE_ERROR),
-    ("9" * 5000, Code.RANGE_ERROR),
-    (-1, Code.RANGE_ERROR),
-    (MIN_LENGTH, Code.RANGE_ERROR),
-])
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("-1", Code.MALFORMED_VALUE_ERROR),
+        ("+1", Code.MALFORMED_VALUE_ERROR),
+        (" 1", Code.MALFORMED_VALUE_ERROR),
+        ("1 ", Code.MALFORMED_VALUE_ERROR),
+        ("1e3", Code.MALFORMED_VALUE_ERROR),
+        ("0x10", Code.MALFORMED_VALUE_ERROR),
+        ("1.0", Code.MALFORMED_VALUE_ERROR),
+        ("", Code.MALFORMED_VALUE_ERROR),
+        ("01", Code.MALFORMED_VALUE_ERROR),
+        ("1_000", Code.MALFORMED_VALUE_ERROR),
+        ("١٢", Code.MALFORMED_VALUE_ERROR),  # Arabic-Indic digits pass str.isdigit()
+        ("1\n", Code.MALFORMED_VALUE_ERROR),
+        (1.0, Code.MALFORMED_VALUE_ERROR),
+        (True, Code.MALFORMED_VALUE_ERROR),
+        (None, Code.MALFORMED_VALUE_ERROR),
+        ("131072", Code.RANGE_ERROR),
+        ("9" * 5000, Code.RANGE_ERROR),
+        (-1, Code.RANGE_ERROR),
+        (MIN_LENGTH, Code.RANGE_ERROR),
+    ],
+)
 def test_parse_index_refuses(value: Any, code: Code) -> None:
     with pytest.raises(SkillcredError) as excinfo:
         parse_index(value, length=MIN_LENGTH)
@@ -216,6 +225,7 @@ def test_parse_index_accepts(value: str | int, expected: int) -> None:
 
 # --- builders ----------------------------------------------------------------------------------
 
+
 def test_status_entry_has_the_spec_shape() -> None:
     entry = statuslist.status_entry(LIST_URL, 94567, purpose="suspension")
     assert entry == {
@@ -227,22 +237,35 @@ def test_status_entry_has_the_spec_shape() -> None:
     }
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"index": -1, "purpose": "revocation"},
-    {"index": 5, "purpose": "message"},
-    {"index": MIN_LENGTH, "purpose": "revocation", "length": MIN_LENGTH},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"index": -1, "purpose": "revocation"},
+        {"index": 5, "purpose": "message"},
+        {"index": MIN_LENGTH, "purpose": "revocation", "length": MIN_LENGTH},
+    ],
+)
 def test_status_entry_refuses_misuse(kwargs: dict[str, Any]) -> None:
     index = kwargs.pop("index")
     with pytest.raises(ValueError):
         statuslist.status_entry(LIST_URL, index, **kwargs)
 
 
-def _list_credential(bits: StatusList | None = None, *, purpose: str = "revocation",
-                     now: datetime = NOW, ttl: timedelta = timedelta(hours=1)) -> dict[str, Any]:
+def _list_credential(
+    bits: StatusList | None = None,
+    *,
+    purpose: str = "revocation",
+    now: datetime = NOW,
+    ttl: timedelta = timedelta(hours=1),
+) -> dict[str, Any]:
     return statuslist.status_list_credential(
-        LIST_URL, bits or StatusList.empty(), issuer="did:web:issuer.example", purpose=purpose,  # type: ignore[arg-type]
-        now=now, ttl=ttl)
+        LIST_URL,
+        bits or StatusList.empty(),
+        issuer="did:web:issuer.example",
+        purpose=purpose,  # type: ignore[arg-type]
+        now=now,
+        ttl=ttl,
+    )
 
 
 def test_status_list_credential_has_the_spec_shape() -> None:
@@ -257,11 +280,14 @@ def test_status_list_credential_has_the_spec_shape() -> None:
     assert decode(subject["encodedList"]).set_indexes() == (3,)
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"now": datetime(2025, 6, 1)},  # naive
-    {"ttl": timedelta(0)},
-    {"purpose": "refresh"},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"now": datetime(2025, 6, 1)},  # naive
+        {"ttl": timedelta(0)},
+        {"purpose": "refresh"},
+    ],
+)
 def test_status_list_credential_refuses_misuse(kwargs: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         _list_credential(**kwargs)
@@ -280,8 +306,7 @@ def test_check_status_reports_a_clear_bit() -> None:
     assert check.passed and check.info["statusListIndex"] == 1234
 
 
-@pytest.mark.parametrize(("purpose", "code"), [("revocation", Code.REVOKED),
-                                               ("suspension", Code.SUSPENDED)])
+@pytest.mark.parametrize(("purpose", "code"), [("revocation", Code.REVOKED), ("suspension", Code.SUSPENDED)])
 def test_check_status_reports_a_set_bit(purpose: str, code: Code) -> None:
     entry = statuslist.status_entry(LIST_URL, 1234, purpose=purpose)  # type: ignore[arg-type]
     cred = _list_credential(StatusList.empty().set(1234), purpose=purpose)
@@ -320,30 +345,37 @@ def _edit(target: str, path: tuple[str, ...], value: Any) -> tuple[dict[str, Any
 _DELETE = object()
 
 
-@pytest.mark.parametrize(("target", "path", "value", "code"), [
-    ("entry", ("type",), "StatusList2021Entry", Code.MALFORMED_VALUE_ERROR),
-    ("entry", ("statusPurpose",), "message", Code.MALFORMED_VALUE_ERROR),
-    ("entry", ("statusListCredential",), _DELETE, Code.MALFORMED_VALUE_ERROR),
-    ("entry", ("statusSize",), 2, Code.MALFORMED_VALUE_ERROR),
-    ("entry", ("statusListIndex",), 1234, Code.MALFORMED_VALUE_ERROR),
-    ("entry", ("statusListIndex",), "-1", Code.MALFORMED_VALUE_ERROR),
-    ("entry", ("statusListIndex",), "131072", Code.RANGE_ERROR),
-    ("entry", ("statusPurpose",), "suspension", Code.STATUS_VERIFICATION_ERROR),
-    ("entry", ("statusListCredential",), LIST_URL + "x", Code.STATUS_VERIFICATION_ERROR),
-    ("list", ("type",), ["VerifiableCredential"], Code.STATUS_VERIFICATION_ERROR),
-    ("list", ("type",), "BitstringStatusListCredential", Code.STATUS_VERIFICATION_ERROR),
-    ("list", ("credentialSubject", "type"), "StatusList2021", Code.STATUS_VERIFICATION_ERROR),
-    ("list", ("credentialSubject", "statusPurpose"), "suspension", Code.STATUS_VERIFICATION_ERROR),
-    ("list", ("credentialSubject",), [], Code.STATUS_VERIFICATION_ERROR),
-    ("list", ("validUntil",), "2025-06-01T11:00:00Z", Code.STATUS_VERIFICATION_ERROR),
-    ("list", ("validFrom",), "2025-06-01T12:10:00Z", Code.STATUS_VERIFICATION_ERROR),
-    ("list", ("validUntil",), "2025-06-01T13:00:00", Code.STATUS_VERIFICATION_ERROR),
-    ("list", ("credentialSubject", "encodedList"), 5, Code.PARSING_ERROR),
-    ("list", ("credentialSubject", "encodedList"), "xyz", Code.PARSING_ERROR),
-    ("list", ("credentialSubject", "encodedList"), _u(_gzip(bytes(100))), Code.STATUS_LIST_LENGTH_ERROR),
-    ("list", ("credentialSubject", "encodedList"), _u(_gzip(bytes(17 * 1024 * 1024))),
-     Code.RESOURCE_LIMIT_EXCEEDED),
-])
+@pytest.mark.parametrize(
+    ("target", "path", "value", "code"),
+    [
+        ("entry", ("type",), "StatusList2021Entry", Code.MALFORMED_VALUE_ERROR),
+        ("entry", ("statusPurpose",), "message", Code.MALFORMED_VALUE_ERROR),
+        ("entry", ("statusListCredential",), _DELETE, Code.MALFORMED_VALUE_ERROR),
+        ("entry", ("statusSize",), 2, Code.MALFORMED_VALUE_ERROR),
+        ("entry", ("statusListIndex",), 1234, Code.MALFORMED_VALUE_ERROR),
+        ("entry", ("statusListIndex",), "-1", Code.MALFORMED_VALUE_ERROR),
+        ("entry", ("statusListIndex",), "131072", Code.RANGE_ERROR),
+        ("entry", ("statusPurpose",), "suspension", Code.STATUS_VERIFICATION_ERROR),
+        ("entry", ("statusListCredential",), LIST_URL + "x", Code.STATUS_VERIFICATION_ERROR),
+        ("list", ("type",), ["VerifiableCredential"], Code.STATUS_VERIFICATION_ERROR),
+        ("list", ("type",), "BitstringStatusListCredential", Code.STATUS_VERIFICATION_ERROR),
+        ("list", ("credentialSubject", "type"), "StatusList2021", Code.STATUS_VERIFICATION_ERROR),
+        ("list", ("credentialSubject", "statusPurpose"), "suspension", Code.STATUS_VERIFICATION_ERROR),
+        ("list", ("credentialSubject",), [], Code.STATUS_VERIFICATION_ERROR),
+        ("list", ("validUntil",), "2025-06-01T11:00:00Z", Code.STATUS_VERIFICATION_ERROR),
+        ("list", ("validFrom",), "2025-06-01T12:10:00Z", Code.STATUS_VERIFICATION_ERROR),
+        ("list", ("validUntil",), "2025-06-01T13:00:00", Code.STATUS_VERIFICATION_ERROR),
+        ("list", ("credentialSubject", "encodedList"), 5, Code.PARSING_ERROR),
+        ("list", ("credentialSubject", "encodedList"), "xyz", Code.PARSING_ERROR),
+        ("list", ("credentialSubject", "encodedList"), _u(_gzip(bytes(100))), Code.STATUS_LIST_LENGTH_ERROR),
+        (
+            "list",
+            ("credentialSubject", "encodedList"),
+            _u(_gzip(bytes(17 * 1024 * 1024))),
+            Code.RESOURCE_LIMIT_EXCEEDED,
+        ),
+    ],
+)
 def test_check_status_fails_closed(target: str, path: tuple[str, ...], value: Any, code: Code) -> None:
     entry, cred = _edit(target, path, value)
     result = check_status(entry, cred, now=NOW)
@@ -385,8 +417,20 @@ def test_check_status_requires_aware_now() -> None:
         check_status(ENTRY, _list_credential(), now=datetime(2025, 6, 1))
 
 
-@pytest.mark.parametrize("url", ["", " ", f" {LIST_URL}", f"{LIST_URL}\n", "https://issuer.example/st atus/1",
-                                 "https://issuer.example/status/1\u3000", f"{LIST_URL}#frag", 42, None])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "",
+        " ",
+        f" {LIST_URL}",
+        f"{LIST_URL}\n",
+        "https://issuer.example/st atus/1",
+        "https://issuer.example/status/1\u3000",
+        f"{LIST_URL}#frag",
+        42,
+        None,
+    ],
+)
 def test_status_entry_refuses_a_list_url_that_is_empty_spaced_or_has_a_fragment(url: object) -> None:
     with pytest.raises(ValueError, match="list_url"):
         statuslist.status_entry(url, 1, purpose="revocation")  # type: ignore[arg-type]

@@ -105,9 +105,7 @@ def test_json_round_trip() -> None:
         lambda j: j.update(issued="2026-01-01T00:00:00"),
         lambda j: j["issuers"][0].update(roles=["king"]),
         lambda j: j["issuers"][0].update(keys=[]),
-        lambda j: j["issuers"][0].update(
-            keys=[{"id": "did:key:zOther#k", "validFrom": "2020-01-01T00:00:00Z"}]
-        ),
+        lambda j: j["issuers"][0].update(keys=[{"id": "did:key:zOther#k", "validFrom": "2020-01-01T00:00:00Z"}]),
         lambda j: j["issuers"][0]["keys"][0].update(validUntil="2019-01-01T00:00:00Z"),
         lambda j: j["issuers"][0].update(name="x"),
         lambda j: j["issuers"][0].update(jurisdictions=[5]),
@@ -170,13 +168,17 @@ def test_garbage_never_raises(doc: Any) -> None:
 
 # --- the one trust decision (vccore.trust_decision) -------------------------------------------------------
 
+
 def _rule_credential(**subject: Any) -> dict[str, Any]:
     """A reading of a rule credential signed by AUTH (the proof's signature is not what is decided here)."""
-    return {"@context": ["https://www.w3.org/ns/credentials/v2", "https://w3id.org/skillcred/v1"],
-            "type": ["VerifiableCredential", "RecognitionRuleCredential"], "issuer": AUTH.controller,
-            "validFrom": "2026-01-01T00:00:00Z",
-            "credentialSubject": {"id": "urn:skillcred:ruleset:CN-SX:1", **subject},
-            "proof": {"type": "DataIntegrityProof", "verificationMethod": AUTH.id, "created": "2026-01-01T00:00:00Z"}}
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://w3id.org/skillcred/v1"],
+        "type": ["VerifiableCredential", "RecognitionRuleCredential"],
+        "issuer": AUTH.controller,
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {"id": "urn:skillcred:ruleset:CN-SX:1", **subject},
+        "proof": {"type": "DataIntegrityProof", "verificationMethod": AUTH.id, "created": "2026-01-01T00:00:00Z"},
+    }
 
 
 def test_the_decision_checks_the_jurisdiction_the_credential_claims() -> None:
@@ -195,8 +197,9 @@ def test_a_jurisdiction_that_is_not_one_region_code_fails_closed(value: Any) -> 
 
     decision = decide(_rule_credential(jurisdiction=value), TRUST, now=NOW)
     assert not decision.trusted
-    assert [(p.code, p.pointer) for p in decision.reasons] == [(Code.MALFORMED_VALUE_ERROR,
-                                                               "/credentialSubject/jurisdiction")]
+    assert [(p.code, p.pointer) for p in decision.reasons] == [
+        (Code.MALFORMED_VALUE_ERROR, "/credentialSubject/jurisdiction")
+    ]
 
 
 def test_every_subjects_jurisdiction_is_checked_not_only_the_first() -> None:

@@ -68,10 +68,10 @@ def _steps(folder: str, suffix: str, suite: Cryptosuite, unsigned: str) -> dict[
 
 
 @pytest.mark.parametrize(("folder", "suffix", "suite", "unsigned"), CASES, ids=[c[0] for c in CASES])
-@pytest.mark.parametrize("step", ["canonDoc", "proofCanon", "docHash", "proofHash", "combinedHash", "sigHex",
-                                  "sigBTC58"])
-def test_vector_step_reproduces_exactly(folder: str, suffix: str, suite: Cryptosuite, unsigned: str,
-                                        step: str) -> None:
+@pytest.mark.parametrize(
+    "step", ["canonDoc", "proofCanon", "docHash", "proofHash", "combinedHash", "sigHex", "sigBTC58"]
+)
+def test_vector_step_reproduces_exactly(folder: str, suffix: str, suite: Cryptosuite, unsigned: str, step: str) -> None:
     expected_file = DI / folder / f"{step}{suffix}.txt"
     expected = expected_file.read_text(encoding="utf-8")
     got = _steps(folder, suffix, suite, unsigned)[step]
@@ -81,14 +81,21 @@ def test_vector_step_reproduces_exactly(folder: str, suffix: str, suite: Cryptos
         assert got == expected.strip()
 
 
-@pytest.mark.parametrize("folder,suffix", [("eddsa-rdfc-2022", "DataInt"), ("eddsa-jcs-2022", "JCS"),
-                                           ("eddsa-rdfc-2022/employ", "DataInt")])
+@pytest.mark.parametrize(
+    "folder,suffix", [("eddsa-rdfc-2022", "DataInt"), ("eddsa-jcs-2022", "JCS"), ("eddsa-rdfc-2022/employ", "DataInt")]
+)
 def test_add_proof_produces_the_vector_document(folder: str, suffix: str) -> None:
     signed = _json(DI / folder / f"signed{suffix}.json")
     unsigned = {k: v for k, v in signed.items() if k != "proof"}
     pair = did_key_pair(KeyPair.from_json(_json(DI / "keyPair.json")))
-    out = add_proof(unsigned, signer=pair, loader=LOADER, options=ProofOptions(
-        cryptosuite=signed["proof"]["cryptosuite"], created=datetime(2023, 2, 24, 23, 36, 38, tzinfo=UTC)))
+    out = add_proof(
+        unsigned,
+        signer=pair,
+        loader=LOADER,
+        options=ProofOptions(
+            cryptosuite=signed["proof"]["cryptosuite"], created=datetime(2023, 2, 24, 23, 36, 38, tzinfo=UTC)
+        ),
+    )
     assert out == signed
 
 
@@ -154,6 +161,10 @@ def test_proof_chain_built_here_matches_the_vector_chain() -> None:
     doc: dict[str, Any] = {k: v for k, v in expected.items() if k != "proof"}
     for pair, proof in zip(pairs, expected["proof"], strict=True):
         created = datetime.fromisoformat(proof["created"].replace("Z", "+00:00"))
-        doc = add_proof(doc, signer=pair, loader=LOADER, options=ProofOptions(
-            created=created, id=proof.get("id"), previous_proof=proof.get("previousProof")))
+        doc = add_proof(
+            doc,
+            signer=pair,
+            loader=LOADER,
+            options=ProofOptions(created=created, id=proof.get("id"), previous_proof=proof.get("previousProof")),
+        )
     assert doc == expected

@@ -73,8 +73,13 @@ class World:
     ) -> dict[str, Any]:
         ident = "urn:uuid:8a1c1f36-6a0c-4f52-9d2e-3f0b1b5a2c11"
         if kind in SAMPLES:  # schema-valid: the verifier checks each skillcred type against its schema
-            doc = sample_credential(kind, issuer=issuer or self.issuer.controller, credential_id=ident,
-                                    subject_did=subject or self.holder.controller, valid_from="2026-10-01T00:00:00Z")
+            doc = sample_credential(
+                kind,
+                issuer=issuer or self.issuer.controller,
+                credential_id=ident,
+                subject_did=subject or self.holder.controller,
+                valid_from="2026-10-01T00:00:00Z",
+            )
             doc["validUntil"] = "2030-10-01T00:00:00Z"
         else:
             doc = {
@@ -122,9 +127,7 @@ class World:
 
     def serve(self, url: str, doc: dict[str, Any]) -> None:
         self.lists[url] = doc
-        self.fetcher = StaticFetcher(
-            {u: FetchResponse(u, json.dumps(d).encode()) for u, d in self.lists.items()}
-        )
+        self.fetcher = StaticFetcher({u: FetchResponse(u, json.dumps(d).encode()) for u, d in self.lists.items()})
 
     def source(self, **kw: Any) -> StatusSource:
         kw.setdefault("fetcher", self.fetcher)
@@ -236,9 +239,7 @@ def signed_trust_list(world: World) -> dict[str, Any]:
 
 
 def verified_trust(world: World, doc: dict[str, Any]) -> TrustList:
-    parsed, result = verify_trust_list_credential(
-        doc, root_did=world.root.controller, loader=world.loader, now=NOW
-    )
+    parsed, result = verify_trust_list_credential(doc, root_did=world.root.controller, loader=world.loader, now=NOW)
     assert parsed is not None, result.to_json()
     return parsed
 

@@ -298,9 +298,7 @@ def test_qr_payload_as_json_text_and_png_verifies(world: World, client_for: Make
     payload = qr.encode(doc)
     client = client_for()
     assert client.post("/verify/qr", json={"payload": payload}).status_code == 200
-    assert (
-        client.post("/verify/qr", content=payload, headers={"content-type": "text/plain"}).status_code == 200
-    )
+    assert client.post("/verify/qr", content=payload, headers={"content-type": "text/plain"}).status_code == 200
     png = render_png(payload, box_size=4)
     r = client.post("/verify/qr", content=png, headers={"content-type": "image/png"})
     assert r.status_code == 200, r.text
@@ -338,9 +336,7 @@ class CountingFetcher:
         lambda d: d["@context"].append({"@vocab": "https://evil.example/#"}),
         lambda d: d["@context"].append({"@import": "https://evil.example/ctx"}),
         lambda d: d["credentialSubject"].update({"@context": {"skillLevel": "https://evil.example/#lvl"}}),
-        lambda d: d.update(
-            {"@context": ["https://w3id.org/skillcred/v1", "https://www.w3.org/ns/credentials/v2"]}
-        ),
+        lambda d: d.update({"@context": ["https://w3id.org/skillcred/v1", "https://www.w3.org/ns/credentials/v2"]}),
         lambda d: d.update({"@context": ["https://www.w3.org/ns/credentials/examples/v2"]}),
     ],
     ids=["remote", "file", "vocab", "import", "subtree", "order", "test-only"],
@@ -417,9 +413,7 @@ def test_key_under_the_wrong_relationship_is_refused(world: World, client_for: M
     wrong = web_document(world.web)
     wrong["authentication"], wrong["assertionMethod"] = wrong["assertionMethod"], []
     loader = DocumentLoader(resolver=DidResolver(documents={WEB_DID: wrong}))
-    doc = world.sign(
-        world.unsigned(issuer=WEB_DID, kind="ProfessionalTitleCredential", status=False), world.web
-    )
+    doc = world.sign(world.unsigned(issuer=WEB_DID, kind="ProfessionalTitleCredential", status=False), world.web)
     status, body = post_vc(client_for(world.verifier(loader=loader)), doc)
     assert status == 422 and "INVALID_RELATIONSHIP_FOR_VERIFICATION_METHOD" in failed(body)["proof"]
 
@@ -479,27 +473,21 @@ def test_status_list_from_another_issuer_fails(world: World, client_for: MakeCli
     from tests.verifier.conftest import REV_URL
 
     world.serve(REV_URL, world.status_list(REV_URL, "revocation", key=world.stranger))
-    assert failed(post_vc(client_for(), world.credential())[1]) == {
-        "status.revocation": {"STATUS_VERIFICATION_ERROR"}
-    }
+    assert failed(post_vc(client_for(), world.credential())[1]) == {"status.revocation": {"STATUS_VERIFICATION_ERROR"}}
 
 
 def test_too_short_status_list_fails(world: World, client_for: MakeClient) -> None:
     from tests.verifier.conftest import REV_URL
 
     world.serve(REV_URL, world.status_list(REV_URL, "revocation", length=1024))
-    assert failed(post_vc(client_for(), world.credential())[1]) == {
-        "status.revocation": {"STATUS_LIST_LENGTH_ERROR"}
-    }
+    assert failed(post_vc(client_for(), world.credential())[1]) == {"status.revocation": {"STATUS_LIST_LENGTH_ERROR"}}
 
 
 def test_status_list_with_the_wrong_purpose_fails(world: World, client_for: MakeClient) -> None:
     from tests.verifier.conftest import REV_URL
 
     world.serve(REV_URL, world.status_list(REV_URL, "suspension"))
-    assert failed(post_vc(client_for(), world.credential())[1]) == {
-        "status.revocation": {"STATUS_VERIFICATION_ERROR"}
-    }
+    assert failed(post_vc(client_for(), world.credential())[1]) == {"status.revocation": {"STATUS_VERIFICATION_ERROR"}}
 
 
 def test_stale_status_list_fails(world: World, client_for: MakeClient) -> None:
@@ -516,9 +504,7 @@ def test_status_list_with_a_forged_signature_fails(world: World, client_for: Mak
         "credentialSubject"
     ]["encodedList"]
     world.serve(REV_URL, forged)
-    assert failed(post_vc(client_for(), world.credential())[1]) == {
-        "status.revocation": {"STATUS_VERIFICATION_ERROR"}
-    }
+    assert failed(post_vc(client_for(), world.credential())[1]) == {"status.revocation": {"STATUS_VERIFICATION_ERROR"}}
 
 
 @pytest.mark.parametrize("index", ["07", "-1", "+1", " 1", "1e3", "999999999999"])
@@ -607,9 +593,7 @@ def test_presentation_verifies_once_and_replay_is_refused(world: World, client_f
     assert second.status_code == 422 and failed(second.json()) == {"challenge": {"INVALID_CHALLENGE_ERROR"}}
 
 
-def test_presentation_with_an_unissued_challenge_or_wrong_domain_fails(
-    world: World, client_for: MakeClient
-) -> None:
+def test_presentation_with_an_unissued_challenge_or_wrong_domain_fails(world: World, client_for: MakeClient) -> None:
     client = client_for()
     vp = world.presentation([world.credential()], challenge="made-up")
     r = client.post(
@@ -656,9 +640,7 @@ def test_presentation_fails_when_an_embedded_credential_fails(world: World, clie
     assert [x["verified"] for x in results] == [True, False]
 
 
-def test_holder_must_be_the_subject_and_sign_with_authentication(
-    world: World, client_for: MakeClient
-) -> None:
+def test_holder_must_be_the_subject_and_sign_with_authentication(world: World, client_for: MakeClient) -> None:
     client = client_for()
     ch = client.post("/challenges").json()["challenge"]
     other = world.credential(subject=world.stranger.controller, status=False)
@@ -681,9 +663,7 @@ def test_holder_must_be_the_subject_and_sign_with_authentication(
 def test_expired_presentation_proof_is_refused(world: World, client_for: MakeClient) -> None:
     client = client_for()
     ch = client.post("/challenges").json()["challenge"]
-    vp = world.presentation(
-        [world.credential(status=False)], challenge=ch, expires=NOW - timedelta(minutes=10)
-    )
+    vp = world.presentation([world.credential(status=False)], challenge=ch, expires=NOW - timedelta(minutes=10))
     r = client.post(
         "/presentations/verify",
         json={"verifiablePresentation": vp, "options": {"challenge": ch, "domain": DOMAIN}},

@@ -93,6 +93,7 @@ def test_the_endpoints_refuse_the_huge_image_with_its_code(world: World, path: s
 
 # --- the gate -----------------------------------------------------------------------------------------
 
+
 def test_a_full_gate_refuses_at_once_and_a_freed_slot_is_taken() -> None:
     gate = WorkGate("test", active=1, waiting=1, wait=5.0)
     release, waited = threading.Event(), threading.Event()
@@ -148,16 +149,18 @@ def blocked_decoder(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event
     release.set()
 
 
-def test_when_the_image_gate_is_full_the_next_photo_is_503_with_retry_after(world: World,
-                                                                          blocked_decoder: threading.Event) -> None:
+def test_when_the_image_gate_is_full_the_next_photo_is_503_with_retry_after(
+    world: World, blocked_decoder: threading.Event
+) -> None:
     gate = WorkGate("image decoding", active=2, waiting=2, wait=20.0)
     app = create_app(world.verifier(), image_gate=gate)
     photo = render_png(qr.encode(world.credential()), box_size=3, max_version=40)
     results: list[int] = []
 
     def post() -> None:
-        results.append(TestClient(app).post("/verify/qr", content=photo,
-                                            headers={"content-type": "image/png"}).status_code)
+        results.append(
+            TestClient(app).post("/verify/qr", content=photo, headers={"content-type": "image/png"}).status_code
+        )
 
     threads = [threading.Thread(target=post) for _ in range(gate.active + gate.waiting)]
     for t in threads:
@@ -176,6 +179,7 @@ def test_when_the_image_gate_is_full_the_next_photo_is_503_with_retry_after(worl
 
 # --- multipart ----------------------------------------------------------------------------------------
 
+
 def _form(parts: list[tuple[str, bytes]], boundary: str = "xYzZY") -> tuple[bytes, str]:
     body = b"".join(f"--{boundary}\r\n{header}\r\n\r\n".encode() + data + b"\r\n" for header, data in parts)
     return body + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
@@ -185,8 +189,9 @@ def test_a_form_with_a_payload_field_or_an_image_is_read() -> None:
     body, ctype = _form([('Content-Disposition: form-data; name="payload"', b"SC2:ABC")])
     (part,) = multipart.parse(body, ctype)
     assert (part.name, part.data) == ("payload", b"SC2:ABC")
-    body, ctype = _form([('Content-Disposition: form-data; name="f"; filename="a.png"\r\nContent-Type: image/png',
-                          b"\x89PNG")])
+    body, ctype = _form(
+        [('Content-Disposition: form-data; name="f"; filename="a.png"\r\nContent-Type: image/png', b"\x89PNG")]
+    )
     (part,) = multipart.parse(body, ctype)
     assert (part.filename, part.content_type, part.data) == ("a.png", "image/png", b"\x89PNG")
 
@@ -198,14 +203,20 @@ def test_two_megabytes_of_tiny_parts_are_refused_at_the_ninth_part() -> None:
         multipart.parse(body, ctype)
 
 
-@pytest.mark.parametrize(("body", "ctype", "error"), [
-    (b"--b\r\n" + b"X-A: " + b"a" * 2000 + b"\r\n\r\nx\r\n--b--", "multipart/form-data; boundary=b",
-     ResourceLimitError),
-    (b"no boundary here", "multipart/form-data; boundary=b", ParseError),
-    (b"--b\r\nContent-Disposition: form-data\r\n\r\nunterminated", "multipart/form-data; boundary=b", ParseError),
-    (b"--b\r\n\r\n", "multipart/form-data", ParseError),
-    (b"--bX", "multipart/form-data; boundary=b", ParseError),
-])
+@pytest.mark.parametrize(
+    ("body", "ctype", "error"),
+    [
+        (
+            b"--b\r\n" + b"X-A: " + b"a" * 2000 + b"\r\n\r\nx\r\n--b--",
+            "multipart/form-data; boundary=b",
+            ResourceLimitError,
+        ),
+        (b"no boundary here", "multipart/form-data; boundary=b", ParseError),
+        (b"--b\r\nContent-Disposition: form-data\r\n\r\nunterminated", "multipart/form-data; boundary=b", ParseError),
+        (b"--b\r\n\r\n", "multipart/form-data", ParseError),
+        (b"--bX", "multipart/form-data; boundary=b", ParseError),
+    ],
+)
 def test_malformed_and_oversized_forms_are_refused(body: bytes, ctype: str, error: type[Exception]) -> None:
     with pytest.raises(error):
         multipart.parse(body, ctype)
@@ -219,6 +230,7 @@ def test_the_qr_endpoint_answers_a_form_flood_with_413(world: World) -> None:
 
 # --- the ID check -------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def no_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     import verifier.idcheck
@@ -229,10 +241,12 @@ def no_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(verifier.idcheck, "matches", refuse)
 
 
-@pytest.mark.parametrize(("field", "value"), [("memLimit", 256 * 1024 * 1024), ("memLimit", 1 << 40),
-                                              ("opsLimit", 10), ("opsLimit", 5)])
-def test_the_id_check_never_spends_more_than_an_issuer_would(world: World, no_hashing: None, field: str,
-                                                             value: int) -> None:
+@pytest.mark.parametrize(
+    ("field", "value"), [("memLimit", 256 * 1024 * 1024), ("memLimit", 1 << 40), ("opsLimit", 10), ("opsLimit", 5)]
+)
+def test_the_id_check_never_spends_more_than_an_issuer_would(
+    world: World, no_hashing: None, field: str, value: int
+) -> None:
     hashed = {**fast_hash(ID_NUMBER), field: value}
     r = TestClient(create_app(world.verifier())).post("/id-check", json={"identityHash": hashed, "idNumber": ID_NUMBER})
     assert r.status_code == 422 and r.json()["code"] == "RESOURCE_LIMIT_EXCEEDED"
@@ -262,8 +276,10 @@ def test_the_rate_limit_refills_with_time_and_forgets_old_clients() -> None:
 
 
 def test_gates_and_limits_refuse_nonsense_configuration() -> None:
-    bad: list[Callable[[], Any]] = [lambda: WorkGate("x", active=0, waiting=1, wait=1),
-                                    lambda: RateLimit("x", per_minute=0, burst=1)]
+    bad: list[Callable[[], Any]] = [
+        lambda: WorkGate("x", active=0, waiting=1, wait=1),
+        lambda: RateLimit("x", per_minute=0, burst=1),
+    ]
     for make in bad:
         with pytest.raises(ValueError):
             make()
@@ -271,8 +287,11 @@ def test_gates_and_limits_refuse_nonsense_configuration() -> None:
 
 # --- caps per document ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("field", "count", "pointer"), [("credentialStatus", 9, "/credentialStatus"),
-                                                          ("credentialSubject", 9, "/credentialSubject")])
+
+@pytest.mark.parametrize(
+    ("field", "count", "pointer"),
+    [("credentialStatus", 9, "/credentialStatus"), ("credentialSubject", 9, "/credentialSubject")],
+)
 def test_a_credential_may_not_ask_for_unbounded_work(world: World, field: str, count: int, pointer: str) -> None:
     doc = world.unsigned(status=True)
     if field == "credentialStatus":
@@ -282,4 +301,5 @@ def test_a_credential_may_not_ask_for_unbounded_work(world: World, field: str, c
     result = world.verifier().verify_credential(world.sign(doc))
     model = result.check("dataModel")
     assert model is not None and [(p.code, p.pointer) for p in model.problems] == [
-        (Code.RESOURCE_LIMIT_EXCEEDED, pointer)]
+        (Code.RESOURCE_LIMIT_EXCEEDED, pointer)
+    ]

@@ -97,9 +97,7 @@ def test_processes_racing_for_one_challenge_exactly_one_wins(kind: str, tmp_path
         for _ in range(3):
             ch = store.issue()
             start, out = ctx.Event(), ctx.Queue()
-            procs = [
-                ctx.Process(target=_consume, args=(kind, where, table, ch, start, out)) for _ in range(4)
-            ]
+            procs = [ctx.Process(target=_consume, args=(kind, where, table, ch, start, out)) for _ in range(4)]
             for p in procs:
                 p.start()
             start.set()

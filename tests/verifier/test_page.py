@@ -84,8 +84,17 @@ def test_assets_are_served_with_their_content_types(client: TestClient, name: st
     assert len(r.content) > 100
 
 
-@pytest.mark.parametrize("path", ["/static/jsQR.LICENSE.txt", "/static/..%2Fpage.py", "/static/%2e%2e/app.py",
-                                  "/static/", "/static/page.js.map", "/templates/index.html"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/jsQR.LICENSE.txt",
+        "/static/..%2Fpage.py",
+        "/static/%2e%2e/app.py",
+        "/static/",
+        "/static/page.js.map",
+        "/templates/index.html",
+    ],
+)
 def test_only_allowlisted_assets_are_served(client: TestClient, path: str) -> None:
     assert client.get(path).status_code == 404
 
@@ -121,8 +130,11 @@ def test_a_valid_credential_shows_verified_with_the_trust_list_name(client: Test
     assert view["state"] == "verified" and view["problems"] == []
     assert view["holder"]["name"] == "张试一"
     assert view["issuer"]["listed"] == {"zh": "山西省职业技能鉴定中心", "en": "Shanxi Skill Evaluation Centre"}
-    assert {"key": "skillLevel", "label": {"zh": "技能等级", "en": "Skill level"},
-            "value": {"zh": "二级/技师", "en": "level 2/technician"}} in view["fields"]
+    assert {
+        "key": "skillLevel",
+        "label": {"zh": "技能等级", "en": "Skill level"},
+        "value": {"zh": "二级/技师", "en": "level 2/technician"},
+    } in view["fields"]
     assert view["freshness"]["trustListAgeSeconds"] == 2 * 86400
     assert len(view["freshness"]["statusLists"]) == 2
 
@@ -133,7 +145,8 @@ def test_a_revoked_credential_is_not_verified(client: TestClient, world: World) 
     view = r.json()["view"]
     assert view["state"] == "failed"
     assert [(p["check"], p["code"], p["title_zh"]) for p in view["problems"]] == [
-        ("status.revocation", "REVOKED", "凭证已被撤销")]
+        ("status.revocation", "REVOKED", "凭证已被撤销")
+    ]
 
 
 def test_a_tampered_credential_lists_the_failed_proof(client: TestClient, world: World) -> None:
@@ -158,8 +171,10 @@ def test_an_unreachable_status_list_is_could_not_check_never_verified(client_for
 
 def test_the_claimed_issuer_name_is_shown_only_as_claimed(client: TestClient, world: World) -> None:
     unsigned = world.unsigned()
-    names = [{"@value": "国家职业技能鉴定总局", "@language": "zh"},
-             {"@value": "National Skills Bureau", "@language": "en"}]
+    names = [
+        {"@value": "国家职业技能鉴定总局", "@language": "zh"},
+        {"@value": "National Skills Bureau", "@language": "en"},
+    ]
     unsigned["issuer"] = {"id": world.issuer.controller, "name": names}
     view = _scan(client, world.sign(unsigned)).json()["view"]
     assert view["state"] == "verified"
@@ -187,16 +202,19 @@ def test_a_photo_without_a_qr_code_is_a_problem(client: TestClient) -> None:
     assert r.status_code == 400 and r.headers["content-type"] == "application/problem+json"
 
 
-@pytest.mark.parametrize(("body", "media", "status"), [
-    (b'{"payload": "SC2:NOT BASE45!"}', "application/json", 400),
-    (b'{"payload": 5}', "application/json", 400),
-    (b'{"payload": "x", "challenge": 5}', "application/json", 400),
-    (b"[1]", "application/json", 400),
-    (b"{", "application/json", 400),
-    (b'{"payload": "' + b"A" * 20_000 + b'"}', "application/json", 400),
-    (b"SC2:ABC", "text/plain", 415),
-    (b"\x89PNG\r\n\x1a\nbroken", "image/png", 400),
-])
+@pytest.mark.parametrize(
+    ("body", "media", "status"),
+    [
+        (b'{"payload": "SC2:NOT BASE45!"}', "application/json", 400),
+        (b'{"payload": 5}', "application/json", 400),
+        (b'{"payload": "x", "challenge": 5}', "application/json", 400),
+        (b"[1]", "application/json", 400),
+        (b"{", "application/json", 400),
+        (b'{"payload": "' + b"A" * 20_000 + b'"}', "application/json", 400),
+        (b"SC2:ABC", "text/plain", 415),
+        (b"\x89PNG\r\n\x1a\nbroken", "image/png", 400),
+    ],
+)
 def test_scan_verify_refuses_bad_input(client: TestClient, body: bytes, media: str, status: int) -> None:
     r = client.post("/scan/verify", content=body, headers={"content-type": media})
     assert r.status_code == status, r.text
@@ -229,8 +247,13 @@ def test_request_mode_issues_a_single_use_challenge_as_a_wallet_request_qr(clien
     body = r.json()
     assert body["svg"].startswith("<svg") and "<script" not in body["svg"]
     doc = qr.decode(body["payload"])
-    assert doc == {"type": "SkillcredPresentationRequest", "challenge": body["challenge"], "domain": DOMAIN,
-                   "verifier": "http://testserver/", "expires": body["expires"]}
+    assert doc == {
+        "type": "SkillcredPresentationRequest",
+        "challenge": body["challenge"],
+        "domain": DOMAIN,
+        "verifier": "http://testserver/",
+        "expires": body["expires"],
+    }
     vp = world.presentation([world.credential()], challenge=body["challenge"])
     first = client.post("/scan/verify", json={"payload": qr.encode(vp), "challenge": body["challenge"]})
     assert first.status_code == 200, first.text
@@ -259,11 +282,11 @@ def test_a_hostile_host_header_does_not_reach_the_request(client: TestClient) ->
 def test_id_check_matches_the_right_number_only(client: TestClient) -> None:
     hashed = _fast_hash()
     assert client.post("/id-check", json={"identityHash": hashed, "idNumber": ID_NUMBER}).json() == {"match": True}
-    assert client.post("/id-check", json={"identityHash": hashed, "idNumber": OTHER_NUMBER}).json() == {
-        "match": False}
+    assert client.post("/id-check", json={"identityHash": hashed, "idNumber": OTHER_NUMBER}).json() == {"match": False}
     credential = {"credentialSubject": {"identityHash": hashed}}
     assert client.post("/id-check", json={"credential": credential, "idNumber": ID_NUMBER.lower()}).json() == {
-        "match": True}
+        "match": True
+    }
 
 
 def test_the_id_number_never_reaches_a_log_or_an_answer(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
@@ -281,22 +304,28 @@ def test_the_id_number_never_reaches_a_log_or_an_answer(client: TestClient, capl
         assert number[-4:] not in "".join(a.text for a in answers[2:])  # not even masked
 
 
-@pytest.mark.parametrize(("body", "media", "status"), [
-    (b"not json", "application/json", 400),
-    (b"[]", "application/json", 400),
-    (b'{"identityHash": {}}', "application/json", 400),
-    (b'{"identityHash": {}, "idNumber": 140105198001010003}', "application/json", 400),
-    (b'{"identityHash": {}, "idNumber": ""}', "application/json", 400),
-    (b'{"identityHash": {}, "idNumber": "' + b"1" * 40 + b'"}', "application/json", 400),
-    (b'{"idNumber": "140105198001010003"}', "application/json", 400),
-    (b'{"identityHash": "x", "idNumber": "140105198001010003"}', "application/json", 400),
-    (b'{"identityHash": {"type": "Argon2idIdentityHash"}, "idNumber": "140105198001010003"}',
-     "application/json", 400),
-    (b'{"a":' * 50 + b"1" + b"}" * 50, "application/json", 400),
-    (b'{"idNumber": "1", "idNumber": "2"}', "application/json", 400),
-    (b"idNumber=140105198001010003", "application/x-www-form-urlencoded", 415),
-    (b"{" + b" " * 20_000 + b"}", "application/json", 413),
-])
+@pytest.mark.parametrize(
+    ("body", "media", "status"),
+    [
+        (b"not json", "application/json", 400),
+        (b"[]", "application/json", 400),
+        (b'{"identityHash": {}}', "application/json", 400),
+        (b'{"identityHash": {}, "idNumber": 140105198001010003}', "application/json", 400),
+        (b'{"identityHash": {}, "idNumber": ""}', "application/json", 400),
+        (b'{"identityHash": {}, "idNumber": "' + b"1" * 40 + b'"}', "application/json", 400),
+        (b'{"idNumber": "140105198001010003"}', "application/json", 400),
+        (b'{"identityHash": "x", "idNumber": "140105198001010003"}', "application/json", 400),
+        (
+            b'{"identityHash": {"type": "Argon2idIdentityHash"}, "idNumber": "140105198001010003"}',
+            "application/json",
+            400,
+        ),
+        (b'{"a":' * 50 + b"1" + b"}" * 50, "application/json", 400),
+        (b'{"idNumber": "1", "idNumber": "2"}', "application/json", 400),
+        (b"idNumber=140105198001010003", "application/x-www-form-urlencoded", 415),
+        (b"{" + b" " * 20_000 + b"}", "application/json", 413),
+    ],
+)
 def test_id_check_refuses_hostile_input(client: TestClient, body: bytes, media: str, status: int) -> None:
     r = client.post("/id-check", content=body, headers={"content-type": media})
     assert r.status_code == status, r.text

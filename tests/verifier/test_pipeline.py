@@ -66,9 +66,7 @@ def test_the_chain_checker_gets_a_context_that_verifies_nested_credentials(world
 
 
 def test_recognition_trust_depends_on_jurisdiction(world: World) -> None:
-    verifier = world.verifier(
-        trust=_recognition_world(world), chain_checker=lambda d, c: Check.ok("recognition")
-    )
+    verifier = world.verifier(trust=_recognition_world(world), chain_checker=lambda d, c: Check.ok("recognition"))
     result = verifier.verify_credential(_recognition(world, "CN-BJ"))
     assert result.codes() == {Code.UNTRUSTED_ISSUER}
     national = world.verifier(
@@ -90,10 +88,12 @@ def test_recursion_through_the_context_is_bounded(world: World) -> None:
 SKILL_SCHEMA = "https://w3id.org/skillcred/schemas/skill-level-v1.json"
 
 
-@pytest.mark.parametrize(("named", "codes"), [("https://elsewhere.example/s.json", set()),
-                                               (SKILL_SCHEMA, {Code.SCHEMA_VALIDATION_ERROR})])
-def test_a_named_pinned_schema_is_applied_and_an_unpinned_one_skipped(world: World, named: str,
-                                                                      codes: set[Code]) -> None:
+@pytest.mark.parametrize(
+    ("named", "codes"), [("https://elsewhere.example/s.json", set()), (SKILL_SCHEMA, {Code.SCHEMA_VALIDATION_ERROR})]
+)
+def test_a_named_pinned_schema_is_applied_and_an_unpinned_one_skipped(
+    world: World, named: str, codes: set[Code]
+) -> None:
     doc = world.unsigned(kind="VerifiableCredential", status=False)  # no skillcred type: only what it names
     doc["credentialSchema"] = {"id": named, "type": "JsonSchema"}
     result = world.verifier(schemas=check_schemas).verify_credential(world.sign(doc))
@@ -105,8 +105,9 @@ def test_a_named_pinned_schema_is_applied_and_an_unpinned_one_skipped(world: Wor
 
 
 @pytest.mark.parametrize("named", [None, [], "elsewhere", "degree"])
-def test_each_skillcred_type_is_checked_against_its_own_schema_whatever_it_names(world: World,
-                                                                                 named: str | None) -> None:
+def test_each_skillcred_type_is_checked_against_its_own_schema_whatever_it_names(
+    world: World, named: str | None
+) -> None:
     doc = world.unsigned(status=False)
     del doc["credentialSubject"]["certificateNumber"]
     if named is None:

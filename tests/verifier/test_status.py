@@ -34,9 +34,7 @@ def test_concurrent_lookups_of_one_url_share_one_fetch(world: World) -> None:
     fetcher = SlowFetcher(json.dumps(world.lists[REV_URL]).encode())
     source = StatusSource(loader=world.loader, fetcher=fetcher)
     with ThreadPoolExecutor(8) as pool:
-        found = list(
-            pool.map(lambda _: source.lookup(REV_URL, issuer=world.issuer.controller, now=NOW), range(8))
-        )
+        found = list(pool.map(lambda _: source.lookup(REV_URL, issuer=world.issuer.controller, now=NOW), range(8)))
     assert fetcher.calls == 1 and all(f.credential is not None for f in found)
 
 
@@ -45,18 +43,12 @@ def test_a_list_is_cached_until_its_own_valid_until(world: World) -> None:
     source = StatusSource(loader=world.loader, fetcher=fetcher)
     for minutes in (0, 60, 60 * 22):
         assert (
-            source.lookup(
-                REV_URL, issuer=world.issuer.controller, now=NOW + timedelta(minutes=minutes)
-            ).credential
+            source.lookup(REV_URL, issuer=world.issuer.controller, now=NOW + timedelta(minutes=minutes)).credential
             is not None
         )
     assert fetcher.calls == 1
     stale = source.lookup(REV_URL, issuer=world.issuer.controller, now=NOW + timedelta(hours=24))
-    assert (
-        fetcher.calls == 2
-        and stale.problem is not None
-        and stale.problem.code.value == "STATUS_RETRIEVAL_ERROR"
-    )
+    assert fetcher.calls == 2 and stale.problem is not None and stale.problem.code.value == "STATUS_RETRIEVAL_ERROR"
 
 
 def test_a_body_over_the_cap_is_a_retrieval_error(world: World) -> None:
@@ -96,9 +88,7 @@ def loopback(world: World) -> Iterator[str]:
     server.server_close()
 
 
-def test_online_fetch_through_the_guarded_fetcher_from_an_allowed_loopback_server(
-    world: World, loopback: str
-) -> None:
+def test_online_fetch_through_the_guarded_fetcher_from_an_allowed_loopback_server(world: World, loopback: str) -> None:
     fetcher = HttpsFetcher(allow_http_hosts=["127.0.0.1"], allow_networks=["127.0.0.0/8"], total_timeout=5)
     source = StatusSource(loader=world.loader, fetcher=fetcher)
     found = source.lookup(loopback, issuer=world.issuer.controller, now=NOW)

@@ -20,30 +20,75 @@ def test_an_operator_builds_a_pack_and_verifies_offline(tmp_path: Path) -> None:
     root_key, issuer = tmp_path / "root.json", did_key_pair(KeyPair.from_seed(b"\x51" * 32))
     root_did = invoke(cli, ["keys", "generate", "--out", str(root_key)]).output.strip().split("#")[0]
     now = NOW
-    trust = {"version": 1, "issued": format_datetime(now), "issuers": [{
-        "id": issuer.controller, "name": {"zh": "示例重型机床有限公司", "en": "Example Heavy Machine Tool Co., Ltd."},
-        "roles": ["skill-evaluation-organization"], "jurisdictions": ["CN-SX"],
-        "credentialTypes": ["SkillLevelCredential"],
-        "keys": [{"id": issuer.id, "validFrom": format_datetime(now - timedelta(days=1)), "validUntil": None}]}]}
+    trust = {
+        "version": 1,
+        "issued": format_datetime(now),
+        "issuers": [
+            {
+                "id": issuer.controller,
+                "name": {"zh": "示例重型机床有限公司", "en": "Example Heavy Machine Tool Co., Ltd."},
+                "roles": ["skill-evaluation-organization"],
+                "jurisdictions": ["CN-SX"],
+                "credentialTypes": ["SkillLevelCredential"],
+                "keys": [{"id": issuer.id, "validFrom": format_datetime(now - timedelta(days=1)), "validUntil": None}],
+            }
+        ],
+    }
     (tmp_path / "issuers.json").write_text(json.dumps(trust, ensure_ascii=False), encoding="utf-8")
-    signed = invoke(cli, ["verifier", "trust-list", "sign", str(tmp_path / "issuers.json"), "--root-key",
-                                 str(root_key), "--out", str(tmp_path / "tl.json")])
+    signed = invoke(
+        cli,
+        [
+            "verifier",
+            "trust-list",
+            "sign",
+            str(tmp_path / "issuers.json"),
+            "--root-key",
+            str(root_key),
+            "--out",
+            str(tmp_path / "tl.json"),
+        ],
+    )
     assert signed.exit_code == 0, signed.output
-    built = invoke(cli, ["verifier", "pack", "build", "--root-key", str(root_key), "--trust-list",
-                                str(tmp_path / "tl.json"), "--out", str(tmp_path / "pack.json")])
+    built = invoke(
+        cli,
+        [
+            "verifier",
+            "pack",
+            "build",
+            "--root-key",
+            str(root_key),
+            "--trust-list",
+            str(tmp_path / "tl.json"),
+            "--out",
+            str(tmp_path / "pack.json"),
+        ],
+    )
     assert built.exit_code == 0, built.output
     shown = invoke(cli, ["verifier", "pack", "show", str(tmp_path / "pack.json"), "--root", root_did])
     assert shown.exit_code == 0 and "示例重型机床有限公司" in shown.output, shown.output
-    credential = sample_credential("SkillLevelCredential", issuer=issuer.controller,
-                                   credential_id="urn:uuid:3b0e7c54-6f51-4a43-8d8f-2f1f1c2d0001",
-                                   valid_from=format_datetime(now - timedelta(hours=1)))
+    credential = sample_credential(
+        "SkillLevelCredential",
+        issuer=issuer.controller,
+        credential_id="urn:uuid:3b0e7c54-6f51-4a43-8d8f-2f1f1c2d0001",
+        valid_from=format_datetime(now - timedelta(hours=1)),
+    )
     doc = add_proof(credential, signer=issuer, loader=DocumentLoader(), options=ProofOptions(created=now))
     (tmp_path / "cred.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    ok = invoke(cli, ["verify", str(tmp_path / "cred.json"), "--trust-pack", str(tmp_path / "pack.json"),
-                             "--root", root_did])
+    ok = invoke(
+        cli, ["verify", str(tmp_path / "cred.json"), "--trust-pack", str(tmp_path / "pack.json"), "--root", root_did]
+    )
     assert ok.exit_code == 0, ok.output
-    other = invoke(cli, ["verify", str(tmp_path / "cred.json"), "--trust-pack", str(tmp_path / "pack.json"),
-                                "--root", "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"])
+    other = invoke(
+        cli,
+        [
+            "verify",
+            str(tmp_path / "cred.json"),
+            "--trust-pack",
+            str(tmp_path / "pack.json"),
+            "--root",
+            "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
+        ],
+    )
     assert other.exit_code == 2 and "does not verify" in other.output
 
 
@@ -51,6 +96,17 @@ def test_a_malformed_trust_list_is_one_clear_line(tmp_path: Path) -> None:
     key = tmp_path / "root.json"
     invoke(cli, ["keys", "generate", "--out", str(key)])
     (tmp_path / "bad.json").write_text('{"version": 1, "issuers": "x"}', encoding="utf-8")
-    res = invoke(cli, ["verifier", "trust-list", "sign", str(tmp_path / "bad.json"), "--root-key", str(key),
-                              "--out", str(tmp_path / "o.json")])
+    res = invoke(
+        cli,
+        [
+            "verifier",
+            "trust-list",
+            "sign",
+            str(tmp_path / "bad.json"),
+            "--root-key",
+            str(key),
+            "--out",
+            str(tmp_path / "o.json"),
+        ],
+    )
     assert res.exit_code == 1 and "MALFORMED_VALUE_ERROR" in res.output and "Traceback" not in res.output

@@ -17,9 +17,7 @@ from verifier.status import StatusSource
 
 
 def _pack(world: World, signed_trust_list: dict[str, Any], **kw: Any) -> dict[str, Any]:
-    kw.setdefault(
-        "status_snapshots", [StatusSnapshot(u, d, NOW - timedelta(hours=1)) for u, d in world.lists.items()]
-    )
+    kw.setdefault("status_snapshots", [StatusSnapshot(u, d, NOW - timedelta(hours=1)) for u, d in world.lists.items()])
     return build_trust_pack(
         trust_lists=[signed_trust_list],
         signer=kw.pop("signer", world.root),
@@ -30,14 +28,10 @@ def _pack(world: World, signed_trust_list: dict[str, Any], **kw: Any) -> dict[st
     )
 
 
-def test_a_pack_verifies_offline_and_drives_a_verifier(
-    world: World, signed_trust_list: dict[str, Any]
-) -> None:
+def test_a_pack_verifies_offline_and_drives_a_verifier(world: World, signed_trust_list: dict[str, Any]) -> None:
     text = json.dumps(_pack(world, signed_trust_list))
     offline = DocumentLoader()  # no did:web documents of its own
-    pack, result = verify_trust_pack(
-        parse_trust_pack(text), root_did=world.root.controller, loader=offline, now=NOW
-    )
+    pack, result = verify_trust_pack(parse_trust_pack(text), root_did=world.root.controller, loader=offline, now=NOW)
     assert pack is not None, result.to_json()
     assert pack.trust_list == world.trust and len(pack.status_snapshots) == 2
     assert result.info["trustPackAgeSeconds"] == 3600
@@ -56,9 +50,7 @@ def test_a_pack_verifies_offline_and_drives_a_verifier(
     assert verifier.verify_credential(world.credential(index=7)).codes() == {Code.REVOKED}
 
 
-def test_stale_snapshot_without_a_fetcher_is_a_retrieval_error(
-    world: World, signed_trust_list: dict[str, Any]
-) -> None:
+def test_stale_snapshot_without_a_fetcher_is_a_retrieval_error(world: World, signed_trust_list: dict[str, Any]) -> None:
     stale = [
         StatusSnapshot(
             REV_URL,
@@ -72,9 +64,7 @@ def test_stale_snapshot_without_a_fetcher_is_a_retrieval_error(
     assert {c.name: {p.code.value for p in c.problems} for c in result.failed()} == {
         "status.revocation": {"STATUS_RETRIEVAL_ERROR"}
     }
-    refreshed = world.verifier(
-        status=StatusSource(loader=world.loader, snapshots=stale, fetcher=world.fetcher)
-    )
+    refreshed = world.verifier(status=StatusSource(loader=world.loader, snapshots=stale, fetcher=world.fetcher))
     assert refreshed.verify_credential(world.credential()).verified
 
 
@@ -90,9 +80,7 @@ def test_stale_snapshot_without_a_fetcher_is_a_retrieval_error(
         (lambda p: p.update(type="Other"), "MALFORMED_VALUE_ERROR"),
     ],
 )
-def test_an_edited_pack_is_refused(
-    world: World, signed_trust_list: dict[str, Any], edit: Any, code: str
-) -> None:
+def test_an_edited_pack_is_refused(world: World, signed_trust_list: dict[str, Any], edit: Any, code: str) -> None:
     doc = _pack(world, signed_trust_list)
     edit(doc)
     pack, result = verify_trust_pack(doc, root_did=world.root.controller, loader=world.loader, now=NOW)
@@ -128,9 +116,7 @@ def test_a_signed_pack_for_other_context_bytes_is_refused(
     doc = _pack(world, signed_trust_list)
     del doc["proof"]
     doc["contexts"].append(entry)
-    doc = add_proof(
-        doc, signer=world.root, loader=world.loader, options=ProofOptions(cryptosuite="eddsa-jcs-2022")
-    )
+    doc = add_proof(doc, signer=world.root, loader=world.loader, options=ProofOptions(cryptosuite="eddsa-jcs-2022"))
     pack, result = verify_trust_pack(doc, root_did=world.root.controller, loader=world.loader, now=NOW)
     assert pack is None and result.codes() == {Code.CONTEXT_NOT_ALLOWED}
 

@@ -35,35 +35,42 @@ def _names(zh: str, en: str) -> list[dict[str, str]]:
 
 
 def sign(document: dict[str, Any], signer: KeyPair = EVALUATOR) -> dict[str, Any]:
-    return add_proof(document, signer=signer, loader=LOADER,
-                     options=ProofOptions(created=NOW - timedelta(days=30)))
+    return add_proof(document, signer=signer, loader=LOADER, options=ProofOptions(created=NOW - timedelta(days=30)))
 
 
 def skill_credential(holder: str = HOLDER.controller, *, cid: str = SKILL_ID) -> dict[str, Any]:
     """P1 张试一: 车工 二级/技师, Shanxi."""
-    return sign({
-        "@context": CONTEXTS,
-        "id": cid,
-        "type": ["VerifiableCredential", "SkillLevelCredential"],
-        "issuer": {"id": EVALUATOR.controller,
-                   "name": _names("示例重型机床有限公司", "Example Heavy Machine Tool Co.")},
-        "validFrom": "2023-06-30T00:00:00+08:00",
-        "credentialSubject": {
-            "id": holder,
-            "name": "张试一",
-            "occupationCode": "6-18-01-01",
-            "occupationName": "车工",
-            "jobType": "数控车工",
-            "skillLevel": "L2",
-            "skillLevelText": "二级/技师",
-            "skillLevelOrder": 5,
-            "certificateNumber": "Y000014000031232000158",
-            "credentialForm": "职业技能等级证书",
-            "evaluationOrganization": {"type": "Organization", "name": "示例重型机床有限公司",
-                                       "organizationCategory": "Y", "organizationCode": "0000"},
-            "assessmentDate": "2023-06-30",
-        },
-    })
+    return sign(
+        {
+            "@context": CONTEXTS,
+            "id": cid,
+            "type": ["VerifiableCredential", "SkillLevelCredential"],
+            "issuer": {
+                "id": EVALUATOR.controller,
+                "name": _names("示例重型机床有限公司", "Example Heavy Machine Tool Co."),
+            },
+            "validFrom": "2023-06-30T00:00:00+08:00",
+            "credentialSubject": {
+                "id": holder,
+                "name": "张试一",
+                "occupationCode": "6-18-01-01",
+                "occupationName": "车工",
+                "jobType": "数控车工",
+                "skillLevel": "L2",
+                "skillLevelText": "二级/技师",
+                "skillLevelOrder": 5,
+                "certificateNumber": "Y000014000031232000158",
+                "credentialForm": "职业技能等级证书",
+                "evaluationOrganization": {
+                    "type": "Organization",
+                    "name": "示例重型机床有限公司",
+                    "organizationCategory": "Y",
+                    "organizationCode": "0000",
+                },
+                "assessmentDate": "2023-06-30",
+            },
+        }
+    )
 
 
 def digest_multibase(document: dict[str, Any]) -> str:
@@ -73,27 +80,35 @@ def digest_multibase(document: dict[str, Any]) -> str:
 
 def recognition_credential(source: dict[str, Any], holder: str = HOLDER.controller) -> dict[str, Any]:
     """CN-SX-L2-TO-INTERMEDIATE (inferred): 张试一's 技师 deemed equivalent to 中级职称 in Shanxi."""
-    return sign({
-        "@context": CONTEXTS,
-        "id": RECOGNITION_ID,
-        "type": ["VerifiableCredential", "RecognitionCredential"],
-        "issuer": {"id": RECOGNIZER.controller, "name": _names("示例认定服务", "Example recognition service")},
-        "validFrom": "2026-07-01T00:00:00+08:00",
-        "credentialSubject": {
-            "id": holder,
-            "name": "张试一",
-            "recognizedAs": {"type": "RecognitionOutcome", "kind": "title", "titleSeries": "工程系列",
-                             "titleLevel": "intermediate", "titleName": "工程师"},
-            "grants": ["deemed-equivalent"],
-            "jurisdiction": "CN-SX",
-            "recognitionRule": "CN-SX-L2-TO-INTERMEDIATE",
-            "ruleVersion": "1",
-            "ruleConfidence": "inferred",
-            "recognitionDate": "2026-07-01",
-            "recognizedFrom": [source["id"]],
+    return sign(
+        {
+            "@context": CONTEXTS,
+            "id": RECOGNITION_ID,
+            "type": ["VerifiableCredential", "RecognitionCredential"],
+            "issuer": {"id": RECOGNIZER.controller, "name": _names("示例认定服务", "Example recognition service")},
+            "validFrom": "2026-07-01T00:00:00+08:00",
+            "credentialSubject": {
+                "id": holder,
+                "name": "张试一",
+                "recognizedAs": {
+                    "type": "RecognitionOutcome",
+                    "kind": "title",
+                    "titleSeries": "工程系列",
+                    "titleLevel": "intermediate",
+                    "titleName": "工程师",
+                },
+                "grants": ["deemed-equivalent"],
+                "jurisdiction": "CN-SX",
+                "recognitionRule": "CN-SX-L2-TO-INTERMEDIATE",
+                "ruleVersion": "1",
+                "ruleConfidence": "inferred",
+                "recognitionDate": "2026-07-01",
+                "recognizedFrom": [source["id"]],
+            },
+            "relatedResource": [{"id": source["id"], "digestMultibase": digest_multibase(source)}],
         },
-        "relatedResource": [{"id": source["id"], "digestMultibase": digest_multibase(source)}],
-    }, RECOGNIZER)
+        RECOGNIZER,
+    )
 
 
 @pytest.fixture

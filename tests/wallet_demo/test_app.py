@@ -32,21 +32,27 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 @pytest.fixture
 def ids(wallet: Wallet, tmp_path: Path) -> list[str]:
     source = skill_credential()
-    return [wallet.import_file(write_json(tmp_path / f"{i}.json", d)).local_id
-            for i, d in enumerate([source, recognition_credential(source)])]
+    return [
+        wallet.import_file(write_json(tmp_path / f"{i}.json", d)).local_id
+        for i, d in enumerate([source, recognition_credential(source)])
+    ]
 
 
 @pytest.fixture
 def make_client(wallet: Wallet) -> Callable[..., TestClient]:
     def make(**kw: Any) -> TestClient:
         return TestClient(create_app(wallet, base_url=BASE, **kw), raise_server_exceptions=True)
+
     return make
 
 
 def _request_payload(**kw: Any) -> str:
-    values: dict[str, Any] = {"challenge": "c-1a2b3c4d5e6f", "domain": DOMAIN,
-                              "verifier": "https://verify.example-employer.test/answers",
-                              "expires": NOW + timedelta(hours=1)}
+    values: dict[str, Any] = {
+        "challenge": "c-1a2b3c4d5e6f",
+        "domain": DOMAIN,
+        "verifier": "https://verify.example-employer.test/answers",
+        "expires": NOW + timedelta(hours=1),
+    }
     values.update(kw)
     return encode_request(PresentationRequest(**values))
 
@@ -57,8 +63,9 @@ def _payload_of(page: str) -> str:
     return html.unescape(match.group(1))
 
 
-def test_the_page_lists_the_cards_in_chinese_and_english(make_client: Callable[..., TestClient],
-                                                         ids: list[str]) -> None:
+def test_the_page_lists_the_cards_in_chinese_and_english(
+    make_client: Callable[..., TestClient], ids: list[str]
+) -> None:
     response = make_client().get("/")
     assert response.status_code == 200
     page = response.text
@@ -77,8 +84,9 @@ def test_a_card_shows_its_qr_code(make_client: Callable[..., TestClient], ids: l
     assert qr.decode(_payload_of(page))["credentialSubject"]["name"] == "张试一"
 
 
-def test_a_card_too_large_for_a_qr_code_gets_a_link_that_expires(make_client: Callable[..., TestClient],
-                                                                  ids: list[str], clock: SettableClock) -> None:
+def test_a_card_too_large_for_a_qr_code_gets_a_link_that_expires(
+    make_client: Callable[..., TestClient], ids: list[str], clock: SettableClock
+) -> None:
     client = make_client(max_version=8)
     payload = _payload_of(client.get(f"/card/{ids[0]}").text)
     ref = qr.decode_reference(payload)
@@ -90,8 +98,9 @@ def test_a_card_too_large_for_a_qr_code_gets_a_link_that_expires(make_client: Ca
     assert client.get(ref.url.removeprefix(BASE)).status_code == 410
 
 
-def test_answering_a_request_builds_a_verifiable_presentation(make_client: Callable[..., TestClient],
-                                                              ids: list[str]) -> None:
+def test_answering_a_request_builds_a_verifiable_presentation(
+    make_client: Callable[..., TestClient], ids: list[str]
+) -> None:
     response = make_client().post("/answer", data={"request": _request_payload(), "id": [ids[0]]})
     assert response.status_code == 200, response.text
     assert "<svg" in response.text and DOMAIN in response.text
@@ -100,8 +109,9 @@ def test_answering_a_request_builds_a_verifiable_presentation(make_client: Calla
     assert verify_proofs(vp, loader=LOADER, purpose=purpose, now=NOW).passed
 
 
-def test_an_oversized_answer_is_served_by_reference(make_client: Callable[..., TestClient], ids: list[str],
-                                                    clock: SettableClock) -> None:
+def test_an_oversized_answer_is_served_by_reference(
+    make_client: Callable[..., TestClient], ids: list[str], clock: SettableClock
+) -> None:
     client = make_client(max_version=10)
     response = client.post("/answer", data={"request": _request_payload(), "id": [ids[1]]})
     assert response.status_code == 200, response.text
@@ -116,22 +126,33 @@ def test_an_oversized_answer_is_served_by_reference(make_client: Callable[..., T
 
 def test_a_photo_of_a_request_qr_gives_its_payload(make_client: Callable[..., TestClient]) -> None:
     payload = _request_payload()
-    response = make_client().post("/api/request-from-photo", content=render_png(payload, box_size=6),
-                                  headers={"Content-Type": "application/octet-stream"})
+    response = make_client().post(
+        "/api/request-from-photo",
+        content=render_png(payload, box_size=6),
+        headers={"Content-Type": "application/octet-stream"},
+    )
     assert response.status_code == 200
     assert response.json() == {"payload": payload}
 
 
-@pytest.mark.parametrize(("body", "headers", "status"), [
-    ({"request": "hello", "id": ["abcdef0123"]}, None, 422),
-    ({"request": "SC1:%%%%", "id": ["abcdef0123"]}, None, 422),
-    ({"id": ["abcdef0123"]}, None, 400),
-    ({"request": "x"}, None, 400),
-    ({"request": "x", "id": ["../../etc/passwd"]}, None, 404),
-    ({"request": "x", "id": ["<script>"]}, None, 404),
-])
-def test_hostile_answer_forms_are_4xx(make_client: Callable[..., TestClient], ids: list[str],
-                                      body: dict[str, Any], headers: dict[str, str] | None, status: int) -> None:
+@pytest.mark.parametrize(
+    ("body", "headers", "status"),
+    [
+        ({"request": "hello", "id": ["abcdef0123"]}, None, 422),
+        ({"request": "SC1:%%%%", "id": ["abcdef0123"]}, None, 422),
+        ({"id": ["abcdef0123"]}, None, 400),
+        ({"request": "x"}, None, 400),
+        ({"request": "x", "id": ["../../etc/passwd"]}, None, 404),
+        ({"request": "x", "id": ["<script>"]}, None, 404),
+    ],
+)
+def test_hostile_answer_forms_are_4xx(
+    make_client: Callable[..., TestClient],
+    ids: list[str],
+    body: dict[str, Any],
+    headers: dict[str, str] | None,
+    status: int,
+) -> None:
     response = make_client().post("/answer", data=body)
     assert response.status_code == status
     assert "<script>alert" not in response.text
@@ -150,8 +171,9 @@ def test_answer_refusals(make_client: Callable[..., TestClient], ids: list[str])
     assert 400 <= lying.status_code < 500
 
 
-@pytest.mark.parametrize(("body", "status"), [(b"not an image", 400), (b"\x89PNG\r\n\x1a\n" + b"\0" * 50, 400),
-                                              (b"", 400)])
+@pytest.mark.parametrize(
+    ("body", "status"), [(b"not an image", 400), (b"\x89PNG\r\n\x1a\n" + b"\0" * 50, 400), (b"", 400)]
+)
 def test_hostile_photos_are_4xx(make_client: Callable[..., TestClient], body: bytes, status: int) -> None:
     response = make_client().post("/api/request-from-photo", content=body)
     assert response.status_code == status
@@ -163,13 +185,22 @@ def test_a_photo_over_the_cap_is_413(make_client: Callable[..., TestClient]) -> 
     assert response.status_code == 413
 
 
-@pytest.mark.parametrize(("method", "path", "status"), [
-    ("GET", "/p/short", 404), ("GET", "/p/" + "A" * 22, 404), ("GET", "/card/zz", 404),
-    ("GET", "/card/0123456789", 404), ("GET", "/nope", 404), ("DELETE", "/", 405), ("GET", "/answer", 405),
-    ("GET", "/card/" + "a" * 5000, 404),
-])
-def test_unknown_paths_and_methods_are_4xx(make_client: Callable[..., TestClient], method: str, path: str,
-                                           status: int) -> None:
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/p/short", 404),
+        ("GET", "/p/" + "A" * 22, 404),
+        ("GET", "/card/zz", 404),
+        ("GET", "/card/0123456789", 404),
+        ("GET", "/nope", 404),
+        ("DELETE", "/", 405),
+        ("GET", "/answer", 405),
+        ("GET", "/card/" + "a" * 5000, 404),
+    ],
+)
+def test_unknown_paths_and_methods_are_4xx(
+    make_client: Callable[..., TestClient], method: str, path: str, status: int
+) -> None:
     assert make_client().request(method, path).status_code == status
 
 

@@ -48,11 +48,16 @@ def test_a_recognition_card_shows_what_and_where_and_that_it_is_inferred() -> No
     assert "推定（非官方）" in card_lines(card)[0]
 
 
-@pytest.mark.parametrize("document", [
-    {}, {"type": "VerifiableCredential"}, {"type": ["VerifiableCredential", "Odd"], "credentialSubject": []},
-    {"credentialSubject": [{"name": 5}], "issuer": 7}, {"type": ["RecognitionCredential"],
-                                                        "credentialSubject": {"recognizedAs": "x", "grants": 3}},
-])
+@pytest.mark.parametrize(
+    "document",
+    [
+        {},
+        {"type": "VerifiableCredential"},
+        {"type": ["VerifiableCredential", "Odd"], "credentialSubject": []},
+        {"credentialSubject": [{"name": 5}], "issuer": 7},
+        {"type": ["RecognitionCredential"], "credentialSubject": {"recognizedAs": "x", "grants": 3}},
+    ],
+)
 def test_odd_shapes_never_raise(document: dict[str, Any]) -> None:
     card = card_for(document)
     assert card_lines(card)

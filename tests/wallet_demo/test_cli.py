@@ -30,6 +30,7 @@ def run(tmp_path: Path) -> Any:
 
     def run_cli(*args: str) -> Result:
         return invoke(cli, args, env={"SKILLCRED_HOME": str(tmp_path / "home")}, catch_exceptions=False)
+
     return run_cli
 
 
@@ -59,8 +60,19 @@ def test_init_import_list_show(run: Any, tmp_path: Path, imported: str) -> None:
 
 def test_present_writes_a_verifiable_presentation(run: Any, tmp_path: Path, imported: str) -> None:
     out = tmp_path / "vp.json"
-    result = run("wallet", "present", imported, "--domain", "hr.example.test", "--days", "3",
-                 "--challenge", "nonce-12345678", "--out", str(out))
+    result = run(
+        "wallet",
+        "present",
+        imported,
+        "--domain",
+        "hr.example.test",
+        "--days",
+        "3",
+        "--challenge",
+        "nonce-12345678",
+        "--out",
+        str(out),
+    )
     assert result.exit_code == 0, result.output
     vp = json.loads(out.read_text())
     purpose = AuthenticationPurpose(challenge="nonce-12345678", domain="hr.example.test", controller=vp["holder"])
@@ -70,8 +82,9 @@ def test_present_writes_a_verifiable_presentation(run: Any, tmp_path: Path, impo
 
 
 def test_answer_a_request_given_as_text_or_image(run: Any, tmp_path: Path, imported: str) -> None:
-    request = PresentationRequest("c-1a2b3c4d5e6f", "hr.example.test", "https://verify.example.test/a",
-                                  NOW + timedelta(hours=1))
+    request = PresentationRequest(
+        "c-1a2b3c4d5e6f", "hr.example.test", "https://verify.example.test/a", NOW + timedelta(hours=1)
+    )
     payload = encode_request(request)
     result = run("wallet", "answer", payload, imported)
     assert result.exit_code == 0, result.output
@@ -102,16 +115,19 @@ def test_present_a_recognition_without_its_source_is_one_clear_line(run: Any, tm
     assert len(result.output.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize(("args", "code", "message"), [
-    (["wallet", "list"], 1, "init"),
-    (["wallet", "show", "ffff0000"], 1, "NOT_FOUND"),
-    (["wallet", "import", "/nonexistent/file.json"], 1, "cannot read"),
-    (["wallet", "import", "http://issuer.example.test/c"], 1, "https"),
-    (["wallet", "present", "x", "--domain", "d", "--days", "31"], 2, "31"),
-    (["wallet", "present", "x"], 2, "--domain"),
-    (["wallet", "print", "x", "--out", "cert.jpg"], 2, ".png or .pdf"),
-    (["wallet", "answer", "SC1:garbage", "x"], 1, ""),
-])
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["wallet", "list"], 1, "init"),
+        (["wallet", "show", "ffff0000"], 1, "NOT_FOUND"),
+        (["wallet", "import", "/nonexistent/file.json"], 1, "cannot read"),
+        (["wallet", "import", "http://issuer.example.test/c"], 1, "https"),
+        (["wallet", "present", "x", "--domain", "d", "--days", "31"], 2, "31"),
+        (["wallet", "present", "x"], 2, "--domain"),
+        (["wallet", "print", "x", "--out", "cert.jpg"], 2, ".png or .pdf"),
+        (["wallet", "answer", "SC1:garbage", "x"], 1, ""),
+    ],
+)
 def test_errors_are_one_line_and_exit_codes_are_right(run: Any, args: list[str], code: int, message: str) -> None:
     if args[1] not in ("list",) and code == 1 and args[1] != "import":
         run("wallet", "init")
@@ -150,11 +166,14 @@ def test_qr_encode_refuses_a_document_too_large_for_a_reliable_code(run: Any, tm
     assert "QR_TOO_LARGE" in result.output and "Traceback" not in result.output
 
 
-@pytest.mark.parametrize(("args", "code"), [
-    (["qr", "decode", "not a payload"], 1),
-    (["qr", "encode", "/nonexistent.json"], 2),
-    (["qr", "encode", "cred.json", "--format", "png"], 2),
-])
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["qr", "decode", "not a payload"], 1),
+        (["qr", "encode", "/nonexistent.json"], 2),
+        (["qr", "encode", "cred.json", "--format", "png"], 2),
+    ],
+)
 def test_qr_errors(run: Any, tmp_path: Path, args: list[str], code: int) -> None:
     write_json(tmp_path / "cred.json", skill_credential())
     args = [str(tmp_path / a) if a == "cred.json" else a for a in args]
@@ -163,8 +182,7 @@ def test_qr_errors(run: Any, tmp_path: Path, args: list[str], code: int) -> None
     assert "Traceback" not in result.output
 
 
-def test_serve_builds_the_app_and_hands_it_to_uvicorn(run: Any, imported: str,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_builds_the_app_and_hands_it_to_uvicorn(run: Any, imported: str, monkeypatch: pytest.MonkeyPatch) -> None:
     import uvicorn
 
     seen: dict[str, Any] = {}

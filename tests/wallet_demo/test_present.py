@@ -41,8 +41,9 @@ def _imported(wallet: Wallet, tmp_path: Path, *docs: dict[str, Any]) -> list[str
     return [wallet.import_file(write_json(tmp_path / f"c{i}.json", d)).local_id for i, d in enumerate(docs)]
 
 
-def _verify(vp: dict[str, Any], challenge: str, *, domain: str = DOMAIN, days: float = 0,
-            controller: str | None = None) -> Any:
+def _verify(
+    vp: dict[str, Any], challenge: str, *, domain: str = DOMAIN, days: float = 0, controller: str | None = None
+) -> Any:
     purpose = AuthenticationPurpose(challenge=challenge, domain=domain, controller=controller)
     return verify_proofs(vp, loader=LOADER, purpose=purpose, now=NOW + timedelta(days=days))
 
@@ -86,21 +87,33 @@ def test_lifetimes_outside_1_to_30_days_are_refused(wallet: Wallet, tmp_path: Pa
     assert info.value.code == Code.RANGE_ERROR
 
 
-@pytest.mark.parametrize(("domain", "challenge"), [("", None), ("a\nb", None), (DOMAIN, "short"),
-                                                   (DOMAIN, "has space in it")])
-def test_bad_domains_and_challenges_are_refused(wallet: Wallet, tmp_path: Path, domain: str,
-                                                challenge: str | None) -> None:
+@pytest.mark.parametrize(
+    ("domain", "challenge"), [("", None), ("a\nb", None), (DOMAIN, "short"), (DOMAIN, "has space in it")]
+)
+def test_bad_domains_and_challenges_are_refused(
+    wallet: Wallet, tmp_path: Path, domain: str, challenge: str | None
+) -> None:
     [lid] = _imported(wallet, tmp_path, skill_credential())
     with pytest.raises(PresentationError):
         present(wallet, [lid], domain=domain, challenge=challenge, now=NOW)
 
 
 def test_a_proof_by_a_key_other_than_the_holders_fails(wallet: Wallet, tmp_path: Path) -> None:
-    vp = build_presentation([skill_credential()], holder=wallet.holder, domain=DOMAIN, now=NOW, loader=LOADER,
-                            challenge="nonce-12345678")
-    forged = add_proof({k: v for k, v in vp.items() if k != "proof"}, signer=OTHER, loader=LOADER,
-                       options=ProofOptions(purpose="authentication", challenge="nonce-12345678", domain=DOMAIN,
-                                            created=NOW, expires=NOW + timedelta(days=1)))
+    vp = build_presentation(
+        [skill_credential()], holder=wallet.holder, domain=DOMAIN, now=NOW, loader=LOADER, challenge="nonce-12345678"
+    )
+    forged = add_proof(
+        {k: v for k, v in vp.items() if k != "proof"},
+        signer=OTHER,
+        loader=LOADER,
+        options=ProofOptions(
+            purpose="authentication",
+            challenge="nonce-12345678",
+            domain=DOMAIN,
+            created=NOW,
+            expires=NOW + timedelta(days=1),
+        ),
+    )
     assert forged["holder"] == wallet.holder_did
     check = _verify(forged, "nonce-12345678", controller=forged["holder"])
     assert not check.passed
@@ -135,9 +148,12 @@ def test_unknown_local_ids_are_refused(wallet: Wallet) -> None:
 
 
 def _request(**kw: Any) -> PresentationRequest:
-    values: dict[str, Any] = {"challenge": "c-1a2b3c4d5e6f", "domain": DOMAIN,
-                              "verifier": "https://verify.example-employer.test/answers",
-                              "expires": NOW + timedelta(hours=1)}
+    values: dict[str, Any] = {
+        "challenge": "c-1a2b3c4d5e6f",
+        "domain": DOMAIN,
+        "verifier": "https://verify.example-employer.test/answers",
+        "expires": NOW + timedelta(hours=1),
+    }
     values.update(kw)
     return PresentationRequest(**values)
 
@@ -158,20 +174,58 @@ def test_the_answer_carries_the_requests_challenge_and_domain(wallet: Wallet, tm
     assert _verify(vp, request.challenge).passed
 
 
-@pytest.mark.parametrize(("document", "message"), [
-    ({"type": "Other", "challenge": "c-1a2b3c4d5e6f", "domain": DOMAIN, "verifier": "https://v.test"},
-     "not a presentation request"),
-    ({"type": "SkillcredPresentationRequest", "challenge": "c-1a2b3c4d5e6f", "domain": DOMAIN,
-      "verifier": "https://v.test", "extra": 1}, "unexpected"),
-    ({"type": "SkillcredPresentationRequest", "challenge": 5, "domain": DOMAIN, "verifier": "https://v.test"},
-     "challenge"),
-    ({"type": "SkillcredPresentationRequest", "challenge": "c-1a2b3c4d5e6f", "domain": DOMAIN,
-      "verifier": "javascript:alert(1)"}, "verifier"),
-    ({"type": "SkillcredPresentationRequest", "challenge": "c-1a2b3c4d5e6f", "domain": DOMAIN,
-      "verifier": "https://v.test", "expires": "2026-11-30T11:00:00Z"}, "expired"),
-    ({"type": "SkillcredPresentationRequest", "challenge": "c-1a2b3c4d5e6f", "domain": DOMAIN,
-      "verifier": "https://v.test", "expires": "tomorrow"}, "dateTime"),
-])
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        (
+            {"type": "Other", "challenge": "c-1a2b3c4d5e6f", "domain": DOMAIN, "verifier": "https://v.test"},
+            "not a presentation request",
+        ),
+        (
+            {
+                "type": "SkillcredPresentationRequest",
+                "challenge": "c-1a2b3c4d5e6f",
+                "domain": DOMAIN,
+                "verifier": "https://v.test",
+                "extra": 1,
+            },
+            "unexpected",
+        ),
+        (
+            {"type": "SkillcredPresentationRequest", "challenge": 5, "domain": DOMAIN, "verifier": "https://v.test"},
+            "challenge",
+        ),
+        (
+            {
+                "type": "SkillcredPresentationRequest",
+                "challenge": "c-1a2b3c4d5e6f",
+                "domain": DOMAIN,
+                "verifier": "javascript:alert(1)",
+            },
+            "verifier",
+        ),
+        (
+            {
+                "type": "SkillcredPresentationRequest",
+                "challenge": "c-1a2b3c4d5e6f",
+                "domain": DOMAIN,
+                "verifier": "https://v.test",
+                "expires": "2026-11-30T11:00:00Z",
+            },
+            "expired",
+        ),
+        (
+            {
+                "type": "SkillcredPresentationRequest",
+                "challenge": "c-1a2b3c4d5e6f",
+                "domain": DOMAIN,
+                "verifier": "https://v.test",
+                "expires": "tomorrow",
+            },
+            "dateTime",
+        ),
+    ],
+)
 def test_bad_requests_are_refused(document: dict[str, Any], message: str) -> None:
     with pytest.raises(PresentationError, match=message):
         decode_request(qr.encode(document), now=NOW)

@@ -83,18 +83,22 @@ REFUSED: list[tuple[str, bytes, str]] = [
     ("presentation", json.dumps({"type": ["VerifiablePresentation"]}).encode(), "presentation"),
     ("no-vc-type", json.dumps(_with(SIGNED, type=["Thing"])).encode(), "VerifiableCredential"),
     ("unsigned", json.dumps(_without_proof(SIGNED)).encode(), "no proof"),
-    ("unknown-context", json.dumps(_with(SIGNED, **{"@context": ["https://www.w3.org/ns/credentials/v2",
-                                                                  "https://evil.example/ctx"]})).encode(),
-     "not a valid credential"),
-    ("no-issuer", json.dumps({k: v for k, v in SIGNED.items() if k != "issuer"}).encode(),
-     "not a valid credential"),
+    (
+        "unknown-context",
+        json.dumps(
+            _with(SIGNED, **{"@context": ["https://www.w3.org/ns/credentials/v2", "https://evil.example/ctx"]})
+        ).encode(),
+        "not a valid credential",
+    ),
+    ("no-issuer", json.dumps({k: v for k, v in SIGNED.items() if k != "issuer"}).encode(), "not a valid credential"),
     ("too-large", b" " * (600 * 1024), "larger than"),
 ]
 
 
 @pytest.mark.parametrize(("raw", "message"), [(r, m) for _, r, m in REFUSED], ids=[n for n, _, _ in REFUSED])
-def test_non_credentials_are_refused_and_nothing_is_written(wallet: Wallet, tmp_path: Path, raw: bytes,
-                                                             message: str) -> None:
+def test_non_credentials_are_refused_and_nothing_is_written(
+    wallet: Wallet, tmp_path: Path, raw: bytes, message: str
+) -> None:
     path = tmp_path / "input.json"
     path.write_bytes(raw)
     with pytest.raises(WalletError, match=message):
@@ -159,13 +163,16 @@ def test_an_issuance_envelope_is_unwrapped(wallet: Wallet) -> None:
     assert wallet.import_url("https://issuer.example.test/c", fetch=fetch).document == SIGNED
 
 
-@pytest.mark.parametrize(("url", "token"), [
-    ("http://issuer.example.test/c", "t"),
-    ("https://user:pw@issuer.example.test/c", "t"),
-    ("ftp://issuer.example.test/c", "t"),
-    ("https://issuer.example.test/c", "bad token\r\nX-Injected: 1"),
-    ("https://issuer.example.test/c", ""),
-])
+@pytest.mark.parametrize(
+    ("url", "token"),
+    [
+        ("http://issuer.example.test/c", "t"),
+        ("https://user:pw@issuer.example.test/c", "t"),
+        ("ftp://issuer.example.test/c", "t"),
+        ("https://issuer.example.test/c", "bad token\r\nX-Injected: 1"),
+        ("https://issuer.example.test/c", ""),
+    ],
+)
 def test_unsafe_urls_and_tokens_are_refused_before_fetching(wallet: Wallet, url: str, token: str) -> None:
     fetch = StubFetch(b"{}")
     with pytest.raises(SkillcredError):

@@ -144,8 +144,9 @@ def _fields(subject: Mapping[str, Any]) -> list[dict[str, Any]]:
     org = subject.get("evaluationOrganization")
     if isinstance(org, Mapping) and org.get("name"):
         name = _language_map(org.get("name")) or _pair("", "")
-        out.append({"key": "evaluationOrganization", "label": _pair("评价机构", "Evaluation organization"),
-                    "value": name})
+        out.append(
+            {"key": "evaluationOrganization", "label": _pair("评价机构", "Evaluation organization"), "value": name}
+        )
     return out
 
 
@@ -155,15 +156,23 @@ def _recognition(subject: Mapping[str, Any]) -> dict[str, Any] | None:
         return None
     strings = {k: v for k, v in outcome.items() if isinstance(v, str)}
     recognized = RecognizedAs(
-        kind=strings.get("kind", ""), title_series=strings.get("titleSeries"), title_level=strings.get("titleLevel"),
-        title_name=strings.get("titleName"), skill_level=strings.get("skillLevel"),
-        education_level=strings.get("educationLevel"), treatment=strings.get("treatment"))
+        kind=strings.get("kind", ""),
+        title_series=strings.get("titleSeries"),
+        title_level=strings.get("titleLevel"),
+        title_name=strings.get("titleName"),
+        skill_level=strings.get("skillLevel"),
+        education_level=strings.get("educationLevel"),
+        treatment=strings.get("treatment"),
+    )
     grants, purposes = subject.get("grants"), subject.get("purposes")
     basis = subject.get("legalBasis")
     basis_text = ""
     if isinstance(basis, Mapping):
-        basis_text = " ".join(_text(basis.get(k)) for k in ("issuingAuthority", "documentName", "documentNumber",
-                                                            "documentDate") if isinstance(basis.get(k), str))
+        basis_text = " ".join(
+            _text(basis.get(k))
+            for k in ("issuingAuthority", "documentName", "documentNumber", "documentDate")
+            if isinstance(basis.get(k), str)
+        )
     inferred = subject.get("ruleConfidence") == "inferred"
     return {
         "outcome": _pair(describe_outcome(recognized, "zh"), describe_outcome(recognized, "en")),
@@ -218,12 +227,20 @@ def freshness_view(result: VerificationResult, now: datetime) -> dict[str, Any]:
     statuses = []
     for item in lists if isinstance(lists, list) else []:
         if isinstance(item, Mapping):
-            statuses.append({"url": _text(item.get("url")), "source": _text(item.get("source")),
-                             "ageSeconds": item.get("ageSeconds") if isinstance(item.get("ageSeconds"), int) else None,
-                             "validUntil": _text(item.get("validUntil"))})
+            statuses.append(
+                {
+                    "url": _text(item.get("url")),
+                    "source": _text(item.get("source")),
+                    "ageSeconds": item.get("ageSeconds") if isinstance(item.get("ageSeconds"), int) else None,
+                    "validUntil": _text(item.get("validUntil")),
+                }
+            )
     issued = info.get("trustListIssued")
-    return {"trustListIssued": _text(issued), "trustListAgeSeconds": _age_seconds(issued, now) if issued else None,
-            "statusLists": statuses}
+    return {
+        "trustListIssued": _text(issued),
+        "trustListAgeSeconds": _age_seconds(issued, now) if issued else None,
+        "statusLists": statuses,
+    }
 
 
 def chain_tree(check: Check | None, depth: int = 0) -> dict[str, Any] | None:
@@ -231,8 +248,11 @@ def chain_tree(check: Check | None, depth: int = 0) -> dict[str, Any] | None:
     if check is None:
         return None
     links = check.info.get("links")
-    roles = [str(link.get("role", "source")) for link in links if isinstance(link, Mapping)] \
-        if isinstance(links, list) else []
+    roles = (
+        [str(link.get("role", "source")) for link in links if isinstance(link, Mapping)]
+        if isinstance(links, list)
+        else []
+    )
     ids = [str(link.get("id") or "") for link in links if isinstance(link, Mapping)] if isinstance(links, list) else []
     sources = roles.count("source")
     nodes: list[dict[str, Any]] = []
@@ -243,16 +263,19 @@ def chain_tree(check: Check | None, depth: int = 0) -> dict[str, Any] | None:
         kind = kinds[0] if isinstance(kinds, list) and kinds and isinstance(kinds[0], str) else ""
         names = trust.info.get("names") if trust is not None else None
         sub = chain_tree(child.check("recognition"), depth + 1) if depth < MAX_TREE_DEPTH else None
-        nodes.append({
-            "role": role,
-            "id": _text(child.subject or (ids[i] if i < len(ids) else "")),
-            "kind": _pair(*KIND_LABELS.get(kind, (kind, kind))),
-            "issuer": _pair(str(names.get("zh", "")), str(names.get("en", ""))) if isinstance(names, Mapping)
-            else None,
-            "state": state_of(child),
-            "problems": problems_of(child)[:MAX_LIST],
-            "chain": sub,
-        })
+        nodes.append(
+            {
+                "role": role,
+                "id": _text(child.subject or (ids[i] if i < len(ids) else "")),
+                "kind": _pair(*KIND_LABELS.get(kind, (kind, kind))),
+                "issuer": _pair(str(names.get("zh", "")), str(names.get("en", "")))
+                if isinstance(names, Mapping)
+                else None,
+                "state": state_of(child),
+                "problems": problems_of(child)[:MAX_LIST],
+                "chain": sub,
+            }
+        )
     rule = [n for n in nodes if n["role"] == "rule"]
     return {
         "state": "verified" if check.passed else "failed",
@@ -270,8 +293,9 @@ def _kind(document: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
     return _text(kind), _pair(*KIND_LABELS.get(kind, (kind, kind)))
 
 
-def credential_view(document: Any, result: VerificationResult, trust: TrustList | None, now: datetime) -> dict[
-        str, Any]:
+def credential_view(
+    document: Any, result: VerificationResult, trust: TrustList | None, now: datetime
+) -> dict[str, Any]:
     """The card for one credential and its result."""
     doc: Mapping[str, Any] = document if isinstance(document, Mapping) else {}
     subject = _subject(doc)
@@ -287,8 +311,11 @@ def credential_view(document: Any, result: VerificationResult, trust: TrustList 
         "fields": _fields(subject),
         "recognition": _recognition(subject),
         "issuer": issuer_view(doc, result, trust),
-        "dates": {"validFrom": _text(doc.get("validFrom")), "validUntil": _text(doc.get("validUntil")),
-                  "signed": _proof_created(doc)},
+        "dates": {
+            "validFrom": _text(doc.get("validFrom")),
+            "validUntil": _text(doc.get("validUntil")),
+            "signed": _proof_created(doc),
+        },
         "freshness": freshness_view(result, now),
         "checks": [{"check": c.name, "passed": c.passed} for c in result.checks],
         "problems": problems_of(result),
@@ -297,8 +324,9 @@ def credential_view(document: Any, result: VerificationResult, trust: TrustList 
     }
 
 
-def presentation_view(document: Any, result: VerificationResult, trust: TrustList | None, now: datetime) -> dict[
-        str, Any]:
+def presentation_view(
+    document: Any, result: VerificationResult, trust: TrustList | None, now: datetime
+) -> dict[str, Any]:
     """The presentation's own checks, then one card per embedded credential."""
     doc: Mapping[str, Any] = document if isinstance(document, Mapping) else {}
     creds = doc.get("verifiableCredential", [])
