@@ -30,8 +30,9 @@ from PIL import Image
 
 from bench.bench_http import Server, honest_body
 from bench.common import table
-from vccore import identity, qr
-from vccore.qrrender import render_png
+from vccore.kinds import identity
+from vccore.qr import payload as qr
+from vccore.qr.render import render_png
 
 SECONDS = 10.0
 HOSTILE = 8

@@ -3,7 +3,7 @@
 The plain path is what a straightforward verifier does for ``eddsa-rdfc-2022`` (VC DI EdDSA 1.0
 section 3.3): ``jsonld.normalize`` with ``URDNA2015`` and a static-tag loader, once for the
 document and once for the proof configuration. skillcred does the same two canonicalizations with
-:func:`vccore.canonical.rdfc` (safe mode, context policy, RDFC-1.0 by :mod:`vccore.rdfc`).
+:func:`vccore.jsonld.canonical.rdfc` (safe mode, context policy, RDFC-1.0 by :mod:`vccore.canon.rdfc`).
 Both outputs are checked equal before timing. The credential is ``tests/data/skill_level_credential.json``
 (its proof was made with the test seed ``bytes(range(32))``).
 
@@ -22,8 +22,8 @@ from typing import Any
 
 from pyld import jsonld
 
-from vccore.canonical import cache_info, clear_cache, rdfc
-from vccore.loader import DocumentLoader
+from vccore.jsonld.canonical import cache_info, clear_cache, rdfc
+from vccore.jsonld.loader import DocumentLoader
 
 CREDENTIAL = Path(__file__).resolve().parents[1] / "tests" / "data" / "skill_level_credential.json"
 
@@ -73,7 +73,7 @@ def main(rounds: int = 300) -> float:
     print(f"credential: {CREDENTIAL.name} ({quads})")
     print(f"pyld plain normalize, document + proof config: median {p:.3f} ms over {rounds} rounds")
     print(
-        f"vccore.canonical.rdfc, document + proof config: median {o:.3f} ms "
+        f"vccore.jsonld.canonical.rdfc, document + proof config: median {o:.3f} ms "
         f"(first call, contexts not yet processed: {cold:.3f} ms)"
     )
     print(f"ratio rdfc / plain: {ratio:.3f}")

@@ -39,13 +39,14 @@ from starlette.applications import Starlette
 
 from bench.common import table
 from bench.samples import skill_level_credential
-from vccore import statuslist
-from vccore.didkey import did_key_pair
+from vccore.di.proofs import ProofOptions, add_proof
+from vccore.did.key import did_key_pair
 from vccore.fetch import FetchResponse, StaticFetcher
+from vccore.jsonld.loader import DocumentLoader
 from vccore.keys import KeyPair
-from vccore.loader import DocumentLoader
-from vccore.proofs import ProofOptions, add_proof
-from vccore.trust import KeyPeriod, TrustedIssuer, TrustList
+from vccore.status.bitstring import MIN_LENGTH, StatusList
+from vccore.status.entry import status_entry, status_list_credential
+from vccore.trust.lists import KeyPeriod, TrustedIssuer, TrustList
 from verifier.app import create_app
 from verifier.pipeline import Verifier
 from verifier.status import StatusSource
@@ -77,9 +78,9 @@ def world() -> World:
 
     lists = {}
     for url, purpose in ((REV_URL, "revocation"), (SUS_URL, "suspension")):
-        bits = statuslist.StatusList(bytes(statuslist.MIN_LENGTH // 8))
+        bits = StatusList(bytes(MIN_LENGTH // 8))
         lists[url] = sign(
-            statuslist.status_list_credential(
+            status_list_credential(
                 url,
                 bits,
                 issuer=issuer.controller,
@@ -107,8 +108,8 @@ def world() -> World:
     cred = skill_level_credential(issuer.controller)
     cred.pop("credentialSchema", None)
     cred["credentialStatus"] = [
-        statuslist.status_entry(REV_URL, 94567, purpose="revocation"),
-        statuslist.status_entry(SUS_URL, 23452, purpose="suspension"),
+        status_entry(REV_URL, 94567, purpose="revocation"),
+        status_entry(SUS_URL, 23452, purpose="suspension"),
     ]
     verifier = Verifier(
         trust=trust, loader=loader, status=StatusSource(loader=loader, fetcher=fetcher), clock=lambda: NOW

@@ -61,9 +61,9 @@ from issuer.home import IssuerHome, OpenIssuer, init_issuer, open_issuer
 from issuer.kinds import Issuer, build
 from vccore.clock import fixed_clock
 from vccore.credentials import check_contexts, check_data_model
-from vccore.loader import DocumentLoader
-from vccore.proofs import ProofOptions, add_proof
-from vccore.statuslist import status_entry
+from vccore.di.proofs import ProofOptions, add_proof
+from vccore.jsonld.loader import DocumentLoader
+from vccore.status.entry import status_entry
 
 #: the benchmarks issue at one fixed instant (the clock is injected, never read here)
 CLOCK = fixed_clock(datetime(2026, 11, 30, 12, 0, tzinfo=UTC))

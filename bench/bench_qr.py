@@ -24,11 +24,14 @@ from typing import Any
 import qrcode
 
 from bench.samples import skill_level_credential
-from vccore import jsonstrict, qr, qrread, qrrender
-from vccore.didkey import did_key_pair
+from vccore import jsonstrict
+from vccore.di.proofs import ProofOptions, add_proof
+from vccore.did.key import did_key_pair
+from vccore.jsonld.loader import DocumentLoader
 from vccore.keys import KeyPair
-from vccore.loader import DocumentLoader
-from vccore.proofs import ProofOptions, add_proof
+from vccore.qr import payload as qr
+from vccore.qr import read as qrread
+from vccore.qr import render as qrrender
 
 
 def full_skill_level_credential() -> dict[str, Any]:

@@ -16,12 +16,12 @@ from pyld import jsonld
 from bench.common import interleaved_medians, ms, table
 from bench.samples import skill_level_credential
 from vccore.credentials import verify_issued
-from vccore.didkey import did_key_pair
+from vccore.di.proofs import ProofOptions, add_proof
+from vccore.did.key import did_key_pair
+from vccore.jsonld.loader import DocumentLoader
+from vccore.jsonld.reading import read_one_way
 from vccore.keys import KeyPair
-from vccore.loader import DocumentLoader
-from vccore.proofs import ProofOptions, add_proof
-from vccore.reading import read_one_way
-from vccore.schemas import check_schemas
+from vccore.kinds.schemas import check_schemas
 
 NOW = datetime(2026, 11, 30, tzinfo=UTC)
 

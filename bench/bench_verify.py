@@ -16,10 +16,10 @@ import contexts
 from bench.common import interleaved_medians, ms, table
 from bench.samples import skill_level_credential
 from vccore import multibase
-from vccore.didkey import did_key_pair
+from vccore.di.proofs import ProofOptions, add_proof, verify_proofs
+from vccore.did.key import did_key_pair
+from vccore.jsonld.loader import DocumentLoader
 from vccore.keys import KeyPair
-from vccore.loader import DocumentLoader
-from vccore.proofs import ProofOptions, add_proof, verify_proofs
 
 NOW = datetime(2026, 11, 30, tzinfo=UTC)
 

@@ -64,9 +64,11 @@ class BatchRefused(SkillcredError):
     """The file has bad rows (or cannot be read as a batch); ``problems`` lists every one."""
 
     def __init__(self, problems: list[RowProblem], *, fatal: bool) -> None:
-        super().__init__(f"{len(problems)} bad row(s); nothing was issued", code=Code.MALFORMED_VALUE_ERROR)
+        hint = "" if fatal else " (fix them, or pass --skip-bad)"
+        super().__init__(f"{len(problems)} bad row(s); nothing was issued{hint}", code=Code.MALFORMED_VALUE_ERROR)
         self.problems = problems
         self.fatal = fatal
+        self.lines = tuple(str(problem) for problem in problems)
 
 
 @dataclass(frozen=True)

@@ -39,11 +39,12 @@ from issuer.kinds import KINDS
 from issuer.profile import IssuerProfile
 from issuer.store import CredentialRecord, StatusRef, Store, Tx
 from issuer.workers import Signed, Signer, SignerSetup, Task, Workers
-from vccore import identity
 from vccore.clock import Clock
+from vccore.di.proofs import ProofOptions
 from vccore.errors import Code, KeyProblem, SkillcredError
-from vccore.proofs import ProofOptions
-from vccore.statuslist import MIN_LENGTH, status_entry
+from vccore.kinds import identity
+from vccore.status.bitstring import MIN_LENGTH
+from vccore.status.entry import status_entry
 from vccore.timeutil import format_datetime
 
 CHUNK: Final = 256
@@ -98,7 +99,7 @@ class _Raced(Exception):
     """An idempotency key was recorded by a concurrent run inside our record transaction: roll back, retry."""
 
 
-def _chunks(items: Sequence[_T], size: int, *, ways: int = 1, floor: int = 1) -> Iterator[Sequence[_T]]:
+def split_chunks(items: Sequence[_T], size: int, *, ways: int = 1, floor: int = 1) -> Iterator[Sequence[_T]]:
     """Chunks of at most ``size`` items that shrink towards the end (guided scheduling): each takes
     half of what is left per way (``ways`` workers), and none is smaller than ``floor`` unless it is the
     last. So with several workers none of them is left alone with a big chunk at the end, and in one
@@ -209,7 +210,7 @@ class BulkIssuer:
     def _serial(self, items: Sequence[Item], setup: SignerSetup) -> Iterator[list[Outcome]]:
         signer = Signer(setup)
         # a floor of 16 rows: each chunk costs one commit (an fsync on disk)
-        chunks = list(_chunks(items, self._chunk, floor=16))
+        chunks = list(split_chunks(items, self._chunk, floor=16))
         tasks = self._allocate(chunks[:1], setup.now)[0]
         for number in range(len(chunks)):
             # record this chunk and allocate the next one in one transaction
@@ -220,7 +221,7 @@ class BulkIssuer:
 
     def _parallel(self, items: Sequence[Item], setup: SignerSetup, workers: Workers) -> Iterator[list[Outcome]]:
         pending: dict[int, list[Task]] = {}  # chunks being signed, by number
-        chunks = list(_chunks(items, self._chunk, ways=workers.count))
+        chunks = list(split_chunks(items, self._chunk, ways=workers.count))
         numbers = itertools.count()
 
         def send(tasks: list[Task]) -> None:
@@ -236,7 +237,7 @@ class BulkIssuer:
         for tasks in queued[: workers.count]:
             send(tasks)
         signed_here = self._sign_until_ready(first, setup, workers)
-        for piece in _chunks(first[len(signed_here) :], len(first), ways=workers.count):
+        for piece in split_chunks(first[len(signed_here) :], len(first), ways=workers.count):
             send(list(piece))
         for tasks in queued[workers.count :]:
             send(tasks)

@@ -10,7 +10,6 @@ usage error exits 2; no traceback for any input.
 from __future__ import annotations
 
 import copy
-import functools
 import logging.config
 import os
 import sys
@@ -22,7 +21,7 @@ from typing import Any, TypeVar
 import click
 
 from issuer import validation
-from issuer.batch import BatchRefused, digest, is_did, run_batch
+from issuer.batch import digest, is_did, run_batch
 from issuer.bulk import HASH_PARAMS, BulkIssuer, Item
 from issuer.filewriter import write_atomic
 from issuer.home import KDF_CHOICES, IssuerHome, OpenIssuer, init_issuer, open_issuer, passphrase_from_env
@@ -30,36 +29,13 @@ from issuer.kinds import KINDS
 from issuer.store_db import DEFAULT_POOL_SIZE
 from issuer.tokens import SCOPES, TokenRegistry
 from vccore.clock import keep_runtime, runtime_clock
-from vccore.errors import SkillcredError
 from vccore.jsonstrict import loads
 
 SUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _edge(command: F) -> F:
-    """Translate refusals into one line and exit status 1 (usage errors stay exit 2)."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except BatchRefused as err:
-            for problem in err.problems:
-                click.echo(str(problem), err=True)
-            hint = "" if err.fatal else " (fix them, or pass --skip-bad)"
-            raise click.ClickException(f"{err}{hint}") from err
-        except SkillcredError as err:
-            raise click.ClickException(str(err)) from err
-        except ValueError as err:
-            raise click.UsageError(str(err)) from err
-        except OSError as err:
-            raise click.ClickException(f"{getattr(err, 'filename', '') or ''} {err.strerror or err}".strip()) from err
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _open(
+def open_from_context(
     ctx: click.Context, *, need_key: bool, base_url: str | None = None, pool_size: int = DEFAULT_POOL_SIZE
 ) -> OpenIssuer:
     home: IssuerHome = ctx.obj
@@ -91,7 +67,6 @@ def issuer_group(ctx: click.Context, home: Path | None) -> None:
 @click.option("--store", "store_url", help="Registry: a SQLite path or a postgresql:// URL.")
 @click.option("--key-kdf", type=click.Choice(sorted(KDF_CHOICES)), default="moderate", hidden=True)
 @click.pass_context
-@_edge
 def init(
     ctx: click.Context,
     did_web: str | None,
@@ -154,7 +129,6 @@ _suite_option = click.option("--cryptosuite", type=click.Choice(SUITES), default
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
 @_hash_option
 @click.pass_context
-@_edge
 def issue(
     ctx: click.Context,
     kind: str,
@@ -170,7 +144,7 @@ def issue(
     checked = validation.from_mapping(KINDS[kind].input_type, data)
     if subject_did is not None and not is_did(subject_did):
         raise click.BadParameter(f"{subject_did!r} is not a DID", param_hint="--subject-did")
-    opened = _open(ctx, need_key=True)
+    opened = open_from_context(ctx, need_key=True)
     key = idempotency_key or f"cli:{uuid.uuid4()}"
     item = Item(key, digest(kind, cryptosuite, data, subject_did), kind, checked, subject_did)
     outcome = _bulk(opened, cryptosuite, hash_params).issue([item])[0]
@@ -198,7 +172,6 @@ def issue(
 @click.option("--batch-id", help="Identity of the batch in idempotency keys (default: the file name).")
 @_hash_option
 @click.pass_context
-@_edge
 def batch(
     ctx: click.Context,
     file: Path,
@@ -211,7 +184,7 @@ def batch(
     hash_params: str,
 ) -> None:
     """Issue one credential per CSV row; resumable (rerun after a crash issues nothing twice)."""
-    opened = _open(ctx, need_key=True)
+    opened = open_from_context(ctx, need_key=True)
     try:
         report = run_batch(
             file,
@@ -225,17 +198,17 @@ def batch(
             progress=sys.stderr,
         )
     except OSError as err:
-        where = getattr(err, "filename", None) or out_dir
-        notes = "".join(f"\n{note}" for note in getattr(err, "__notes__", ()))
+        if not getattr(err, "filename", None):
+            err.filename = str(out_dir)
         again = f"skillcred issuer batch {file} --kind {kind} --out {out_dir}" + (
             f" --batch-id {batch_id}" if batch_id else ""
         )
-        raise click.ClickException(
-            f"{where}: {err.strerror or err}{notes}\n"
+        err.add_note(
             f"Every row issued so far is recorded; nothing is issued twice. Fix the cause (free some space), "
             f"then run the same command again to issue the rest and write the missing files:\n  {again}\n"
             f"已签发的记录均已保存，不会重复签发。排除问题（如释放磁盘空间）后重新运行上述命令即可继续。"
-        ) from err
+        )
+        raise
     for problem in report.problems:
         click.echo(f"skipped {problem}", err=True)
     if report.failed:
@@ -246,9 +219,8 @@ def _status_command(name: str, method: str, verb: str) -> None:
     @issuer_group.command(name)
     @click.argument("credential_id")
     @click.pass_context
-    @_edge
     def command(ctx: click.Context, credential_id: str) -> None:
-        change = getattr(_open(ctx, need_key=False).service, method)(credential_id)
+        change = getattr(open_from_context(ctx, need_key=False).service, method)(credential_id)
         click.echo(f"{verb} {credential_id}" if change.changed else f"{credential_id} was already {verb}")
 
     command.__doc__ = f"Mark a credential {verb} (its status list changes at once)."
@@ -266,19 +238,17 @@ def keys() -> None:
 
 @keys.command("rotate")
 @click.pass_context
-@_edge
 def keys_rotate(ctx: click.Context) -> None:
     """Retire the active key (old credentials still verify) and sign with a new one; print its id."""
-    click.echo(_open(ctx, need_key=True).service.rotate_key().id)
+    click.echo(open_from_context(ctx, need_key=True).service.rotate_key().id)
 
 
 @keys.command("compromise")
 @click.argument("key_id")
 @click.pass_context
-@_edge
 def keys_compromise(ctx: click.Context, key_id: str) -> None:
     """Remove KEY_ID from the DID document and revoke everything it signed; print how many."""
-    revoked = _open(ctx, need_key=False).service.compromise_key(key_id)
+    revoked = open_from_context(ctx, need_key=False).service.compromise_key(key_id)
     click.echo(f"revoked {len(revoked)} credential(s) signed by {key_id}")
 
 
@@ -290,10 +260,9 @@ def tokens() -> None:
 @tokens.command("create")
 @click.option("--scope", "scopes", multiple=True, required=True, type=click.Choice(sorted(SCOPES)))
 @click.pass_context
-@_edge
 def tokens_create(ctx: click.Context, scopes: tuple[str, ...]) -> None:
     """Create a token with the given scopes; it is printed once, on stdout only."""
-    opened = _open(ctx, need_key=False)
+    opened = open_from_context(ctx, need_key=False)
     created = TokenRegistry(opened.store).create(scopes, now=opened.service.now())
     click.echo(created.token)
 
@@ -325,7 +294,6 @@ RECOGNIZER_FACTORY = "skillcred.issuer.recognizer_factory"
     help="Registry connections this process may hold (docs/operations.md, connection budget).",
 )
 @click.pass_context
-@_edge
 def serve(
     ctx: click.Context,
     host: str,
@@ -343,7 +311,7 @@ def serve(
 
     logs = _log_config()
     logging.config.dictConfig(logs)  # uvicorn's own format, also for the issuer's "key unlocked" line
-    opened = _open(ctx, need_key=True, base_url=base_url, pool_size=pool_size)
+    opened = open_from_context(ctx, need_key=True, base_url=base_url, pool_size=pool_size)
     opened.service.unlock()  # once, before serving: fail now, and no request ever waits for an unlock
     recognizer = None
     if trust_pack is not None:

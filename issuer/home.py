@@ -24,7 +24,7 @@ from issuer.store import Store
 from issuer.store_db import DEFAULT_POOL_SIZE
 from vccore.clock import Clock
 from vccore.errors import Code, KeyProblem, SkillcredError
-from vccore.loader import DocumentLoader
+from vccore.jsonld.loader import DocumentLoader
 
 HOME_ENV: Final = "SKILLCRED_HOME"
 PASSPHRASE_ENV: Final = "SKILLCRED_PASSPHRASE"

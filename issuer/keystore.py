@@ -25,7 +25,7 @@ import nacl.secret
 import nacl.utils
 
 from issuer.store import KeyRecord, Store, Tx
-from vccore import didkey
+from vccore.did import key as didkey
 from vccore.errors import Code, KeyProblem, SkillcredError
 from vccore.keys import KeyPair
 from vccore.timeutil import format_datetime

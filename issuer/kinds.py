@@ -3,7 +3,7 @@
 Each builder takes the kind's input (its frozen dataclass from :mod:`issuer.inputs`, or a camelCase
 mapping validated strictly), the issuer, ``validFrom`` and the credential id, and returns the unsigned
 credential as a new dict. The holder's ID number goes in only as an Argon2id ``identityHash``
-(:mod:`vccore.identity`); status entries are added by the issuing service, not here.
+(:mod:`vccore.kinds.identity`); status entries are added by the issuing service, not here.
 
 :data:`KINDS` maps the CLI names (``skill-level``, ``qualification``, ``title``, ``degree``,
 ``technical-school``) to the builder, the credential type, the schema and the display names.
@@ -27,8 +27,8 @@ from issuer.inputs import (
     TitleInput,
 )
 from issuer.levels import SKILL_LEVELS
-from vccore import identity
 from vccore.errors import Code, SkillcredError
+from vccore.kinds import identity
 
 SCHEMA_BASE = "https://w3id.org/skillcred/schemas/"
 CONTEXT = (CREDENTIALS_V2, SKILLCRED_V1)

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import quote
 
 from issuer.store import KeyRecord
-from vccore import didkey
+from vccore.did import key as didkey
 
 DID_CONTEXTS = ("https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1")
 _DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$")

@@ -20,11 +20,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from issuer.store import Store
+from vccore.di.proofs import ProofOptions, add_proof
 from vccore.errors import Code, SkillcredError
+from vccore.jsonld.loader import DocumentLoader
 from vccore.keys import KeyPair
-from vccore.loader import DocumentLoader
-from vccore.proofs import ProofOptions, add_proof
-from vccore.statuslist import StatusList, StatusPurpose, status_list_credential
+from vccore.status.bitstring import StatusList
+from vccore.status.entry import StatusPurpose, status_list_credential
 from vccore.timeutil import parse_datetime
 
 

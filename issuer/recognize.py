@@ -2,7 +2,7 @@
 
 :class:`RecognitionService` publishes rule set versions as signed ``RecognitionRuleCredential``s and
 derives ``RecognitionCredential``s: it verifies every source (all must verify), evaluates the rule as
-of the requested date, and only if the rule holds builds the credential (:mod:`vccore.recognition`)
+of the requested date, and only if the rule holds builds the credential (:mod:`vccore.recognition.credential`)
 and has the issuer sign, record and release it. A rule that does not hold raises
 ``SkillcredError(RULE_NOT_SATISFIED)`` listing the failed conditions in Chinese and English, and
 nothing is issued. A recognition may be a source of another one; the chain's depth is bounded.
@@ -15,13 +15,14 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, Final, Protocol
 
-from vccore.chain import chain_depth
 from vccore.clock import Clock
-from vccore.conditions import as_date
 from vccore.errors import Code, SkillcredError
-from vccore.recognition import parse_rule_credential, recognition_credential, rule_credential
+from vccore.recognition.chain import chain_depth
+from vccore.recognition.conditions import as_date
+from vccore.recognition.credential import parse_rule_credential, recognition_credential, rule_credential
+from vccore.recognition.evaluate import evaluate
+from vccore.recognition.model import RecognitionRule, RuleSet
 from vccore.result import Check, VerificationResult
-from vccore.rules import RecognitionRule, RuleSet, evaluate
 from vccore.timeutil import beijing_date, require_aware
 
 MAX_DEPTH: Final = 3

@@ -11,7 +11,7 @@ released credential without a record and no status index used twice (SECURITY.md
    when missing, and the draft, with placeholder status entries of the final shape, must pass the
    verifier's own checks: ``check_contexts``, ``check_data_model``, safe RDFC-1.0 canonicalization
    (an undefined term is ``DATA_LOSS_DETECTION_ERROR``) and no clear ID number
-   (``vccore.identity.contains_clear_id``; ``PERSONAL_DATA_ERROR``). A refusal here writes nothing.
+   (``vccore.kinds.identity.contains_clear_id``; ``PERSONAL_DATA_ERROR``). A refusal here writes nothing.
 3. **Allocate** (transaction 1, committed): a random unused index (OS CSPRNG) in the current
    revocation list and in the current suspension list. Allocations are never deleted: if anything
    later fails, the indexes are burned, never reused.
@@ -47,16 +47,17 @@ from issuer.publish import StatusPublisher
 from issuer.status_ops import CredentialStatus, StatusChange
 from issuer.store import CredentialRecord, KeyRecord, StatusRef, Store
 from issuer.store_records import dumps
-from vccore import schemas
-from vccore.canonical import rdfc
 from vccore.clock import Clock
 from vccore.credentials import examine, types_of
+from vccore.di.proofs import ProofOptions, add_proof
 from vccore.errors import Code, KeyProblem, SkillcredError
-from vccore.identity import contains_clear_id
+from vccore.jsonld.canonical import rdfc
+from vccore.jsonld.loader import DocumentLoader
 from vccore.keys import KeyPair
-from vccore.loader import DocumentLoader
-from vccore.proofs import ProofOptions, add_proof
-from vccore.statuslist import MIN_LENGTH, status_entry
+from vccore.kinds import schemas
+from vccore.kinds.identity import contains_clear_id
+from vccore.status.bitstring import MIN_LENGTH
+from vccore.status.entry import status_entry
 from vccore.timeutil import format_datetime, require_aware
 
 log = logging.getLogger("skillcred.issuer")
@@ -93,7 +94,7 @@ def _encode(document: Mapping[str, Any]) -> bytes:
 
 def check_shape(credential: Mapping[str, Any], *, loader: DocumentLoader) -> dict[str, Any]:
     """The verifier's own checks before signing (SECURITY.md issuer item 5): contexts, the one reading
-    (:mod:`vccore.reading`), the data model and the JSON Schema of each skillcred type, all decided on
+    (:mod:`vccore.jsonld.reading`), the data model and the JSON Schema of each skillcred type, all decided on
     the reading; raise the first problem. Returns the reading. What gets signed is the credential as it
     was given (it passed the gate, so it differs from its reading at most by a single value written in
     an array, as the caller chose: ``"type": ["VerifiableCredential"]`` stays an array). Used by single

@@ -14,7 +14,7 @@ from typing import Literal
 
 from issuer.store import CredentialRecord, StatusRef, Tx
 from vccore.errors import Code, SkillcredError
-from vccore.statuslist import StatusList
+from vccore.status.bitstring import StatusList
 
 Purpose = Literal["revocation", "suspension"]
 _EVENTS = {

@@ -3,7 +3,7 @@
 A bad value raises :class:`SkillcredError` with ``MALFORMED_VALUE_ERROR``, its message starting with
 the field's name as spelled in the credential (camelCase, dotted when nested) and its pointer set. A
 clear resident ID number where none belongs raises ``PERSONAL_DATA_ERROR``; that message shows the
-value redacted (:func:`vccore.identity.redact`), never the number.
+value redacted (:func:`vccore.kinds.identity.redact`), never the number.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, TypeVar
 
-from vccore import identity
 from vccore.errors import Code, SkillcredError
+from vccore.kinds import identity
 
 MAX_TEXT = 200
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

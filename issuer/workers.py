@@ -26,11 +26,11 @@ from typing import Any, Final, NamedTuple
 from issuer.kinds import Issuer, build
 from issuer.service import check_shape
 from issuer.store import StatusRef
-from vccore.canonical import rdfc
+from vccore.di.proofs import ProofOptions, add_proof
 from vccore.errors import Code, SkillcredError
+from vccore.jsonld.canonical import rdfc
+from vccore.jsonld.loader import DocumentLoader
 from vccore.keys import KeyPair
-from vccore.loader import DocumentLoader
-from vccore.proofs import ProofOptions, add_proof
 from vccore.timeutil import format_datetime
 
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))

@@ -1,20 +1,64 @@
 """The ``skillcred`` command: composes the issuer, verifier and wallet CLIs and vccore's tools.
 
 Exit codes: 0 success (verified), 1 not verified / refused, 2 usage error.
+
+Errors are translated here, once, for every command (:class:`Root`): the commands below raise what
+they mean (a :class:`~vccore.errors.SkillcredError` with its code, an ``OSError`` naming its file, a
+``ValueError`` for an option value they cannot use) and never print a traceback.
 """
 
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 import click
 
 from skillcred.keys_cli import keys_group, sign_command
 from vccore.clock import Runtime, system_clock
+from vccore.errors import SkillcredError
 from verifier.cli import verify as verify_command
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _with_notes(message: str, err: BaseException) -> str:
+    return "".join([message, *(f"\n{note}" for note in getattr(err, "__notes__", ()))])
+
+
+def translate(err: Exception) -> click.ClickException | None:
+    """The one translation of an error into what the command line shows, or None to let it through.
+
+    * :class:`SkillcredError`: its lines (one per problem) on stderr, then ``Error: CODE: detail``; exit 1.
+    * ``OSError``: ``Error: FILE: reason``; exit 1.
+    * ``ValueError``: an option value the command cannot use, ``Error: …`` with usage; exit 2.
+    Notes added to the error (``add_note``: what to do next) follow the message."""
+    if isinstance(err, click.ClickException):
+        return None
+    if isinstance(err, SkillcredError):
+        for line in err.lines:
+            click.echo(line, err=True)
+        return click.ClickException(_with_notes(str(err), err))
+    if isinstance(err, OSError):
+        where = f"{err.filename}: " if getattr(err, "filename", None) else ""
+        return click.ClickException(_with_notes(f"{where}{err.strerror or err}", err))
+    if isinstance(err, ValueError):
+        return click.UsageError(_with_notes(str(err), err))
+    return None
+
+
+class Root(click.Group):
+    """The root group: runs a command and translates what it raises (:func:`translate`)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as err:
+            translated = translate(err)
+            if translated is None:
+                raise
+            raise translated from err
+
+
+@click.group(cls=Root, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="skillcred")
 @click.pass_context
 def cli(ctx: click.Context) -> None:

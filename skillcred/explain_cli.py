@@ -1,7 +1,7 @@
 """``skillcred explain``: show a recognition as a tree (recognition -> rule -> sources) and why it holds.
 
 The recognition, each source and the rule credential are verified and the chain is re-checked
-(:mod:`vccore.chain`). With ``--trust-pack`` the full verifier pipeline runs (status from the pack's
+(:mod:`vccore.recognition.chain`). With ``--trust-pack`` the full verifier pipeline runs (status from the pack's
 snapshots); with ``--trust-list`` only proofs, validity and trust are checked and the output says that
 status was not. Issuer names come from the trust list. Exit 0 when everything verified, 1 when the
 chain (or anything in it) did not, 2 for usage errors; no tracebacks for bad input.
@@ -18,20 +18,20 @@ from typing import Any
 
 import click
 
-from vccore.chain import chain_checker as make_chain_checker
-from vccore.chain import pool_lookup, verify_chain
 from vccore.clock import fixed_clock, runtime_clock
 from vccore.credentials import types_of, verify_issued_and_read
 from vccore.errors import SkillcredError
-from vccore.explain import explain_tree, render_text
+from vccore.jsonld.loader import DocumentLoader
+from vccore.jsonld.reading import read_or_none
 from vccore.jsonstrict import loads
-from vccore.loader import DocumentLoader
-from vccore.reading import read_or_none
-from vccore.recognition import RULE_TYPE
+from vccore.recognition.chain import chain_checker as make_chain_checker
+from vccore.recognition.chain import pool_lookup, verify_chain
+from vccore.recognition.credential import RULE_TYPE
+from vccore.recognition.explain import explain_tree, render_text
 from vccore.result import VerificationResult
 from vccore.timeutil import parse_datetime
-from vccore.trust import TrustList, verify_trust_list_credential
-from vccore.trust_decision import trust_check
+from vccore.trust.decision import trust_check
+from vccore.trust.lists import TrustList, verify_trust_list_credential
 
 STATUS_NOT_CHECKED = (
     "状态未检查（请使用 --trust-pack 或 skillcred verify）",

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import click
 
-from vccore import didkey
 from vccore.clock import runtime_clock
+from vccore.di.proofs import ProofOptions, add_proof
+from vccore.did import key as didkey
 from vccore.errors import SkillcredError
+from vccore.jsonld.loader import DocumentLoader
 from vccore.jsonstrict import loads
 from vccore.keys import KeyPair
-from vccore.loader import DocumentLoader
-from vccore.proofs import ProofOptions, add_proof
 from vccore.timeutil import parse_datetime
 
 
@@ -133,8 +133,5 @@ def sign_command(
         previous_proof=previous_proof,
         id=proof_id,
     )
-    try:
-        secured = add_proof(doc, signer=pair, loader=DocumentLoader(), options=options)
-    except SkillcredError as err:
-        raise click.ClickException(str(err)) from err
+    secured = add_proof(doc, signer=pair, loader=DocumentLoader(), options=options)
     click.echo(json.dumps(secured, ensure_ascii=False, indent=2))

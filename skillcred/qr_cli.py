@@ -13,18 +13,14 @@ from pathlib import Path
 
 import click
 
-from vccore import jsonstrict, qr
-from vccore.errors import SkillcredError
-from vccore.qrread import read_qr
-from vccore.qrrender import render_png, render_svg, render_text
+from vccore import jsonstrict
+from vccore.qr import payload as qr
+from vccore.qr.read import read_qr
+from vccore.qr.render import render_png, render_svg, render_text
 
 __all__ = ["qr_group"]
 
 _MAX_INPUT = 1024 * 1024
-
-
-def _fail(err: SkillcredError) -> click.ClickException:
-    return click.ClickException(f"{err.code.value}: {err.detail}")
 
 
 @click.group("qr")
@@ -55,8 +51,6 @@ def encode_command(file: Path, fmt: str, out: Path | None, mm: float) -> None:
             if fmt == "png"
             else render_text(payload)
         )
-    except SkillcredError as err:
-        raise _fail(err) from err
     except OSError as err:
         raise click.ClickException(f"cannot read {file}: {err.strerror}") from err
     if out is None:
@@ -79,8 +73,6 @@ def decode_command(source: str) -> None:
         else:
             payload = source.strip()
         decoded = qr.decode_any(payload)
-    except SkillcredError as err:
-        raise _fail(err) from err
     except OSError as err:
         raise click.ClickException(f"cannot read {source}: {err.strerror}") from err
     if decoded.reference is not None:

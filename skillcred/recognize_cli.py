@@ -15,14 +15,14 @@ from typing import Any
 
 import click
 
-from issuer.cli import _edge, _open
+from issuer.cli import open_from_context
 from issuer.home import OpenIssuer
 from issuer.recognize import RecognitionService
 from vccore.errors import SkillcredError
 from vccore.jsonstrict import loads
-from vccore.recognition import parse_rule_credential
+from vccore.recognition.credential import parse_rule_credential
+from vccore.recognition.rulesets import load_shipped
 from vccore.result import Check, VerificationResult
-from vccore.rulesets import load_shipped
 from vccore.timeutil import parse_date
 from verifier.cli import build_verifier
 
@@ -86,7 +86,6 @@ def rules_list(lang: str) -> None:
 @rules_group.command("publish")
 @click.option("--set", "sets", multiple=True, help="Rule set id (CN, CN-SX, CN-HL, CN-GD, CN-SD); default all.")
 @click.pass_context
-@_edge
 def rules_publish(ctx: click.Context, sets: tuple[str, ...]) -> None:
     """Sign shipped rule sets as RecognitionRuleCredentials of this issuer."""
     shipped = load_shipped()
@@ -95,7 +94,7 @@ def rules_publish(ctx: click.Context, sets: tuple[str, ...]) -> None:
         raise click.BadParameter(
             f"unknown rule set(s) {', '.join(unknown)}; known: {', '.join(shipped)}", param_hint="--set"
         )
-    opened = _open(ctx, need_key=True)
+    opened = open_from_context(ctx, need_key=True)
     service = RecognitionService(
         opened.service,
         authority=opened.profile.did,
@@ -159,7 +158,6 @@ def _read(path: str) -> dict[str, Any]:
 @click.option("--online/--offline", default=False, help="Fetch the sources' status lists.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write the recognition here.")
 @click.pass_context
-@_edge
 def recognize_command(
     ctx: click.Context,
     sources: tuple[str, ...],
@@ -184,7 +182,7 @@ def recognize_command(
             raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--declare")
         declarations[name] = value
     docs = [_read(p) for p in sources]
-    opened = _open(ctx, need_key=True)
+    opened = open_from_context(ctx, need_key=True)
     when = when or opened.service.now().date()
     recognizer = make_recognizer(opened, trust_pack=trust_pack, root=root, online=online, trust_any=trust_mode == "any")
     issued = recognizer.recognize(docs, rule_id=rule_id, as_of=when, declarations=declarations)

@@ -25,16 +25,16 @@ from issuer.kinds import Issuer, build
 from issuer.recognize import RecognitionService
 from issuer.tokens import TokenRegistry
 from vccore.clock import Clock
-from vccore.didkey import did_key_pair
+from vccore.di.proofs import ProofOptions, add_proof
+from vccore.did.key import did_key_pair
 from vccore.errors import Code, FetchNotAllowed
 from vccore.fetch import FetchResponse
+from vccore.jsonld.loader import DocumentLoader
 from vccore.keys import KeyPair
-from vccore.loader import DocumentLoader
-from vccore.proofs import ProofOptions, add_proof
-from vccore.rulesets import load_shipped
+from vccore.recognition.rulesets import load_shipped
 from vccore.timeutil import require_aware
-from vccore.trust import KeyPeriod, TrustedIssuer, TrustList, trust_list_credential
-from vccore.trustpack import build_trust_pack, verify_trust_pack
+from vccore.trust.lists import KeyPeriod, TrustedIssuer, TrustList, trust_list_credential
+from vccore.trust.pack import build_trust_pack, verify_trust_pack
 from verifier.challenges import SqliteChallengeStore
 from verifier.pipeline import Verifier, standard_verifier
 from verifier.status import StatusSource

@@ -12,9 +12,7 @@ from typing import Any
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-VECTORS = SHARED / "vectors"
+from tests.support import VECTORS
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
@@ -65,6 +63,6 @@ def now() -> datetime:
 
 @pytest.fixture
 def test_loader() -> Iterator[Any]:
-    from vccore.loader import DocumentLoader
+    from vccore.jsonld.loader import DocumentLoader
 
     yield DocumentLoader(include_test_contexts=True)

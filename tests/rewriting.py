@@ -1,7 +1,7 @@
 """Rewriting a signed JSON-LD document into an equivalent spelling, for the one-reading tests (issue 12).
 
 :func:`spots` walks a document with the active context a JSON-LD processor uses at each position (pyld's
-context processing, through the expander's :meth:`~vccore.expander._Expander.enter`) and lists every
+context processing, through the expander's :meth:`~vccore.jsonld._expander.Expander.enter`) and lists every
 place a key, a type or a value could be spelled otherwise; :func:`rewrite` applies chosen rewritings.
 Every rewriting keeps the RDF graph. SPELLINGS change how something is written (refused by the one
 reading); HARMLESS ones only wrap a single value in an array or reorder keys (read the same way).
@@ -16,9 +16,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from vccore.context_cache import _Processor
-from vccore.expander import _Expander, _iri
-from vccore.loader import DocumentLoader
+from vccore.jsonld._context_cache import Processor
+from vccore.jsonld._expander import Expander, expand_iri
+from vccore.jsonld.loader import DocumentLoader
 from vccore.result import VerificationResult
 
 LOADER = DocumentLoader(include_test_contexts=True)
@@ -39,8 +39,8 @@ class Spot:
 
 def spots(document: Mapping[str, Any]) -> list[Spot]:
     """Every rewritable place, found with the active context at each position (pyld's processing)."""
-    proc = _Processor(LOADER, max_memo=512)
-    exp = _Expander(proc, safe=False)
+    proc = Processor(LOADER, max_memo=512)
+    exp = Expander(proc, safe=False)
     out: list[Spot] = []
 
     def walk(ctx: Any, prop: str | None, node: Mapping[str, Any], path: tuple[Any, ...]) -> None:
@@ -58,7 +58,7 @@ def spots(document: Mapping[str, Any]) -> list[Spot]:
                 out.append(Spot("alias", path, key, iri))
                 if iri == "@type":
                     for i, t in enumerate(value if isinstance(value, list) else [value]):
-                        expanded = _iri(type_ctx, t, True)
+                        expanded = expand_iri(type_ctx, t, True)
                         if isinstance(t, str) and expanded and expanded != t and ":" in expanded:
                             out.append(Spot("type", path, key, expanded, i if isinstance(value, list) else None))
                 continue

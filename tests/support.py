@@ -17,14 +17,36 @@ from click.testing import CliRunner, Result
 
 from vccore.clock import Clock, Runtime, fixed_clock
 
+#: Where things are: the checkout, the shared standards data beside it, the tests' own data
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+VECTORS = SHARED / "vectors"
+DATA = Path(__file__).resolve().parent / "data"
+
 #: The instant the tests live at (a Monday; the shared samples' credentials are all older).
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 CLOCK: Clock = fixed_clock(NOW)
 
 
+def _path_to(command: click.Command, group: click.Command, path: tuple[str, ...] = ()) -> tuple[str, ...] | None:
+    if command is group:
+        return path
+    for name, sub in getattr(group, "commands", {}).items():
+        found = _path_to(command, sub, (*path, name))
+        if found is not None:
+            return found
+    return None
+
+
 def invoke(command: click.Command, args: Sequence[str], *, clock: Clock = CLOCK, **kwargs: Any) -> Result:
-    """Run ``command`` through click's runner as the ``skillcred`` root would, with ``clock``."""
-    return CliRunner().invoke(command, list(args), obj=Runtime(clock=clock), **kwargs)
+    """Run ``command`` as a person does, through the ``skillcred`` root (which translates errors), with
+    ``clock`` instead of the wall clock. A command that is not beneath the root (a test's own) runs alone."""
+    from skillcred.cli import cli
+
+    path = _path_to(command, cli)
+    if path is None:
+        return CliRunner().invoke(command, list(args), obj=Runtime(clock=clock), **kwargs)
+    return CliRunner().invoke(cli, [*path, *args], obj=Runtime(clock=clock), **kwargs)
 
 
 # --- sample credentials of every kind (the fictional people of ../shared/domain/samples.md) ----------------
@@ -42,7 +64,7 @@ SAMPLES: dict[str, tuple[str, int]] = {
 
 def fast_hash(id_number: str) -> dict[str, Any]:
     """The identity hash at libsodium's minimum Argon2id cost: for tests only."""
-    from vccore import identity
+    from vccore.kinds import identity
 
     return identity.hash_identity(id_number, opslimit=identity.MIN_OPSLIMIT, memlimit=identity.MIN_MEMLIMIT)
 

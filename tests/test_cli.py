@@ -10,7 +10,7 @@ import pytest
 
 from skillcred.cli import cli
 from tests.support import invoke, sample_credential
-from vccore import qr
+from vccore.qr import payload as qr
 
 
 def credential(issuer: str) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import contexts
-from tests.conftest import SHARED
+from tests.support import SHARED
 
 W3C = [c for c in contexts.INDEX if c.url != contexts.SKILLCRED_V1]
 

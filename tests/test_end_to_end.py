@@ -17,11 +17,11 @@ from PIL import Image, ImageFilter
 
 from skillcred.world import DemoWorld, build_world, make_verifier
 from tests.support import CLOCK, NOW
-from vccore import qr
 from vccore.errors import Code
-from vccore.loader import DocumentLoader
-from vccore.qrread import read_qr
-from vccore.qrrender import render_png
+from vccore.jsonld.loader import DocumentLoader
+from vccore.qr import payload as qr
+from vccore.qr.read import read_qr
+from vccore.qr.render import render_png
 from wallet_demo.present import present
 
 DOMAIN = "localhost:8400"

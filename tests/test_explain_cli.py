@@ -11,9 +11,9 @@ from click.testing import Result
 
 from skillcred.cli import cli
 from tests.support import invoke
-from tests.vccore.test_recognition import AUTH_CN, LOADER, NOW, ROOT, mutable, sign, world
-from vccore.trust import TrustList, trust_list_credential
-from vccore.trustpack import build_trust_pack
+from tests.vccore.recognition.test_recognition import AUTH_CN, LOADER, NOW, ROOT, mutable, sign, world
+from vccore.trust.lists import TrustList, trust_list_credential
+from vccore.trust.pack import build_trust_pack
 
 NOW_TEXT = "2026-11-30T12:00:00Z"
 

@@ -20,12 +20,12 @@ from starlette.testclient import TestClient
 from skillcred.cli import cli
 from skillcred.world import DemoWorld, build_world, make_verifier
 from tests.support import CLOCK, NOW, invoke
-from vccore import qr
-from vccore.didkey import did_key_pair
+from vccore.di.proofs import ProofOptions, add_proof
+from vccore.did.key import did_key_pair
+from vccore.jsonld.loader import DocumentLoader
 from vccore.keys import KeyPair
-from vccore.loader import DocumentLoader
-from vccore.proofs import ProofOptions, add_proof
-from vccore.trustpack import StatusSnapshot, build_trust_pack
+from vccore.qr import payload as qr
+from vccore.trust.pack import StatusSnapshot, build_trust_pack
 from verifier.app import create_app
 from verifier.pipeline import Verifier
 from wallet_demo.present import present

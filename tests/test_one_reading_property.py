@@ -27,8 +27,8 @@ from tests.rewriting import SPELLINGS, Spot, fingerprint, ops_for, rewrite, spot
 from tests.support import CLOCK, NOW, sample_credential
 from vccore.errors import Code
 from vccore.fetch import FetchResponse, StaticFetcher
-from vccore.loader import DocumentLoader
-from vccore.trust import TrustList
+from vccore.jsonld.loader import DocumentLoader
+from vccore.trust.lists import TrustList
 from verifier.pipeline import Verifier, standard_verifier
 from verifier.status import StatusSource
 from wallet_demo.present import present

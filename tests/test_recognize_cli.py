@@ -19,12 +19,12 @@ from issuer.tokens import TokenRegistry
 from skillcred.cli import cli
 from skillcred.recognize_cli import make_recognizer, published_rules
 from tests.support import CLOCK, NOW, invoke
-from vccore.didkey import did_key_pair
+from vccore.di.proofs import ProofOptions, add_proof
+from vccore.did.key import did_key_pair
+from vccore.jsonld.loader import DocumentLoader
 from vccore.keys import KeyPair
-from vccore.loader import DocumentLoader
-from vccore.proofs import ProofOptions, add_proof
-from vccore.trust import KeyPeriod, TrustedIssuer, TrustList, trust_list_credential
-from vccore.trustpack import StatusSnapshot, build_trust_pack
+from vccore.trust.lists import KeyPeriod, TrustedIssuer, TrustList, trust_list_credential
+from vccore.trust.pack import StatusSnapshot, build_trust_pack
 
 PASS = "demo passphrase for tests"
 P1 = {

@@ -14,21 +14,22 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import contexts
-from vccore import context_policy
+from vccore.di.proofs import AssertionPurpose, verify_proofs
+from vccore.di.purposes import Purpose
 from vccore.errors import Code, SkillcredError
-from vccore.loader import DocumentLoader
-from vccore.proofs import AssertionPurpose, verify_proofs
-from vccore.purposes import Purpose
-from vccore.reading import read_one_way
+from vccore.jsonld import context_policy
+from vccore.jsonld.loader import DocumentLoader
+from vccore.jsonld.reading import read_one_way
+from vccore.kinds.schemas import SchemaOutcome
 from vccore.result import Check, Problem, VerificationResult
-from vccore.schemas import SchemaOutcome
 from vccore.timeutil import DEFAULT_SKEW, parse_datetime, require_aware
 
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$")
 FIRST_CONTEXTS = (contexts.CREDENTIALS_V2,)
 #: Caps on what one credential may ask a verifier to look at (SECURITY.md verifier item 18): each status
 #: entry may cost a fetch, each subject a trust and binding decision. Proofs are capped by the proof
-#: engine (:data:`vccore.proofs.MAX_PROOFS`), a recognition's sources by :data:`vccore.recognition.MAX_LINKS`.
+#: engine (:data:`vccore.di.proofs.MAX_PROOFS`), a recognition's sources by
+#: :data:`vccore.recognition.credential.MAX_LINKS`.
 MAX_STATUS_ENTRIES = 8
 MAX_SUBJECTS = 8
 
@@ -57,7 +58,7 @@ def issuer_id(document: Mapping[str, Any]) -> str | None:
 
 def check_contexts(document: Any, *, loader: DocumentLoader, name: str = "context") -> Check:
     """The verifier decides which contexts apply (DI 1.0 section 4.6 "Context Validation"): the
-    top-level ``@context`` follows :func:`vccore.context_policy.check_contexts` (pinned URLs only, the
+    top-level ``@context`` follows :func:`vccore.jsonld.context_policy.check_contexts` (pinned URLs only, the
     first is VC 2.0), and no object inside the document carries a context of its own (SECURITY.md
     items 3 and 4; embedded credentials of a presentation are checked on their own)."""
     if not isinstance(document, Mapping):
@@ -186,7 +187,7 @@ def check_validity(
 
 def check_form(document: Any, *, loader: DocumentLoader, name: str = "form") -> tuple[Check, dict[str, Any] | None]:
     """The one-reading gate (SECURITY.md verifier item 17): the document's reading
-    (:func:`vccore.reading.read_one_way`), or a failed check with ``NOT_COMPACT_FORM`` (or the safe-mode
+    (:func:`vccore.jsonld.reading.read_one_way`), or a failed check with ``NOT_COMPACT_FORM`` (or the safe-mode
     and context codes) naming the first member spelled otherwise."""
     if not isinstance(document, Mapping):
         return Check.fail(name, Code.PARSING_ERROR, "the document is not a JSON object"), None
@@ -197,7 +198,8 @@ def check_form(document: Any, *, loader: DocumentLoader, name: str = "form") -> 
     return Check.ok(name), reading
 
 
-#: ``schemas(reading) -> outcome``: the JSON Schema step of the data model check (:func:`vccore.schemas.check_schemas`)
+#: ``schemas(reading) -> outcome``: the JSON Schema step of the data model check
+#: (:func:`vccore.kinds.schemas.check_schemas`)
 SchemaCheck = Callable[[Mapping[str, Any]], SchemaOutcome]
 
 

@@ -158,6 +158,8 @@ class SkillcredError(Exception):
     """Base of every error skillcred raises on purpose. Carries a problem code."""
 
     code: Code = Code.MALFORMED_VALUE_ERROR
+    #: further lines a person should see before the message (one per problem, e.g. a batch's bad rows)
+    lines: tuple[str, ...] = ()
 
     def __init__(self, detail: str, *, code: Code | None = None, pointer: str = "") -> None:
         super().__init__(detail)

@@ -21,9 +21,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from vccore import jsonstrict, qr, qrread
+from vccore import jsonstrict
 from vccore.credentials import types_of
 from vccore.errors import Code, ResourceLimitError, SkillcredError, title_en
+from vccore.qr import payload as qr
+from vccore.qr import read as qrread
 from vccore.result import VerificationResult
 from vccore.timeutil import format_datetime
 from verifier import multipart

@@ -1,7 +1,7 @@
 """The verifier's own checks, each a pure function returning a named :class:`Check`.
 
 The shared VC checks (contexts, data model, proofs, validity) live in :mod:`vccore.credentials`
-and :mod:`vccore.proofs`; these are the ones only a verifier runs: input syntax and size, pinned
+and :mod:`vccore.di.proofs`; these are the ones only a verifier runs: input syntax and size, pinned
 JSON Schemas, trust, status (fail closed), and the presentation's holder, challenge and binding.
 """
 
@@ -14,14 +14,15 @@ from typing import Any, Final
 
 from vccore import jsonstrict
 from vccore.credentials import types_of
+from vccore.di.proofs import AuthenticationPurpose, verify_proofs
 from vccore.errors import Code, SkillcredError
-from vccore.loader import DocumentLoader
-from vccore.proofs import AuthenticationPurpose, verify_proofs
+from vccore.jsonld.loader import DocumentLoader
 from vccore.result import Check, Problem
-from vccore.statuslist import PURPOSES, check_status
+from vccore.status.check import check_status
+from vccore.status.entry import PURPOSES
 from vccore.timeutil import format_datetime
-from vccore.trust import TrustList
-from vccore.trust_decision import decide
+from vccore.trust.decision import decide
+from vccore.trust.lists import TrustList
 from verifier.challenges import ChallengeStore
 from verifier.status import StatusSource
 
@@ -66,7 +67,7 @@ def syntax(raw: Any, *, max_bytes: int, max_depth: int, max_nodes: int) -> tuple
 def trust(
     document: Mapping[str, Any], trust_list: TrustList | None, *, trust_any: bool, now: datetime
 ) -> tuple[Check, list[Problem]]:
-    """The ``trust`` check: :func:`vccore.trust_decision.decide` on the credential's reading.
+    """The ``trust`` check: :func:`vccore.trust.decision.decide` on the credential's reading.
     ``trust_any`` turns a refusal into a warning."""
     decision = decide(document, trust_list, now=now)
     info = decision.info(trust_list)

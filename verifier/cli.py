@@ -16,13 +16,13 @@ from typing import Any
 import click
 
 from vccore.clock import Clock, fixed_clock, runtime_clock
-from vccore.dids import DidResolver
+from vccore.did.resolver import DidResolver
 from vccore.errors import SkillcredError
 from vccore.fetch import HttpsFetcher
-from vccore.loader import DocumentLoader
+from vccore.jsonld.loader import DocumentLoader
 from vccore.result import VerificationResult
 from vccore.timeutil import parse_datetime
-from vccore.trustpack import parse_trust_pack, verify_trust_pack
+from vccore.trust.pack import parse_trust_pack, verify_trust_pack
 from verifier.challenges import open_challenge_store
 from verifier.pipeline import Verifier, standard_verifier
 from verifier.status import StatusSource
@@ -107,8 +107,8 @@ _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
 def read_source(source: str, *, max_bytes: int) -> bytes:
     """JSON bytes from a file, ``-`` (standard input), a QR payload string (``SC2:…``) or a QR image."""
-    from vccore import qr
-    from vccore.qrread import read_qr
+    from vccore.qr import payload as qr
+    from vccore.qr.read import read_qr
 
     if source.startswith((qr.DOCUMENT_PREFIX, qr.REFERENCE_PREFIX)):
         payload = source
@@ -317,7 +317,7 @@ def pack_build(
     """Build and sign a trust pack for offline verification."""
     from vccore.jsonstrict import loads
     from vccore.keys import KeyPair
-    from vccore.trustpack import StatusSnapshot, build_trust_pack
+    from vccore.trust.pack import StatusSnapshot, build_trust_pack
 
     def read(path: Path) -> Any:
         try:
@@ -343,19 +343,16 @@ def pack_build(
             raise click.ClickException(f"{path}: not a status list credential")
         snapshots.append(StatusSnapshot(cred["id"], cred, now))
     loader = DocumentLoader(resolver=DidResolver(documents=docs))
-    try:
-        pack = build_trust_pack(
-            trust_lists=[read(p) for p in trust_lists],
-            signer=signer,
-            loader=loader,
-            now=now,
-            valid_for=timedelta(days=days),
-            rule_credentials=[read(p) for p in rules],
-            status_snapshots=snapshots,
-            did_documents=docs,
-        )
-    except SkillcredError as err:
-        raise click.ClickException(str(err)) from err
+    pack = build_trust_pack(
+        trust_lists=[read(p) for p in trust_lists],
+        signer=signer,
+        loader=loader,
+        now=now,
+        valid_for=timedelta(days=days),
+        rule_credentials=[read(p) for p in rules],
+        status_snapshots=snapshots,
+        did_documents=docs,
+    )
     out.write_text(json.dumps(pack, ensure_ascii=False, indent=1), encoding="utf-8")
     click.echo(
         f"wrote {out} ({len(trust_lists)} trust list(s), {len(rules)} rule credential(s), "
@@ -412,26 +409,21 @@ def trust_list_group() -> None:
 def trust_list_sign(ctx: click.Context, file: Path, root_key: Path, list_id: str, days: int, out: Path) -> None:
     """Sign a trust list (JSON: {version: 1, issued, issuers: [{id, name: {zh, en}, roles, jurisdictions,
     credentialTypes, keys: [{id, validFrom, validUntil}]}]}) as a TrustListCredential of the root."""
+    from vccore.di.proofs import ProofOptions, add_proof
     from vccore.jsonstrict import loads
     from vccore.keys import KeyPair
-    from vccore.proofs import ProofOptions, add_proof
-    from vccore.trust import TrustList, trust_list_credential
+    from vccore.trust.lists import TrustList, trust_list_credential
 
     try:
         trust = TrustList.from_json(loads(file.read_bytes()))
         signer = KeyPair.from_json(loads(root_key.read_bytes()))
     except OSError as err:
         raise click.ClickException(f"cannot read: {err}") from err
-    except SkillcredError as err:
-        raise click.ClickException(str(err)) from err
     now = runtime_clock(ctx)()
     loader = DocumentLoader()
-    try:
-        unsigned = trust_list_credential(
-            trust, root_did=signer.controller, id=list_id, now=now, valid_for=timedelta(days=days)
-        )
-        signed = add_proof(unsigned, signer=signer, loader=loader, options=ProofOptions(created=now))
-    except (SkillcredError, ValueError) as err:
-        raise click.ClickException(str(err)) from err
+    unsigned = trust_list_credential(
+        trust, root_did=signer.controller, id=list_id, now=now, valid_for=timedelta(days=days)
+    )
+    signed = add_proof(unsigned, signer=signer, loader=loader, options=ProofOptions(created=now))
     out.write_text(json.dumps(signed, ensure_ascii=False, indent=1), encoding="utf-8")
     click.echo(f"wrote {out}: {len(trust.issuers)} issuer(s), signed by {signer.controller}, valid {days} days")

@@ -2,13 +2,13 @@
 
 The page sends the credential's ``identityHash`` (or the whole credential) and the number the employer
 typed; the answer is only ``{"match": true|false}``. The number is hashed with the credential's own salt
-and parameters by :func:`vccore.identity.matches` (Argon2id, parameters bounded there) and then dropped:
+and parameters by :func:`vccore.kinds.identity.matches` (Argon2id, parameters bounded there) and then dropped:
 it is never stored, logged, or echoed in any answer, not even masked, and errors about it say only that
 it is not a valid number (SECURITY.md item 9). Nothing here logs at all.
 
 Each comparison costs about 0.1 s and up to 64 MiB: the credential's Argon2id parameters are accepted
-only within what a skillcred issuer may use (:data:`vccore.identity.MAX_OPSLIMIT`,
-:data:`vccore.identity.MAX_MEMLIMIT`), never what a caller asks for. One comparison runs at a time and four
+only within what a skillcred issuer may use (:data:`vccore.kinds.identity.MAX_OPSLIMIT`,
+:data:`vccore.kinds.identity.MAX_MEMLIMIT`), never what a caller asks for. One comparison runs at a time and four
 wait (:class:`verifier.workgate.WorkGate`; beyond that 503 with ``Retry-After``), and each client
 (its address) gets a burst of five, then ten a minute (:class:`verifier.workgate.RateLimit`; 429). The
 result says nothing about whether the credential verified: the page shows it next to the verdict, never
@@ -23,7 +23,7 @@ from typing import Any, Final
 
 from vccore import jsonstrict
 from vccore.errors import Code, SkillcredError, title_en, title_zh
-from vccore.identity import check_parameters, matches
+from vccore.kinds.identity import check_parameters, matches
 from verifier.workgate import Busy, RateLimit, WorkGate
 
 MAX_BODY: Final = 16 * 1024

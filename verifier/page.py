@@ -28,10 +28,12 @@ from importlib import resources
 from string import Template
 from typing import Any, Final
 
-from vccore import jsonstrict, qr, qrread
+from vccore import jsonstrict
 from vccore.credentials import types_of
 from vccore.errors import Code, SkillcredError, title_en, title_zh
-from vccore.qrrender import render_svg
+from vccore.qr import payload as qr
+from vccore.qr import read as qrread
+from vccore.qr.render import render_svg
 from vccore.timeutil import format_datetime
 from verifier.idcheck import IdChecker
 from verifier.pages.view import credential_view, presentation_view
@@ -180,7 +182,7 @@ class ScanPage:
 
     def read_image(self, image: bytes, *, client: str = "") -> str:
         """The QR text of an uploaded photo: its size is checked from the header before any pixel is
-        decoded (:func:`vccore.qrread.read_qr`); the client spends one of its photo tokens, and decoding
+        decoded (:func:`vccore.qr.read.read_qr`); the client spends one of its photo tokens, and decoding
         waits for a slot of :attr:`image_gate` (:class:`Busy` when there is none)."""
         qrread.check_image(image, max_bytes=self.max_image_bytes)  # refused in milliseconds, no slot taken
         self.photo_rate.take(client)

@@ -1,7 +1,7 @@
 """The verification pipeline: one credential or presentation in, one :class:`VerificationResult` out.
 
 A credential's checks, in the order reported: ``syntax``, ``context``, ``form`` (the one reading,
-SECURITY.md item 17: every later check reads the document as :mod:`vccore.reading` reads it, and a
+SECURITY.md item 17: every later check reads the document as :mod:`vccore.jsonld.reading` reads it, and a
 document spelled otherwise is refused here), ``dataModel`` (with the JSON Schema of each skillcred type
 it has, whatever schema it names), ``proof`` (assertionMethod; the key's controller is the issuer),
 ``validity``, ``status.revocation``, ``status.suspension``, ``trust`` and, for a
@@ -27,13 +27,13 @@ from vccore.credentials import (
     issuer_id,
     types_of,
 )
+from vccore.di.proofs import AssertionPurpose, verify_proofs
 from vccore.errors import Code
-from vccore.loader import DocumentLoader
-from vccore.proofs import AssertionPurpose, verify_proofs
-from vccore.reading import read_or_none
+from vccore.jsonld.loader import DocumentLoader
+from vccore.jsonld.reading import read_or_none
 from vccore.result import Check, Problem, VerificationResult
 from vccore.timeutil import DEFAULT_SKEW, format_datetime, require_aware
-from vccore.trust import TrustList
+from vccore.trust.lists import TrustList
 from verifier import checks
 from verifier.challenges import ChallengeStore
 from verifier.status import StatusSource
@@ -108,7 +108,7 @@ class Verifier:
         return self._credential(document, require_aware(self.clock()), 0)
 
     def read(self, document: Mapping[str, Any]) -> dict[str, Any] | None:
-        """``document`` as every check reads it (:func:`vccore.reading.read_one_way`), or None."""
+        """``document`` as every check reads it (:func:`vccore.jsonld.reading.read_one_way`), or None."""
         return read_or_none(document, loader=self.loader)
 
     def check_recognition(
@@ -267,8 +267,8 @@ def standard_verifier(
 ) -> Verifier:
     """The verifier as skillcred runs it: the pinned JSON Schemas of the credential kinds, and
     recognition chains re-checked against ``rule_credentials`` (plus whatever a presentation carries)."""
-    from vccore import schemas
-    from vccore.chain import chain_checker, pool_lookup
+    from vccore.kinds import schemas
+    from vccore.recognition.chain import chain_checker, pool_lookup
 
     return Verifier(
         trust=trust,

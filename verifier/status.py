@@ -21,10 +21,10 @@ from vccore import jsonstrict
 from vccore.credentials import issuer_id, verify_issued_and_read
 from vccore.errors import Code, SkillcredError
 from vccore.fetch import Fetcher
-from vccore.loader import DocumentLoader
+from vccore.jsonld.loader import DocumentLoader
 from vccore.result import Problem
 from vccore.timeutil import DEFAULT_SKEW, format_datetime, parse_datetime, require_aware
-from vccore.trustpack import StatusSnapshot
+from vccore.trust.pack import StatusSnapshot
 
 DEFAULT_MAX_BYTES: Final = 512 * 1024
 DEFAULT_TTL: Final = timedelta(minutes=5)

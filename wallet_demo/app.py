@@ -30,9 +30,9 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from vccore.errors import Code, SkillcredError
-from vccore.qr import DEFAULT_MAX_VERSION
-from vccore.qrread import read_qr
-from vccore.qrrender import render_svg
+from vccore.qr.capacity import DEFAULT_MAX_VERSION
+from vccore.qr.read import read_qr
+from vccore.qr.render import render_svg
 from vccore.timeutil import format_datetime
 from wallet_demo import page
 from wallet_demo.cards import card_for

@@ -25,7 +25,7 @@ from typing import Any, Final, Literal
 
 from PIL import Image, ImageDraw, ImageFont
 
-from vccore.qrrender import QUIET_ZONE, render_png
+from vccore.qr.render import QUIET_ZONE, render_png
 from wallet_demo.cards import Text, card_for, lang_text
 from wallet_demo.refs import plan_qr
 

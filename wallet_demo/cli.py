@@ -7,16 +7,14 @@ Errors are one line on stderr and exit 1; usage errors exit 2 (click). The walle
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
 from vccore.clock import keep_runtime, runtime_clock
-from vccore.errors import SkillcredError
-from vccore.qrrender import render_png, render_svg, render_text
+from vccore.qr.render import render_png, render_svg, render_text
 from wallet_demo.cards import card_for, card_lines
 from wallet_demo.present import DEFAULT_DAYS, MAX_DAYS, answer, decode_request, present
 from wallet_demo.refs import QrPlan, plan_qr
@@ -25,19 +23,6 @@ from wallet_demo.store import Wallet, default_root
 __all__ = ["wallet_group"]
 
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
-
-
-@contextmanager
-def _refusals() -> Iterator[None]:
-    """Domain errors become one readable line and exit 1."""
-    try:
-        yield
-    except SkillcredError as err:
-        raise click.ClickException(f"{err.code.value}: {err.detail}") from err
-    except OSError as err:
-        raise click.ClickException(f"{err.filename or ''}: {err.strerror or err}") from err
-    except ValueError as err:
-        raise click.ClickException(str(err)) from err
 
 
 def _root(ctx: click.Context) -> Path:
@@ -108,8 +93,7 @@ def wallet_group(ctx: click.Context, home: Path | None) -> None:
 @click.pass_context
 def init_command(ctx: click.Context) -> None:
     """Create the wallet and its holder key (did:key) / 创建钱包和持有人密钥。"""
-    with _refusals():
-        wallet = Wallet.create(_root(ctx), clock=runtime_clock(ctx))
+    wallet = Wallet.create(_root(ctx), clock=runtime_clock(ctx))
     click.echo(f"wallet: {wallet.root}\nholder: {wallet.holder_did}")
 
 
@@ -119,14 +103,13 @@ def init_command(ctx: click.Context) -> None:
 @click.pass_context
 def import_command(ctx: click.Context, source: str, token: str | None) -> None:
     """Import a credential from a JSON FILE, a QR IMAGE, or an issuer URL (https) / 导入凭证。"""
-    with _refusals():
-        wallet = _open(ctx)
-        if source.startswith(("https://", "http://")):
-            stored = wallet.import_url(source, token=token)
-        elif _is_image(Path(source)):
-            stored = wallet.import_qr_image(Path(source).read_bytes())
-        else:
-            stored = wallet.import_file(source)
+    wallet = _open(ctx)
+    if source.startswith(("https://", "http://")):
+        stored = wallet.import_url(source, token=token)
+    elif _is_image(Path(source)):
+        stored = wallet.import_qr_image(Path(source).read_bytes())
+    else:
+        stored = wallet.import_file(source)
     click.echo("\n".join(card_lines(card_for(stored.document, local_id=stored.local_id), detail=False)))
 
 
@@ -135,8 +118,7 @@ def import_command(ctx: click.Context, source: str, token: str | None) -> None:
 @click.pass_context
 def list_command(ctx: click.Context, lang: str) -> None:
     """List the cards / 列出凭证卡片。"""
-    with _refusals():
-        stored = _open(ctx).credentials()
+    stored = _open(ctx).credentials()
     if not stored:
         click.echo("钱包为空 / the wallet is empty")
     for s in stored:
@@ -157,14 +139,13 @@ def list_command(ctx: click.Context, lang: str) -> None:
 @click.pass_context
 def show_command(ctx: click.Context, local_id: str, qr_format: str | None, out: Path | None, lang: str) -> None:
     """Show one card, or its QR code / 显示一张卡片或其二维码。"""
-    with _refusals():
-        stored = _open(ctx).get(local_id)
-        if qr_format is None:
-            _emit("\n".join(card_lines(card_for(stored.document, local_id=stored.local_id), lang=lang)), out)
-            return
-        plan = plan_qr(stored.document, low_ec_ok=True)
-        _emit(_render(plan, qr_format), out)
-        click.echo(f"QR version {plan.version}, error correction {plan.ec}", err=True)
+    stored = _open(ctx).get(local_id)
+    if qr_format is None:
+        _emit("\n".join(card_lines(card_for(stored.document, local_id=stored.local_id), lang=lang)), out)
+        return
+    plan = plan_qr(stored.document, low_ec_ok=True)
+    _emit(_render(plan, qr_format), out)
+    click.echo(f"QR version {plan.version}, error correction {plan.ec}", err=True)
 
 
 def _write_vp(vp: dict[str, Any], out: Path | None, qr_format: str | None) -> None:
@@ -200,9 +181,8 @@ def present_command(
     out: Path | None,
 ) -> None:
     """Sign a purpose-scoped, time-limited presentation / 生成限定用途和期限的出示文件。"""
-    with _refusals():
-        vp = present(_open(ctx), local_ids, domain=domain, days=days, challenge=challenge, now=runtime_clock(ctx)())
-        _write_vp(vp, out, qr_format)
+    vp = present(_open(ctx), local_ids, domain=domain, days=days, challenge=challenge, now=runtime_clock(ctx)())
+    _write_vp(vp, out, qr_format)
 
 
 @wallet_group.command("answer")
@@ -215,14 +195,13 @@ def answer_command(
     ctx: click.Context, request: str, local_ids: tuple[str, ...], qr_format: str | None, out: Path | None
 ) -> None:
     """Answer a verifier's request (payload text or a photo of its QR) / 回应出示请求。"""
-    from vccore.qrread import read_qr
+    from vccore.qr.read import read_qr
 
-    with _refusals():
-        wallet = _open(ctx)
-        payload = read_qr(Path(request).read_bytes()) if _is_image(Path(request)) else request
-        now = wallet.clock()
-        vp = answer(wallet, decode_request(payload, now=now), local_ids, now=now)
-        _write_vp(vp, out, qr_format)
+    wallet = _open(ctx)
+    payload = read_qr(Path(request).read_bytes()) if _is_image(Path(request)) else request
+    now = wallet.clock()
+    vp = answer(wallet, decode_request(payload, now=now), local_ids, now=now)
+    _write_vp(vp, out, qr_format)
 
 
 @wallet_group.command("serve")
@@ -236,8 +215,7 @@ def serve_command(ctx: click.Context, host: str, port: int, base_url: str | None
 
     from wallet_demo.app import create_app
 
-    with _refusals():
-        app = create_app(_open(ctx), base_url=base_url or f"http://{host}:{port}")
+    app = create_app(_open(ctx), base_url=base_url or f"http://{host}:{port}")
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo("warning: the wallet page is reachable from other machines / 注意：其他设备可访问本页面", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info")
@@ -256,10 +234,9 @@ def print_command(ctx: click.Context, local_id: str, out: Path) -> None:
     suffix = out.suffix.lower()
     if suffix not in (".png", ".pdf"):
         raise click.UsageError("--out must end in .png or .pdf")
-    with _refusals():
-        stored = _open(ctx).get(local_id)
-        data, cjk = render_certificate(stored.document, fmt="pdf" if suffix == ".pdf" else "png")
-        out.write_bytes(data)
+    stored = _open(ctx).get(local_id)
+    data, cjk = render_certificate(stored.document, fmt="pdf" if suffix == ".pdf" else "png")
+    out.write_bytes(data)
     if not cjk:
         click.echo("note: no CJK font found (install fonts-noto-cjk); printed with English labels", err=True)
     click.echo(f"wrote {out}", err=True)

@@ -12,7 +12,7 @@ A ``RecognitionCredential`` is presented with its sources (the credentials named
 ``credentialSubject.recognizedFrom`` and ``relatedResource``), because a verifier re-checks the
 whole chain; a missing source is refused before anything is signed.
 
-A verifier asks with a request QR: the :mod:`vccore.qr` codec applied to
+A verifier asks with a request QR: the :mod:`vccore.qr.payload` codec applied to
 ``{"type": "SkillcredPresentationRequest", "challenge", "domain", "verifier", "expires"}``
 (:class:`PresentationRequest`). The answer uses that challenge and domain and expires no later than
 the request does.
@@ -29,12 +29,12 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 import contexts
-from vccore import qr
 from vccore.credentials import types_of
+from vccore.di.proofs import ProofOptions, add_proof
 from vccore.errors import Code, SkillcredError
+from vccore.jsonld.loader import DocumentLoader
 from vccore.keys import KeyPair
-from vccore.loader import DocumentLoader
-from vccore.proofs import ProofOptions, add_proof
+from vccore.qr import payload as qr
 from vccore.timeutil import format_datetime, parse_datetime, require_aware
 from wallet_demo.store import StoredCredential, Wallet
 
@@ -124,7 +124,7 @@ class PresentationRequest:
 
 
 def encode_request(request: PresentationRequest) -> str:
-    """The request as a QR document payload (:func:`vccore.qr.encode`)."""
+    """The request as a QR document payload (:func:`vccore.qr.payload.encode`)."""
     return qr.encode(request.to_json())
 
 

@@ -1,6 +1,6 @@
 """Which QR code to show for a document, and the hash-bound reference fallback.
 
-A document is shown as a document payload (:func:`vccore.qr.encode`) when the payload fits the
+A document is shown as a document payload (:func:`vccore.qr.payload.encode`) when the payload fits the
 project's phone-scannable limit, QR version 25 at error-correction level M. A presentation with
 several credentials usually does not. Then the wallet shows a *reference* payload
 instead: a URL on the wallet's own page (``/p/<token>``, a random 128-bit token) and the SHA-256 of
@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final, Literal
 
-from vccore import jsonstrict, qr
+from vccore import jsonstrict
 from vccore.errors import Code, SkillcredError
+from vccore.qr import payload as qr
 from vccore.timeutil import require_aware
 
 __all__ = ["DEFAULT_TTL", "QrPlan", "ReferenceShelf", "plan_qr", "verify_reference"]

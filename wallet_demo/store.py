@@ -27,14 +27,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from vccore import jsonstrict, qr
+from vccore import jsonstrict
 from vccore.clock import Clock
 from vccore.credentials import examine, types_of
-from vccore.didkey import did_key_pair
+from vccore.did.key import did_key_pair
 from vccore.errors import Code, SkillcredError
+from vccore.jsonld.loader import DocumentLoader
 from vccore.keys import KeyPair
-from vccore.loader import DocumentLoader
-from vccore.qrread import read_qr
+from vccore.qr import payload as qr
+from vccore.qr.read import read_qr
 from vccore.timeutil import format_datetime
 from wallet_demo.remote import FetchFn, check_https_url, check_token, https_fetch
 

@@ -1,7 +1,7 @@
 """Headless Chromium (Debian's, never a downloaded browser) against the verifier app served by uvicorn on
 127.0.0.1, over a test world: did:key issuers on a trust list, status lists served in-process, credentials
 valid / revoked / tampered / with an unreachable status list, and a recognition chain re-checked by
-:func:`vccore.chain.chain_checker`.
+:func:`vccore.recognition.chain.chain_checker`.
 
 Chromium's fake camera plays a Y4M file (YUV4MPEG2, 4:2:0) written here from the credential's QR PNG.
 If Chromium is missing the tests fail, they do not skip: ``make pytest`` installs it first.
@@ -27,19 +27,22 @@ import uvicorn
 from PIL import Image
 
 from issuer import kinds
-from vccore import identity, qr, statuslist
-from vccore.chain import chain_checker, pool_lookup
-from vccore.didkey import did_key_pair
-from vccore.dids import DidResolver
+from vccore.di.proofs import ProofOptions, add_proof
+from vccore.did.key import did_key_pair
+from vccore.did.resolver import DidResolver
 from vccore.fetch import FetchResponse, StaticFetcher
+from vccore.jsonld.loader import DocumentLoader
 from vccore.keys import KeyPair
-from vccore.loader import DocumentLoader
-from vccore.proofs import ProofOptions, add_proof
-from vccore.qrrender import render_png
-from vccore.recognition import parse_rule_credential, recognition_credential, rule_credential
-from vccore.rules import evaluate
-from vccore.rulesets import load_shipped
-from vccore.trust import KeyPeriod, TrustedIssuer, TrustList
+from vccore.kinds import identity
+from vccore.qr import payload as qr
+from vccore.qr.render import render_png
+from vccore.recognition.chain import chain_checker, pool_lookup
+from vccore.recognition.credential import parse_rule_credential, recognition_credential, rule_credential
+from vccore.recognition.evaluate import evaluate
+from vccore.recognition.rulesets import load_shipped
+from vccore.status.bitstring import MIN_LENGTH, StatusList
+from vccore.status.entry import status_entry, status_list_credential
+from vccore.trust.lists import KeyPeriod, TrustedIssuer, TrustList
 from verifier.app import create_app
 from verifier.challenges import SqliteChallengeStore
 from verifier.pipeline import Verifier
@@ -143,15 +146,15 @@ def _skill(index: int, ident: str, *, status_url: str = REV_URL) -> dict[str, An
         hasher=FAST,
     )
     doc["credentialStatus"] = [
-        statuslist.status_entry(status_url, index, purpose="revocation"),
-        statuslist.status_entry(SUS_URL, index, purpose="suspension"),
+        status_entry(status_url, index, purpose="revocation"),
+        status_entry(SUS_URL, index, purpose="suspension"),
     ]
     return sign(doc, EVAL, datetime.fromisoformat(cred["validFrom"]))
 
 
 def _status_list(url: str, purpose: str, bits: tuple[int, ...]) -> dict[str, Any]:
-    listed = statuslist.StatusList(bytes(statuslist.MIN_LENGTH // 8)).set_many(bits)
-    doc = statuslist.status_list_credential(
+    listed = StatusList(bytes(MIN_LENGTH // 8)).set_many(bits)
+    doc = status_list_credential(
         url,
         listed,
         issuer=EVAL.controller,

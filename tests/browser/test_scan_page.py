@@ -12,8 +12,8 @@ import pytest
 from PIL import Image
 
 from tests.browser.conftest import ID_NUMBER, World
-from vccore import qr
-from vccore.qrrender import render_png
+from vccore.qr import payload as qr
+from vccore.qr.render import render_png
 
 pytestmark = pytest.mark.browser
 

@@ -23,8 +23,8 @@ from issuer.profile import IssuerProfile
 from issuer.service import CrashHook, IssuerService
 from issuer.store import Store
 from tests.support import NOW
-from vccore.dids import DidResolver
-from vccore.loader import DocumentLoader
+from vccore.did.resolver import DidResolver
+from vccore.jsonld.loader import DocumentLoader
 
 PG_URL = os.environ.get("SKILLCRED_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 PASSPHRASE = "correct horse battery staple"

@@ -23,11 +23,11 @@ from issuer.store import Store
 from issuer.tokens import TokenRegistry
 from tests.issuer.conftest import NOW, PASSPHRASE, PROFILE
 from tests.support import CLOCK
-from vccore import identity
 from vccore.credentials import verify_issued
-from vccore.dids import DidResolver
-from vccore.loader import DocumentLoader
-from vccore.statuslist import decode
+from vccore.did.resolver import DidResolver
+from vccore.jsonld.loader import DocumentLoader
+from vccore.kinds import identity
+from vccore.status.bitstring import decode
 
 PEOPLE = json.loads((Path(__file__).parent.parent / "data" / "people.json").read_text(encoding="utf-8"))
 EXAMPLES_V2 = "https://www.w3.org/ns/credentials/examples/v2"

@@ -19,16 +19,16 @@ from typing import Any
 import pytest
 
 from issuer.batch import BatchRefused, digest, read_rows, run_batch
-from issuer.bulk import TEST_HASH, BulkIssuer, _chunks
+from issuer.bulk import TEST_HASH, BulkIssuer, split_chunks
 from issuer.home import IssuerHome, OpenIssuer, init_issuer, open_issuer
 from issuer.progress import Progress
 from issuer.workers import Workers
 from tests.support import CLOCK, NOW, invoke
 from vccore.credentials import verify_issued
-from vccore.dids import DidResolver
+from vccore.did.resolver import DidResolver
 from vccore.errors import KeyProblem
-from vccore.loader import DocumentLoader
-from vccore.statuslist import status_entry
+from vccore.jsonld.loader import DocumentLoader
+from vccore.status.entry import status_entry
 
 PASSPHRASE = "correct horse battery staple"
 REPO = Path(__file__).resolve().parents[2]
@@ -411,7 +411,7 @@ def test_chunks_shrink_towards_the_end_and_cover_every_item_once_in_order(
     count: int, size: int, ways: int, floor: int, sizes: list[int]
 ) -> None:
     items = list(range(count))
-    chunks = list(_chunks(items, size, ways=ways, floor=floor))  # type: ignore[arg-type]
+    chunks = list(split_chunks(items, size, ways=ways, floor=floor))  # type: ignore[arg-type]
     assert [len(c) for c in chunks] == sizes
     assert [i for c in chunks for i in c] == items
 

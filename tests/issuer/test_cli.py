@@ -16,8 +16,8 @@ from issuer.home import IssuerHome, open_issuer
 from issuer.tokens import TokenRegistry
 from tests.support import CLOCK, NOW, invoke
 from vccore.credentials import verify_issued
-from vccore.dids import DidResolver
-from vccore.loader import DocumentLoader
+from vccore.did.resolver import DidResolver
+from vccore.jsonld.loader import DocumentLoader
 
 PASSPHRASE = "correct horse battery staple"
 SAMPLE = Path(__file__).resolve().parents[2] / "issuer" / "data" / "sample-skill-level.csv"

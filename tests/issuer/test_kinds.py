@@ -14,8 +14,8 @@ import contexts
 from issuer import certnumbers, kinds, levels, schemas
 from issuer.inputs import EvaluationOrganization, SkillLevelInput
 from issuer.kinds import KINDS, Issuer
-from vccore import identity
 from vccore.errors import Code, SkillcredError
+from vccore.kinds import identity
 
 DATA = json.loads((Path(__file__).parent.parent / "data" / "people.json").read_text(encoding="utf-8"))
 PEOPLE: dict[str, Any] = DATA["people"]

@@ -13,7 +13,7 @@ from issuer import schemas
 from issuer.recognize import RecognitionService
 from issuer.service import IssuedCredential, IssuerService
 from tests.issuer.conftest import PROFILE, Target, build_service, verifying_loader
-from tests.vccore.test_recognition import (
+from tests.vccore.recognition.test_recognition import (
     AUTH_CN,
     L2_RULE,
     NOW,
@@ -26,13 +26,13 @@ from tests.vccore.test_recognition import (
     step2_ruleset,
     world,
 )
-from vccore.chain import verify_chain
 from vccore.credentials import verify_issued
 from vccore.errors import Code, SkillcredError
-from vccore.recognition import digest_multibase, rule_credential
+from vccore.recognition.chain import verify_chain
+from vccore.recognition.credential import digest_multibase, rule_credential
+from vccore.recognition.rulesets import load_shipped
 from vccore.result import VerificationResult
-from vccore.rulesets import load_shipped
-from vccore.trust import KeyPeriod, TrustedIssuer, TrustList
+from vccore.trust.lists import KeyPeriod, TrustedIssuer, TrustList
 
 
 class Counting:

@@ -28,10 +28,10 @@ from tests.issuer.conftest import (
     verifying_loader,
 )
 from vccore.credentials import verify_issued
+from vccore.di.proofs import verify_proofs
 from vccore.errors import Code, SkillcredError
-from vccore.identity import check_character
-from vccore.proofs import verify_proofs
-from vccore.statuslist import decode
+from vccore.kinds.identity import check_character
+from vccore.status.bitstring import decode
 
 SPAWN = multiprocessing.get_context("spawn")
 
@@ -284,7 +284,7 @@ def test_100_concurrent_revocations_lose_no_update(service: IssuerService, store
 
 
 def decode_bits(bits: bytes) -> tuple[int, ...]:
-    from vccore.statuslist import StatusList
+    from vccore.status.bitstring import StatusList
 
     return StatusList(bits).set_indexes()
 

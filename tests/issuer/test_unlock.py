@@ -29,7 +29,7 @@ from issuer.cli import issuer_group
 from issuer.keystore import MODERATE, KeyStore
 from tests.issuer.conftest import PASSPHRASE, PROFILE, Target, build_service, small_credential
 from tests.support import CLOCK, invoke
-from vccore.loader import DocumentLoader
+from vccore.jsonld.loader import DocumentLoader
 
 SPAWN = multiprocessing.get_context("spawn")
 #: docs/operations.md: an issuer process peaks at about 350 MB while it unlocks its key (256 MiB of

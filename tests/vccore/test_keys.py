@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import VECTORS
-from vccore import didkey
+from tests.support import VECTORS
+from vccore.did import key as didkey
 from vccore.errors import Code, KeyProblem, ResolutionError
 from vccore.keys import KeyPair, PublicKey, decode_public_multibase
 

@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import VECTORS
+from tests.support import VECTORS
 from vccore import multibase
-from vccore.cryptosuites import ED25519_SIGNATURE_2020, EDDSA_JCS_2022, EDDSA_RDFC_2022, Cryptosuite
-from vccore.didkey import did_key_pair
+from vccore.di.cryptosuites import ED25519_SIGNATURE_2020, EDDSA_JCS_2022, EDDSA_RDFC_2022, Cryptosuite
+from vccore.di.proofs import ProofOptions, add_proof, verify_proofs
+from vccore.did.key import did_key_pair
 from vccore.errors import Code
+from vccore.jsonld.loader import DocumentLoader
 from vccore.keys import KeyPair
-from vccore.loader import DocumentLoader
-from vccore.proofs import ProofOptions, add_proof, verify_proofs
 
 DI = VECTORS / "vc-di-eddsa"
 NOW = datetime(2026, 11, 30, tzinfo=UTC)

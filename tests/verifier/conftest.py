@@ -14,14 +14,15 @@ from typing import Any
 import pytest
 
 from tests.support import SAMPLES, sample_credential
-from vccore import statuslist
-from vccore.didkey import did_key_pair
-from vccore.dids import DidResolver
+from vccore.di.proofs import ProofOptions, add_proof
+from vccore.did.key import did_key_pair
+from vccore.did.resolver import DidResolver
 from vccore.fetch import FetchResponse, StaticFetcher
+from vccore.jsonld.loader import DocumentLoader
 from vccore.keys import KeyPair
-from vccore.loader import DocumentLoader
-from vccore.proofs import ProofOptions, add_proof
-from vccore.trust import (
+from vccore.status.bitstring import MIN_LENGTH, StatusList
+from vccore.status.entry import status_entry, status_list_credential
+from vccore.trust.lists import (
     KeyPeriod,
     TrustedIssuer,
     TrustList,
@@ -93,8 +94,8 @@ class World:
             }
         if status:
             doc["credentialStatus"] = [
-                statuslist.status_entry(REV_URL, index, purpose="revocation"),
-                statuslist.status_entry(SUS_URL, index, purpose="suspension"),
+                status_entry(REV_URL, index, purpose="revocation"),
+                status_entry(SUS_URL, index, purpose="suspension"),
             ]
         return doc
 
@@ -110,12 +111,12 @@ class World:
         set_bits: tuple[int, ...] = (),
         key: KeyPair | None = None,
         ttl: timedelta = timedelta(days=1),
-        length: int = statuslist.MIN_LENGTH,
+        length: int = MIN_LENGTH,
         now: datetime = NOW - timedelta(hours=1),
     ) -> dict[str, Any]:
         key = key or self.issuer
-        bits = statuslist.StatusList(bytes(length // 8)).set_many(set_bits)
-        doc = statuslist.status_list_credential(
+        bits = StatusList(bytes(length // 8)).set_many(set_bits)
+        doc = status_list_credential(
             url,
             bits,
             issuer=key.controller,

@@ -15,12 +15,12 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.verifier.conftest import DOMAIN, NOW, World
-from vccore import qr
-from vccore.dids import DidResolver
+from vccore.did.resolver import DidResolver
 from vccore.fetch import HttpsFetcher
+from vccore.jsonld.loader import DocumentLoader
 from vccore.keys import KeyPair
-from vccore.loader import DocumentLoader
-from vccore.trust import KeyPeriod, TrustedIssuer, TrustList
+from vccore.qr import payload as qr
+from vccore.trust.lists import KeyPeriod, TrustedIssuer, TrustList
 from verifier.app import create_app
 from verifier.pipeline import Verifier
 from verifier.webdid import web_resolver
@@ -292,7 +292,7 @@ def test_qr_inflate_bomb_is_refused(client_for: MakeClient) -> None:
 
 
 def test_qr_payload_as_json_text_and_png_verifies(world: World, client_for: MakeClient) -> None:
-    from vccore.qrrender import render_png
+    from vccore.qr.render import render_png
 
     doc = world.credential()
     payload = qr.encode(doc)

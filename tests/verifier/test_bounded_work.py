@@ -22,9 +22,11 @@ from starlette.testclient import TestClient
 
 from tests.support import fast_hash
 from tests.verifier.conftest import REV_URL, World
-from vccore import qr, qrread, statuslist
 from vccore.errors import Code, ParseError, ResourceLimitError
-from vccore.qrrender import render_png
+from vccore.qr import payload as qr
+from vccore.qr import read as qrread
+from vccore.qr.render import render_png
+from vccore.status.entry import status_entry
 from verifier import multipart
 from verifier.app import create_app
 from verifier.workgate import Busy, RateLimit, WorkGate
@@ -295,7 +297,7 @@ def test_gates_and_limits_refuse_nonsense_configuration() -> None:
 def test_a_credential_may_not_ask_for_unbounded_work(world: World, field: str, count: int, pointer: str) -> None:
     doc = world.unsigned(status=True)
     if field == "credentialStatus":
-        doc[field] = [statuslist.status_entry(REV_URL, 100 + i, purpose="revocation") for i in range(count)]
+        doc[field] = [status_entry(REV_URL, 100 + i, purpose="revocation") for i in range(count)]
     else:
         doc[field] = [dict(doc[field], id=f"did:example:subject-{i}", name=f"张试{i}") for i in range(count)]
     result = world.verifier().verify_credential(world.sign(doc))

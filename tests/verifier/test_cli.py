@@ -6,8 +6,8 @@ from pathlib import Path
 
 from tests.support import invoke
 from tests.verifier.conftest import NOW, WEB_DID, World, web_document
-from vccore.trust import trust_list_credential
-from vccore.trustpack import StatusSnapshot, build_trust_pack
+from vccore.trust.lists import trust_list_credential
+from vccore.trust.pack import StatusSnapshot, build_trust_pack
 from verifier.cli import main
 
 

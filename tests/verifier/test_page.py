@@ -15,8 +15,9 @@ from PIL import Image
 from starlette.testclient import TestClient
 
 from tests.verifier.conftest import DOMAIN, World
-from vccore import identity, qr
-from vccore.qrrender import render_png
+from vccore.kinds import identity
+from vccore.qr import payload as qr
+from vccore.qr.render import render_png
 from verifier.app import create_app
 from verifier.page import ASSETS
 

@@ -8,9 +8,9 @@ import pytest
 
 from tests.verifier.conftest import World
 from vccore.errors import Code
+from vccore.kinds.schemas import check_schemas
 from vccore.result import Check
-from vccore.schemas import check_schemas
-from vccore.trust import TrustedIssuer, TrustList
+from vccore.trust.lists import TrustedIssuer, TrustList
 from verifier.pipeline import Verifier, VerifierContext
 
 

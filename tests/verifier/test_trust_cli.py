@@ -9,10 +9,10 @@ from pathlib import Path
 
 from skillcred.cli import cli
 from tests.support import NOW, invoke, sample_credential
-from vccore.didkey import did_key_pair
+from vccore.di.proofs import ProofOptions, add_proof
+from vccore.did.key import did_key_pair
+from vccore.jsonld.loader import DocumentLoader
 from vccore.keys import KeyPair
-from vccore.loader import DocumentLoader
-from vccore.proofs import ProofOptions, add_proof
 from vccore.timeutil import format_datetime
 
 

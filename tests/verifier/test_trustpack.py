@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 
 from tests.verifier.conftest import NOW, REV_URL, SUS_URL, WEB_DID, World, web_document
-from vccore.dids import DidResolver
+from vccore.did.resolver import DidResolver
 from vccore.errors import Code
 from vccore.fetch import StaticFetcher
-from vccore.loader import DocumentLoader
-from vccore.trustpack import StatusSnapshot, build_trust_pack, parse_trust_pack, verify_trust_pack
+from vccore.jsonld.loader import DocumentLoader
+from vccore.trust.pack import StatusSnapshot, build_trust_pack, parse_trust_pack, verify_trust_pack
 from verifier.pipeline import Verifier
 from verifier.status import StatusSource
 
@@ -111,7 +111,7 @@ def test_a_pack_signed_by_another_key_or_expired_or_with_unknown_contexts_is_ref
 def test_a_signed_pack_for_other_context_bytes_is_refused(
     world: World, signed_trust_list: dict[str, Any], entry: Any
 ) -> None:
-    from vccore.proofs import ProofOptions, add_proof
+    from vccore.di.proofs import ProofOptions, add_proof
 
     doc = _pack(world, signed_trust_list)
     del doc["proof"]

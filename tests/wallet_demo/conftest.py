@@ -14,10 +14,10 @@ import pytest
 from tests.support import NOW
 from vccore import multibase
 from vccore.clock import SettableClock
-from vccore.didkey import did_key_pair
+from vccore.di.proofs import ProofOptions, add_proof
+from vccore.did.key import did_key_pair
+from vccore.jsonld.loader import DocumentLoader
 from vccore.keys import KeyPair
-from vccore.loader import DocumentLoader
-from vccore.proofs import ProofOptions, add_proof
 from wallet_demo.store import Wallet
 
 LOADER = DocumentLoader()

@@ -15,10 +15,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.wallet_demo.conftest import LOADER, NOW, recognition_credential, skill_credential, write_json
-from vccore import qr
 from vccore.clock import SettableClock
-from vccore.proofs import AuthenticationPurpose, verify_proofs
-from vccore.qrrender import render_png
+from vccore.di.proofs import AuthenticationPurpose, verify_proofs
+from vccore.qr import payload as qr
+from vccore.qr.render import render_png
 from wallet_demo.app import create_app
 from wallet_demo.present import PresentationRequest, encode_request
 from wallet_demo.refs import verify_reference

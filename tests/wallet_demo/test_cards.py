@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 
 from tests.wallet_demo.conftest import EVALUATOR, recognition_credential, skill_credential
-from vccore import qr
-from vccore.qrread import read_qr
+from vccore.qr import payload as qr
+from vccore.qr.read import read_qr
 from wallet_demo.cards import card_for, card_lines, lang_text
 from wallet_demo.certificate import find_cjk_font, render_certificate
 

@@ -7,22 +7,17 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import click
 import pytest
 from click.testing import Result
 
-from skillcred.qr_cli import qr_group
+from skillcred.cli import cli
 from tests.support import NOW, invoke
 from tests.wallet_demo.conftest import LOADER, recognition_credential, skill_credential, write_json
-from vccore import qr
-from vccore.proofs import AuthenticationPurpose, verify_proofs
-from vccore.qrread import read_qr
-from vccore.qrrender import render_png
-from wallet_demo.cli import wallet_group
+from vccore.di.proofs import AuthenticationPurpose, verify_proofs
+from vccore.qr import payload as qr
+from vccore.qr.read import read_qr
+from vccore.qr.render import render_png
 from wallet_demo.present import PresentationRequest, encode_request
-
-#: The two groups as ``skillcred`` mounts them (the front door also loads the other packages' CLIs).
-cli = click.Group("skillcred", commands=[wallet_group, qr_group])
 
 
 @pytest.fixture

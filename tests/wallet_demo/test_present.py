@@ -19,9 +19,9 @@ from tests.wallet_demo.conftest import (
     skill_credential,
     write_json,
 )
-from vccore import qr
+from vccore.di.proofs import AuthenticationPurpose, ProofOptions, add_proof, verify_proofs
 from vccore.errors import Code, SkillcredError
-from vccore.proofs import AuthenticationPurpose, ProofOptions, add_proof, verify_proofs
+from vccore.qr import payload as qr
 from wallet_demo.present import (
     PresentationError,
     PresentationRequest,

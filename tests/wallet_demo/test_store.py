@@ -14,9 +14,9 @@ import pytest
 
 from tests.support import CLOCK
 from tests.wallet_demo.conftest import HOLDER, SKILL_ID, skill_credential, write_json
-from vccore import qr
 from vccore.errors import Code, SkillcredError
-from vccore.qrrender import render_png
+from vccore.qr import payload as qr
+from vccore.qr.render import render_png
 from wallet_demo.store import Wallet, WalletError, default_root
 
 

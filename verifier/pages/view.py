@@ -23,10 +23,11 @@ from typing import Any, Final
 
 from vccore.credentials import issuer_id, types_of
 from vccore.errors import Code, SkillcredError
+from vccore.recognition.model import RecognizedAs
+from vccore.recognition.text import INFERRED_MARK, LABELS, describe_outcome
 from vccore.result import Check, VerificationResult
-from vccore.rules import INFERRED_MARK, LABELS, RecognizedAs, describe_outcome
 from vccore.timeutil import parse_datetime
-from vccore.trust import TrustList
+from vccore.trust.lists import TrustList
 
 MAX_TEXT: Final = 200
 MAX_LIST: Final = 16

@@ -1,0 +1,1 @@
+"""Data Integrity: cryptosuites, proof purposes, adding and verifying proofs."""

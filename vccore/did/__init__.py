@@ -1,0 +1,1 @@
+"""DIDs: did:key and did:web, and resolution behind one port."""

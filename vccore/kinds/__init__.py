@@ -1,0 +1,1 @@
+"""What credential kinds carry: the hashed identity and the JSON Schemas."""

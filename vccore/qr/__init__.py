@@ -1,0 +1,1 @@
+"""The QR payload codec (dictionary, base45, capacity), the symbol builder, renderers and the reader."""

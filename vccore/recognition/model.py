@@ -1,0 +1,224 @@
+"""The recognition rule model: immutable values for rules and rule sets, and the code lists they use.
+
+Contract: every class here is a frozen dataclass built only by the strict parser
+(:func:`vccore.recognition.rules.parse_rule`); a :class:`RecognitionRule` keeps its validated JSON as
+canonical text (``document``, sorted keys), which is its identity (``__hash__``) and its
+:meth:`RecognitionRule.to_json`. The code lists (skill levels, title and education levels, grants,
+directions, credential kinds and the subject field that dates each) are those of ``docs/rules.md``
+and the schema ``vccore/data/ruleset.schema.json``. No behaviour beyond access and JSON output:
+parsing is :mod:`vccore.recognition.rules`, evaluation :mod:`vccore.recognition.evaluate`, explanations
+:mod:`vccore.recognition.text`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final
+
+from vccore.recognition.conditions import Condition
+
+SKILL_LEVELS: Final = {
+    "apprentice": 0,
+    "L5": 1,
+    "L4": 2,
+    "L3": 3,
+    "L2": 4,
+    "L1": 5,
+    "special-technician": 6,
+    "chief-technician": 7,
+}
+TITLE_LEVELS: Final = ("yuanji", "assistant", "intermediate", "associate-senior", "full-senior")
+EDUCATION_LEVELS: Final = ("zhongzhuan", "dazhuan", "benke", "master", "doctor")
+SCHOOL_CLASSES: Final = ("intermediate-worker-class", "advanced-worker-class", "preparatory-technician-class")
+GRANTS: Final = (
+    "eligibility-to-apply",
+    "deemed-equivalent",
+    "basis-for-next-level",
+    "education-equivalence-for-application",
+    "education-equivalent-treatment",
+    "equal-treatment",
+    "exam-exemption",
+    "green-channel",
+)
+DIRECTIONS: Final = (
+    "skill-to-title",
+    "title-to-skill",
+    "qualification-to-title",
+    "bidirectional",
+    "school-to-degree-equivalence",
+    "school-or-skill-to-degree-equivalence",
+    "skill-to-professional-qualification",
+    "skill-to-title-treatment",
+    "skill-to-treatment",
+)
+#: Credential kind -> the subject field that dates the achievement (else ``validFrom``).
+KIND_DATES: Final = {
+    "SkillLevelCredential": "assessmentDate",
+    "ProfessionalQualificationCredential": "issueDate",
+    "ProfessionalTitleCredential": "awardDate",
+    "DegreeCredential": "graduationDate",
+    "TechnicalSchoolDiplomaCredential": "graduationDate",
+    "RecognitionCredential": "recognitionDate",
+}
+#: Input filters: ``credentialSubject`` field -> allowed codes (None: free text).
+MATCH_FIELDS: Final[dict[str, tuple[str, ...] | None]] = {
+    "skillLevel": tuple(SKILL_LEVELS),
+    "credentialForm": None,
+    "occupationCode": None,
+    "qualificationName": None,
+    "qualificationGrade": None,
+    "qualificationCategory": ("access", "level-evaluation"),
+    "titleSeries": None,
+    "titleLevel": TITLE_LEVELS,
+    "educationLevel": EDUCATION_LEVELS,
+    "technicalSchoolClass": SCHOOL_CLASSES,
+}
+OUTCOME_KINDS: Final = {
+    "title": "titleLevel",
+    "skill-level": "skillLevel",
+    "education": "educationLevel",
+    "treatment": "treatment",
+}
+
+
+@dataclass(frozen=True)
+class Text:
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class LegalBasis:
+    issuing_authority: str | None
+    document_name: str | None
+    document_number: str | None
+    document_date: str | None  # YYYY, YYYY-MM or YYYY-MM-DD
+    urls: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class InputSlot:
+    """One source the rule takes: a kind and field filters. Bound in the context as ``name``."""
+
+    name: str
+    kinds: tuple[str, ...]
+    match: Mapping[str, tuple[str, ...]]
+    min_skill_level: str | None
+    text: Text
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.kinds, tuple(sorted(self.match.items())), self.min_skill_level))
+
+
+@dataclass(frozen=True)
+class DeclaredInput:
+    name: str
+    text: Text
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RuleCondition:
+    id: str
+    text: Text
+    logic: Condition
+    confidence: str
+
+
+@dataclass(frozen=True)
+class RecognizedAs:
+    kind: str
+    title_series: str | None = None
+    title_level: str | None = None
+    title_name: str | None = None
+    skill_level: str | None = None
+    education_level: str | None = None
+    treatment: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "RecognitionOutcome", "kind": self.kind}
+        for key, value in (
+            ("titleSeries", self.title_series),
+            ("titleLevel", self.title_level),
+            ("titleName", self.title_name),
+            ("skillLevel", self.skill_level),
+            ("educationLevel", self.education_level),
+            ("treatment", self.treatment),
+        ):
+            if value is not None:
+                out[key] = value
+        return out
+
+
+@dataclass(frozen=True)
+class Provenance:
+    document: str
+    number: str | None
+    date: str | None
+    urls: tuple[str, ...]
+    refs: tuple[str, ...]
+    evidence: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class RecognitionRule:
+    id: str
+    version: str
+    jurisdiction: str
+    locality: str | None
+    direction: str
+    name: Text
+    legal_basis: LegalBasis
+    inputs: tuple[InputSlot, ...]
+    declared_inputs: tuple[DeclaredInput, ...]
+    conditions: tuple[RuleCondition, ...]
+    recognized_as: RecognizedAs | None
+    grants: tuple[str, ...]
+    purposes: tuple[str, ...]
+    in_force_from: date | None
+    in_force_until: date | None
+    evaluable: bool
+    confidence: str
+    provenance: Provenance
+    notes: Text | None
+    document: str  # the validated JSON, canonical text (sorted keys)
+
+    def __hash__(self) -> int:
+        return hash(self.document)
+
+    @property
+    def inferred(self) -> bool:
+        return self.confidence == "inferred"
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = json.loads(self.document)
+        return out
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    id: str
+    version: str
+    jurisdiction: str
+    authority: Text
+    rules: tuple[RecognitionRule, ...]
+
+    def rule(self, rule_id: str) -> RecognitionRule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "type": "RecognitionRuleSet",
+            "id": self.id,
+            "version": self.version,
+            "jurisdiction": self.jurisdiction,
+            "authority": {"zh": self.authority.zh, "en": self.authority.en},
+            "rules": [r.to_json() for r in self.rules],
+        }

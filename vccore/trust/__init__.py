@@ -1,0 +1,1 @@
+"""Trust: trust lists, trust packs and the one trust decision."""
