@@ -134,7 +134,10 @@ def scenario(server: Server, kind: tuple[str, bytes, str] | None) -> tuple[list[
     """(honest latencies, hostile answers by status, peak RSS growth in KiB) while ``HOSTILE`` clients (in
     another process) send ``kind`` (None: the baseline)."""
     deadline = time.monotonic() + SECONDS
-    stop = lambda: time.monotonic() > deadline  # noqa: E731
+
+    def stop() -> bool:
+        return time.monotonic() > deadline
+
     start_rss = _rss_kib(server.proc.pid)
     peak = [start_rss]
 

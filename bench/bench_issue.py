@@ -52,13 +52,18 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import ms, table
-from issuer import batch as batch_module
-from issuer import workers as workers_module
-from issuer.batch import read_rows, run_batch
-from issuer.bulk import DEFAULT_HASH, TEST_HASH, BulkIssuer, HashParams
-from issuer.filewriter import FileWriter
+from issuer import signing as signing_module
+from issuer.batch import rows as rows_module
+from issuer.batch import run as run_module
+from issuer.batch.files import FileWriter
+from issuer.batch.rows import read_rows
+from issuer.batch.run import run_batch
+from issuer.batch.schedule import BatchIssuer
+from issuer.engine import Engine
 from issuer.home import IssuerHome, OpenIssuer, init_issuer, open_issuer
 from issuer.kinds import Issuer, build
+from issuer.service import IssuerService
+from issuer.signing import DEFAULT_HASH, TEST_HASH, HashParams
 from vccore.clock import fixed_clock
 from vccore.credentials import check_contexts, check_data_model
 from vccore.di.proofs import ProofOptions, add_proof
@@ -131,7 +136,7 @@ def _write_csv(path: Path, rows: int, offset: int = 0) -> Path:
 
 @contextmanager
 def _timed(acc: collections.defaultdict[str, float]) -> Iterator[None]:
-    """Time BulkIssuer's transactions and batch's file writes while the block runs."""
+    """Time the engine's transactions and the batch's file writes while the block runs."""
     originals: list[tuple[Any, str, Any]] = []
 
     def wrap(owner: Any, name: str, label: str) -> None:
@@ -147,16 +152,16 @@ def _timed(acc: collections.defaultdict[str, float]) -> Iterator[None]:
 
         setattr(owner, name, timed)
 
-    wrap(BulkIssuer, "_allocate", "storage")
-    wrap(BulkIssuer, "_record", "storage")
-    wrap(BulkIssuer, "lookup", "lookup")
+    wrap(Engine, "allocate", "storage")
+    wrap(Engine, "record", "storage")
+    wrap(Engine, "lookup", "lookup")
     wrap(FileWriter, "submit", "files")  # handing a chunk's files over, waiting for the previous chunk's
     wrap(FileWriter, "close", "files")
-    wrap(batch_module, "read_rows", "read")
+    wrap(run_module, "read_rows", "read")
     # where the run itself spends its time: signing and building, timed around each call
-    wrap(workers_module, "add_proof", "in_sign")
-    wrap(workers_module, "build", "in_build")
-    wrap(batch_module, "_check_row", "in_validate")
+    wrap(signing_module, "add_proof", "in_sign")
+    wrap(signing_module, "build", "in_build")
+    wrap(rows_module, "_check_row", "in_validate")
     try:
         yield
     finally:
@@ -165,14 +170,16 @@ def _timed(acc: collections.defaultdict[str, float]) -> Iterator[None]:
 
 
 def _batch(opened: OpenIssuer, source: Path, out: Path, *, workers: int, hasher: HashParams) -> float:
-    bulk = BulkIssuer(
+    service = IssuerService(
         store=opened.store,
         profile=opened.profile,
         keystore=opened.keystore,
         passphrase=PASSPHRASE,
+        loader=DocumentLoader(),
         hasher=hasher,
         clock=CLOCK,
     )
+    bulk = BatchIssuer(service)
     t0 = time.perf_counter()
     report = run_batch(
         source,
@@ -237,8 +244,8 @@ def _rounds(opened: OpenIssuer, root: Path, rows: int, rounds: int) -> dict[str,
         )
         return dict(made, credentialStatus=entries)
 
-    built = [make(r.item.data) for r in parsed]
-    mappings = [batch_module.row_mapping(r.cells, "skill-level") for r in parsed]
+    built = [make(r.request.data) for r in parsed]
+    mappings = [rows_module.row_mapping(r.cells, "skill-level") for r in parsed]
     options = ProofOptions(created=now)
     samples: collections.defaultdict[str, list[float]] = collections.defaultdict(list)
     half = len(built) // 2
@@ -308,7 +315,7 @@ def run(
                 measured[place] = _rounds(opened, root, rows, rounds)
                 if place != "disk":
                     continue
-                sample_id = read_rows(root / "rows.csv", "skill-level")[0][0].item.data.id_number
+                sample_id = read_rows(root / "rows.csv", "skill-level")[0][0].request.data.id_number
                 hash_test = _per_item(TEST_HASH, [sample_id] * 200)
                 hash_default: float = statistics.median(_per_item(DEFAULT_HASH, [sample_id]) for _ in range(5))
                 start = (rounds + 1) * rows

@@ -1,10 +1,12 @@
 """``skillcred issuer ...``: create an issuer, issue (one or a CSV batch), change status, manage keys and
 tokens, serve the HTTP API. Click lives only here; the work is done by :mod:`issuer.home`,
-:mod:`issuer.batch`, :mod:`issuer.bulk` and :class:`issuer.service.IssuerService`.
+:class:`issuer.service.IssuerService` (whose engine, :mod:`issuer.engine`, issues one credential as the
+VC-API does) and :mod:`issuer.batch`.
 
 State lives under ``$SKILLCRED_HOME/issuer`` (``--home`` overrides); the key passphrase comes from
-``SKILLCRED_PASSPHRASE``. Every refusal is one line ``Error: CODE: message`` and exit status 1; a
-usage error exits 2; no traceback for any input.
+``SKILLCRED_PASSPHRASE``. Errors are translated by the ``skillcred`` root (:mod:`skillcred.cli`): every
+refusal is one line ``Error: CODE: message`` and exit status 1; a usage error exits 2; no traceback for
+any input.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import copy
 import logging.config
 import os
 import sys
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,25 +22,42 @@ from typing import Any, TypeVar
 import click
 
 from issuer import validation
-from issuer.batch import digest, is_did, run_batch
-from issuer.bulk import HASH_PARAMS, BulkIssuer, Item
-from issuer.filewriter import write_atomic
+from issuer.batch.files import write_atomic
+from issuer.batch.rows import is_did
+from issuer.batch.run import run_batch
+from issuer.batch.schedule import BatchIssuer
 from issuer.home import KDF_CHOICES, IssuerHome, OpenIssuer, init_issuer, open_issuer, passphrase_from_env
 from issuer.kinds import KINDS
-from issuer.store_db import DEFAULT_POOL_SIZE
+from issuer.signing import HASH_PARAMS, SUITES, Request
+from issuer.store.db import DEFAULT_POOL_SIZE
 from issuer.tokens import SCOPES, TokenRegistry
 from vccore.clock import keep_runtime, runtime_clock
 from vccore.jsonstrict import loads
 
-SUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def open_from_context(
-    ctx: click.Context, *, need_key: bool, base_url: str | None = None, pool_size: int = DEFAULT_POOL_SIZE
+    ctx: click.Context,
+    *,
+    need_key: bool,
+    base_url: str | None = None,
+    pool_size: int = DEFAULT_POOL_SIZE,
+    hash_params: str = "default",
 ) -> OpenIssuer:
+    """The issuer of the command's home, closed when the command ends. ``hash_params`` other than
+    ``default`` (the identity hash's Argon2id cost) are for tests only, and said so."""
+    if hash_params != "default":
+        click.echo(f"warning: identity hash parameters {hash_params!r} are for tests only", err=True)
     home: IssuerHome = ctx.obj
-    opened = open_issuer(home, need_key=need_key, base_url=base_url, clock=runtime_clock(ctx), pool_size=pool_size)
+    opened = open_issuer(
+        home,
+        need_key=need_key,
+        base_url=base_url,
+        clock=runtime_clock(ctx),
+        pool_size=pool_size,
+        hasher=HASH_PARAMS[hash_params],
+    )
     ctx.call_on_close(opened.close)
     return opened
 
@@ -94,20 +112,6 @@ def init(
     click.echo(config.did)
 
 
-def _bulk(opened: OpenIssuer, cryptosuite: str, hash_params: str) -> BulkIssuer:
-    if hash_params != "default":
-        click.echo(f"warning: identity hash parameters {hash_params!r} are for tests only", err=True)
-    return BulkIssuer(
-        store=opened.store,
-        profile=opened.profile,
-        keystore=opened.keystore,
-        passphrase=opened.passphrase,
-        cryptosuite=cryptosuite,
-        hasher=HASH_PARAMS[hash_params],
-        clock=opened.service.now,
-    )
-
-
 _hash_option = click.option(
     "--identity-hash-params", "hash_params", type=click.Choice(sorted(HASH_PARAMS)), default="default", hidden=True
 )
@@ -144,17 +148,16 @@ def issue(
     checked = validation.from_mapping(KINDS[kind].input_type, data)
     if subject_did is not None and not is_did(subject_did):
         raise click.BadParameter(f"{subject_did!r} is not a DID", param_hint="--subject-did")
-    opened = open_from_context(ctx, need_key=True)
-    key = idempotency_key or f"cli:{uuid.uuid4()}"
-    item = Item(key, digest(kind, cryptosuite, data, subject_did), kind, checked, subject_did)
-    outcome = _bulk(opened, cryptosuite, hash_params).issue([item])[0]
-    if outcome.status == "failed":
-        raise click.ClickException(f"{outcome.code.value if outcome.code else 'ERROR'}: {outcome.detail}")
+    opened = open_from_context(ctx, need_key=True, hash_params=hash_params)
+    request = Request.for_kind(
+        kind, checked, given=data, key=idempotency_key, subject_did=subject_did, cryptosuite=cryptosuite
+    )
+    issued = opened.service.issue_request(request)
     if out is None:
-        click.echo(outcome.document.decode("utf-8"))
+        click.echo(issued.document.decode("utf-8"))
     else:
-        write_atomic(out, outcome.document)
-        click.echo(outcome.credential_id)
+        write_atomic(out, issued.document)
+        click.echo(issued.id)
 
 
 @issuer_group.command("batch")
@@ -184,13 +187,13 @@ def batch(
     hash_params: str,
 ) -> None:
     """Issue one credential per CSV row; resumable (rerun after a crash issues nothing twice)."""
-    opened = open_from_context(ctx, need_key=True)
+    opened = open_from_context(ctx, need_key=True, hash_params=hash_params)
     try:
         report = run_batch(
             file,
             kind=kind,
             out_dir=out_dir,
-            issuer=_bulk(opened, cryptosuite, hash_params),
+            issuer=BatchIssuer(opened.service),
             skip_bad=skip_bad,
             workers=workers,
             cryptosuite=cryptosuite,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -20,8 +20,9 @@ from typing import Any, Final, Literal
 from issuer.keystore import MINIMAL, MODERATE, KdfLimits, KeyStore
 from issuer.profile import IssuerProfile
 from issuer.service import IssuerService
-from issuer.store import Store
-from issuer.store_db import DEFAULT_POOL_SIZE
+from issuer.signing import DEFAULT_HASH
+from issuer.store.db import DEFAULT_POOL_SIZE
+from issuer.store.registry import Store
 from vccore.clock import Clock
 from vccore.errors import Code, KeyProblem, SkillcredError
 from vccore.jsonld.loader import DocumentLoader
@@ -217,11 +218,13 @@ def open_issuer(
     loader: DocumentLoader | None = None,
     busy_timeout: float = 5.0,
     pool_size: int = DEFAULT_POOL_SIZE,
+    hasher: Callable[[str], dict[str, Any]] = DEFAULT_HASH,
 ) -> OpenIssuer:
     """Open the issuer kept in ``home``.
 
     ``passphrase`` defaults to ``SKILLCRED_PASSPHRASE``; it is required only when ``need_key`` (signing
-    or rotating). ``loader`` decides which contexts may be signed (the production allow-list by default).
+    or rotating). ``loader`` decides which contexts may be signed (the production allow-list by default);
+    ``hasher`` is the identity hash's Argon2id cost in credentials built from a kind's input.
     """
     config = home.load()
     secret = passphrase if passphrase is not None else passphrase_from_env(required=need_key)
@@ -235,6 +238,7 @@ def open_issuer(
         passphrase=secret,
         loader=loader or DocumentLoader(),
         clock=clock,
+        hasher=hasher,
     )
     return OpenIssuer(config, profile, store, keystore, service, secret)
 

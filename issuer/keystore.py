@@ -24,7 +24,9 @@ import nacl.pwhash
 import nacl.secret
 import nacl.utils
 
-from issuer.store import KeyRecord, Store, Tx
+from issuer.store.records import KeyRecord
+from issuer.store.registry import Store
+from issuer.store.tx import Tx
 from vccore.did import key as didkey
 from vccore.errors import Code, KeyProblem, SkillcredError
 from vccore.keys import KeyPair

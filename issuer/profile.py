@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from issuer.store import KeyRecord
+from issuer.store.records import KeyRecord
 from vccore.did import key as didkey
 
 DID_CONTEXTS = ("https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1")

@@ -19,7 +19,7 @@ import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from issuer.store import Store
+from issuer.store.registry import Store
 from vccore.di.proofs import ProofOptions, add_proof
 from vccore.errors import Code, SkillcredError
 from vccore.jsonld.loader import DocumentLoader

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from issuer.store import CredentialRecord, StatusRef, Tx
+from issuer.store.records import CredentialRecord, StatusRef
+from issuer.store.tx import Tx
 from vccore.errors import Code, SkillcredError
 from vccore.status.bitstring import StatusList
 

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from issuer.store import Store, TokenRecord
+from issuer.store.records import TokenRecord
+from issuer.store.registry import Store
 from vccore.errors import Code, SkillcredError
 from vccore.timeutil import format_datetime
 

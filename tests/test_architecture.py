@@ -60,8 +60,8 @@ LIBRARY_HOMES: dict[str, tuple[str, ...]] = {
     "anyio": ("verifier/app.py", "wallet_demo/app.py"),
     "uvicorn": ("issuer/cli.py", "verifier/cli.py", "wallet_demo/cli.py", "skillcred/demo.py"),
     "click": ("issuer/cli.py", "verifier/cli.py", "wallet_demo/cli.py", "skillcred/"),
-    "psycopg": ("issuer/store_pg.py", "verifier/challenges.py"),
-    "psycopg_pool": ("issuer/store_pg.py",),
+    "psycopg": ("issuer/store/pg.py", "verifier/challenges.py"),
+    "psycopg_pool": ("issuer/store/pg.py",),
 }
 
 

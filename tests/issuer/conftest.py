@@ -18,10 +18,11 @@ from typing import Any
 
 import pytest
 
+from issuer.engine import CrashHook
 from issuer.keystore import MINIMAL, KeyStore
 from issuer.profile import IssuerProfile
-from issuer.service import CrashHook, IssuerService
-from issuer.store import Store
+from issuer.service import IssuerService
+from issuer.store.registry import Store
 from tests.support import NOW
 from vccore.did.resolver import DidResolver
 from vccore.jsonld.loader import DocumentLoader

@@ -19,7 +19,7 @@ from issuer.keystore import MINIMAL, KeyStore
 from issuer.kinds import KINDS, Issuer, build
 from issuer.profile import IssuerProfile
 from issuer.service import IssuerService
-from issuer.store import Store
+from issuer.store.registry import Store
 from issuer.tokens import TokenRegistry
 from tests.issuer.conftest import NOW, PASSPHRASE, PROFILE
 from tests.support import CLOCK
@@ -107,7 +107,7 @@ def api(tmp_path: Path) -> Iterator[Api]:
     with made.client:
         yield made
     # not made.store.close(): the endpoints' connections belong to the thread pool's threads, and
-    # issuer.store_db.Database.close() cannot close SQLite connections from another thread
+    # issuer.store.db.Database.close() cannot close SQLite connections from another thread
 
 
 def plain(n: int = 0) -> dict[str, Any]:

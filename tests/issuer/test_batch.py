@@ -18,16 +18,20 @@ from typing import Any
 
 import pytest
 
-from issuer.batch import BatchRefused, digest, read_rows, run_batch
-from issuer.bulk import TEST_HASH, BulkIssuer, split_chunks
+from issuer.batch.progress import Progress
+from issuer.batch.rows import BatchRefused, read_rows
+from issuer.batch.run import run_batch
+from issuer.batch.schedule import CHUNK, BatchIssuer, split_chunks
+from issuer.batch.workers import Workers
 from issuer.home import IssuerHome, OpenIssuer, init_issuer, open_issuer
-from issuer.progress import Progress
-from issuer.workers import Workers
+from issuer.service import IssuerService
+from issuer.signing import TEST_HASH, digest
 from tests.support import CLOCK, NOW, invoke
 from vccore.credentials import verify_issued
 from vccore.did.resolver import DidResolver
 from vccore.errors import KeyProblem
 from vccore.jsonld.loader import DocumentLoader
+from vccore.status.bitstring import MIN_LENGTH
 from vccore.status.entry import status_entry
 
 PASSPHRASE = "correct horse battery staple"
@@ -104,20 +108,25 @@ def home(tmp_path: Path) -> IssuerHome:
 
 @pytest.fixture
 def opened(home: IssuerHome) -> Iterator[OpenIssuer]:
-    with open_issuer(home, passphrase=PASSPHRASE, clock=CLOCK) as value:
+    with open_issuer(home, passphrase=PASSPHRASE, clock=CLOCK, hasher=TEST_HASH) as value:
         yield value
 
 
-def bulk(opened: OpenIssuer, **options: object) -> BulkIssuer:
-    return BulkIssuer(
+def bulk(
+    opened: OpenIssuer, *, chunk: int = CHUNK, status_list_length: int = MIN_LENGTH, passphrase: str = PASSPHRASE
+) -> BatchIssuer:
+    """A batch issuer on ``opened``'s registry (test identity hashes)."""
+    service = IssuerService(
         store=opened.store,
         profile=opened.profile,
         keystore=opened.keystore,
-        passphrase=PASSPHRASE,
-        hasher=TEST_HASH,
+        passphrase=passphrase,
+        loader=DocumentLoader(),
         clock=CLOCK,
-        **options,
-    )  # type: ignore[arg-type]
+        status_list_length=status_list_length,
+        hasher=TEST_HASH,
+    )
+    return BatchIssuer(service, chunk=chunk)
 
 
 def counts(opened: OpenIssuer) -> tuple[int, int, int]:
@@ -341,9 +350,9 @@ def test_row_keys_are_the_documented_digests_of_batch_line_and_content(tmp_path:
     rows, _ = read_rows(path, "skill-level", cryptosuite="eddsa-jcs-2022")
     for r in rows:
         content = dict(sorted(r.cells.items()))
-        assert r.item.key == digest("skillcred-batch-v1", "批次.csv", "skill-level", r.line, content)
-        assert r.item.request_hash == digest("skill-level", "eddsa-jcs-2022", content)
-    assert rows[0].item.key != rows[1].item.key
+        assert r.request.key == digest("skillcred-batch-v1", "批次.csv", "skill-level", r.line, content)
+        assert r.request.request_hash == digest("skill-level", "eddsa-jcs-2022", content)
+    assert rows[0].request.key != rows[1].request.key
 
 
 def test_the_same_rows_under_another_cryptosuite_conflict(opened: OpenIssuer, tmp_path: Path) -> None:
@@ -354,7 +363,7 @@ def test_the_same_rows_under_another_cryptosuite_conflict(opened: OpenIssuer, tm
         kind="skill-level",
         out_dir=tmp_path / "b",
         cryptosuite="eddsa-jcs-2022",
-        issuer=bulk(opened, cryptosuite="eddsa-jcs-2022"),
+        issuer=bulk(opened),
     )
     assert report.failed == 3 and {r["status"] for r in summary(tmp_path / "b")} == {"failed"}
     assert counts(opened)[0] == 3
@@ -374,7 +383,7 @@ class _Ready:
 def test_the_parent_signs_the_first_chunk_until_a_worker_is_ready_and_every_row_is_issued_once(
     opened: OpenIssuer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ready: bool
 ) -> None:
-    original = BulkIssuer._sign_until_ready
+    original = BatchIssuer._sign_until_ready
     signed_here: list[int] = []
 
     def sign_until_ready(tasks: list[Any], setup: Any, workers: Any) -> list[Any]:
@@ -382,7 +391,7 @@ def test_the_parent_signs_the_first_chunk_until_a_worker_is_ready_and_every_row_
         signed_here.append(len(signed))
         return signed
 
-    monkeypatch.setattr(BulkIssuer, "_sign_until_ready", staticmethod(sign_until_ready))
+    monkeypatch.setattr(BatchIssuer, "_sign_until_ready", staticmethod(sign_until_ready))
     source = write_csv(tmp_path / "parent.csv", [row(i) for i in range(40)])
     out = tmp_path / "out"
     report = run_batch(source, kind="skill-level", out_dir=out, issuer=bulk(opened), workers=2)
@@ -451,16 +460,16 @@ def test_a_file_that_cannot_be_written_stops_the_batch_one_chunk_later(opened: O
 def test_a_batch_that_fails_lists_the_rows_whose_files_the_writer_finished(
     opened: OpenIssuer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = BulkIssuer._record
+    original = BatchIssuer._record
     calls: list[int] = []
 
-    def record(self: BulkIssuer, *args: Any, **kwargs: Any) -> Any:
+    def record(self: BatchIssuer, *args: Any, **kwargs: Any) -> Any:
         calls.append(1)
         if len(calls) == 2:
             raise KeyProblem("the key was marked compromised during the batch; nothing released")
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(BulkIssuer, "_record", record)
+    monkeypatch.setattr(BatchIssuer, "_record", record)
     source = write_csv(tmp_path / "stopped.csv", [row(i) for i in range(10)])
     out = tmp_path / "out"
     with pytest.raises(KeyProblem):
@@ -482,14 +491,7 @@ def test_a_wrong_passphrase_with_workers_issues_nothing_and_leaves_no_worker_beh
 
     monkeypatch.setattr(Workers, "close", close)
     source = write_csv(tmp_path / "locked.csv", [row(i) for i in range(20)])
-    wrong = BulkIssuer(
-        store=opened.store,
-        profile=opened.profile,
-        keystore=opened.keystore,
-        passphrase="not the passphrase",
-        hasher=TEST_HASH,
-        clock=CLOCK,
-    )
+    wrong = bulk(opened, passphrase="not the passphrase")
     with pytest.raises(KeyProblem, match="passphrase"):
         run_batch(source, kind="skill-level", out_dir=tmp_path / "out", issuer=wrong, workers=2)
     # the workers, started while the key was being unlocked, were told to stop and exited cleanly

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from issuer.filewriter import FileWriter, write_atomic
+from issuer.batch.files import FileWriter, write_atomic
 
 
 @pytest.fixture

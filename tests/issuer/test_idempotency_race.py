@@ -14,7 +14,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from issuer.service import IssuerService
-from issuer.store import Store
+from issuer.store.registry import Store
 from tests.issuer.conftest import Target, build_service, same_keys_worker, small_credential
 
 PAIRS = 300

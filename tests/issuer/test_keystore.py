@@ -6,7 +6,7 @@ import pytest
 
 from issuer.keystore import MINIMAL, KdfLimits, KeyStore
 from issuer.profile import IssuerProfile
-from issuer.store import Store
+from issuer.store.registry import Store
 from issuer.tokens import SCOPES, TokenRegistry
 from tests.issuer.conftest import NOW, PASSPHRASE, PROFILE
 from vccore.errors import Code, SkillcredError

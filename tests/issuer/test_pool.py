@@ -14,8 +14,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from issuer.store import Store
-from issuer.store_db import DEFAULT_POOL_SIZE, Database
+from issuer.store.db import DEFAULT_POOL_SIZE, Database
+from issuer.store.registry import Store
 from tests.issuer.conftest import PG_URL, Target, build_service, small_credential
 from vccore.errors import Code, SkillcredError
 

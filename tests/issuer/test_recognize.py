@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from issuer import schemas
+from issuer.engine import IssuedCredential
 from issuer.recognize import RecognitionService
-from issuer.service import IssuedCredential, IssuerService
+from issuer.service import IssuerService
 from tests.issuer.conftest import PROFILE, Target, build_service, verifying_loader
 from tests.vccore.recognition.test_recognition import (
     AUTH_CN,

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from issuer.service import IssuerService
-from issuer.store import Store
+from issuer.store.registry import Store
 from tests.issuer.conftest import (
     NOW,
     PROFILE,

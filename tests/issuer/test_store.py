@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from issuer.store import CredentialRecord, KeyRecord, StatusRef, Store, random_below
-from issuer.store_schema import LATEST
+from issuer.store.records import CredentialRecord, KeyRecord, StatusRef
+from issuer.store.registry import Store
+from issuer.store.schema import LATEST
+from issuer.store.tx import random_below
 from tests.issuer.conftest import Target
 from vccore.errors import Code, SkillcredError
 
@@ -24,7 +26,8 @@ def test_migrations_are_applied_once_and_reopening_is_harmless(target: Target) -
 
 def test_allocations_are_distinct_and_roll_over_to_a_new_list_when_full(store: Store) -> None:
     with store.write() as tx:
-        refs = [tx.allocate("revocation", length=16, now="2026-11-30T12:00:00Z") for _ in range(40)]
+        # one at a time, as single issuance allocates
+        refs = [tx.allocate_many("revocation", 1, length=16, now="2026-11-30T12:00:00Z")[0] for _ in range(40)]
     assert len(set(refs)) == 40
     assert [r.list_id for r in refs[:16]] == ["revocation-1"] * 16
     assert {r.index for r in refs[:16]} == set(range(16))
@@ -36,7 +39,7 @@ def test_allocations_are_distinct_and_roll_over_to_a_new_list_when_full(store: S
 
 def test_a_failed_transaction_leaves_nothing_behind(store: Store) -> None:
     with pytest.raises(RuntimeError), store.write() as tx:
-        tx.allocate("suspension", length=16, now="t")
+        tx.allocate_many("suspension", 1, length=16, now="t")
         tx.append_event("test", "x", {}, now="t")
         raise RuntimeError("boom")
     with store.read() as tx:
@@ -48,9 +51,9 @@ def test_an_idempotency_key_is_recorded_once(store: Store) -> None:
 
     issued = build_service(store).issue(small_credential())
     with store.write() as tx:
-        assert tx.put_idempotency("k", credential_id=issued.id, request_hash="a", now="t") is True
-        assert tx.put_idempotency("k", credential_id=issued.id, request_hash="b", now="t") is False
-        assert tx.idempotency("k") == (issued.id, "a")
+        assert tx.put_idempotency_many([("k", issued.id, "a")], now="t") == 1
+        assert tx.put_idempotency_many([("k", issued.id, "b")], now="t") == 0
+        assert tx.idempotency_many(["k"]) == {"k": (issued.id, "a")}
 
 
 @pytest.mark.parametrize("statement", ["UPDATE events SET kind = 'edited'", "DELETE FROM events"])
@@ -82,7 +85,7 @@ def test_a_locked_database_is_store_busy_quickly_and_nothing_is_written(target: 
             started = time.monotonic()
             with pytest.raises(SkillcredError) as info, busy.write() as tx:
                 tx.append_event("partial", "x", {}, now="t")
-                tx.allocate("revocation", length=16, now="t")
+                tx.allocate_many("revocation", 1, length=16, now="t")
             assert info.value.code is Code.STORE_BUSY
             assert time.monotonic() - started < 2.0
     finally:
@@ -128,15 +131,15 @@ def test_allocate_many_hands_out_distinct_indexes_and_rolls_over(store: Store) -
         assert listed is not None and listed.allocated == 8
 
 
-def test_allocate_many_never_reuses_an_index_across_transactions_and_single_allocations(store: Store) -> None:
+def test_allocate_many_never_reuses_an_index_across_transactions_and_allocations_of_one(store: Store) -> None:
     seen: list[StatusRef] = []
     with store.write() as tx:
-        seen += [tx.allocate("suspension", length=64, now="t") for _ in range(10)]
+        seen += [tx.allocate_many("suspension", 1, length=64, now="t")[0] for _ in range(10)]
     for count in (7, 30, 1, 40):
         with store.write() as tx:
             seen += tx.allocate_many("suspension", count, length=64, now="t")
         with store.write() as tx:
-            seen.append(tx.allocate("suspension", length=64, now="t"))
+            seen += tx.allocate_many("suspension", 1, length=64, now="t")
     assert len(seen) == len(set(seen)) == 10 + 78 + 4
     with store.read() as tx:
         assert set(tx.allocations()) == set(seen)

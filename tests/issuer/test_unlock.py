@@ -53,7 +53,7 @@ def unlocks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_32_concurrent_first_requests_run_one_unlock(tmp_path: Path, unlocks: list[str]) -> None:
     from issuer.app import create_app
-    from issuer.store import Store
+    from issuer.store.registry import Store
     from issuer.tokens import TokenRegistry
 
     with Store(str(tmp_path / "registry.db"), busy_timeout=30) as store:

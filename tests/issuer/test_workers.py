@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from issuer.workers import Workers
+from issuer.batch.workers import Workers
 from vccore.errors import Code, SkillcredError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -39,12 +39,15 @@ def test_closing_a_pool_that_never_began_stops_its_workers_cleanly() -> None:
 _PARENT = """
 import os, struct, sys, time
 from datetime import UTC, datetime
-from issuer.bulk import TEST_HASH
-from issuer.workers import SignerSetup, Workers
+from issuer.batch.workers import Workers
+from issuer.profile import IssuerProfile
+from issuer.signing import TEST_HASH, SignerSetup
+from vccore.jsonld.loader import DocumentLoader
 
 pool = Workers(1)
-pool.begin(SignerSetup(os.urandom(32), "did:key:z6Mk#k", "did:key:z6Mk", ("did:key:z6Mk", "甲", "A"),
-                       "eddsa-rdfc-2022", TEST_HASH, False, datetime.now(UTC)))
+profile = IssuerProfile("did:web:issuer.example.test", "https://issuer.example.test", "甲", "A")
+pool.begin(SignerSetup(os.urandom(32), "did:web:issuer.example.test#k", "did:web:issuer.example.test", profile,
+                       DocumentLoader(), TEST_HASH, datetime(2026, 11, 30, 12, 0, tzinfo=UTC)))
 while not pool.ready():
     time.sleep(0.05)
 # the first bytes of a chunk, as if this process were killed halfway through writing it

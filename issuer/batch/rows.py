@@ -1,51 +1,34 @@
-"""``skillcred issuer batch``: issue one credential per row of a CSV file, resumably.
+"""The rows of a batch file: read, validated and turned into issuance requests.
 
 The file is UTF-8 (a leading byte-order mark is tolerated) with a header row naming the kind's input
 fields in camelCase (``name``, ``idNumber``, ``occupationCode``, ...), nested ones dotted
 (``evaluationOrganization.name``), plus an optional ``subjectDid``. An empty cell means "not given".
-
-1. **Validate everything first.** Every row is checked against the kind's input (the same checks as
-   ``issuer issue``); every bad row is reported as (line, column, reason) and, without ``--skip-bad``,
-   nothing is signed at all. Duplicate certificate numbers are bad rows too (their output files would
-   collide).
-2. **Issue** through :class:`issuer.bulk.BulkIssuer` on ``workers`` processes. The idempotency key of a
-   row is SHA-256 of (batch id, line, row content); the batch id defaults to the file's name. A rerun
-   after a crash therefore issues nothing twice: rows already recorded are taken from the registry and
-   their missing output files rewritten. A row whose line or content changed is a new request.
-3. **Write** ``<certificateNumber>.json`` (or ``line-<n>.json`` when the number is not a safe file
-   name) with the exact released bytes, each atomically, once its chunk is durable, in a helper process
-   while the next chunk is signed (:mod:`issuer.filewriter`; a write error stops the batch one chunk
-   later at most; a rerun rewrites what is missing); then ``summary.csv`` (line, credentialId, file,
-   status, reason).
+Every row is checked against the kind's input (the same checks as ``issuer issue``); every bad row is
+reported as (line, column, reason). Duplicate certificate numbers are bad rows too (their output files
+would collide). The idempotency key of a row is SHA-256 of (batch id, line, row content); the batch id
+defaults to the file's name. A row whose line or content changed is a new request.
 """
 
 from __future__ import annotations
 
 import csv
 import dataclasses
-import functools
 import hashlib
 import io
-import json
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, TextIO
+from typing import Any, Final
 
 from issuer import validation
-from issuer.bulk import CHUNK, BulkIssuer, Item, Outcome
-from issuer.filewriter import FileWriter, write_atomic
 from issuer.kinds import KINDS
-from issuer.progress import Progress
+from issuer.signing import DIGEST_ENCODER, Request
 from vccore.errors import Code, SkillcredError
 
 SUBJECT_DID: Final = "subjectDid"
 _DID = re.compile(r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$")
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-SUMMARY_FIELDS: Final = ("line", "credentialId", "file", "status", "reason")
-_DIGEST_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
 @dataclass(frozen=True)
@@ -77,18 +60,8 @@ class Row:
 
     line: int
     cells: Mapping[str, str] = field(repr=False)
-    item: Item
+    request: Request
     file_name: str
-
-
-@dataclass
-class BatchReport:
-    total: int = 0
-    issued: int = 0
-    existing: int = 0
-    failed: int = 0
-    skipped: int = 0
-    problems: list[RowProblem] = field(default_factory=list)
 
 
 def _columns(input_type: type[Any]) -> tuple[set[str], set[str], dict[str, type[Any]], set[str]]:
@@ -134,21 +107,16 @@ def is_did(value: str) -> bool:
     return bool(_DID.match(value))
 
 
-def digest(*parts: Any) -> str:
-    """SHA-256 (hex) of the JSON array of ``parts`` (keys sorted): idempotency keys, request hashes."""
-    return hashlib.sha256(_DIGEST_ENCODER.encode(parts).encode("utf-8")).hexdigest()
-
-
 class _RowDigests:
-    """:func:`digest` of ``(*prefix, line, content)`` and of ``(kind, cryptosuite, content)`` for many
-    rows, the row content encoded once for both (same bytes as :func:`digest`, which a test checks)."""
+    """:func:`issuer.signing.digest` of ``(*prefix, line, content)`` and of ``(kind, cryptosuite, content)`` for many
+    rows, the row content encoded once for both (same bytes as :func:`issuer.signing.digest`, which a test checks)."""
 
     def __init__(self, prefix: tuple[Any, ...], kind: str, cryptosuite: str) -> None:
-        self._key = _DIGEST_ENCODER.encode(prefix)[:-1] + ", "
-        self._request = (_DIGEST_ENCODER.encode((kind, cryptosuite))[:-1] + ", ").encode("utf-8")
+        self._key = DIGEST_ENCODER.encode(prefix)[:-1] + ", "
+        self._request = (DIGEST_ENCODER.encode((kind, cryptosuite))[:-1] + ", ").encode("utf-8")
 
     def __call__(self, line: int, content: Mapping[str, str]) -> tuple[str, str]:
-        encoded = _DIGEST_ENCODER.encode(content).encode("utf-8") + b"]"
+        encoded = DIGEST_ENCODER.encode(content).encode("utf-8") + b"]"
         key = hashlib.sha256(f"{self._key}{line}, ".encode())
         key.update(encoded)
         return key.hexdigest(), hashlib.sha256(self._request + encoded).hexdigest()
@@ -208,9 +176,9 @@ def read_rows(
             number = cells.get("certificateNumber", "")
             numbers[number] = line
             key, request_hash = digests(line, cells)
-            item = Item(key, request_hash, kind, checked, cells.get(SUBJECT_DID))
+            request = Request(key, request_hash, kind, checked, cells.get(SUBJECT_DID), cryptosuite)
             name = number if _SAFE_NAME.match(number) else f"line-{line}"
-            rows.append(Row(line, cells, item, name + ".json"))
+            rows.append(Row(line, cells, request, name + ".json"))
     except csv.Error as err:
         raise BatchRefused([RowProblem(reader.line_num, "-", f"CSV syntax: {err}")], fatal=True) from err
     return rows, bad
@@ -238,104 +206,3 @@ def _check_row(
     if number in numbers:
         return RowProblem(line, "certificateNumber", f"duplicate of line {numbers[number]}")
     return checked
-
-
-def run_batch(
-    source: Path | str,
-    *,
-    kind: str,
-    out_dir: Path | str,
-    issuer: BulkIssuer,
-    skip_bad: bool = False,
-    workers: int = 1,
-    cryptosuite: str = "eddsa-rdfc-2022",
-    batch_id: str | None = None,
-    progress: TextIO | None = None,
-    tty: bool | None = None,
-) -> BatchReport:
-    """Validate, then issue every row of ``source`` (see the module docstring). Raises
-    :class:`BatchRefused` before anything is signed when rows are bad and ``skip_bad`` is False."""
-    rows, bad = read_rows(source, kind, cryptosuite=cryptosuite, batch_id=batch_id)
-    if bad and not skip_bad:
-        raise BatchRefused(bad, fatal=False)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    directory = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        return _issue_rows(rows, bad, directory, out, issuer=issuer, workers=workers, progress=progress, tty=tty)
-    finally:
-        os.close(directory)
-
-
-def _issue_rows(
-    rows: list[Row],
-    bad: list[RowProblem],
-    directory: int,
-    shown: Path,
-    *,
-    issuer: BulkIssuer,
-    workers: int,
-    progress: TextIO | None,
-    tty: bool | None,
-) -> BatchReport:
-    present = set(os.listdir(directory))  # files of an earlier run are compared before being rewritten
-    report = BatchReport(total=len(rows) + len(bad), skipped=len(bad), problems=list(bad))
-    by_key = {row.item.key: row for row in rows}
-    summary: dict[int, tuple[str, str, str, str]] = {p.line: ("", "", "skipped", str(p)) for p in bad}
-    bar = Progress(len(rows), label="issuing", stream=progress, tty=tty)
-
-    def written(files: list[tuple[Row, Outcome]], count: int) -> None:
-        for row, outcome in files[:count]:
-            report.issued += outcome.status == "issued"
-            report.existing += outcome.status == "existing"
-            summary[row.line] = (outcome.credential_id, row.file_name, outcome.status, "")
-        bar.advance(count)
-
-    # the output files of a chunk are handed to the writer process once the chunk is durable (its
-    # transaction committed) and written while the next chunk is signed; a row counts, and enters the
-    # summary, once its file is written (the writer reports that one chunk later)
-    def done(writer: FileWriter, outcomes: list[Outcome]) -> None:
-        files: list[tuple[Row, Outcome]] = []
-        for outcome in outcomes:
-            row = by_key[outcome.key]
-            if outcome.status == "failed":
-                report.failed += 1
-                reason = f"{outcome.code.value if outcome.code else ''}: {outcome.detail}"
-                summary[row.line] = (outcome.credential_id, "", "failed", reason)
-                bar.advance(1)
-            else:
-                files.append((row, outcome))
-        for start in range(0, len(files), CHUNK):  # a rerun hands every recorded row over at once
-            piece = files[start : start + CHUNK]
-            writer.submit(
-                [(row.file_name, outcome.document, row.file_name not in present) for row, outcome in piece],
-                functools.partial(written, piece),
-            )
-
-    try:
-        # leaving the block waits for the last chunk's files (also when the batch fails), so the summary
-        # lists every row whose file was written
-        with FileWriter(directory, shown=shown) as writer:
-            issuer.issue([row.item for row in rows], workers=workers, on_chunk=functools.partial(done, writer))
-    except BaseException as err:
-        # the first error is the one reported (it names the file: a full disk, a directory in the way);
-        # the summary is written if it can be, and if it cannot (the same full disk) the error says so
-        try:
-            _write_summary(directory, summary)
-        except OSError as also:
-            err.add_note(f"summary.csv could not be written either ({also.strerror or also})")
-        raise
-    _write_summary(directory, summary)
-    bar.finish(
-        f"{report.issued} issued, {report.existing} already issued, {report.failed} failed, {report.skipped} skipped"
-    )
-    return report
-
-
-def _write_summary(directory: int, summary: Mapping[int, tuple[str, str, str, str]]) -> None:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(SUMMARY_FIELDS)
-    for line in sorted(summary):
-        writer.writerow((line, *summary[line]))
-    write_atomic("summary.csv", buffer.getvalue().encode("utf-8"), dir_fd=directory)

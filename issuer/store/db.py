@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from issuer.store_schema import Dialect
+from issuer.store.schema import Dialect
 from vccore.errors import Code, SkillcredError
 
 Row = tuple[Any, ...]
@@ -141,7 +141,7 @@ class Database:
         self.pool_size = pool_size
         self._pool: Any
         if text.startswith(("postgresql://", "postgres://")):
-            from issuer import store_pg
+            from issuer.store import pg as store_pg
 
             self.dialect = "postgresql"
             self._pool = store_pg.pool(
@@ -166,14 +166,14 @@ class Database:
     def _errors(self) -> tuple[type[BaseException], ...]:
         if self.dialect == "sqlite":
             return (sqlite3.Error,)
-        from issuer import store_pg
+        from issuer.store import pg as store_pg
 
         return (store_pg.error_types()[0],)
 
     def _is_busy(self, err: BaseException) -> bool:
         if self.dialect == "sqlite":
             return _sqlite_busy(err)
-        from issuer import store_pg
+        from issuer.store import pg as store_pg
 
         return store_pg.is_busy(err)
 
@@ -216,7 +216,7 @@ class Database:
         except self._errors() as err:  # the pool could not connect at all
             raise self._translate(err) from err
         except Exception as err:
-            from issuer import store_pg
+            from issuer.store import pg as store_pg
 
             if self.dialect == "postgresql" and store_pg.is_pool_timeout(err):
                 raise SkillcredError(

@@ -1,4 +1,4 @@
-"""Value objects read from and written to the issuer registry (see :mod:`issuer.store`)."""
+"""Value objects read from and written to the issuer registry (see :mod:`issuer.store.registry`)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """PostgreSQL connections for the issuer registry, pooled (the only issuer module besides ``store`` that
 imports psycopg and psycopg_pool; see tests/test_architecture.py).
 
-Connections run in autocommit mode so that :mod:`issuer.store_db` can issue ``BEGIN``/``COMMIT``
+Connections run in autocommit mode so that :mod:`issuer.store.db` can issue ``BEGIN``/``COMMIT``
 itself, exactly as it does for SQLite: one code path for both backends. ``synchronous_commit`` is
 forced ``on`` (a credential is released only after its record is durable, SECURITY.md issuer item 1)
 and ``lock_timeout`` bounds how long a transaction waits for a row lock before the store reports

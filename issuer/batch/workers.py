@@ -1,9 +1,5 @@
-"""The signing side of a batch: tasks, the signer, and the pool of worker processes that run it.
-
-:class:`issuer.bulk.BulkIssuer` allocates and records; this module turns a :class:`Task` (a validated
-input with its credential id and status entries) into the exact bytes to release: build (the Argon2id
-identity hash is the slow part), self-check (``check_contexts``, ``check_data_model``, the clear-ID scan
-and safe RDFC-1.0 canonicalization) and sign. With several workers, :class:`Workers` runs the signer in
+"""A batch's worker processes: each runs :meth:`issuer.signing.CredentialSigner.sign` on the chunks of
+tasks :mod:`issuer.batch.schedule` sends it (build, check, sign). :class:`Workers` runs them in
 spawned processes: they start as soon as the batch knows it has work, import the signing code while the
 parent unlocks the key, and then receive the unlocked key seed over a queue (it is already in the
 parent's memory; unlocking it in every worker would cost one Argon2id run and 256 MiB each). Workers
@@ -12,92 +8,18 @@ exit when told to, or when the parent disappears, so a SIGKILLed batch leaves no
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
-from issuer.kinds import Issuer, build
-from issuer.service import check_shape
-from issuer.store import StatusRef
-from vccore.di.proofs import ProofOptions, add_proof
+from issuer.signing import CredentialSigner, Signed, SignerSetup, Task
 from vccore.errors import Code, SkillcredError
-from vccore.jsonld.canonical import rdfc
-from vccore.jsonld.loader import DocumentLoader
-from vccore.keys import KeyPair
-from vccore.timeutil import format_datetime
 
-_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 #: what a worker sends once it can sign (a result never has a negative chunk number)
 _READY: Final[tuple[int, list[Any]]] = (-1, [])
-#: a signed chunk: (idempotency key, document or None, problem code, detail) per task
-Signed = list[tuple[str, bytes | None, str, str]]
-
-
-class Task(NamedTuple):  # a tuple: one is made per row, and a frozen dataclass costs more to build
-    key: str
-    request_hash: str
-    kind: str
-    data: Any
-    subject_did: str | None
-    credential_id: str
-    revocation: StatusRef
-    suspension: StatusRef
-    entries: tuple[dict[str, Any], ...]
-
-
-@dataclass(frozen=True)
-class SignerSetup:
-    """Everything a worker needs; picklable."""
-
-    seed: bytes = field(repr=False)
-    key_id: str
-    controller: str
-    issuer: tuple[str, str, str]
-    cryptosuite: str
-    hasher: Callable[[str], dict[str, Any]]
-    include_test_contexts: bool
-    now: datetime
-
-
-class Signer:
-    def __init__(self, setup: SignerSetup) -> None:
-        self.pair = KeyPair.from_seed(setup.seed, id=setup.key_id, controller=setup.controller)
-        self.issuer = Issuer(*setup.issuer)
-        self.setup = setup
-        self.loader = DocumentLoader(include_test_contexts=setup.include_test_contexts)
-        self.options = ProofOptions(cryptosuite=setup.cryptosuite, created=setup.now)
-        self.valid_from = format_datetime(setup.now)
-
-    def sign(self, task: Task) -> tuple[str, bytes | None, str, str]:
-        """(key, document or None, code, detail) for one task."""
-        try:
-            built = build(
-                task.kind,
-                task.data,
-                issuer=self.issuer,
-                valid_from=self.valid_from,
-                credential_id=task.credential_id,
-                subject_did=task.subject_did,
-                hasher=self.setup.hasher,
-            )
-            final = dict(built, credentialStatus=list(task.entries))
-            check_shape(final, loader=self.loader)
-            if self.options.cryptosuite != "eddsa-rdfc-2022":
-                rdfc(final, loader=self.loader)
-            signed = add_proof(final, signer=self.pair, loader=self.loader, options=self.options)
-        except SkillcredError as err:
-            return task.key, None, err.code.value, err.detail
-        return task.key, _encode(signed), "", ""
-
-    def run(self, tasks: Sequence[Task]) -> Signed:
-        return [self.sign(t) for t in tasks]
 
 
 def _exit_with(parent: int) -> None:  # pragma: no cover - child
@@ -123,7 +45,7 @@ def _worker(setups: Any, tasks: Any, results: Any, parent: int) -> None:  # prag
             continue
         if setup is None:  # closed before the key was unlocked
             return
-    signer = Signer(setup)
+    signer = CredentialSigner.from_setup(setup)
     results.put(_READY)
     while os.getppid() == parent:
         try:
@@ -132,7 +54,7 @@ def _worker(setups: Any, tasks: Any, results: Any, parent: int) -> None:  # prag
             continue
         if chunk is None:
             return
-        results.put((chunk[0], signer.run(chunk[1])))
+        results.put((chunk[0], [signer.sign(task, setup.now) for task in chunk[1]]))
     results.cancel_join_thread()
 
 
@@ -169,10 +91,10 @@ class Workers:
         """True once a worker has reported that it can sign (or has sent a result)."""
         return not self._results.empty()
 
-    def next_result(self) -> tuple[int, Signed]:
+    def next_result(self) -> tuple[int, list[Signed]]:
         while True:
             try:
-                value: tuple[int, Signed] = self._results.get(timeout=1.0)
+                value: tuple[int, list[Signed]] = self._results.get(timeout=1.0)
             except queue.Empty:
                 dead = [p.exitcode for p in self._procs if not p.is_alive()]
                 if dead:
@@ -198,7 +120,3 @@ class Workers:
                 proc.join(timeout=5)
         for q in (self._setups, self._tasks, self._results):
             q.close()
-
-
-def _encode(document: Mapping[str, Any]) -> bytes:
-    return _ENCODER.encode(document).encode("utf-8")

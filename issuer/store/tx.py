@@ -1,18 +1,5 @@
-"""The issuer registry: issued credentials, status lists, keys, idempotency keys, API tokens and an
-append-only event log, behind one module with two backends (ARCHITECTURE.md, "Storage and scale").
-
-``Store(url)`` opens SQLite (a file path or ``sqlite:///path``) or PostgreSQL (``postgresql://...``)
-and applies the forward migrations of :mod:`issuer.store_schema`. Work happens in transactions:
-``with store.write() as tx: ...`` commits everything ``tx`` did when the block ends, or nothing if it
-raises. One operation of the service is one transaction. A lock not obtained within
-``busy_timeout`` raises ``SkillcredError(code=STORE_BUSY)`` (HTTP 503 + Retry-After), after rollback.
-
-Concurrency contract (SECURITY.md issuer item 7): a status index is inserted under
-``PRIMARY KEY (list_id, idx)`` with ``ON CONFLICT DO NOTHING`` and never deleted, so no index is
-handed out twice even across processes and machines; status bits are read-modified-written under the
-list's row lock (``FOR UPDATE`` on PostgreSQL, the database write lock of ``BEGIN IMMEDIATE`` on
-SQLite), so concurrent revocations lose no update.
-"""
+"""Transactions on the issuer registry (:mod:`issuer.store.registry`): every query the issuer runs, on
+one connection lent for one transaction. The concurrency contract is the registry's."""
 
 from __future__ import annotations
 
@@ -20,12 +7,10 @@ import json
 import os
 import secrets
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, Final
 
-from issuer.store_db import DEFAULT_POOL_SIZE, Cursor, Database
-from issuer.store_records import (
+from issuer.store.db import Cursor
+from issuer.store.records import (
     CredentialRecord,
     Event,
     KeyRecord,
@@ -35,10 +20,6 @@ from issuer.store_records import (
     TokenRecord,
     dumps,
 )
-from issuer.store_schema import LATEST, SCHEMA_VERSION_TABLE, statements
-from vccore.errors import Code, SkillcredError
-
-__all__ = ["CredentialRecord", "Event", "KeyRecord", "StatusListRecord", "StatusRef", "Store", "TokenRecord", "Tx"]
 
 #: Random probes for a free index before falling back to choosing among the free ones.
 _PROBES: Final = 32
@@ -113,47 +94,13 @@ class Tx:
 
     # --- status lists ----------------------------------------------------------------------
 
-    def allocate(self, purpose: str, *, length: int, now: str) -> StatusRef:
-        """A fresh random index (OS CSPRNG) in the open list of ``purpose``; a new list of ``length``
-        bits is created when none is open, and a full list is closed (roll-over)."""
-        c = self._c
-        while True:
-            row = c.one(
-                "SELECT id, length, allocated FROM status_lists WHERE purpose = ? AND full_ = 0 "
-                "ORDER BY seq LIMIT 1" + c.for_update(),
-                (purpose,),
-            )
-            if row is None:
-                self._open_list(purpose, length, now)
-                continue
-            list_id, size, used = str(row[0]), int(row[1]), int(row[2])
-            index = self._claim(list_id, size, now) if used < size else None
-            if index is None:
-                c.execute("UPDATE status_lists SET full_ = 1 WHERE id = ?", (list_id,))
-                continue
-            c.execute("UPDATE status_lists SET allocated = allocated + 1 WHERE id = ?", (list_id,))
-            return StatusRef(list_id, index)
-
-    def _claim(self, list_id: str, size: int, now: str) -> int | None:
-        sql = "INSERT INTO status_allocations (list_id, idx, allocated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
-        for _ in range(_PROBES):
-            index = secrets.randbelow(size)
-            if self._c.execute(sql, (list_id, index, now)) == 1:
-                return index
-        taken = {int(r[0]) for r in self._c.all("SELECT idx FROM status_allocations WHERE list_id = ?", (list_id,))}
-        free = [i for i in range(size) if i not in taken]
-        if not free:
-            return None
-        index = free[secrets.randbelow(len(free))]
-        self._c.execute(sql, (list_id, index, now))
-        return index
-
     def allocate_many(self, purpose: str, count: int, *, length: int, now: str) -> list[StatusRef]:
-        """``count`` fresh random indexes (OS CSPRNG), with the guarantees of :meth:`allocate` (every index
-        claimed under ``PRIMARY KEY (list_id, idx)`` with ``ON CONFLICT DO NOTHING``, never reused; lists
-        created and rolled over as needed) but a few statements instead of three per index: one look at
-        the open list, multi-row claims (repeated only for the candidates that collide) and one counter
-        update per list touched. The order of the result is random too."""
+        """``count`` fresh random indexes (OS CSPRNG) in the open lists of ``purpose``: every index claimed
+        under ``PRIMARY KEY (list_id, idx)`` with ``ON CONFLICT DO NOTHING``, never reused; a new list of
+        ``length`` bits is created when none is open, and a full list is closed (roll-over). A few
+        statements, not three per index: one look at the open list, multi-row claims (repeated only for
+        the candidates that collide) and one counter update per list touched. The order of the result is
+        random too."""
         if count < 0:
             raise ValueError(f"count: expected a non-negative number, got {count!r}")
         c = self._c
@@ -288,27 +235,6 @@ class Tx:
 
     # --- credentials and idempotency ----------------------------------------------------------
 
-    def insert_credential(self, record: CredentialRecord) -> bool:
-        """Insert the record; False (nothing written) when its id is already taken."""
-        return (
-            self._c.execute(
-                f"INSERT INTO credentials ({_CRED_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (
-                    record.id,
-                    record.kind,
-                    record.document,
-                    record.key_id,
-                    record.revocation.list_id,
-                    record.revocation.index,
-                    record.suspension.list_id,
-                    record.suspension.index,
-                    record.idempotency_key,
-                    record.created_at,
-                ),
-            )
-            == 1
-        )
-
     def credential(self, credential_id: str) -> CredentialRecord | None:
         row = self._c.one(f"SELECT {_CRED_COLS} FROM credentials WHERE id = ?", (credential_id,))
         return None if row is None else _credential(row)
@@ -366,22 +292,6 @@ class Tx:
             "INSERT INTO idempotency (key, credential_id, request_hash, created_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT DO NOTHING",
             [(key, cid, request_hash, now) for key, cid, request_hash in entries],
-        )
-
-    def idempotency(self, key: str) -> tuple[str, str] | None:
-        """``(credential id, request hash)`` recorded under ``key``, if any."""
-        row = self._c.one("SELECT credential_id, request_hash FROM idempotency WHERE key = ?", (key,))
-        return None if row is None else (str(row[0]), str(row[1]))
-
-    def put_idempotency(self, key: str, *, credential_id: str, request_hash: str, now: str) -> bool:
-        """Record ``key``; False (nothing written) when a concurrent issuance recorded it first."""
-        return (
-            self._c.execute(
-                "INSERT INTO idempotency (key, credential_id, request_hash, created_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT DO NOTHING",
-                (key, credential_id, request_hash, now),
-            )
-            == 1
         )
 
     # --- keys and tokens ------------------------------------------------------------------------
@@ -475,78 +385,3 @@ class Tx:
             raise ValueError(f"table: {table!r} is not one of {sorted(_TABLES)}")
         row = self._c.one(f"SELECT COUNT(*) FROM {table}")
         return int(row[0]) if row else 0
-
-
-class Store:
-    """The registry. One object per process, holding at most ``pool_size`` connections (lent to one
-    transaction at a time, :mod:`issuer.store_db`). See the module docstring."""
-
-    def __init__(
-        self,
-        url: str | Path,
-        *,
-        busy_timeout: float = 5.0,
-        schema: str | None = None,
-        migrate: bool = True,
-        pool_size: int = DEFAULT_POOL_SIZE,
-        application_name: str = "skillcred-issuer",
-    ) -> None:
-        self._db = Database(
-            url, busy_timeout=busy_timeout, schema=schema, pool_size=pool_size, application_name=application_name
-        )
-        if migrate:
-            self.migrate()
-
-    @property
-    def open_connections(self) -> int:
-        """Database connections this store holds now (at most its ``pool_size``)."""
-        return self._db.open_connections
-
-    @property
-    def dialect(self) -> str:
-        return self._db.dialect
-
-    def close(self) -> None:
-        self._db.close()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextmanager
-    def write(self) -> Iterator[Tx]:
-        """A write transaction (``BEGIN IMMEDIATE`` on SQLite)."""
-        with self._db.transaction(write=True) as cursor:
-            yield Tx(cursor)
-
-    @contextmanager
-    def read(self) -> Iterator[Tx]:
-        """A read transaction (a consistent snapshot on SQLite; read committed on PostgreSQL)."""
-        with self._db.transaction(write=False) as cursor:
-            yield Tx(cursor)
-
-    def migrate(self) -> int:
-        """Apply every pending forward migration, each in one transaction; the resulting version."""
-        with self._db.transaction(write=True) as c:
-            if c.dialect == "postgresql":
-                c.one("SELECT pg_advisory_xact_lock(7251)")
-            c.execute(SCHEMA_VERSION_TABLE)
-            row = c.one("SELECT MAX(version) FROM schema_version")
-        current = int(row[0]) if row and row[0] is not None else 0
-        if current > LATEST:
-            raise SkillcredError(
-                f"the registry schema is version {current}, newer than this code ({LATEST})", code=Code.CONFLICT
-            )
-        for version in range(current + 1, LATEST + 1):
-            with self._db.transaction(write=True) as c:
-                if c.dialect == "postgresql":
-                    c.one("SELECT pg_advisory_xact_lock(7251)")
-                row = c.one("SELECT MAX(version) FROM schema_version")
-                if row and row[0] is not None and int(row[0]) >= version:
-                    continue  # another process applied it meanwhile
-                for sql in statements(version, self._db.dialect):
-                    c.execute(sql)
-                c.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
-        return LATEST

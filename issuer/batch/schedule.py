@@ -1,0 +1,169 @@
+"""A batch's schedule: the issuance engine's stages (:mod:`issuer.engine`) run on chunks of requests,
+in this process or spread over worker processes (:mod:`issuer.batch.workers`).
+
+The engine spends two transactions on one request; a batch amortises them over a chunk and spreads the
+CPU-heavy part (the kind's builder, whose Argon2id identity hash is the slow part, the checks, the
+signature) over processes, with the engine's promises:
+
+1. **Replay first** (:meth:`Engine.lookup`): rows already recorded return the stored bytes; a key used for
+   another request is ``CONFLICT``. So a rerun after a crash issues nothing twice.
+2. **Allocate** a chunk's indexes before it is built: the first chunk (or the first few, with workers) in
+   its own transaction, every later one in the transaction that records an earlier chunk, so a chunk costs
+   one commit, not two. A row refused by the check burns its two indexes.
+3. **Build, check and sign** each row (:meth:`issuer.signing.CredentialSigner.sign`), in worker processes,
+   or here with one worker; with several, this process signs rows of the first chunk until a worker is
+   ready.
+4. **Record** each chunk in one transaction (:meth:`Engine.record`). Only then are the outcomes handed to
+   the caller (which writes files).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from typing import Final, TypeVar
+
+from issuer.batch.workers import Workers
+from issuer.engine import Outcome
+from issuer.service import IssuerService
+from issuer.signing import CredentialSigner, Request, Signed, SignerSetup, Task
+from issuer.store.records import StatusRef
+
+CHUNK: Final = 256
+_T = TypeVar("_T")
+
+
+def split_chunks(items: Sequence[_T], size: int, *, ways: int = 1, floor: int = 1) -> Iterator[Sequence[_T]]:
+    """Chunks of at most ``size`` items that shrink towards the end (guided scheduling): each takes
+    half of what is left per way (``ways`` workers), and none is smaller than ``floor`` unless it is the
+    last. So with several workers none of them is left alone with a big chunk at the end, and in one
+    process the files of the final chunk, written after it is recorded, are few."""
+    start, floor = 0, max(1, min(floor, size))
+    while start < len(items):
+        step = min(size, max(floor, -(-(len(items) - start) // (2 * ways))))
+        yield items[start : start + step]
+        start += step
+
+
+class BatchIssuer:
+    """Issues many requests with ``service``'s engine and key (see the module docstring)."""
+
+    def __init__(self, service: IssuerService, *, chunk: int = CHUNK) -> None:
+        if chunk < 1:
+            raise ValueError(f"chunk: expected a positive size, got {chunk!r}")
+        self.service = service
+        self.engine = service.engine
+        self._chunk = chunk
+
+    def issue(
+        self,
+        requests: Sequence[Request],
+        *,
+        workers: int = 1,
+        on_chunk: Callable[[list[Outcome]], None] = lambda _: None,
+    ) -> list[Outcome]:
+        """Issue every request not recorded yet; ``on_chunk`` sees each chunk's outcomes once it is durable."""
+        if workers < 1:
+            raise ValueError(f"workers: expected at least 1, got {workers!r}")
+        existing = self.engine.lookup(requests)
+        todo = [r for i, r in enumerate(requests) if i not in existing]
+        outcomes = list(existing.values())
+        pool = Workers(workers) if workers > 1 and todo else None  # they start while the key is unlocked
+        try:
+            if existing:
+                on_chunk(list(existing.values()))
+            if not todo:
+                return outcomes
+            setup = self.service.signer_setup()
+            if pool is not None:
+                pool.begin(setup)
+            for done in self._serial(todo, setup) if pool is None else self._parallel(todo, setup, pool):
+                outcomes.extend(done)
+                on_chunk(done)
+            return outcomes
+        finally:
+            if pool is not None:
+                pool.close()
+
+    def _record(
+        self, tasks: list[Task], signed: list[Signed], setup: SignerSetup, then: Sequence[Sequence[Request]] = ()
+    ) -> tuple[list[Outcome], list[list[Task]]]:
+        """Record a signed chunk, allocating the chunks ``then`` in the same transaction; (the chunk's
+        outcomes, the tasks of ``then``)."""
+        done, refs = self.engine.record(
+            tasks, signed, key_id=setup.key_id, now=setup.now, allocate=sum(len(c) for c in then), batch=True
+        )
+        return done, self._tasks(then, refs)
+
+    def _allocate(self, chunks: Sequence[Sequence[Request]], setup: SignerSetup) -> list[list[Task]]:
+        """The tasks of ``chunks``, their status indexes allocated in one committed transaction."""
+        return self._tasks(chunks, self.engine.allocate(sum(len(c) for c in chunks), setup.now))
+
+    def _tasks(
+        self, chunks: Sequence[Sequence[Request]], refs: Sequence[tuple[StatusRef, StatusRef]]
+    ) -> list[list[Task]]:
+        out: list[list[Task]] = []
+        start = 0
+        for chunk in chunks:
+            out.append(self.engine.tasks(chunk, refs[start : start + len(chunk)]))
+            start += len(chunk)
+        return out
+
+    def _serial(self, requests: Sequence[Request], setup: SignerSetup) -> Iterator[list[Outcome]]:
+        signer = CredentialSigner.from_setup(setup)
+        # a floor of 16 rows: each chunk costs one commit (an fsync on disk)
+        chunks = list(split_chunks(requests, self._chunk, floor=16))
+        tasks = self._allocate(chunks[:1], setup)[0]
+        for number in range(len(chunks)):
+            # record this chunk and allocate the next one in one transaction
+            signed = [signer.sign(task, setup.now) for task in tasks]
+            done, following = self._record(tasks, signed, setup, chunks[number + 1 : number + 2])
+            yield done
+            if following:
+                tasks = following[0]
+
+    def _parallel(self, requests: Sequence[Request], setup: SignerSetup, workers: Workers) -> Iterator[list[Outcome]]:
+        pending: dict[int, list[Task]] = {}  # chunks being signed, by number
+        chunks = list(split_chunks(requests, self._chunk, ways=workers.count))
+        numbers = itertools.count()
+
+        def send(tasks: list[Task]) -> None:
+            number = next(numbers)
+            pending[number] = tasks
+            workers.put(number, tasks)
+
+        # up to three chunks per worker in flight: the first ones allocated in one transaction, each later
+        # one in the transaction that records a finished chunk. While the workers start (importing the
+        # signing code takes them a few tenths of a second), the first chunk is signed here, row by row
+        # until one of them is ready; the rest of it goes to the workers ahead of the later chunks
+        first, *queued = self._allocate(chunks[: 3 * workers.count + 1], setup)
+        for tasks in queued[: workers.count]:
+            send(tasks)
+        signed_here = self._sign_until_ready(first, setup, workers)
+        for piece in split_chunks(first[len(signed_here) :], len(first), ways=workers.count):
+            send(list(piece))
+        for tasks in queued[workers.count :]:
+            send(tasks)
+        following = len(queued) + 1  # the index in ``chunks`` of the next chunk to allocate
+        own = next(numbers)
+        pending[own] = first[: len(signed_here)]
+        result: tuple[int, list[Signed]] | None = (own, signed_here)
+        while pending:
+            number, signed = result or workers.next_result()
+            result = None
+            done, later = self._record(pending.pop(number), signed, setup, chunks[following : following + 1])
+            following += len(later)
+            for tasks in later:
+                send(tasks)
+            yield done
+
+    @staticmethod
+    def _sign_until_ready(tasks: list[Task], setup: SignerSetup, workers: Workers) -> list[Signed]:
+        """Sign ``tasks`` here, one by one, until a worker reports that it can sign (it has the rest)."""
+        signer = CredentialSigner.from_setup(setup)
+        signed: list[Signed] = []
+        for task in tasks:
+            if signed and workers.ready():
+                break
+            signed.append(signer.sign(task, setup.now))
+        return signed
