@@ -43,105 +43,38 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from edge.bodycap import BodyCap, body_of
+from edge.problems import PROBLEM_TYPE, problem_answer, status_for
 from issuer.recognize import Issued
 from issuer.service import IssuerService
 from issuer.tokens import TokenInfo, TokenRegistry
 from vccore import jsonstrict
-from vccore.errors import Code, SkillcredError, title_en
+from vccore.di.cryptosuites import SUITE_NAMES
+from vccore.errors import Code, SkillcredError
 from vccore.timeutil import parse_date
 
 MAX_BODY: Final = 256 * 1024
-RETRY_AFTER: Final = "1"
-PROBLEM_TYPE: Final = "application/problem+json"
 VC_TYPE: Final = "application/vc"
-SUITES: Final = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
 STATUS_ACTIONS: Final = {
     "revoked": "revoke",
     "unrevoked": "unrevoke",
     "suspended": "suspend",
     "unsuspended": "unsuspend",
 }
-_HTTP_STATUS: Final = {
-    Code.UNAUTHORIZED: 401,
-    Code.FORBIDDEN: 403,
-    Code.NOT_FOUND: 404,
-    Code.CONFLICT: 409,
-    Code.RESOURCE_LIMIT_EXCEEDED: 413,
-    Code.STORE_BUSY: 503,
-    Code.KEY_ERROR: 503,
-}
-_BODY_KEY: Final = "skillcred.body"
 
 
 def problem(status: int, code: Code, detail: str, headers: dict[str, str] | None = None) -> Response:
-    """An RFC 9457 problem document carrying skillcred's code."""
-    body = {
-        "type": f"https://w3id.org/skillcred/problems#{code.value}",
-        "title": title_en(code),
-        "status": status,
-        "detail": detail[:500],
-        "code": code.value,
-    }
+    """An RFC 9457 problem document carrying skillcred's code (:mod:`edge.problems`)."""
     extra = dict(headers or {})
-    if code is Code.STORE_BUSY:
-        extra["Retry-After"] = RETRY_AFTER
     if status == 401:
         extra["WWW-Authenticate"] = 'Bearer realm="skillcred-issuer", error="invalid_token"'
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_TYPE, headers=extra)
+    status, extra, body = problem_answer(status, code, detail, extra)
+    return Response(body, status_code=status, media_type=PROBLEM_TYPE, headers=extra)
 
 
 def refused(err: SkillcredError, *, default: int = 422) -> Response:
-    return problem(_HTTP_STATUS.get(err.code, default), err.code, err.detail)
-
-
-class BodyCap:
-    """ASGI middleware: read each request body under ``cap`` bytes into ``scope[_BODY_KEY]``."""
-
-    def __init__(self, app: ASGIApp, *, cap: int) -> None:
-        self.app = app
-        self.cap = cap
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        too_big = problem(413, Code.RESOURCE_LIMIT_EXCEEDED, f"the body exceeds {self.cap} bytes")
-        declared = [v for k, v in scope.get("headers", []) if k.lower() == b"content-length"]
-        if declared:
-            text = declared[0].decode("latin-1").strip()
-            if len(declared) > 1 or not text.isdigit() or len(text) > 18:
-                await problem(400, Code.PARSING_ERROR, "bad Content-Length")(scope, receive, send)
-                return
-            if int(text) > self.cap:
-                await too_big(scope, receive, send)
-                return
-        chunks: list[bytes] = []
-        total = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            total += len(chunk)
-            if total > self.cap:
-                await too_big(scope, receive, send)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app({**scope, _BODY_KEY: body}, replay, send)
+    return problem(status_for(err.code, default), err.code, err.detail)
 
 
 class _BadRequest(SkillcredError):
@@ -149,9 +82,9 @@ class _BadRequest(SkillcredError):
 
 
 def _json_body(request: Request) -> dict[str, Any]:
-    raw = request.scope.get(_BODY_KEY, b"")
+    raw = body_of(request.scope)
     try:
-        value = jsonstrict.loads(raw if isinstance(raw, bytes) else b"", max_bytes=len(raw) + 1)
+        value = jsonstrict.loads(raw, max_bytes=len(raw) + 1)
     except SkillcredError as err:
         raise _BadRequest(err.detail, code=err.code) from err
     if not isinstance(value, dict):
@@ -219,9 +152,9 @@ def create_app(
             raise _bad_request("credential must be a JSON object")
         if not isinstance(options, dict):
             raise _bad_request("options must be an object")
-        suite = options.get("cryptosuite", SUITES[0])
-        if suite not in SUITES:
-            raise _bad_request(f"options.cryptosuite must be one of {', '.join(SUITES)}")
+        suite = options.get("cryptosuite", SUITE_NAMES[0])
+        if suite not in SUITE_NAMES:
+            raise _bad_request(f"options.cryptosuite must be one of {', '.join(SUITE_NAMES)}")
         key = options.get("idempotencyKey")
         header = request.headers.get("idempotency-key")
         if key is not None and (not isinstance(key, str) or not 0 < len(key) <= 200):
@@ -352,5 +285,7 @@ def create_app(
         Route("/health", health, methods=["GET"]),
     ]
     return Starlette(
-        routes=routes, exception_handlers={HTTPException: http_error}, middleware=[Middleware(BodyCap, cap=max_body)]
+        routes=routes,
+        exception_handlers={HTTPException: http_error},
+        middleware=[Middleware(BodyCap, cap_for=lambda _path: max_body)],
     )

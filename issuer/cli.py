@@ -28,10 +28,11 @@ from issuer.batch.run import run_batch
 from issuer.batch.schedule import BatchIssuer
 from issuer.home import KDF_CHOICES, IssuerHome, OpenIssuer, init_issuer, open_issuer, passphrase_from_env
 from issuer.kinds import KINDS
-from issuer.signing import HASH_PARAMS, SUITES, Request
+from issuer.signing import HASH_PARAMS, Request
 from issuer.store.db import DEFAULT_POOL_SIZE
 from issuer.tokens import SCOPES, TokenRegistry
 from vccore.clock import keep_runtime, runtime_clock
+from vccore.di.cryptosuites import SUITE_NAMES
 from vccore.jsonstrict import loads
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -115,7 +116,7 @@ def init(
 _hash_option = click.option(
     "--identity-hash-params", "hash_params", type=click.Choice(sorted(HASH_PARAMS)), default="default", hidden=True
 )
-_suite_option = click.option("--cryptosuite", type=click.Choice(SUITES), default=SUITES[0], show_default=True)
+_suite_option = click.option("--cryptosuite", type=click.Choice(SUITE_NAMES), default=SUITE_NAMES[0], show_default=True)
 
 
 @issuer_group.command("issue")

@@ -61,7 +61,7 @@ _PLACEHOLDERS: Final = (StatusRef("revocation-0", 0), StatusRef("suspension-0", 
 
 
 @dataclass(frozen=True)
-class Outcome:
+class RequestOutcome:
     """What became of a request: ``issued`` now, ``existing`` (recorded before: a replay) or ``failed``
     (its code and detail). ``record`` is the registry's row, for what was issued or existed."""
 
@@ -100,7 +100,7 @@ class _Raced(Exception):
     """An idempotency key was recorded by a concurrent request inside our record transaction: roll back."""
 
 
-def _refusal(outcome: Outcome) -> SkillcredError:
+def _refusal(outcome: RequestOutcome) -> SkillcredError:
     return SkillcredError(outcome.detail, code=outcome.code or Code.MALFORMED_VALUE_ERROR)
 
 
@@ -167,7 +167,7 @@ class Engine:
 
     # --- the stages -------------------------------------------------------------------------------
 
-    def lookup(self, requests: Sequence[Request]) -> dict[int, Outcome]:
+    def lookup(self, requests: Sequence[Request]) -> dict[int, RequestOutcome]:
         """The outcome of every request (by position) whose key is already recorded: ``existing``, or
         ``failed`` with ``CONFLICT`` when the key was used for another request."""
         keyed = {r.key: i for i, r in enumerate(requests) if r.key is not None}
@@ -176,14 +176,14 @@ class Engine:
         with self.store.read() as tx:
             keys = tx.idempotency_many(list(keyed))
             records = tx.credentials_many([cid for cid, _ in keys.values()]) if keys else {}
-        found: dict[int, Outcome] = {}
+        found: dict[int, RequestOutcome] = {}
         for key, (credential_id, request_hash) in keys.items():
             record = records.get(credential_id)
             if record is None:  # pragma: no cover - foreign keys forbid it
                 continue
             i = keyed[key]
             if request_hash != requests[i].request_hash:
-                found[i] = Outcome(
+                found[i] = RequestOutcome(
                     key,
                     "failed",
                     record.id,
@@ -191,7 +191,7 @@ class Engine:
                     detail="this idempotency key was used for a different request",
                 )
             else:
-                found[i] = Outcome(key, "existing", record.id, record.document, record=record)
+                found[i] = RequestOutcome(key, "existing", record.id, record.document, record=record)
         return found
 
     def allocate(self, count: int, now: datetime) -> list[tuple[StatusRef, StatusRef]]:
@@ -235,7 +235,7 @@ class Engine:
         now: datetime,
         allocate: int = 0,
         batch: bool = False,
-    ) -> tuple[list[Outcome], list[tuple[StatusRef, StatusRef]]]:
+    ) -> tuple[list[RequestOutcome], list[tuple[StatusRef, StatusRef]]]:
         """Record the signed ``tasks`` in one transaction, which also claims ``allocate`` pairs of indexes
         for what comes next (a batch's next chunk); (each task's outcome, those indexes). A key recorded
         meanwhile by a concurrent request gives that request's outcome (its bytes), not ours."""
@@ -257,8 +257,8 @@ class Engine:
 
     def _record_once(
         self, tasks: Sequence[Task], signed: Sequence[Signed], key_id: str, stamp: str, allocate: int, batch: bool
-    ) -> tuple[list[Outcome | None], list[int], list[tuple[StatusRef, StatusRef]]]:
-        outcomes: list[Outcome | None] = [None] * len(tasks)
+    ) -> tuple[list[RequestOutcome | None], list[int], list[tuple[StatusRef, StatusRef]]]:
+        outcomes: list[RequestOutcome | None] = [None] * len(tasks)
         lost: list[int] = []
         fresh: list[tuple[CredentialRecord, str]] = []
         with self.store.write() as tx:
@@ -270,7 +270,7 @@ class Engine:
             for i, (task, result) in enumerate(zip(tasks, signed, strict=True)):
                 request = task.request
                 if result.document is None:
-                    outcomes[i] = Outcome(
+                    outcomes[i] = RequestOutcome(
                         request.key, "failed", task.credential_id, code=Code(result.code), detail=result.detail
                     )
                 elif request.key is not None and request.key in recorded:
@@ -287,7 +287,7 @@ class Engine:
                         stamp,
                     )
                     fresh.append((record, request.request_hash))
-                    outcomes[i] = Outcome(request.key, "issued", record.id, record.document, record=record)
+                    outcomes[i] = RequestOutcome(request.key, "issued", record.id, record.document, record=record)
             if fresh:
                 self._insert(tx, fresh, stamp, batch=batch)
             refs = self.claim(tx, allocate, stamp)

@@ -75,7 +75,7 @@ class StatusPublisher:
             unsigned,
             signer=self._signer(),
             loader=self._loader,
-            options=ProofOptions(cryptosuite="eddsa-rdfc-2022", created=now),
+            options=ProofOptions(created=now),
         )
         data = _encode(signed)
         with self._store.write() as tx:

@@ -20,11 +20,12 @@ from issuer.engine import CrashHook, Engine, IssuedCredential
 from issuer.keystore import KeyStore
 from issuer.profile import IssuerProfile
 from issuer.publish import StatusPublisher
-from issuer.signing import DEFAULT_HASH, DEFAULT_SUITE, CredentialSigner, Request, SignerSetup
+from issuer.signing import DEFAULT_HASH, CredentialSigner, Request, SignerSetup
 from issuer.status_ops import CredentialStatus, StatusChange
 from issuer.store.records import KeyRecord
 from issuer.store.registry import Store
 from vccore.clock import Clock
+from vccore.di.cryptosuites import DEFAULT_SUITE
 from vccore.jsonld.loader import DocumentLoader
 from vccore.keys import KeyPair
 from vccore.status.bitstring import MIN_LENGTH

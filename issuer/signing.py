@@ -35,6 +35,7 @@ from issuer.kinds import Issuer, build
 from issuer.profile import IssuerProfile
 from issuer.store.records import StatusRef
 from vccore.credentials import examine, types_of
+from vccore.di.cryptosuites import DEFAULT_SUITE, EDDSA_RDFC_2022
 from vccore.di.proofs import ProofOptions, add_proof
 from vccore.errors import Code, SkillcredError
 from vccore.jsonld.canonical import rdfc
@@ -44,9 +45,6 @@ from vccore.kinds import identity, schemas
 from vccore.kinds.identity import contains_clear_id
 from vccore.timeutil import format_datetime
 
-#: the cryptosuites the issuer signs with (Data Integrity EdDSA Cryptosuites v1.0)
-SUITES: Final = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
-DEFAULT_SUITE: Final = SUITES[0]
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 DIGEST_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
@@ -259,7 +257,7 @@ class CredentialSigner:
         try:
             final = dict(self.draft(task, now), credentialStatus=list(task.entries))
             suite = task.request.cryptosuite
-            self.check(final, canonicalize=suite != "eddsa-rdfc-2022")
+            self.check(final, canonicalize=suite != EDDSA_RDFC_2022.name)
             return Signed(self.sign_final(final, cryptosuite=suite, now=now), record_kind(final), str(final["id"]))
         except SkillcredError as err:
             return Signed(None, code=err.code.value, detail=err.detail)

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from vccore.clock import runtime_clock
+from vccore.di.cryptosuites import DEFAULT_SUITE, SUITE_NAMES
 from vccore.di.proofs import ProofOptions, add_proof
 from vccore.did import key as didkey
 from vccore.errors import SkillcredError
@@ -88,8 +89,8 @@ def _parse_created(value: str | None) -> datetime | None:
 @click.option("--key", "keyfile", required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option(
     "--cryptosuite",
-    type=click.Choice(["eddsa-rdfc-2022", "eddsa-jcs-2022"]),
-    default="eddsa-rdfc-2022",
+    type=click.Choice(SUITE_NAMES),
+    default=DEFAULT_SUITE,
     show_default=True,
 )
 @click.option("--created", help="Proof creation time (ISO 8601 with offset); default: now.")

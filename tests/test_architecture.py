@@ -1,6 +1,7 @@
 """The import rules of docs/architecture.md, enforced.
 
-* Packages: contexts <- vccore <- issuer | verifier | wallet_demo <- skillcred (ARCHITECTURE.md).
+* Packages: contexts <- vccore <- edge <- issuer | verifier | wallet_demo <- skillcred (ARCHITECTURE.md, with
+  ``edge``, the framework-free HTTP edge the three apps share, added by issue 13).
 * vccore's subpackages point one way too (:data:`VCCORE_ARROWS`): its base modules import only each other,
   and each subpackage only what the table lists, so the tree has no cycle.
 * A ``_module`` is private to its package: only its siblings (and tests) import it. No module imports
@@ -20,19 +21,20 @@ import pytest
 
 from tests.support import REPO
 
-PACKAGES = ["contexts", "vccore", "issuer", "verifier", "wallet_demo", "skillcred"]
+PACKAGES = ["contexts", "vccore", "edge", "issuer", "verifier", "wallet_demo", "skillcred"]
 
 ALLOWED: dict[str, set[str]] = {
     "contexts": set(),
     "vccore": {"contexts"},
-    "issuer": {"contexts", "vccore"},
-    "verifier": {"contexts", "vccore"},
-    "wallet_demo": {"contexts", "vccore"},
-    "skillcred": {"contexts", "vccore", "issuer", "verifier", "wallet_demo"},
+    "edge": {"contexts", "vccore"},
+    "issuer": {"contexts", "vccore", "edge"},
+    "verifier": {"contexts", "vccore", "edge"},
+    "wallet_demo": {"contexts", "vccore", "edge"},
+    "skillcred": {"contexts", "vccore", "edge", "issuer", "verifier", "wallet_demo"},
 }
 
 #: vccore's top-level modules that everything may use (and that use only each other)
-VCCORE_BASE = {"errors", "result", "timeutil", "clock", "jsonstrict", "multibase", "keys", "fetch"}
+VCCORE_BASE = {"errors", "result", "timeutil", "clock", "text", "jsonstrict", "multibase", "keys", "fetch"}
 #: vccore unit -> the units it may import ("base" is :data:`VCCORE_BASE`; ``credentials`` is the module)
 VCCORE_ARROWS: dict[str, set[str]] = {
     "base": set(),
@@ -57,7 +59,7 @@ LIBRARY_HOMES: dict[str, tuple[str, ...]] = {
     "PIL": ("vccore/qr/read.py", "vccore/qr/render.py", "wallet_demo/certificate.py"),
     "jsonschema": ("vccore/kinds/schemas.py",),
     "starlette": ("issuer/app.py", "verifier/app.py", "wallet_demo/app.py", "skillcred/demo.py"),
-    "anyio": ("verifier/app.py", "wallet_demo/app.py"),
+    "anyio": ("verifier/app.py",),
     "uvicorn": ("issuer/cli.py", "verifier/cli.py", "wallet_demo/cli.py", "skillcred/demo.py"),
     "click": ("issuer/cli.py", "verifier/cli.py", "wallet_demo/cli.py", "skillcred/"),
     "psycopg": ("issuer/store/pg.py", "verifier/challenges.py"),
@@ -201,3 +203,13 @@ def test_the_checker_sees_each_kind_of_violation(tmp_path: Path, monkeypatch: py
     monkeypatch.setitem(LIBRARY_HOMES, "nacl", ("vccore/nowhere.py",))
     with pytest.raises(AssertionError, match="does not exist"):
         test_every_listed_home_exists_and_uses_its_library("nacl")
+
+
+def test_no_two_classes_share_a_name() -> None:
+    """One name, one thing: a ``Signer`` or a ``Verifier`` means the same class wherever it is read."""
+    where: dict[str, list[str]] = {}
+    for path in _modules(*PACKAGES):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+                where.setdefault(node.name, []).append(_id(path))
+    assert {name: paths for name, paths in where.items() if len(paths) > 1} == {}

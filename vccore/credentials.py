@@ -21,8 +21,8 @@ from vccore.jsonld import context_policy
 from vccore.jsonld.loader import DocumentLoader
 from vccore.jsonld.reading import read_one_way
 from vccore.kinds.schemas import SchemaOutcome
-from vccore.result import Check, Problem, VerificationResult
-from vccore.timeutil import DEFAULT_SKEW, parse_datetime, require_aware
+from vccore.result import Check, CheckName, Problem, VerificationResult
+from vccore.timeutil import DEFAULT_SKEW, outside_window, parse_datetime
 
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$")
 FIRST_CONTEXTS = (contexts.CREDENTIALS_V2,)
@@ -56,7 +56,7 @@ def issuer_id(document: Mapping[str, Any]) -> str | None:
     return None
 
 
-def check_contexts(document: Any, *, loader: DocumentLoader, name: str = "context") -> Check:
+def check_contexts(document: Any, *, loader: DocumentLoader, name: CheckName = CheckName.CONTEXT) -> Check:
     """The verifier decides which contexts apply (DI 1.0 section 4.6 "Context Validation"): the
     top-level ``@context`` follows :func:`vccore.jsonld.context_policy.check_contexts` (pinned URLs only, the
     first is VC 2.0), and no object inside the document carries a context of its own (SECURITY.md
@@ -124,7 +124,7 @@ def _find_context(node: Any, depth: int) -> list[str] | None:
     return None
 
 
-def check_data_model(document: Any, *, name: str = "dataModel") -> Check:
+def check_data_model(document: Any, *, name: CheckName = CheckName.DATA_MODEL) -> Check:
     """VC 2.0 section 4 required properties and value shapes (not the claims' meaning)."""
     if not isinstance(document, Mapping):
         return Check.fail(name, Code.PARSING_ERROR, "the document is not a JSON object")
@@ -171,21 +171,24 @@ def check_data_model(document: Any, *, name: str = "dataModel") -> Check:
 
 
 def check_validity(
-    document: Mapping[str, Any], *, now: datetime, skew: timedelta = DEFAULT_SKEW, name: str = "validity"
+    document: Mapping[str, Any], *, now: datetime, skew: timedelta = DEFAULT_SKEW, name: CheckName = CheckName.VALIDITY
 ) -> Check:
-    """``validFrom <= now <= validUntil`` with the clock-skew allowance (VC 2.0 section 4.9)."""
-    now = require_aware(now)
+    """``validFrom <= now <= validUntil`` with the clock-skew allowance (:func:`vccore.timeutil.outside_window`)."""
     try:
-        if "validFrom" in document and parse_datetime(document["validFrom"]) > now + skew:
-            return Check.fail(name, Code.NOT_YET_VALID, f"valid from {document['validFrom']}", pointer="/validFrom")
-        if "validUntil" in document and parse_datetime(document["validUntil"]) < now - skew:
-            return Check.fail(name, Code.EXPIRED, f"expired at {document['validUntil']}", pointer="/validUntil")
+        bounds = [parse_datetime(document[k], field=k) if k in document else None for k in ("validFrom", "validUntil")]
     except SkillcredError as err:
         return Check.fail(name, err.code, err.detail)
+    where = outside_window(now, valid_from=bounds[0], valid_until=bounds[1], skew=skew)
+    if where == "early":
+        return Check.fail(name, Code.NOT_YET_VALID, f"valid from {document['validFrom']}", pointer="/validFrom")
+    if where == "late":
+        return Check.fail(name, Code.EXPIRED, f"expired at {document['validUntil']}", pointer="/validUntil")
     return Check.ok(name, info={k: document[k] for k in ("validFrom", "validUntil") if k in document})
 
 
-def check_form(document: Any, *, loader: DocumentLoader, name: str = "form") -> tuple[Check, dict[str, Any] | None]:
+def check_form(
+    document: Any, *, loader: DocumentLoader, name: CheckName = CheckName.FORM
+) -> tuple[Check, dict[str, Any] | None]:
     """The one-reading gate (SECURITY.md verifier item 17): the document's reading
     (:func:`vccore.jsonld.reading.read_one_way`), or a failed check with ``NOT_COMPACT_FORM`` (or the safe-mode
     and context codes) naming the first member spelled otherwise."""

@@ -1,4 +1,4 @@
-"""Ed25519 Multikey key pairs, and the Signer / Verifier ports.
+"""Ed25519 Multikey key pairs, and the Signer port (an in-process key, or one held in an HSM or KMS).
 
 The only module that imports PyNaCl's signing primitives. libsodium refuses non-canonical and
 small-order encodings that some other stacks accept (STYLE.md, "Library facts"), which is what a
@@ -33,13 +33,6 @@ class Signer(Protocol):
     def algorithm(self) -> str: ...
 
     def sign(self, data: bytes) -> bytes: ...
-
-
-class Verifier(Protocol):
-    @property
-    def id(self) -> str: ...
-
-    def verify(self, data: bytes, signature: bytes) -> bool: ...
 
 
 def decode_public_multibase(value: str) -> bytes:

@@ -10,9 +10,41 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from vccore.errors import Code, SkillcredError, title_en, title_zh
+
+
+class CheckName(StrEnum):
+    """The name of every check a result may hold (beside :class:`vccore.errors.Code`, the codes of its
+    problems). A member is its string: results serialize and compare as before."""
+
+    SYNTAX = "syntax"  # size, depth and strict JSON
+    CONTEXT = "context"  # pinned @context URLs only
+    FORM = "form"  # the one reading (vccore.jsonld.reading)
+    DATA_MODEL = "dataModel"  # VC 2.0 data model and the JSON Schemas of skillcred's types
+    PROOF = "proof"  # Data Integrity proofs
+    VALIDITY = "validity"  # validFrom / validUntil
+    STATUS = "status"  # a status entry of an unknown purpose
+    STATUS_REVOCATION = "status.revocation"
+    STATUS_SUSPENSION = "status.suspension"
+    TRUST = "trust"  # the issuer on the trust list for the credential's kind and jurisdiction
+    RECOGNITION = "recognition"  # the recognition chain, re-checked
+    SOURCE = "source"  # one source of a recognition
+    RULE = "rule"  # the rule credential a recognition cites
+    CHALLENGE = "challenge"  # a presentation's challenge and domain
+    HOLDER_BINDING = "holderBinding"  # the presenter is each credential's subject
+    CREDENTIALS = "credentials"  # a presentation's credentials
+    TRUST_LIST = "trustList"  # a trust list credential's own content
+    TRUST_PACK = "trustPack"
+    TRUST_PACK_PROOF = "trustPack.proof"
+    TRUST_PACK_TRUST_LISTS = "trustPack.trustLists"
+
+    @classmethod
+    def status(cls, purpose: str) -> CheckName:
+        """The check of a status entry of ``purpose``."""
+        return {"revocation": cls.STATUS_REVOCATION, "suspension": cls.STATUS_SUSPENSION}.get(purpose, cls.STATUS)
 
 
 @dataclass(frozen=True)
@@ -51,7 +83,7 @@ class Problem:
 class Check:
     """A named step (``proof``, ``status.revocation``, ``recognition.rule`` ...) and its outcome."""
 
-    name: str
+    name: CheckName
     passed: bool
     problems: tuple[Problem, ...] = ()
     info: Mapping[str, Any] = field(default_factory=dict)
@@ -65,7 +97,7 @@ class Check:
 
     @classmethod
     def ok(
-        cls, name: str, *, info: Mapping[str, Any] | None = None, children: Iterable[VerificationResult] = ()
+        cls, name: CheckName, *, info: Mapping[str, Any] | None = None, children: Iterable[VerificationResult] = ()
     ) -> Check:
         kids = tuple(children)
         failed = [k for k in kids if not k.verified]
@@ -83,7 +115,7 @@ class Check:
     @classmethod
     def fail(
         cls,
-        name: str,
+        name: CheckName,
         code: Code,
         detail: str = "",
         *,
@@ -96,7 +128,7 @@ class Check:
     @classmethod
     def from_problems(
         cls,
-        name: str,
+        name: CheckName,
         problems: Iterable[Problem],
         *,
         info: Mapping[str, Any] | None = None,
@@ -173,6 +205,8 @@ class VerificationResult:
         }
 
 
-def failure(name: str, code: Code, detail: str = "", *, subject: str = "", pointer: str = "") -> VerificationResult:
+def failure(
+    name: CheckName, code: Code, detail: str = "", *, subject: str = "", pointer: str = ""
+) -> VerificationResult:
     """A result with one failed check: the usual answer for input that cannot be examined further."""
     return VerificationResult((Check.fail(name, code, detail, pointer=pointer),), subject)

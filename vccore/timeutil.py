@@ -59,3 +59,17 @@ def format_datetime(moment: datetime) -> str:
 def beijing_date(moment: datetime) -> date:
     """The calendar date in Beijing at ``moment`` (the date a Chinese certificate would bear)."""
     return require_aware(moment).astimezone(BEIJING).date()
+
+
+def outside_window(
+    now: datetime, *, valid_from: datetime | None, valid_until: datetime | None, skew: timedelta = DEFAULT_SKEW
+) -> str | None:
+    """The one validity-window rule (VC 2.0 section 4.9, with the clock-skew allowance): ``"early"`` when
+    ``now`` is before ``valid_from - skew``, ``"late"`` when it is after ``valid_until + skew``, else None
+    (a missing bound does not limit). Credentials, status list credentials and trust packs use it."""
+    now = require_aware(now)
+    if valid_from is not None and now + skew < valid_from:
+        return "early"
+    if valid_until is not None and now - skew > valid_until:
+        return "late"
+    return None

@@ -21,9 +21,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from edge.bodycap import BodyCap, body_of
+from edge.problems import PROBLEM_TYPE, problem_answer
 from vccore import jsonstrict
 from vccore.credentials import types_of
-from vccore.errors import Code, ResourceLimitError, SkillcredError, title_en
+from vccore.errors import Code, ResourceLimitError, SkillcredError
 from vccore.qr import payload as qr
 from vccore.qr import read as qrread
 from vccore.result import VerificationResult
@@ -36,71 +38,14 @@ from verifier.workgate import RETRY_AFTER, Busy, WorkGate
 MAX_JSON_BYTES: Final = 2 * 1024 * 1024
 MAX_IMAGE_BYTES: Final = 10 * 1024 * 1024
 MAX_SMALL_BYTES: Final = 16 * 1024
-BODY_KEY: Final = "skillcred.body"
-PROBLEM_TYPE: Final = "application/problem+json"
 #: seconds a refusal decided before the body is read waits before it is sent (:class:`Gatekeeper`)
 REFUSAL_DELAY: Final = 0.25
 
 
-def problem(status: int, code: Code, detail: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
-    """An RFC 9457 problem document carrying skillcred's code."""
-    body = {
-        "type": f"https://w3id.org/skillcred/problems#{code.value}",
-        "title": title_en(code),
-        "status": status,
-        "detail": detail[:500],
-        "code": code.value,
-    }
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_TYPE, headers=dict(headers or {}))
-
-
-class BodyCap:
-    """ASGI middleware: read each request body under a per-path cap into ``scope[BODY_KEY]``."""
-
-    def __init__(self, app: ASGIApp, *, cap_for: Callable[[str], int]) -> None:
-        self.app = app
-        self.cap_for = cap_for
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        cap = self.cap_for(str(scope.get("path", "")))
-        declared = [v for k, v in scope.get("headers", []) if k.lower() == b"content-length"]
-        if declared:
-            text = declared[0].decode("latin-1").strip()
-            if len(declared) > 1 or not text.isdigit() or len(text) > 18:
-                await problem(400, Code.PARSING_ERROR, "bad Content-Length")(scope, receive, send)
-                return
-            if int(text) > cap:
-                await problem(413, Code.RESOURCE_LIMIT_EXCEEDED, f"the body exceeds {cap} bytes")(scope, receive, send)
-                return
-        chunks: list[bytes] = []
-        total = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            total += len(chunk)
-            if total > cap:
-                await problem(413, Code.RESOURCE_LIMIT_EXCEEDED, f"the body exceeds {cap} bytes")(scope, receive, send)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
-        scope = {**scope, BODY_KEY: body}
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+def problem(status: int, code: Code, detail: str, headers: Mapping[str, str] | None = None) -> Response:
+    """An RFC 9457 problem document carrying skillcred's code (:mod:`edge.problems`)."""
+    status, extra, body = problem_answer(status, code, detail, headers)
+    return Response(body, status_code=status, media_type=PROBLEM_TYPE, headers=extra)
 
 
 class Gatekeeper:
@@ -220,15 +165,14 @@ def _replay(seen: bytes, done: bool, receive: Receive) -> Receive:
 
 
 def _body(request: Request) -> bytes:
-    value = request.scope.get(BODY_KEY, b"")
-    return value if isinstance(value, bytes) else b""
+    return body_of(request.scope)
 
 
 def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
 
 
-def _json_object(request: Request, *, max_bytes: int) -> dict[str, Any] | JSONResponse:
+def _json_object(request: Request, *, max_bytes: int) -> dict[str, Any] | Response:
     try:
         value = jsonstrict.loads(_body(request), max_bytes=max_bytes)
     except SkillcredError as err:
@@ -238,7 +182,7 @@ def _json_object(request: Request, *, max_bytes: int) -> dict[str, Any] | JSONRe
     return value
 
 
-def _options(body: Mapping[str, Any]) -> dict[str, Any] | JSONResponse:
+def _options(body: Mapping[str, Any]) -> dict[str, Any] | Response:
     options = body.get("options", {})
     if not isinstance(options, dict):
         return problem(400, Code.MALFORMED_VALUE_ERROR, "options must be an object")
@@ -252,7 +196,7 @@ def _answer(result: VerificationResult) -> JSONResponse:
     return JSONResponse(result.to_json(), status_code=200 if result.verified else 422)
 
 
-def _multipart(request: Request) -> tuple[str | None, bytes | None] | JSONResponse:
+def _multipart(request: Request) -> tuple[str | None, bytes | None] | Response:
     """(payload text, image bytes) from a multipart/form-data body: a ``payload`` field or a file.
     Parsed in one pass with caps on parts and part headers (:mod:`verifier.multipart`)."""
     try:
@@ -302,13 +246,13 @@ def create_app(
     decoding for the QR endpoint and the scan page together (:class:`verifier.workgate.WorkGate`)."""
     page = ScanPage(verifier, max_image_bytes=max_image_bytes, image_gate=image_gate)
 
-    def vc_api_request(request: Request, member: str) -> tuple[dict[str, Any], dict[str, Any]] | JSONResponse:
+    def vc_api_request(request: Request, member: str) -> tuple[dict[str, Any], dict[str, Any]] | Response:
         """``(document, options)`` of a VC-API verify request, or the 400/413 answer."""
         body = _json_object(request, max_bytes=max_json_bytes)
-        if isinstance(body, JSONResponse):
+        if isinstance(body, Response):
             return body
         options = _options(body)
-        if isinstance(options, JSONResponse):
+        if isinstance(options, Response):
             return options
         document = body.get(member)
         if not isinstance(document, dict):
@@ -317,13 +261,13 @@ def create_app(
 
     def verify_credential(request: Request) -> Response:
         parsed = vc_api_request(request, "verifiableCredential")
-        if isinstance(parsed, JSONResponse):
+        if isinstance(parsed, Response):
             return parsed
         return _answer(verifier.verify_credential(parsed[0]))
 
     def verify_presentation(request: Request) -> Response:
         parsed = vc_api_request(request, "verifiablePresentation")
-        if isinstance(parsed, JSONResponse):
+        if isinstance(parsed, Response):
             return parsed
         presentation, options = parsed
         return _answer(
@@ -352,15 +296,15 @@ def create_app(
             image = _body(request)
         elif media == "multipart/form-data":
             parts = _multipart(request)
-            if isinstance(parts, JSONResponse):
+            if isinstance(parts, Response):
                 return parts
             payload, image = parts
         elif media == "application/json":
             body = _json_object(request, max_bytes=max_json_bytes)
-            if isinstance(body, JSONResponse):
+            if isinstance(body, Response):
                 return body
             opts = _options(body)
-            if isinstance(opts, JSONResponse):
+            if isinstance(opts, Response):
                 return opts
             payload, options = body.get("payload"), opts
             if not isinstance(payload, str):

@@ -17,7 +17,7 @@ from vccore.credentials import types_of
 from vccore.di.proofs import AuthenticationPurpose, verify_proofs
 from vccore.errors import Code, SkillcredError
 from vccore.jsonld.loader import DocumentLoader
-from vccore.result import Check, Problem
+from vccore.result import Check, CheckName, Problem
 from vccore.status.check import check_status
 from vccore.status.entry import PURPOSES
 from vccore.timeutil import format_datetime
@@ -37,9 +37,11 @@ def syntax(raw: Any, *, max_bytes: int, max_depth: int, max_nodes: int) -> tuple
                 bytes(raw) if isinstance(raw, bytearray) else raw, max_bytes=max_bytes, max_depth=max_depth
             )
         except SkillcredError as err:
-            return Check.fail("syntax", err.code, err.detail), None
+            return Check.fail(CheckName.SYNTAX, err.code, err.detail), None
     if not isinstance(raw, Mapping):
-        return Check.fail("syntax", Code.PARSING_ERROR, f"expected a JSON object, got {type(raw).__name__}"), None
+        return Check.fail(
+            CheckName.SYNTAX, Code.PARSING_ERROR, f"expected a JSON object, got {type(raw).__name__}"
+        ), None
     stack: list[tuple[Any, int]] = [(raw, 1)]
     nodes = 0
     while stack:
@@ -47,21 +49,21 @@ def syntax(raw: Any, *, max_bytes: int, max_depth: int, max_nodes: int) -> tuple
         nodes += 1
         if depth > max_depth or nodes > max_nodes:
             return Check.fail(
-                "syntax",
+                CheckName.SYNTAX,
                 Code.RESOURCE_LIMIT_EXCEEDED,
                 f"deeper than {max_depth} or more than {max_nodes} values",
             ), None
         if isinstance(value, Mapping):
             if not all(isinstance(k, str) for k in value):
-                return Check.fail("syntax", Code.PARSING_ERROR, "object keys must be strings"), None
+                return Check.fail(CheckName.SYNTAX, Code.PARSING_ERROR, "object keys must be strings"), None
             stack.extend((v, depth + 1) for v in value.values())
         elif isinstance(value, list):
             stack.extend((v, depth + 1) for v in value)
         elif isinstance(value, float) and not math.isfinite(value):
-            return Check.fail("syntax", Code.PARSING_ERROR, "NaN and Infinity are not JSON"), None
+            return Check.fail(CheckName.SYNTAX, Code.PARSING_ERROR, "NaN and Infinity are not JSON"), None
         elif value is not None and not isinstance(value, str | int | float | bool):
-            return Check.fail("syntax", Code.PARSING_ERROR, f"{type(value).__name__} is not JSON"), None
-    return Check.ok("syntax"), raw
+            return Check.fail(CheckName.SYNTAX, Code.PARSING_ERROR, f"{type(value).__name__} is not JSON"), None
+    return Check.ok(CheckName.SYNTAX), raw
 
 
 def trust(
@@ -72,10 +74,10 @@ def trust(
     decision = decide(document, trust_list, now=now)
     info = decision.info(trust_list)
     if decision.trusted:
-        return Check.ok("trust", info=info), []
+        return Check.ok(CheckName.TRUST, info=info), []
     if trust_any:
-        return Check.ok("trust", info=info), list(decision.reasons)
-    return Check.from_problems("trust", decision.reasons, info=info), []
+        return Check.ok(CheckName.TRUST, info=info), list(decision.reasons)
+    return Check.from_problems(CheckName.TRUST, decision.reasons, info=info), []
 
 
 def status(
@@ -92,7 +94,7 @@ def status(
     freshness: list[dict[str, Any]] = []
     out = []
     for purpose in PURPOSES:
-        name = f"status.{purpose}"
+        name = CheckName.status(purpose)
         problems: list[Problem] = []
         info: dict[str, Any] = {"entries": len(by_purpose[purpose])}
         for entry in by_purpose[purpose]:
@@ -143,7 +145,7 @@ def presentation_model(doc: Mapping[str, Any]) -> Check:
                 "/verifiableCredential",
             )
         )
-    return Check.from_problems("dataModel", problems)
+    return Check.from_problems(CheckName.DATA_MODEL, problems)
 
 
 def holder_of(doc: Mapping[str, Any]) -> str:
@@ -168,27 +170,27 @@ def proof_with_challenge(
     issued by this verifier for its domain, not expired, and consumed now (single use)."""
     if not isinstance(challenge, str) or not challenge:
         return (
-            Check.fail("proof", Code.INVALID_CHALLENGE_ERROR, "a challenge is required"),
-            Check.fail("challenge", Code.INVALID_CHALLENGE_ERROR, "a challenge is required"),
+            Check.fail(CheckName.PROOF, Code.INVALID_CHALLENGE_ERROR, "a challenge is required"),
+            Check.fail(CheckName.CHALLENGE, Code.INVALID_CHALLENGE_ERROR, "a challenge is required"),
         )
     dom = domain if isinstance(domain, str) and domain else None
     purpose = AuthenticationPurpose(challenge=challenge, domain=dom, controller=holder)
     proof = verify_proofs(doc, loader=loader, purpose=purpose, now=now, skew=skew, reading=reading)
     if verifier_domain is not None and dom != verifier_domain:
         return proof, Check.fail(
-            "challenge",
+            CheckName.CHALLENGE,
             Code.INVALID_DOMAIN_ERROR,
             f"the domain must be this verifier's ({verifier_domain})",
             pointer="/proof/domain",
         )
     if store is not None and not store.consume(challenge):
         return proof, Check.fail(
-            "challenge",
+            CheckName.CHALLENGE,
             Code.INVALID_CHALLENGE_ERROR,
             "the challenge is unknown, expired or already used",
             pointer="/proof/challenge",
         )
-    return proof, Check.ok("challenge", info={"domain": dom, "checkedAt": format_datetime(now)})
+    return proof, Check.ok(CheckName.CHALLENGE, info={"domain": dom, "checkedAt": format_datetime(now)})
 
 
 def holder_binding(items: Sequence[Any], holder: str) -> Check:
@@ -206,4 +208,4 @@ def holder_binding(items: Sequence[Any], holder: str) -> Check:
                         f"/verifiableCredential/{i}/credentialSubject",
                     )
                 )
-    return Check.from_problems("holderBinding", problems)
+    return Check.from_problems(CheckName.HOLDER_BINDING, problems)

@@ -21,8 +21,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from edge.problems import problem_document
 from vccore import jsonstrict
-from vccore.errors import Code, SkillcredError, title_en, title_zh
+from vccore.errors import Code, SkillcredError
 from vccore.kinds.identity import check_parameters, matches
 from verifier.workgate import Busy, RateLimit, WorkGate
 
@@ -41,17 +42,7 @@ class IdAnswer:
 
 
 def _problem(status: int, code: Code, detail: str) -> IdAnswer:
-    return IdAnswer(
-        status,
-        {
-            "type": f"https://w3id.org/skillcred/problems#{code.value}",
-            "title": title_en(code),
-            "title_zh": title_zh(code),
-            "status": status,
-            "detail": detail,
-            "code": code.value,
-        },
-    )
+    return IdAnswer(status, problem_document(status, code, detail))
 
 
 def _identity_hash(body: Mapping[str, Any]) -> Mapping[str, Any] | None:

@@ -28,9 +28,10 @@ from importlib import resources
 from string import Template
 from typing import Any, Final
 
+from edge.problems import PROBLEM_TYPE, problem_answer
 from vccore import jsonstrict
 from vccore.credentials import types_of
-from vccore.errors import Code, SkillcredError, title_en, title_zh
+from vccore.errors import Code, SkillcredError
 from vccore.qr import payload as qr
 from vccore.qr import read as qrread
 from vccore.qr.render import render_svg
@@ -102,18 +103,8 @@ def _json(status: int, body: Any, media_type: str = "application/json") -> PageR
 
 
 def _problem(status: int, code: Code, detail: str) -> PageResponse:
-    return _json(
-        status,
-        {
-            "type": f"https://w3id.org/skillcred/problems#{code.value}",
-            "title": title_en(code),
-            "title_zh": title_zh(code),
-            "status": status,
-            "detail": detail[:500],
-            "code": code.value,
-        },
-        "application/problem+json",
-    )
+    status, headers, body = problem_answer(status, code, detail)
+    return PageResponse(status, body, PROBLEM_TYPE, {**COMMON_HEADERS, **headers})
 
 
 def _busy(err: Busy) -> PageResponse:
@@ -270,6 +261,6 @@ class ScanPage:
 
     def id_check(self, request: PageRequest) -> PageResponse:
         answer = self.id_checker.check(request.body, media_type=request.media_type, client=request.client)
-        media = "application/json" if answer.status == 200 else "application/problem+json"
+        media = "application/json" if answer.status == 200 else PROBLEM_TYPE
         out = _json(answer.status, answer.body, media)
         return PageResponse(out.status, out.body, out.media_type, {**COMMON_HEADERS, **answer.headers})

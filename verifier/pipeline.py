@@ -22,16 +22,14 @@ from vccore.credentials import (
     SchemaCheck,
     check_contexts,
     check_form,
-    check_validity,
-    examine,
     issuer_id,
     types_of,
+    verify_issued_and_read,
 )
-from vccore.di.proofs import AssertionPurpose, verify_proofs
 from vccore.errors import Code
 from vccore.jsonld.loader import DocumentLoader
 from vccore.jsonld.reading import read_or_none
-from vccore.result import Check, Problem, VerificationResult
+from vccore.result import Check, CheckName, Problem, VerificationResult
 from vccore.timeutil import DEFAULT_SKEW, format_datetime, require_aware
 from vccore.trust.lists import TrustList
 from verifier import checks
@@ -118,7 +116,7 @@ class Verifier:
         issuer re-checks a recognition before it signs it), with ``presented`` documents beside it."""
         reading = self.read(recognition)
         if reading is None:
-            return Check.fail("recognition", Code.NOT_COMPACT_FORM, "the recognition cannot be read one way")
+            return Check.fail(CheckName.RECOGNITION, Code.NOT_COMPACT_FORM, "the recognition cannot be read one way")
         return self._recognition(reading, require_aware(self.clock()), 0, tuple(presented))
 
     def _context(self, now: datetime, depth: int, presented: tuple[Mapping[str, Any], ...] = ()) -> VerifierContext:
@@ -147,21 +145,17 @@ class Verifier:
         if not syntax.passed or not isinstance(document, Mapping):
             subject = str(document.get("id", ""))[:200] if isinstance(document, Mapping) else ""
             return self._finish(VerificationResult((syntax,), subject))
-        examined, reading = examine(document, loader=self.loader, schemas=self.schemas)
-        result = VerificationResult((syntax, *examined.checks), examined.subject)
+        # a document signed by its issuer (the one composition: vccore.credentials.verify_issued_and_read);
+        # every decision is made on the reading, signatures are checked over the document
+        issued, reading = verify_issued_and_read(
+            document, loader=self.loader, now=now, skew=self.skew, schemas=self.schemas
+        )
+        result = VerificationResult((syntax, *issued.checks), issued.subject)
         if reading is None:
             return self._finish(result)
-        # from here on every decision is made on the reading; signatures are checked over the document
         issuer = issuer_id(reading) or ""
-        proof = verify_proofs(
-            document,
-            loader=self.loader,
-            purpose=AssertionPurpose(controller=issuer),
-            now=now,
-            skew=self.skew,
-            reading=reading,
-        )
-        validity = check_validity(reading, now=now, skew=self.skew)
+        proof = result.check(CheckName.PROOF)
+        assert proof is not None  # verify_issued_and_read checks the proof of whatever it could read
         trust, warnings = checks.trust(reading, self.trust, trust_any=self.trust_any, now=now)
         for w in warnings:
             result = result.with_warning(w)
@@ -175,7 +169,7 @@ class Verifier:
         )
         status_checks, status_info = checks.status(reading, self.status, issuer=issuer, now=now, blocked=gate)
         result = VerificationResult(
-            (*result.checks, proof, validity, *status_checks, trust),
+            (*result.checks, *status_checks, trust),
             result.subject,
             result.warnings,
             result.info,
@@ -188,10 +182,10 @@ class Verifier:
         self, document: Mapping[str, Any], now: datetime, depth: int, presented: tuple[Mapping[str, Any], ...] = ()
     ) -> Check:
         if depth >= MAX_RECOGNITION_DEPTH:
-            return Check.fail("recognition", Code.CHAIN_TOO_DEEP, f"more than {MAX_RECOGNITION_DEPTH} levels")
+            return Check.fail(CheckName.RECOGNITION, Code.CHAIN_TOO_DEEP, f"more than {MAX_RECOGNITION_DEPTH} levels")
         if self.chain_checker is None:
             return Check.fail(
-                "recognition",
+                CheckName.RECOGNITION,
                 Code.CHAIN_NOT_CHECKED,
                 "this verifier has no recognition-chain checker configured: the recognition "
                 "cannot be re-checked, so it is not accepted",
@@ -250,7 +244,7 @@ class Verifier:
         pool = tuple(c for c in items if isinstance(c, Mapping))
         children = tuple(self._credential(c, now, 0, pool) for c in items)
         result = result.with_check(checks.holder_binding(read if isinstance(read, list) else [read], holder))
-        return self._finish(result.with_check(Check.ok("credentials", children=children)))
+        return self._finish(result.with_check(Check.ok(CheckName.CREDENTIALS, children=children)))
 
 
 def standard_verifier(

@@ -22,7 +22,7 @@ from vccore.credentials import issuer_id, verify_issued_and_read
 from vccore.errors import Code, SkillcredError
 from vccore.fetch import Fetcher
 from vccore.jsonld.loader import DocumentLoader
-from vccore.result import Problem
+from vccore.result import CheckName, Problem
 from vccore.timeutil import DEFAULT_SKEW, format_datetime, parse_datetime, require_aware
 from vccore.trust.pack import StatusSnapshot
 
@@ -165,7 +165,7 @@ class StatusSource:
         if not isinstance(document, Mapping):
             return _problem(url, Code.STATUS_VERIFICATION_ERROR, "the status list is not a JSON object", source)
         checked, reading = verify_issued_and_read(document, loader=self.loader, now=now, skew=self.skew)
-        failed = [c for c in checked.checks if not c.passed and c.name != "validity"]
+        failed = [c for c in checked.checks if not c.passed and c.name != CheckName.VALIDITY]
         if reading is None or failed:
             why = "; ".join(f"{p.code.value}: {p.detail}" for c in failed for p in c.problems) or "no issuer"
             return _problem(url, Code.STATUS_VERIFICATION_ERROR, f"the status list does not verify: {why}", source)

@@ -9,9 +9,10 @@
 - ``GET /p/{token}``: a referenced document, for :data:`wallet_demo.refs.DEFAULT_TTL`, then 410;
 - ``GET /health``.
 
-Endpoints are plain ``def`` (starlette runs them in its thread pool); request bodies are read with a
-cap, both by ``Content-Length`` and while streaming. Every input error is a 4xx page or
-``application/problem+json``; nothing is fetched from the internet (inline CSS/JS under a nonce CSP).
+Endpoints are plain ``def`` (starlette runs them in its thread pool); request bodies are read under a
+cap per route (:class:`edge.bodycap.BodyCap`), both by ``Content-Length`` and while streaming. Every
+input error is a 4xx page or ``application/problem+json``; nothing is fetched from the internet (inline
+CSS/JS under a nonce CSP).
 """
 
 from __future__ import annotations
@@ -23,12 +24,14 @@ from datetime import datetime
 from typing import Any, Final
 from urllib.parse import parse_qs
 
-import anyio.from_thread
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from edge.bodycap import BodyCap, body_of
+from edge.problems import PROBLEM_TYPE, problem_answer
 from vccore.errors import Code, SkillcredError
 from vccore.qr.capacity import DEFAULT_MAX_VERSION
 from vccore.qr.read import read_qr
@@ -49,32 +52,15 @@ _TOKEN_RE: Final = re.compile(r"[A-Za-z0-9_-]{16,64}")
 _BASE_RE: Final = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+(/[A-Za-z0-9._~/-]*)?")
 
 
-class _TooLarge(Exception):
-    pass
+def _cap_for(path: str) -> int:
+    """The body cap of a route (:class:`edge.bodycap.BodyCap`): a photo, or a form."""
+    return MAX_IMAGE_BYTES if path == "/api/request-from-photo" else MAX_FORM_BYTES
 
 
-async def _read_capped(request: Request, cap: int) -> bytes:
-    data = bytearray()
-    async for chunk in request.stream():
-        data += chunk
-        if len(data) > cap:
-            raise _TooLarge
-    return bytes(data)
-
-
-def _body(request: Request, cap: int) -> bytes:
-    declared = request.headers.get("content-length", "")
-    if declared and (not declared.isdigit() or int(declared) > cap):
-        raise _TooLarge
-    return anyio.from_thread.run(_read_capped, request, cap)
-
-
-def _problem(status: int, code: Code, detail: str) -> JSONResponse:
-    return JSONResponse(
-        {"type": "about:blank", "title": code.value, "status": status, "detail": detail},
-        status_code=status,
-        media_type="application/problem+json",
-    )
+def _problem(status: int, code: Code, detail: str) -> Response:
+    """An RFC 9457 problem document carrying skillcred's code (:mod:`edge.problems`)."""
+    status, headers, body = problem_answer(status, code, detail)
+    return Response(body, status_code=status, media_type=PROBLEM_TYPE, headers=headers)
 
 
 def create_app(
@@ -135,11 +121,7 @@ def create_app(
 
     def request_from_photo(request: Request) -> Response:
         try:
-            image = _body(request, MAX_IMAGE_BYTES)
-        except _TooLarge:
-            return _problem(413, Code.RESOURCE_LIMIT_EXCEEDED, f"image larger than {MAX_IMAGE_BYTES} bytes")
-        try:
-            payload = read_qr(image)
+            payload = read_qr(body_of(request.scope))
             decode_request(payload, now=clock())
         except SkillcredError as err:
             return _problem(400, err.code, err.detail)
@@ -150,10 +132,7 @@ def create_app(
         if content_type != "application/x-www-form-urlencoded":
             return error("expected a form / 需要表单提交", 415)
         try:
-            raw = _body(request, MAX_FORM_BYTES)
-            form = parse_qs(raw.decode("utf-8"), max_num_fields=40, strict_parsing=False)
-        except _TooLarge:
-            return error("the form is too large / 表单过大", 413)
+            form = parse_qs(body_of(request.scope).decode("utf-8"), max_num_fields=40, strict_parsing=False)
         except (UnicodeDecodeError, ValueError):
             return error("the form is not readable / 表单无法解析")
         payloads = form.get("request", [])
@@ -218,4 +197,8 @@ def create_app(
         Route("/p/{token}", referenced, methods=["GET"]),
         Route("/health", health, methods=["GET"]),
     ]
-    return Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found})
+    return Starlette(
+        routes=routes,
+        exception_handlers={404: not_found, 405: not_found},
+        middleware=[Middleware(BodyCap, cap_for=_cap_for)],
+    )

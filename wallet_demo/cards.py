@@ -13,17 +13,9 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from vccore.credentials import issuer_id, types_of
+from vccore.text import Text
 
-__all__ = ["Card", "Field", "Text", "card_for", "card_lines", "lang_text"]
-
-
-@dataclass(frozen=True)
-class Text:
-    zh: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
+__all__ = ["Card", "Field", "card_for", "card_lines", "lang_text"]
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ from typing import Any, Final, Literal
 from PIL import Image, ImageDraw, ImageFont
 
 from vccore.qr.render import QUIET_ZONE, render_png
-from wallet_demo.cards import Text, card_for, lang_text
+from vccore.text import Text
+from wallet_demo.cards import card_for, lang_text
 from wallet_demo.refs import plan_qr
 
 __all__ = ["FONT_DIRS", "find_cjk_font", "render_certificate"]

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from html import escape
 from typing import Final
 
-from wallet_demo.cards import CLAIMED, INFERRED, Card, Text
+from vccore.text import Text
+from wallet_demo.cards import CLAIMED, INFERRED, Card
 
 __all__ = ["answer_page", "card_page", "error_page", "index_page"]
 

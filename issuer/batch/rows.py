@@ -24,6 +24,7 @@ from typing import Any, Final
 from issuer import validation
 from issuer.kinds import KINDS
 from issuer.signing import DIGEST_ENCODER, Request
+from vccore.di.cryptosuites import DEFAULT_SUITE
 from vccore.errors import Code, SkillcredError
 
 SUBJECT_DID: Final = "subjectDid"
@@ -132,7 +133,7 @@ def _decode(raw: bytes) -> str:
 
 
 def read_rows(
-    source: Path | str, kind: str, *, cryptosuite: str = "eddsa-rdfc-2022", batch_id: str | None = None
+    source: Path | str, kind: str, *, cryptosuite: str = DEFAULT_SUITE, batch_id: str | None = None
 ) -> tuple[list[Row], list[RowProblem]]:
     """Every good row and every bad row of the CSV file ``source``. Raises :class:`BatchRefused`
     (``fatal``) when the file itself is unusable: unreadable, not UTF-8, or a bad header."""

@@ -27,7 +27,8 @@ from issuer.batch.files import FileWriter, write_atomic
 from issuer.batch.progress import Progress
 from issuer.batch.rows import BatchRefused, Row, RowProblem, read_rows
 from issuer.batch.schedule import CHUNK, BatchIssuer
-from issuer.engine import Outcome
+from issuer.engine import RequestOutcome
+from vccore.di.cryptosuites import DEFAULT_SUITE
 
 SUMMARY_FIELDS: Final = ("line", "credentialId", "file", "status", "reason")
 
@@ -50,7 +51,7 @@ def run_batch(
     issuer: BatchIssuer,
     skip_bad: bool = False,
     workers: int = 1,
-    cryptosuite: str = "eddsa-rdfc-2022",
+    cryptosuite: str = DEFAULT_SUITE,
     batch_id: str | None = None,
     progress: TextIO | None = None,
     tty: bool | None = None,
@@ -86,7 +87,7 @@ def _issue_rows(
     summary: dict[int, tuple[str, str, str, str]] = {p.line: ("", "", "skipped", str(p)) for p in bad}
     bar = Progress(len(rows), label="issuing", stream=progress, tty=tty)
 
-    def written(files: list[tuple[Row, Outcome]], count: int) -> None:
+    def written(files: list[tuple[Row, RequestOutcome]], count: int) -> None:
         for row, outcome in files[:count]:
             report.issued += outcome.status == "issued"
             report.existing += outcome.status == "existing"
@@ -96,8 +97,8 @@ def _issue_rows(
     # the output files of a chunk are handed to the writer process once the chunk is durable (its
     # transaction committed) and written while the next chunk is signed; a row counts, and enters the
     # summary, once its file is written (the writer reports that one chunk later)
-    def done(writer: FileWriter, outcomes: list[Outcome]) -> None:
-        files: list[tuple[Row, Outcome]] = []
+    def done(writer: FileWriter, outcomes: list[RequestOutcome]) -> None:
+        files: list[tuple[Row, RequestOutcome]] = []
         for outcome in outcomes:
             row = by_key[outcome.key]
             if outcome.status == "failed":

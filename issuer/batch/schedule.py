@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Final, TypeVar
 
 from issuer.batch.workers import Workers
-from issuer.engine import Outcome
+from issuer.engine import RequestOutcome
 from issuer.service import IssuerService
 from issuer.signing import CredentialSigner, Request, Signed, SignerSetup, Task
 from issuer.store.records import StatusRef
@@ -60,8 +60,8 @@ class BatchIssuer:
         requests: Sequence[Request],
         *,
         workers: int = 1,
-        on_chunk: Callable[[list[Outcome]], None] = lambda _: None,
-    ) -> list[Outcome]:
+        on_chunk: Callable[[list[RequestOutcome]], None] = lambda _: None,
+    ) -> list[RequestOutcome]:
         """Issue every request not recorded yet; ``on_chunk`` sees each chunk's outcomes once it is durable."""
         if workers < 1:
             raise ValueError(f"workers: expected at least 1, got {workers!r}")
@@ -87,7 +87,7 @@ class BatchIssuer:
 
     def _record(
         self, tasks: list[Task], signed: list[Signed], setup: SignerSetup, then: Sequence[Sequence[Request]] = ()
-    ) -> tuple[list[Outcome], list[list[Task]]]:
+    ) -> tuple[list[RequestOutcome], list[list[Task]]]:
         """Record a signed chunk, allocating the chunks ``then`` in the same transaction; (the chunk's
         outcomes, the tasks of ``then``)."""
         done, refs = self.engine.record(
@@ -109,7 +109,7 @@ class BatchIssuer:
             start += len(chunk)
         return out
 
-    def _serial(self, requests: Sequence[Request], setup: SignerSetup) -> Iterator[list[Outcome]]:
+    def _serial(self, requests: Sequence[Request], setup: SignerSetup) -> Iterator[list[RequestOutcome]]:
         signer = CredentialSigner.from_setup(setup)
         # a floor of 16 rows: each chunk costs one commit (an fsync on disk)
         chunks = list(split_chunks(requests, self._chunk, floor=16))
@@ -122,7 +122,9 @@ class BatchIssuer:
             if following:
                 tasks = following[0]
 
-    def _parallel(self, requests: Sequence[Request], setup: SignerSetup, workers: Workers) -> Iterator[list[Outcome]]:
+    def _parallel(
+        self, requests: Sequence[Request], setup: SignerSetup, workers: Workers
+    ) -> Iterator[list[RequestOutcome]]:
         pending: dict[int, list[Task]] = {}  # chunks being signed, by number
         chunks = list(split_chunks(requests, self._chunk, ways=workers.count))
         numbers = itertools.count()

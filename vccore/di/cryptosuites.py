@@ -43,6 +43,9 @@ EDDSA_JCS_2022 = Cryptosuite("eddsa-jcs-2022", "DataIntegrityProof", "jcs")
 ED25519_SIGNATURE_2020 = Cryptosuite("Ed25519Signature2020", "Ed25519Signature2020", "rdfc", legacy=True)
 
 SIGNING_SUITES: dict[str, Cryptosuite] = {s.name: s for s in (EDDSA_RDFC_2022, EDDSA_JCS_2022)}
+#: the names of the suites skillcred signs with, the default first (every edge offers these)
+SUITE_NAMES: tuple[str, ...] = tuple(SIGNING_SUITES)
+DEFAULT_SUITE: str = EDDSA_RDFC_2022.name
 
 
 def suite_for_proof(proof: Mapping[str, Any], *, allow_legacy: bool = True) -> Cryptosuite | None:

@@ -16,13 +16,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from vccore import multibase
-from vccore.di.cryptosuites import SIGNING_SUITES, Cryptosuite, suite_for_proof
+from vccore.di.cryptosuites import DEFAULT_SUITE, SIGNING_SUITES, Cryptosuite, suite_for_proof
 from vccore.di.purposes import AssertionPurpose, AuthenticationPurpose, Purpose
 from vccore.did import resolver as dids
 from vccore.errors import Code, ParseError, SkillcredError
 from vccore.jsonld.loader import DocumentLoader
 from vccore.keys import PublicKey, Signer, decode_public_multibase
-from vccore.result import Check, Problem
+from vccore.result import Check, CheckName, Problem
 from vccore.timeutil import DEFAULT_SKEW, format_datetime, parse_datetime, require_aware
 
 MAX_PROOFS = 8
@@ -33,7 +33,7 @@ MAX_PROOF_VALUE_CHARS = 100  # 64 bytes are at most 88 base58 characters; anythi
 class ProofOptions:
     """What a new proof says besides its signature (DI 1.0 section 2.1)."""
 
-    cryptosuite: str = "eddsa-rdfc-2022"
+    cryptosuite: str = DEFAULT_SUITE
     purpose: str = "assertionMethod"
     created: datetime | None = None
     expires: datetime | None = None
@@ -386,7 +386,7 @@ def verify_proofs(
     now: datetime,
     skew: timedelta = DEFAULT_SKEW,
     allow_legacy: bool = True,
-    name: str = "proof",
+    name: CheckName = CheckName.PROOF,
     reading: Mapping[str, Any] | None = None,
 ) -> Check:
     """Verify every proof on ``document`` (a set or a chain); one named check, never raises for input.

@@ -46,12 +46,12 @@ from vccore.recognition.credential import (
 )
 from vccore.recognition.evaluate import evaluate, source_date
 from vccore.recognition.model import KIND_DATES, RecognitionRule
-from vccore.result import Check, Problem, VerificationResult, failure
+from vccore.result import Check, CheckName, Problem, VerificationResult, failure
 from vccore.timeutil import beijing_date, parse_datetime, require_aware
 from vccore.trust.decision import decide
 from vccore.trust.lists import TrustList
 
-NAME: Final = "recognition"
+NAME: Final = CheckName.RECOGNITION
 STATUS_CODES: Final = frozenset({Code.REVOKED, Code.SUSPENDED, Code.EXPIRED})
 PASS_THROUGH: Final = frozenset({Code.CHAIN_CYCLE, Code.CHAIN_TOO_DEEP})
 Verify = Callable[[Mapping[str, Any]], VerificationResult]
@@ -225,7 +225,7 @@ def _check_source(
     given, doc, matches = _pick(sources, sid, links.digests.get(sid), read)
     if given is None:
         run.step("source.present", sid, Code.CHAIN_SOURCE_MISSING, f"source {sid} was not supplied", ptr)
-        run.children.append(failure("source", Code.CHAIN_SOURCE_MISSING, f"{sid} not supplied", subject=sid))
+        run.children.append(failure(CheckName.SOURCE, Code.CHAIN_SOURCE_MISSING, f"{sid} not supplied", subject=sid))
         return None
     run.step("source.present", sid)
     run.step(
@@ -244,7 +244,7 @@ def _check_source(
     is_recognition = RECOGNITION_TYPE in types_of(doc)
     if is_recognition and sid in seen:
         run.step("cycle", sid, Code.CHAIN_CYCLE, f"{sid} is already on this chain", ptr)
-        run.children.append(failure("source", Code.CHAIN_CYCLE, f"{sid} is already on this chain", subject=sid))
+        run.children.append(failure(CheckName.SOURCE, Code.CHAIN_CYCLE, f"{sid} is already on this chain", subject=sid))
         return None
     if is_recognition and matches and child.check(NAME) is None:
         child = child.with_check(
@@ -303,7 +303,7 @@ def _check_rule(
     given, doc, matches = _pick(rule_credentials, ref, links.digests.get(ref), read)
     if given is None:
         run.step("rule.present", ref, Code.CHAIN_RULE_MISSING, f"rule credential {ref} was not supplied", ptr)
-        run.children.append(failure("rule", Code.CHAIN_RULE_MISSING, f"{ref} not supplied", subject=ref))
+        run.children.append(failure(CheckName.RULE, Code.CHAIN_RULE_MISSING, f"{ref} not supplied", subject=ref))
         return None
     run.step("rule.present", ref)
     run.step(

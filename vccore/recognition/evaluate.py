@@ -29,8 +29,8 @@ from vccore.recognition.model import (
     RecognitionRule,
     RecognizedAs,
     RuleCondition,
-    Text,
 )
+from vccore.text import Text
 
 MAX_CANDIDATES: Final = 32
 MAX_COMBINATIONS: Final = 64

@@ -19,9 +19,10 @@ from vccore.credentials import issuer_id, types_of
 from vccore.errors import SkillcredError
 from vccore.recognition.credential import RECOGNITION_TYPE, RecognitionLinks, parse_rule_credential, recognition_links
 from vccore.recognition.evaluate import evaluate
-from vccore.recognition.model import KIND_DATES, RecognizedAs, Text
+from vccore.recognition.model import KIND_DATES, RecognizedAs
 from vccore.recognition.text import INFERRED_MARK, LABELS, describe_outcome, explain_evaluation, summarize_rule
-from vccore.result import Check, Problem, VerificationResult
+from vccore.result import Check, CheckName, Problem, VerificationResult
+from vccore.text import Text
 from vccore.trust.lists import TrustList
 
 KIND_NAMES: Final = {
@@ -161,7 +162,7 @@ def explain_tree(
     doc: Mapping[str, Any] = recognition if isinstance(recognition, Mapping) else {}
     did, name = _issuer(doc, trust)
     ident = str(doc.get("id", ""))
-    chain = result.check("recognition") if result is not None else None
+    chain = result.check(CheckName.RECOGNITION) if result is not None else None
     state, problems = _outcome(result)
     problems = tuple(p for p in problems if chain is None or p not in chain.problems)
     try:

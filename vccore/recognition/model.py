@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any, Final
 
 from vccore.recognition.conditions import Condition
+from vccore.text import Text
 
 SKILL_LEVELS: Final = {
     "apprentice": 0,
@@ -82,15 +83,6 @@ OUTCOME_KINDS: Final = {
     "education": "educationLevel",
     "treatment": "treatment",
 }
-
-
-@dataclass(frozen=True)
-class Text:
-    zh: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 @dataclass(frozen=True)

@@ -45,8 +45,8 @@ from vccore.recognition.model import (
     RecognizedAs,
     RuleCondition,
     RuleSet,
-    Text,
 )
+from vccore.text import Text
 
 _RESERVED: Final = frozenset({"asOf", "sources", "declared", "rule", "it"})
 _RULE_ID: Final = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*")

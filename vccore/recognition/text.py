@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Final
 
 from vccore.recognition.evaluate import Evaluation
-from vccore.recognition.model import RecognitionRule, RecognizedAs, Text
+from vccore.recognition.model import RecognitionRule, RecognizedAs
+from vccore.text import Text
 
 LABELS: Final[dict[str, tuple[str, str]]] = {
     "apprentice": ("学徒工", "apprentice"),

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from vccore.errors import Code, SkillcredError
-from vccore.result import Check, Problem
+from vccore.result import Check, CheckName, Problem
 from vccore.status.bitstring import (
     DEFAULT_MAX_COMPRESSED,
     DEFAULT_MAX_INFLATED,
@@ -26,7 +26,7 @@ from vccore.status.bitstring import (
     parse_index,
 )
 from vccore.status.entry import CREDENTIAL_TYPE, ENTRY_TYPE, LIST_TYPE, PURPOSES
-from vccore.timeutil import DEFAULT_SKEW, format_datetime, parse_datetime, require_aware
+from vccore.timeutil import DEFAULT_SKEW, format_datetime, outside_window, parse_datetime, require_aware
 
 __all__ = ["StatusResult", "check_status"]
 
@@ -59,7 +59,7 @@ class StatusResult:
 
     def to_check(self) -> Check:
         """A ``status.<purpose>`` check: failed when the bit is set or the check could not run."""
-        name = f"status.{self.purpose}" if self.purpose in PURPOSES else "status"
+        name = CheckName.status(self.purpose)
         info: dict[str, Any] = {"statusListCredential": self.list_credential, **self.info}
         if self.index is not None:
             info["statusListIndex"] = self.index
@@ -165,11 +165,12 @@ def check_status(
         except SkillcredError as err:
             return bad_list(err.detail, f"/{key}")
     valid_from, valid_until = times["validFrom"], times["validUntil"]
-    if valid_from is not None and now + clock_skew < valid_from:
+    where = outside_window(now, valid_from=valid_from, valid_until=valid_until, skew=clock_skew)
+    if where == "early" and valid_from is not None:
         return bad_list(
             f"list credential: not valid before {format_datetime(valid_from)}", "/validFrom", valid_until=valid_until
         )
-    if valid_until is not None and now - clock_skew > valid_until:
+    if where == "late" and valid_until is not None:
         return bad_list(
             f"list credential: stale since {format_datetime(valid_until)}", "/validUntil", valid_until=valid_until
         )

@@ -20,7 +20,7 @@ from typing import Any
 
 from vccore.credentials import issuer_id, types_of
 from vccore.errors import Code, SkillcredError
-from vccore.result import Check, Problem
+from vccore.result import Check, CheckName, Problem
 from vccore.timeutil import parse_datetime
 from vccore.trust.lists import TrustList
 
@@ -144,7 +144,7 @@ def decide(
     return TrustDecision(not unique, unique, issuer, kinds, regions)
 
 
-def trust_check(document: Any, trust: TrustList | None, *, now: datetime, name: str = "trust") -> Check:
+def trust_check(document: Any, trust: TrustList | None, *, now: datetime, name: CheckName = CheckName.TRUST) -> Check:
     """The ``trust`` check of :func:`decide`, for callers outside the verifier pipeline."""
     if not isinstance(document, Mapping):
         return Check.fail(name, Code.PARSING_ERROR, "the document is not a JSON object")

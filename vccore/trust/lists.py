@@ -22,7 +22,7 @@ from vccore.credentials import issuer_id, types_of, verify_issued_and_read
 from vccore.di.proofs import AssertionPurpose
 from vccore.errors import Code, SkillcredError
 from vccore.jsonld.loader import DocumentLoader
-from vccore.result import Check, VerificationResult
+from vccore.result import Check, CheckName, VerificationResult
 from vccore.timeutil import DEFAULT_SKEW, format_datetime, parse_datetime, require_aware
 
 ROLES: Final = frozenset(
@@ -270,7 +270,7 @@ def verify_trust_list_credential(
     """Verify a trust list credential signed by ``root_did`` and parse its list. Never raises for input:
     the list is ``None`` unless every check passed."""
     now = require_aware(now)
-    name = "trustList"
+    name = CheckName.TRUST_LIST
     checked, reading = verify_issued_and_read(
         document, loader=loader, now=now, skew=skew, purpose=AssertionPurpose(controller=root_did)
     )

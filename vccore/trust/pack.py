@@ -20,12 +20,13 @@ from typing import Any, Final
 
 import contexts
 from vccore import jsonstrict
+from vccore.di.cryptosuites import EDDSA_JCS_2022
 from vccore.di.proofs import AssertionPurpose, ProofOptions, add_proof, verify_proofs
 from vccore.errors import Code, SkillcredError
 from vccore.jsonld.loader import DocumentLoader
 from vccore.keys import Signer
-from vccore.result import Check, Problem, VerificationResult
-from vccore.timeutil import DEFAULT_SKEW, format_datetime, parse_datetime, require_aware
+from vccore.result import Check, CheckName, Problem, VerificationResult
+from vccore.timeutil import DEFAULT_SKEW, format_datetime, outside_window, parse_datetime, require_aware
 from vccore.trust.lists import TrustList, verify_trust_list_credential
 
 PACK_TYPE: Final = "SkillcredTrustPack"
@@ -108,12 +109,12 @@ def build_trust_pack(
         "didDocuments": {k: copy.deepcopy(dict(v)) for k, v in docs.items()},
     }
     return add_proof(
-        pack, signer=signer, loader=loader, options=ProofOptions(cryptosuite="eddsa-jcs-2022", created=start)
+        pack, signer=signer, loader=loader, options=ProofOptions(cryptosuite=EDDSA_JCS_2022.name, created=start)
     )
 
 
 def _fail(result: VerificationResult, code: Code, detail: str, pointer: str = "") -> VerificationResult:
-    return result.with_check(Check.fail("trustPack", code, detail, pointer=pointer))
+    return result.with_check(Check.fail(CheckName.TRUST_PACK, code, detail, pointer=pointer))
 
 
 def parse_trust_pack(data: str | bytes) -> Any:
@@ -135,7 +136,7 @@ def verify_trust_pack(
             result, Code.UNTRUSTED_ISSUER, f"the pack is not version {FORMAT_VERSION} of root {root_did}"
         )
     proof = verify_proofs(document, loader=loader, purpose=AssertionPurpose(controller=root_did), now=now, skew=skew)
-    result = result.with_check(Check("trustPack.proof", proof.passed, proof.problems, proof.info))
+    result = result.with_check(Check(CheckName.TRUST_PACK_PROOF, proof.passed, proof.problems, proof.info))
     if not proof.passed:
         return None, result
     try:
@@ -143,9 +144,10 @@ def verify_trust_pack(
         until = parse_datetime(document.get("validUntil"), field="validUntil")
     except SkillcredError as err:
         return None, _fail(result, err.code, err.detail)
-    if until < now - skew:
+    where = outside_window(now, valid_from=created, valid_until=until, skew=skew)
+    if where == "late":
         return None, _fail(result, Code.EXPIRED, f"the trust pack expired at {format_datetime(until)}", "/validUntil")
-    if created > now + skew:
+    if where == "early":
         return None, _fail(result, Code.NOT_YET_VALID, "the trust pack was created in the future", "/createdAt")
     problems = _manifest_problems(document.get("contexts"))
     sections: dict[str, list[Any]] = {}
@@ -157,7 +159,7 @@ def verify_trust_pack(
     if not isinstance(document.get("didDocuments"), Mapping):
         problems.append(Problem(Code.MALFORMED_VALUE_ERROR, "didDocuments must be an object", "/didDocuments"))
     if problems:
-        return None, result.with_check(Check.from_problems("trustPack", problems))
+        return None, result.with_check(Check.from_problems(CheckName.TRUST_PACK, problems))
     docs = {str(k): v for k, v in document["didDocuments"].items() if isinstance(v, Mapping) and v.get("id") == k}
     if len(docs) != len(document["didDocuments"]):
         return None, _fail(
@@ -188,9 +190,9 @@ def verify_trust_pack(
             )
         except SkillcredError as err:
             return None, _fail(result, err.code, err.detail, f"/statusLists/{i}")
-    check = Check.ok("trustPack.trustLists", children=children)
+    check = Check.ok(CheckName.TRUST_PACK_TRUST_LISTS, children=children)
     if merged is None and check.passed:
-        check = Check.fail("trustPack.trustLists", Code.UNTRUSTED_ISSUER, "the pack holds no trust list")
+        check = Check.fail(CheckName.TRUST_PACK_TRUST_LISTS, Code.UNTRUSTED_ISSUER, "the pack holds no trust list")
     result = result.with_check(check)
     if merged is None or not result.verified:
         return None, result

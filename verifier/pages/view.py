@@ -25,7 +25,7 @@ from vccore.credentials import issuer_id, types_of
 from vccore.errors import Code, SkillcredError
 from vccore.recognition.model import RecognizedAs
 from vccore.recognition.text import INFERRED_MARK, LABELS, describe_outcome
-from vccore.result import Check, VerificationResult
+from vccore.result import Check, CheckName, VerificationResult
 from vccore.timeutil import parse_datetime
 from vccore.trust.lists import TrustList
 
@@ -187,7 +187,7 @@ def _recognition(subject: Mapping[str, Any]) -> dict[str, Any] | None:
 
 
 def _trust_names(result: VerificationResult, trust: TrustList | None, did: str) -> dict[str, str] | None:
-    check = result.check("trust")
+    check = result.check(CheckName.TRUST)
     names = check.info.get("names") if check is not None else None
     if not isinstance(names, Mapping) and trust is not None and did:
         names = trust.names(did)
@@ -259,11 +259,11 @@ def chain_tree(check: Check | None, depth: int = 0) -> dict[str, Any] | None:
     nodes: list[dict[str, Any]] = []
     for i, child in enumerate(check.children[:MAX_LIST]):
         role = "source" if i < sources else "rule"
-        trust = child.check("trust")
+        trust = child.check(CheckName.TRUST)
         kinds = trust.info.get("credentialTypes") if trust is not None else None
         kind = kinds[0] if isinstance(kinds, list) and kinds and isinstance(kinds[0], str) else ""
         names = trust.info.get("names") if trust is not None else None
-        sub = chain_tree(child.check("recognition"), depth + 1) if depth < MAX_TREE_DEPTH else None
+        sub = chain_tree(child.check(CheckName.RECOGNITION), depth + 1) if depth < MAX_TREE_DEPTH else None
         nodes.append(
             {
                 "role": role,
@@ -321,7 +321,7 @@ def credential_view(
         "checks": [{"check": c.name, "passed": c.passed} for c in result.checks],
         "problems": problems_of(result),
         "warnings": [w.to_json() for w in result.warnings],
-        "chain": chain_tree(result.check("recognition")),
+        "chain": chain_tree(result.check(CheckName.RECOGNITION)),
     }
 
 
@@ -332,7 +332,7 @@ def presentation_view(
     doc: Mapping[str, Any] = document if isinstance(document, Mapping) else {}
     creds = doc.get("verifiableCredential", [])
     items: Sequence[Any] = creds if isinstance(creds, list) else [creds]
-    holder_check = result.check("credentials")
+    holder_check = result.check(CheckName.CREDENTIALS)
     children = holder_check.children if holder_check is not None else ()
     cards = [credential_view(item, child, trust, now) for item, child in zip(items, children, strict=False)]
     holder = doc.get("holder")
