@@ -1,6 +1,6 @@
 """Issue 12 benchmark: the cost of the one-reading gate, and why it is a walk and not a round trip.
 
-Both mechanisms refuse the same respellings (``tests/vccore/test_reading.py`` compares their verdicts on
+Both mechanisms refuse the same respellings (``tests/vccore/jsonld/test_reading.py`` compares their verdicts on
 every rewriting it generates); this measures what each costs per credential, beside a full verification
 of the same credential (proof, schema, status, trust) for scale. One run, interleaved medians.
 """

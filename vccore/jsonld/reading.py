@@ -37,7 +37,7 @@ both read as written; every check reads both). The proof engine still hashes the
 (a JCS proof covers the exact JSON), but reads every proof option from the reading.
 
 Why an allow-list walk and not a round-trip (expand, compact, compare): both refuse the same
-documents (``tests/vccore/test_reading.py`` checks the two verdicts agree on every rewriting it
+documents (``tests/vccore/jsonld/test_reading.py`` checks the two verdicts agree on every rewriting it
 generates), and the walk costs a few hundredths of what pyld's compaction does per credential
 (``bench/bench_reading.py``; figures in ``docs/design-notes.md``).
 """

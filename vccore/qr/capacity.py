@@ -1,7 +1,7 @@
 """QR capacity arithmetic: which QR version a payload needs at an error-correction level.
 
 Contract: :data:`ALNUM_CAPACITY` is the alphanumeric-mode column of ISO/IEC 18004:2015, 7.4.10,
-Table 7 for versions 1..40 and levels L, M, Q, H (``tests/vccore/test_qr.py`` recomputes every
+Table 7 for versions 1..40 and levels L, M, Q, H (``tests/vccore/qr/test_qr.py`` recomputes every
 entry). :func:`capacity` reads it, :func:`required_version` finds the smallest version holding a
 payload in one alphanumeric segment, and :func:`fit` refuses (``QR_TOO_LARGE``, in English and
 Chinese) payloads that would need a symbol denser than ``max_version``, by default the project's
@@ -43,7 +43,7 @@ DEFAULT_MAX_VERSION: Final = 25
 # characters and input data capacity for QR Code"), column "Alphanumeric". Each value is the
 # largest n with 4 + CCI + 11*floor(n/2) + 6*(n mod 2) <= 8 * data codewords (Table 9), where the
 # character-count indicator CCI is 9 bits for versions 1-9, 11 for 10-26 and 13 for 27-40
-# (Table 3); tests/vccore/test_qr.py recomputes every entry from that rule.
+# (Table 3); tests/vccore/qr/test_qr.py recomputes every entry from that rule.
 ALNUM_CAPACITY: Final[Mapping[EcLevel, tuple[int, ...]]] = {
     "L": (
         25,

@@ -8,7 +8,7 @@ Chinese labels, so a dictionary of them removes most of the JSON structure from 
 
 **The dictionary is part of the wire format.** Changing a single byte makes every payload
 encoded with the old bytes decode to garbage (or fail), so this module is frozen: its SHA-256
-(:data:`SHA256`) is asserted by ``tests/vccore/test_qr.py``, and any change needs a new payload
+(:data:`SHA256`) is asserted by ``tests/vccore/qr/test_qr.py``, and any change needs a new payload
 format version in :mod:`vccore.qr.payload`, with the old dictionary kept for decoding the old version.
 
 How it is built: compact JSON fragments (``separators=(",", ":")``, ``ensure_ascii=False``, key
