@@ -1,18 +1,14 @@
-"""Shared fixtures. No test reaches beyond this machine: sockets may only connect to loopback
-addresses or Unix sockets (a guard installed for the whole session, threads included)."""
+"""The session's guard. No test reaches beyond this machine: sockets may only connect to loopback
+addresses or Unix sockets (a guard installed for the whole session, threads included). The tests' world
+and helpers are tests/world.py and tests/support.py."""
 
 from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tests.support import VECTORS
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
@@ -49,20 +45,3 @@ def _guarded_connect_ex(self: socket.socket, address: Any) -> Any:
 def pytest_configure(config: pytest.Config) -> None:
     socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
     socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
-
-
-@pytest.fixture
-def vectors() -> Path:
-    return VECTORS
-
-
-@pytest.fixture
-def now() -> datetime:
-    return datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def test_loader() -> Iterator[Any]:
-    from vccore.jsonld.loader import DocumentLoader
-
-    yield DocumentLoader(include_test_contexts=True)

@@ -1,14 +1,16 @@
-"""Helpers every test may share: the fixed time tests decide by, and invoking a command with a clock.
+"""Helpers every test may share: where things are, the fixed time tests decide by, invoking a command with a
+clock, and the one way a test signs a document or a presentation.
 
 No test reads the wall clock and a fixed date together: a component under test gets :data:`CLOCK` (or a
-clock of the test's own) and the test checks its answer against that same clock.
+clock of the test's own) and the test checks its answer against that same clock. What the tests sign and
+who signs it (the fictional organisations and people of ../shared/domain/samples.md) is :mod:`tests.world`.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
-from datetime import UTC, datetime
+import copy
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,9 @@ import click
 from click.testing import CliRunner, Result
 
 from vccore.clock import Clock, Runtime, fixed_clock
+from vccore.di.proofs import ProofOptions, add_proof
+from vccore.jsonld.loader import DocumentLoader
+from vccore.keys import KeyPair
 
 #: Where things are: the checkout, the shared standards data beside it, the tests' own data
 REPO = Path(__file__).resolve().parents[1]
@@ -26,6 +31,46 @@ DATA = Path(__file__).resolve().parent / "data"
 #: The instant the tests live at (a Monday; the shared samples' credentials are all older).
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 CLOCK: Clock = fixed_clock(NOW)
+
+#: The pinned contexts and no DID documents: enough to sign anything and to verify what a did:key signed.
+LOADER = DocumentLoader()
+#: The verifier's domain that presentations are bound to.
+DOMAIN = "employer.example"
+CONTEXTS = ("https://www.w3.org/ns/credentials/v2", "https://w3id.org/skillcred/v1")
+
+
+def sign(
+    document: Mapping[str, Any],
+    key: KeyPair,
+    *,
+    created: datetime | None = NOW,
+    loader: DocumentLoader = LOADER,
+    **proof_options: Any,
+) -> dict[str, Any]:
+    """``document`` with one more proof by ``key`` (an assertion, unless ``purpose`` says otherwise), made at
+    ``created`` (``None``: a proof without a date); the other :class:`ProofOptions` by name."""
+    return add_proof(document, signer=key, loader=loader, options=ProofOptions(created=created, **proof_options))
+
+
+def presentation(
+    credentials: Sequence[Mapping[str, Any]],
+    holder: KeyPair,
+    *,
+    challenge: str,
+    domain: str = DOMAIN,
+    created: datetime | None = NOW - timedelta(minutes=1),
+    **proof_options: Any,
+) -> dict[str, Any]:
+    """A presentation of ``credentials`` by ``holder``, signed for the verifier's ``challenge`` and ``domain``."""
+    vp = {
+        "@context": list(CONTEXTS),
+        "type": ["VerifiablePresentation"],
+        "holder": holder.controller,
+        "verifiableCredential": copy.deepcopy(list(credentials)),
+    }
+    return sign(
+        vp, holder, purpose="authentication", challenge=challenge, domain=domain, created=created, **proof_options
+    )
 
 
 def _path_to(command: click.Command, group: click.Command, path: tuple[str, ...] = ()) -> tuple[str, ...] | None:
@@ -47,46 +92,3 @@ def invoke(command: click.Command, args: Sequence[str], *, clock: Clock = CLOCK,
     if path is None:
         return CliRunner().invoke(command, list(args), obj=Runtime(clock=clock), **kwargs)
     return CliRunner().invoke(cli, [*path, *args], obj=Runtime(clock=clock), **kwargs)
-
-
-# --- sample credentials of every kind (the fictional people of ../shared/domain/samples.md) ----------------
-
-PEOPLE: dict[str, Any] = json.loads((Path(__file__).parent / "data" / "people.json").read_text(encoding="utf-8"))
-#: credential type -> (person, index of the credential in people.json)
-SAMPLES: dict[str, tuple[str, int]] = {
-    "SkillLevelCredential": ("P1", 0),
-    "ProfessionalQualificationCredential": ("P4", 0),
-    "ProfessionalTitleCredential": ("P6", 0),
-    "DegreeCredential": ("P6", 1),
-    "TechnicalSchoolDiplomaCredential": ("P5", 0),
-}
-
-
-def fast_hash(id_number: str) -> dict[str, Any]:
-    """The identity hash at libsodium's minimum Argon2id cost: for tests only."""
-    from vccore.kinds import identity
-
-    return identity.hash_identity(id_number, opslimit=identity.MIN_OPSLIMIT, memlimit=identity.MIN_MEMLIMIT)
-
-
-def sample_credential(
-    type_name: str, *, issuer: str, credential_id: str, subject_did: str | None = None, valid_from: str | None = None
-) -> dict[str, Any]:
-    """An unsigned, schema-valid credential of ``type_name`` built by the issuer's own builder from the
-    sample person's data, issued by ``issuer`` (a DID)."""
-    from issuer import kinds
-
-    person_key, index = SAMPLES[type_name]
-    person = PEOPLE["people"][person_key]
-    cred = person["credentials"][index]
-    names = PEOPLE["issuers"][cred["issuer"]]
-    data = {"name": person["name"], "idNumber": person["idNumber"]} | dict(cred["input"])
-    return kinds.build(
-        cred["kind"],
-        data,
-        issuer=kinds.Issuer(issuer, names["name_zh"], names["name_en"]),
-        valid_from=valid_from or cred["validFrom"],
-        credential_id=credential_id,
-        subject_did=subject_did,
-        hasher=fast_hash,
-    )

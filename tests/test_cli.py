@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from skillcred.cli import cli
-from tests.support import invoke, sample_credential
+from tests.support import invoke
+from tests.world import sample_credential
 from vccore.qr import payload as qr
 
 

@@ -10,12 +10,13 @@ import pytest
 from click.testing import Result
 
 from skillcred.cli import cli
-from tests.support import invoke
-from tests.vccore.recognition.test_recognition import AUTH_CN, LOADER, NOW, ROOT, mutable, sign, world
-from vccore.trust.lists import TrustList, trust_list_credential
+from tests.support import LOADER, NOW, invoke, sign
+from tests.world import AUTH_CN, ROOT, mutable, recognitions, signed_trust_list
+from vccore.timeutil import format_datetime
+from vccore.trust.lists import TrustList
 from vccore.trust.pack import build_trust_pack
 
-NOW_TEXT = "2026-11-30T12:00:00Z"
+NOW_TEXT = format_datetime(NOW)
 
 
 def write(path: Path, value: Any) -> str:
@@ -25,8 +26,8 @@ def write(path: Path, value: Any) -> str:
 
 @pytest.fixture
 def files(tmp_path: Path) -> dict[str, str]:
-    w = world()
-    trust = sign(trust_list_credential(w.trust, root_did=ROOT.controller, id="urn:uuid:tl-cli", now=NOW), ROOT)
+    w = recognitions()
+    trust = signed_trust_list(w.trust, id="urn:uuid:tl-cli", now=NOW)
     pack = build_trust_pack(trust_lists=[trust], signer=ROOT, loader=LOADER, now=NOW)
     return {
         "rec": write(tmp_path / "rec.json", w.recognition),
@@ -83,7 +84,7 @@ def test_explain_json(files: dict[str, str]) -> None:
 
 
 def test_a_failed_chain_exits_1_and_shows_the_problem(files: dict[str, str], tmp_path: Path) -> None:
-    higher = mutable(world().recognition)
+    higher = mutable(recognitions().recognition)
     higher.pop("proof")
     higher["credentialSubject"]["recognizedAs"]["titleLevel"] = "associate-senior"
     path = write(tmp_path / "higher.json", sign(higher, AUTH_CN))
@@ -100,9 +101,9 @@ def test_a_missing_source_is_shown(files: dict[str, str]) -> None:
 
 
 def test_an_issuer_not_on_the_trust_list_is_marked(files: dict[str, str], tmp_path: Path) -> None:
-    w = world()
+    w = recognitions()
     partial = TrustList(tuple(i for i in w.trust.issuers if i.did != w.p1["issuer"]["id"]), NOW)
-    trust = sign(trust_list_credential(partial, root_did=ROOT.controller, id="urn:uuid:tl-2", now=NOW), ROOT)
+    trust = signed_trust_list(partial, id="urn:uuid:tl-2", now=NOW)
     result = explain(*common(files)[:-1], write(tmp_path / "t2.json", trust), "--lang", "en")
     assert result.exit_code == 1
     assert "(not on the trust list)" in result.output and "CHAIN_SOURCE_UNTRUSTED" in result.output

@@ -19,11 +19,9 @@ from starlette.testclient import TestClient
 
 from skillcred.cli import cli
 from skillcred.world import DemoWorld, build_world, make_verifier
-from tests.support import CLOCK, NOW, invoke
-from vccore.di.proofs import ProofOptions, add_proof
-from vccore.did.key import did_key_pair
+from tests.support import CLOCK, NOW, invoke, presentation
+from tests.world import ROGUE
 from vccore.jsonld.loader import DocumentLoader
-from vccore.keys import KeyPair
 from vccore.qr import payload as qr
 from vccore.trust.pack import StatusSnapshot, build_trust_pack
 from verifier.app import create_app
@@ -32,7 +30,6 @@ from wallet_demo.present import present
 
 DOMAIN = "localhost:8400"
 CRED = "https://www.w3.org/2018/credentials#"
-ATTACKER = did_key_pair(KeyPair.from_seed(b"\x66" * 32))
 
 
 @dataclass
@@ -75,23 +72,6 @@ def _rename(document: dict[str, Any], key: str, new: str) -> dict[str, Any]:
 
 def _issue(world: DemoWorld, slug: str, credential: dict[str, Any]) -> dict[str, Any]:
     return world.issuers[slug].service.issue(credential).json()
-
-
-def _sign_vp(credentials: list[dict[str, Any]], holder: KeyPair, challenge: str) -> dict[str, Any]:
-    vp = {
-        "@context": ["https://www.w3.org/ns/credentials/v2", "https://w3id.org/skillcred/v1"],
-        "type": ["VerifiablePresentation"],
-        "holder": holder.controller,
-        "verifiableCredential": credentials,
-    }
-    return add_proof(
-        vp,
-        signer=holder,
-        loader=DocumentLoader(),
-        options=ProofOptions(
-            purpose="authentication", challenge=challenge, domain=DOMAIN, created=NOW - timedelta(minutes=1)
-        ),
-    )
 
 
 def revoked_case(world: DemoWorld) -> Case:
@@ -138,8 +118,8 @@ def holder_case(world: DemoWorld, challenge: Callable[[], str]) -> tuple[Case, s
     honest_challenge, respelled_challenge = challenge(), challenge()
     return (
         Case(
-            _sign_vp([stolen], ATTACKER, honest_challenge),
-            _sign_vp([respelled_cred], ATTACKER, respelled_challenge),
+            presentation([stolen], ROGUE, challenge=honest_challenge, domain=DOMAIN),
+            presentation([respelled_cred], ROGUE, challenge=respelled_challenge, domain=DOMAIN),
             True,
             "HOLDER_MISMATCH",
         ),
@@ -158,8 +138,8 @@ def revoked_recognition_case(world: DemoWorld, challenge: Callable[[], str]) -> 
     honest_challenge, respelled_challenge = challenge(), challenge()
     return (
         Case(
-            _sign_vp([recognition, *worker.credentials], holder, honest_challenge),
-            _sign_vp([respelled, *worker.credentials], holder, respelled_challenge),
+            presentation([recognition, *worker.credentials], holder, challenge=honest_challenge, domain=DOMAIN),
+            presentation([respelled, *worker.credentials], holder, challenge=respelled_challenge, domain=DOMAIN),
             True,
             "REVOKED",
         ),

@@ -24,7 +24,8 @@ from hypothesis import HealthCheck, given, settings
 
 from skillcred.world import DemoWorld, build_world, make_verifier
 from tests.rewriting import SPELLINGS, Spot, fingerprint, ops_for, rewrite, spots
-from tests.support import CLOCK, NOW, sample_credential
+from tests.support import CLOCK, NOW
+from tests.world import sample_credential
 from vccore.errors import Code
 from vccore.fetch import FetchResponse, StaticFetcher
 from vccore.jsonld.loader import DocumentLoader

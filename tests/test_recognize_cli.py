@@ -18,32 +18,13 @@ from issuer.home import IssuerHome, init_issuer, open_issuer
 from issuer.tokens import TokenRegistry
 from skillcred.cli import cli
 from skillcred.recognize_cli import make_recognizer, published_rules
-from tests.support import CLOCK, NOW, invoke
-from vccore.di.proofs import ProofOptions, add_proof
-from vccore.did.key import did_key_pair
-from vccore.jsonld.loader import DocumentLoader
-from vccore.keys import KeyPair
-from vccore.trust.lists import KeyPeriod, TrustedIssuer, TrustList, trust_list_credential
+from tests.support import CLOCK, LOADER, NOW, invoke
+from tests.world import ROOT, issuer_input, signed_trust_list
+from vccore.trust.lists import KeyPeriod, TrustedIssuer, TrustList
 from vccore.trust.pack import StatusSnapshot, build_trust_pack
 
 PASS = "demo passphrase for tests"
-P1 = {
-    "name": "张试一",
-    "idNumber": "140105198001010003",
-    "occupationCode": "6-18-01-01",
-    "occupationClassification": "中华人民共和国职业分类大典（2022年版）",
-    "occupationName": "车工",
-    "jobType": "数控车工",
-    "skillLevel": "L2",
-    "certificateNumber": "Y000014000031232000158",
-    "assessmentDate": "2023-06-30",
-    "evaluationOrganization": {
-        "name": "示例重型机床有限公司",
-        "organizationCategory": "Y",
-        "filingAuthority": "CN-SX",
-        "organizationCode": "0000",
-    },
-}
+P1 = issuer_input("P1")
 
 
 def _run(home: Path, *args: str) -> Any:
@@ -78,7 +59,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     assert res.exit_code == 0, res.output
     published = _run(homes["auth"], "rules", "publish", "--set", "CN", "--set", "CN-SX")
     assert published.exit_code == 0, published.output
-    root = did_key_pair(KeyPair.generate())
     issuers = []
     snapshots = []
     for slug, home in homes.items():
@@ -104,21 +84,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             for url in sorted(urls):
                 body = json.loads(opened.service.status_list_credential(url.rsplit("/", 1)[1]))
                 snapshots.append(StatusSnapshot(url, body, now))
-    loader = DocumentLoader()
-    tl = add_proof(
-        trust_list_credential(
-            TrustList(tuple(issuers), now), root_did=root.controller, id="urn:test:trust-list", now=now
-        ),
-        signer=root,
-        loader=loader,
-        options=ProofOptions(created=now),
-    )
-    pack = build_trust_pack(trust_lists=[tl], signer=root, loader=loader, now=now, status_snapshots=snapshots)
+    tl = signed_trust_list(TrustList(tuple(issuers), now), id="urn:test:trust-list")
+    pack = build_trust_pack(trust_lists=[tl], signer=ROOT, loader=LOADER, now=now, status_snapshots=snapshots)
     (base / "pack.json").write_text(json.dumps(pack, ensure_ascii=False), encoding="utf-8")
     return {
         "base": base,
         "homes": homes,
-        "root": root.controller,
+        "root": ROOT.controller,
         "pack": base / "pack.json",
         "cred": base / "cred.json",
     }

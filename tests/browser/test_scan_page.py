@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from tests.browser.conftest import ID_NUMBER, World
+from tests.browser.conftest import ID_NUMBER, Scans
+from tests.support import presentation
+from tests.world import HOLDER
 from vccore.qr import payload as qr
 from vccore.qr.render import render_png
 
@@ -42,7 +44,7 @@ def _upload(page: Any, tmp_path: Path, document: dict[str, Any], name: str) -> N
 
 
 def test_the_camera_qr_is_decoded_in_the_browser_and_only_the_payload_is_sent(
-    page: Any, artifacts: Path, world: World
+    page: Any, artifacts: Path, world: Scans
 ) -> None:
     posted: list[tuple[str, str, bytes]] = []
     page.on(
@@ -75,7 +77,7 @@ def test_the_camera_qr_is_decoded_in_the_browser_and_only_the_payload_is_sent(
 
 
 def test_an_uploaded_photo_of_a_valid_credential_verifies(
-    page: Any, artifacts: Path, world: World, tmp_path: Path
+    page: Any, artifacts: Path, world: Scans, tmp_path: Path
 ) -> None:
     _upload(page, tmp_path, world.valid, "valid")
     assert _verdict(page) == "verified"
@@ -84,7 +86,7 @@ def test_an_uploaded_photo_of_a_valid_credential_verifies(
 
 
 def test_a_photo_of_more_megapixels_than_the_server_takes_is_scaled_down_on_the_phone(
-    page: Any, world: World, tmp_path: Path
+    page: Any, world: Scans, tmp_path: Path
 ) -> None:
     symbol = Image.open(io.BytesIO(render_png(qr.encode(world.valid), box_size=12, max_version=40))).convert("L")
     photo = Image.new("L", (5000, 4000), 255)  # 20 MP: over the server's 12 MP cap
@@ -99,7 +101,7 @@ def test_a_photo_of_more_megapixels_than_the_server_takes_is_scaled_down_on_the_
 
 
 def test_a_revoked_credential_is_shown_not_verified_with_the_reason(
-    page: Any, artifacts: Path, world: World, tmp_path: Path
+    page: Any, artifacts: Path, world: Scans, tmp_path: Path
 ) -> None:
     _upload(page, tmp_path, world.revoked, "revoked")
     assert _verdict(page) == "failed"
@@ -109,7 +111,7 @@ def test_a_revoked_credential_is_shown_not_verified_with_the_reason(
     _shot(page, artifacts, "04-revoked-zh")
 
 
-def test_a_tampered_credential_is_shown_not_verified(page: Any, artifacts: Path, world: World, tmp_path: Path) -> None:
+def test_a_tampered_credential_is_shown_not_verified(page: Any, artifacts: Path, world: Scans, tmp_path: Path) -> None:
     _upload(page, tmp_path, world.tampered, "tampered")
     assert _verdict(page) == "failed"
     assert "签名验证失败" in page.inner_text("ul.problems")
@@ -117,7 +119,7 @@ def test_a_tampered_credential_is_shown_not_verified(page: Any, artifacts: Path,
     _shot(page, artifacts, "05-tampered-zh")
 
 
-def test_an_unreachable_status_list_is_could_not_check_never_green(page: Any, artifacts: Path, world: World) -> None:
+def test_an_unreachable_status_list_is_could_not_check_never_green(page: Any, artifacts: Path, world: Scans) -> None:
     _paste(page, qr.encode(world.unreachable))
     assert _verdict(page) == "unchecked"
     assert page.inner_text(".verdict .state") == "? 无法核验"
@@ -126,7 +128,7 @@ def test_an_unreachable_status_list_is_could_not_check_never_green(page: Any, ar
     _shot(page, artifacts, "06-unchecked-zh")
 
 
-def test_a_recognition_chain_verifies_and_is_drawn_as_a_tree(page: Any, artifacts: Path, world: World) -> None:
+def test_a_recognition_chain_verifies_and_is_drawn_as_a_tree(page: Any, artifacts: Path, world: Scans) -> None:
     _paste(page, qr.encode(world.recognition))
     assert _verdict(page) == "verified"
     assert page.inner_text(".card .kind") == "认定凭证"
@@ -139,7 +141,7 @@ def test_a_recognition_chain_verifies_and_is_drawn_as_a_tree(page: Any, artifact
     _shot(page, artifacts, "07-recognition-chain-zh")
 
 
-def test_an_inferred_recognition_is_marked_inferred_not_official(page: Any, artifacts: Path, world: World) -> None:
+def test_an_inferred_recognition_is_marked_inferred_not_official(page: Any, artifacts: Path, world: Scans) -> None:
     _paste(page, qr.encode(world.inferred))
     assert _verdict(page) == "verified"
     assert page.inner_text(".badge.inferred") == "推定（非官方）"
@@ -148,7 +150,7 @@ def test_an_inferred_recognition_is_marked_inferred_not_official(page: Any, arti
     _shot(page, artifacts, "08-inferred-recognition-en")
 
 
-def test_a_recognition_whose_source_is_tampered_fails_in_the_tree(page: Any, world: World) -> None:
+def test_a_recognition_whose_source_is_tampered_fails_in_the_tree(page: Any, world: Scans) -> None:
     broken = json.loads(json.dumps(world.recognition))
     broken["relatedResource"][0]["digestMultibase"] = "u" + "A" * 46
     _paste(page, qr.encode(broken))
@@ -156,7 +158,7 @@ def test_a_recognition_whose_source_is_tampered_fails_in_the_tree(page: Any, wor
     assert "依据凭证摘要不匹配" in page.inner_text("ul.problems") or "签名验证失败" in page.inner_text("ul.problems")
 
 
-def test_both_languages_render_and_toggle(page: Any, artifacts: Path, world: World) -> None:
+def test_both_languages_render_and_toggle(page: Any, artifacts: Path, world: Scans) -> None:
     assert page.get_attribute("html", "lang") == "zh-CN"
     assert page.inner_text("h1") == "凭证核验"
     assert page.inner_text("#scan-btn") == "扫描二维码"
@@ -176,7 +178,7 @@ def test_both_languages_render_and_toggle(page: Any, artifacts: Path, world: Wor
     assert page.inner_text("h1") == "凭证核验"
 
 
-def test_request_mode_shows_a_challenge_qr_and_verifies_the_answer(page: Any, artifacts: Path, world: World) -> None:
+def test_request_mode_shows_a_challenge_qr_and_verifies_the_answer(page: Any, artifacts: Path, world: Scans) -> None:
     page.click("#request-btn")
     page.wait_for_selector("#request-qr[data-challenge]", state="visible", timeout=TIMEOUT)
     src = str(page.get_attribute("#request-qr", "src"))
@@ -184,7 +186,7 @@ def test_request_mode_shows_a_challenge_qr_and_verifies_the_answer(page: Any, ar
     assert page.evaluate("document.getElementById('request-qr').naturalWidth") > 0
     challenge = str(page.get_attribute("#request-qr", "data-challenge"))
     _shot(page, artifacts, "10-request-qr")
-    answer = world.presentation([world.valid], challenge=challenge)
+    answer = presentation([world.valid], HOLDER, challenge=challenge)
     _paste(page, qr.encode(answer))
     assert _verdict(page) == "verified"
     assert page.inner_text(".presentation .verdict .state") == "✓ 核验通过"

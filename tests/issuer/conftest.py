@@ -17,18 +17,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import Result
 
+from issuer.cli import issuer_group
 from issuer.engine import CrashHook
+from issuer.home import IssuerHome, open_issuer
 from issuer.keystore import MINIMAL, KeyStore
 from issuer.profile import IssuerProfile
 from issuer.service import IssuerService
 from issuer.store.registry import Store
-from tests.support import NOW
+from tests.support import CLOCK, NOW, invoke
 from vccore.did.resolver import DidResolver
 from vccore.jsonld.loader import DocumentLoader
 
 PG_URL = os.environ.get("SKILLCRED_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 PASSPHRASE = "correct horse battery staple"
+#: the CLI option for the identity hash at its test cost
+FAST = ["--identity-hash-params", "test"]
 PROFILE = IssuerProfile.for_did_web(
     "eval.example-heavy-machine.cn",
     path=("issuers", "cnc"),
@@ -93,16 +98,6 @@ def store(target: Target) -> Iterator[Store]:
         yield opened
 
 
-class Clock:
-    """A settable clock for the service."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 def build_service(
     store: Store, *, clock: Callable[[], datetime] = lambda: NOW, crash_hook: CrashHook | None = None, **options: Any
 ) -> IssuerService:
@@ -138,6 +133,45 @@ def small_credential(n: int = 0) -> dict[str, Any]:
         "type": ["VerifiableCredential"],
         "credentialSubject": {"id": f"did:example:worker-{n}"},
     }
+
+
+class Cli:
+    """``skillcred issuer ...`` in the issuer home ``home``, with the passphrase in the environment."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+
+    def __call__(self, *args: str, passphrase: str | None = PASSPHRASE) -> Result:
+        env = {"SKILLCRED_HOME": str(self.home), "SKILLCRED_PASSPHRASE": passphrase}
+        result = invoke(issuer_group, args, env=env, catch_exceptions=False)
+        assert "Traceback" not in result.output
+        return result
+
+    def init(self, *extra: str) -> str:
+        result = self(
+            "init",
+            "--did-web",
+            "eval.example-heavy-machine.cn/issuers/cnc",
+            "--name-zh",
+            "示例重型机床有限公司",
+            "--name-en",
+            "Example Heavy Machine Co.",
+            "--key-kdf",
+            "minimal",
+            *extra,
+        )
+        assert result.exit_code == 0, result.output
+        return result.stdout.strip()
+
+    def loader(self) -> DocumentLoader:
+        with open_issuer(IssuerHome(self.home), passphrase=PASSPHRASE, clock=CLOCK) as opened:
+            document = opened.service.did_document()
+        return DocumentLoader(resolver=DidResolver(documents={document["id"]: document}))
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    return Cli(tmp_path / "home")
 
 
 # --- child-process workers (spawn) -----------------------------------------------------------------

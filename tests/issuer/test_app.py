@@ -21,8 +21,8 @@ from issuer.profile import IssuerProfile
 from issuer.service import IssuerService
 from issuer.store.registry import Store
 from issuer.tokens import TokenRegistry
-from tests.issuer.conftest import NOW, PASSPHRASE, PROFILE
-from tests.support import CLOCK
+from tests.issuer.conftest import PASSPHRASE, PROFILE
+from tests.support import CLOCK, NOW
 from vccore.credentials import verify_issued
 from vccore.did.resolver import DidResolver
 from vccore.jsonld.loader import DocumentLoader

@@ -11,71 +11,16 @@ from typing import Any
 import pytest
 from click.testing import Result
 
-from issuer.cli import issuer_group
 from issuer.home import IssuerHome, open_issuer
 from issuer.tokens import TokenRegistry
-from tests.support import CLOCK, NOW, invoke
+from tests.issuer.conftest import FAST, PASSPHRASE, Cli
+from tests.support import CLOCK, NOW
+from tests.world import issuer_input
 from vccore.credentials import verify_issued
-from vccore.did.resolver import DidResolver
 from vccore.jsonld.loader import DocumentLoader
 
-PASSPHRASE = "correct horse battery staple"
 SAMPLE = Path(__file__).resolve().parents[2] / "issuer" / "data" / "sample-skill-level.csv"
-P1 = {
-    "name": "张试一",
-    "idNumber": "140105198001010003",
-    "occupationCode": "6-18-01-01",
-    "occupationClassification": "中华人民共和国职业分类大典（2022年版）",
-    "occupationName": "车工",
-    "jobType": "数控车工",
-    "skillLevel": "L2",
-    "certificateNumber": "Y000014000031232000158",
-    "assessmentDate": "2023-06-30",
-    "evaluationOrganization": {
-        "name": "示例重型机床有限公司",
-        "organizationCategory": "Y",
-        "filingAuthority": "CN-SX",
-        "organizationCode": "0000",
-    },
-}
-FAST = ["--identity-hash-params", "test"]
-
-
-class Cli:
-    def __init__(self, home: Path) -> None:
-        self.home = home
-
-    def __call__(self, *args: str, passphrase: str | None = PASSPHRASE) -> Result:
-        env = {"SKILLCRED_HOME": str(self.home), "SKILLCRED_PASSPHRASE": passphrase}
-        result = invoke(issuer_group, args, env=env, catch_exceptions=False)
-        assert "Traceback" not in result.output
-        return result
-
-    def init(self, *extra: str) -> str:
-        result = self(
-            "init",
-            "--did-web",
-            "eval.example-heavy-machine.cn/issuers/cnc",
-            "--name-zh",
-            "示例重型机床有限公司",
-            "--name-en",
-            "Example Heavy Machine Co.",
-            "--key-kdf",
-            "minimal",
-            *extra,
-        )
-        assert result.exit_code == 0, result.output
-        return result.stdout.strip()
-
-    def loader(self) -> DocumentLoader:
-        with open_issuer(IssuerHome(self.home), passphrase=PASSPHRASE, clock=CLOCK) as opened:
-            document = opened.service.did_document()
-        return DocumentLoader(resolver=DidResolver(documents={document["id"]: document}))
-
-
-@pytest.fixture
-def cli(tmp_path: Path) -> Cli:
-    return Cli(tmp_path / "home")
+P1 = issuer_input("P1")
 
 
 def _data(tmp_path: Path, data: Any = P1, name: str = "p1.json") -> str:

@@ -19,14 +19,16 @@ from issuer.home import IssuerHome, open_issuer
 from issuer.kinds import Issuer, build
 from issuer.signing import TEST_HASH
 from issuer.tokens import TokenRegistry
-from tests.issuer.test_cli import FAST, P1, PASSPHRASE, Cli
+from tests.issuer.conftest import FAST, PASSPHRASE, Cli
 from tests.support import CLOCK, NOW
+from tests.world import issuer_input
 from vccore.credentials import verify_issued
 from vccore.did.resolver import DidResolver
 from vccore.jsonld.loader import DocumentLoader
 from vccore.kinds import identity
 from vccore.kinds.schemas import check_schemas
 
+P1 = issuer_input("P1")
 #: what each issuance makes anew, by JSON pointer
 FRESH = (
     "/id",

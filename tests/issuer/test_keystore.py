@@ -8,7 +8,8 @@ from issuer.keystore import MINIMAL, KdfLimits, KeyStore
 from issuer.profile import IssuerProfile
 from issuer.store.registry import Store
 from issuer.tokens import SCOPES, TokenRegistry
-from tests.issuer.conftest import NOW, PASSPHRASE, PROFILE
+from tests.issuer.conftest import PASSPHRASE, PROFILE
+from tests.support import NOW
 from vccore.errors import Code, SkillcredError
 
 # --- keys ------------------------------------------------------------------------------------------

@@ -14,18 +14,17 @@ from issuer.engine import IssuedCredential
 from issuer.recognize import RecognitionService
 from issuer.service import IssuerService
 from tests.issuer.conftest import PROFILE, Target, build_service, verifying_loader
-from tests.vccore.recognition.test_recognition import (
+from tests.support import NOW, sign
+from tests.world import (
     AUTH_CN,
     L2_RULE,
-    NOW,
     SINCE,
     STEP2_RULE,
     ChainVerifier,
     read,
-    sign,
+    recognitions,
     status_verifier,
     step2_ruleset,
-    world,
 )
 from vccore.credentials import verify_issued
 from vccore.errors import Code, SkillcredError
@@ -90,7 +89,7 @@ def trust_for(service: IssuerService) -> TrustList:
         ("RecognitionRuleCredential", "RecognitionCredential"),
         (KeyPeriod(key_id, SINCE),),
     )
-    return world().trust.merged(TrustList((entry,), NOW))
+    return recognitions().trust.merged(TrustList((entry,), NOW))
 
 
 def test_published_rule_credentials_verify_and_are_kept(
@@ -106,7 +105,7 @@ def test_published_rule_credentials_verify_and_are_kept(
 def test_recognize_issues_a_recognition_whose_chain_verifies(
     recognizer: RecognitionService, service: IssuerService
 ) -> None:
-    w = world()
+    w = recognitions()
     issued = recognizer.recognize(
         [w.p1], rule_id=L2_RULE, as_of=date(2026, 7, 1), declarations={"workField": "engineering"}
     )
@@ -139,7 +138,7 @@ def test_a_rule_that_does_not_hold_issues_nothing_and_says_why_in_both_languages
 ) -> None:
     before = list(issuer.issued)
     with pytest.raises(SkillcredError) as err:
-        recognizer.recognize([world().p1], rule_id=L2_RULE, as_of=date(2025, 12, 31))
+        recognizer.recognize([recognitions().p1], rule_id=L2_RULE, as_of=date(2025, 12, 31))
     assert err.value.code == Code.RULE_NOT_SATISFIED
     detail = err.value.detail
     assert "取得二级/技师后满3年" in detail and "3 years after level 2/technician" in detail
@@ -148,7 +147,7 @@ def test_a_rule_that_does_not_hold_issues_nothing_and_says_why_in_both_languages
 
 
 def test_a_source_that_does_not_verify_issues_nothing(recognizer: RecognitionService, issuer: Counting) -> None:
-    forged = dict(world().p1, validFrom="2020-01-01T00:00:00Z")
+    forged = dict(recognitions().p1, validFrom="2020-01-01T00:00:00Z")
     before = list(issuer.issued)
     with pytest.raises(SkillcredError) as err:
         recognizer.recognize(
@@ -160,7 +159,7 @@ def test_a_source_that_does_not_verify_issues_nothing(recognizer: RecognitionSer
 
 def test_unknown_rule_and_no_sources_are_refused(recognizer: RecognitionService) -> None:
     with pytest.raises(SkillcredError) as err:
-        recognizer.recognize([world().p1], rule_id="CN-NO-SUCH-RULE", as_of=date(2026, 7, 1))
+        recognizer.recognize([recognitions().p1], rule_id="CN-NO-SUCH-RULE", as_of=date(2026, 7, 1))
     assert err.value.code == Code.NOT_FOUND
     with pytest.raises(SkillcredError) as err:
         recognizer.recognize([], rule_id=L2_RULE, as_of=date(2026, 7, 1))
@@ -168,7 +167,7 @@ def test_unknown_rule_and_no_sources_are_refused(recognizer: RecognitionService)
 
 
 def test_a_recognition_can_be_the_source_of_another(recognizer: RecognitionService, service: IssuerService) -> None:
-    w = world()
+    w = recognitions()
     first = recognizer.recognize(
         [w.p1], rule_id=L2_RULE, as_of=date(2026, 7, 1), declarations={"workField": "engineering"}
     ).json()
@@ -179,7 +178,7 @@ def test_a_recognition_can_be_the_source_of_another(recognizer: RecognitionServi
 
 
 def test_the_chain_depth_is_bounded(issuer: Counting, service: IssuerService) -> None:
-    w = world()
+    w = recognitions()
     shallow = RecognitionService(
         issuer,
         authority=PROFILE.did,
@@ -196,13 +195,16 @@ def test_the_chain_depth_is_bounded(issuer: Counting, service: IssuerService) ->
 def test_a_recognition_its_own_verifier_would_refuse_is_never_signed(issuer: Counting, service: IssuerService) -> None:
     """The authority's verifier does not trust it for rules: the self-check refuses before anything is signed."""
     untrusting = RecognitionService(
-        issuer, authority=PROFILE.did, clock=lambda: NOW, verifier=ChainVerifier(verify_with(service), world().trust)
+        issuer,
+        authority=PROFILE.did,
+        clock=lambda: NOW,
+        verifier=ChainVerifier(verify_with(service), recognitions().trust),
     )
     untrusting.publish_ruleset(load_shipped()["CN"])
     signed_before = list(issuer.issued)
     with pytest.raises(SkillcredError) as err:
         untrusting.recognize(
-            [world().p1], rule_id=L2_RULE, as_of=date(2026, 7, 1), declarations={"workField": "engineering"}
+            [recognitions().p1], rule_id=L2_RULE, as_of=date(2026, 7, 1), declarations={"workField": "engineering"}
         )
     assert err.value.code == Code.CHAIN_RULE_UNTRUSTED and "would not verify" in err.value.detail
     assert issuer.issued == signed_before
@@ -215,7 +217,7 @@ def test_an_as_of_date_before_a_source_or_after_today_is_refused(
     recognizer.publish_ruleset(load_shipped()["CN-SX"])  # a rule with no waiting period: only the date is wrong
     signed_before = list(issuer.issued)
     with pytest.raises(SkillcredError) as err:
-        recognizer.recognize([world().p1], rule_id="CN-SX-L2-TO-INTERMEDIATE", as_of=as_of)
+        recognizer.recognize([recognitions().p1], rule_id="CN-SX-L2-TO-INTERMEDIATE", as_of=as_of)
     assert err.value.code is Code.RANGE_ERROR and reason in err.value.detail, err.value.detail
     assert issuer.issued == signed_before
 
@@ -227,12 +229,12 @@ def test_a_published_version_is_never_changed(recognizer: RecognitionService) ->
 
 
 def test_construction_is_validated(issuer: Counting) -> None:
-    verify = ChainVerifier(status_verifier(), world().trust)
+    verify = ChainVerifier(status_verifier(), recognitions().trust)
     with pytest.raises(ValueError, match="authority"):
         RecognitionService(issuer, authority="Example", verifier=verify, clock=lambda: NOW)
     with pytest.raises(ValueError, match="rule_credentials"):
         RecognitionService(
-            issuer, authority=PROFILE.did, verifier=verify, rule_credentials=[world().p1], clock=lambda: NOW
+            issuer, authority=PROFILE.did, verifier=verify, rule_credentials=[recognitions().p1], clock=lambda: NOW
         )
     with pytest.raises(ValueError, match="max_depth"):
         RecognitionService(issuer, authority=PROFILE.did, verifier=verify, max_depth=0, clock=lambda: NOW)
@@ -258,11 +260,11 @@ class FakeIssuer:
 
 
 def test_works_with_any_issuer_like_object() -> None:
-    w = world()
+    w = recognitions()
     svc = RecognitionService(
         FakeIssuer(),
         authority=AUTH_CN.controller,
-        verifier=ChainVerifier(status_verifier(), world().trust),
+        verifier=ChainVerifier(status_verifier(), recognitions().trust),
         clock=lambda: NOW,
     )
     rules = svc.publish_ruleset(

@@ -15,9 +15,7 @@ import pytest
 from issuer.service import IssuerService
 from issuer.store.registry import Store
 from tests.issuer.conftest import (
-    NOW,
     PROFILE,
-    Clock,
     Target,
     build_service,
     crash_worker,
@@ -27,6 +25,8 @@ from tests.issuer.conftest import (
     small_credential,
     verifying_loader,
 )
+from tests.support import NOW
+from vccore.clock import SettableClock
 from vccore.credentials import verify_issued
 from vccore.di.proofs import verify_proofs
 from vccore.errors import Code, SkillcredError
@@ -156,7 +156,7 @@ def test_revocation_is_final(service: IssuerService, store: Store) -> None:
 
 
 def test_the_status_list_credential_verifies_reflects_bits_and_is_cached(store: Store) -> None:
-    clock = Clock(NOW)
+    clock = SettableClock(NOW)
     service = build_service(store, clock=clock, status_ttl=timedelta(minutes=30))
     revoked, suspended, fine = (service.issue(small_credential(i)) for i in range(3))
     service.revoke(revoked.id)

@@ -38,16 +38,16 @@ def test_closing_a_pool_that_never_began_stops_its_workers_cleanly() -> None:
 
 _PARENT = """
 import os, struct, sys, time
-from datetime import UTC, datetime
 from issuer.batch.workers import Workers
 from issuer.profile import IssuerProfile
 from issuer.signing import TEST_HASH, SignerSetup
+from tests.support import NOW
 from vccore.jsonld.loader import DocumentLoader
 
 pool = Workers(1)
 profile = IssuerProfile("did:web:issuer.example.test", "https://issuer.example.test", "甲", "A")
 pool.begin(SignerSetup(os.urandom(32), "did:web:issuer.example.test#k", "did:web:issuer.example.test", profile,
-                       DocumentLoader(), TEST_HASH, datetime(2026, 11, 30, 12, 0, tzinfo=UTC)))
+                       DocumentLoader(), TEST_HASH, NOW))
 while not pool.ready():
     time.sleep(0.05)
 # the first bytes of a chunk, as if this process were killed halfway through writing it

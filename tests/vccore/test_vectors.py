@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import VECTORS
+from tests.support import NOW, VECTORS
 from vccore import multibase
 from vccore.di.cryptosuites import ED25519_SIGNATURE_2020, EDDSA_JCS_2022, EDDSA_RDFC_2022, Cryptosuite
 from vccore.di.proofs import ProofOptions, add_proof, verify_proofs
@@ -24,7 +24,7 @@ from vccore.jsonld.loader import DocumentLoader
 from vccore.keys import KeyPair
 
 DI = VECTORS / "vc-di-eddsa"
-NOW = datetime(2026, 11, 30, tzinfo=UTC)
+
 LOADER = DocumentLoader(include_test_contexts=True)
 
 

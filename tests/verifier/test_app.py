@@ -14,7 +14,19 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from tests.verifier.conftest import DOMAIN, NOW, World
+from tests.support import DOMAIN, NOW, presentation, sign
+from tests.world import (
+    EVAL,
+    HOLDER,
+    REV_URL,
+    ROGUE,
+    SIGNED,
+    TITLE_BOARD,
+    WEB_DID,
+    VerifierWorld,
+    status_list,
+    web_document,
+)
 from vccore.did.resolver import DidResolver
 from vccore.fetch import HttpsFetcher
 from vccore.jsonld.loader import DocumentLoader
@@ -29,7 +41,7 @@ MakeClient = Callable[..., TestClient]
 
 
 @pytest.fixture
-def client_for(world: World) -> MakeClient:
+def client_for(world: VerifierWorld) -> MakeClient:
     def make(verifier: Verifier | None = None, **kw: Any) -> TestClient:
         return TestClient(create_app(verifier or world.verifier(), **kw), raise_server_exceptions=True)
 
@@ -63,7 +75,7 @@ def post_vc(client: TestClient, doc: Any) -> tuple[int, dict[str, Any]]:
 # --- the happy path and the basic answers ------------------------------------------------------
 
 
-def test_a_trusted_valid_credential_verifies_with_freshness(world: World, client_for: MakeClient) -> None:
+def test_a_trusted_valid_credential_verifies_with_freshness(world: VerifierWorld, client_for: MakeClient) -> None:
     status, body = post_vc(client_for(), world.credential())
     assert status == 200 and body["verified"] is True and body["errors"] == []
     assert [c["check"] for c in body["checks"]] == [
@@ -82,12 +94,12 @@ def test_a_trusted_valid_credential_verifies_with_freshness(world: World, client
     assert body["checks"][-1]["info"]["names"]["zh"] == "山西省职业技能鉴定中心"
 
 
-def test_did_web_issuer_verifies_offline_from_static_documents(world: World, client_for: MakeClient) -> None:
+def test_did_web_issuer_verifies_offline_from_static_documents(world: VerifierWorld, client_for: MakeClient) -> None:
     world.serve(
         "https://status.example/w/r",
-        world.status_list("https://status.example/w/r", "revocation", key=world.web),
+        status_list("https://status.example/w/r", "revocation", key=TITLE_BOARD),
     )
-    doc = world.unsigned(issuer=world.web.controller, kind="ProfessionalTitleCredential", status=False)
+    doc = world.unsigned(issuer=TITLE_BOARD.controller, kind="ProfessionalTitleCredential", status=False)
     doc["credentialStatus"] = {
         "id": "https://status.example/w/r#1",
         "type": "BitstringStatusListEntry",
@@ -95,16 +107,16 @@ def test_did_web_issuer_verifies_offline_from_static_documents(world: World, cli
         "statusListIndex": "1",
         "statusListCredential": "https://status.example/w/r",
     }
-    status, body = post_vc(client_for(), world.sign(doc, world.web))
+    status, body = post_vc(client_for(), sign(doc, TITLE_BOARD, created=SIGNED))
     assert status == 200, body
 
 
-def test_revoked_credential_fails_status_revocation(world: World, client_for: MakeClient) -> None:
+def test_revoked_credential_fails_status_revocation(world: VerifierWorld, client_for: MakeClient) -> None:
     status, body = post_vc(client_for(), world.credential(index=7))
     assert status == 422 and failed(body) == {"status.revocation": {"REVOKED"}}
 
 
-def test_suspended_credential_fails_status_suspension(world: World, client_for: MakeClient) -> None:
+def test_suspended_credential_fails_status_suspension(world: VerifierWorld, client_for: MakeClient) -> None:
     status, body = post_vc(client_for(), world.credential(index=9))
     assert status == 422 and failed(body) == {"status.suspension": {"SUSPENDED"}}
 
@@ -123,7 +135,7 @@ def test_declared_oversized_body_is_refused_unread(client_for: MakeClient) -> No
     assert r.json()["code"] == "RESOURCE_LIMIT_EXCEEDED"
 
 
-def test_streamed_oversized_body_stops_reading_at_the_cap(world: World) -> None:
+def test_streamed_oversized_body_stops_reading_at_the_cap(world: VerifierWorld) -> None:
     app = create_app(world.verifier(), max_json_bytes=10_000)
     reads = 0
     sent: list[dict[str, Any]] = []
@@ -242,7 +254,7 @@ def test_no_garbage_body_gets_a_5xx(client_for: MakeClient, path: str, body: Any
 )
 @pytest.mark.parametrize("value", [None, 0, -1, 1.5, True, "", "x", [], {}, [None], [{}], {"id": 5}])
 def test_wrong_types_in_every_field_fail_without_5xx(
-    world: World, client_for: MakeClient, field: str, value: Any
+    world: VerifierWorld, client_for: MakeClient, field: str, value: Any
 ) -> None:
     doc = world.credential()
     doc[field] = value
@@ -254,7 +266,7 @@ def test_wrong_types_in_every_field_fail_without_5xx(
         assert failed(body) == {"form": {"NOT_COMPACT_FORM"}}, body
 
 
-def test_wrong_types_in_proof_fields_fail_without_5xx(world: World, client_for: MakeClient) -> None:
+def test_wrong_types_in_proof_fields_fail_without_5xx(world: VerifierWorld, client_for: MakeClient) -> None:
     client = client_for()
     for key in (
         "type",
@@ -291,7 +303,7 @@ def test_qr_inflate_bomb_is_refused(client_for: MakeClient) -> None:
     assert r.status_code in (400, 413) and r.json()["code"] in ("RESOURCE_LIMIT_EXCEEDED", "PARSING_ERROR")
 
 
-def test_qr_payload_as_json_text_and_png_verifies(world: World, client_for: MakeClient) -> None:
+def test_qr_payload_as_json_text_and_png_verifies(world: VerifierWorld, client_for: MakeClient) -> None:
     from vccore.qr.render import render_png
 
     doc = world.credential()
@@ -342,7 +354,7 @@ class CountingFetcher:
     ids=["remote", "file", "vocab", "import", "subtree", "order", "test-only"],
 )
 def test_unpinned_contexts_are_refused_with_no_fetch(
-    world: World, client_for: MakeClient, mutate: Callable[[dict[str, Any]], None]
+    world: VerifierWorld, client_for: MakeClient, mutate: Callable[[dict[str, Any]], None]
 ) -> None:
     doc = world.credential()
     mutate(doc)
@@ -352,14 +364,14 @@ def test_unpinned_contexts_are_refused_with_no_fetch(
     assert fetcher.calls == []
 
 
-def test_undefined_term_added_after_signing_is_data_loss(world: World, client_for: MakeClient) -> None:
+def test_undefined_term_added_after_signing_is_data_loss(world: VerifierWorld, client_for: MakeClient) -> None:
     doc = world.credential()
     doc["credentialSubject"]["favouriteColour"] = "blue"
     status, body = post_vc(client_for(), doc)
     assert status == 422 and "DATA_LOSS_DETECTION_ERROR" in failed(body)["proof"]
 
 
-def test_edited_claim_does_not_verify(world: World, client_for: MakeClient) -> None:
+def test_edited_claim_does_not_verify(world: VerifierWorld, client_for: MakeClient) -> None:
     doc = world.credential()
     doc["credentialSubject"]["skillLevel"] = "L1"
     status, body = post_vc(client_for(), doc)
@@ -387,40 +399,41 @@ def test_edited_claim_does_not_verify(world: World, client_for: MakeClient) -> N
         ({"created": "2026-11-30T12:00:00"}, "MALFORMED_VALUE_ERROR"),
     ],
 )
-def test_signature_edge_cases(world: World, client_for: MakeClient, edit: dict[str, Any], code: str) -> None:
+def test_signature_edge_cases(world: VerifierWorld, client_for: MakeClient, edit: dict[str, Any], code: str) -> None:
     doc = world.credential()
     doc["proof"] = dict(doc["proof"], **edit)
     status, body = post_vc(client_for(), doc)
     assert status == 422 and code in failed(body)["proof"], body
 
 
-def test_missing_proof_field_fails(world: World, client_for: MakeClient) -> None:
+def test_missing_proof_field_fails(world: VerifierWorld, client_for: MakeClient) -> None:
     doc = world.credential()
     del doc["proof"]["proofPurpose"]
     assert "PROOF_VERIFICATION_ERROR" in failed(post_vc(client_for(), doc)[1])["proof"]
 
 
-def test_key_whose_controller_is_not_the_issuer_is_refused(world: World, client_for: MakeClient) -> None:
-    doc = world.sign(world.unsigned(), world.stranger)  # issuer says A, the key is C's
+def test_key_whose_controller_is_not_the_issuer_is_refused(world: VerifierWorld, client_for: MakeClient) -> None:
+    doc = sign(world.unsigned(), ROGUE, created=SIGNED)  # issuer says A, the key is C's
     status, body = post_vc(client_for(), doc)
     assert status == 422 and "ISSUER_KEY_MISMATCH" in failed(body)["proof"]
     assert world.fetcher.count == 0  # no status fetch for a credential whose proof failed
 
 
-def test_key_under_the_wrong_relationship_is_refused(world: World, client_for: MakeClient) -> None:
-    from tests.verifier.conftest import WEB_DID, web_document
+def test_key_under_the_wrong_relationship_is_refused(world: VerifierWorld, client_for: MakeClient) -> None:
 
-    wrong = web_document(world.web)
+    wrong = web_document(TITLE_BOARD)
     wrong["authentication"], wrong["assertionMethod"] = wrong["assertionMethod"], []
     loader = DocumentLoader(resolver=DidResolver(documents={WEB_DID: wrong}))
-    doc = world.sign(world.unsigned(issuer=WEB_DID, kind="ProfessionalTitleCredential", status=False), world.web)
+    doc = sign(
+        world.unsigned(issuer=WEB_DID, kind="ProfessionalTitleCredential", status=False), TITLE_BOARD, created=SIGNED
+    )
     status, body = post_vc(client_for(world.verifier(loader=loader)), doc)
     assert status == 422 and "INVALID_RELATIONSHIP_FOR_VERIFICATION_METHOD" in failed(body)["proof"]
 
 
-def test_a_proof_set_with_one_bad_proof_fails(world: World, client_for: MakeClient) -> None:
+def test_a_proof_set_with_one_bad_proof_fails(world: VerifierWorld, client_for: MakeClient) -> None:
     doc = world.credential()
-    doc = world.sign(doc, world.issuer, created=NOW - timedelta(days=29))
+    doc = sign(doc, EVAL, created=NOW - timedelta(days=29))
     assert len(doc["proof"]) == 2
     assert post_vc(client_for(), doc)[0] == 200
     bad = copy.deepcopy(doc)
@@ -429,7 +442,7 @@ def test_a_proof_set_with_one_bad_proof_fails(world: World, client_for: MakeClie
     assert status == 422 and failed(body)["proof"] == {"PROOF_VERIFICATION_ERROR"}
 
 
-def test_previous_proof_must_be_present(world: World, client_for: MakeClient) -> None:
+def test_previous_proof_must_be_present(world: VerifierWorld, client_for: MakeClient) -> None:
     doc = world.credential()
     doc["proof"] = [doc["proof"], dict(doc["proof"], id="urn:p2", previousProof="urn:missing")]
     assert "PROOF_VERIFICATION_ERROR" in failed(post_vc(client_for(), doc)[1])["proof"]
@@ -445,11 +458,11 @@ def test_previous_proof_must_be_present(world: World, client_for: MakeClient) ->
         (datetime(2026, 9, 30, 23, 54, tzinfo=UTC), "NOT_YET_VALID"),
     ],
 )
-def test_validity_window_with_skew(world: World, client_for: MakeClient, moment: datetime, code: str) -> None:
+def test_validity_window_with_skew(world: VerifierWorld, client_for: MakeClient, moment: datetime, code: str) -> None:
     doc = world.credential(status=False)
-    world.clock[0] = moment - (timedelta(minutes=2) if code == "EXPIRED" else -timedelta(minutes=2))
+    world.clock.now = moment - (timedelta(minutes=2) if code == "EXPIRED" else -timedelta(minutes=2))
     assert "validity" not in failed(post_vc(client_for(), doc)[1])  # inside the 300 s allowance
-    world.clock[0] = moment
+    world.clock.now = moment
     status, body = post_vc(client_for(), doc)
     assert status == 422 and code in failed(body)["validity"]
 
@@ -457,7 +470,7 @@ def test_validity_window_with_skew(world: World, client_for: MakeClient, moment:
 # --- 13. status lists fail closed --------------------------------------------------------------
 
 
-def test_unreachable_status_list_fails_closed(world: World, client_for: MakeClient) -> None:
+def test_unreachable_status_list_fails_closed(world: VerifierWorld, client_for: MakeClient) -> None:
     from vccore.fetch import StaticFetcher
 
     status, body = post_vc(
@@ -469,49 +482,45 @@ def test_unreachable_status_list_fails_closed(world: World, client_for: MakeClie
     }
 
 
-def test_status_list_from_another_issuer_fails(world: World, client_for: MakeClient) -> None:
-    from tests.verifier.conftest import REV_URL
+def test_status_list_from_another_issuer_fails(world: VerifierWorld, client_for: MakeClient) -> None:
 
-    world.serve(REV_URL, world.status_list(REV_URL, "revocation", key=world.stranger))
+    world.serve(REV_URL, status_list(REV_URL, "revocation", key=ROGUE))
     assert failed(post_vc(client_for(), world.credential())[1]) == {"status.revocation": {"STATUS_VERIFICATION_ERROR"}}
 
 
-def test_too_short_status_list_fails(world: World, client_for: MakeClient) -> None:
-    from tests.verifier.conftest import REV_URL
+def test_too_short_status_list_fails(world: VerifierWorld, client_for: MakeClient) -> None:
 
-    world.serve(REV_URL, world.status_list(REV_URL, "revocation", length=1024))
+    world.serve(REV_URL, status_list(REV_URL, "revocation", length=1024))
     assert failed(post_vc(client_for(), world.credential())[1]) == {"status.revocation": {"STATUS_LIST_LENGTH_ERROR"}}
 
 
-def test_status_list_with_the_wrong_purpose_fails(world: World, client_for: MakeClient) -> None:
-    from tests.verifier.conftest import REV_URL
+def test_status_list_with_the_wrong_purpose_fails(world: VerifierWorld, client_for: MakeClient) -> None:
 
-    world.serve(REV_URL, world.status_list(REV_URL, "suspension"))
+    world.serve(REV_URL, status_list(REV_URL, "suspension"))
     assert failed(post_vc(client_for(), world.credential())[1]) == {"status.revocation": {"STATUS_VERIFICATION_ERROR"}}
 
 
-def test_stale_status_list_fails(world: World, client_for: MakeClient) -> None:
-    world.clock[0] = NOW + timedelta(days=2)
+def test_stale_status_list_fails(world: VerifierWorld, client_for: MakeClient) -> None:
+    world.clock.now = NOW + timedelta(days=2)
     status, body = post_vc(client_for(), world.credential())
     assert status == 422 and failed(body)["status.revocation"] == {"STATUS_RETRIEVAL_ERROR"}
 
 
-def test_status_list_with_a_forged_signature_fails(world: World, client_for: MakeClient) -> None:
-    from tests.verifier.conftest import REV_URL
+def test_status_list_with_a_forged_signature_fails(world: VerifierWorld, client_for: MakeClient) -> None:
 
-    forged = world.status_list(REV_URL, "revocation")
-    forged["credentialSubject"]["encodedList"] = world.status_list(REV_URL, "revocation", set_bits=(1,))[
-        "credentialSubject"
-    ]["encodedList"]
+    forged = status_list(REV_URL, "revocation")
+    forged["credentialSubject"]["encodedList"] = status_list(REV_URL, "revocation", set_bits=(1,))["credentialSubject"][
+        "encodedList"
+    ]
     world.serve(REV_URL, forged)
     assert failed(post_vc(client_for(), world.credential())[1]) == {"status.revocation": {"STATUS_VERIFICATION_ERROR"}}
 
 
 @pytest.mark.parametrize("index", ["07", "-1", "+1", " 1", "1e3", "999999999999"])
-def test_status_index_is_parsed_strictly(world: World, client_for: MakeClient, index: str) -> None:
+def test_status_index_is_parsed_strictly(world: VerifierWorld, client_for: MakeClient, index: str) -> None:
     doc = world.unsigned()
     doc["credentialStatus"][0]["statusListIndex"] = index
-    status, body = post_vc(client_for(), world.sign(doc))
+    status, body = post_vc(client_for(), sign(doc, EVAL, created=SIGNED))
     assert status == 422 and failed(body)["status.revocation"] <= {"MALFORMED_VALUE_ERROR", "RANGE_ERROR"}
 
 
@@ -519,7 +528,7 @@ def test_status_index_is_parsed_strictly(world: World, client_for: MakeClient, i
 
 
 def test_did_web_to_a_private_address_is_refused_before_any_socket(
-    world: World, client_for: MakeClient, monkeypatch: pytest.MonkeyPatch
+    world: VerifierWorld, client_for: MakeClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     opened: list[Any] = []
     monkeypatch.setattr(socket, "create_connection", lambda *a, **k: opened.append(a))
@@ -527,7 +536,7 @@ def test_did_web_to_a_private_address_is_refused_before_any_socket(
     loader = DocumentLoader(resolver=DidResolver(did_web=web_resolver(fetcher)))
     did = "did:web:intranet.example"
     key = KeyPair.from_seed(bytes([9]) * 32).with_id(f"{did}#k", did)
-    doc = world.sign(world.unsigned(issuer=did), key)
+    doc = sign(world.unsigned(issuer=did), key, created=SIGNED)
     status, body = post_vc(client_for(world.verifier(loader=loader)), doc)
     assert status == 422 and "FETCH_NOT_ALLOWED" in failed(body)["proof"]
     assert opened == [] and world.fetcher.count == 0
@@ -536,20 +545,20 @@ def test_did_web_to_a_private_address_is_refused_before_any_socket(
 # --- trust ------------------------------------------------------------------------------------
 
 
-def test_untrusted_issuer_is_refused_and_nothing_is_fetched(world: World, client_for: MakeClient) -> None:
-    doc = world.credential(issuer=world.stranger.controller, key=world.stranger)
+def test_untrusted_issuer_is_refused_and_nothing_is_fetched(world: VerifierWorld, client_for: MakeClient) -> None:
+    doc = world.credential(issuer=ROGUE.controller, key=ROGUE)
     status, body = post_vc(client_for(), doc)
     assert status == 422 and failed(body)["trust"] == {"UNTRUSTED_ISSUER"}
     assert failed(body)["status.revocation"] == {"STATUS_RETRIEVAL_ERROR"}
     assert world.fetcher.count == 0
 
 
-def test_trusted_issuer_outside_its_credential_kinds_is_refused(world: World, client_for: MakeClient) -> None:
+def test_trusted_issuer_outside_its_credential_kinds_is_refused(world: VerifierWorld, client_for: MakeClient) -> None:
     doc = world.credential(kind="DegreeCredential", status=False)
     assert failed(post_vc(client_for(), doc)[1]) == {"trust": {"UNTRUSTED_ISSUER"}}
 
 
-def test_key_outside_its_validity_window_fails_trust(world: World, client_for: MakeClient) -> None:
+def test_key_outside_its_validity_window_fails_trust(world: VerifierWorld, client_for: MakeClient) -> None:
     issuer = world.trust.issuers[0]
     late = TrustedIssuer(
         issuer.did,
@@ -558,7 +567,7 @@ def test_key_outside_its_validity_window_fails_trust(world: World, client_for: M
         issuer.roles,
         issuer.jurisdictions,
         issuer.credential_types,
-        (KeyPeriod(world.issuer.id, NOW - timedelta(days=10)),),
+        (KeyPeriod(EVAL.id, NOW - timedelta(days=10)),),
     )
     trust = TrustList((late,), world.trust.issued)
     status, body = post_vc(client_for(world.verifier(trust=trust)), world.credential())
@@ -569,8 +578,8 @@ def test_key_outside_its_validity_window_fails_trust(world: World, client_for: M
     }
 
 
-def test_trust_any_turns_an_unknown_issuer_into_loud_warnings(world: World, client_for: MakeClient) -> None:
-    doc = world.credential(issuer=world.stranger.controller, key=world.stranger, status=False)
+def test_trust_any_turns_an_unknown_issuer_into_loud_warnings(world: VerifierWorld, client_for: MakeClient) -> None:
+    doc = world.credential(issuer=ROGUE.controller, key=ROGUE, status=False)
     status, body = post_vc(client_for(world.verifier(trust=None, trust_any=True)), doc)
     assert status == 200 and body["verified"] is True
     assert any("NOT checked" in w["detail"] for w in body["warnings"])
@@ -580,11 +589,11 @@ def test_trust_any_turns_an_unknown_issuer_into_loud_warnings(world: World, clie
 # --- 11. presentations and replay ---------------------------------------------------------------
 
 
-def test_presentation_verifies_once_and_replay_is_refused(world: World, client_for: MakeClient) -> None:
+def test_presentation_verifies_once_and_replay_is_refused(world: VerifierWorld, client_for: MakeClient) -> None:
     client = client_for()
     issued = client.post("/challenges").json()
     assert issued["domain"] == DOMAIN and issued["expires"]
-    vp = world.presentation([world.credential()], challenge=issued["challenge"])
+    vp = presentation([world.credential()], HOLDER, challenge=issued["challenge"])
     body = {"verifiablePresentation": vp, "options": {"challenge": issued["challenge"], "domain": DOMAIN}}
     first = client.post("/presentations/verify", json=body)
     assert first.status_code == 200, first.text
@@ -593,16 +602,18 @@ def test_presentation_verifies_once_and_replay_is_refused(world: World, client_f
     assert second.status_code == 422 and failed(second.json()) == {"challenge": {"INVALID_CHALLENGE_ERROR"}}
 
 
-def test_presentation_with_an_unissued_challenge_or_wrong_domain_fails(world: World, client_for: MakeClient) -> None:
+def test_presentation_with_an_unissued_challenge_or_wrong_domain_fails(
+    world: VerifierWorld, client_for: MakeClient
+) -> None:
     client = client_for()
-    vp = world.presentation([world.credential()], challenge="made-up")
+    vp = presentation([world.credential()], HOLDER, challenge="made-up")
     r = client.post(
         "/presentations/verify",
         json={"verifiablePresentation": vp, "options": {"challenge": "made-up", "domain": DOMAIN}},
     )
     assert failed(r.json()) == {"challenge": {"INVALID_CHALLENGE_ERROR"}}
     ch = client.post("/challenges").json()["challenge"]
-    vp = world.presentation([world.credential()], challenge=ch, domain="evil.example")
+    vp = presentation([world.credential()], HOLDER, challenge=ch, domain="evil.example")
     r = client.post(
         "/presentations/verify",
         json={"verifiablePresentation": vp, "options": {"challenge": ch, "domain": "evil.example"}},
@@ -615,11 +626,11 @@ def test_presentation_with_an_unissued_challenge_or_wrong_domain_fails(world: Wo
     assert "INVALID_DOMAIN_ERROR" in failed(r.json())["proof"]
 
 
-def test_expired_challenge_is_refused(world: World, client_for: MakeClient) -> None:
+def test_expired_challenge_is_refused(world: VerifierWorld, client_for: MakeClient) -> None:
     client = client_for()
     ch = client.post("/challenges").json()["challenge"]
-    world.clock[0] = NOW + timedelta(minutes=6)
-    vp = world.presentation([world.credential(status=False)], challenge=ch)
+    world.clock.now = NOW + timedelta(minutes=6)
+    vp = presentation([world.credential(status=False)], HOLDER, challenge=ch)
     r = client.post(
         "/presentations/verify",
         json={"verifiablePresentation": vp, "options": {"challenge": ch, "domain": DOMAIN}},
@@ -627,10 +638,10 @@ def test_expired_challenge_is_refused(world: World, client_for: MakeClient) -> N
     assert failed(r.json())["challenge"] == {"INVALID_CHALLENGE_ERROR"}
 
 
-def test_presentation_fails_when_an_embedded_credential_fails(world: World, client_for: MakeClient) -> None:
+def test_presentation_fails_when_an_embedded_credential_fails(world: VerifierWorld, client_for: MakeClient) -> None:
     client = client_for()
     ch = client.post("/challenges").json()["challenge"]
-    vp = world.presentation([world.credential(status=False), world.credential(index=7)], challenge=ch)
+    vp = presentation([world.credential(status=False), world.credential(index=7)], HOLDER, challenge=ch)
     r = client.post(
         "/presentations/verify",
         json={"verifiablePresentation": vp, "options": {"challenge": ch, "domain": DOMAIN}},
@@ -640,19 +651,19 @@ def test_presentation_fails_when_an_embedded_credential_fails(world: World, clie
     assert [x["verified"] for x in results] == [True, False]
 
 
-def test_holder_must_be_the_subject_and_sign_with_authentication(world: World, client_for: MakeClient) -> None:
+def test_holder_must_be_the_subject_and_sign_with_authentication(world: VerifierWorld, client_for: MakeClient) -> None:
     client = client_for()
     ch = client.post("/challenges").json()["challenge"]
-    other = world.credential(subject=world.stranger.controller, status=False)
-    vp = world.presentation([other], challenge=ch)
+    other = world.credential(subject=ROGUE.controller, status=False)
+    vp = presentation([other], HOLDER, challenge=ch)
     r = client.post(
         "/presentations/verify",
         json={"verifiablePresentation": vp, "options": {"challenge": ch, "domain": DOMAIN}},
     )
     assert failed(r.json()) == {"holderBinding": {"HOLDER_MISMATCH"}}
     ch = client.post("/challenges").json()["challenge"]
-    vp = world.presentation([world.credential(status=False)], challenge=ch)
-    vp["holder"] = world.stranger.controller  # claims another holder than the signer
+    vp = presentation([world.credential(status=False)], HOLDER, challenge=ch)
+    vp["holder"] = ROGUE.controller  # claims another holder than the signer
     r = client.post(
         "/presentations/verify",
         json={"verifiablePresentation": vp, "options": {"challenge": ch, "domain": DOMAIN}},
@@ -660,10 +671,10 @@ def test_holder_must_be_the_subject_and_sign_with_authentication(world: World, c
     assert "proof" in failed(r.json())
 
 
-def test_expired_presentation_proof_is_refused(world: World, client_for: MakeClient) -> None:
+def test_expired_presentation_proof_is_refused(world: VerifierWorld, client_for: MakeClient) -> None:
     client = client_for()
     ch = client.post("/challenges").json()["challenge"]
-    vp = world.presentation([world.credential(status=False)], challenge=ch, expires=NOW - timedelta(minutes=10))
+    vp = presentation([world.credential(status=False)], HOLDER, challenge=ch, expires=NOW - timedelta(minutes=10))
     r = client.post(
         "/presentations/verify",
         json={"verifiablePresentation": vp, "options": {"challenge": ch, "domain": DOMAIN}},
@@ -671,8 +682,8 @@ def test_expired_presentation_proof_is_refused(world: World, client_for: MakeCli
     assert "PROOF_EXPIRED" in failed(r.json())["proof"]
 
 
-def test_presentation_without_challenge_fails(world: World, client_for: MakeClient) -> None:
-    vp = world.presentation([world.credential(status=False)], challenge="c")
+def test_presentation_without_challenge_fails(world: VerifierWorld, client_for: MakeClient) -> None:
+    vp = presentation([world.credential(status=False)], HOLDER, challenge="c")
     r = client_for().post("/presentations/verify", json={"verifiablePresentation": vp})
     assert r.status_code == 422 and "INVALID_CHALLENGE_ERROR" in codes(r.json())
 

@@ -20,8 +20,8 @@ import pytest
 from PIL import Image
 from starlette.testclient import TestClient
 
-from tests.support import fast_hash
-from tests.verifier.conftest import REV_URL, World
+from tests.support import sign
+from tests.world import EVAL, REV_URL, SIGNED, VerifierWorld, fast_hash
 from vccore.errors import Code, ParseError, ResourceLimitError
 from vccore.qr import payload as qr
 from vccore.qr import read as qrread
@@ -87,7 +87,7 @@ def test_a_phone_photo_size_is_still_read() -> None:
 
 
 @pytest.mark.parametrize("path", ["/verify/qr", "/scan/verify"])
-def test_the_endpoints_refuse_the_huge_image_with_its_code(world: World, path: str, never_decode: None) -> None:
+def test_the_endpoints_refuse_the_huge_image_with_its_code(world: VerifierWorld, path: str, never_decode: None) -> None:
     client = TestClient(create_app(world.verifier()))
     r = client.post(path, content=HUGE, headers={"content-type": "image/png"})
     assert r.status_code == 400 and r.json()["code"] == "RESOURCE_LIMIT_EXCEEDED", r.text
@@ -152,7 +152,7 @@ def blocked_decoder(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event
 
 
 def test_when_the_image_gate_is_full_the_next_photo_is_503_with_retry_after(
-    world: World, blocked_decoder: threading.Event
+    world: VerifierWorld, blocked_decoder: threading.Event
 ) -> None:
     gate = WorkGate("image decoding", active=2, waiting=2, wait=20.0)
     app = create_app(world.verifier(), image_gate=gate)
@@ -224,7 +224,7 @@ def test_malformed_and_oversized_forms_are_refused(body: bytes, ctype: str, erro
         multipart.parse(body, ctype)
 
 
-def test_the_qr_endpoint_answers_a_form_flood_with_413(world: World) -> None:
+def test_the_qr_endpoint_answers_a_form_flood_with_413(world: VerifierWorld) -> None:
     body, ctype = _form([('Content-Disposition: form-data; name="x"', b"")] * 60_000)
     r = TestClient(create_app(world.verifier())).post("/verify/qr", content=body, headers={"content-type": ctype})
     assert r.status_code == 413 and r.json()["code"] == "RESOURCE_LIMIT_EXCEEDED"
@@ -247,14 +247,14 @@ def no_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     ("field", "value"), [("memLimit", 256 * 1024 * 1024), ("memLimit", 1 << 40), ("opsLimit", 10), ("opsLimit", 5)]
 )
 def test_the_id_check_never_spends_more_than_an_issuer_would(
-    world: World, no_hashing: None, field: str, value: int
+    world: VerifierWorld, no_hashing: None, field: str, value: int
 ) -> None:
     hashed = {**fast_hash(ID_NUMBER), field: value}
     r = TestClient(create_app(world.verifier())).post("/id-check", json={"identityHash": hashed, "idNumber": ID_NUMBER})
     assert r.status_code == 422 and r.json()["code"] == "RESOURCE_LIMIT_EXCEEDED"
 
 
-def test_each_client_gets_a_burst_then_a_rate(world: World) -> None:
+def test_each_client_gets_a_burst_then_a_rate(world: VerifierWorld) -> None:
     client = TestClient(create_app(world.verifier()))
     body = {"identityHash": fast_hash(ID_NUMBER), "idNumber": ID_NUMBER}
     answers = [client.post("/id-check", json=body) for _ in range(6)]
@@ -294,13 +294,15 @@ def test_gates_and_limits_refuse_nonsense_configuration() -> None:
     ("field", "count", "pointer"),
     [("credentialStatus", 9, "/credentialStatus"), ("credentialSubject", 9, "/credentialSubject")],
 )
-def test_a_credential_may_not_ask_for_unbounded_work(world: World, field: str, count: int, pointer: str) -> None:
+def test_a_credential_may_not_ask_for_unbounded_work(
+    world: VerifierWorld, field: str, count: int, pointer: str
+) -> None:
     doc = world.unsigned(status=True)
     if field == "credentialStatus":
         doc[field] = [status_entry(REV_URL, 100 + i, purpose="revocation") for i in range(count)]
     else:
         doc[field] = [dict(doc[field], id=f"did:example:subject-{i}", name=f"张试{i}") for i in range(count)]
-    result = world.verifier().verify_credential(world.sign(doc))
+    result = world.verifier().verify_credential(sign(doc, EVAL, created=SIGNED))
     model = result.check("dataModel")
     assert model is not None and [(p.code, p.pointer) for p in model.problems] == [
         (Code.RESOURCE_LIMIT_EXCEEDED, pointer)

@@ -14,7 +14,8 @@ import pytest
 from PIL import Image
 from starlette.testclient import TestClient
 
-from tests.verifier.conftest import DOMAIN, World
+from tests.support import DOMAIN, presentation, sign
+from tests.world import EVAL, HOLDER, ROGUE, SIGNED, VerifierWorld
 from vccore.kinds import identity
 from vccore.qr import payload as qr
 from vccore.qr.render import render_png
@@ -27,7 +28,7 @@ ClientFor = Callable[..., TestClient]
 
 
 @pytest.fixture
-def client_for(world: World) -> ClientFor:
+def client_for(world: VerifierWorld) -> ClientFor:
     def make(**kw: Any) -> TestClient:
         return TestClient(create_app(world.verifier(**kw)))
 
@@ -124,7 +125,7 @@ def _scan(client: TestClient, document: dict[str, Any], **extra: Any) -> Any:
     return client.post("/scan/verify", json={"payload": qr.encode(document), **extra})
 
 
-def test_a_valid_credential_shows_verified_with_the_trust_list_name(client: TestClient, world: World) -> None:
+def test_a_valid_credential_shows_verified_with_the_trust_list_name(client: TestClient, world: VerifierWorld) -> None:
     r = _scan(client, world.credential())
     assert r.status_code == 200
     view = r.json()["view"]
@@ -140,7 +141,7 @@ def test_a_valid_credential_shows_verified_with_the_trust_list_name(client: Test
     assert len(view["freshness"]["statusLists"]) == 2
 
 
-def test_a_revoked_credential_is_not_verified(client: TestClient, world: World) -> None:
+def test_a_revoked_credential_is_not_verified(client: TestClient, world: VerifierWorld) -> None:
     r = _scan(client, world.credential(index=7))
     assert r.status_code == 422
     view = r.json()["view"]
@@ -150,7 +151,7 @@ def test_a_revoked_credential_is_not_verified(client: TestClient, world: World) 
     ]
 
 
-def test_a_tampered_credential_lists_the_failed_proof(client: TestClient, world: World) -> None:
+def test_a_tampered_credential_lists_the_failed_proof(client: TestClient, world: VerifierWorld) -> None:
     doc = world.credential()
     doc["credentialSubject"]["skillLevel"] = "L1"
     view = _scan(client, doc).json()["view"]
@@ -159,7 +160,9 @@ def test_a_tampered_credential_lists_the_failed_proof(client: TestClient, world:
     assert all(p["title"] and p["title_zh"] for p in view["problems"])
 
 
-def test_an_unreachable_status_list_is_could_not_check_never_verified(client_for: ClientFor, world: World) -> None:
+def test_an_unreachable_status_list_is_could_not_check_never_verified(
+    client_for: ClientFor, world: VerifierWorld
+) -> None:
     doc = world.credential()
     world.lists.clear()
     world.serve("https://status.example/unrelated", {})
@@ -170,27 +173,27 @@ def test_an_unreachable_status_list_is_could_not_check_never_verified(client_for
     assert {p["code"] for p in view["problems"]} == {"STATUS_RETRIEVAL_ERROR"}
 
 
-def test_the_claimed_issuer_name_is_shown_only_as_claimed(client: TestClient, world: World) -> None:
+def test_the_claimed_issuer_name_is_shown_only_as_claimed(client: TestClient, world: VerifierWorld) -> None:
     unsigned = world.unsigned()
     names = [
         {"@value": "国家职业技能鉴定总局", "@language": "zh"},
         {"@value": "National Skills Bureau", "@language": "en"},
     ]
-    unsigned["issuer"] = {"id": world.issuer.controller, "name": names}
-    view = _scan(client, world.sign(unsigned)).json()["view"]
+    unsigned["issuer"] = {"id": EVAL.controller, "name": names}
+    view = _scan(client, sign(unsigned, EVAL, created=SIGNED)).json()["view"]
     assert view["state"] == "verified"
     assert view["issuer"]["listed"]["zh"] == "山西省职业技能鉴定中心"
     assert view["issuer"]["claimed"] == {"zh": "国家职业技能鉴定总局", "en": "National Skills Bureau"}
     assert view["issuer"]["claimedDiffers"] is True
 
 
-def test_an_untrusted_issuer_has_no_listed_name(client: TestClient, world: World) -> None:
-    view = _scan(client, world.credential(key=world.stranger, issuer=world.stranger.controller)).json()["view"]
+def test_an_untrusted_issuer_has_no_listed_name(client: TestClient, world: VerifierWorld) -> None:
+    view = _scan(client, world.credential(key=ROGUE, issuer=ROGUE.controller)).json()["view"]
     assert view["state"] == "failed" and view["issuer"]["listed"] is None
     assert "UNTRUSTED_ISSUER" in {p["code"] for p in view["problems"]}
 
 
-def test_a_photo_is_read_on_the_server(client: TestClient, world: World) -> None:
+def test_a_photo_is_read_on_the_server(client: TestClient, world: VerifierWorld) -> None:
     png = render_png(qr.encode(world.credential()), box_size=4)
     r = client.post("/scan/verify", content=png, headers={"content-type": "image/png"})
     assert r.status_code == 200 and r.json()["view"]["state"] == "verified"
@@ -242,7 +245,9 @@ def test_an_oversized_photo_is_refused_unread(client: TestClient) -> None:
 # --- request mode ---------------------------------------------------------------------------------
 
 
-def test_request_mode_issues_a_single_use_challenge_as_a_wallet_request_qr(client: TestClient, world: World) -> None:
+def test_request_mode_issues_a_single_use_challenge_as_a_wallet_request_qr(
+    client: TestClient, world: VerifierWorld
+) -> None:
     r = client.post("/request")
     assert r.status_code == 201
     body = r.json()
@@ -255,7 +260,7 @@ def test_request_mode_issues_a_single_use_challenge_as_a_wallet_request_qr(clien
         "verifier": "http://testserver/",
         "expires": body["expires"],
     }
-    vp = world.presentation([world.credential()], challenge=body["challenge"])
+    vp = presentation([world.credential()], HOLDER, challenge=body["challenge"])
     first = client.post("/scan/verify", json={"payload": qr.encode(vp), "challenge": body["challenge"]})
     assert first.status_code == 200, first.text
     view = first.json()["view"]
@@ -266,8 +271,8 @@ def test_request_mode_issues_a_single_use_challenge_as_a_wallet_request_qr(clien
     assert "INVALID_CHALLENGE_ERROR" in {p["code"] for p in again.json()["view"]["problems"]}
 
 
-def test_a_presentation_without_the_challenge_is_not_verified(client: TestClient, world: World) -> None:
-    vp = world.presentation([world.credential()], challenge="not-issued-here-1234")
+def test_a_presentation_without_the_challenge_is_not_verified(client: TestClient, world: VerifierWorld) -> None:
+    vp = presentation([world.credential()], HOLDER, challenge="not-issued-here-1234")
     view = _scan(client, vp).json()["view"]
     assert view["state"] == "failed"
 

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.verifier.conftest import World
+from tests.support import sign
+from tests.world import EVAL, SIGNED, VerifierWorld
 from vccore.errors import Code
 from vccore.kinds.schemas import check_schemas
 from vccore.result import Check
@@ -14,7 +15,7 @@ from vccore.trust.lists import TrustedIssuer, TrustList
 from verifier.pipeline import Verifier, VerifierContext
 
 
-def _recognition_world(world: World, jurisdictions: tuple[str, ...] = ("CN-SX",)) -> TrustList:
+def _recognition_world(world: VerifierWorld, jurisdictions: tuple[str, ...] = ("CN-SX",)) -> TrustList:
     a = world.trust.issuers[0]
     return TrustList(
         (
@@ -32,19 +33,19 @@ def _recognition_world(world: World, jurisdictions: tuple[str, ...] = ("CN-SX",)
     )
 
 
-def _recognition(world: World, jurisdiction: str = "CN-SX") -> dict[str, Any]:
+def _recognition(world: VerifierWorld, jurisdiction: str = "CN-SX") -> dict[str, Any]:
     doc = world.unsigned(kind="RecognitionCredential", status=False)
     doc["credentialSubject"]["jurisdiction"] = jurisdiction
-    return world.sign(doc)
+    return sign(doc, EVAL, created=SIGNED)
 
 
-def test_a_recognition_without_a_chain_checker_fails_closed(world: World) -> None:
+def test_a_recognition_without_a_chain_checker_fails_closed(world: VerifierWorld) -> None:
     result = world.verifier(trust=_recognition_world(world)).verify_credential(_recognition(world))
     assert [c.name for c in result.failed()] == ["recognition"]
     assert result.codes() == {Code.CHAIN_NOT_CHECKED}
 
 
-def test_the_chain_checker_gets_a_context_that_verifies_nested_credentials(world: World) -> None:
+def test_the_chain_checker_gets_a_context_that_verifies_nested_credentials(world: VerifierWorld) -> None:
     seen: list[VerifierContext] = []
     source = world.credential()
 
@@ -65,7 +66,7 @@ def test_the_chain_checker_gets_a_context_that_verifies_nested_credentials(world
     assert verifier.verify_credential(_recognition(world)).codes() == {Code.REVOKED}
 
 
-def test_recognition_trust_depends_on_jurisdiction(world: World) -> None:
+def test_recognition_trust_depends_on_jurisdiction(world: VerifierWorld) -> None:
     verifier = world.verifier(trust=_recognition_world(world), chain_checker=lambda d, c: Check.ok("recognition"))
     result = verifier.verify_credential(_recognition(world, "CN-BJ"))
     assert result.codes() == {Code.UNTRUSTED_ISSUER}
@@ -75,7 +76,7 @@ def test_recognition_trust_depends_on_jurisdiction(world: World) -> None:
     assert national.verify_credential(_recognition(world, "CN-BJ")).verified
 
 
-def test_recursion_through_the_context_is_bounded(world: World) -> None:
+def test_recursion_through_the_context_is_bounded(world: VerifierWorld) -> None:
     doc = _recognition(world)
 
     def chain(d: Mapping[str, Any], ctx: VerifierContext) -> Check:
@@ -92,11 +93,11 @@ SKILL_SCHEMA = "https://w3id.org/skillcred/schemas/skill-level-v1.json"
     ("named", "codes"), [("https://elsewhere.example/s.json", set()), (SKILL_SCHEMA, {Code.SCHEMA_VALIDATION_ERROR})]
 )
 def test_a_named_pinned_schema_is_applied_and_an_unpinned_one_skipped(
-    world: World, named: str, codes: set[Code]
+    world: VerifierWorld, named: str, codes: set[Code]
 ) -> None:
     doc = world.unsigned(kind="VerifiableCredential", status=False)  # no skillcred type: only what it names
     doc["credentialSchema"] = {"id": named, "type": "JsonSchema"}
-    result = world.verifier(schemas=check_schemas).verify_credential(world.sign(doc))
+    result = world.verifier(schemas=check_schemas).verify_credential(sign(doc, EVAL, created=SIGNED))
     model = result.check("dataModel")
     assert model is not None and {p.code for p in model.problems} == codes
     pinned = named.startswith("https://w3id.org/skillcred/")
@@ -106,7 +107,7 @@ def test_a_named_pinned_schema_is_applied_and_an_unpinned_one_skipped(
 
 @pytest.mark.parametrize("named", [None, [], "elsewhere", "degree"])
 def test_each_skillcred_type_is_checked_against_its_own_schema_whatever_it_names(
-    world: World, named: str | None
+    world: VerifierWorld, named: str | None
 ) -> None:
     doc = world.unsigned(status=False)
     del doc["credentialSubject"]["certificateNumber"]
@@ -118,7 +119,7 @@ def test_each_skillcred_type_is_checked_against_its_own_schema_whatever_it_names
         doc["credentialSchema"] = {"id": "https://w3id.org/skillcred/schemas/degree-v1.json", "type": "JsonSchema"}
     else:
         doc["credentialSchema"] = []
-    result = world.verifier(schemas=check_schemas).verify_credential(world.sign(doc))
+    result = world.verifier(schemas=check_schemas).verify_credential(sign(doc, EVAL, created=SIGNED))
     model = result.check("dataModel") or result.check("form")
     assert model is not None and not result.verified
     if named == []:  # an empty array is not the compact form: refused before any schema is read
@@ -129,7 +130,7 @@ def test_each_skillcred_type_is_checked_against_its_own_schema_whatever_it_names
     assert SKILL_SCHEMA in model.info["schemasChecked"]
 
 
-def test_raw_bytes_and_text_are_parsed_strictly(world: World) -> None:
+def test_raw_bytes_and_text_are_parsed_strictly(world: VerifierWorld) -> None:
     verifier = world.verifier()
     doc = world.credential()
     assert verifier.verify_credential(json.dumps(doc)).verified
@@ -142,12 +143,12 @@ def test_raw_bytes_and_text_are_parsed_strictly(world: World) -> None:
 @pytest.mark.parametrize(
     "value", [None, 5, [], "x", {"a": float("nan")}, {"a": object()}, {1: 2}, {"a": [[[[[]]]]] * 3}]
 )
-def test_python_values_are_checked_too(world: World, value: Any) -> None:
+def test_python_values_are_checked_too(world: VerifierWorld, value: Any) -> None:
     result = world.verifier().verify_credential(value)
     assert not result.verified
 
 
-def test_deeply_nested_python_values_are_refused(world: World) -> None:
+def test_deeply_nested_python_values_are_refused(world: VerifierWorld) -> None:
     deep: dict[str, Any] = {}
     cur = deep
     for _ in range(200):
@@ -156,12 +157,12 @@ def test_deeply_nested_python_values_are_refused(world: World) -> None:
     assert world.verifier().verify_credential(deep).codes() == {Code.RESOURCE_LIMIT_EXCEEDED}
 
 
-def test_configuration_errors_raise(world: World) -> None:
+def test_configuration_errors_raise(world: VerifierWorld) -> None:
     with pytest.raises(ValueError, match="trust"):
         world.verifier(trust=None)
 
 
-def test_every_result_carries_freshness_and_trust_any_warns_loudly(world: World) -> None:
+def test_every_result_carries_freshness_and_trust_any_warns_loudly(world: VerifierWorld) -> None:
     v: Verifier = world.verifier(trust_any=True)
     result = v.verify_credential(world.credential())
     assert result.verified and result.info["trustListIssued"] and result.info["statusLists"]

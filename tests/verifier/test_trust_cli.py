@@ -8,16 +8,13 @@ from datetime import timedelta
 from pathlib import Path
 
 from skillcred.cli import cli
-from tests.support import NOW, invoke, sample_credential
-from vccore.di.proofs import ProofOptions, add_proof
-from vccore.did.key import did_key_pair
-from vccore.jsonld.loader import DocumentLoader
-from vccore.keys import KeyPair
+from tests.support import NOW, invoke, sign
+from tests.world import EVAL, sample_credential
 from vccore.timeutil import format_datetime
 
 
 def test_an_operator_builds_a_pack_and_verifies_offline(tmp_path: Path) -> None:
-    root_key, issuer = tmp_path / "root.json", did_key_pair(KeyPair.from_seed(b"\x51" * 32))
+    root_key = tmp_path / "root.json"
     root_did = invoke(cli, ["keys", "generate", "--out", str(root_key)]).output.strip().split("#")[0]
     now = NOW
     trust = {
@@ -25,12 +22,12 @@ def test_an_operator_builds_a_pack_and_verifies_offline(tmp_path: Path) -> None:
         "issued": format_datetime(now),
         "issuers": [
             {
-                "id": issuer.controller,
+                "id": EVAL.controller,
                 "name": {"zh": "示例重型机床有限公司", "en": "Example Heavy Machine Tool Co., Ltd."},
                 "roles": ["skill-evaluation-organization"],
                 "jurisdictions": ["CN-SX"],
                 "credentialTypes": ["SkillLevelCredential"],
-                "keys": [{"id": issuer.id, "validFrom": format_datetime(now - timedelta(days=1)), "validUntil": None}],
+                "keys": [{"id": EVAL.id, "validFrom": format_datetime(now - timedelta(days=1)), "validUntil": None}],
             }
         ],
     }
@@ -68,11 +65,11 @@ def test_an_operator_builds_a_pack_and_verifies_offline(tmp_path: Path) -> None:
     assert shown.exit_code == 0 and "示例重型机床有限公司" in shown.output, shown.output
     credential = sample_credential(
         "SkillLevelCredential",
-        issuer=issuer.controller,
+        issuer=EVAL.controller,
         credential_id="urn:uuid:3b0e7c54-6f51-4a43-8d8f-2f1f1c2d0001",
         valid_from=format_datetime(now - timedelta(hours=1)),
     )
-    doc = add_proof(credential, signer=issuer, loader=DocumentLoader(), options=ProofOptions(created=now))
+    doc = sign(credential, EVAL, created=now)
     (tmp_path / "cred.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     ok = invoke(
         cli, ["verify", str(tmp_path / "cred.json"), "--trust-pack", str(tmp_path / "pack.json"), "--root", root_did]

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from tests.wallet_demo.conftest import LOADER, NOW, recognition_credential, skill_credential, write_json
+from tests.support import LOADER, NOW
+from tests.wallet_demo.conftest import recognition_credential, skill_credential, write_json
 from vccore.clock import SettableClock
 from vccore.di.proofs import AuthenticationPurpose, verify_proofs
 from vccore.qr import payload as qr

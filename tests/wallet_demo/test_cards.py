@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from tests.wallet_demo.conftest import EVALUATOR, recognition_credential, skill_credential
+from tests.wallet_demo.conftest import recognition_credential, skill_credential
+from tests.world import EVAL
 from vccore.qr import payload as qr
 from vccore.qr.read import read_qr
 from wallet_demo.cards import card_for, card_lines, lang_text
@@ -23,8 +24,8 @@ def test_a_skill_level_card() -> None:
     assert card.headline.zh == "车工 · 二级/技师"
     assert "Level 2 / technician" in card.headline.en
     assert card.holder_name == "张试一"
-    assert card.issuer_id == EVALUATOR.controller
-    assert card.issuer_name.en == "Example Heavy Machine Tool Co."
+    assert card.issuer_id == EVAL.controller
+    assert card.issuer_name.en == "Example Heavy Machine Tool Co., Ltd."
     assert card.status.en.startswith("No status entry")
     values = {f.label.en: f.value.zh for f in card.fields}
     assert values["Certificate no."] == "Y000014000031232000158"

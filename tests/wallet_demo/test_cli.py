@@ -11,8 +11,8 @@ import pytest
 from click.testing import Result
 
 from skillcred.cli import cli
-from tests.support import NOW, invoke
-from tests.wallet_demo.conftest import LOADER, recognition_credential, skill_credential, write_json
+from tests.support import LOADER, NOW, invoke
+from tests.wallet_demo.conftest import recognition_credential, skill_credential, write_json
 from vccore.di.proofs import AuthenticationPurpose, verify_proofs
 from vccore.qr import payload as qr
 from vccore.qr.read import read_qr

@@ -10,16 +10,10 @@ from typing import Any
 
 import pytest
 
-from tests.wallet_demo.conftest import (
-    LOADER,
-    NOW,
-    OTHER,
-    SKILL_ID,
-    recognition_credential,
-    skill_credential,
-    write_json,
-)
-from vccore.di.proofs import AuthenticationPurpose, ProofOptions, add_proof, verify_proofs
+from tests.support import LOADER, NOW, sign
+from tests.wallet_demo.conftest import SKILL_ID, recognition_credential, skill_credential, write_json
+from tests.world import ROGUE
+from vccore.di.proofs import AuthenticationPurpose, verify_proofs
 from vccore.errors import Code, SkillcredError
 from vccore.qr import payload as qr
 from wallet_demo.present import (
@@ -102,23 +96,19 @@ def test_a_proof_by_a_key_other_than_the_holders_fails(wallet: Wallet, tmp_path:
     vp = build_presentation(
         [skill_credential()], holder=wallet.holder, domain=DOMAIN, now=NOW, loader=LOADER, challenge="nonce-12345678"
     )
-    forged = add_proof(
+    forged = sign(
         {k: v for k, v in vp.items() if k != "proof"},
-        signer=OTHER,
-        loader=LOADER,
-        options=ProofOptions(
-            purpose="authentication",
-            challenge="nonce-12345678",
-            domain=DOMAIN,
-            created=NOW,
-            expires=NOW + timedelta(days=1),
-        ),
+        ROGUE,
+        purpose="authentication",
+        challenge="nonce-12345678",
+        domain=DOMAIN,
+        expires=NOW + timedelta(days=1),
     )
     assert forged["holder"] == wallet.holder_did
     check = _verify(forged, "nonce-12345678", controller=forged["holder"])
     assert not check.passed
     assert {p.code for p in check.problems} == {Code.ISSUER_KEY_MISMATCH}
-    tampered = dict(vp, holder=OTHER.controller)
+    tampered = dict(vp, holder=ROGUE.controller)
     assert not _verify(tampered, "nonce-12345678").passed
 
 

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from tests.support import CLOCK
-from tests.wallet_demo.conftest import HOLDER, SKILL_ID, skill_credential, write_json
+from tests.wallet_demo.conftest import SKILL_ID, skill_credential, write_json
+from tests.world import HOLDER
 from vccore.errors import Code, SkillcredError
 from vccore.qr import payload as qr
 from vccore.qr.render import render_png

@@ -4,29 +4,24 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from tests.support import LOADER, NOW, sign
+from tests.world import EVAL, ROGUE, TITLE_BOARD, WEB_DID, web_document
 from vccore import multibase
 from vccore.credentials import verify_issued
-from vccore.di.proofs import AuthenticationPurpose, ProofOptions, add_proof, verify_proofs
-from vccore.did.key import did_key_pair
+from vccore.di.proofs import AuthenticationPurpose, add_proof, verify_proofs
 from vccore.did.resolver import DidResolver
 from vccore.errors import Code, DataLossError, SkillcredError
 from vccore.jsonld.loader import DocumentLoader
-from vccore.keys import KeyPair
 from verifier.pipeline import Verifier
 from verifier.status import StatusSource
 
-NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
-ISSUER = did_key_pair(KeyPair.from_seed(b"\x11" * 32))
-OTHER = did_key_pair(KeyPair.from_seed(b"\x22" * 32))
-LOADER = DocumentLoader()
 
-
-def credential(issuer: str = ISSUER.controller) -> dict[str, Any]:
+def credential(issuer: str = EVAL.controller) -> dict[str, Any]:
     return {
         "@context": ["https://www.w3.org/ns/credentials/v2", "https://w3id.org/skillcred/v1"],
         "id": "urn:uuid:7f1c2a64-2f0e-4d7e-9d0a-3f5d1c7b0001",
@@ -45,12 +40,7 @@ def credential(issuer: str = ISSUER.controller) -> dict[str, Any]:
 
 
 def signed(suite: str = "eddsa-rdfc-2022", **kw: Any) -> dict[str, Any]:
-    return add_proof(
-        credential(),
-        signer=ISSUER,
-        loader=LOADER,
-        options=ProofOptions(cryptosuite=suite, created=NOW - timedelta(days=1), **kw),
-    )
+    return sign(credential(), EVAL, cryptosuite=suite, created=NOW - timedelta(days=1), **kw)
 
 
 SUITES = ["eddsa-rdfc-2022", "eddsa-jcs-2022"]
@@ -66,7 +56,7 @@ def test_a_signed_credential_verifies(suite: str) -> None:
 def test_signing_does_not_mutate_its_input() -> None:
     doc = credential()
     before = copy.deepcopy(doc)
-    add_proof(doc, signer=ISSUER, loader=LOADER)
+    add_proof(doc, signer=EVAL, loader=LOADER)
     assert doc == before
 
 
@@ -95,7 +85,7 @@ def _short_sig(doc: dict[str, Any]) -> None:
 
 
 def _wrong_key(doc: dict[str, Any]) -> None:
-    doc["proof"]["verificationMethod"] = OTHER.id
+    doc["proof"]["verificationMethod"] = ROGUE.id
 
 
 NEGATIVES: list[tuple[str, Callable[[dict[str, Any]], None], Code]] = [
@@ -172,7 +162,7 @@ def test_tampering_fails_with_its_code(label: str, mutate: Callable[[dict[str, A
 def test_validity_window_is_checked_with_skew() -> None:
     doc = credential()
     doc["validUntil"] = "2026-11-30T11:58:00Z"
-    sec = add_proof(doc, signer=ISSUER, loader=LOADER)
+    sec = sign(doc, EVAL)
     assert verify_issued(sec, loader=LOADER, now=NOW).verified  # within 300 s
     late = verify_issued(sec, loader=LOADER, now=NOW + timedelta(minutes=10))
     assert late.check("validity") is not None and Code.EXPIRED in late.codes()
@@ -181,7 +171,7 @@ def test_validity_window_is_checked_with_skew() -> None:
 def test_not_yet_valid_credential_fails_validity() -> None:
     doc = credential()
     doc["validFrom"] = "2027-01-01T00:00:00Z"
-    result = verify_issued(add_proof(doc, signer=ISSUER, loader=LOADER), loader=LOADER, now=NOW)
+    result = verify_issued(sign(doc, EVAL), loader=LOADER, now=NOW)
     assert Code.NOT_YET_VALID in result.codes()
 
 
@@ -192,36 +182,25 @@ def test_expired_proof_fails() -> None:
 
 
 def test_key_under_the_wrong_relationship_fails() -> None:
-    did = "did:web:eval.example-weld.test"
-    pair = KeyPair.from_seed(b"\x33" * 32).with_id(f"{did}#key-1", did)
-    doc_did = {
-        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
-        "id": did,
-        "verificationMethod": [pair.public.to_verification_method()],
-        "authentication": [pair.id],
-    }
-    loader = DocumentLoader(resolver=DidResolver(documents={did: doc_did}))
-    sec = add_proof(credential(issuer=did), signer=pair, loader=loader)
+    doc_did = web_document()
+    doc_did["authentication"] = doc_did.pop("assertionMethod")  # the key is only for authentication
+    loader = DocumentLoader(resolver=DidResolver(documents={WEB_DID: doc_did}))
+    sec = sign(credential(issuer=WEB_DID), TITLE_BOARD)
     result = verify_issued(sec, loader=loader, now=NOW)
     assert Code.INVALID_RELATIONSHIP_FOR_VERIFICATION_METHOD in result.codes()
-    doc_did["assertionMethod"] = [pair.id]
-    loader = DocumentLoader(resolver=DidResolver(documents={did: doc_did}))
+    doc_did["assertionMethod"] = [TITLE_BOARD.id]
+    loader = DocumentLoader(resolver=DidResolver(documents={WEB_DID: doc_did}))
     assert verify_issued(sec, loader=loader, now=NOW).verified
 
 
 def test_controller_other_than_the_issuer_fails() -> None:
-    sec = add_proof(credential(issuer="did:web:someone-else.test"), signer=ISSUER, loader=LOADER)
+    sec = sign(credential(issuer="did:web:someone-else.test"), EVAL)
     result = verify_issued(sec, loader=LOADER, now=NOW)
     assert Code.ISSUER_KEY_MISMATCH in result.codes()
 
 
 def test_authentication_purpose_checks_challenge_and_domain() -> None:
-    doc = add_proof(
-        credential(),
-        signer=ISSUER,
-        loader=LOADER,
-        options=ProofOptions(purpose="authentication", challenge="c-1", domain="hr.example.test"),
-    )
+    doc = sign(credential(), EVAL, purpose="authentication", challenge="c-1", domain="hr.example.test")
     ok = verify_proofs(doc, loader=LOADER, now=NOW, purpose=AuthenticationPurpose("c-1", "hr.example.test"))
     assert ok.passed
     bad = verify_proofs(doc, loader=LOADER, now=NOW, purpose=AuthenticationPurpose("c-2", "other.test"))
@@ -251,12 +230,12 @@ def test_signing_refuses_a_document_the_proof_would_not_cover() -> None:
     doc = credential()
     doc["credentialSubject"]["favouriteColour"] = "red"
     with pytest.raises(DataLossError):
-        add_proof(doc, signer=ISSUER, loader=LOADER)
+        add_proof(doc, signer=EVAL, loader=LOADER)
 
 
 def test_signing_refuses_an_unknown_context() -> None:
     doc = credential()
     doc["@context"] = [*doc["@context"], "https://evil.example/ctx"]
     with pytest.raises(SkillcredError) as err:
-        add_proof(doc, signer=ISSUER, loader=LOADER)
+        add_proof(doc, signer=EVAL, loader=LOADER)
     assert err.value.code == Code.CONTEXT_NOT_ALLOWED

@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from pyld import jsonld
 
 from tests.rewriting import SPELLINGS, Spot, ops_for, rewrite
-from tests.support import DATA, sample_credential
+from tests.support import DATA
+from tests.world import sample_credential
 from vccore.errors import Code, SkillcredError
 from vccore.jsonld.canonical import rdfc
 from vccore.jsonld.loader import DocumentLoader

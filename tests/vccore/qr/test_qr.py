@@ -27,13 +27,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageFilter
 
-from tests.support import DATA
+from tests.support import CONTEXTS, DATA, LOADER, NOW, sign
+from tests.world import AUTH_CN, EVAL, HOLDER
 from vccore import jsonstrict
-from vccore.di.proofs import AuthenticationPurpose, ProofOptions, add_proof, verify_proofs
-from vccore.did.key import did_key_pair
+from vccore.di.proofs import AuthenticationPurpose, verify_proofs
 from vccore.errors import Code, ParseError, SkillcredError
-from vccore.jsonld.loader import DocumentLoader
-from vccore.keys import KeyPair
 from vccore.qr import dictionary as qrdict
 from vccore.qr import matrix as qrmatrix
 from vccore.qr import payload as qr
@@ -796,18 +794,11 @@ def test_a_stream_that_ignores_the_dictionary_still_decodes() -> None:
         qr.decode("SC1:" + plain)
 
 
-SIGNER = did_key_pair(KeyPair.from_seed(b"\x01" * 32))
-HOLDER = did_key_pair(KeyPair.from_seed(b"\x02" * 32))
-LOADER = DocumentLoader()
-CONTEXTS = ["https://www.w3.org/ns/credentials/v2", "https://w3id.org/skillcred/v1"]
 CHALLENGE = "3f9a1c7e5b2d4086a1e9c3b7d5f20418"
 DOMAIN = "https://verifier.example-employer.test"
+#: when the realistic credentials were signed, and when the recognition (the presentation a day later)
+ISSUED_AT = datetime(2024, 7, 1, 9, 30, tzinfo=UTC)
 SIGNED_AT = datetime(2026, 7, 1, 10, tzinfo=UTC)
-
-
-def _sign(doc: dict[str, Any], signer: KeyPair = SIGNER, **options: Any) -> dict[str, Any]:
-    options.setdefault("created", datetime(2024, 7, 1, 9, 30, tzinfo=UTC))
-    return add_proof(doc, signer=signer, loader=LOADER, options=ProofOptions(**options))
 
 
 def _lang(zh: str, en: str) -> list[dict[str, str]]:
@@ -861,18 +852,20 @@ def _credential(
     subject: dict[str, Any],
 ) -> dict[str, Any]:
     """The common envelope of docs/credentials.md, signed with eddsa-rdfc-2022 by a did:key."""
-    return _sign(
+    return sign(
         {
             "@context": list(CONTEXTS),
             "id": f"urn:uuid:{uuid}",
             "type": ["VerifiableCredential", kind],
             "name": name,
-            "issuer": {"id": SIGNER.controller, "name": issuer_name},
+            "issuer": {"id": EVAL.controller, "name": issuer_name},
             "validFrom": valid_from,
             "credentialSchema": {"id": f"https://w3id.org/skillcred/schemas/{schema}-v1.json", "type": "JsonSchema"},
             "credentialStatus": _status(host, *indexes),
             "credentialSubject": subject,
-        }
+        },
+        EVAL,
+        created=ISSUED_AT,
     )
 
 
@@ -1017,7 +1010,7 @@ def recognition(source: dict[str, Any]) -> dict[str, Any]:
         "id": "urn:uuid:b41e7c09-6d2a-4f35-9e18-3c7a5d2f0901",
         "type": ["VerifiableCredential", "RecognitionCredential"],
         "name": _lang("资格认定凭证", "Recognition credential"),
-        "issuer": {"id": SIGNER.controller, "name": _lang("示例认定服务", "Example recognition service")},
+        "issuer": {"id": AUTH_CN.controller, "name": _lang("示例认定服务", "Example recognition service")},
         "validFrom": "2026-07-01T00:00:00+08:00",
         "credentialSchema": {"id": "https://w3id.org/skillcred/schemas/recognition-v1.json", "type": "JsonSchema"},
         "credentialStatus": _status("recognition.example.test", 512, 513),
@@ -1065,7 +1058,7 @@ def recognition(source: dict[str, Any]) -> dict[str, Any]:
             }
         ],
     }
-    return _sign(doc, created=SIGNED_AT)
+    return sign(doc, AUTH_CN, created=SIGNED_AT)
 
 
 def recognition_presentation(with_source: bool = True) -> dict[str, Any]:
@@ -1079,7 +1072,7 @@ def recognition_presentation(with_source: bool = True) -> dict[str, Any]:
         "holder": HOLDER.controller,
         "verifiableCredential": [recognition(source), source] if with_source else [recognition(source)],
     }
-    return _sign(
+    return sign(
         vp, HOLDER, purpose="authentication", challenge=CHALLENGE, domain=DOMAIN, created=SIGNED_AT + timedelta(days=1)
     )
 
@@ -1100,7 +1093,7 @@ SINGLE_SKILL_LEVEL = (
     "SkillLevelCredential (tests/data fixture, did:web)",
 )
 QR_SIZES_COMMAND = (
-    "SKILLCRED_QR_SIZES_MD=docs/qr-sizes.md .venv/bin/pytest tests/vccore/test_qr.py -k test_qr_versions_per_kind -s"
+    "SKILLCRED_QR_SIZES_MD=docs/qr-sizes.md .venv/bin/pytest tests/vccore/qr/test_qr.py -k test_qr_versions_per_kind -s"
 )
 
 
@@ -1131,7 +1124,6 @@ def _size_table(documents: dict[str, dict[str, Any]]) -> str:
 
 
 def test_realistic_documents_round_trip_and_still_verify(documents: dict[str, dict[str, Any]]) -> None:
-    now = datetime(2026, 7, 3, tzinfo=UTC)
     for name, doc in documents.items():
         back = qr.decode(qr.encode(doc))
         assert back == doc, name
@@ -1143,10 +1135,10 @@ def test_realistic_documents_round_trip_and_still_verify(documents: dict[str, di
             if "VerifiablePresentation" in back["type"]
             else None
         )
-        check = verify_proofs(back, loader=LOADER, purpose=purpose, now=now)
+        check = verify_proofs(back, loader=LOADER, purpose=purpose, now=NOW)
         assert check.passed, (name, check)
     for inner in documents["VerifiablePresentation (recognition + source)"]["verifiableCredential"]:
-        assert verify_proofs(inner, loader=LOADER, now=now).passed
+        assert verify_proofs(inner, loader=LOADER, now=NOW).passed
 
 
 def test_qr_versions_per_kind(
@@ -1180,7 +1172,7 @@ hash-bound reference QR (`SCR1:`, URL + SHA-256) instead.
 The documents are realistic and signed (eddsa-rdfc-2022 DataIntegrityProof by a did:key;
 the presentation carries an authentication proof with challenge and domain by the holder's
 did:key): bilingual names, an Argon2id identity hash with salt, two BitstringStatusListEntry
-entries, a credential schema. They are built by `tests/vccore/test_qr.py` (fictional people of
+entries, a credential schema. They are built by `tests/vccore/qr/test_qr.py` (fictional people of
 `../shared/domain/samples.md`); "no dictionary" is the same DEFLATE without the preset
 dictionary (the unreleased version 1 format), for comparison.
 

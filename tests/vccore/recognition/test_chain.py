@@ -11,29 +11,27 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.vccore.recognition.test_recognition import (
+from tests.support import LOADER, NOW, sign
+from tests.world import (
     AUTH_CN,
     AUTH_SX,
     EVAL,
     L2_RULE,
-    LOADER,
-    NOW,
     ROGUE,
     STEP2_RULE,
-    World,
-    build_source,
+    Recognitions,
     derive,
+    issued_credential,
     mutable,
+    published_rules,
     read,
-    sign,
+    recognitions,
     status_verifier,
-    world,
 )
 from vccore.errors import Code
 from vccore.jsonld.loader import DocumentLoader
 from vccore.recognition.chain import chain_checker, chain_depth, issuer_trusted, pool_lookup, verify_chain
-from vccore.recognition.credential import digest_multibase, rule_credential
-from vccore.recognition.rulesets import load_shipped
+from vccore.recognition.credential import digest_multibase
 from vccore.result import Check, VerificationResult
 from vccore.trust.decision import trust_check
 from vccore.trust.lists import TrustList
@@ -48,7 +46,7 @@ def run(
     trust: TrustList | str | None = "world",
     **kw: Any,
 ) -> Check:
-    w = world()
+    w = recognitions()
     return verify_chain(
         recognition,
         sources=[w.p1, w.p5] if sources is None else sources,
@@ -68,7 +66,7 @@ def codes(check: Check) -> set[Code]:
 
 
 def test_p1_recognition_chain_verifies_with_one_child_per_source_and_rule() -> None:
-    w = world()
+    w = recognitions()
     check = run(w.recognition)
     assert check.passed, check.to_json()
     assert check.name == "recognition"
@@ -92,13 +90,13 @@ def test_p1_recognition_chain_verifies_with_one_child_per_source_and_rule() -> N
 
 
 def test_an_inferred_recognition_chain_verifies_and_reports_its_confidence() -> None:
-    check = run(world().inferred)
+    check = run(recognitions().inferred)
     assert check.passed, check.to_json()
     assert check.info["ruleConfidence"] == "inferred"
 
 
 def test_a_two_step_chain_verifies_and_nests_the_first_step() -> None:
-    w = world()
+    w = recognitions()
     check = run(w.step2, sources=[w.recognition, w.p1])
     assert check.passed, check.to_json()
     (source, rule) = check.children
@@ -109,7 +107,7 @@ def test_a_two_step_chain_verifies_and_nests_the_first_step() -> None:
 
 
 def test_a_two_step_chain_fails_when_the_first_steps_source_is_revoked() -> None:
-    w = world()
+    w = recognitions()
     check = run(w.step2, sources=[w.recognition, w.p1], statuses={w.p1["id"]: "revoked"})
     assert Code.CHAIN_SOURCE_INVALID in codes(check)
     nested = check.children[0].check("recognition")
@@ -120,13 +118,13 @@ def test_a_two_step_chain_fails_when_the_first_steps_source_is_revoked() -> None
 
 
 def test_source_digest_mismatch() -> None:
-    rec = mutable(world().recognition)
+    rec = mutable(recognitions().recognition)
     rec["relatedResource"][0]["digestMultibase"] = "u" + "A" * 46
     assert codes(run(rec)) == {Code.CHAIN_DIGEST_MISMATCH}
 
 
 def test_source_replaced_by_another_valid_credential_with_the_same_id() -> None:
-    w = world()
+    w = recognitions()
     other = mutable(w.p1)
     other.pop("proof")
     other["credentialSubject"]["skillLevel"] = "L1"
@@ -138,24 +136,24 @@ def test_source_replaced_by_another_valid_credential_with_the_same_id() -> None:
 
 
 def test_source_replaced_by_another_valid_credential_with_another_id_is_missing() -> None:
-    w = world()
-    other = build_source("P1", 1, EVAL, "urn:uuid:00000000-0000-4000-8000-0000000000aa")
+    w = recognitions()
+    other = issued_credential("P1", 1, EVAL, "urn:uuid:00000000-0000-4000-8000-0000000000aa")
     assert codes(run(w.recognition, sources=[other])) == {Code.CHAIN_SOURCE_MISSING}
 
 
 @pytest.mark.parametrize("state", ["revoked", "suspended"])
 def test_source_revoked_or_suspended_after_recognition(state: str) -> None:
-    w = world()
+    w = recognitions()
     assert codes(run(w.recognition, statuses={w.p1["id"]: state})) == {Code.CHAIN_SOURCE_STATUS}
 
 
 def test_source_expired_now() -> None:
-    w = world()
+    w = recognitions()
     later = NOW + timedelta(days=3650)
     expiring = mutable(w.p1)
     expiring.pop("proof")
     expiring["validUntil"] = "2027-01-01T00:00:00+08:00"
-    source = sign(expiring, EVAL, datetime.fromisoformat("2023-06-30T00:00:00+08:00"))
+    source = sign(expiring, EVAL, created=datetime.fromisoformat("2023-06-30T00:00:00+08:00"))
     rec = derive(
         w.rules_cn,
         L2_RULE,
@@ -178,7 +176,7 @@ def test_source_expired_now() -> None:
 
 
 def test_source_with_a_broken_signature_is_invalid() -> None:
-    w = world()
+    w = recognitions()
     broken = mutable(w.p1)
     broken["proof"]["proofValue"] = "z" + "1" * 80
     rec = mutable(w.recognition)
@@ -187,7 +185,7 @@ def test_source_with_a_broken_signature_is_invalid() -> None:
 
 
 def test_source_issuer_not_trusted_for_that_kind() -> None:
-    w = world()
+    w = recognitions()
     forged = mutable(w.p1)
     forged.pop("proof")
     forged["issuer"]["id"] = AUTH_CN.controller  # a recognition authority, not an evaluation organization
@@ -199,7 +197,7 @@ def test_source_issuer_not_trusted_for_that_kind() -> None:
 
 
 def test_rule_credential_changed_after_signing() -> None:
-    w = world()
+    w = recognitions()
     changed = mutable(w.rules_cn)
     rules = changed["credentialSubject"]["ruleSet"]["rules"]
     for r in rules:
@@ -211,7 +209,7 @@ def test_rule_credential_changed_after_signing() -> None:
 
 
 def test_rule_credential_from_an_untrusted_authority() -> None:
-    w = world()
+    w = recognitions()
     rec = derive(
         w.rules_rogue, L2_RULE, [w.p1], AUTH_CN, as_of=date(2026, 7, 1), ident="urn:uuid:rec-r", workField="engineering"
     )
@@ -219,8 +217,8 @@ def test_rule_credential_from_an_untrusted_authority() -> None:
 
 
 def test_rule_credential_from_an_authority_of_another_jurisdiction() -> None:
-    w = world()
-    foreign = sign(rule_credential(load_shipped()["CN"], authority_did=AUTH_SX.controller, now=NOW), AUTH_SX)
+    w = recognitions()
+    foreign = published_rules("CN", AUTH_SX)
     rec = derive(
         foreign, L2_RULE, [w.p1], AUTH_CN, as_of=date(2026, 7, 1), ident="urn:uuid:rec-f", workField="engineering"
     )
@@ -228,11 +226,11 @@ def test_rule_credential_from_an_authority_of_another_jurisdiction() -> None:
 
 
 def test_rule_credential_missing() -> None:
-    assert codes(run(world().recognition, rules=[world().rules_sx])) == {Code.CHAIN_RULE_MISSING}
+    assert codes(run(recognitions().recognition, rules=[recognitions().rules_sx])) == {Code.CHAIN_RULE_MISSING}
 
 
 def test_rule_not_in_force_at_the_recognition_date() -> None:
-    w = world()
+    w = recognitions()
     rec = mutable(w.recognition)
     rec.pop("proof")
     rec["credentialSubject"]["recognitionDate"] = "2018-01-01"
@@ -242,7 +240,7 @@ def test_rule_not_in_force_at_the_recognition_date() -> None:
 
 
 def test_rule_not_satisfied_on_the_sources_as_of_the_recognition_date() -> None:
-    w = world()
+    w = recognitions()
     rec = mutable(w.recognition)
     rec.pop("proof")
     rec["credentialSubject"]["recognitionDate"] = "2025-12-31"
@@ -253,7 +251,7 @@ def test_rule_not_satisfied_on_the_sources_as_of_the_recognition_date() -> None:
 
 
 def test_a_declaration_removed_from_the_evidence_no_longer_satisfies_the_rule() -> None:
-    rec = mutable(world().recognition)
+    rec = mutable(recognitions().recognition)
     rec.pop("proof")
     rec["evidence"]["conditionsMet"]["declared"] = {"workField": "warehouse"}
     assert codes(run(sign(rec, AUTH_CN))) == {Code.CHAIN_RULE_NOT_SATISFIED}
@@ -279,14 +277,14 @@ def test_a_declaration_removed_from_the_evidence_no_longer_satisfies_the_rule() 
     ],
 )
 def test_recognition_claims_more_than_the_rule_yields(key: str, value: Any) -> None:
-    rec = mutable(world().recognition)
+    rec = mutable(recognitions().recognition)
     rec.pop("proof")
     rec["credentialSubject"][key] = value
     assert codes(run(sign(rec, AUTH_CN))) == {Code.CHAIN_CLAIM_MISMATCH}
 
 
 def test_recognition_dated_in_the_future_is_a_claim_mismatch() -> None:
-    w = world()
+    w = recognitions()
     rec = mutable(w.recognition)
     rec.pop("proof")
     rec["credentialSubject"]["recognitionDate"] = "2027-12-01"
@@ -305,7 +303,7 @@ def test_recognition_dated_in_the_future_is_a_claim_mismatch() -> None:
 def test_a_recognition_date_outside_its_sources_issuance_and_today_is_a_claim_mismatch(
     date: str, valid_from: str | None, reason: str
 ) -> None:
-    w = world()
+    w = recognitions()
     rec = mutable(w.recognition)
     rec.pop("proof")
     rec["credentialSubject"]["recognitionDate"] = date
@@ -318,18 +316,18 @@ def test_a_recognition_date_outside_its_sources_issuance_and_today_is_a_claim_mi
 
 
 def test_a_recognition_dated_today_in_beijing_passes_even_when_it_is_yesterday_in_utc() -> None:
-    w = world()
+    w = recognitions()
     rec = mutable(w.recognition)
     rec.pop("proof")
     rec["credentialSubject"]["recognitionDate"] = "2026-12-01"
     rec["evidence"]["evaluatedOn"] = "2026-12-01"
     rec["validFrom"] = "2026-11-30T16:30:00Z"  # 00:30 on 1 December in Beijing
-    check = run(sign(rec, AUTH_CN), now=datetime(2026, 11, 30, 17, 0, tzinfo=NOW.tzinfo))
+    check = run(sign(rec, AUTH_CN), now=NOW + timedelta(hours=5))
     assert not any("recognition date" in p.detail for p in check.problems), check.to_json()
 
 
 def test_subject_mismatch() -> None:
-    w = world()
+    w = recognitions()
     rec = mutable(w.recognition)
     rec.pop("proof")
     rec["credentialSubject"]["identityHash"] = w.p5["credentialSubject"]["identityHash"]
@@ -337,13 +335,13 @@ def test_subject_mismatch() -> None:
 
 
 def test_missing_source() -> None:
-    check = run(world().recognition, sources=[world().p5])
+    check = run(recognitions().recognition, sources=[recognitions().p5])
     assert codes(check) == {Code.CHAIN_SOURCE_MISSING}
     assert check.children[0].codes() == {Code.CHAIN_SOURCE_MISSING}
 
 
 def test_cycle() -> None:
-    w = world()
+    w = recognitions()
     looped = mutable(w.step2)
     looped.pop("proof")
     looped["credentialSubject"]["recognizedFrom"] = [w.step2["id"]]
@@ -359,7 +357,7 @@ def test_cycle() -> None:
 
 
 def test_cycle_through_a_nested_recognition() -> None:
-    w = world()
+    w = recognitions()
     # step2 cites rec-1; a forged "rec-1" citing step2 closes the loop (its digest cannot match, but
     # the id loop is refused on its own)
     forged = mutable(w.recognition)
@@ -378,7 +376,7 @@ def test_cycle_through_a_nested_recognition() -> None:
 
 
 def test_depth_over_the_limit() -> None:
-    w = world()
+    w = recognitions()
     check = run(w.step2, sources=[w.recognition, w.p1], max_depth=1)
     assert Code.CHAIN_TOO_DEEP in codes(check)
     assert run(w.recognition, max_depth=0).problems[0].code == Code.CHAIN_TOO_DEEP
@@ -391,7 +389,7 @@ def test_bad_input_never_raises(bad: Any) -> None:
 
 
 def test_no_trust_list_fails_closed_unless_trust_is_deliberately_skipped() -> None:
-    w = world()
+    w = recognitions()
     assert codes(run(w.recognition, trust=None)) == {Code.CHAIN_SOURCE_UNTRUSTED, Code.CHAIN_RULE_UNTRUSTED}
     assert run(w.recognition, trust=None, trust_any=True).passed
 
@@ -400,7 +398,7 @@ def test_no_trust_list_fails_closed_unless_trust_is_deliberately_skipped() -> No
 
 
 def test_trust_check_and_issuer_trusted() -> None:
-    w = world()
+    w = recognitions()
     assert trust_check(w.recognition, w.trust, now=NOW).passed
     assert trust_check(w.inferred, w.trust, now=NOW).passed
     rogue = sign({k: v for k, v in w.recognition.items() if k != "proof"} | {"issuer": ROGUE.controller}, ROGUE)
@@ -418,7 +416,7 @@ def test_trust_check_and_issuer_trusted() -> None:
 
 
 def test_chain_depth_counts_recognition_steps() -> None:
-    w = world()
+    w = recognitions()
     pool = [w.p1, w.recognition, w.step2]
     assert (chain_depth(w.p1, pool), chain_depth(w.recognition, pool), chain_depth(w.step2, pool)) == (0, 1, 2)
     looped = mutable(w.step2)
@@ -438,7 +436,7 @@ class FakeContext:
 
 
 def test_chain_checker_adapts_verify_chain_to_the_pipeline() -> None:
-    w = world()
+    w = recognitions()
     checker = chain_checker(pool_lookup([w.p1, w.recognition, *w.rule_credentials]))
     context = FakeContext(NOW, w.trust, False, 0, status_verifier())
     assert checker(w.step2, context).passed
@@ -448,7 +446,7 @@ def test_chain_checker_adapts_verify_chain_to_the_pipeline() -> None:
 
 
 def test_chain_checker_plugs_into_the_verifier_pipeline(world_verifier: Any) -> None:
-    w = world()
+    w = recognitions()
     result = world_verifier.verify_credential(w.step2)
     assert result.verified, result.to_json()
     assert result.check("recognition").passed
@@ -464,7 +462,7 @@ def world_verifier() -> Any:
     from verifier.pipeline import Verifier
     from verifier.status import StatusSource
 
-    w: World = world()  # the test credentials carry no status entries: nothing is fetched
+    w: Recognitions = recognitions()  # the test credentials carry no status entries: nothing is fetched
     loader = DocumentLoader()
     return Verifier(
         trust=w.trust,
@@ -476,7 +474,7 @@ def world_verifier() -> Any:
 
 
 def test_step2_rule_name() -> None:
-    assert world().step2["credentialSubject"]["recognitionRule"] == STEP2_RULE
+    assert recognitions().step2["credentialSubject"]["recognitionRule"] == STEP2_RULE
 
 
 _json = st.recursive(
@@ -507,7 +505,7 @@ _json = st.recursive(
     value=_json,
 )
 def test_verify_chain_never_raises_on_mutated_recognitions(where: str, key: str, value: Any) -> None:
-    rec = mutable(world().recognition)
+    rec = mutable(recognitions().recognition)
     target = {
         "top": rec,
         "subject": rec["credentialSubject"],

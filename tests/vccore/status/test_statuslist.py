@@ -21,7 +21,9 @@ from vccore.status.check import check_status
 from vccore.status.entry import status_entry, status_list_credential
 
 STATUS_VECTORS = VECTORS / "vc-bitstring-status-list"
-NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+#: the instant the status lists here are published and checked at (the expected values below are written
+#: for it, e.g. a validFrom ten minutes later)
+LIST_TIME = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 LIST_URL = "https://status.example.org/lists/7"
 
 
@@ -64,7 +66,7 @@ def test_rec_ex1_entries_parse() -> None:
 
 def test_rec_ex1_revocation_entry_checks_against_rec_ex3_list() -> None:
     entry = _vector("rec-ex1")["credentialStatus"][0]
-    result = check_status(entry, _vector("rec-ex3"), now=NOW)
+    result = check_status(entry, _vector("rec-ex3"), now=LIST_TIME)
     assert result.completed and result.bit == 0 and result.index == 94567
     assert result.to_check().passed and result.to_check().name == "status.revocation"
 
@@ -256,7 +258,7 @@ def _list_credential(
     bits: StatusList | None = None,
     *,
     purpose: str = "revocation",
-    now: datetime = NOW,
+    now: datetime = LIST_TIME,
     ttl: timedelta = timedelta(hours=1),
 ) -> dict[str, Any]:
     return status_list_credential(
@@ -270,7 +272,7 @@ def _list_credential(
 
 
 def test_status_list_credential_has_the_spec_shape() -> None:
-    cred = _list_credential(StatusList.empty().set(3), now=NOW.replace(microsecond=123))
+    cred = _list_credential(StatusList.empty().set(3), now=LIST_TIME.replace(microsecond=123))
     assert cred["@context"] == ["https://www.w3.org/ns/credentials/v2"]
     assert cred["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
     assert cred["id"] == LIST_URL
@@ -300,9 +302,9 @@ ENTRY = status_entry(LIST_URL, 1234, purpose="revocation")
 
 
 def test_check_status_reports_a_clear_bit() -> None:
-    result = check_status(ENTRY, _list_credential(), now=NOW)
+    result = check_status(ENTRY, _list_credential(), now=LIST_TIME)
     assert result.completed and result.bit == 0 and not result.is_set
-    assert result.valid_until == NOW + timedelta(hours=1)
+    assert result.valid_until == LIST_TIME + timedelta(hours=1)
     check = result.to_check()
     assert check.passed and check.info["statusListIndex"] == 1234
 
@@ -311,7 +313,7 @@ def test_check_status_reports_a_clear_bit() -> None:
 def test_check_status_reports_a_set_bit(purpose: str, code: Code) -> None:
     entry = status_entry(LIST_URL, 1234, purpose=purpose)  # type: ignore[arg-type]
     cred = _list_credential(StatusList.empty().set(1234), purpose=purpose)
-    result = check_status(entry, cred, now=NOW)
+    result = check_status(entry, cred, now=LIST_TIME)
     assert result.completed and result.bit == 1 and result.is_set
     check = result.to_check()
     assert not check.passed and check.name == f"status.{purpose}"
@@ -321,13 +323,13 @@ def test_check_status_reports_a_set_bit(purpose: str, code: Code) -> None:
 def test_check_status_accepts_a_list_with_several_purposes() -> None:
     cred = _list_credential()
     cred["credentialSubject"]["statusPurpose"] = ["suspension", "revocation"]
-    assert check_status(ENTRY, cred, now=NOW).completed
+    assert check_status(ENTRY, cred, now=LIST_TIME).completed
 
 
 def test_check_status_does_not_mutate_inputs() -> None:
     entry, cred = copy.deepcopy(ENTRY), _list_credential()
     before = copy.deepcopy(cred)
-    check_status(entry, cred, now=NOW)
+    check_status(entry, cred, now=LIST_TIME)
     assert entry == ENTRY and cred == before
 
 
@@ -379,7 +381,7 @@ _DELETE = object()
 )
 def test_check_status_fails_closed(target: str, path: tuple[str, ...], value: Any, code: Code) -> None:
     entry, cred = _edit(target, path, value)
-    result = check_status(entry, cred, now=NOW)
+    result = check_status(entry, cred, now=LIST_TIME)
     assert result.bit is None and not result.completed
     assert [p.code for p in result.problems] == [code]
     check = result.to_check()
@@ -387,9 +389,9 @@ def test_check_status_fails_closed(target: str, path: tuple[str, ...], value: An
 
 
 def test_stale_list_within_clock_skew_still_passes() -> None:
-    cred = _list_credential(now=NOW - timedelta(hours=1))  # validUntil == NOW
-    assert check_status(ENTRY, cred, now=NOW + timedelta(seconds=299)).completed
-    late = check_status(ENTRY, cred, now=NOW + timedelta(seconds=301))
+    cred = _list_credential(now=LIST_TIME - timedelta(hours=1))  # validUntil == LIST_TIME
+    assert check_status(ENTRY, cred, now=LIST_TIME + timedelta(seconds=299)).completed
+    late = check_status(ENTRY, cred, now=LIST_TIME + timedelta(seconds=301))
     assert [p.code for p in late.problems] == [Code.STATUS_VERIFICATION_ERROR]
     assert late.problems[0].pointer == "/validUntil"
 
@@ -397,19 +399,19 @@ def test_stale_list_within_clock_skew_still_passes() -> None:
 def test_list_without_valid_until_is_accepted() -> None:
     cred = _list_credential()
     del cred["validUntil"]
-    result = check_status(ENTRY, cred, now=NOW + timedelta(days=365))
+    result = check_status(ENTRY, cred, now=LIST_TIME + timedelta(days=365))
     assert result.completed and result.valid_until is None
 
 
 @pytest.mark.parametrize("entry", [None, [], "entry"])
 def test_check_status_never_raises_on_garbage_entries(entry: Any) -> None:
-    result = check_status(entry, _list_credential(), now=NOW)
+    result = check_status(entry, _list_credential(), now=LIST_TIME)
     assert [p.code for p in result.problems] == [Code.MALFORMED_VALUE_ERROR]
 
 
 @pytest.mark.parametrize("cred", [None, [], "cred"])
 def test_check_status_never_raises_on_garbage_lists(cred: Any) -> None:
-    result = check_status(ENTRY, cred, now=NOW)
+    result = check_status(ENTRY, cred, now=LIST_TIME)
     assert [p.code for p in result.problems] == [Code.STATUS_VERIFICATION_ERROR]
 
 

@@ -1,12 +1,29 @@
+"""Trust packs (:mod:`vccore.trust.pack`): the root's trust list, status snapshots and DID documents in one
+signed file that drives an offline verifier."""
+
 from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.verifier.conftest import NOW, REV_URL, SUS_URL, WEB_DID, World, web_document
+from tests.support import NOW, sign
+from tests.world import (
+    EVAL,
+    REV_URL,
+    ROGUE,
+    ROOT,
+    SUS_URL,
+    TITLE_BOARD,
+    WEB_DID,
+    VerifierWorld,
+    signed_trust_list,
+    status_list,
+    web_document,
+)
 from vccore.did.resolver import DidResolver
 from vccore.errors import Code
 from vccore.fetch import StaticFetcher
@@ -16,22 +33,33 @@ from verifier.pipeline import Verifier
 from verifier.status import StatusSource
 
 
-def _pack(world: World, signed_trust_list: dict[str, Any], **kw: Any) -> dict[str, Any]:
+@pytest.fixture
+def world(tmp_path: Path) -> VerifierWorld:
+    return VerifierWorld(tmp_path)
+
+
+@pytest.fixture
+def published(world: VerifierWorld) -> dict[str, Any]:
+    """The world's trust list as the root signed it."""
+    return signed_trust_list(world.trust)
+
+
+def _pack(world: VerifierWorld, published: dict[str, Any], **kw: Any) -> dict[str, Any]:
     kw.setdefault("status_snapshots", [StatusSnapshot(u, d, NOW - timedelta(hours=1)) for u, d in world.lists.items()])
     return build_trust_pack(
-        trust_lists=[signed_trust_list],
-        signer=kw.pop("signer", world.root),
+        trust_lists=[published],
+        signer=kw.pop("signer", ROOT),
         loader=world.loader,
         now=kw.pop("now", NOW - timedelta(hours=1)),
-        did_documents={WEB_DID: web_document(world.web)},
+        did_documents={WEB_DID: web_document(TITLE_BOARD)},
         **kw,
     )
 
 
-def test_a_pack_verifies_offline_and_drives_a_verifier(world: World, signed_trust_list: dict[str, Any]) -> None:
-    text = json.dumps(_pack(world, signed_trust_list))
+def test_a_pack_verifies_offline_and_drives_a_verifier(world: VerifierWorld, published: dict[str, Any]) -> None:
+    text = json.dumps(_pack(world, published))
     offline = DocumentLoader()  # no did:web documents of its own
-    pack, result = verify_trust_pack(parse_trust_pack(text), root_did=world.root.controller, loader=offline, now=NOW)
+    pack, result = verify_trust_pack(parse_trust_pack(text), root_did=ROOT.controller, loader=offline, now=NOW)
     assert pack is not None, result.to_json()
     assert pack.trust_list == world.trust and len(pack.status_snapshots) == 2
     assert result.info["trustPackAgeSeconds"] == 3600
@@ -50,11 +78,11 @@ def test_a_pack_verifies_offline_and_drives_a_verifier(world: World, signed_trus
     assert verifier.verify_credential(world.credential(index=7)).codes() == {Code.REVOKED}
 
 
-def test_stale_snapshot_without_a_fetcher_is_a_retrieval_error(world: World, signed_trust_list: dict[str, Any]) -> None:
+def test_stale_snapshot_without_a_fetcher_is_a_retrieval_error(world: VerifierWorld, published: dict[str, Any]) -> None:
     stale = [
         StatusSnapshot(
             REV_URL,
-            world.status_list(REV_URL, "revocation", now=NOW - timedelta(days=3)),
+            status_list(REV_URL, "revocation", now=NOW - timedelta(days=3)),
             NOW - timedelta(days=3),
         ),
         StatusSnapshot(SUS_URL, world.lists[SUS_URL], NOW - timedelta(hours=1)),
@@ -80,22 +108,22 @@ def test_stale_snapshot_without_a_fetcher_is_a_retrieval_error(world: World, sig
         (lambda p: p.update(type="Other"), "MALFORMED_VALUE_ERROR"),
     ],
 )
-def test_an_edited_pack_is_refused(world: World, signed_trust_list: dict[str, Any], edit: Any, code: str) -> None:
-    doc = _pack(world, signed_trust_list)
+def test_an_edited_pack_is_refused(world: VerifierWorld, published: dict[str, Any], edit: Any, code: str) -> None:
+    doc = _pack(world, published)
     edit(doc)
-    pack, result = verify_trust_pack(doc, root_did=world.root.controller, loader=world.loader, now=NOW)
+    pack, result = verify_trust_pack(doc, root_did=ROOT.controller, loader=world.loader, now=NOW)
     assert pack is None and code in {c.value for c in result.codes()}
 
 
 def test_a_pack_signed_by_another_key_or_expired_or_with_unknown_contexts_is_refused(
-    world: World, signed_trust_list: dict[str, Any]
+    world: VerifierWorld, published: dict[str, Any]
 ) -> None:
-    forged = _pack(world, signed_trust_list, signer=world.stranger)
-    forged["root"] = world.root.controller
-    pack, result = verify_trust_pack(forged, root_did=world.root.controller, loader=world.loader, now=NOW)
+    forged = _pack(world, published, signer=ROGUE)
+    forged["root"] = ROOT.controller
+    pack, result = verify_trust_pack(forged, root_did=ROOT.controller, loader=world.loader, now=NOW)
     assert pack is None and "ISSUER_KEY_MISMATCH" in {c.value for c in result.codes()}
-    old = _pack(world, signed_trust_list, now=NOW - timedelta(days=10))
-    pack, result = verify_trust_pack(old, root_did=world.root.controller, loader=world.loader, now=NOW)
+    old = _pack(world, published, now=NOW - timedelta(days=10))
+    pack, result = verify_trust_pack(old, root_did=ROOT.controller, loader=world.loader, now=NOW)
     assert pack is None and "EXPIRED" in {c.value for c in result.codes()}
 
 
@@ -109,15 +137,13 @@ def test_a_pack_signed_by_another_key_or_expired_or_with_unknown_contexts_is_ref
     ],
 )
 def test_a_signed_pack_for_other_context_bytes_is_refused(
-    world: World, signed_trust_list: dict[str, Any], entry: Any
+    world: VerifierWorld, published: dict[str, Any], entry: Any
 ) -> None:
-    from vccore.di.proofs import ProofOptions, add_proof
-
-    doc = _pack(world, signed_trust_list)
+    doc = _pack(world, published)
     del doc["proof"]
     doc["contexts"].append(entry)
-    doc = add_proof(doc, signer=world.root, loader=world.loader, options=ProofOptions(cryptosuite="eddsa-jcs-2022"))
-    pack, result = verify_trust_pack(doc, root_did=world.root.controller, loader=world.loader, now=NOW)
+    doc = sign(doc, ROOT, created=None, cryptosuite="eddsa-jcs-2022")
+    pack, result = verify_trust_pack(doc, root_did=ROOT.controller, loader=world.loader, now=NOW)
     assert pack is None and result.codes() == {Code.CONTEXT_NOT_ALLOWED}
 
 
@@ -128,8 +154,8 @@ def test_pack_json_is_parsed_strictly() -> None:
         parse_trust_pack('{"a": 1, "a": 2}')
 
 
-def test_static_fetcher_is_not_needed_offline(world: World) -> None:
+def test_static_fetcher_is_not_needed_offline(world: VerifierWorld) -> None:
     source = StatusSource(loader=world.loader, fetcher=StaticFetcher({}))
-    found = source.lookup(REV_URL, issuer=world.issuer.controller, now=NOW)
+    found = source.lookup(REV_URL, issuer=EVAL.controller, now=NOW)
     assert found.credential is None and found.problem is not None
     assert found.problem.code.value == "STATUS_RETRIEVAL_ERROR"

@@ -6,9 +6,8 @@ from typing import Any
 
 import pytest
 
-from vccore.di.proofs import ProofOptions, add_proof
-from vccore.did.key import did_key_pair
-from vccore.jsonld.loader import DocumentLoader
+from tests.support import LOADER, NOW, sign
+from tests.world import AUTH_SX, ROOT
 from vccore.keys import KeyPair
 from vccore.trust.lists import (
     KeyPeriod,
@@ -19,16 +18,12 @@ from vccore.trust.lists import (
     verify_trust_list_credential,
 )
 
-NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
-ROOT = did_key_pair(KeyPair.from_seed(b"\x01" * 32))
-AUTH = did_key_pair(KeyPair.from_seed(b"\x02" * 32))
-OLD_KEY = f"{AUTH.controller}#old"
-LOADER = DocumentLoader()
+OLD_KEY = f"{AUTH_SX.controller}#old"
 
 
 def authority() -> TrustedIssuer:
     return TrustedIssuer(
-        AUTH.controller,
+        AUTH_SX.controller,
         "山西省人力资源和社会保障厅",
         "Shanxi HRSS",
         ("recognition-authority",),
@@ -36,7 +31,7 @@ def authority() -> TrustedIssuer:
         ("RecognitionRuleCredential", "RecognitionCredential"),
         (
             KeyPeriod(OLD_KEY, datetime(2020, 1, 1, tzinfo=UTC), datetime(2025, 1, 1, tzinfo=UTC)),
-            KeyPeriod(AUTH.id, datetime(2025, 1, 1, tzinfo=UTC)),
+            KeyPeriod(AUTH_SX.id, datetime(2025, 1, 1, tzinfo=UTC)),
         ),
     )
 
@@ -48,11 +43,11 @@ def trusted(**kw: Any) -> tuple[bool, str]:
     args: dict[str, Any] = {
         "credential_type": "RecognitionRuleCredential",
         "jurisdiction": "CN-SX",
-        "key_id": AUTH.id,
+        "key_id": AUTH_SX.id,
         "at": NOW,
     }
     args.update(kw)
-    did = args.pop("did", AUTH.controller)
+    did = args.pop("did", AUTH_SX.controller)
     return TRUST.is_trusted(did, **args)
 
 
@@ -70,7 +65,7 @@ def test_a_listed_authority_is_trusted_for_its_rule_credentials() -> None:
         ({"jurisdiction": "CN"}, "jurisdiction"),
         ({"jurisdiction": "CN-BJ"}, "jurisdiction"),
         ({"jurisdiction": "CN-SXX"}, "jurisdiction"),
-        ({"key_id": f"{AUTH.controller}#other"}, "not a listed key"),
+        ({"key_id": f"{AUTH_SX.controller}#other"}, "not a listed key"),
         ({"at": datetime(2024, 12, 31, tzinfo=UTC)}, "was not valid"),
         ({"key_id": OLD_KEY, "at": datetime(2025, 1, 1, tzinfo=UTC)}, "was not valid"),
     ],
@@ -89,7 +84,7 @@ def test_jurisdictions_are_hierarchical_by_prefix() -> None:
 
 
 def test_names_come_from_the_trust_list() -> None:
-    assert TRUST.names(AUTH.controller) == {"zh": "山西省人力资源和社会保障厅", "en": "Shanxi HRSS"}
+    assert TRUST.names(AUTH_SX.controller) == {"zh": "山西省人力资源和社会保障厅", "en": "Shanxi HRSS"}
     assert TRUST.names(ROOT.controller) is None
 
 
@@ -130,7 +125,7 @@ def _signed(key: KeyPair = ROOT, **kw: Any) -> dict[str, Any]:
         now=kw.pop("now", NOW - timedelta(days=1)),
         **kw,
     )
-    return add_proof(doc, signer=key, loader=LOADER, options=ProofOptions(created=NOW - timedelta(days=1)))
+    return sign(doc, key, created=NOW - timedelta(days=1))
 
 
 def test_a_trust_list_credential_signed_by_the_root_verifies() -> None:
@@ -143,8 +138,8 @@ def test_a_trust_list_credential_signed_by_the_root_verifies() -> None:
 @pytest.mark.parametrize(
     ("doc", "code"),
     [
-        (_signed(AUTH, root=AUTH.controller), "UNTRUSTED_ISSUER"),
-        (_signed(AUTH), "ISSUER_KEY_MISMATCH"),
+        (_signed(AUTH_SX, root=AUTH_SX.controller), "UNTRUSTED_ISSUER"),
+        (_signed(AUTH_SX), "ISSUER_KEY_MISMATCH"),
         (_signed(now=NOW - timedelta(days=60)), "EXPIRED"),
     ],
 )
@@ -170,14 +165,14 @@ def test_garbage_never_raises(doc: Any) -> None:
 
 
 def _rule_credential(**subject: Any) -> dict[str, Any]:
-    """A reading of a rule credential signed by AUTH (the proof's signature is not what is decided here)."""
+    """A reading of a rule credential signed by AUTH_SX (the proof's signature is not what is decided here)."""
     return {
         "@context": ["https://www.w3.org/ns/credentials/v2", "https://w3id.org/skillcred/v1"],
         "type": ["VerifiableCredential", "RecognitionRuleCredential"],
-        "issuer": AUTH.controller,
+        "issuer": AUTH_SX.controller,
         "validFrom": "2026-01-01T00:00:00Z",
         "credentialSubject": {"id": "urn:skillcred:ruleset:CN-SX:1", **subject},
-        "proof": {"type": "DataIntegrityProof", "verificationMethod": AUTH.id, "created": "2026-01-01T00:00:00Z"},
+        "proof": {"type": "DataIntegrityProof", "verificationMethod": AUTH_SX.id, "created": "2026-01-01T00:00:00Z"},
     }
 
 
