@@ -29,6 +29,9 @@ from vccore.di.proofs import ProofOptions, add_proof
 from vccore.did.key import did_key_pair
 from vccore.jsonld.loader import DocumentLoader
 from vccore.keys import KeyPair
+from vccore.qr import base45
+from vccore.qr import capacity as qrcapacity
+from vccore.qr import matrix as qrmatrix
 from vccore.qr import payload as qr
 from vccore.qr import read as qrread
 from vccore.qr import render as qrrender
@@ -49,7 +52,7 @@ def payload_without_dictionary(doc: dict[str, Any]) -> str:
     """The same document as the unreleased version 1 wrote it (DEFLATE without the dictionary)."""
     compressor = zlib.compressobj(level=9, wbits=-15, memLevel=9)
     raw = jsonstrict.dumps_compact(doc).encode("utf-8")
-    return "SC1:" + qr.b45encode(compressor.compress(raw) + compressor.flush())
+    return "SC1:" + base45.b45encode(compressor.compress(raw) + compressor.flush())
 
 
 def median_ms(fn: Callable[[], object], repeat: int) -> float:
@@ -75,7 +78,7 @@ def bench(doc: dict[str, Any], max_version: int, repeat: int) -> list[tuple[str,
     steps: list[tuple[str, Callable[[], object]]] = [
         ("payload encode", lambda: qr.encode(doc)),
         ("payload decode", lambda: qr.decode(payload)),
-        ("ours: symbol only (build_matrix)", lambda: qrrender.build_matrix(payload, max_version=mv)),
+        ("ours: symbol only (build_matrix)", lambda: qrmatrix.build_matrix(payload, max_version=mv)),
         ("ours: SVG render", lambda: qrrender.render_svg(payload, max_version=mv)),
         ("ours: PNG render (40 mm, 300 dpi)", lambda: qrrender.render_png(payload, max_version=mv)),
         ("ours: PNG render (4 px/module)", lambda: qrrender.render_png(payload, box_size=4, max_version=mv)),
@@ -93,15 +96,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=21, help="repetitions per measurement (median)")
     args = parser.parse_args(argv)
     for title, doc, max_version in (
-        ("full skill-level credential", full_skill_level_credential(), qr.DEFAULT_MAX_VERSION),
+        ("full skill-level credential", full_skill_level_credential(), qrcapacity.DEFAULT_MAX_VERSION),
     ):
         payload = qr.encode(doc)
-        version = qr.fit(payload, max_version=max_version)
+        version = qrcapacity.fit(payload, max_version=max_version)
         json_bytes = len(jsonstrict.dumps_compact(doc).encode("utf-8"))
         old = payload_without_dictionary(doc)
         print(
             f"\n### {title}: {json_bytes} B JSON -> {len(payload)} chars, version {version}-M "
-            f"(without the dictionary: {len(old)} chars, version {qr.required_version(old)}-M)\n"
+            f"(without the dictionary: {len(old)} chars, version {qrcapacity.required_version(old)}-M)\n"
         )
         rows = bench(doc, max_version, args.repeat)
         timings = dict(rows)

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from vccore import jsonstrict
+from vccore.qr import capacity as qrcapacity
 from vccore.qr import payload as qr
 from vccore.qr.read import read_qr
 from vccore.qr.render import render_png, render_svg, render_text
@@ -43,7 +44,7 @@ def encode_command(file: Path, fmt: str, out: Path | None, mm: float) -> None:
         if not isinstance(document, dict):
             raise click.ClickException("the file is not a JSON object / 文件不是 JSON 对象")
         payload = qr.encode(document)
-        version = qr.fit(payload)
+        version = qrcapacity.fit(payload)
         rendered: str | bytes = (
             render_svg(payload)
             if fmt == "svg"

@@ -163,6 +163,30 @@ def test_private_modules_and_names_stay_home(path: Path) -> None:
             )
 
 
+def _defined_names(tree: ast.Module) -> set[str]:
+    """The names a module binds itself: its functions, classes and assignments (not what it imports)."""
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return names
+
+
+@pytest.mark.parametrize("path", _modules(*PACKAGES), ids=_id)
+def test_all_lists_only_names_the_module_defines(path: Path) -> None:
+    """``__all__`` is a module's own surface, not a facade over another's."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+            listed = {str(e.value) for e in getattr(node.value, "elts", []) if isinstance(e, ast.Constant)}
+            foreign = sorted(listed - _defined_names(tree))
+            assert not foreign, f"{_id(path)} lists {foreign} in __all__ but defines them elsewhere"
+
+
 @pytest.mark.parametrize("path", _modules(*PACKAGES), ids=_id)
 def test_third_party_libraries_stay_behind_their_modules(path: Path) -> None:
     rel = _id(path)
@@ -200,6 +224,9 @@ def test_the_checker_sees_each_kind_of_violation(tmp_path: Path, monkeypatch: py
     bad.write_text("from vccore.keys import KeyPair as KeyPair\n", encoding="utf-8")
     with pytest.raises(AssertionError, match=r"re-exports vccore\.keys\.KeyPair"):
         test_private_modules_and_names_stay_home(bad)
+    bad.write_text("from vccore.keys import KeyPair\n__all__ = ['KeyPair']\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match=r"lists \['KeyPair'\] in __all__"):
+        test_all_lists_only_names_the_module_defines(bad)
     monkeypatch.setitem(LIBRARY_HOMES, "nacl", ("vccore/nowhere.py",))
     with pytest.raises(AssertionError, match="does not exist"):
         test_every_listed_home_exists_and_uses_its_library("nacl")

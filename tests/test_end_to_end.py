@@ -19,6 +19,7 @@ from skillcred.world import DemoWorld, build_world, make_verifier
 from tests.support import CLOCK, NOW
 from vccore.errors import Code
 from vccore.jsonld.loader import DocumentLoader
+from vccore.qr import capacity as qrcapacity
 from vccore.qr import payload as qr
 from vccore.qr.read import read_qr
 from vccore.qr.render import render_png
@@ -109,7 +110,7 @@ def _png_variants(payload: str) -> Iterator[tuple[str, bytes]]:
 def test_sample_credentials_round_trip_through_real_images(world: DemoWorld, slug: str) -> None:
     for doc in world.workers[slug].credentials:
         payload = qr.encode(doc)
-        assert qr.required_version(payload, "M") is not None
+        assert qrcapacity.required_version(payload, "M") is not None
         for label, png in _png_variants(payload):
             decoded = qr.decode(read_qr(png))
             result = world.verifier.verify_credential(decoded)

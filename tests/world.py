@@ -116,7 +116,8 @@ def fast_hash(id_number: str) -> dict[str, Any]:
 def issuer_input(person: str, index: int = 0) -> dict[str, Any]:
     """What an issuer is given to issue the ``index``-th credential of ``person`` (name, ID number, the rest)."""
     who = PEOPLE["people"][person]
-    return {"name": who["name"], "idNumber": who["idNumber"]} | copy.deepcopy(who["credentials"][index]["input"])
+    given: dict[str, Any] = copy.deepcopy(who["credentials"][index]["input"])
+    return {"name": who["name"], "idNumber": who["idNumber"]} | given
 
 
 def person_credential(

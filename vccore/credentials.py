@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import contexts
-from vccore.di.proofs import AssertionPurpose, verify_proofs
-from vccore.di.purposes import Purpose
+from vccore.di.proofs import verify_proofs
+from vccore.di.purposes import AssertionPurpose, Purpose
 from vccore.errors import Code, SkillcredError
 from vccore.jsonld import context_policy
 from vccore.jsonld.loader import DocumentLoader

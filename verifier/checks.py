@@ -14,7 +14,8 @@ from typing import Any, Final
 
 from vccore import jsonstrict
 from vccore.credentials import types_of
-from vccore.di.proofs import AuthenticationPurpose, verify_proofs
+from vccore.di.proofs import verify_proofs
+from vccore.di.purposes import AuthenticationPurpose
 from vccore.errors import Code, SkillcredError
 from vccore.jsonld.loader import DocumentLoader
 from vccore.result import Check, CheckName, Problem

@@ -24,6 +24,7 @@ from typing import Any, Final, Literal
 
 from vccore import jsonstrict
 from vccore.errors import Code, SkillcredError
+from vccore.qr import capacity as qrcapacity
 from vccore.qr import payload as qr
 from vccore.timeutil import require_aware
 
@@ -51,14 +52,14 @@ def plan_qr(
     *,
     publish: Callable[[bytes], str] | None = None,
     low_ec_ok: bool = False,
-    max_version: int = qr.DEFAULT_MAX_VERSION,
+    max_version: int = qrcapacity.DEFAULT_MAX_VERSION,
 ) -> QrPlan:
     """The QR for ``document``: the document itself at level M within ``max_version``; else, if
     ``low_ec_ok`` (a clean screen or print), at level L; else a reference to the bytes that
     ``publish(bytes) -> url`` makes available. Raises ``QR_TOO_LARGE`` (zh/en) when none applies."""
     payload = qr.encode(document)
     for ec in ("M", "L") if low_ec_ok else ("M",):
-        version = qr.required_version(payload, ec)
+        version = qrcapacity.required_version(payload, ec)
         if version is not None and version <= max_version:
             return QrPlan(payload, version, ec, "document")
     if publish is None:
@@ -72,7 +73,7 @@ def plan_qr(
     digest = hashlib.sha256(data).hexdigest()
     url = publish(data)
     ref = qr.encode_reference(url, digest)
-    return QrPlan(ref, qr.fit(ref, max_version=max_version), "M", "reference", digest, url)
+    return QrPlan(ref, qrcapacity.fit(ref, max_version=max_version), "M", "reference", digest, url)
 
 
 def verify_reference(payload: str, document_bytes: bytes) -> dict[str, Any]:

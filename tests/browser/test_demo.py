@@ -68,7 +68,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[s
             pytest.fail("the demo did not come up:\n" + "\n".join(lines))
         urls = [u.strip() for u in lines if u.strip().startswith("http://")]
         # keep draining the demo's output so that it never blocks on a full pipe
-        drain = threading.Thread(target=lambda: [lines.append(x) for x in proc.stdout or ()], daemon=True)
+        drain = threading.Thread(target=lambda: lines.extend(proc.stdout or ()), daemon=True)
         drain.start()
         yield base, urls
     finally:

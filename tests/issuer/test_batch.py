@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -32,7 +32,7 @@ from vccore.did.resolver import DidResolver
 from vccore.errors import KeyProblem
 from vccore.jsonld.loader import DocumentLoader
 from vccore.status.bitstring import MIN_LENGTH
-from vccore.status.entry import status_entry
+from vccore.status.entry import StatusPurpose, status_entry
 
 PASSPHRASE = "correct horse battery staple"
 REPO = Path(__file__).resolve().parents[2]
@@ -281,7 +281,7 @@ def test_status_entries_point_at_the_recorded_indexes_across_a_list_roll_over(
         document = json.loads(path.read_bytes())
         record = records[document["id"]]
         expected = [
-            status_entry(f"{base}/status/{ref.list_id}", ref.index, purpose=purpose, length=16)
+            status_entry(f"{base}/status/{ref.list_id}", ref.index, purpose=cast(StatusPurpose, purpose), length=16)
             for purpose, ref in (("revocation", record.revocation), ("suspension", record.suspension))
         ]
         assert document["credentialStatus"] == expected
@@ -387,7 +387,7 @@ def test_the_parent_signs_the_first_chunk_until_a_worker_is_ready_and_every_row_
     signed_here: list[int] = []
 
     def sign_until_ready(tasks: list[Any], setup: Any, workers: Any) -> list[Any]:
-        signed = original(tasks, setup, _Ready(ready))
+        signed = original(tasks, setup, cast(Workers, _Ready(ready)))
         signed_here.append(len(signed))
         return signed
 
@@ -420,7 +420,7 @@ def test_chunks_shrink_towards_the_end_and_cover_every_item_once_in_order(
     count: int, size: int, ways: int, floor: int, sizes: list[int]
 ) -> None:
     items = list(range(count))
-    chunks = list(split_chunks(items, size, ways=ways, floor=floor))  # type: ignore[arg-type]
+    chunks = list(split_chunks(items, size, ways=ways, floor=floor))
     assert [len(c) for c in chunks] == sizes
     assert [i for c in chunks for i in c] == items
 

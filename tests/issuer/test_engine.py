@@ -51,7 +51,7 @@ def _without_fresh(credential: dict[str, Any]) -> dict[str, Any]:
     for entry in out["credentialStatus"]:  # the indexes (and the entry ids naming them) are allocated anew
         for field in ("id", "statusListIndex", "statusListCredential"):
             entry.pop(field)
-    return out
+    return dict(out)
 
 
 def _flat_row(data: dict[str, Any]) -> dict[str, str]:

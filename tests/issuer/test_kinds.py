@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 
 import contexts
-from issuer import certnumbers, kinds, levels, schemas
+from issuer import certnumbers, kinds, levels
 from issuer.inputs import EvaluationOrganization, SkillLevelInput
 from issuer.kinds import KINDS, Issuer
 from vccore.errors import Code, SkillcredError
-from vccore.kinds import identity
+from vccore.kinds import identity, schemas
 
 DATA = json.loads((Path(__file__).parent.parent / "data" / "people.json").read_text(encoding="utf-8"))
 PEOPLE: dict[str, Any] = DATA["people"]

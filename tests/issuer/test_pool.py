@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from typing import cast
 
 import pytest
 
@@ -76,7 +77,7 @@ def test_a_borrower_waits_for_a_free_connection_then_gets_store_busy(target: Tar
 def test_connections_killed_by_the_server_are_replaced_without_failing_a_request() -> None:
     from tests.issuer.conftest import _pg_target
 
-    targets = _pg_target()  # PostgreSQL only: SQLite has no server to restart
+    targets = cast(Generator[Target, None, None], _pg_target())  # PostgreSQL only: SQLite has no server to restart
     target = next(targets)
     name = f"skillcred-test-{uuid.uuid4().hex[:10]}"
     try:

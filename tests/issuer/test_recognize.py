@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from issuer import schemas
 from issuer.engine import IssuedCredential
 from issuer.recognize import RecognitionService
 from issuer.service import IssuerService
@@ -28,6 +27,7 @@ from tests.world import (
 )
 from vccore.credentials import verify_issued
 from vccore.errors import Code, SkillcredError
+from vccore.kinds import schemas
 from vccore.recognition.chain import verify_chain
 from vccore.recognition.credential import digest_multibase, rule_credential
 from vccore.recognition.rulesets import load_shipped

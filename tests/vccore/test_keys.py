@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -95,4 +94,3 @@ def test_malformed_did_key_is_refused(did: str) -> None:
 def test_keypair_repr_does_not_show_the_seed() -> None:
     pair = KeyPair.from_seed(b"\x07" * 32)
     assert "07070707" not in repr(pair)
-    assert Path  # keep the import used for type checkers

@@ -31,6 +31,7 @@ from vccore.did.resolver import DidResolver
 from vccore.fetch import HttpsFetcher
 from vccore.jsonld.loader import DocumentLoader
 from vccore.keys import KeyPair
+from vccore.qr import base45
 from vccore.qr import payload as qr
 from vccore.trust.lists import KeyPeriod, TrustedIssuer, TrustList
 from verifier.app import create_app
@@ -298,7 +299,7 @@ def test_qr_inflate_bomb_is_refused(client_for: MakeClient) -> None:
     import zlib
 
     bomb = zlib.compressobj(9, zlib.DEFLATED, -15).compress(b"[" + b" " * 5_000_000) + b""
-    payload = "SC1:" + qr.b45encode(bomb + zlib.compressobj(9, zlib.DEFLATED, -15).flush())
+    payload = "SC1:" + base45.b45encode(bomb + zlib.compressobj(9, zlib.DEFLATED, -15).flush())
     r = client_for().post("/verify/qr", json={"payload": payload[:4000]})
     assert r.status_code in (400, 413) and r.json()["code"] in ("RESOURCE_LIMIT_EXCEEDED", "PARSING_ERROR")
 

@@ -17,7 +17,8 @@ from starlette.testclient import TestClient
 from tests.support import LOADER, NOW
 from tests.wallet_demo.conftest import recognition_credential, skill_credential, write_json
 from vccore.clock import SettableClock
-from vccore.di.proofs import AuthenticationPurpose, verify_proofs
+from vccore.di.proofs import verify_proofs
+from vccore.di.purposes import AuthenticationPurpose
 from vccore.qr import payload as qr
 from vccore.qr.render import render_png
 from wallet_demo.app import create_app

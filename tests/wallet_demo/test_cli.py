@@ -13,7 +13,8 @@ from click.testing import Result
 from skillcred.cli import cli
 from tests.support import LOADER, NOW, invoke
 from tests.wallet_demo.conftest import recognition_credential, skill_credential, write_json
-from vccore.di.proofs import AuthenticationPurpose, verify_proofs
+from vccore.di.proofs import verify_proofs
+from vccore.di.purposes import AuthenticationPurpose
 from vccore.qr import payload as qr
 from vccore.qr.read import read_qr
 from vccore.qr.render import render_png

@@ -13,7 +13,8 @@ import pytest
 from tests.support import LOADER, NOW, sign
 from tests.wallet_demo.conftest import SKILL_ID, recognition_credential, skill_credential, write_json
 from tests.world import ROGUE
-from vccore.di.proofs import AuthenticationPurpose, verify_proofs
+from vccore.di.proofs import verify_proofs
+from vccore.di.purposes import AuthenticationPurpose
 from vccore.errors import Code, SkillcredError
 from vccore.qr import payload as qr
 from wallet_demo.present import (

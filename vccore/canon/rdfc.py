@@ -46,33 +46,14 @@ from vccore.canon.nquads import (
     NEEDS_ESCAPE,
     RDF_LANGSTRING,
     XSD_STRING,
-    Dataset,
     DatasetLike,
-    Quad,
-    Term,
     bnode_label,
     iri_term,
     literal_term,
-    parse_nquads,
-    serialize_nquad,
-    serialize_nquads,
 )
 from vccore.errors import ParseError
 
-__all__ = [
-    "RDF_LANGSTRING",
-    "XSD_STRING",
-    "Dataset",
-    "DatasetLike",
-    "Quad",
-    "Term",
-    "canonical_issuer_map",
-    "canonicalize",
-    "canonicalize_with_map",
-    "parse_nquads",
-    "serialize_nquad",
-    "serialize_nquads",
-]
+__all__ = ["canonical_issuer_map", "canonicalize", "canonicalize_with_map"]
 
 _HASHES: dict[str, Callable[[bytes], Any]] = {
     "sha256": hashlib.sha256,

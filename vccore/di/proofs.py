@@ -17,7 +17,7 @@ from typing import Any
 
 from vccore import multibase
 from vccore.di.cryptosuites import DEFAULT_SUITE, SIGNING_SUITES, Cryptosuite, suite_for_proof
-from vccore.di.purposes import AssertionPurpose, AuthenticationPurpose, Purpose
+from vccore.di.purposes import AssertionPurpose, Purpose
 from vccore.did import resolver as dids
 from vccore.errors import Code, ParseError, SkillcredError
 from vccore.jsonld.loader import DocumentLoader
@@ -443,11 +443,4 @@ def proof_controllers(document: Mapping[str, Any]) -> list[str]:
     return out
 
 
-__all__ = [
-    "AssertionPurpose",
-    "AuthenticationPurpose",
-    "ProofOptions",
-    "add_proof",
-    "proof_controllers",
-    "verify_proofs",
-]
+__all__ = ["ProofOptions", "add_proof", "proof_controllers", "verify_proofs"]

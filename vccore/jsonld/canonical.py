@@ -55,10 +55,10 @@ from vccore.jsonld._dataset_writer import (
     Writer,
 )
 from vccore.jsonld._expander import ABSOLUTE, Expander, Unsupported
-from vccore.jsonld.context_policy import check_contexts, context_urls
+from vccore.jsonld.context_policy import context_urls
 from vccore.jsonld.loader import DocumentLoader
 
-__all__ = ["CacheInfo", "cache_info", "check_contexts", "clear_cache", "expand", "rdfc", "to_dataset"]
+__all__ = ["cache_info", "clear_cache", "expand", "rdfc", "to_dataset"]
 
 #: Bound of the processed-context memo (:mod:`vccore.jsonld._context_cache`), read on every call.
 _MAX_MEMO = 512

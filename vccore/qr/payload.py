@@ -57,45 +57,25 @@ from urllib.parse import urlsplit
 from vccore import jsonstrict
 from vccore.errors import Code, ParseError, ResourceLimitError, SkillcredError
 from vccore.qr import dictionary as qrdict
-from vccore.qr.base45 import ALPHABET, b45decode, b45encode
+from vccore.qr.base45 import b45decode, b45encode
 from vccore.qr.capacity import (
-    ALNUM_CAPACITY,
-    DEFAULT_EC,
-    DEFAULT_MAX_VERSION,
     MAX_PAYLOAD_CHARS,
-    EcLevel,
-    capacity,
-    ec_level,
-    fit,
-    required_version,
 )
 
 __all__ = [
-    "ALNUM_CAPACITY",
-    "ALPHABET",
-    "DEFAULT_EC",
     "DEFAULT_MAX_INFLATED",
-    "DEFAULT_MAX_VERSION",
     "DOCUMENT_PREFIX",
     "DOCUMENT_VERSION",
-    "MAX_PAYLOAD_CHARS",
     "MAX_URL_CHARS",
     "REFERENCE_PREFIX",
     "REFERENCE_VERSION",
     "Decoded",
-    "EcLevel",
     "Reference",
-    "b45decode",
-    "b45encode",
-    "capacity",
     "decode",
     "decode_any",
     "decode_reference",
-    "ec_level",
     "encode",
     "encode_reference",
-    "fit",
-    "required_version",
 ]
 
 _HEAD_RE: Final = re.compile(r"(SCR|SC)([0-9]{1,3})")

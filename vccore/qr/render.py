@@ -21,17 +21,9 @@ from PIL import Image
 
 from vccore.errors import Code, SkillcredError
 from vccore.qr.capacity import DEFAULT_EC, DEFAULT_MAX_VERSION
-from vccore.qr.matrix import QRMatrix, build_matrix, mask_penalties
+from vccore.qr.matrix import QRMatrix, build_matrix
 
-__all__ = [
-    "QUIET_ZONE",
-    "QRMatrix",
-    "build_matrix",
-    "mask_penalties",
-    "render_png",
-    "render_svg",
-    "render_text",
-]
+__all__ = ["QUIET_ZONE", "render_png", "render_svg", "render_text"]
 
 #: Light border around the symbol, in modules (ISO/IEC 18004:2015, 9.1: at least 4 wide).
 QUIET_ZONE: Final = 4

@@ -19,7 +19,7 @@ from typing import Any, Final
 
 import contexts
 from vccore.credentials import issuer_id, types_of, verify_issued_and_read
-from vccore.di.proofs import AssertionPurpose
+from vccore.di.purposes import AssertionPurpose
 from vccore.errors import Code, SkillcredError
 from vccore.jsonld.loader import DocumentLoader
 from vccore.result import Check, CheckName, VerificationResult

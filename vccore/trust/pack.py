@@ -21,7 +21,8 @@ from typing import Any, Final
 import contexts
 from vccore import jsonstrict
 from vccore.di.cryptosuites import EDDSA_JCS_2022
-from vccore.di.proofs import AssertionPurpose, ProofOptions, add_proof, verify_proofs
+from vccore.di.proofs import ProofOptions, add_proof, verify_proofs
+from vccore.di.purposes import AssertionPurpose
 from vccore.errors import Code, SkillcredError
 from vccore.jsonld.loader import DocumentLoader
 from vccore.keys import Signer

@@ -14,7 +14,7 @@ import pytest
 from pyld import jsonld
 
 from tests.support import VECTORS
-from vccore.canon import rdfc
+from vccore.canon import nquads, rdfc
 from vccore.canon._permutations import orderings
 from vccore.errors import Code, ParseError, ResourceLimitError
 
@@ -49,8 +49,8 @@ def _algorithm(entry: dict[str, Any]) -> str:
     return str(entry.get("hashAlgorithm", "SHA256"))
 
 
-def _dataset(name: str) -> rdfc.Dataset:
-    return rdfc.parse_nquads(_read(f"rdfc10/{name}-in.nq"))
+def _dataset(name: str) -> nquads.Dataset:
+    return nquads.parse_nquads(_read(f"rdfc10/{name}-in.nq"))
 
 
 # --- the W3C suite -------------------------------------------------------------------------------
@@ -66,21 +66,21 @@ def test_manifest_present_and_complete() -> None:
 
 @pytest.mark.parametrize("entry", EVAL, ids=_id)
 def test_eval(entry: dict[str, Any]) -> None:
-    dataset = rdfc.parse_nquads(_read(entry["action"]))
+    dataset = nquads.parse_nquads(_read(entry["action"]))
     result = rdfc.canonicalize(dataset, hash_algorithm=_algorithm(entry))
     assert result.encode("utf-8") == (RDFC_VECTORS / entry["result"]).read_bytes()
 
 
 @pytest.mark.parametrize("entry", MAP, ids=_id)
 def test_map(entry: dict[str, Any]) -> None:
-    dataset = rdfc.parse_nquads(_read(entry["action"]))
+    dataset = nquads.parse_nquads(_read(entry["action"]))
     expected = json.loads(_read(entry["result"]))
     assert rdfc.canonical_issuer_map(dataset, hash_algorithm=_algorithm(entry)) == expected
 
 
 @pytest.mark.parametrize("entry", NEGATIVE, ids=_id)
 def test_negative_poison_refused_quickly(entry: dict[str, Any]) -> None:
-    dataset = rdfc.parse_nquads(_read(entry["action"]))
+    dataset = nquads.parse_nquads(_read(entry["action"]))
     start = time.perf_counter()
     with pytest.raises(ResourceLimitError) as caught:
         rdfc.canonicalize(dataset)
@@ -121,7 +121,7 @@ def test_sha384_is_selectable() -> None:
 @pytest.mark.parametrize("name", ["test020", "test023", "test044", "test054", "test059", "test073"])
 def test_invariant_under_relabelling_and_reordering(name: str) -> None:
     text = _read(f"rdfc10/{name}-in.nq")
-    expected = rdfc.canonicalize(rdfc.parse_nquads(text))
+    expected = rdfc.canonicalize(nquads.parse_nquads(text))
     labels = sorted({w for w in text.split() if w.startswith("_:")}, key=len, reverse=True)
     rng = random.Random(7)
     for _ in range(5):
@@ -133,7 +133,7 @@ def test_invariant_under_relabelling_and_reordering(name: str) -> None:
         for line in lines:
             words = line.split(" ")
             renamed.append(" ".join(fresh[labels.index(w)] if w in labels else w for w in words))
-        assert rdfc.canonicalize(rdfc.parse_nquads("\n".join(renamed) + "\n")) == expected
+        assert rdfc.canonicalize(nquads.parse_nquads("\n".join(renamed) + "\n")) == expected
 
 
 # --- the work budget -----------------------------------------------------------------------------
@@ -163,13 +163,13 @@ def test_long_chain_of_lookalike_nodes_is_refused_not_a_recursion_error() -> Non
     ring = "".join(f"_:n{i} <urn:p> _:n{(i + 1) % n} .\n" for i in range(n))
     start = time.perf_counter()
     with pytest.raises(ResourceLimitError):
-        rdfc.canonicalize(rdfc.parse_nquads(ring))
+        rdfc.canonicalize(nquads.parse_nquads(ring))
     assert time.perf_counter() - start < 1.0
 
 
 def test_small_ring_is_canonicalized() -> None:
     ring = "".join(f"_:n{i} <urn:p> _:n{(i + 1) % 20} .\n" for i in range(20))
-    out = rdfc.canonicalize(rdfc.parse_nquads(ring))
+    out = rdfc.canonicalize(nquads.parse_nquads(ring))
     assert out.count("\n") == 20
     assert {f"_:c14n{i}" for i in range(20)} == {line.split()[0] for line in out.splitlines()}
 
@@ -181,7 +181,7 @@ def test_repeated_related_node_across_graphs_is_cheap() -> None:
         f"_:a <urn:q> _:r <urn:g{i}> .\n_:b <urn:q> _:r <urn:g{i}> .\n" for i in range(12)
     )
     start = time.perf_counter()
-    out = rdfc.canonicalize(rdfc.parse_nquads(nq))
+    out = rdfc.canonicalize(nquads.parse_nquads(nq))
     assert time.perf_counter() - start < 0.5
     assert out.count("\n") == 26
 
@@ -248,7 +248,7 @@ def test_pyld_dataset_matches_pyld_normalize() -> None:
     assert ours == theirs.replace("\u0007", "\\u0007")
     assert "\\u0007" in ours
     # a pyld dataset and its N-Quads form give the same result
-    assert rdfc.canonicalize(rdfc.parse_nquads(rdfc.serialize_nquads(dataset))) == ours
+    assert rdfc.canonicalize(nquads.parse_nquads(nquads.serialize_nquads(dataset))) == ours
 
 
 def test_pyld_name_entry_is_ignored() -> None:
@@ -262,7 +262,7 @@ def test_pyld_name_entry_is_ignored() -> None:
 
 def test_named_graphs_and_blank_node_graph_names() -> None:
     nq = '_:g <urn:p> _:s _:g .\n_:s <urn:p> "x"@en-GB <urn:graph> .\n<urn:s> <urn:p> "1"^^<urn:dt> .\n'
-    out, issued = rdfc.canonicalize_with_map(rdfc.parse_nquads(nq))
+    out, issued = rdfc.canonicalize_with_map(nquads.parse_nquads(nq))
     assert set(issued) == {"g", "s"}
     assert sorted(issued.values()) == ["c14n0", "c14n1"]
     for line in out.splitlines():
@@ -296,7 +296,7 @@ IRI_S = {"type": "IRI", "value": "urn:s"}
         {"@default": [_quad(IRI_S, {"type": "IRI", "value": ""})]},
         {"@default": [_quad(IRI_S, {"type": "literal", "value": 5})]},
         {"@default": [_quad(IRI_S, {"type": "literal", "value": "x", "language": "en US"})]},
-        {"@default": [_quad(IRI_S, {"type": "literal", "value": "x", "datatype": rdfc.RDF_LANGSTRING})]},
+        {"@default": [_quad(IRI_S, {"type": "literal", "value": "x", "datatype": nquads.RDF_LANGSTRING})]},
         {"@default": [_quad(IRI_S, {"type": "literal", "value": "x", "datatype": "urn:d>"})]},
         {"@default": [_quad({"type": "literal", "value": "x"}, IRI_S)]},
         {"@default": [_quad({"type": "blank node", "value": "b0"}, IRI_S)]},  # no _: prefix
@@ -323,7 +323,7 @@ def test_parse_shapes_match_pyld() -> None:
         '_:b0 <http://a.example/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> _:g .\n'
         '_:b0 <http://a.example/p> "plain" .\n'
     )
-    ours = rdfc.parse_nquads(nq)
+    ours = nquads.parse_nquads(nq)
     theirs = jsonld.parse_nquads(nq.replace("  # trailing comment", "").replace("\r", ""))
     assert ours == theirs
 
@@ -334,7 +334,7 @@ def test_parse_unescapes_everything() -> None:
         "<urn:\\u221e> <urn:p> <urn:\\U0001F303> .\n"
         '<urn:s> <urn:p> "a\u2028b\u0085c" .\n'  # not line breaks in N-Quads
     )
-    dataset = rdfc.parse_nquads(nq)["@default"]
+    dataset = nquads.parse_nquads(nq)["@default"]
     assert dataset[0]["object"]["value"] == "A\U0001f303\t\b\n\r\f\"'\\"
     assert dataset[1]["subject"]["value"] == "urn:\u221e"
     assert dataset[1]["object"]["value"] == "urn:\U0001f303"
@@ -342,13 +342,13 @@ def test_parse_unescapes_everything() -> None:
 
 
 def test_parse_accepts_compact_whitespace_and_unicode_labels() -> None:
-    dataset = rdfc.parse_nquads('_:a.b\u00e9<urn:p>"x"\t.\n_:a <urn:p> _:c.d .')
+    dataset = nquads.parse_nquads('_:a.b\u00e9<urn:p>"x"\t.\n_:a <urn:p> _:c.d .')
     assert dataset["@default"][0]["subject"]["value"] == "_:a.b\u00e9"
     assert dataset["@default"][1]["object"]["value"] == "_:c.d"
 
 
 def test_parse_drops_duplicates() -> None:
-    dataset = rdfc.parse_nquads('<urn:s> <urn:p> "o" .\n<urn:s> <urn:p> "o" .\n<urn:s> <urn:p> "o"@en .\n')
+    dataset = nquads.parse_nquads('<urn:s> <urn:p> "o" .\n<urn:s> <urn:p> "o" .\n<urn:s> <urn:p> "o"@en .\n')
     assert len(dataset["@default"]) == 2
 
 
@@ -381,7 +381,7 @@ def test_parse_drops_duplicates() -> None:
 )
 def test_parse_rejects_malformed(text: str) -> None:
     with pytest.raises(ParseError) as caught:
-        rdfc.parse_nquads("<urn:ok> <urn:p> <urn:o> .\n" + text)
+        nquads.parse_nquads("<urn:ok> <urn:p> <urn:o> .\n" + text)
     assert caught.value.code is Code.PARSING_ERROR
     assert "line 2" in str(caught.value)
 
@@ -396,22 +396,22 @@ def test_serialize_nquad() -> None:
             "datatype": "http://www.w3.org/2001/XMLSchema#string",
         },
     }
-    assert rdfc.serialize_nquad(quad) == '_:b0 <urn:p> "a\\"b\\\\c\\nd\\re\\tf\\u0000g\\u007Fh\u00e9" .\n'
-    assert rdfc.serialize_nquad(quad, "urn:g").endswith(" <urn:g> .\n")
-    assert rdfc.serialize_nquad(quad, "_:g").endswith(" _:g .\n")
-    assert rdfc.serialize_nquad(quad, "@default").endswith('h\u00e9" .\n')
+    assert nquads.serialize_nquad(quad) == '_:b0 <urn:p> "a\\"b\\\\c\\nd\\re\\tf\\u0000g\\u007Fh\u00e9" .\n'
+    assert nquads.serialize_nquad(quad, "urn:g").endswith(" <urn:g> .\n")
+    assert nquads.serialize_nquad(quad, "_:g").endswith(" _:g .\n")
+    assert nquads.serialize_nquad(quad, "@default").endswith('h\u00e9" .\n')
     typed = dict(quad, object={"type": "literal", "value": "1", "datatype": "urn:dt"})
-    assert rdfc.serialize_nquad(typed) == '_:b0 <urn:p> "1"^^<urn:dt> .\n'
+    assert nquads.serialize_nquad(typed) == '_:b0 <urn:p> "1"^^<urn:dt> .\n'
     tagged = dict(
-        quad, object={"type": "literal", "value": "x", "datatype": rdfc.RDF_LANGSTRING, "language": "zh-Hans"}
+        quad, object={"type": "literal", "value": "x", "datatype": nquads.RDF_LANGSTRING, "language": "zh-Hans"}
     )
-    assert rdfc.serialize_nquad(tagged) == '_:b0 <urn:p> "x"@zh-Hans .\n'
+    assert nquads.serialize_nquad(tagged) == '_:b0 <urn:p> "x"@zh-Hans .\n'
 
 
 def test_parse_serialize_round_trip_on_suite_inputs() -> None:
     for path in sorted((RDFC_VECTORS / "rdfc10").glob("*-in.nq")):
-        dataset = rdfc.parse_nquads(path.read_bytes().decode("utf-8"))
-        text = rdfc.serialize_nquads(dataset)
-        again = rdfc.parse_nquads(text)
-        assert rdfc.serialize_nquads(again) == text, path.name
+        dataset = nquads.parse_nquads(path.read_bytes().decode("utf-8"))
+        text = nquads.serialize_nquads(dataset)
+        again = nquads.parse_nquads(text)
+        assert nquads.serialize_nquads(again) == text, path.name
         assert {g: len(q) for g, q in again.items()} == {g: len(q) for g, q in dataset.items()}

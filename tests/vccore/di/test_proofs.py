@@ -13,7 +13,8 @@ from tests.support import LOADER, NOW, sign
 from tests.world import EVAL, ROGUE, TITLE_BOARD, WEB_DID, web_document
 from vccore import multibase
 from vccore.credentials import verify_issued
-from vccore.di.proofs import AuthenticationPurpose, add_proof, verify_proofs
+from vccore.di.proofs import add_proof, verify_proofs
+from vccore.di.purposes import AuthenticationPurpose
 from vccore.did.resolver import DidResolver
 from vccore.errors import Code, DataLossError, SkillcredError
 from vccore.jsonld.loader import DocumentLoader

@@ -32,7 +32,7 @@ XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 
 
 def edited(edit: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
-    doc = copy.deepcopy(SKILL)
+    doc: dict[str, Any] = copy.deepcopy(SKILL)
     edit(doc)
     return doc
 
@@ -192,7 +192,7 @@ def test_json_literals_language_values_and_a_jcs_proof_context_are_kept_as_they_
 
 
 def test_a_vocab_context_makes_plain_words_terms() -> None:
-    doc = {
+    doc: dict[str, Any] = {
         "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
         "type": ["VerifiableCredential", "ExampleDegreeCredential"],
         "issuer": "did:example:1",

@@ -30,8 +30,11 @@ from PIL import Image, ImageFilter
 from tests.support import CONTEXTS, DATA, LOADER, NOW, sign
 from tests.world import AUTH_CN, EVAL, HOLDER
 from vccore import jsonstrict
-from vccore.di.proofs import AuthenticationPurpose, verify_proofs
+from vccore.di.proofs import verify_proofs
+from vccore.di.purposes import AuthenticationPurpose
 from vccore.errors import Code, ParseError, SkillcredError
+from vccore.qr import base45
+from vccore.qr import capacity as qrcapacity
 from vccore.qr import dictionary as qrdict
 from vccore.qr import matrix as qrmatrix
 from vccore.qr import payload as qr
@@ -163,7 +166,7 @@ def _deflate(data: bytes, zdict: bytes = qrdict.DICTIONARY) -> bytes:
 
 
 def _doc_payload(raw_json: bytes) -> str:
-    return qr.DOCUMENT_PREFIX + qr.b45encode(_deflate(raw_json))
+    return qr.DOCUMENT_PREFIX + base45.b45encode(_deflate(raw_json))
 
 
 def _png(img: Image.Image, fmt: str = "PNG", **kw: Any) -> bytes:
@@ -206,7 +209,7 @@ def test_codec_round_trip_keeps_content_and_key_order(doc: dict[str, Any]) -> No
 def test_encode_is_deflate_of_compact_json() -> None:
     doc = small_credential()
     raw = json.dumps(doc, separators=(",", ":"), ensure_ascii=False, sort_keys=False).encode("utf-8")
-    body = qr.b45decode(qr.encode(doc).removeprefix("SC2:"))
+    body = base45.b45decode(qr.encode(doc).removeprefix("SC2:"))
     inflater = zlib.decompressobj(wbits=-15, zdict=qrdict.DICTIONARY)
     assert inflater.decompress(body) == raw and inflater.eof and not inflater.unused_data
     assert len(body) < len(_deflate(raw, b"")) * 0.6  # the dictionary is used
@@ -239,14 +242,14 @@ def test_encode_refuses_what_no_qr_code_holds() -> None:
     ],
 )
 def test_base45_rfc9285_examples(raw: bytes, text: str) -> None:
-    assert qr.b45encode(raw) == text
-    assert qr.b45decode(text) == raw
+    assert base45.b45encode(raw) == text
+    assert base45.b45decode(text) == raw
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=300))
 def test_base45_round_trip(data: bytes) -> None:
-    assert qr.b45decode(qr.b45encode(data)) == data
+    assert base45.b45decode(base45.b45encode(data)) == data
 
 
 # --- reference payloads -----------------------------------------------------------------------
@@ -258,7 +261,7 @@ def test_reference_round_trip() -> None:
     url = "https://skillcred.example.cn/c/6f1c2a9e-3b7d-4e2a-9c1f-8d5b0a7e4c21?lang=zh-CN"
     payload = qr.encode_reference(url, digest.upper())
     assert payload.startswith("SCR1:")
-    assert qr.fit(payload) <= 8  # a small, easily scanned code
+    assert qrcapacity.fit(payload) <= 8  # a small, easily scanned code
     decoded = qr.decode_any(payload)
     assert decoded.document is None
     assert decoded.reference == qr.Reference(url=url, sha256=digest)
@@ -291,12 +294,12 @@ def test_reference_refuses_bad_input(url: str, digest: str) -> None:
 
 
 def test_reference_decode_checks_the_url() -> None:
-    forged = qr.REFERENCE_PREFIX + qr.b45encode(bytes(32) + b"javascript:alert(1)")
+    forged = qr.REFERENCE_PREFIX + base45.b45encode(bytes(32) + b"javascript:alert(1)")
     with pytest.raises(SkillcredError) as info:
         qr.decode_any(forged)
     assert info.value.code is Code.PARSING_ERROR
     with pytest.raises(SkillcredError):
-        qr.decode_any(qr.REFERENCE_PREFIX + qr.b45encode(bytes(32)))  # digest only
+        qr.decode_any(qr.REFERENCE_PREFIX + base45.b45encode(bytes(32)))  # digest only
 
 
 def test_decoded_holds_exactly_one_thing() -> None:
@@ -317,7 +320,7 @@ def _bomb() -> str:
 
 def _hostile_cases() -> list[tuple[str, str, Code]]:
     good = qr.encode(small_credential())
-    body = qr.b45decode(good.removeprefix("SC2:"))
+    body = base45.b45decode(good.removeprefix("SC2:"))
     raw = json.dumps(small_credential(), separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     elsewhere = random.Random(3).randbytes(32 * 1024)  # a dictionary that is not ours
     cases = [
@@ -325,26 +328,26 @@ def _hostile_cases() -> list[tuple[str, str, Code]]:
         ("no prefix", good[4:], Code.PARSING_ERROR),
         ("empty", "", Code.PARSING_ERROR),
         ("lowercase prefix", "sc2:" + good[4:], Code.PARSING_ERROR),
-        ("pre-release version 1", "SC1:" + qr.b45encode(_deflate(raw, b"")), Code.PARSING_ERROR),
+        ("pre-release version 1", "SC1:" + base45.b45encode(_deflate(raw, b"")), Code.PARSING_ERROR),
         ("next version", "SC3:" + good[4:], Code.PARSING_ERROR),
         ("reference version 2", "SCR2:" + good[4:], Code.PARSING_ERROR),
         ("version 999", "SC999:" + good[4:], Code.PARSING_ERROR),
         ("lowercase body", good[:10] + "abc" + good[13:], Code.PARSING_ERROR),
         ("hash in body", good[:10] + "#" + good[11:], Code.PARSING_ERROR),
         ("non-ascii in body", good[:10] + "Ａ" + good[11:], Code.PARSING_ERROR),
-        ("truncated stream", "SC2:" + qr.b45encode(body[: len(body) // 2]), Code.PARSING_ERROR),
-        ("truncated by one byte", "SC2:" + qr.b45encode(body[:-1]), Code.PARSING_ERROR),
-        ("trailing data", "SC2:" + qr.b45encode(body + b"\x00"), Code.PARSING_ERROR),
-        ("trailing second stream", "SC2:" + qr.b45encode(body + body), Code.PARSING_ERROR),
+        ("truncated stream", "SC2:" + base45.b45encode(body[: len(body) // 2]), Code.PARSING_ERROR),
+        ("truncated by one byte", "SC2:" + base45.b45encode(body[:-1]), Code.PARSING_ERROR),
+        ("trailing data", "SC2:" + base45.b45encode(body + b"\x00"), Code.PARSING_ERROR),
+        ("trailing second stream", "SC2:" + base45.b45encode(body + body), Code.PARSING_ERROR),
         ("empty stream", "SC2:", Code.PARSING_ERROR),
-        ("not deflate", "SC2:" + qr.b45encode(b"\xff" * 40), Code.PARSING_ERROR),
+        ("not deflate", "SC2:" + base45.b45encode(b"\xff" * 40), Code.PARSING_ERROR),
         ("inflate bomb", _bomb(), Code.RESOURCE_LIMIT_EXCEEDED),
         ("dictionary bomb", _doc_payload(qrdict.DICTIONARY * 60), Code.RESOURCE_LIMIT_EXCEEDED),
-        ("distance too far back", "SC2:" + qr.b45encode(_deflate(elsewhere[:200], elsewhere)), Code.PARSING_ERROR),
+        ("distance too far back", "SC2:" + base45.b45encode(_deflate(elsewhere[:200], elsewhere)), Code.PARSING_ERROR),
         ("base45 triple > 65535", "SC2:" + good[4:10] + "GGW" + good[13:], Code.PARSING_ERROR),
         ("base45 ':::'", "SC2::::", Code.PARSING_ERROR),
-        ("base45 pair > 255", "SC2:" + qr.b45encode(body) + "::", Code.PARSING_ERROR),
-        ("base45 odd leftover", "SC2:" + qr.b45encode(body) + "0", Code.PARSING_ERROR),
+        ("base45 pair > 255", "SC2:" + base45.b45encode(body) + "::", Code.PARSING_ERROR),
+        ("base45 odd leftover", "SC2:" + base45.b45encode(body) + "0", Code.PARSING_ERROR),
         ("overlong", "SC2:" + "0" * 4300, Code.RESOURCE_LIMIT_EXCEEDED),
         ("very overlong", "SC2:" + "#" * 10_000_000, Code.RESOURCE_LIMIT_EXCEEDED),
         ("NaN", _doc_payload(b'{"a":NaN}'), Code.PARSING_ERROR),
@@ -373,12 +376,12 @@ def test_hostile_payloads_fail_fast_with_their_code(name: str, payload: str, cod
 
 
 def test_base45_group_check_is_exact() -> None:
-    assert qr.b45decode("FGW") == b"\xff\xff"  # 15 + 45*21 + 2025*32 = 65535
+    assert base45.b45decode("FGW") == b"\xff\xff"  # 15 + 45*21 + 2025*32 = 65535
     with pytest.raises(ParseError):
-        qr.b45decode("GGW")  # 65536
-    assert qr.b45decode("U5") == b"\xff"  # 30 + 45*5 = 255
+        base45.b45decode("GGW")  # 65536
+    assert base45.b45decode("U5") == b"\xff"  # 30 + 45*5 = 255
     with pytest.raises(ParseError):
-        qr.b45decode("V5")  # 256
+        base45.b45decode("V5")  # 256
 
 
 def test_inflate_bomb_never_allocates_much_more_than_the_cap() -> None:
@@ -434,7 +437,7 @@ def test_decode_refuses_non_text() -> None:
     ],
 )
 def test_known_capacities(version: int, ec: str, chars: int) -> None:
-    assert qr.capacity(version, ec) == chars
+    assert qrcapacity.capacity(version, ec) == chars
 
 
 _QRCODE_EC = {"L": 1, "M": 0, "Q": 3, "H": 2}
@@ -447,7 +450,7 @@ def test_capacity_table_follows_from_data_codewords(ec: str) -> None:
     for version in range(1, 41):
         bits = 8 * sum(b.data_count for b in qrcode.base.rs_blocks(version, _QRCODE_EC[ec]))
         cci = 9 if version < 10 else 11 if version < 27 else 13
-        n = qr.capacity(version, ec)
+        n = qrcapacity.capacity(version, ec)
         assert 4 + cci + 11 * (n // 2) + 6 * (n % 2) <= bits
         assert 4 + cci + 11 * ((n + 1) // 2) + 6 * ((n + 1) % 2) > bits
 
@@ -455,40 +458,40 @@ def test_capacity_table_follows_from_data_codewords(ec: str) -> None:
 @pytest.mark.parametrize("ec", ["L", "M", "Q", "H"])
 @pytest.mark.parametrize("version", [1, 9, 10, 26, 27, 39])
 def test_required_version_agrees_with_qrcode_at_the_boundaries(version: int, ec: str) -> None:
-    for n in (qr.capacity(version, ec), qr.capacity(version, ec) + 1):
+    for n in (qrcapacity.capacity(version, ec), qrcapacity.capacity(version, ec) + 1):
         payload = "A" * n
-        ours = qr.required_version(payload, ec)
+        ours = qrcapacity.required_version(payload, ec)
         code = qrcode.QRCode(error_correction=_QRCODE_EC[ec])
         code.add_data(qrcode.util.QRData(payload.encode(), mode=qrcode.util.MODE_ALPHA_NUM))
         assert ours == code.best_fit()
-        assert ours == (version if n == qr.capacity(version, ec) else version + 1)
+        assert ours == (version if n == qrcapacity.capacity(version, ec) else version + 1)
 
 
 def test_required_version_edges() -> None:
-    assert qr.required_version("") == 1
-    assert qr.required_version("A" * 4296, "L") == 40
-    assert qr.required_version("A" * 4297, "L") is None
+    assert qrcapacity.required_version("") == 1
+    assert qrcapacity.required_version("A" * 4296, "L") == 40
+    assert qrcapacity.required_version("A" * 4297, "L") is None
     with pytest.raises(ValueError):
-        qr.required_version("abc")
+        qrcapacity.required_version("abc")
     with pytest.raises(ValueError):
-        qr.required_version("ABC", "X")
+        qrcapacity.required_version("ABC", "X")
 
 
 def test_fit_refuses_too_large_payloads() -> None:
-    assert qr.fit("A" * 1451) == 25
+    assert qrcapacity.fit("A" * 1451) == 25
     with pytest.raises(SkillcredError) as info:
-        qr.fit("A" * 1452)
+        qrcapacity.fit("A" * 1452)
     assert info.value.code is Code.QR_TOO_LARGE
     assert "1451" in info.value.detail and "二维码" in info.value.detail and "reference" in info.value.detail
-    assert qr.fit("A" * 1452, max_version=26) == 26
+    assert qrcapacity.fit("A" * 1452, max_version=26) == 26
     with pytest.raises(SkillcredError) as info:
-        qr.fit("A" * 5000, max_version=40)
+        qrcapacity.fit("A" * 5000, max_version=40)
     assert info.value.code is Code.QR_TOO_LARGE
     with pytest.raises(SkillcredError) as info:
-        qr.fit(qr.encode(full_credential(6)))  # a full 4 KB credential needs a reference QR
+        qrcapacity.fit(qr.encode(full_credential(6)))  # a full 4 KB credential needs a reference QR
     assert info.value.code is Code.QR_TOO_LARGE
     with pytest.raises(ValueError):
-        qr.fit("A", max_version=41)
+        qrcapacity.fit("A", max_version=41)
 
 
 # --- mask choice ------------------------------------------------------------------------------
@@ -497,14 +500,14 @@ def test_fit_refuses_too_large_payloads() -> None:
 def _payloads() -> list[str]:
     rnd = random.Random(11)
     out = [qr.encode(small_credential()), qr.encode(full_credential(3)), "SC2:", "A" * 300]
-    out += ["".join(rnd.choice(qr.ALPHABET) for _ in range(n)) for n in (7, 25, 61, 150, 400, 900, 1400)]
+    out += ["".join(rnd.choice(base45.ALPHABET) for _ in range(n)) for n in (7, 25, 61, 150, 400, 900, 1400)]
     out += [qr.encode_reference("https://skillcred.example.cn/c/1", "ab" * 32)]
     return out
 
 
 @pytest.mark.parametrize("payload", _payloads(), ids=lambda p: f"{len(p)}chars")
 def test_mask_choice_equals_qrcodes_best_mask_pattern(payload: str) -> None:
-    version = qr.fit(payload, max_version=40)
+    version = qrcapacity.fit(payload, max_version=40)
     reference = qrcode.QRCode(version=version, error_correction=_QRCODE_EC["M"])
     reference.add_data(qrcode.util.QRData(payload.encode(), mode=qrcode.util.MODE_ALPHA_NUM))
     expected = reference.best_mask_pattern()
@@ -513,8 +516,8 @@ def test_mask_choice_equals_qrcodes_best_mask_pattern(payload: str) -> None:
     for k in range(8):
         reference.makeImpl(True, k)
         theirs.append(qrcode.util.lost_point(reference.modules))
-    assert qrrender.mask_penalties(payload, max_version=40) == tuple(theirs)
-    matrix = qrrender.build_matrix(payload, max_version=40)
+    assert qrmatrix.mask_penalties(payload, max_version=40) == tuple(theirs)
+    matrix = qrmatrix.build_matrix(payload, max_version=40)
     assert matrix.mask == expected == theirs.index(min(theirs))
     # and the finished symbol is qrcode's, module for module
     reference.makeImpl(False, expected)
@@ -529,7 +532,7 @@ def test_default_qrcode_path_makes_the_same_symbol() -> None:
     default.add_data(payload)
     default.make()
     modules = [[bool(m) for m in row] for row in default.modules]
-    matrix = qrrender.build_matrix(payload)
+    matrix = qrmatrix.build_matrix(payload)
     assert modules == [[matrix.is_dark(r, c) for c in range(matrix.size)] for r in range(matrix.size)]
     assert default.version == matrix.version
     assert default.best_mask_pattern() == matrix.mask
@@ -539,7 +542,7 @@ def test_default_qrcode_path_makes_the_same_symbol() -> None:
 def test_layout_matches_qrcode_for_every_mask(version: int) -> None:
     """The data-region/mask bitboards predict qrcode's placement for all eight masks, so every
     data module (each is flipped by some mask) and no function module is in the data region."""
-    payload = "Q" * (qr.capacity(version, "M") // 2)
+    payload = "Q" * (qrcapacity.capacity(version, "M") // 2)
     code = qrcode.QRCode(version=version, error_correction=_QRCODE_EC["M"])
     code.add_data(qrcode.util.QRData(payload.encode(), mode=qrcode.util.MODE_ALPHA_NUM))
     lay = qrmatrix.layout_for(version)
@@ -570,13 +573,13 @@ def test_render_is_at_most_half_the_default_qrcode_path() -> None:
 # --- rendering --------------------------------------------------------------------------------
 
 
-def _grid(matrix: qrrender.QRMatrix) -> list[str]:
+def _grid(matrix: qrmatrix.QRMatrix) -> list[str]:
     return [matrix.row_bits(r) for r in range(matrix.size)]
 
 
 def test_svg_is_one_path_with_exactly_the_dark_modules() -> None:
     payload = qr.encode(small_credential())
-    matrix = qrrender.build_matrix(payload)
+    matrix = qrmatrix.build_matrix(payload)
     svg = qrrender.render_svg(payload, size="40mm", title='凭证 "QR"')
     root = ET.fromstring(svg)
     side = matrix.size + 8
@@ -596,7 +599,7 @@ def test_svg_is_one_path_with_exactly_the_dark_modules() -> None:
 
 
 def test_text_rendering_has_quiet_zone_and_all_modules() -> None:
-    matrix = qrrender.build_matrix("SC2:HELLO")
+    matrix = qrmatrix.build_matrix("SC2:HELLO")
     side = matrix.size + 8
     for background, ink_is_dark in (("light", True), ("dark", False)):
         text = qrrender.render_text(matrix, background=background)  # type: ignore[arg-type]
@@ -617,7 +620,7 @@ def test_text_rendering_has_quiet_zone_and_all_modules() -> None:
 
 def test_png_size_in_millimetres() -> None:
     payload = qr.encode(small_credential())
-    matrix = qrrender.build_matrix(payload)
+    matrix = qrmatrix.build_matrix(payload)
     img = Image.open(io.BytesIO(qrrender.render_png(payload, mm=40, dpi=300)))
     assert img.size == (472, 472)  # 40 mm at 300 dpi
     assert round(img.info["dpi"][0]) == 300
@@ -788,7 +791,7 @@ def test_a_stream_that_ignores_the_dictionary_still_decodes() -> None:
     valid (if larger) ``SC2:`` body, and the same bytes under the old ``SC1:`` head are refused."""
     doc = small_credential()
     raw = json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    plain = qr.b45encode(_deflate(raw, b""))
+    plain = base45.b45encode(_deflate(raw, b""))
     assert qr.decode("SC2:" + plain) == doc
     with pytest.raises(ParseError, match="SC1"):
         qr.decode("SC1:" + plain)
@@ -1110,12 +1113,12 @@ def _size_table(documents: dict[str, dict[str, Any]]) -> str:
     ]
     for name, doc in documents.items():
         raw = jsonstrict.dumps_compact(doc).encode("utf-8")
-        old = "SC1:" + qr.b45encode(_deflate(raw, b""))
+        old = "SC1:" + base45.b45encode(_deflate(raw, b""))
         payload = qr.encode(doc)
-        body = qr.b45decode(payload.removeprefix(qr.DOCUMENT_PREFIX))
-        version = qr.required_version(payload, "M")
-        fits = "yes" if version is not None and version <= qr.DEFAULT_MAX_VERSION else "no (reference QR)"
-        old_version = qr.required_version(old, "M")
+        body = base45.b45decode(payload.removeprefix(qr.DOCUMENT_PREFIX))
+        version = qrcapacity.required_version(payload, "M")
+        fits = "yes" if version is not None and version <= qrcapacity.DEFAULT_MAX_VERSION else "no (reference QR)"
+        old_version = qrcapacity.required_version(old, "M")
         rows.append(
             f"| {name} | {len(raw)} | {len(old)}, {old_version or '> 40'}-M | {len(body)} "
             f"| {len(payload)} | {version}-M | {fits} |"
@@ -1144,18 +1147,18 @@ def test_realistic_documents_round_trip_and_still_verify(documents: dict[str, di
 def test_qr_versions_per_kind(
     documents: dict[str, dict[str, Any]], record_property: Callable[[str, object], None]
 ) -> None:
-    versions = {name: qr.required_version(qr.encode(doc), "M") for name, doc in documents.items()}
+    versions = {name: qrcapacity.required_version(qr.encode(doc), "M") for name, doc in documents.items()}
     table = _size_table(documents)
     print("\n" + table)
     record_property("qr_versions_M", json.dumps(versions, ensure_ascii=False))
     for name in SINGLE_SKILL_LEVEL:
         version = versions[name]
-        assert version is not None and version <= qr.DEFAULT_MAX_VERSION, (name, version)
-        assert qr.fit(qr.encode(documents[name])) == version
+        assert version is not None and version <= qrcapacity.DEFAULT_MAX_VERSION, (name, version)
+        assert qrcapacity.fit(qr.encode(documents[name])) == version
     # every single credential fits the phone-scannable limit; a presentation of two may not
     for name, version in versions.items():
         if not name.startswith("VerifiablePresentation"):
-            assert version is not None and version <= qr.DEFAULT_MAX_VERSION, (name, version)
+            assert version is not None and version <= qrcapacity.DEFAULT_MAX_VERSION, (name, version)
     out = os.environ.get("SKILLCRED_QR_SIZES_MD")
     if out:
         Path(out).write_text(_qr_sizes_doc(table), encoding="utf-8")

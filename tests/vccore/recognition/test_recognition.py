@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from issuer import schemas
 from tests.support import LOADER, NOW, sign
 from tests.world import AUTH_CN, EVAL, L2_RULE, derive, mutable, published_rules, recognitions
 from vccore import multibase
@@ -18,6 +17,7 @@ from vccore.canon import jcs
 from vccore.credentials import verify_issued
 from vccore.errors import Code, SkillcredError
 from vccore.jsonld.canonical import rdfc
+from vccore.kinds import schemas
 from vccore.recognition.credential import (
     digest_multibase,
     parse_rule_credential,
