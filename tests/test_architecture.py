@@ -240,3 +240,24 @@ def test_no_two_classes_share_a_name() -> None:
             if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
                 where.setdefault(node.name, []).append(_id(path))
     assert {name: paths for name, paths in where.items() if len(paths) > 1} == {}
+
+
+@pytest.mark.parametrize("path", _modules("tests"), ids=_id)
+def test_every_expected_error_is_checked_for_its_code_or_message(path: Path) -> None:
+    """A ``pytest.raises`` that names only a class passes for the wrong reason as readily as for the right
+    one: each gives ``match=`` or keeps the error (``as err``) to check its code."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    bare: list[int] = []
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        read = {n.id for n in ast.walk(function) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        for node in ast.walk(function):
+            for item in node.items if isinstance(node, ast.With | ast.AsyncWith) else ():
+                call = item.context_expr
+                if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+                    continue
+                kept = isinstance(item.optional_vars, ast.Name) and item.optional_vars.id in read
+                if call.func.attr == "raises" and not any(k.arg == "match" for k in call.keywords) and not kept:
+                    bare.append(call.lineno)
+    assert not bare, f"{_id(path)}: pytest.raises without match= or a kept, checked error at lines {bare}"

@@ -472,7 +472,7 @@ def test_a_batch_that_fails_lists_the_rows_whose_files_the_writer_finished(
     monkeypatch.setattr(BatchIssuer, "_record", record)
     source = write_csv(tmp_path / "stopped.csv", [row(i) for i in range(10)])
     out = tmp_path / "out"
-    with pytest.raises(KeyProblem):
+    with pytest.raises(KeyProblem, match=r"^KEY_ERROR: the key was marked compromised during the batch; nothing"):
         run_batch(source, kind="skill-level", out_dir=out, issuer=bulk(opened, chunk=4))
     # chunk 1 was recorded and handed to the writer; the summary waits for its files
     assert counts(opened)[0] == 4 and len(list(out.glob("*.json"))) == 4

@@ -64,7 +64,7 @@ def test_an_exception_in_the_block_lets_the_last_chunk_finish_and_is_the_one_rai
     tmp_path: Path, directory: int
 ) -> None:
     seen: list[int] = []
-    with pytest.raises(KeyError), FileWriter(directory, shown=tmp_path) as writer:
+    with pytest.raises(KeyError, match="the batch failed"), FileWriter(directory, shown=tmp_path) as writer:
         writer.submit([("a.json", b"1", True)], seen.append)
         raise KeyError("the batch failed")
     assert seen == [1] and (tmp_path / "a.json").read_bytes() == b"1"
@@ -92,6 +92,6 @@ def test_the_helper_exits_when_its_pipe_closes_mid_chunk(tmp_path: Path, directo
 
 def test_write_atomic_leaves_no_temporary_file_when_the_rename_fails(tmp_path: Path) -> None:
     (tmp_path / "x.json").mkdir()
-    with pytest.raises(IsADirectoryError):
+    with pytest.raises(IsADirectoryError, match=r"Is a directory"):
         write_atomic(tmp_path / "x.json", b"data", absent=True)
     assert [p.name for p in tmp_path.iterdir()] == ["x.json"]

@@ -38,7 +38,7 @@ def test_allocations_are_distinct_and_roll_over_to_a_new_list_when_full(store: S
 
 
 def test_a_failed_transaction_leaves_nothing_behind(store: Store) -> None:
-    with pytest.raises(RuntimeError), store.write() as tx:
+    with pytest.raises(RuntimeError, match="boom"), store.write() as tx:
         tx.allocate_many("suspension", 1, length=16, now="t")
         tx.append_event("test", "x", {}, now="t")
         raise RuntimeError("boom")

@@ -220,14 +220,16 @@ def test_policy_refuses_before_any_socket(url: str, socket_counter: list[str]) -
 )
 def test_names_resolving_to_private_addresses_are_refused(addresses: list[str], socket_counter: list[str]) -> None:
     fetcher = HttpsFetcher(resolver=lambda host, port: addresses)
-    with pytest.raises(FetchNotAllowed):
+    with pytest.raises(FetchNotAllowed, match=r"^FETCH_NOT_ALLOWED: host 'rebind\.example': address"):
         fetcher.fetch("https://rebind.example/status/1")
     assert socket_counter == []
 
 
 def test_host_allow_list_is_enforced(socket_counter: list[str]) -> None:
     fetcher = HttpsFetcher(allowed_hosts=["status.example.org"], resolver=lambda h, p: ["93.184.215.14"])
-    with pytest.raises(FetchNotAllowed):
+    with pytest.raises(
+        FetchNotAllowed, match=r"^FETCH_NOT_ALLOWED: host 'other\.example\.org' is not on the allow-list"
+    ):
         fetcher.fetch("https://other.example.org/list")
     assert socket_counter == []
 
@@ -257,17 +259,17 @@ def test_is_public_address(address: str, public: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    "kwargs",
+    ("kwargs", "error", "match"),
     [
-        {"max_bytes": 0},
-        {"connect_timeout": 0},
-        {"total_timeout": -1},
-        {"allowed_hosts": "example.com"},
-        {"allow_networks": ["not a network"]},
+        ({"max_bytes": 0}, ValueError, r"^max_bytes: expected a positive int"),
+        ({"connect_timeout": 0}, ValueError, r"^connect_timeout: expected a positive number"),
+        ({"total_timeout": -1}, ValueError, r"^total_timeout: expected a positive number"),
+        ({"allowed_hosts": "example.com"}, TypeError, r"expected a collection of host names"),
+        ({"allow_networks": ["not a network"]}, ValueError, r"does not appear to be an IPv4 or IPv6 network"),
     ],
 )
-def test_constructor_refuses_bad_options(kwargs: dict[str, Any]) -> None:
-    with pytest.raises((ValueError, TypeError)):
+def test_constructor_refuses_bad_options(kwargs: dict[str, Any], error: type[Exception], match: str) -> None:
+    with pytest.raises(error, match=match):
         HttpsFetcher(**kwargs)
 
 
@@ -281,9 +283,11 @@ def test_fetches_from_an_explicitly_allowed_loopback_server(server: str) -> None
 
 
 def test_loopback_is_refused_without_the_test_allowance(server: str) -> None:
-    with pytest.raises(FetchNotAllowed):
+    with pytest.raises(
+        FetchNotAllowed, match=r"^FETCH_NOT_ALLOWED: host '127\.0\.0\.1': address 127\.0\.0\.1 is not public"
+    ):
         HttpsFetcher(allow_http_hosts=["127.0.0.1"]).fetch(f"http://{server}/ok")
-    with pytest.raises(FetchNotAllowed):
+    with pytest.raises(FetchNotAllowed, match=r"^FETCH_NOT_ALLOWED: url 'http://"):
         HttpsFetcher(allow_networks=LOOPBACK).fetch(f"http://{server}/ok")
 
 
@@ -338,7 +342,7 @@ def test_total_timeout_is_enforced(server: str, path: str) -> None:
 
 
 def test_https_to_a_plain_http_server_fails_in_the_handshake(server: str) -> None:
-    with pytest.raises(FetchFailed):
+    with pytest.raises(FetchFailed, match=r"^STATUS_RETRIEVAL_ERROR: https://"):
         _loopback_fetcher(total_timeout=3).fetch(f"https://{server}/ok")
 
 
@@ -347,7 +351,7 @@ def test_connection_refused_is_a_fetch_failure() -> None:
     probe.bind(("127.0.0.1", 0))
     port = probe.getsockname()[1]
     probe.close()  # nothing listens there now
-    with pytest.raises(FetchFailed):
+    with pytest.raises(FetchFailed, match=r"^STATUS_RETRIEVAL_ERROR: http://"):
         _loopback_fetcher().fetch(f"http://127.0.0.1:{port}/")
 
 
@@ -367,7 +371,7 @@ def test_static_fetcher_serves_and_counts() -> None:
 
 def test_static_fetcher_refuses_unknown_urls() -> None:
     fetcher = StaticFetcher({"https://a.example/x": b"one"})
-    with pytest.raises(FetchNotAllowed):
+    with pytest.raises(FetchNotAllowed, match=r"^FETCH_NOT_ALLOWED: 'https://a\.example/other' is not served by this"):
         fetcher.fetch("https://a.example/other")
     assert fetcher.count == 1
 
@@ -389,12 +393,14 @@ def test_static_fetcher_behaves_like_the_network_one(status: int, error: type[Sk
 
 def test_static_fetcher_applies_its_cap() -> None:
     fetcher = StaticFetcher({"https://a.example/x": b"x" * 11}, max_bytes=10)
-    with pytest.raises(ResourceLimitError):
+    with pytest.raises(
+        ResourceLimitError, match=r"^RESOURCE_LIMIT_EXCEEDED: https://a\.example/x: body exceeds 10 bytes"
+    ):
         fetcher.fetch("https://a.example/x")
 
 
 def test_static_fetcher_refuses_bad_table_values() -> None:
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"^responses\['https://a\.example/x'\]: expected bytes or FetchResponse,"):
         StaticFetcher({"https://a.example/x": "text"})  # type: ignore[dict-item]
 
 

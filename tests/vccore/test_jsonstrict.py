@@ -34,7 +34,7 @@ def test_valid_json_with_chinese_and_a_surrogate_pair_parses() -> None:
 
 def test_depth_cap_is_a_parameter() -> None:
     assert loads("[[[1]]]", max_depth=3) == [[[1]]]
-    with pytest.raises(SkillcredError):
+    with pytest.raises(SkillcredError, match=r"^RESOURCE_LIMIT_EXCEEDED: JSON nested deeper than 3 levels"):
         loads("[[[[1]]]]", max_depth=3)
 
 

@@ -73,7 +73,7 @@ def test_key_file_with_mismatched_public_key_is_refused() -> None:
     a, b = KeyPair.generate(), KeyPair.generate()
     doc = a.to_json()
     doc["publicKeyMultibase"] = b.public_multibase
-    with pytest.raises(KeyProblem):
+    with pytest.raises(KeyProblem, match=r"^KEY_ERROR: publicKeyMultibase does not belong to secretKeyMultibase"):
         KeyPair.from_json(doc)
 
 
@@ -85,9 +85,17 @@ def test_did_key_document_lists_the_key_under_every_relationship() -> None:
     assert doc["verificationMethod"][0]["publicKeyMultibase"] == pair.public_multibase
 
 
-@pytest.mark.parametrize("did", ["did:key:", "did:key:zzzz", "did:key:z6Mk#frag", "did:web:example.com"])
-def test_malformed_did_key_is_refused(did: str) -> None:
-    with pytest.raises(ResolutionError):
+@pytest.mark.parametrize(
+    ("did", "match"),
+    [
+        ("did:key:", r"^INVALID_VERIFICATION_METHOD: .*must be base58btc"),
+        ("did:key:zzzz", r"^INVALID_VERIFICATION_METHOD: .*is not an Ed25519 key"),
+        ("did:key:z6Mk#frag", r"^DID_RESOLUTION_ERROR: a DID has no fragment, path or query"),
+        ("did:web:example.com", r"^DID_RESOLUTION_ERROR: not a did:key"),
+    ],
+)
+def test_malformed_did_key_is_refused(did: str, match: str) -> None:
+    with pytest.raises(ResolutionError, match=match):
         didkey.resolve(did)
 
 

@@ -66,7 +66,9 @@ def test_an_image_over_the_pixel_cap_is_refused_from_its_header_alone(never_deco
     try:
         with pytest.raises(ResourceLimitError, match="7000 x 7000"):
             qrread.read_qr(HUGE)
-        with pytest.raises(ResourceLimitError):
+        with pytest.raises(
+            ResourceLimitError, match=r"^RESOURCE_LIMIT_EXCEEDED: image is 7000 x 7000, more than 12000000"
+        ):
             qrread.check_image(HUGE)
         _, peak = tracemalloc.get_traced_memory()
     finally:
@@ -119,7 +121,7 @@ def test_a_full_gate_refuses_at_once_and_a_freed_slot_is_taken() -> None:
     waited.wait(5)
     while gate._queued != 1:
         pass
-    with pytest.raises(Busy):
+    with pytest.raises(Busy, match=r"^STORE_BUSY: too many test requests at once; try again shortly"):
         with gate.slot():
             pass
     release.set()
@@ -131,7 +133,7 @@ def test_a_full_gate_refuses_at_once_and_a_freed_slot_is_taken() -> None:
 def test_a_waiter_gives_up_after_its_wait() -> None:
     gate = WorkGate("test", active=1, waiting=1, wait=0.05)
     with gate.slot():
-        with pytest.raises(Busy):
+        with pytest.raises(Busy, match=r"^STORE_BUSY: too many test requests at once; try again shortly"):
             with gate.slot():
                 pass
 
@@ -206,21 +208,27 @@ def test_two_megabytes_of_tiny_parts_are_refused_at_the_ninth_part() -> None:
 
 
 @pytest.mark.parametrize(
-    ("body", "ctype", "error"),
+    ("body", "ctype", "error", "match"),
     [
         (
             b"--b\r\n" + b"X-A: " + b"a" * 2000 + b"\r\n\r\nx\r\n--b--",
             "multipart/form-data; boundary=b",
             ResourceLimitError,
+            r"^RESOURCE_LIMIT_EXCEEDED: ",
         ),
-        (b"no boundary here", "multipart/form-data; boundary=b", ParseError),
-        (b"--b\r\nContent-Disposition: form-data\r\n\r\nunterminated", "multipart/form-data; boundary=b", ParseError),
-        (b"--b\r\n\r\n", "multipart/form-data", ParseError),
-        (b"--bX", "multipart/form-data; boundary=b", ParseError),
+        (b"no boundary here", "multipart/form-data; boundary=b", ParseError, r"does not contain its boundary"),
+        (
+            b"--b\r\nContent-Disposition: form-data\r\n\r\nunterminated",
+            "multipart/form-data; boundary=b",
+            ParseError,
+            r"a part is not closed by the boundary",
+        ),
+        (b"--b\r\n\r\n", "multipart/form-data", ParseError, r"without a valid boundary"),
+        (b"--bX", "multipart/form-data; boundary=b", ParseError, r"malformed multipart delimiter line"),
     ],
 )
-def test_malformed_and_oversized_forms_are_refused(body: bytes, ctype: str, error: type[Exception]) -> None:
-    with pytest.raises(error):
+def test_malformed_and_oversized_forms_are_refused(body: bytes, ctype: str, error: type[Exception], match: str) -> None:
+    with pytest.raises(error, match=match):
         multipart.parse(body, ctype)
 
 
@@ -278,12 +286,12 @@ def test_the_rate_limit_refills_with_time_and_forgets_old_clients() -> None:
 
 
 def test_gates_and_limits_refuse_nonsense_configuration() -> None:
-    bad: list[Callable[[], Any]] = [
-        lambda: WorkGate("x", active=0, waiting=1, wait=1),
-        lambda: RateLimit("x", per_minute=0, burst=1),
+    bad: list[tuple[Callable[[], Any], str]] = [
+        (lambda: WorkGate("x", active=0, waiting=1, wait=1), r"^x: active >= 1"),
+        (lambda: RateLimit("x", per_minute=0, burst=1), r"^x: per_minute > 0"),
     ]
-    for make in bad:
-        with pytest.raises(ValueError):
+    for make, match in bad:
+        with pytest.raises(ValueError, match=match):
             make()
 
 

@@ -114,7 +114,7 @@ def test_processes_racing_for_one_challenge_exactly_one_wins(kind: str, tmp_path
 
 
 def test_bad_configuration_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^domain: expected a non-empty string, got ''"):
         SqliteChallengeStore(tmp_path / "c.db", domain="", clock=CLOCK)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^table: 'x; DROP TABLE y' is not a plain lower-case SQL identifier"):
         PostgresChallengeStore(PG_URL, domain="d", table="x; DROP TABLE y", clock=CLOCK)

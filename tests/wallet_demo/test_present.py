@@ -89,7 +89,7 @@ def test_bad_domains_and_challenges_are_refused(
     wallet: Wallet, tmp_path: Path, domain: str, challenge: str | None
 ) -> None:
     [lid] = _imported(wallet, tmp_path, skill_credential())
-    with pytest.raises(PresentationError):
+    with pytest.raises(PresentationError, match=r"^MALFORMED_VALUE_ERROR:"):
         present(wallet, [lid], domain=domain, challenge=challenge, now=NOW)
 
 
@@ -224,7 +224,7 @@ def test_bad_requests_are_refused(document: dict[str, Any], message: str) -> Non
 
 @pytest.mark.parametrize("payload", ["", "hello", "SC1:!!!", "SC9:ABC", "SCR1:" + "0" * 60])
 def test_garbage_request_payloads_are_refused(payload: str) -> None:
-    with pytest.raises(PresentationError):
+    with pytest.raises(PresentationError, match=r"^PARSING_ERROR: not a request QR:"):
         decode_request(payload, now=NOW)
 
 

@@ -165,18 +165,18 @@ def test_an_issuance_envelope_is_unwrapped(wallet: Wallet) -> None:
 
 
 @pytest.mark.parametrize(
-    ("url", "token"),
+    ("url", "token", "match"),
     [
-        ("http://issuer.example.test/c", "t"),
-        ("https://user:pw@issuer.example.test/c", "t"),
-        ("ftp://issuer.example.test/c", "t"),
-        ("https://issuer.example.test/c", "bad token\r\nX-Injected: 1"),
-        ("https://issuer.example.test/c", ""),
+        ("http://issuer.example.test/c", "t", r"^FETCH_NOT_ALLOWED: only https:// issuer URLs"),
+        ("https://user:pw@issuer.example.test/c", "t", r"^FETCH_NOT_ALLOWED: .*must not carry a user name"),
+        ("ftp://issuer.example.test/c", "t", r"^FETCH_NOT_ALLOWED: only https:// issuer URLs"),
+        ("https://issuer.example.test/c", "bad token\r\nX-Injected: 1", r"^MALFORMED_VALUE_ERROR: the token must be"),
+        ("https://issuer.example.test/c", "", r"^MALFORMED_VALUE_ERROR: the token must be"),
     ],
 )
-def test_unsafe_urls_and_tokens_are_refused_before_fetching(wallet: Wallet, url: str, token: str) -> None:
+def test_unsafe_urls_and_tokens_are_refused_before_fetching(wallet: Wallet, url: str, token: str, match: str) -> None:
     fetch = StubFetch(b"{}")
-    with pytest.raises(SkillcredError):
+    with pytest.raises(SkillcredError, match=match):
         wallet.import_url(url, token=token, fetch=fetch)
     assert fetch.calls == []
 

@@ -189,7 +189,7 @@ def test_refusals(value: Any, code: Code) -> None:
 
 
 def test_boolean_is_not_a_number() -> None:
-    with pytest.raises(SkillcredError):
+    with pytest.raises(SkillcredError, match=r"^MALFORMED_VALUE_ERROR: a boolean is not a number"):
         number(True)
 
 

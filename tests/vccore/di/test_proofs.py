@@ -230,7 +230,7 @@ def test_hostile_raw_input_is_a_syntax_failure_not_an_exception(raw: bytes, code
 def test_signing_refuses_a_document_the_proof_would_not_cover() -> None:
     doc = credential()
     doc["credentialSubject"]["favouriteColour"] = "red"
-    with pytest.raises(DataLossError):
+    with pytest.raises(DataLossError, match=r"^DATA_LOSS_DETECTION_ERROR: 'favouriteColour' is not defined by any"):
         add_proof(doc, signer=EVAL, loader=LOADER)
 
 

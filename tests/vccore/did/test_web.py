@@ -103,7 +103,7 @@ def test_ip_host_only_when_explicitly_allowed() -> None:
         didweb.did_to_url("did:web:127.0.0.1%3A8443", allow_ip_hosts={"127.0.0.1"})
         == "https://127.0.0.1:8443/.well-known/did.json"
     )
-    with pytest.raises(ResolutionError):
+    with pytest.raises(ResolutionError, match=r"^DID_RESOLUTION_ERROR: 'did:web:127\.1': host '127\.1' is not a valid"):
         didweb.did_to_url("did:web:127.1", allow_ip_hosts={"127.1"})
 
 
@@ -192,5 +192,5 @@ def test_unserved_url_is_a_resolution_error() -> None:
 
 
 def test_non_string_did_is_misuse() -> None:
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"^did: expected str, got NoneType"):
         didweb.did_to_url(None)  # type: ignore[arg-type]

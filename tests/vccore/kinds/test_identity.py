@@ -138,7 +138,7 @@ def test_hash_refuses_a_bad_id_and_a_bad_salt() -> None:
     with pytest.raises(SkillcredError) as info:
         identity.hash_identity(WRONG_CHECK, **FAST)
     assert info.value.code is Code.MALFORMED_VALUE_ERROR
-    with pytest.raises(SkillcredError):
+    with pytest.raises(SkillcredError, match=r"^MALFORMED_VALUE_ERROR: salt: expected 16 bytes"):
         identity.hash_identity(SAMPLE_IDS[0], salt=b"short", **FAST)
 
 
@@ -202,16 +202,16 @@ def test_matches_refuses_non_canonical_base64url() -> None:
     # the last of 22 characters carries 4 unused bits; flipping one keeps the bytes, not the text
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
     twin = alphabet[alphabet.index(last) ^ 1]
-    with pytest.raises(SkillcredError):
+    with pytest.raises(SkillcredError, match=r"^MALFORMED_VALUE_ERROR: identityHash\.salt: expected 16 bytes in"):
         identity.matches(obj | {"salt": obj["salt"][:-1] + twin}, SAMPLE_IDS[0])
 
 
 def test_matches_refuses_a_missing_key_and_a_non_mapping() -> None:
     obj = identity.hash_identity(SAMPLE_IDS[0], **FAST)
     del obj["salt"]
-    with pytest.raises(SkillcredError):
+    with pytest.raises(SkillcredError, match=r"^MALFORMED_VALUE_ERROR: identityHash: expected keys \['hashValue',"):
         identity.matches(obj, SAMPLE_IDS[0])
-    with pytest.raises(SkillcredError):
+    with pytest.raises(SkillcredError, match=r"^MALFORMED_VALUE_ERROR: identityHash: expected an object"):
         identity.matches("not an object", SAMPLE_IDS[0])  # type: ignore[arg-type]
 
 

@@ -268,9 +268,9 @@ def test_reference_round_trip() -> None:
     assert decoded.reference.matches(content)
     assert not decoded.reference.matches(content + b" ")
     assert qr.decode_reference(payload) == decoded.reference
-    with pytest.raises(ParseError):
+    with pytest.raises(ParseError, match=r"^PARSING_ERROR: payload is a reference, not a document \(use decode_any\)"):
         qr.decode(payload)  # a reference is not a document
-    with pytest.raises(ParseError):
+    with pytest.raises(ParseError, match=r"^PARSING_ERROR: payload is not a reference payload \(expected 'SCR1:'\)"):
         qr.decode_reference(qr.encode(small_credential()))
 
 
@@ -298,14 +298,14 @@ def test_reference_decode_checks_the_url() -> None:
     with pytest.raises(SkillcredError) as info:
         qr.decode_any(forged)
     assert info.value.code is Code.PARSING_ERROR
-    with pytest.raises(SkillcredError):
+    with pytest.raises(SkillcredError, match=r"^PARSING_ERROR: reference payload too short for a digest and a URL"):
         qr.decode_any(qr.REFERENCE_PREFIX + base45.b45encode(bytes(32)))  # digest only
 
 
 def test_decoded_holds_exactly_one_thing() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^Decoded needs exactly one of document and reference"):
         qr.Decoded()
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^Decoded needs exactly one of document and reference"):
         qr.Decoded(document={}, reference=qr.Reference("https://a.cn/", "0" * 64))
 
 
@@ -377,10 +377,10 @@ def test_hostile_payloads_fail_fast_with_their_code(name: str, payload: str, cod
 
 def test_base45_group_check_is_exact() -> None:
     assert base45.b45decode("FGW") == b"\xff\xff"  # 15 + 45*21 + 2025*32 = 65535
-    with pytest.raises(ParseError):
+    with pytest.raises(ParseError, match=r"^PARSING_ERROR: base45: group 'GGW' at 0 is larger than 65535"):
         base45.b45decode("GGW")  # 65536
     assert base45.b45decode("U5") == b"\xff"  # 30 + 45*5 = 255
-    with pytest.raises(ParseError):
+    with pytest.raises(ParseError, match=r"^PARSING_ERROR: base45: final pair 'V5' is larger than 255"):
         base45.b45decode("V5")  # 256
 
 
@@ -471,9 +471,9 @@ def test_required_version_edges() -> None:
     assert qrcapacity.required_version("") == 1
     assert qrcapacity.required_version("A" * 4296, "L") == 40
     assert qrcapacity.required_version("A" * 4297, "L") is None
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^payload has characters outside the QR alphanumeric set"):
         qrcapacity.required_version("abc")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^error-correction level must be one of L, M, Q, H, not 'X'"):
         qrcapacity.required_version("ABC", "X")
 
 
@@ -490,7 +490,7 @@ def test_fit_refuses_too_large_payloads() -> None:
     with pytest.raises(SkillcredError) as info:
         qrcapacity.fit(qr.encode(full_credential(6)))  # a full 4 KB credential needs a reference QR
     assert info.value.code is Code.QR_TOO_LARGE
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^max_version must be 1\.\.40, not 41"):
         qrcapacity.fit("A", max_version=41)
 
 
@@ -594,7 +594,7 @@ def test_svg_is_one_path_with_exactly_the_dark_modules() -> None:
             cells[int(y) - 4][c] = "1"
     assert ["".join(row) for row in cells] == _grid(matrix)
     assert len(svg) < 60 * 1024
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^unsupported colour 'red\" onload=\"x'"):
         qrrender.render_svg(payload, dark='red" onload="x')
 
 

@@ -295,9 +295,9 @@ def test_node_limit_is_checked_at_load() -> None:
 
 
 def test_limits_are_parameters() -> None:
-    with pytest.raises(SkillcredError):
+    with pytest.raises(SkillcredError, match=r"^RULE_ERROR: condition /and/2: more than 3 nodes"):
         compile_condition({"and": [True, True, True]}, max_nodes=3)
-    with pytest.raises(SkillcredError):
+    with pytest.raises(SkillcredError, match=r"^RULE_ERROR: condition /!/0/!/0/!/0: nested deeper than 3 levels"):
         compile_condition(_deep(3), max_depth=3)
 
 

@@ -650,7 +650,7 @@ def test_evaluation_json_is_plain_json() -> None:
 def test_as_of_must_be_a_date() -> None:
     rule = find_rule("CN-SX-L2-TO-INTERMEDIATE")
     assert rule is not None
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"^as_of must be a datetime\.date, got '2026-07-01'"):
         evaluate(rule, [P1_L2], as_of="2026-07-01")  # type: ignore[arg-type]
 
 

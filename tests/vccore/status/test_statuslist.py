@@ -241,16 +241,16 @@ def test_status_entry_has_the_spec_shape() -> None:
 
 
 @pytest.mark.parametrize(
-    "kwargs",
+    ("kwargs", "match"),
     [
-        {"index": -1, "purpose": "revocation"},
-        {"index": 5, "purpose": "message"},
-        {"index": MIN_LENGTH, "purpose": "revocation", "length": MIN_LENGTH},
+        ({"index": -1, "purpose": "revocation"}, r"^index: expected a non-negative int"),
+        ({"index": 5, "purpose": "message"}, r"^purpose: expected one of \('revocation', 'suspension'\)"),
+        ({"index": MIN_LENGTH, "purpose": "revocation", "length": MIN_LENGTH}, r"^index: \d+ is outside a list"),
     ],
 )
-def test_status_entry_refuses_misuse(kwargs: dict[str, Any]) -> None:
+def test_status_entry_refuses_misuse(kwargs: dict[str, Any], match: str) -> None:
     index = kwargs.pop("index")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=match):
         status_entry(LIST_URL, index, **kwargs)
 
 
@@ -284,15 +284,15 @@ def test_status_list_credential_has_the_spec_shape() -> None:
 
 
 @pytest.mark.parametrize(
-    "kwargs",
+    ("kwargs", "match"),
     [
-        {"now": datetime(2025, 6, 1)},  # naive
-        {"ttl": timedelta(0)},
-        {"purpose": "refresh"},
+        ({"now": datetime(2025, 6, 1)}, r"^now must be a timezone-aware datetime"),  # naive
+        ({"ttl": timedelta(0)}, r"^ttl: expected a positive timedelta"),
+        ({"purpose": "refresh"}, r"^purpose: expected one of"),
     ],
 )
-def test_status_list_credential_refuses_misuse(kwargs: dict[str, Any]) -> None:
-    with pytest.raises(ValueError):
+def test_status_list_credential_refuses_misuse(kwargs: dict[str, Any], match: str) -> None:
+    with pytest.raises(ValueError, match=match):
         _list_credential(**kwargs)
 
 
@@ -416,7 +416,7 @@ def test_check_status_never_raises_on_garbage_lists(cred: Any) -> None:
 
 
 def test_check_status_requires_aware_now() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^now must be a timezone-aware datetime, got datetime\.datetime\(2025, 6,"):
         check_status(ENTRY, _list_credential(), now=datetime(2025, 6, 1))
 
 

@@ -150,7 +150,7 @@ def test_a_signed_pack_for_other_context_bytes_is_refused(
 def test_pack_json_is_parsed_strictly() -> None:
     from vccore.errors import ParseError
 
-    with pytest.raises(ParseError):
+    with pytest.raises(ParseError, match=r"^PARSING_ERROR: duplicate key 'a'"):
         parse_trust_pack('{"a": 1, "a": 2}')
 
 
