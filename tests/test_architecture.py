@@ -34,7 +34,7 @@ ALLOWED: dict[str, set[str]] = {
 }
 
 #: vccore's top-level modules that everything may use (and that use only each other)
-VCCORE_BASE = {"errors", "result", "timeutil", "clock", "text", "jsonstrict", "multibase", "keys", "fetch"}
+VCCORE_BASE = {"errors", "result", "timeutil", "clock", "text", "display", "jsonstrict", "multibase", "keys", "fetch"}
 #: vccore unit -> the units it may import ("base" is :data:`VCCORE_BASE`; ``credentials`` is the module)
 VCCORE_ARROWS: dict[str, set[str]] = {
     "base": set(),
