@@ -57,6 +57,7 @@ LIBRARY_HOMES: dict[str, tuple[str, ...]] = {
     "qrcode": ("vccore/qr/matrix.py",),
     "zxingcpp": ("vccore/qr/read.py",),
     "PIL": ("vccore/qr/read.py", "vccore/qr/render.py", "wallet_demo/certificate.py"),
+    "fpdf": ("wallet_demo/certificate.py",),
     "jsonschema": ("vccore/kinds/schemas.py",),
     "starlette": ("issuer/app.py", "verifier/app.py", "wallet_demo/app.py", "skillcred/demo.py"),
     "anyio": ("verifier/app.py",),

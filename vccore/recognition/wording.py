@@ -22,7 +22,15 @@ from vccore.recognition.rulesets import find_rule
 from vccore.recognition.text import INFERRED_MARK, LABELS, describe_outcome
 from vccore.text import Text
 
-__all__ = ["STANDINGS", "describe_grant", "outcome_of", "recognition_rows", "shipped_rule", "standing_text"]
+__all__ = [
+    "STANDINGS",
+    "describe_grant",
+    "outcome_of",
+    "recognition_rows",
+    "rule_standing",
+    "shipped_rule",
+    "standing_text",
+]
 
 #: a rule's standing (``standing``, formerly ``confidence``) -> how sure the rule is, in words
 STANDINGS: Final[dict[str, Text]] = {
@@ -81,10 +89,11 @@ def _one_grant(grant: str, outcome: RecognizedAs, purposes: Sequence[str], regio
         if grant == "deemed-equivalent":
             return Text(f"视同具备{level.zh}学历" + NOT_A_DEGREE.zh, f"deemed {level.en} education" + NOT_A_DEGREE.en)
     if outcome.kind == "title":
+        title = what.zh if what.zh.endswith("职称") else what.zh + "职称"
         if grant == "eligibility-to-apply":
-            return Text(f"可申报 {what.zh}职称评审", f"eligible to apply for review for the {what.en}")
+            return Text(f"可申报 {title}评审", f"eligible to apply for review for the {what.en}")
         if grant == "deemed-equivalent":
-            return Text(f"视同具备 {what.zh}职称", f"deemed to hold the {what.en}")
+            return Text(f"视同具备 {title}", f"deemed to hold the {what.en}")
         if grant == "basis-for-next-level":
             return Text(f"可作为申报 {what.zh}以上职称的依据", f"counts towards applying above the {what.en}")
     if outcome.kind == "skill-level":
@@ -127,11 +136,14 @@ def standing_text(value: Any) -> Text:
     return STANDINGS.get(value, Text(value, value))
 
 
-def _standing(subject: Mapping[str, Any], rule: Mapping[str, Any] | None) -> Any:
+def rule_standing(subject: Mapping[str, Any], rule: Mapping[str, Any] | None = None) -> str | None:
+    """The standing a recognition's subject (or its rule) states: ``ruleStanding``/``standing``, else the
+    older ``ruleConfidence``/``confidence``."""
     for source in (subject, rule or {}):
         for key in ("ruleStanding", "standing", "ruleConfidence", "confidence"):
-            if isinstance(source.get(key), str):
-                return source[key]
+            value = source.get(key)
+            if isinstance(value, str):
+                return value
     return None
 
 
@@ -192,7 +204,7 @@ def recognition_rows(document: Mapping[str, Any], rule: Mapping[str, Any] | None
     notes = rule.get("notes") if rule else None
     rows = [
         (Text("认定结果", "What it grants"), describe_grant(subject)),
-        (Text("规则性质", "Rule standing"), standing_text(_standing(subject, rule))),
+        (Text("规则性质", "Rule standing"), standing_text(rule_standing(subject, rule))),
         (Text("适用地区", "Region"), region_name(region) if isinstance(region, str) else Text("", "")),
         (Text("依据", "Legal basis"), _basis(subject)),
         (
