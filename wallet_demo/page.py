@@ -113,7 +113,7 @@ def index_page(cards: Sequence[Card], *, holder_did: str, nonce: str, intact: fr
         '<form method="post" action="answer">'
         f"<p>{t(_PASTE)}</p>"
         '<textarea id="request" name="request" maxlength="4296" required></textarea>'
-        f'<p><label class="btn" for="photo">📷 {t(_PHOTO)}</label>'
+        f'<p><label class="btn" for="photo">{t(_PHOTO)}</label>'
         '<input id="photo" class="hidden-input" type="file" accept="image/png,image/jpeg" capture="environment">'
         ' <span id="photo-status" role="status"></span></p>'
         f'<div>{boxes}</div><button class="primary" type="submit">{t(Text("生成出示二维码", "Make the answer QR"))}'
@@ -160,7 +160,7 @@ def card_page(card: Card, *, svg: str, payload: str, reference: bool, nonce: str
         f'<div class="name">{escape(card.holder_name)}</div><div>{t(card.kind_label)}</div>'
         f'<div class="head">{t(card.headline)}</div>{mark}{note}'
     )
-    printing = f'<a class="btn primary" href="{escape(card.local_id)}/print">🖨 {t(PRINT)}</a>'
+    printing = f'<a class="btn primary" href="{escape(card.local_id)}/print">{t(PRINT)}</a>'
     body = _qr_block(svg, caption, payload, back="../", below=_details(card), actions=printing)
     return _page(card.kind_label, body, nonce=nonce)
 
