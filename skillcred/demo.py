@@ -54,7 +54,12 @@ def create_demo_app(world: DemoWorld) -> Starlette:
         routes.append(Mount(f"/issuers/{slug}", app=issuer_app(opened.service, world.tokens[slug])))
     for slug, worker in world.workers.items():
         routes.append(
-            Mount(f"/wallet/{slug}", app=wallet_app(worker.wallet, base_url=f"{world.base_url}/wallet/{slug}"))
+            Mount(
+                f"/wallet/{slug}",
+                app=wallet_app(
+                    worker.wallet, base_url=f"{world.base_url}/wallet/{slug}", scan_url=f"{world.base_url}/"
+                ),
+            )
         )
     routes.append(Mount("/", app=verifier_app(world.verifier)))
     return Starlette(routes=routes)

@@ -34,7 +34,7 @@ ALLOWED: dict[str, set[str]] = {
 }
 
 #: vccore's top-level modules that everything may use (and that use only each other)
-VCCORE_BASE = {"errors", "result", "timeutil", "clock", "text", "jsonstrict", "multibase", "keys", "fetch"}
+VCCORE_BASE = {"errors", "result", "timeutil", "clock", "text", "display", "jsonstrict", "multibase", "keys", "fetch"}
 #: vccore unit -> the units it may import ("base" is :data:`VCCORE_BASE`; ``credentials`` is the module)
 VCCORE_ARROWS: dict[str, set[str]] = {
     "base": set(),
@@ -57,6 +57,7 @@ LIBRARY_HOMES: dict[str, tuple[str, ...]] = {
     "qrcode": ("vccore/qr/matrix.py",),
     "zxingcpp": ("vccore/qr/read.py",),
     "PIL": ("vccore/qr/read.py", "vccore/qr/render.py", "wallet_demo/certificate.py"),
+    "fpdf": ("wallet_demo/certificate.py",),
     "jsonschema": ("vccore/kinds/schemas.py",),
     "starlette": ("issuer/app.py", "verifier/app.py", "wallet_demo/app.py", "skillcred/demo.py"),
     "anyio": ("verifier/app.py",),

@@ -29,7 +29,10 @@ from verifier.workgate import Busy, RateLimit, WorkGate
 
 MAX_BODY: Final = 16 * 1024
 MAX_NUMBER_CHARS: Final = 32
-INVALID_NUMBER: Final = "idNumber is not a valid resident ID number (18 characters with a valid check character)"
+INVALID_NUMBER: Final = (
+    "身份证号码无效：应为 18 位，末位校验码正确（可含空格）。"
+    " / idNumber is not a valid resident ID number (18 characters with a valid check character)"
+)
 
 
 @dataclass(frozen=True)
@@ -66,20 +69,27 @@ class IdChecker:
 
     def check(self, raw: bytes, *, media_type: str = "application/json", client: str = "") -> IdAnswer:
         if media_type != "application/json":
-            return _problem(415, Code.MALFORMED_VALUE_ERROR, "send application/json")
+            return _problem(415, Code.MALFORMED_VALUE_ERROR, "请以 JSON 提交 / send application/json")
         try:
             body = jsonstrict.loads(raw, max_bytes=MAX_BODY, max_depth=8)
         except SkillcredError as err:
-            return _problem(400, err.code, "the body is not acceptable JSON (strict, small, shallow)")
+            return _problem(
+                400, err.code, "请求内容不是可接受的 JSON / the body is not acceptable JSON (strict, small, shallow)"
+            )
         if not isinstance(body, Mapping):
-            return _problem(400, Code.MALFORMED_VALUE_ERROR, "the body must be a JSON object")
+            return _problem(400, Code.MALFORMED_VALUE_ERROR, "请求内容须为 JSON 对象 / the body must be a JSON object")
         number = body.get("idNumber")
         if not isinstance(number, str) or not 0 < len(number) <= MAX_NUMBER_CHARS:
+            return _problem(400, Code.MALFORMED_VALUE_ERROR, INVALID_NUMBER)
+        number = "".join(number.split())  # a number typed in groups (6 8 4, or with full-width spaces) is the number
+        if not number:
             return _problem(400, Code.MALFORMED_VALUE_ERROR, INVALID_NUMBER)
         identity = _identity_hash(body)
         if identity is None:
             return _problem(
-                400, Code.MALFORMED_VALUE_ERROR, "send identityHash (or a credential whose subject has one)"
+                400,
+                Code.MALFORMED_VALUE_ERROR,
+                "缺少身份证哈希（identityHash） / send identityHash (or a credential whose subject has one)",
             )
         try:
             check_parameters(identity)

@@ -188,7 +188,11 @@ class ScanPage:
             except Busy as err:
                 return _busy(err)
             except SkillcredError as err:
-                return _problem(400, err.code, f"no skillcred QR code found in the photo: {err.detail}")
+                return _problem(
+                    400,
+                    err.code,
+                    f"照片中没有找到 skillcred 二维码 / no skillcred QR code found in the photo: {err.detail}",
+                )
         if media != "application/json":
             return _problem(415, Code.MALFORMED_VALUE_ERROR, "send a JSON payload or a PNG/JPEG photo")
         try:
@@ -217,7 +221,7 @@ class ScanPage:
         try:
             document = qr.decode(payload)
         except SkillcredError as err:
-            return _problem(400, err.code, f"not a skillcred QR payload: {err.detail}")
+            return _problem(400, err.code, f"不是 skillcred 二维码内容 / not a skillcred QR payload: {err.detail}")
         now = self.verifier.clock()
         shown = self.verifier.read(document) or document  # what the checks read is what the card shows
         if "VerifiablePresentation" in types_of(document):

@@ -3,7 +3,9 @@
 ``create_app(wallet, *, base_url)`` is the whole configuration. Routes:
 
 - ``GET /``: the cards (Chinese first, English toggle) and the answer form;
-- ``GET /card/{id}``: one credential's QR code, full screen (a link QR when it is too large);
+- ``GET /card/{id}``: one credential's QR code, full screen (a link QR when it is too large), its details
+  under it and a print button;
+- ``GET /card/{id}/print``: its A4 printout, a PDF with a text layer whose QR opens ``scan_url``;
 - ``POST /api/request-from-photo``: a photo (PNG/JPEG body) of a request QR -> ``{"payload": ...}``;
 - ``POST /answer``: form ``request`` (the request payload) and ``id`` (repeated) -> the answer QR;
 - ``GET /p/{token}``: a referenced document, for :data:`wallet_demo.refs.DEFAULT_TTL`, then 410;
@@ -64,10 +66,16 @@ def _problem(status: int, code: Code, detail: str) -> Response:
 
 
 def create_app(
-    wallet: Wallet, *, base_url: str, shelf: ReferenceShelf | None = None, max_version: int = DEFAULT_MAX_VERSION
+    wallet: Wallet,
+    *,
+    base_url: str,
+    shelf: ReferenceShelf | None = None,
+    max_version: int = DEFAULT_MAX_VERSION,
+    scan_url: str | None = None,
 ) -> Starlette:
     """The wallet page for ``wallet`` (its clock decides every expiry); ``base_url`` is where phones reach it
-    (for link QR codes).
+    (for link QR codes); ``scan_url`` is the verifier's scan page a printout's QR opens (else the printed QR
+    holds the bare payload).
     ``max_version`` is the largest QR version shown before falling back to a link QR."""
     base = base_url.rstrip("/")
     if not _BASE_RE.fullmatch(base):
@@ -102,8 +110,10 @@ def create_app(
         return put
 
     def index(request: Request) -> Response:
-        cards = [card_for(c.document, local_id=c.local_id) for c in wallet.credentials()]
-        return html(lambda n: page.index_page(cards, holder_did=wallet.holder_did, nonce=n))
+        stored = wallet.credentials()
+        cards = [card_for(c.document, local_id=c.local_id) for c in stored]
+        intact = frozenset(c.local_id for c in stored if wallet.signature_intact(c))
+        return html(lambda n: page.index_page(cards, holder_did=wallet.holder_did, nonce=n, intact=intact))
 
     def card(request: Request) -> Response:
         local_id = request.path_params["local_id"]
@@ -119,12 +129,33 @@ def create_app(
         link = plan.kind == "reference"
         return html(lambda n: page.card_page(c, svg=svg, payload=plan.payload, reference=link, nonce=n))
 
+    def printout(request: Request) -> Response:
+        """The card's A4 printout as a PDF with a text layer (:mod:`wallet_demo.certificate`)."""
+        from wallet_demo.certificate import render_certificate
+
+        local_id = request.path_params["local_id"]
+        if not _ID_RE.fullmatch(local_id):
+            return error("没有这张卡片 / unknown card", 404)
+        try:
+            data, _ = render_certificate(wallet.get(local_id).document, fmt="pdf", scan_url=scan_url)
+        except SkillcredError as err:
+            return error(err.detail, 404 if err.code == Code.NOT_FOUND else 422)
+        return Response(
+            data,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": f'inline; filename="skillcred-{local_id}.pdf"',
+                "X-Content-Type-Options": "nosniff",
+                "Cache-Control": "no-store",
+            },
+        )
+
     def request_from_photo(request: Request) -> Response:
         try:
             payload = read_qr(body_of(request.scope))
             decode_request(payload, now=clock())
         except SkillcredError as err:
-            return _problem(400, err.code, err.detail)
+            return _problem(400, err.code, f"照片中没有可用的出示请求二维码，请重拍或粘贴内容。 / {err.detail}")
         return JSONResponse({"payload": payload})
 
     def answer_form(request: Request) -> Response:
@@ -192,6 +223,7 @@ def create_app(
     routes = [
         Route("/", index, methods=["GET"]),
         Route("/card/{local_id}", card, methods=["GET"]),
+        Route("/card/{local_id}/print", printout, methods=["GET"]),
         Route("/api/request-from-photo", request_from_photo, methods=["POST"]),
         Route("/answer", answer_form, methods=["POST"]),
         Route("/p/{token}", referenced, methods=["GET"]),

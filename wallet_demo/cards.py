@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from vccore.credentials import issuer_id, types_of
+from vccore.display import DATE_LABELS, SIGNED_LABEL, VALID_UNTIL_LABEL, date_text, moment_text
+from vccore.recognition.wording import describe_grant, recognition_rows, rule_standing, shipped_rule
 from vccore.text import Text
 
 __all__ = ["Card", "Field", "card_for", "card_lines", "lang_text"]
@@ -77,13 +79,8 @@ INFERRED: Final = _t("推定（非官方）", "inferred, not official")
 CLAIMED: Final = _t("（凭证自述，未核验）", "(as the credential claims; not verified)")
 STATUS_UNKNOWN: Final = _t("状态未知（离线，未查询）", "Status unknown (offline, not checked)")
 NO_STATUS: Final = _t("无状态登记", "No status entry")
-DATE_FIELDS: Final = (
-    ("assessmentDate", _t("评价日期", "Assessed")),
-    ("issueDate", _t("发证日期", "Issued")),
-    ("awardDate", _t("取得日期", "Awarded")),
-    ("graduationDate", _t("毕业日期", "Graduated")),
-    ("recognitionDate", _t("认定日期", "Recognized as of")),
-)
+#: the subject's date fields, each with its one label (vccore.display)
+DATE_FIELDS: Final = tuple(DATE_LABELS.items())
 
 
 def lang_text(value: Any) -> Text:
@@ -123,13 +120,15 @@ class Card:
     fields: tuple[Field, ...]
     issuer_id: str
     issuer_name: Text
-    valid_from: str
-    valid_until: str
+    valid_from: Text  # the electronic credential's signing time, in Beijing time
+    valid_until: Text
     status: Text
     inferred: bool = False
 
 
-def _headline_and_fields(kind: str, subject: Mapping[str, Any]) -> tuple[Text, list[Field]]:
+def _headline_and_fields(
+    kind: str, subject: Mapping[str, Any], rows: list[tuple[Text, Text]] | None = None
+) -> tuple[Text, list[Field]]:
     s = subject
     fields: list[Field] = []
 
@@ -170,23 +169,9 @@ def _headline_and_fields(kind: str, subject: Mapping[str, Any]) -> tuple[Text, l
         add("学校", "School", lang_text(s.get("schoolName")))
         add("证书编号", "Certificate no.", str(s.get("certificateNumber", "")))
     elif kind == "RecognitionCredential":
-        outcome = s.get("recognizedAs") if isinstance(s.get("recognizedAs"), Mapping) else {}
-        assert isinstance(outcome, Mapping)
-        headline = _join(
-            lang_text(outcome.get("titleName")),
-            _coded(TITLE_LEVELS, outcome.get("titleLevel")),
-            _coded(SKILL_LEVELS, outcome.get("skillLevel")),
-            _coded(EDUCATION, outcome.get("educationLevel")),
-            lang_text(outcome.get("treatment")),
-        )
-        add("认定为", "Recognized as", headline)
-        grants = s.get("grants") if isinstance(s.get("grants"), list) else []
-        assert isinstance(grants, list)
-        add("效力", "Grants", _join(*(_coded(GRANTS, g) for g in grants), sep="；"))
-        add("适用地区", "Jurisdiction", str(s.get("jurisdiction", "")))
-        add("规则", "Rule", f"{s.get('recognitionRule', '')} {s.get('ruleVersion', '')}".strip())
-        if s.get("ruleConfidence") == "inferred":
-            add("规则依据", "Rule basis", INFERRED)
+        # the grant, never the bare outcome (vccore.recognition.wording); the rows beside it
+        headline = describe_grant(s)
+        fields += [Field(label, value) for label, value in rows[1:]] if rows else []
     else:
         headline = lang_text(s.get("name"))
     return headline, fields
@@ -202,10 +187,11 @@ def card_for(document: Mapping[str, Any], *, local_id: str = "") -> Card:
         if isinstance(subj, Mapping)
         else (subj[0] if isinstance(subj, list) and subj and isinstance(subj[0], Mapping) else {})
     )
-    headline, fields = _headline_and_fields(kind, subject)
+    rows = recognition_rows(document, shipped_rule(document)) if kind == "RecognitionCredential" else None
+    headline, fields = _headline_and_fields(kind, subject, rows)
     for name, label in DATE_FIELDS:
         if isinstance(subject.get(name), str):
-            fields.append(Field(label, Text(subject[name], subject[name])))
+            fields.append(Field(label, date_text(subject[name])))
     iss = document.get("issuer")
     status = STATUS_UNKNOWN if document.get("credentialStatus") else NO_STATUS
     return Card(
@@ -218,10 +204,10 @@ def card_for(document: Mapping[str, Any], *, local_id: str = "") -> Card:
         fields=tuple(fields),
         issuer_id=issuer_id(document) or "",
         issuer_name=lang_text(iss.get("name")) if isinstance(iss, Mapping) else Text("", ""),
-        valid_from=str(document.get("validFrom", "")),
-        valid_until=str(document.get("validUntil", "")),
+        valid_from=moment_text(str(document.get("validFrom", ""))),
+        valid_until=moment_text(str(document["validUntil"])) if document.get("validUntil") else Text("", ""),
         status=status,
-        inferred=subject.get("ruleConfidence") == "inferred",
+        inferred=kind == "RecognitionCredential" and rule_standing(subject) == "inferred",
     )
 
 
@@ -241,8 +227,9 @@ def card_lines(card: Card, *, lang: str = "zh", detail: bool = True) -> list[str
         f"  {'签发方' if lang == 'zh' else 'Issuer'}: {issuer + ' ' if issuer else ''}"
         f"<{card.issuer_id}> {CLAIMED.get(lang)}"
     )
-    dates = card.valid_from + (f" – {card.valid_until}" if card.valid_until else "")
-    lines.append(f"  {'有效期' if lang == 'zh' else 'Valid'}: {dates}")
+    lines.append(f"  {SIGNED_LABEL.get(lang)}: {card.valid_from.get(lang)}")
+    if card.valid_until.zh:
+        lines.append(f"  {VALID_UNTIL_LABEL.get(lang)}: {card.valid_until.get(lang)}")
     lines.append(f"  {'状态' if lang == 'zh' else 'Status'}: {card.status.get(lang)}")
     return lines
 

@@ -20,12 +20,21 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
 
+from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 
+from vccore.display import date_label, date_text
+from vccore.errors import Code, SkillcredError
+from vccore.qr import payload as qr
+from vccore.qr.capacity import DEFAULT_MAX_VERSION
+from vccore.qr.link import wrap
+from vccore.qr.matrix import build_matrix
 from vccore.qr.render import QUIET_ZONE, render_png
+from vccore.recognition.wording import recognition_rows, shipped_rule
 from vccore.text import Text
 from wallet_demo.cards import card_for, lang_text
 from wallet_demo.refs import plan_qr
@@ -46,15 +55,26 @@ SKILL_BODY: Final = Text(
     "经评价，持证人具备以下职业技能等级。", "The holder has been assessed and attained the following."
 )
 OTHER_BODY: Final = Text("持证人持有以下凭证。", "The holder holds the following credential.")
-QUERY_LINES: Final = (
-    Text(
-        "证书查询：http://jndj.osta.org.cn　机构查询：http://pjjg.osta.org.cn",
-        "Certificate query: http://jndj.osta.org.cn   Organization query: http://pjjg.osta.org.cn",
-    ),
-    Text(
-        "本件为可验证电子凭证的打印件，真伪以扫描二维码验证签名为准。",
-        "Printout of a verifiable credential: authenticity rests on the QR code's signature.",
-    ),
+RECOGNITION_BODY: Final = Text(
+    "经认定，持证人可享有以下效力（以认定规则为准）。", "The holder is recognized as follows (as the rule grants)."
+)
+#: the national skill-certificate query lines: only on a skill-level printout (they have nothing to do with
+#: a title, a diploma or a recognition)
+SKILL_QUERY: Final = Text(
+    "证书查询：http://jndj.osta.org.cn　机构查询：http://pjjg.osta.org.cn",
+    "Certificate query: http://jndj.osta.org.cn   Organization query: http://pjjg.osta.org.cn",
+)
+AUTHENTICITY: Final = Text(
+    "本件为可验证电子凭证的打印件，真伪以扫描二维码验证签名为准。",
+    "Printout of a verifiable credential: authenticity rests on the QR code's signature.",
+)
+URL_CAPTION: Final = (
+    Text("用手机扫一扫（微信、相机均可）", "Scan with any phone (WeChat or camera):"),
+    Text("打开验证页，当场核验签名", "opens the verifier, which checks the signature"),
+)
+PAYLOAD_CAPTION: Final = (
+    Text("扫码验证", "Scan to verify"),
+    Text("请用 skillcred 验证页扫码", "with the skillcred scan page"),
 )
 
 
@@ -83,8 +103,8 @@ def _font(path: Path | None, size: int) -> ImageFont.FreeTypeFont | ImageFont.Im
     return ImageFont.truetype(str(path), size=size)
 
 
-def _fields(document: Mapping[str, Any]) -> tuple[Text, list[tuple[Text, Text]]]:
-    """The certificate title and its rows, in DOMAIN.md section 6 order for skill levels."""
+def _fields(document: Mapping[str, Any]) -> tuple[Text, Text, list[tuple[Text, Text]]]:
+    """The printout's title, body sentence and rows, in DOMAIN.md section 6 order for skill levels."""
     card = card_for(document)
     subj = document.get("credentialSubject")
     s: Mapping[str, Any] = subj if isinstance(subj, Mapping) else {}
@@ -97,13 +117,19 @@ def _fields(document: Mapping[str, Any]) -> tuple[Text, list[tuple[Text, Text]]]
         ),
         (Text("证件号码", "ID number"), Text("不打印（凭证仅含加盐哈希）", "not printed (salted hash only)")),
     ]
+    if card.kind == "RecognitionCredential":
+        rows += recognition_rows(document, shipped_rule(document))
+        rows += [(f.label, f.value) for f in card.fields if f.label == date_label("recognitionDate")]
+        rows.append((Text("认定机构", "Recognized by"), card.issuer_name))
+        return Text("贯通认定凭证", "Recognition credential"), RECOGNITION_BODY, rows
     if card.kind != "SkillLevelCredential":
         rows += [(f.label, f.value) for f in card.fields]
-        return Text(card.kind_label.zh + "凭证", card.kind_label.en + " credential"), rows
+        rows.append((Text("签发方", "Issuer"), card.issuer_name))
+        return Text(card.kind_label.zh + "凭证", card.kind_label.en + " credential"), OTHER_BODY, rows
     org = s.get("evaluationOrganization")
     level_zh = str(s.get("skillLevelText") or card.headline.zh)
     level_field = next((f.value for f in card.fields if f.label.en == "Level"), Text(level_zh, level_zh))
-    date = s.get("assessmentDate") or str(document.get("validFrom", ""))[:10]
+    day = s.get("assessmentDate")
     code = str(s.get("occupationCode", ""))
     number = str(s.get("certificateNumber", ""))
     rows += [
@@ -115,20 +141,9 @@ def _fields(document: Mapping[str, Any]) -> tuple[Text, list[tuple[Text, Text]]]
             Text("评价机构", "Evaluation organization"),
             lang_text(org.get("name")) if isinstance(org, Mapping) else card.issuer_name,
         ),
-        (Text("发证日期", "Date of issue"), Text(str(date), str(date))),
+        (date_label("assessmentDate"), date_text(day) if isinstance(day, str) else Text("—", "—")),
     ]
-    return Text("职业技能等级证书", "Vocational Skill Level Certificate"), rows
-
-
-def _fitting(
-    draw: ImageDraw.ImageDraw, text: str, base: Path | None, size: int, room: int
-) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    """The font at ``size``, or smaller (down to 60 %) until ``text`` fits ``room`` pixels."""
-    font = _font(base, size)
-    while size > 35 and draw.textlength(text, font=font) > room:
-        size -= 3
-        font = _font(base, size)
-    return font
+    return Text("职业技能等级证书", "Vocational Skill Level Certificate"), SKILL_BODY, rows
 
 
 def _value(text: Text, cjk: bool) -> str:
@@ -145,72 +160,198 @@ def _value(text: Text, cjk: bool) -> str:
     return NO_CJK if (text.zh or text.en) else ""
 
 
-def _qr_image(document: Mapping[str, Any]) -> Image.Image:
-    plan = plan_qr(document, low_ec_ok=True)
-    side_modules = 4 * plan.version + 17 + 2 * QUIET_ZONE
+def qr_text(document: Mapping[str, Any], scan_url: str | None) -> tuple[str, str]:
+    """What the printed QR holds, and its error-correction level: the credential in a URL of the scan page
+    (:mod:`vccore.qr.link`) when ``scan_url`` is given, else the bare ``SC2:`` payload; level M when that
+    fits version 25, else L (a clean print). Raises ``QR_TOO_LARGE`` when neither fits."""
+    if scan_url is None:
+        plan = plan_qr(document, low_ec_ok=True)
+        return plan.payload, plan.ec
+    text = wrap(qr.encode(document), scan_url)
+    try:
+        build_matrix(text, ec="M", max_version=DEFAULT_MAX_VERSION)
+    except SkillcredError as err:
+        if err.code != Code.QR_TOO_LARGE:
+            raise
+        build_matrix(text, ec="L", max_version=DEFAULT_MAX_VERSION)  # raises QR_TOO_LARGE when L is too small too
+        return text, "L"
+    return text, "M"
+
+
+def _qr_image(text: str, ec: str) -> Image.Image:
+    matrix = build_matrix(text, ec=ec, max_version=DEFAULT_MAX_VERSION)
+    side_modules = matrix.size + 2 * QUIET_ZONE
     box = max(4, round(40 / 25.4 * DPI) // side_modules)
-    png = render_png(plan.payload, box_size=box, ec=plan.ec)
+    png = render_png(matrix, box_size=box, ec=ec)
     return Image.open(io.BytesIO(png)).convert("RGB")
 
 
-def render_certificate(
-    document: Mapping[str, Any], *, fmt: Literal["png", "pdf"] = "png", font_dirs: Iterable[Path] = FONT_DIRS
-) -> tuple[bytes, bool]:
-    """The A4 page as PNG or PDF bytes, and whether a CJK font was used.
+@dataclass(frozen=True)
+class _Text:
+    x: int
+    y: int  # the top of the line (anchor "la") or its middle ("mm")
+    text: str
+    size: int  # pixels at 300 dpi
+    fill: tuple[int, int, int]
+    anchor: str = "la"
 
-    Raises ``QR_TOO_LARGE`` when the credential does not fit a version-25 QR code even at level L.
+
+@dataclass(frozen=True)
+class _Box:
+    box: tuple[int, int, int, int]
+    colour: tuple[int, int, int]
+    width: int
+
+
+BLACK: Final = (0, 0, 0)
+GREY: Final = (90, 90, 90)
+RED: Final = (150, 30, 30)
+
+
+def _wrap(
+    text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont, room: int, draw: ImageDraw.ImageDraw
+) -> list[str]:
+    """``text`` in lines of at most ``room`` pixels (breaking at spaces where it can, else anywhere)."""
+    lines: list[str] = []
+    line = ""
+    for ch in text:
+        if draw.textlength(line + ch, font=font) <= room:
+            line += ch
+            continue
+        cut = line.rfind(" ")
+        if cut > len(line) // 2 and not _HAN.search(ch):
+            lines.append(line[:cut])
+            line = line[cut + 1 :] + ch
+        else:
+            lines.append(line)
+            line = ch
+    if line:
+        lines.append(line)
+    return lines
+
+
+def _layout(
+    document: Mapping[str, Any], base: Path | None, cjk: bool, qr_img: Image.Image, linked: bool
+) -> tuple[list[_Text | _Box], tuple[int, int]]:
+    """Every line and frame of the page (pixels at 300 dpi), and where the QR image goes."""
+    title, body, rows = _fields(document)
+    ops: list[_Text | _Box] = []
+    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    w, h = A4
+    ops += [_Box((90, 90, w - 90, h - 90), RED, 14), _Box((130, 130, w - 130, h - 130), RED, 4)]
+    y = 330
+    for line, size in ((title.zh if cjk else title.en, 110), (title.en if cjk else "", 38)):
+        if line:
+            ops.append(_Text(w // 2, y, line, size, BLACK, "mm"))
+            y += 130
+    ops.append(_Text(260, y + 10, body.zh if cjk else body.en, 52, BLACK))
+    if cjk:
+        ops.append(_Text(260, y + 80, body.en, 38, GREY))
+    y += 60
+    photo = (w - 260 - 413, y + 160, w - 260, y + 160 + 531)  # 35 x 45 mm
+    ops.append(_Box(photo, (128, 128, 128), 4))
+    ops.append(
+        _Text(
+            (photo[0] + photo[2]) // 2,
+            (photo[1] + photo[3]) // 2,
+            "照片（无）" if cjk else "no photo",
+            38,
+            (128, 128, 128),
+            "mm",
+        )
+    )
+    y += 200
+    qx, qy = w - 260 - qr_img.width, h - 600 - qr_img.height
+    for label, value in rows:
+        ops.append(_Text(260, y, f"{label.zh} {label.en}" if cjk else label.en, 46, GREY))
+        shown = _value(value, cjk)
+        beside_photo = y + 60 < photo[3]
+        beside_qr = y + 60 + 70 > qy - 40
+        room = (photo[0] - 40 if beside_photo else qx - 60 if beside_qr else w - 260) - 300
+        size = 56
+        font = _font(base, size)
+        while size > 40 and measure.textlength(shown, font=font) > room:
+            size -= 4
+            font = _font(base, size)
+        lines = _wrap(shown, font, room, measure)
+        for i, line in enumerate(lines):
+            ops.append(_Text(300, y + 58 + i * (size + 12), line, size, BLACK))
+        y += 58 + len(lines) * (size + 12) + 30
+    captions = URL_CAPTION if linked else PAYLOAD_CAPTION
+    cy = qy + qr_img.height + 40
+    for caption in captions:
+        ops.append(_Text(qx + qr_img.width // 2, cy, caption.zh if cjk else caption.en, 38, BLACK, "mm"))
+        cy += 56
+    foot = [SKILL_QUERY, AUTHENTICITY] if title.en.startswith("Vocational") else [AUTHENTICITY]
+    for i, footer in enumerate(foot):
+        ops.append(_Text(260, h - 330 + 60 * i - 60 * (len(foot) - 1), footer.zh if cjk else footer.en, 38, BLACK))
+    return ops, (qx, qy)
+
+
+def _png(ops: list[_Text | _Box], qr_img: Image.Image, at: tuple[int, int], base: Path | None) -> bytes:
+    page = Image.new("RGB", A4, "white")
+    draw = ImageDraw.Draw(page)
+    for op in ops:
+        if isinstance(op, _Box):
+            draw.rectangle(op.box, outline=op.colour, width=op.width)
+        else:
+            draw.text((op.x, op.y), op.text, font=_font(base, op.size), fill=op.fill, anchor=op.anchor)
+    page.paste(qr_img, at)
+    out = io.BytesIO()
+    page.save(out, format="PNG", dpi=(DPI, DPI))
+    return out.getvalue()
+
+
+def _pdf(ops: list[_Text | _Box], qr_img: Image.Image, at: tuple[int, int], base: Path | None) -> bytes:
+    """The same page as a PDF whose text is text (extractable, searchable), the QR an image."""
+    mm = 25.4 / DPI
+    pdf = FPDF(unit="mm", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(0, 0, 0)
+    pdf.add_page()
+    if base is not None:
+        pdf.add_font("page", fname=str(base))
+        family = "page"
+    else:
+        family = "helvetica"
+    for op in ops:
+        if isinstance(op, _Box):
+            x0, y0, x1, y1 = op.box
+            pdf.set_draw_color(*op.colour)
+            pdf.set_line_width(op.width * mm)
+            pdf.rect(x0 * mm, y0 * mm, (x1 - x0) * mm, (y1 - y0) * mm)
+            continue
+        pdf.set_font(family, size=op.size * 72 / DPI)
+        pdf.set_text_color(*op.fill)
+        text = op.text if base is not None else op.text.encode("latin-1", "replace").decode("latin-1")
+        x = op.x * mm
+        baseline = (op.y + op.size * 0.8) * mm
+        if op.anchor == "mm":
+            x -= pdf.get_string_width(text) / 2
+            baseline = (op.y + op.size * 0.35) * mm
+        pdf.text(x, baseline, text)
+    pdf.image(qr_img, x=at[0] * mm, y=at[1] * mm, w=qr_img.width * mm, h=qr_img.height * mm)
+    return bytes(pdf.output())
+
+
+def render_certificate(
+    document: Mapping[str, Any],
+    *,
+    fmt: Literal["png", "pdf"] = "png",
+    font_dirs: Iterable[Path] = FONT_DIRS,
+    scan_url: str | None = None,
+) -> tuple[bytes, bool]:
+    """The A4 page as PNG or PDF bytes (the PDF with a text layer), and whether a CJK font was used.
+
+    With ``scan_url`` the QR is that scan page's URL carrying the credential (:mod:`vccore.qr.link`), so a
+    phone's default scanner opens the verifier; without it, the bare ``SC2:`` payload. Raises
+    ``QR_TOO_LARGE`` when the credential does not fit a version-25 QR code even at level L.
     """
     dirs = list(font_dirs)
     cjk_path = find_cjk_font(dirs)
     cjk = cjk_path is not None
     base = cjk_path or _latin_font(dirs)
-    title_font, label_font, small = (_font(base, n) for n in (110, 52, 38))
-    qr_img = _qr_image(document)
-    title, rows = _fields(document)
-    page = Image.new("RGB", A4, "white")
-    draw = ImageDraw.Draw(page)
-    w, h = A4
-    draw.rectangle((90, 90, w - 90, h - 90), outline=(150, 30, 30), width=14)
-    draw.rectangle((130, 130, w - 130, h - 130), outline=(150, 30, 30), width=4)
-    y = 330
-    for line, font in ((title.zh if cjk else title.en, title_font), (title.en if cjk else "", small)):
-        if line:
-            draw.text((w // 2, y), line, font=font, fill="black", anchor="mm")
-            y += 130
-    body = SKILL_BODY if title.en.startswith("Vocational") else OTHER_BODY
-    draw.text((260, y + 40), body.zh if cjk else body.en, font=label_font, fill="black")
-    if cjk:
-        draw.text((260, y + 110), body.en, font=small, fill=(90, 90, 90))
-    y += 60
-    photo = (w - 260 - 413, y + 160, w - 260, y + 160 + 531)  # 35 x 45 mm
-    draw.rectangle(photo, outline="grey", width=4)
-    draw.text(
-        ((photo[0] + photo[2]) // 2, (photo[1] + photo[3]) // 2),
-        "照片\n(无)" if cjk else "photo\n(none)",
-        font=small,
-        fill="grey",
-        anchor="mm",
-        align="center",
-    )
-    y += 200
-    for label, value in rows:
-        label_text = f"{label.zh} {label.en}" if cjk else label.en
-        draw.text((260, y), label_text, font=label_font, fill=(90, 90, 90))
-        beside_photo = y + 72 < photo[3]
-        room = (photo[0] - 40 if beside_photo else w - 260) - 300
-        draw.text(
-            (300, y + 72), _value(value, cjk), font=_fitting(draw, _value(value, cjk), base, 58, room), fill="black"
-        )
-        y += 175
-    qx, qy = w - 260 - qr_img.width, h - 560 - qr_img.height
-    page.paste(qr_img, (qx, qy))
-    caption = "扫码验证 Scan to verify" if cjk else "Scan to verify"
-    draw.text((qx + qr_img.width // 2, qy + qr_img.height + 40), caption, font=small, fill="black", anchor="mm")
-    for i, query in enumerate(QUERY_LINES):
-        draw.text((260, h - 400 + 70 * i), query.zh if cjk else query.en, font=small, fill="black")
-    out = io.BytesIO()
-    if fmt == "pdf":
-        page.save(out, format="PDF", resolution=float(DPI))
-    else:
-        page.save(out, format="PNG", dpi=(DPI, DPI))
-    return out.getvalue(), cjk
+    text, ec = qr_text(document, scan_url)
+    qr_img = _qr_image(text, ec)
+    ops, at = _layout(document, base, cjk, qr_img, scan_url is not None)
+    return (_pdf if fmt == "pdf" else _png)(ops, qr_img, at, base), cjk

@@ -226,8 +226,14 @@ def serve_command(ctx: click.Context, host: str, port: int, base_url: str | None
 @click.option(
     "--out", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path), help="cert.png or cert.pdf"
 )
+@click.option(
+    "--scan-url",
+    default=None,
+    help="验证页网址：打印的二维码即该网址（含凭证），手机扫码直接打开验证页。"
+    " The verifier's scan page URL: the printed QR is that URL carrying the credential.",
+)
 @click.pass_context
-def print_command(ctx: click.Context, local_id: str, out: Path) -> None:
+def print_command(ctx: click.Context, local_id: str, out: Path, scan_url: str | None) -> None:
     """Print an A4 certificate with the credential's QR code / 打印 A4 证书。"""
     from wallet_demo.certificate import render_certificate
 
@@ -235,7 +241,7 @@ def print_command(ctx: click.Context, local_id: str, out: Path) -> None:
     if suffix not in (".png", ".pdf"):
         raise click.UsageError("--out must end in .png or .pdf")
     stored = _open(ctx).get(local_id)
-    data, cjk = render_certificate(stored.document, fmt="pdf" if suffix == ".pdf" else "png")
+    data, cjk = render_certificate(stored.document, fmt="pdf" if suffix == ".pdf" else "png", scan_url=scan_url)
     out.write_bytes(data)
     if not cjk:
         click.echo("note: no CJK font found (install fonts-noto-cjk); printed with English labels", err=True)

@@ -10,28 +10,40 @@ from collections.abc import Sequence
 from html import escape
 from typing import Final
 
+from vccore.display import SIGNED_LABEL, VALID_UNTIL_LABEL
 from vccore.text import Text
 from wallet_demo.cards import CLAIMED, INFERRED, Card
 
 __all__ = ["answer_page", "card_page", "error_page", "index_page"]
 
 _CSS: Final = """
-*{box-sizing:border-box}body{margin:0;font:16px/1.45 system-ui,"Noto Sans CJK SC","PingFang SC",sans-serif;
-background:#f3f1ec;color:#1d1d1d;max-width:520px;margin:auto;padding:12px}
+*{box-sizing:border-box}body{margin:0;font:17px/1.5 system-ui,"Noto Sans CJK SC","PingFang SC",sans-serif;
+background:#f3f1ec;color:#1d1d1d;max-width:520px;margin:auto;padding:12px;overflow-wrap:anywhere}
 body.zh [lang=en],body.en [lang=zh]{display:none}
-header{display:flex;justify-content:space-between;align-items:center}h1{font-size:1.25em;margin:.4em 0}
-button,.btn{font:inherit;padding:.5em .9em;border-radius:8px;border:1px solid #7a1f1f;
-background:#fff;color:#7a1f1f;text-decoration:none;display:inline-block}
-.card{display:block;background:#fff;border-radius:12px;padding:12px 14px;margin:10px 0;color:inherit;
+header{display:flex;justify-content:space-between;align-items:center;gap:8px}h1{font-size:1.3em;margin:.4em 0}
+button,.btn{font:inherit;min-height:48px;min-width:48px;padding:.55em 1em;border-radius:8px;border:2px solid #7a1f1f;
+background:#fff;color:#7a1f1f;text-decoration:none;display:inline-flex;align-items:center;justify-content:center;
+cursor:pointer;margin:4px 0}
+.primary{background:#7a1f1f;color:#fff}
+.card{display:block;background:#fff;border-radius:12px;padding:14px 16px;margin:12px 0;color:inherit;min-height:48px;
 text-decoration:none;border-left:6px solid #a52a2a;box-shadow:0 1px 3px #0002}
-.kind{font-size:.8em;color:#7a1f1f}.head{font-size:1.15em;font-weight:600}.muted{color:#666;font-size:.85em}
-.warn{color:#9a5b00;font-weight:600}dl{margin:.4em 0}dt{color:#666;font-size:.8em}dd{margin:0 0 .3em}
-.qr{position:fixed;inset:0;background:#fff;display:flex;flex-direction:column;align-items:center;
-justify-content:center;padding:10px}.qr svg{width:min(96vw,80vh);height:auto}
-textarea{width:100%;min-height:5em;font:12px monospace}
+.kind{font-size:16px;color:#7a1f1f}.head{font-size:19px;font-weight:600}.muted{color:#555;font-size:16px}
+.ok{color:#1b6e20;font-size:16px}
+.warn{color:#9a5b00;font-weight:600}dl{margin:.4em 0}dt{color:#555;font-size:16px}dd{margin:0 0 .5em;font-size:17px}
+.qr{background:#fff;display:flex;flex-direction:column;align-items:center;padding:10px;border-radius:12px}
+.qr svg{width:min(94vw,78vh,496px);height:auto}
+.caption{text-align:center;font-size:19px;margin:.4em 0}.caption .name{font-weight:700;font-size:22px}
+.details{width:100%;text-align:left}
+textarea{width:100%;min-height:5em;font:16px monospace}
 section{background:#fff;border-radius:12px;padding:12px;margin:14px 0}
 .err{background:#fde8e8;border-left:6px solid #b00020}
-.payload{word-break:break-all;font-size:10px}
+.payload{word-break:break-all;font-size:12px}
+.pick{display:flex;align-items:center;gap:12px;min-height:48px;padding:4px 0}
+.pick input{width:28px;height:28px;flex:none;margin:0}
+.hidden-input{position:absolute;width:1px;height:1px;opacity:0;overflow:hidden}
+.did{font-family:monospace;font-size:14px;word-break:break-all}
+.actions{display:flex;flex-wrap:wrap;gap:10px;justify-content:center}
+@media print{header button,.actions,details{display:none}body{background:#fff}}
 """
 
 _JS: Final = """
@@ -64,24 +76,36 @@ def _page(title: Text, body: str, *, nonce: str) -> str:
     )
 
 
-def _card_summary(card: Card) -> str:
+#: what a card may say when the wallet itself checked the signature offline (no trust list, no status)
+INTACT: Final = Text(
+    "✓ 签名完好（未查信任列表和撤销状态）", "✓ signature intact (trust list and revocation not checked)"
+)
+
+
+def _card_summary(card: Card, *, intact: bool) -> str:
     warn = f'<div class="warn">{t(INFERRED)}</div>' if card.inferred else ""
     issuer = card.issuer_name.zh or card.issuer_id
+    mark = f'<div class="ok">{t(INTACT)}</div>' if intact else f'<div class="muted">{t(CLAIMED)}</div>'
     return (
         f'<div class="kind">{t(card.kind_label)}</div><div class="head">{t(card.headline)}</div>{warn}'
-        f'<div class="muted">{escape(card.holder_name)} · {escape(issuer)} {t(CLAIMED)}</div>'
+        f'<div class="muted">{escape(card.holder_name)} · {escape(issuer)}</div>{mark}'
     )
 
 
+_PHOTO: Final = Text("拍照/选图（请求二维码）", "Take or choose a photo of the request QR")
 _PASTE: Final = Text("粘贴请求二维码内容，或拍摄请求二维码：", "Paste the request QR text, or take a photo of it:")
 
 
-def index_page(cards: Sequence[Card], *, holder_did: str, nonce: str) -> str:
-    items = "".join(f'<a class="card" href="card/{escape(c.local_id)}">{_card_summary(c)}</a>' for c in cards)
+def index_page(cards: Sequence[Card], *, holder_did: str, nonce: str, intact: frozenset[str] = frozenset()) -> str:
+    """The cards; ``intact`` names the cards whose signature the wallet checked offline."""
+    items = "".join(
+        f'<a class="card" href="card/{escape(c.local_id)}">{_card_summary(c, intact=c.local_id in intact)}</a>'
+        for c in cards
+    )
     if not cards:
         items = f"<p>{t(Text('钱包里还没有凭证。', 'No credentials in the wallet yet.'))}</p>"
     boxes = "".join(
-        f'<label><input type="checkbox" name="id" value="{escape(c.local_id)}"> {t(c.headline)}</label><br>'
+        f'<label class="pick"><input type="checkbox" name="id" value="{escape(c.local_id)}"> {t(c.headline)}</label>'
         for c in cards
     )
     form = (
@@ -89,30 +113,59 @@ def index_page(cards: Sequence[Card], *, holder_did: str, nonce: str) -> str:
         '<form method="post" action="answer">'
         f"<p>{t(_PASTE)}</p>"
         '<textarea id="request" name="request" maxlength="4296" required></textarea>'
-        '<p><input id="photo" type="file" accept="image/png,image/jpeg" capture="environment">'
-        ' <span id="photo-status"></span></p>'
-        f'<p>{boxes}</p><button type="submit">{t(Text("生成出示二维码", "Make the answer QR"))}</button>'
+        f'<p><label class="btn" for="photo">{t(_PHOTO)}</label>'
+        '<input id="photo" class="hidden-input" type="file" accept="image/png,image/jpeg" capture="environment">'
+        ' <span id="photo-status" role="status"></span></p>'
+        f'<div>{boxes}</div><button class="primary" type="submit">{t(Text("生成出示二维码", "Make the answer QR"))}'
+        "</button>"
         "</form></section>"
     )
-    did = f'<p class="muted">{t(Text("持有人标识", "Holder DID"))}: {escape(holder_did)}</p>'
+    did = f'<p class="muted">{t(Text("持有人标识", "Holder DID"))}: <span class="did">{escape(holder_did)}</span></p>'
     return _page(Text("我的技能凭证", "My skill credentials"), items + form + did, nonce=nonce)
 
 
-def _qr_block(svg: str, caption: str, payload: str, *, back: str = "./") -> str:
+def _qr_block(svg: str, caption: str, payload: str, *, back: str = "./", below: str = "", actions: str = "") -> str:
     text = (
         f"<details><summary>{t(Text('二维码文本', 'QR text'))}</summary>"
         f'<code class="payload">{escape(payload)}</code></details>'
     )
     # links are relative, so the page works wherever the app is mounted (skillcred demo: /wallet/<who>/)
+    back_link = f'<a class="btn" href="{back}">{t(Text("返回", "Back"))}</a>'
     return (
-        f'<div class="qr">{svg}<p>{caption}</p>{text}<a class="btn" href="{back}">{t(Text("返回", "Back"))}</a></div>'
+        f'<div class="qr">{svg}<div class="caption">{caption}</div>{below}'
+        f'<div class="actions">{actions}{back_link}</div>{text}</div>'
     )
 
 
+def _details(card: Card) -> str:
+    """The card's rows under its QR: certificate number, 发证日期, evaluation organization, issuer, times."""
+    rows = [(f.label, f.value) for f in card.fields]
+    issuer = card.issuer_name if card.issuer_name.zh else Text(card.issuer_id, card.issuer_id)
+    rows.append((Text("签发方（凭证所载）", "Issuer (as the credential names it)"), issuer))
+    rows.append((SIGNED_LABEL, card.valid_from))
+    if card.valid_until.zh:
+        rows.append((VALID_UNTIL_LABEL, card.valid_until))
+    items = "".join(f"<dt>{t(label)}</dt><dd>{t(value)}</dd>" for label, value in rows if value.zh or value.en)
+    return f'<dl class="details">{items}</dl>'
+
+
 def card_page(card: Card, *, svg: str, payload: str, reference: bool, nonce: str) -> str:
-    note = t(Text("链接二维码，10 分钟内有效", "Link QR, valid for 10 minutes")) if reference else ""
-    body = _qr_block(svg, f"{t(card.kind_label)}: {t(card.headline)}<br>{note}", payload, back="../")
+    note = (
+        f'<div class="muted">{t(Text("链接二维码，10 分钟内有效", "Link QR, valid for 10 minutes"))}</div>'
+        if reference
+        else ""
+    )
+    mark = f'<div class="warn">{t(INFERRED)}</div>' if card.inferred else ""
+    caption = (
+        f'<div class="name">{escape(card.holder_name)}</div><div>{t(card.kind_label)}</div>'
+        f'<div class="head">{t(card.headline)}</div>{mark}{note}'
+    )
+    printing = f'<a class="btn primary" href="{escape(card.local_id)}/print">{t(PRINT)}</a>'
+    body = _qr_block(svg, caption, payload, back="../", below=_details(card), actions=printing)
     return _page(card.kind_label, body, nonce=nonce)
+
+
+PRINT: Final = Text("打印（PDF）", "Print (PDF)")
 
 
 def answer_page(*, svg: str, payload: str, domain: str, expires: str, reference: bool, count: int, nonce: str) -> str:

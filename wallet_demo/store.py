@@ -29,7 +29,7 @@ from typing import Any, Final
 
 from vccore import jsonstrict
 from vccore.clock import Clock
-from vccore.credentials import examine, types_of
+from vccore.credentials import examine, types_of, verify_issued_and_read
 from vccore.did.key import did_key_pair
 from vccore.errors import Code, SkillcredError
 from vccore.jsonld.loader import DocumentLoader
@@ -197,6 +197,13 @@ class Wallet:
             if e.get("credentialId") == credential_id:
                 return self._load(e)
         return None
+
+    def signature_intact(self, stored: StoredCredential) -> bool:
+        """Whether the credential's proof verifies offline (its issuer's key resolvable here, e.g. did:key)
+        and it is within its validity window. Trust lists and revocation are *not* checked: a wallet's word
+        proves nothing to a verifier, it only spares the holder a "not verified" label on a sound card."""
+        result, _ = verify_issued_and_read(stored.document, loader=self.loader, now=self.clock())
+        return result.verified
 
     # --- importing -------------------------------------------------------------------------
 

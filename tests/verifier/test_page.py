@@ -295,6 +295,15 @@ def test_id_check_matches_the_right_number_only(client: TestClient) -> None:
     }
 
 
+def test_id_check_accepts_a_number_typed_in_groups_and_says_why_in_chinese_first(client: TestClient) -> None:
+    hashed = _fast_hash()
+    grouped = f"{ID_NUMBER[:6]} {ID_NUMBER[6:14]}\u3000{ID_NUMBER[14:]}"  # a space and a full-width space
+    assert client.post("/id-check", json={"identityHash": hashed, "idNumber": grouped}).json() == {"match": True}
+    answer = client.post("/id-check", json={"identityHash": hashed, "idNumber": "12 34"})
+    assert answer.status_code == 400 and answer.json()["code"] == "MALFORMED_VALUE_ERROR"
+    assert answer.json()["detail"].startswith("身份证号码无效")
+
+
 def test_the_id_number_never_reaches_a_log_or_an_answer(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
     hashed = _fast_hash()
     bad_check = ID_NUMBER[:-1] + "4"

@@ -42,12 +42,16 @@ from functools import lru_cache
 from typing import Any, Final
 
 import qrcode
+import qrcode.base
 import qrcode.constants
 import qrcode.util
 
+from vccore.errors import Code, SkillcredError
+from vccore.qr.base45 import ALNUM_RE
 from vccore.qr.capacity import DEFAULT_EC, DEFAULT_MAX_VERSION, EcLevel, ec_level, fit
+from vccore.qr.link import split
 
-__all__ = ["QRMatrix", "build_matrix", "mask_penalties"]
+__all__ = ["QRMatrix", "build_matrix", "data_bits", "link_version", "mask_penalties", "segment_bits"]
 
 _EC_BITS: Final[dict[str, int]] = {
     "L": qrcode.constants.ERROR_CORRECT_L,
@@ -205,8 +209,47 @@ def _penalty(rows: int, cols: int, lay: _Layout) -> int:
 
 def _new_qr(payload: str, version: int, ec: EcLevel) -> Any:
     qr = qrcode.QRCode(version=version, error_correction=_EC_BITS[ec], box_size=1, border=0)
-    qr.add_data(qrcode.util.QRData(payload.encode("ascii"), mode=qrcode.util.MODE_ALPHA_NUM))
+    head, body = split(payload)
+    if head:  # a scan-page URL (vccore.qr.link): the URL in byte mode, the payload in alphanumeric mode
+        qr.add_data(qrcode.util.QRData(head.encode("utf-8"), mode=qrcode.util.MODE_8BIT_BYTE))
+    qr.add_data(qrcode.util.QRData(body.encode("ascii"), mode=qrcode.util.MODE_ALPHA_NUM))
     return qr
+
+
+def segment_bits(text: str, version: int) -> int:
+    """Data bits of ``text`` in a version-``version`` symbol: one alphanumeric segment, or for a scan-page
+    URL (:func:`vccore.qr.link.split`) a byte segment and an alphanumeric one (ISO/IEC 18004:2015 7.4.3-7.4.5,
+    Table 3's character-count indicator lengths)."""
+    head, body = split(text)
+    small, large = version <= 9, version <= 26
+    alnum_cci = 9 if small else 11 if large else 13
+    bits = 4 + alnum_cci + 11 * (len(body) // 2) + 6 * (len(body) % 2)
+    if head:
+        bits += 4 + (8 if small else 16) + 8 * len(head.encode("utf-8"))
+    return bits
+
+
+def data_bits(version: int, ec: str = DEFAULT_EC) -> int:
+    """The data capacity in bits of a version-``version`` symbol at level ``ec`` (its RS blocks' data words)."""
+    blocks = qrcode.base.rs_blocks(version, _EC_BITS[ec_level(ec)])
+    return 8 * sum(int(block.data_count) for block in blocks)
+
+
+def link_version(text: str, *, ec: str = DEFAULT_EC, max_version: int = DEFAULT_MAX_VERSION) -> int:
+    """The smallest version holding a scan-page URL (:mod:`vccore.qr.link`); ``QR_TOO_LARGE`` (zh/en) above
+    ``max_version``."""
+    body = split(text)[1]
+    if not ALNUM_RE.fullmatch(body):
+        raise ValueError("the URL's payload part has characters outside the QR alphanumeric set")
+    for version in range(1, max_version + 1):
+        if segment_bits(text, version) <= data_bits(version, ec):
+            return version
+    raise SkillcredError(
+        f"二维码网址共 {len(text)} 个字符，超出可可靠扫描的二维码（版本 {max_version}，纠错等级 {ec}）。"
+        f" / the QR URL has {len(text)} characters: more than a reliably scannable code (version {max_version},"
+        f" level {ec}) holds.",
+        code=Code.QR_TOO_LARGE,
+    )
 
 
 def _penalties(qr: Any, version: int) -> list[int]:
@@ -230,13 +273,19 @@ def mask_penalties(payload: str, *, ec: str = DEFAULT_EC, max_version: int = DEF
 
 def build_matrix(payload: str, *, ec: str = DEFAULT_EC, max_version: int = DEFAULT_MAX_VERSION) -> QRMatrix:
     """Build the QR symbol for ``payload`` (QR alphanumeric characters only, e.g. from
-    :func:`vccore.qr.payload.encode`): smallest version from the capacity table, lowest-penalty mask.
+    :func:`vccore.qr.payload.encode`, or such a payload in a scan-page URL, :func:`vccore.qr.link.wrap`):
+    smallest version from the capacity table (for a URL, from its two segments' bits), lowest-penalty mask.
 
     Raises ``QR_TOO_LARGE`` (:func:`vccore.qr.payload.fit`) when the payload needs a version above
     ``max_version``, :class:`ValueError` for characters outside the alphanumeric set.
     """
     level = ec_level(ec)
-    version = fit(payload, max_version=max_version, ec=level)
+    linked = bool(split(payload)[0])
+    version = (
+        link_version(payload, ec=level, max_version=max_version)
+        if linked
+        else fit(payload, max_version=max_version, ec=level)
+    )
     qr = _new_qr(payload, version, level)
     penalties = _penalties(qr, version)
     mask = penalties.index(min(penalties))

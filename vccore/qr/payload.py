@@ -61,6 +61,7 @@ from vccore.qr.base45 import b45decode, b45encode
 from vccore.qr.capacity import (
     MAX_PAYLOAD_CHARS,
 )
+from vccore.qr.link import unwrap
 
 __all__ = [
     "DEFAULT_MAX_INFLATED",
@@ -194,6 +195,7 @@ def _split(payload: object, max_payload: int) -> tuple[str, bytes]:
     """Check length, head and alphabet; return the kind (``SC``/``SCR``) and the base45 bytes."""
     if not isinstance(payload, str):
         raise ParseError(f"a QR payload is text, not {type(payload).__name__}")
+    payload = unwrap(payload)  # a printout's QR: the payload in a scan-page URL (vccore.qr.link)
     if len(payload) > max_payload:
         raise ResourceLimitError(f"payload longer than {max_payload} characters")
     head, sep, body = payload.partition(":")

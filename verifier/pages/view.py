@@ -22,10 +22,13 @@ from datetime import datetime
 from typing import Any, Final
 
 from vccore.credentials import issuer_id, types_of
+from vccore.display import DATE_LABELS, date_text, moment_text, region_name
 from vccore.errors import Code, SkillcredError
 from vccore.recognition.model import RecognizedAs
 from vccore.recognition.text import INFERRED_MARK, LABELS, describe_outcome
+from vccore.recognition.wording import describe_grant, recognition_rows, rule_standing, shipped_rule
 from vccore.result import Check, CheckName, VerificationResult
+from vccore.text import Text
 from vccore.timeutil import parse_datetime
 from vccore.trust.lists import TrustList
 
@@ -69,12 +72,9 @@ FIELDS: Final[tuple[tuple[str, str, str], ...]] = (
     ("schoolName", "学校", "School"),
     ("specialty", "专业", "Specialty"),
     ("certificateNumber", "证书编号", "Certificate number"),
-    ("assessmentDate", "鉴定/评价日期", "Assessment date"),
-    ("issueDate", "发证日期", "Issue date"),
-    ("awardDate", "取得日期", "Award date"),
-    ("graduationDate", "毕业日期", "Graduation date"),
-    ("jurisdiction", "适用地区", "Jurisdiction"),
-    ("recognitionDate", "认定日期", "Recognition date"),
+    *((key, label.zh, label.en) for key, label in DATE_LABELS.items() if key != "recognitionDate"),
+    ("jurisdiction", "适用地区", "Region"),
+    ("recognitionDate", DATE_LABELS["recognitionDate"].zh, DATE_LABELS["recognitionDate"].en),
     ("recognitionRule", "认定规则", "Recognition rule"),
     ("ruleVersion", "规则版本", "Rule version"),
 )
@@ -136,12 +136,22 @@ def _subject(document: Mapping[str, Any]) -> Mapping[str, Any]:
     return subject if isinstance(subject, Mapping) else {}
 
 
+def _shown(text: Text) -> dict[str, str]:
+    return _pair(text.zh, text.en)
+
+
 def _fields(subject: Mapping[str, Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for key, zh, en in FIELDS:
         value = subject.get(key)
         if isinstance(value, str | int) and not isinstance(value, bool) and value != "":
-            out.append({"key": key, "label": _pair(zh, en), "value": _coded(value)})
+            if key in DATE_LABELS and isinstance(value, str):
+                shown = _shown(date_text(value[:MAX_TEXT]))  # 2023年6月30日, one label per date (vccore.display)
+            elif key == "jurisdiction" and isinstance(value, str):
+                shown = _shown(region_name(value[:MAX_TEXT]))  # 山西省, not CN-SX
+            else:
+                shown = _coded(value)
+            out.append({"key": key, "label": _pair(zh, en), "value": shown})
     org = subject.get("evaluationOrganization")
     if isinstance(org, Mapping) and org.get("name"):
         name = _language_map(org.get("name")) or _pair("", "")
@@ -151,7 +161,8 @@ def _fields(subject: Mapping[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _recognition(subject: Mapping[str, Any]) -> dict[str, Any] | None:
+def _recognition(document: Mapping[str, Any]) -> dict[str, Any] | None:
+    subject = _subject(document)
     outcome = subject.get("recognizedAs")
     if not isinstance(outcome, Mapping):
         return None
@@ -174,8 +185,11 @@ def _recognition(subject: Mapping[str, Any]) -> dict[str, Any] | None:
             for k in ("issuingAuthority", "documentName", "documentNumber", "documentDate")
             if isinstance(basis.get(k), str)
         )
-    inferred = subject.get("ruleConfidence") == "inferred"
+    inferred = rule_standing(subject) == "inferred"
+    rows = recognition_rows(document, shipped_rule(document))
     return {
+        "grant": _shown(describe_grant(subject)),  # what it grants, never the bare outcome
+        "rows": [{"label": _shown(label), "value": _shown(value)} for label, value in rows][:MAX_LIST],
         "outcome": _pair(describe_outcome(recognized, "zh"), describe_outcome(recognized, "en")),
         "grants": [_coded(g) for g in (grants if isinstance(grants, list) else [])[:MAX_LIST]],
         "purposes": [_coded(p) for p in (purposes if isinstance(purposes, list) else [])[:MAX_LIST]],
@@ -221,16 +235,46 @@ def _age_seconds(stamp: Any, now: datetime) -> int | None:
         return None
 
 
-def freshness_view(result: VerificationResult, now: datetime) -> dict[str, Any]:
+_STATUS_LABELS: Final = {
+    "revocation": ("撤销状态列表", "Revocation list"),
+    "suspension": ("暂停状态列表", "Suspension list"),
+}
+_SOURCES: Final = {
+    "online": ("在线获取", "fetched online"),
+    "cache": ("缓存", "cached"),
+    "cached": ("缓存", "cached"),
+    "offline": ("离线副本", "offline copy"),
+}
+
+
+def _purposes(document: Mapping[str, Any]) -> dict[str, str]:
+    """Status list URL -> its purpose (``revocation``, ``suspension``), from the credential's entries."""
+    entries = document.get("credentialStatus")
+    out: dict[str, str] = {}
+    for entry in (entries if isinstance(entries, list) else [entries])[:MAX_LIST]:
+        if isinstance(entry, Mapping):
+            url, purpose = entry.get("statusListCredential"), entry.get("statusPurpose")
+            if isinstance(url, str) and isinstance(purpose, str):
+                out[url] = purpose
+    return out
+
+
+def freshness_view(
+    result: VerificationResult, now: datetime, purposes: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """How old the verifier's knowledge was: the trust list's age and each status list's."""
     info = result.info
     lists = info.get("statusLists")
     statuses = []
     for item in lists if isinstance(lists, list) else []:
         if isinstance(item, Mapping):
+            url = _text(item.get("url"))
+            purpose = (purposes or {}).get(url, "")
             statuses.append(
                 {
-                    "url": _text(item.get("url")),
+                    "url": url,
+                    "label": _pair(*_STATUS_LABELS.get(purpose, ("状态列表", "Status list"))),
+                    "sourceLabel": _pair(*_SOURCES.get(_text(item.get("source")), (_text(item.get("source")),) * 2)),
                     "source": _text(item.get("source")),
                     "ageSeconds": item.get("ageSeconds") if isinstance(item.get("ageSeconds"), int) else None,
                     "validUntil": _text(item.get("validUntil")),
@@ -239,6 +283,7 @@ def freshness_view(result: VerificationResult, now: datetime) -> dict[str, Any]:
     issued = info.get("trustListIssued")
     return {
         "trustListIssued": _text(issued),
+        "trustListIssuedShown": _shown(moment_text(_text(issued))) if issued else None,
         "trustListAgeSeconds": _age_seconds(issued, now) if issued else None,
         "statusLists": statuses,
     }
@@ -310,14 +355,23 @@ def credential_view(
         "holder": {"name": _text(subject.get("name")), "id": _text(subject.get("id"))},
         "identityHash": dict(identity) if isinstance(identity, Mapping) else None,
         "fields": _fields(subject),
-        "recognition": _recognition(subject),
+        "recognition": _recognition(doc),
         "issuer": issuer_view(doc, result, trust),
         "dates": {
             "validFrom": _text(doc.get("validFrom")),
             "validUntil": _text(doc.get("validUntil")),
             "signed": _proof_created(doc),
+            # the same moments as a person reads them: Beijing time, Chinese form (vccore.display)
+            "shown": {
+                key: _shown(moment_text(value)) if value else None
+                for key, value in (
+                    ("validFrom", _text(doc.get("validFrom"))),
+                    ("validUntil", _text(doc.get("validUntil"))),
+                    ("signed", _proof_created(doc)),
+                )
+            },
         },
-        "freshness": freshness_view(result, now),
+        "freshness": freshness_view(result, now, _purposes(doc)),
         "checks": [{"check": c.name, "passed": c.passed} for c in result.checks],
         "problems": problems_of(result),
         "warnings": [w.to_json() for w in result.warnings],

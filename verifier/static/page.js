@@ -50,9 +50,9 @@
     unlisted: ["不在信任列表中", "Not on the trust list"],
     claimed: ["凭证自称（未经核实）", "Claimed by the credential (not verified)"],
     dates: ["日期", "Dates"],
-    validFrom: ["生效", "Valid from"],
-    validUntil: ["失效", "Valid until"],
-    signed: ["签名时间", "Signed"],
+    validFrom: ["电子凭证生效时间", "Electronic credential valid from"],
+    validUntil: ["电子凭证有效期至", "Electronic credential valid until"],
+    signed: ["电子凭证签名时间", "Electronic credential signed"],
     none: ["无", "none"],
     freshness: ["数据时效", "Freshness"],
     trustAge: ["信任列表", "Trust list"],
@@ -60,7 +60,7 @@
     ago: ["前获取", "old"],
     problems: ["未通过的检查", "Failed checks"],
     warnings: ["警告", "Warnings"],
-    recognized: ["认定结果", "Recognized as"],
+    recognized: ["认定结果", "What it grants"],
     grants: ["效力", "Grants"],
     purposes: ["适用事项", "Purposes"],
     legalBasis: ["依据", "Legal basis"],
@@ -115,6 +115,15 @@
 
   // -- talking to the verifier ------------------------------------------------------------------
 
+  // a sentence first; the technical detail only behind 详情 / Details
+  function detailBox(detail) {
+    var box = el("details", "detail");
+    if (!detail) { return box; }
+    box.appendChild(el("summary", "", state.lang === "zh" ? "详情" : "Details"));
+    box.appendChild(el("span", "", detail));
+    return box;
+  }
+
   function postJson(url, body) {
     return fetch(url, { method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body), credentials: "same-origin", cache: "no-store" });
@@ -131,7 +140,8 @@
         state.last = null;
         $("result").textContent = "";
         var title = state.lang === "zh" ? (body.title_zh || body.title) : body.title;
-        setStatus(t("badQr") + ": " + (title || "") + (body.detail ? " — " + body.detail : ""), true);
+        setStatus(t("badQr") + "：" + (title || ""), true);
+        $("status").appendChild(detailBox(body.detail));
       }
     });
   }
@@ -284,7 +294,7 @@
     input.type = "text";
     input.inputMode = "text";
     input.autocomplete = "off";
-    input.maxLength = 18;
+    input.maxLength = 24;  // 18 characters, typed in groups if the clerk likes (the server strips spaces)
     input.placeholder = t("idHint");
     input.setAttribute("aria-label", t("idHint"));
     input.className = "id-number";
@@ -295,7 +305,7 @@
     button.addEventListener("click", function () {
       answer.className = "answer";
       answer.textContent = t("idBusy");
-      postJson("/id-check", { identityHash: card.identityHash, idNumber: input.value.trim() })
+      postJson("/id-check", { identityHash: card.identityHash, idNumber: input.value })
         .then(function (response) {
           return response.json().then(function (body) {
             if (response.status === 200) {
@@ -303,7 +313,8 @@
               answer.textContent = t(body.match ? "idMatch" : "idNoMatch");
             } else {
               answer.className = "answer nomatch";
-              answer.textContent = (state.lang === "zh" ? body.title_zh : body.title) + " — " + (body.detail || "");
+              answer.textContent = state.lang === "zh" ? (body.title_zh || body.title) : body.title;
+              answer.appendChild(detailBox(body.detail));
             }
           });
         }).catch(function () { answer.textContent = t("netError"); });
@@ -358,12 +369,11 @@
     if (card.recognition) {
       var r = card.recognition;
       var rdl = el("dl", "fields recognition");
-      var outcome = el("span", "", pick(r.outcome) + " ");
+      // the grant in words, then every row the rule and the credential carry (vccore.recognition.wording)
+      var outcome = el("span", "grant", pick(r.grant) + " ");
       if (r.inferred) { outcome.appendChild(el("span", "badge inferred", pick(r.inferredMark))); }
       addField(rdl, t("recognized"), outcome);
-      addField(rdl, t("grants"), r.grants.map(pick).join(state.lang === "zh" ? "、" : ", "));
-      addField(rdl, t("purposes"), r.purposes.map(pick).join(state.lang === "zh" ? "、" : ", "));
-      addField(rdl, t("legalBasis"), r.legalBasis);
+      r.rows.slice(1).forEach(function (row) { addField(rdl, pick(row.label), pick(row.value)); });
       box.appendChild(rdl);
     }
 
@@ -387,19 +397,22 @@
 
     box.appendChild(el("h3", "", t("dates")));
     var ddl = el("dl", "fields dates");
-    addField(ddl, t("validFrom"), card.dates.validFrom);
-    addField(ddl, t("validUntil"), card.dates.validUntil || t("none"));
-    addField(ddl, t("signed"), card.dates.signed);
+    var shown = card.dates.shown;
+    addField(ddl, t("validFrom"), shown.validFrom ? pick(shown.validFrom) : t("none"));
+    addField(ddl, t("validUntil"), shown.validUntil ? pick(shown.validUntil) : t("none"));
+    if (shown.signed) { addField(ddl, t("signed"), pick(shown.signed)); }
     box.appendChild(ddl);
 
     var fresh = card.freshness;
     var fdl = el("dl", "fields freshness");
     if (fresh.trustListIssued) {
-      addField(fdl, t("trustAge"), fresh.trustListIssued + " (" + ageText(fresh.trustListAgeSeconds) + ")");
+      addField(fdl, t("trustAge"), (fresh.trustListIssuedShown ? pick(fresh.trustListIssuedShown) : fresh.trustListIssued) +
+        " (" + ageText(fresh.trustListAgeSeconds) + ")");
     }
     fresh.statusLists.forEach(function (s) {
-      addField(fdl, t("statusAge"), (s.ageSeconds !== null ? ageText(s.ageSeconds) + (state.lang === "zh" ? "" : " ") + t("ago") : "") +
-        (s.source ? " · " + s.source : ""));
+      addField(fdl, s.label ? pick(s.label) : t("statusAge"),
+        (s.ageSeconds !== null ? ageText(s.ageSeconds) + (state.lang === "zh" ? "" : " ") + t("ago") : "") +
+        (s.source ? " · " + (s.sourceLabel ? pick(s.sourceLabel) : s.source) : ""));
     });
     if (fdl.childNodes.length) {
       box.appendChild(el("h3", "", t("freshness")));
@@ -469,6 +482,12 @@
     });
     $("request-btn").addEventListener("click", startRequest);
     $("request-cancel").addEventListener("click", function () { endRequest(); setStatus(""); });
+    // a printout's QR is this page's URL with the credential in the fragment (vccore.qr.link): verify it
+    if (/^#SC[0-9]+(:|%3A)/i.test(location.hash)) {
+      var linked = decodeURIComponent(location.hash.slice(1));
+      history.replaceState(null, "", location.pathname);
+      verifyPayload(linked);
+    }
     document.body.setAttribute("data-ready", "true");
   });
 })();
