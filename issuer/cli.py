@@ -12,6 +12,7 @@ any input.
 from __future__ import annotations
 
 import copy
+import json
 import logging.config
 import os
 import sys
@@ -219,20 +220,61 @@ def batch(
         raise click.ClickException(f"{report.failed} row(s) failed; see {out_dir / 'summary.csv'}")
 
 
-def _status_command(name: str, method: str, verb: str) -> None:
-    @issuer_group.command(name)
+_yes_option = click.option(
+    "--yes", "-y", is_flag=True, help="不再询问，直接执行（用于脚本）。 Do it without asking (for scripts)."
+)
+
+
+def confirm(question: str, *, yes: bool) -> None:
+    """Ask ``question`` on stderr (default: no) unless ``yes``; anything but yes, including no terminal
+    to answer from, changes nothing and exits 1."""
+    if yes:
+        return
+    try:
+        agreed = click.confirm(question, default=False, err=True)
+    except click.Abort:
+        agreed = False
+    if not agreed:
+        raise click.ClickException(
+            "未确认，未做任何更改（--yes 可跳过确认）/ not confirmed: nothing was changed (--yes skips the question)"
+        )
+
+
+@issuer_group.command("revoke")
+@click.argument("credential_id")
+@_yes_option
+@click.pass_context
+def revoke(ctx: click.Context, credential_id: str, yes: bool) -> None:
+    """撤销凭证：不可恢复，先询问确认；其状态列表立即改变。 Revoke a credential for good (asks first); its status
+    list changes at once."""
+    service = open_from_context(ctx, need_key=False).service
+    if service.status(credential_id).revoked:
+        click.echo(f"{credential_id} was already revoked")
+        return
+    confirm(
+        f"将撤销 1 份凭证 {credential_id}，不可恢复。继续吗？ / This revokes 1 credential, {credential_id}, for good. "
+        "Continue?",
+        yes=yes,
+    )
+    change = service.revoke(credential_id)
+    click.echo(f"revoked {credential_id}" if change.changed else f"{credential_id} was already revoked")
+
+
+def _status_command(name: str, method: str, verb: str, doc: str) -> None:
+    @issuer_group.command(name, help=doc)
     @click.argument("credential_id")
     @click.pass_context
     def command(ctx: click.Context, credential_id: str) -> None:
         change = getattr(open_from_context(ctx, need_key=False).service, method)(credential_id)
         click.echo(f"{verb} {credential_id}" if change.changed else f"{credential_id} was already {verb}")
 
-    command.__doc__ = f"Mark a credential {verb} (its status list changes at once)."
 
-
-_status_command("revoke", "revoke", "revoked")
-_status_command("suspend", "suspend", "suspended")
-_status_command("unsuspend", "unsuspend", "unsuspended")
+_status_command(
+    "suspend", "suspend", "suspended", "暂停凭证（可恢复）；其状态列表立即改变。 Suspend a credential (can be lifted)."
+)
+_status_command(
+    "unsuspend", "unsuspend", "unsuspended", "恢复已暂停的凭证；其状态列表立即改变。 Lift a credential's suspension."
+)
 
 
 @issuer_group.group("keys")
@@ -249,11 +291,36 @@ def keys_rotate(ctx: click.Context) -> None:
 
 @keys.command("compromise")
 @click.argument("key_id")
+@_yes_option
 @click.pass_context
-def keys_compromise(ctx: click.Context, key_id: str) -> None:
-    """Remove KEY_ID from the DID document and revoke everything it signed; print how many."""
-    revoked = open_from_context(ctx, need_key=False).service.compromise_key(key_id)
+def keys_compromise(ctx: click.Context, key_id: str, yes: bool) -> None:
+    """密钥泄露：从 DID 文档移除 KEY_ID 并撤销其签发的全部凭证；先说明数量并询问确认。 Remove KEY_ID from the DID
+    document and revoke everything it signed; says how many and asks first."""
+    service = open_from_context(ctx, need_key=False).service
+    pending = service.revocable_by_key(key_id)
+    confirm(
+        f"将把密钥 {key_id} 标记为已泄露，并撤销它签发的 {len(pending)} 份凭证，不可恢复。继续吗？ / This marks "
+        f"{key_id} compromised and revokes the {len(pending)} credential(s) it signed, for good. Continue?",
+        yes=yes,
+    )
+    revoked = service.compromise_key(key_id)
     click.echo(f"revoked {len(revoked)} credential(s) signed by {key_id}")
+
+
+@keys.command("list")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。 Print JSON.")
+@click.pass_context
+def keys_list(ctx: click.Context, as_json: bool) -> None:
+    """列出签发密钥：编号、状态、启用与停用时间（不含任何秘密）。 List the issuer's keys: id, state (active signs),
+    from and until; never a secret."""
+    records = open_from_context(ctx, need_key=False).keystore.records()
+    rows = [{"id": k.id, "state": k.state, "validFrom": k.valid_from, "validUntil": k.valid_until} for k in records]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    click.echo("STATE        FROM                  UNTIL                 ID")
+    for row in rows:
+        click.echo(f"{row['state']:<12} {row['validFrom']:<21} {row['validUntil'] or '-':<21} {row['id']}")
 
 
 @issuer_group.group("tokens")
@@ -269,6 +336,47 @@ def tokens_create(ctx: click.Context, scopes: tuple[str, ...]) -> None:
     opened = open_from_context(ctx, need_key=False)
     created = TokenRegistry(opened.store).create(scopes, now=opened.service.now())
     click.echo(created.token)
+
+
+@tokens.command("list")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。 Print JSON.")
+@click.pass_context
+def tokens_list(ctx: click.Context, as_json: bool) -> None:
+    """列出 API 令牌：编号、权限、创建与停用时间（从不显示令牌本身）。 List API tokens: id, scopes, created,
+    revoked; never the token itself."""
+    records = TokenRegistry(open_from_context(ctx, need_key=False).store).records()
+    rows = [
+        {"id": t.id, "scopes": sorted(t.scopes), "createdAt": t.created_at, "revokedAt": t.revoked_at} for t in records
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    click.echo("ID                 CREATED               REVOKED               SCOPES")
+    for t in records:
+        click.echo(f"{t.id:<18} {t.created_at:<21} {t.revoked_at or '-':<21} {','.join(sorted(t.scopes))}")
+
+
+@tokens.command("revoke")
+@click.argument("token_id")
+@_yes_option
+@click.pass_context
+def tokens_revoke(ctx: click.Context, token_id: str, yes: bool) -> None:
+    """永久停用 API 令牌 TOKEN_ID（见 tokens list），先询问确认。 Disable API token TOKEN_ID (see tokens list) for
+    good; asks first."""
+    opened = open_from_context(ctx, need_key=False)
+    registry = TokenRegistry(opened.store)
+    record = registry.find(token_id)
+    if record.revoked_at:
+        click.echo(f"token {record.id} was already revoked")
+        return
+    scopes = ", ".join(sorted(record.scopes))
+    confirm(
+        f"将永久停用 API 令牌 {record.id}（权限：{scopes}），不可恢复。继续吗？ / This disables API token {record.id} "
+        f"({scopes}) for good. Continue?",
+        yes=yes,
+    )
+    registry.revoke(record.id, now=opened.service.now())
+    click.echo(f"revoked token {record.id}")
 
 
 #: key in ``click.Context.meta`` under which a composing CLI (skillcred) may register a factory
