@@ -24,7 +24,7 @@ from vccore.result import VerificationResult
 from vccore.timeutil import parse_datetime
 from vccore.trust.pack import parse_trust_pack, verify_trust_pack
 from verifier.challenges import open_challenge_store
-from verifier.pipeline import Verifier, standard_verifier
+from verifier.pipeline import Freshness, Verifier, standard_verifier
 from verifier.status import StatusSource
 from verifier.webdid import web_resolver
 
@@ -48,7 +48,7 @@ def build_verifier(
     trust = None
     rule_credentials: tuple[Any, ...] = ()
     snapshots: tuple[Any, ...] = ()
-    freshness: dict[str, Any] = {}
+    freshness: Freshness | None = None
     if trust_pack is not None:
         if not root:
             raise click.UsageError("--trust-pack needs --root (the DID that signs the pack)")
@@ -60,7 +60,7 @@ def build_verifier(
         if pack is None:
             problems = "; ".join(f"{p.code.value}: {p.detail}" for p in result.problems())
             raise click.UsageError(f"the trust pack does not verify: {problems}")
-        trust, snapshots, freshness = pack.trust_list, pack.status_snapshots, pack.freshness(now)
+        trust, snapshots, freshness = pack.trust_list, pack.status_snapshots, pack.freshness  # per answer
         rule_credentials = tuple(pack.rule_credentials)
         loader = loader.with_resolver(resolver.with_documents(pack.did_documents))
     elif not trust_any:
