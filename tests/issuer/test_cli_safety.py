@@ -12,7 +12,6 @@ from click.testing import Result
 
 from issuer.cli import issuer_group
 from issuer.home import IssuerHome, open_issuer
-from issuer.passphrase import weakness
 from issuer.tokens import TokenRegistry
 from tests.issuer.conftest import FAST, PASSPHRASE, Cli
 from tests.support import CLOCK, invoke
@@ -173,6 +172,8 @@ def test_init_refuses_a_weak_passphrase_and_creates_nothing(cli: Cli, passphrase
     [PASSPHRASE, "Tz7#kq2!Wm9x", "山西省职业技能鉴定中心的签发口令是二〇二六年冬", "skillcred-demo-only-不要用于生产"],
 )
 def test_strong_enough_passphrases(passphrase: str) -> None:
+    from issuer.passphrase import weakness
+
     assert weakness(passphrase) is None
 
 
