@@ -141,7 +141,7 @@ def test_unreadable_data_files_are_parsing_errors(cli: Cli, tmp_path: Path, cont
     path = tmp_path / "bad.json"
     path.write_bytes(content)
     _one_error_line(cli("issue", "skill-level", "--data", str(path), *FAST), "PARSING_ERROR")
-    assert cli("issue", "skill-level", "--data", str(tmp_path / "missing.json"), *FAST).exit_code == 1
+    assert cli("issue", "skill-level", "--data", str(tmp_path / "missing.json"), *FAST).exit_code == 2
 
 
 def test_issue_needs_the_passphrase(cli: Cli, tmp_path: Path) -> None:
