@@ -1,6 +1,6 @@
 """The ``skillcred`` command: composes the issuer, verifier and wallet CLIs and vccore's tools.
 
-Exit codes: 0 success (verified), 1 not verified / refused, 2 usage error.
+Exit codes: 0 success (verified), 1 not verified / refused, 2 usage error (a missing input file too).
 
 Errors are translated here, once, for every command (:class:`Root`): the commands below raise what
 they mean (a :class:`~vccore.errors.SkillcredError` with its code, an ``OSError`` naming its file, a
