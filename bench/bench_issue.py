@@ -72,7 +72,7 @@ from vccore.status.entry import status_entry
 
 #: the benchmarks issue at one fixed instant (the clock is injected, never read here)
 CLOCK = fixed_clock(datetime(2026, 11, 30, 12, 0, tzinfo=UTC))
-PASSPHRASE = "bench passphrase"
+PASSPHRASE = "bench passphrase, not for production"
 PEOPLE = [
     ("张试一", "140105198001010003"),
     ("王试二", "370202198512129996"),

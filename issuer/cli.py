@@ -12,6 +12,7 @@ any input.
 from __future__ import annotations
 
 import copy
+import json
 import logging.config
 import os
 import sys
@@ -68,7 +69,8 @@ def open_from_context(
     "--home",
     type=click.Path(file_okay=False, path_type=Path),
     envvar="SKILLCRED_HOME",
-    help="State directory (default $SKILLCRED_HOME or ~/.skillcred).",
+    help="状态目录（默认 $SKILLCRED_HOME 或 ~/.skillcred）。 "
+    "State directory (default $SKILLCRED_HOME or ~/.skillcred).",
 )
 @click.pass_context
 def issuer_group(ctx: click.Context, home: Path | None) -> None:
@@ -78,12 +80,27 @@ def issuer_group(ctx: click.Context, home: Path | None) -> None:
 
 
 @issuer_group.command("init")
-@click.option("--did-web", metavar="DOMAIN[/PATH]", help="did:web issuer at this domain (and path).")
-@click.option("--did-key", is_flag=True, help="did:key issuer (local use; its key can never rotate).")
-@click.option("--name-zh", required=True, help="Issuer name in Chinese.")
-@click.option("--name-en", required=True, help="Issuer name in English.")
-@click.option("--base-url", help="Where status lists are served (default https://DOMAIN/PATH).")
-@click.option("--store", "store_url", help="Registry: a SQLite path or a postgresql:// URL.")
+@click.option(
+    "--did-web",
+    metavar="DOMAIN[/PATH]",
+    help="在此域名（及路径）下的 did:web 签发机构。 did:web issuer at this domain (and path).",
+)
+@click.option(
+    "--did-key",
+    is_flag=True,
+    help="本地使用的 did:key 签发机构（其密钥永远不能轮换）。 did:key issuer (local use; its key can never rotate).",
+)
+@click.option("--name-zh", required=True, help="签发机构中文名称。 Issuer name in Chinese.")
+@click.option("--name-en", required=True, help="签发机构英文名称。 Issuer name in English.")
+@click.option(
+    "--base-url",
+    help="状态列表的发布网址（默认 https://DOMAIN/PATH）。 Where status lists are served (default https://DOMAIN/PATH).",
+)
+@click.option(
+    "--store",
+    "store_url",
+    help="登记库：SQLite 路径或 postgresql:// 网址。 Registry: a SQLite path or a postgresql:// URL.",
+)
 @click.option("--key-kdf", type=click.Choice(sorted(KDF_CHOICES)), default="moderate", hidden=True)
 @click.pass_context
 def init(
@@ -96,7 +113,8 @@ def init(
     store_url: str | None,
     key_kdf: str,
 ) -> None:
-    """Create the issuer and its first key (sealed with SKILLCRED_PASSPHRASE); print its DID."""
+    """创建签发机构及其第一把密钥（用 SKILLCRED_PASSPHRASE 加密，须足够强）；输出其 DID。 Create the issuer and its
+    first key (sealed with SKILLCRED_PASSPHRASE, which must be strong enough); print its DID."""
     if bool(did_web) == did_key:
         raise click.UsageError("give exactly one of --did-web DOMAIN[/PATH] and --did-key")
     config = init_issuer(
@@ -116,7 +134,13 @@ def init(
 _hash_option = click.option(
     "--identity-hash-params", "hash_params", type=click.Choice(sorted(HASH_PARAMS)), default="default", hidden=True
 )
-_suite_option = click.option("--cryptosuite", type=click.Choice(SUITE_NAMES), default=SUITE_NAMES[0], show_default=True)
+_suite_option = click.option(
+    "--cryptosuite",
+    type=click.Choice(SUITE_NAMES),
+    default=SUITE_NAMES[0],
+    show_default=True,
+    help="签名所用的密码套件。 The cryptosuite of the proof.",
+)
 
 
 @issuer_group.command("issue")
@@ -126,12 +150,19 @@ _suite_option = click.option("--cryptosuite", type=click.Choice(SUITE_NAMES), de
     "data_file",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The kind's input as a JSON object (camelCase fields).",
+    help="该类别的输入：JSON 对象（camelCase 字段）。 The kind's input as a JSON object (camelCase fields).",
 )
-@click.option("--subject-did", help="The holder's DID (credentialSubject.id).")
-@click.option("--idempotency-key", help="Retrying with the same key returns the same credential.")
+@click.option("--subject-did", help="持有人的 DID（credentialSubject.id）。 The holder's DID (credentialSubject.id).")
+@click.option(
+    "--idempotency-key",
+    help="幂等键：用同一键重试返回同一份凭证。 Retrying with the same key returns the same credential.",
+)
 @_suite_option
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="写入此文件而不是标准输出。 Write here instead of stdout.",
+)
 @_hash_option
 @click.pass_context
 def issue(
@@ -144,7 +175,7 @@ def issue(
     out: Path | None,
     hash_params: str,
 ) -> None:
-    """Issue one credential of KIND from a JSON input file."""
+    """按 JSON 输入文件签发一份 KIND 类凭证。 Issue one credential of KIND from a JSON input file."""
     data = loads(data_file.read_bytes())
     checked = validation.from_mapping(KINDS[kind].input_type, data)
     if subject_did is not None and not is_did(subject_did):
@@ -163,17 +194,30 @@ def issue(
 
 @issuer_group.command("batch")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--kind", required=True, type=click.Choice(list(KINDS)))
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--skip-bad", is_flag=True, help="Issue the good rows even if some rows are bad.")
+@click.option(
+    "--kind", required=True, type=click.Choice(list(KINDS)), help="每行签发的凭证类别。 The kind each row issues."
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="凭证与 summary.csv 写入此目录。 Directory for the credentials and summary.csv.",
+)
+@click.option(
+    "--skip-bad", is_flag=True, help="即使有错误行也签发正确的行。 Issue the good rows even if some rows are bad."
+)
 @click.option(
     "--workers",
     type=click.IntRange(1, 256),
     default=lambda: os.cpu_count() or 1,
-    help="Worker processes (default: all cores).",
+    help="工作进程数（默认全部核心）。 Worker processes (default: all cores).",
 )
 @_suite_option
-@click.option("--batch-id", help="Identity of the batch in idempotency keys (default: the file name).")
+@click.option(
+    "--batch-id",
+    help="幂等键中的批次标识（默认文件名）。 Identity of the batch in idempotency keys (default: the file name).",
+)
 @_hash_option
 @click.pass_context
 def batch(
@@ -187,7 +231,8 @@ def batch(
     batch_id: str | None,
     hash_params: str,
 ) -> None:
-    """Issue one credential per CSV row; resumable (rerun after a crash issues nothing twice)."""
+    """按 CSV 每行签发一份凭证；可续跑（崩溃后重跑不会重复签发）。 Issue one credential per CSV row; resumable (rerun
+    after a crash issues nothing twice)."""
     opened = open_from_context(ctx, need_key=True, hash_params=hash_params)
     try:
         report = run_batch(
@@ -202,6 +247,8 @@ def batch(
             progress=sys.stderr,
         )
     except OSError as err:
+        if isinstance(err, FileNotFoundError) and err.filename == str(file):
+            raise  # the input file is missing: nothing was issued; the root's one wording, exit 2
         if not getattr(err, "filename", None):
             err.filename = str(out_dir)
         again = f"skillcred issuer batch {file} --kind {kind} --out {out_dir}" + (
@@ -219,56 +266,172 @@ def batch(
         raise click.ClickException(f"{report.failed} row(s) failed; see {out_dir / 'summary.csv'}")
 
 
-def _status_command(name: str, method: str, verb: str) -> None:
-    @issuer_group.command(name)
+_yes_option = click.option(
+    "--yes", "-y", is_flag=True, help="不再询问，直接执行（用于脚本）。 Do it without asking (for scripts)."
+)
+
+
+def confirm(question: str, *, yes: bool) -> None:
+    """Ask ``question`` on stderr (default: no) unless ``yes``; anything but yes, including no terminal
+    to answer from, changes nothing and exits 1."""
+    if yes:
+        return
+    try:
+        agreed = click.confirm(question, default=False, err=True)
+    except click.Abort:
+        agreed = False
+    if not agreed:
+        raise click.ClickException(
+            "未确认，未做任何更改（--yes 可跳过确认）/ not confirmed: nothing was changed (--yes skips the question)"
+        )
+
+
+@issuer_group.command("revoke")
+@click.argument("credential_id")
+@_yes_option
+@click.pass_context
+def revoke(ctx: click.Context, credential_id: str, yes: bool) -> None:
+    """撤销凭证：不可恢复，先询问确认；其状态列表立即改变。 Revoke a credential for good (asks first); its status
+    list changes at once."""
+    service = open_from_context(ctx, need_key=False).service
+    if service.status(credential_id).revoked:
+        click.echo(f"{credential_id} was already revoked")
+        return
+    confirm(
+        f"将撤销 1 份凭证 {credential_id}，不可恢复。继续吗？ / This revokes 1 credential, {credential_id}, for good. "
+        "Continue?",
+        yes=yes,
+    )
+    change = service.revoke(credential_id)
+    click.echo(f"revoked {credential_id}" if change.changed else f"{credential_id} was already revoked")
+
+
+def _status_command(name: str, method: str, verb: str, doc: str) -> None:
+    @issuer_group.command(name, help=doc)
     @click.argument("credential_id")
     @click.pass_context
     def command(ctx: click.Context, credential_id: str) -> None:
         change = getattr(open_from_context(ctx, need_key=False).service, method)(credential_id)
         click.echo(f"{verb} {credential_id}" if change.changed else f"{credential_id} was already {verb}")
 
-    command.__doc__ = f"Mark a credential {verb} (its status list changes at once)."
 
-
-_status_command("revoke", "revoke", "revoked")
-_status_command("suspend", "suspend", "suspended")
-_status_command("unsuspend", "unsuspend", "unsuspended")
+_status_command(
+    "suspend", "suspend", "suspended", "暂停凭证（可恢复）；其状态列表立即改变。 Suspend a credential (can be lifted)."
+)
+_status_command(
+    "unsuspend", "unsuspend", "unsuspended", "恢复已暂停的凭证；其状态列表立即改变。 Lift a credential's suspension."
+)
 
 
 @issuer_group.group("keys")
 def keys() -> None:
-    """Rotate or retire the issuer's signing keys."""
+    """签发密钥：列出、轮换、标记泄露。 The issuer's signing keys: list, rotate, mark compromised."""
 
 
 @keys.command("rotate")
 @click.pass_context
 def keys_rotate(ctx: click.Context) -> None:
-    """Retire the active key (old credentials still verify) and sign with a new one; print its id."""
+    """停用当前密钥（旧凭证仍可验证），改用新密钥签名；输出新密钥编号。 Retire the active key (old credentials still
+    verify) and sign with a new one; print its id."""
     click.echo(open_from_context(ctx, need_key=True).service.rotate_key().id)
 
 
 @keys.command("compromise")
 @click.argument("key_id")
+@_yes_option
 @click.pass_context
-def keys_compromise(ctx: click.Context, key_id: str) -> None:
-    """Remove KEY_ID from the DID document and revoke everything it signed; print how many."""
-    revoked = open_from_context(ctx, need_key=False).service.compromise_key(key_id)
+def keys_compromise(ctx: click.Context, key_id: str, yes: bool) -> None:
+    """密钥泄露：从 DID 文档移除 KEY_ID 并撤销其签发的全部凭证；先说明数量并询问确认。 Remove KEY_ID from the DID
+    document and revoke everything it signed; says how many and asks first."""
+    service = open_from_context(ctx, need_key=False).service
+    pending = service.revocable_by_key(key_id)
+    confirm(
+        f"将把密钥 {key_id} 标记为已泄露，并撤销它签发的 {len(pending)} 份凭证，不可恢复。继续吗？ / This marks "
+        f"{key_id} compromised and revokes the {len(pending)} credential(s) it signed, for good. Continue?",
+        yes=yes,
+    )
+    revoked = service.compromise_key(key_id)
     click.echo(f"revoked {len(revoked)} credential(s) signed by {key_id}")
+
+
+@keys.command("list")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。 Print JSON.")
+@click.pass_context
+def keys_list(ctx: click.Context, as_json: bool) -> None:
+    """列出签发密钥：编号、状态、启用与停用时间（不含任何秘密）。 List the issuer's keys: id, state (active signs),
+    from and until; never a secret."""
+    records = open_from_context(ctx, need_key=False).keystore.records()
+    rows = [{"id": k.id, "state": k.state, "validFrom": k.valid_from, "validUntil": k.valid_until} for k in records]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    click.echo("STATE        FROM                  UNTIL                 ID")
+    for row in rows:
+        click.echo(f"{row['state']:<12} {row['validFrom']:<21} {row['validUntil'] or '-':<21} {row['id']}")
 
 
 @issuer_group.group("tokens")
 def tokens() -> None:
-    """API tokens for the HTTP API."""
+    """HTTP 接口的 API 令牌：创建、列出、停用。 API tokens for the HTTP API: create, list, revoke."""
 
 
 @tokens.command("create")
-@click.option("--scope", "scopes", multiple=True, required=True, type=click.Choice(sorted(SCOPES)))
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    required=True,
+    type=click.Choice(sorted(SCOPES)),
+    help="令牌的权限（可重复）。 A scope of the token (repeatable).",
+)
 @click.pass_context
 def tokens_create(ctx: click.Context, scopes: tuple[str, ...]) -> None:
-    """Create a token with the given scopes; it is printed once, on stdout only."""
+    """创建具有给定权限的令牌；令牌只输出一次，仅在标准输出。 Create a token with the given scopes; it is printed once,
+    on stdout only."""
     opened = open_from_context(ctx, need_key=False)
     created = TokenRegistry(opened.store).create(scopes, now=opened.service.now())
     click.echo(created.token)
+
+
+@tokens.command("list")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。 Print JSON.")
+@click.pass_context
+def tokens_list(ctx: click.Context, as_json: bool) -> None:
+    """列出 API 令牌：编号、权限、创建与停用时间（从不显示令牌本身）。 List API tokens: id, scopes, created,
+    revoked; never the token itself."""
+    records = TokenRegistry(open_from_context(ctx, need_key=False).store).records()
+    rows = [
+        {"id": t.id, "scopes": sorted(t.scopes), "createdAt": t.created_at, "revokedAt": t.revoked_at} for t in records
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    click.echo("ID                 CREATED               REVOKED               SCOPES")
+    for t in records:
+        click.echo(f"{t.id:<18} {t.created_at:<21} {t.revoked_at or '-':<21} {','.join(sorted(t.scopes))}")
+
+
+@tokens.command("revoke")
+@click.argument("token_id")
+@_yes_option
+@click.pass_context
+def tokens_revoke(ctx: click.Context, token_id: str, yes: bool) -> None:
+    """永久停用 API 令牌 TOKEN_ID（见 tokens list），先询问确认。 Disable API token TOKEN_ID (see tokens list) for
+    good; asks first."""
+    opened = open_from_context(ctx, need_key=False)
+    registry = TokenRegistry(opened.store)
+    record = registry.find(token_id)
+    if record.revoked_at:
+        click.echo(f"token {record.id} was already revoked")
+        return
+    scopes = ", ".join(sorted(record.scopes))
+    confirm(
+        f"将永久停用 API 令牌 {record.id}（权限：{scopes}），不可恢复。继续吗？ / This disables API token {record.id} "
+        f"({scopes}) for good. Continue?",
+        yes=yes,
+    )
+    registry.revoke(record.id, now=opened.service.now())
+    click.echo(f"revoked token {record.id}")
 
 
 #: key in ``click.Context.meta`` under which a composing CLI (skillcred) may register a factory
@@ -278,24 +441,36 @@ RECOGNIZER_FACTORY = "skillcred.issuer.recognizer_factory"
 
 
 @issuer_group.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=click.IntRange(0, 65535), default=8401, show_default=True)
-@click.option("--base-url", help="Public URL of this service (default: the configured one).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址。 Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8401, show_default=True, help="监听端口。 Port to listen on."
+)
+@click.option(
+    "--base-url", help="本服务的公开网址（默认取配置）。 Public URL of this service (default: the configured one)."
+)
 @click.option(
     "--trust-pack",
     envvar="SKILLCRED_TRUST_PACK",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="Enables POST /recognitions: sources are verified against this trust pack.",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="启用 POST /recognitions：按此信任包验证来源凭证。 Enables POST /recognitions: sources are verified against "
+    "this trust pack.",
 )
-@click.option("--root", envvar="SKILLCRED_TRUST_ROOT", help="DID of the trust root that signs the pack.")
-@click.option("--online/--offline", default=False, help="Fetch status lists of sources when recognizing.")
+@click.option(
+    "--root", envvar="SKILLCRED_TRUST_ROOT", help="签署信任包的信任根 DID。 DID of the trust root that signs the pack."
+)
+@click.option(
+    "--online/--offline",
+    default=False,
+    help="认定时联网获取来源凭证的状态列表。 Fetch status lists of sources when recognizing.",
+)
 @click.option(
     "--pool-size",
     type=click.IntRange(1, 64),
     default=DEFAULT_POOL_SIZE,
     show_default=True,
     envvar="SKILLCRED_POOL_SIZE",
-    help="Registry connections this process may hold (docs/operations.md, connection budget).",
+    help="本进程可占用的登记库连接数（见 docs/operations.md）。 Registry connections this process may hold "
+    "(docs/operations.md, connection budget).",
 )
 @click.pass_context
 def serve(
@@ -308,7 +483,7 @@ def serve(
     online: bool,
     pool_size: int,
 ) -> None:
-    """Serve the issuer HTTP API (VC-API style) with uvicorn."""
+    """启动签发机构 HTTP 接口（VC-API 风格）。 Serve the issuer HTTP API (VC-API style) with uvicorn."""
     import uvicorn
 
     from issuer.app import create_app

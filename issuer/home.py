@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from issuer.keystore import MINIMAL, MODERATE, KdfLimits, KeyStore
+from issuer.passphrase import require_strong
 from issuer.profile import IssuerProfile
 from issuer.service import IssuerService
 from issuer.signing import DEFAULT_HASH
@@ -159,6 +160,7 @@ def init_issuer(
         raise SkillcredError(f"an issuer already exists at {home.root}", code=Code.CONFLICT)
     if not passphrase:
         raise KeyProblem(f"set {PASSPHRASE_ENV} to the issuer key passphrase (it is never stored)")
+    require_strong(passphrase)
     limits = KDF_CHOICES.get(kdf)
     if limits is None:
         raise ValueError(f"kdf: {kdf!r} is not one of {sorted(KDF_CHOICES)}")

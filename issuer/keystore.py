@@ -24,6 +24,7 @@ import nacl.pwhash
 import nacl.secret
 import nacl.utils
 
+from issuer.passphrase import require_strong
 from issuer.store.records import KeyRecord
 from issuer.store.registry import Store
 from issuer.store.tx import Tx
@@ -116,6 +117,8 @@ class KeyStore:
     # --- changing --------------------------------------------------------------------------------
 
     def _seal(self, passphrase: str | bytes, *, controller: str | None, now: datetime) -> KeyRecord:
+        """A new key sealed with ``passphrase``, which must be strong enough (:mod:`issuer.passphrase`)."""
+        require_strong(passphrase.decode("utf-8", "replace") if isinstance(passphrase, bytes) else passphrase)
         pair = KeyPair.generate()
         salt = nacl.utils.random(_argon2id.SALTBYTES)
         secret = _box(passphrase, salt, self._limits.ops, self._limits.mem).encrypt(pair.seed)

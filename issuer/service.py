@@ -26,6 +26,7 @@ from issuer.store.records import KeyRecord
 from issuer.store.registry import Store
 from vccore.clock import Clock
 from vccore.di.cryptosuites import DEFAULT_SUITE
+from vccore.errors import Code, SkillcredError
 from vccore.jsonld.loader import DocumentLoader
 from vccore.keys import KeyPair
 from vccore.status.bitstring import MIN_LENGTH
@@ -172,6 +173,15 @@ class IssuerService:
         record = self._keys.rotate(self._passphrase, now=self.now())
         self._signer = None
         return record
+
+    def revocable_by_key(self, key_id: str) -> tuple[str, ...]:
+        """The credentials :meth:`compromise_key` would revoke now: those ``key_id`` signed that are not
+        revoked yet. ``NOT_FOUND`` for an unknown key. Reads only (what an operator confirms first)."""
+        with self._store.read() as tx:
+            if tx.key(key_id) is None:
+                raise SkillcredError(f"no issuer key {key_id!r}", code=Code.NOT_FOUND)
+            records = tx.credentials_many(tx.credential_ids_by_key(key_id))
+            return tuple(i for i, r in sorted(records.items()) if not status_ops.read_status(tx, r).revoked)
 
     def compromise_key(self, key_id: str) -> tuple[str, ...]:
         """Mark ``key_id`` compromised and revoke every credential it signed, in one transaction;

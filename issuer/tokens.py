@@ -90,6 +90,22 @@ class TokenRegistry:
             raise SkillcredError(f"the API token lacks the scope {scope}", code=Code.FORBIDDEN)
         return TokenInfo(record.id, record.scopes)
 
+    def records(self) -> tuple[TokenRecord, ...]:
+        """Every token ever created, oldest first, revoked ones included (each only its id, scopes and dates
+        are meant to be shown: the registry never had the secret)."""
+        with self._store.read() as tx:
+            return tx.tokens()
+
+    def find(self, token_id: str) -> TokenRecord:
+        """The token with ``token_id`` (or the id inside a whole ``sc_<id>_<secret>`` token); ``NOT_FOUND``."""
+        match = _TOKEN.match(token_id)
+        wanted = match.group(1) if match else token_id
+        with self._store.read() as tx:
+            record = tx.token(wanted)
+        if record is None:
+            raise SkillcredError(f"no API token {wanted!r} / 没有该 API 令牌", code=Code.NOT_FOUND)
+        return record
+
     def revoke(self, token_id: str, *, now: datetime) -> bool:
         """Disable a token for good; False if it was unknown or already revoked."""
         stamp = format_datetime(now)

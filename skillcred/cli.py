@@ -1,6 +1,6 @@
 """The ``skillcred`` command: composes the issuer, verifier and wallet CLIs and vccore's tools.
 
-Exit codes: 0 success (verified), 1 not verified / refused, 2 usage error.
+Exit codes: 0 success (verified), 1 not verified / refused, 2 usage error (a missing input file too).
 
 Errors are translated here, once, for every command (:class:`Root`): the commands below raise what
 they mean (a :class:`~vccore.errors.SkillcredError` with its code, an ``OSError`` naming its file, a
@@ -19,6 +19,9 @@ from vccore.clock import Runtime, system_clock
 from vccore.errors import SkillcredError
 from verifier.cli import verify as verify_command
 
+#: the one wording of a missing file, after its path (exit 2): commands let ``FileNotFoundError`` through
+NO_SUCH_FILE = "文件或目录不存在 / no such file or directory"
+
 
 def _with_notes(message: str, err: BaseException) -> str:
     return "".join([message, *(f"\n{note}" for note in getattr(err, "__notes__", ()))])
@@ -28,7 +31,9 @@ def translate(err: Exception) -> click.ClickException | None:
     """The one translation of an error into what the command line shows, or None to let it through.
 
     * :class:`SkillcredError`: its lines (one per problem) on stderr, then ``Error: CODE: detail``; exit 1.
-    * ``OSError``: ``Error: FILE: reason``; exit 1.
+    * ``FileNotFoundError`` (a missing input file, in every command): ``Error: FILE: 文件或目录不存在 / no such
+      file or directory`` with usage; exit 2 (:data:`NO_SUCH_FILE`).
+    * any other ``OSError``: ``Error: FILE: reason``; exit 1.
     * ``ValueError``: an option value the command cannot use, ``Error: …`` with usage; exit 2.
     Notes added to the error (``add_note``: what to do next) follow the message."""
     if isinstance(err, click.ClickException):
@@ -37,6 +42,8 @@ def translate(err: Exception) -> click.ClickException | None:
         for line in err.lines:
             click.echo(line, err=True)
         return click.ClickException(_with_notes(str(err), err))
+    if isinstance(err, FileNotFoundError):
+        return click.UsageError(_with_notes(f"{err.filename or err}: {NO_SUCH_FILE}", err))
     if isinstance(err, OSError):
         where = f"{err.filename}: " if getattr(err, "filename", None) else ""
         return click.ClickException(_with_notes(f"{where}{err.strerror or err}", err))
@@ -59,7 +66,7 @@ class Root(click.Group):
 
 
 @click.group(cls=Root, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="skillcred")
+@click.version_option(package_name="skillcred", help="显示版本并退出。 Show the version and exit.")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """skillcred — 技能等级、职业资格、职称、学历及贯通认定的可验证凭证工具。

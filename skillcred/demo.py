@@ -66,17 +66,22 @@ def create_demo_app(world: DemoWorld) -> Starlette:
 
 
 @click.command("demo")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", default=8400, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址。 Interface to listen on.")
+@click.option(
+    "--port", default=8400, show_default=True, type=click.IntRange(1, 65535), help="监听端口。 Port to listen on."
+)
 @click.option(
     "--home",
     type=click.Path(path_type=Path, file_okay=False),
-    help="Where to create the demo world (default: a new temporary directory).",
+    help="演示环境的目录（默认新建临时目录）。 Where to create the demo world (default: a new temporary directory).",
 )
-@click.option("--seed-only", is_flag=True, help="Create the world, print the URLs and exit.")
+@click.option(
+    "--seed-only", is_flag=True, help="只创建演示环境、输出网址后退出。 Create the world, print the URLs and exit."
+)
 @click.pass_context
 def demo_command(ctx: click.Context, host: str, port: int, home: Path | None, seed_only: bool) -> None:
-    """Seed a demo world and serve issuer, verifier and wallets on one port / 启动演示环境。"""
+    """启动演示环境：在一个端口上运行签发机构、验证方和钱包。 Seed a demo world and serve issuer, verifier and wallets
+    on one port."""
     root = home or Path(tempfile.mkdtemp(prefix="skillcred-demo-"))
     if (root / "issuers").exists():
         raise click.ClickException(f"{root} already holds a demo world; give another --home")

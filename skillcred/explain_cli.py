@@ -42,6 +42,8 @@ STATUS_NOT_CHECKED = (
 def _read(path: Path) -> Any:
     try:
         return loads(path.read_bytes())
+    except FileNotFoundError:  # the root's one wording, exit 2
+        raise
     except OSError as err:
         raise click.ClickException(f"cannot read {path}: {err.strerror}") from err
     except SkillcredError as err:
@@ -77,29 +79,43 @@ def _trust_list(path: Path, root: str | None, loader: DocumentLoader, now: datet
     "source_files",
     multiple=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Source credential file (one credential or a JSON list); repeat for more.",
+    help="来源凭证文件（一份凭证或 JSON 列表），可重复。 Source credential file (one credential or a JSON list); "
+    "repeat for more.",
 )
 @click.option(
     "--rules",
     "rule_files",
     multiple=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Rule credential file (one or a JSON list); repeat for more.",
+    help="规则凭证文件（一份或 JSON 列表），可重复。 Rule credential file (one or a JSON list); repeat for more.",
 )
 @click.option(
     "--trust-list",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="A signed TrustListCredential (proofs, validity and trust only; status is not checked).",
+    help="已签名的信任列表凭证（只查签名、有效期与信任，不查状态）。 A signed TrustListCredential (proofs, validity "
+    "and trust only; status is not checked).",
 )
 @click.option(
     "--trust-pack",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="A signed trust pack: the full verifier pipeline runs.",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="已签名的信任包：运行完整的验证流程。 A signed trust pack: the full verifier pipeline runs.",
 )
-@click.option("--root", help="DID of the trust root that signs the trust list or pack.")
-@click.option("--lang", type=click.Choice(["zh", "en", "both"]), default="both", show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print the tree and the result as JSON.")
-@click.option("--now", "now_text", help="Verify as of this time (ISO 8601 with offset).")
+@click.option(
+    "--root", help="签署信任列表或信任包的信任根 DID。 DID of the trust root that signs the trust list or pack."
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en", "both"]),
+    default="both",
+    show_default=True,
+    help="说明所用的语言。 Language of the explanation.",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="以 JSON 输出认定树和结果。 Print the tree and the result as JSON."
+)
+@click.option(
+    "--now", "now_text", help="按此时间验证（ISO 8601，带时区）。 Verify as of this time (ISO 8601 with offset)."
+)
 @click.pass_context
 def explain_command(
     ctx: click.Context,
@@ -113,9 +129,9 @@ def explain_command(
     as_json: bool,
     now_text: str | None,
 ) -> None:
-    """Explain a recognition credential: its rule, its sources, and whether the chain holds.
+    """解释认定凭证：认定依据的规则与凭证，以及整条认定链是否成立。
 
-    解释认定凭证：认定依据的规则与凭证，以及整条认定链是否成立。"""
+    Explain a recognition credential: its rule, its sources, and whether the chain holds."""
     try:
         clock = fixed_clock(parse_datetime(now_text, field="--now")) if now_text else runtime_clock(ctx)
     except SkillcredError as err:

@@ -24,6 +24,8 @@ from vccore.timeutil import parse_datetime
 def read_json_file(path: str) -> object:
     try:
         data = Path(path).read_bytes() if path != "-" else sys.stdin.buffer.read()
+    except FileNotFoundError:  # the root's one wording, exit 2
+        raise
     except OSError as err:
         raise click.ClickException(f"cannot read {path}: {err.strerror}") from err
     try:
@@ -34,15 +36,28 @@ def read_json_file(path: str) -> object:
 
 @click.group("keys")
 def keys_group() -> None:
-    """Ed25519 Multikey key pairs / Ed25519 密钥对."""
+    """Ed25519 密钥对（Multikey）。 Ed25519 Multikey key pairs."""
 
 
 @keys_group.command("generate")
-@click.option("--seed", help="32-byte seed as 64 hex digits (for tests and reproducible demos only).")
-@click.option("--controller", help="Controller DID; default: the key's own did:key.")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Key file to write (0600).")
+@click.option(
+    "--seed",
+    help="32 字节种子，64 位十六进制（仅用于测试和可复现的演示）。 32-byte seed as 64 hex digits (for tests and "
+    "reproducible demos only).",
+)
+@click.option(
+    "--controller", help="控制者 DID，默认为密钥自己的 did:key。 Controller DID; default: the key's own did:key."
+)
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="要写入的密钥文件（权限 0600）。 Key file to write (0600).",
+)
 def keys_generate(seed: str | None, controller: str | None, out: str) -> None:
-    """Generate a key pair and write it as a Multikey JSON file with its secret."""
+    """生成密钥对，连同私钥写成 Multikey JSON 文件。 Generate a key pair and write it as a Multikey JSON file with its
+    secret."""
     if seed is not None:
         try:
             raw = bytes.fromhex(seed)
@@ -86,21 +101,41 @@ def _parse_created(value: str | None) -> datetime | None:
 
 @click.command("sign")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--key", "keyfile", required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--key",
+    "keyfile",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="签名密钥文件（skillcred keys generate）。 The signing key file (skillcred keys generate).",
+)
 @click.option(
     "--cryptosuite",
     type=click.Choice(SUITE_NAMES),
     default=DEFAULT_SUITE,
     show_default=True,
+    help="签名所用的密码套件。 The cryptosuite of the proof.",
 )
-@click.option("--created", help="Proof creation time (ISO 8601 with offset); default: now.")
 @click.option(
-    "--purpose", type=click.Choice(["assertionMethod", "authentication"]), default="assertionMethod", show_default=True
+    "--created",
+    help="证明的创建时间（ISO 8601，带时区），默认现在。 Proof creation time (ISO 8601 with offset); default: now.",
 )
-@click.option("--challenge")
-@click.option("--domain")
-@click.option("--previous-proof", "previous_proof", help="Id of the proof this one chains to.")
-@click.option("--proof-id", "proof_id", help="An id for the new proof (needed to chain to it later).")
+@click.option(
+    "--purpose",
+    type=click.Choice(["assertionMethod", "authentication"]),
+    default="assertionMethod",
+    show_default=True,
+    help="证明用途。 The proof purpose.",
+)
+@click.option("--challenge", help="写入证明的挑战值（出示）。 The challenge bound into the proof (presentations).")
+@click.option("--domain", help="写入证明的域（出示）。 The domain bound into the proof (presentations).")
+@click.option(
+    "--previous-proof", "previous_proof", help="本证明所链接的前一证明的编号。 Id of the proof this one chains to."
+)
+@click.option(
+    "--proof-id",
+    "proof_id",
+    help="新证明的编号（之后链接到它时需要）。 An id for the new proof (needed to chain to it later).",
+)
 @click.pass_context
 def sign_command(
     ctx: click.Context,
@@ -114,7 +149,8 @@ def sign_command(
     previous_proof: str | None,
     proof_id: str | None,
 ) -> None:
-    """Add a Data Integrity proof to FILE and print the secured document."""
+    """给 FILE 加上数据完整性证明并输出签名后的文档。 Add a Data Integrity proof to FILE and print the secured
+    document."""
     doc = read_json_file(file)
     if not isinstance(doc, dict):
         raise click.ClickException(f"{file}: the document must be a JSON object")

@@ -1,5 +1,6 @@
 """``skillcred qr``: encode a JSON document as a skillcred QR code, decode one back.
 
+``encode --format payload`` prints the payload text (``SC2:…``) that ``verify`` and ``decode`` take.
 ``encode`` refuses (exit 1, in Chinese and English) a document whose payload needs a QR version
 above 25 at error-correction level M: such a code does not scan reliably from a phone (use a
 presentation's reference QR from the wallet page instead). ``decode`` takes an image (PNG/JPEG) or
@@ -30,12 +31,31 @@ def qr_group() -> None:
 
 
 @qr_group.command("encode")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["svg", "png", "text"]), default="text", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None)
-@click.option("--mm", type=click.FloatRange(10, 200), default=40.0, show_default=True, help="PNG print width")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["svg", "png", "text", "payload"]),
+    default="text",
+    show_default=True,
+    help="输出格式：svg、png、终端文字图案，或二维码内容文本（SC2:…）。 Output: svg, png, a text drawing, or the "
+    "payload text itself (SC2:…).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="写入此文件而不是标准输出（png 必须）。 Write to this file instead of stdout (needed for png).",
+)
+@click.option(
+    "--mm",
+    type=click.FloatRange(10, 200),
+    default=40.0,
+    show_default=True,
+    help="PNG 打印宽度（毫米）。 PNG print width in millimetres.",
+)
 def encode_command(file: Path, fmt: str, out: Path | None, mm: float) -> None:
-    """Encode the JSON document in FILE as a QR code / 将 JSON 文件编码为二维码。"""
+    """将 JSON 文件编码为二维码。 Encode the JSON document in FILE as a QR code."""
     if fmt == "png" and out is None:
         raise click.UsageError("--format png needs --out FILE")
     try:
@@ -46,12 +66,16 @@ def encode_command(file: Path, fmt: str, out: Path | None, mm: float) -> None:
         payload = qr.encode(document)
         version = qrcapacity.fit(payload)
         rendered: str | bytes = (
-            render_svg(payload)
+            payload + "\n"
+            if fmt == "payload"
+            else render_svg(payload)
             if fmt == "svg"
             else render_png(payload, mm=mm)
             if fmt == "png"
             else render_text(payload)
         )
+    except FileNotFoundError:  # the root's one wording, exit 2
+        raise
     except OSError as err:
         raise click.ClickException(f"cannot read {file}: {err.strerror}") from err
     if out is None:
@@ -65,15 +89,18 @@ def encode_command(file: Path, fmt: str, out: Path | None, mm: float) -> None:
 @qr_group.command("decode")
 @click.argument("source")
 def decode_command(source: str) -> None:
-    """Decode a QR IMAGE file or a PAYLOAD text and print its JSON / 解码二维码。"""
+    """解码二维码图片文件或二维码内容文本，输出其 JSON。 Decode a QR IMAGE file or a PAYLOAD text and print its
+    JSON."""
     path = Path(source)
     try:
-        if not source.startswith(("SC", "sc")) and path.is_file():
+        if not source.startswith(("SC", "sc")):  # not a payload: an image file (a missing one is exit 2)
             with path.open("rb") as fh:
                 payload = read_qr(fh.read(20 * 1024 * 1024 + 1))
         else:
             payload = source.strip()
         decoded = qr.decode_any(payload)
+    except FileNotFoundError:  # the root's one wording, exit 2
+        raise
     except OSError as err:
         raise click.ClickException(f"cannot read {source}: {err.strerror}") from err
     if decoded.reference is not None:

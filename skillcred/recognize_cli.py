@@ -71,9 +71,12 @@ def rules_group() -> None:
 
 
 @rules_group.command("list")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="显示语言。 Language shown."
+)
 def rules_list(lang: str) -> None:
-    """List the shipped rule sets and their rules (inferred rules are marked)."""
+    """列出内置规则集及其规则（推断的规则会标出）。 List the shipped rule sets and their rules (inferred rules are
+    marked)."""
     for set_id, ruleset in load_shipped().items():
         click.echo(f"{set_id}  v{ruleset.version}  ({len(ruleset.rules)})")
         for rule in ruleset.rules:
@@ -84,10 +87,17 @@ def rules_list(lang: str) -> None:
 
 
 @rules_group.command("publish")
-@click.option("--set", "sets", multiple=True, help="Rule set id (CN, CN-SX, CN-HL, CN-GD, CN-SD); default all.")
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    help="规则集编号（CN、CN-SX、CN-HL、CN-GD、CN-SD），默认全部。 Rule set id (CN, CN-SX, CN-HL, CN-GD, CN-SD); "
+    "default all.",
+)
 @click.pass_context
 def rules_publish(ctx: click.Context, sets: tuple[str, ...]) -> None:
-    """Sign shipped rule sets as RecognitionRuleCredentials of this issuer."""
+    """以本签发机构名义把内置规则集签为认定规则凭证。 Sign shipped rule sets as RecognitionRuleCredentials of this
+    issuer."""
     shipped = load_shipped()
     unknown = [s for s in sets if s not in shipped]
     if unknown:
@@ -130,6 +140,8 @@ class _NoSources:
 def _read(path: str) -> dict[str, Any]:
     try:
         value = loads(Path(path).read_bytes())
+    except FileNotFoundError:  # the root's one wording, exit 2
+        raise
     except OSError as err:
         raise click.ClickException(f"cannot read {path}: {err.strerror}") from err
     except SkillcredError as err:
@@ -141,22 +153,47 @@ def _read(path: str) -> dict[str, Any]:
 
 @click.command("recognize")
 @click.argument("sources", nargs=-1, required=True)
-@click.option("--rule", "rule_id", required=True, help="Rule id, e.g. CN-ENG-2018-L2-TO-INTERMEDIATE.")
-@click.option("--as-of", "as_of", help="Evaluation date (YYYY-MM-DD); default today.")
+@click.option(
+    "--rule",
+    "rule_id",
+    required=True,
+    help="规则编号，例如 CN-ENG-2018-L2-TO-INTERMEDIATE。 Rule id, e.g. CN-ENG-2018-L2-TO-INTERMEDIATE.",
+)
+@click.option(
+    "--as-of", "as_of", help="评定日期（YYYY-MM-DD），默认今天。 Evaluation date (YYYY-MM-DD); default today."
+)
 @click.option(
     "--declare",
     "declared",
     multiple=True,
     metavar="NAME=VALUE",
-    help="A fact no credential carries, e.g. workField=engineering (employer-attested).",
+    help="凭证中没有的事实，例如 workField=engineering（由用人单位证明）。 A fact no credential carries, e.g. "
+    "workField=engineering (employer-attested).",
 )
 @click.option(
-    "--trust-pack", envvar="SKILLCRED_TRUST_PACK", type=click.Path(path_type=Path, dir_okay=False, exists=True)
+    "--trust-pack",
+    envvar="SKILLCRED_TRUST_PACK",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="验证来源凭证所用的信任包。 The trust pack the sources are verified against.",
 )
-@click.option("--root", envvar="SKILLCRED_TRUST_ROOT", help="DID of the trust root that signs the pack.")
-@click.option("--trust", "trust_mode", type=click.Choice(["pack", "any"]), default="pack", show_default=True)
-@click.option("--online/--offline", default=False, help="Fetch the sources' status lists.")
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write the recognition here.")
+@click.option(
+    "--root", envvar="SKILLCRED_TRUST_ROOT", help="签署信任包的信任根 DID。 DID of the trust root that signs the pack."
+)
+@click.option(
+    "--trust",
+    "trust_mode",
+    type=click.Choice(["pack", "any"]),
+    default="pack",
+    show_default=True,
+    help="any：不核对来源签发机构是否受信任（仅供测试）。 'any' does not check that the sources' issuers are trusted "
+    "(testing only).",
+)
+@click.option("--online/--offline", default=False, help="联网获取来源凭证的状态列表。 Fetch the sources' status lists.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="认定凭证写入此文件。 Write the recognition here.",
+)
 @click.pass_context
 def recognize_command(
     ctx: click.Context,
@@ -170,7 +207,8 @@ def recognize_command(
     online: bool,
     out: Path | None,
 ) -> None:
-    """Derive a RecognitionCredential from SOURCE credentials under a published rule / 贯通认定。"""
+    """贯通认定：按已发布的规则由来源凭证 SOURCES 推出认定凭证。 Derive a RecognitionCredential from SOURCES
+    credentials under a published rule."""
     try:
         when = parse_date(as_of, field="--as-of") if as_of else None
     except SkillcredError as err:

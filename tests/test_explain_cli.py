@@ -119,7 +119,7 @@ def test_explain_with_a_trust_pack_runs_the_full_pipeline(files: dict[str, str])
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["missing.json", "--trust-list", "x"], "cannot read"),
+        (["missing.json", "--trust-list", "x"], "missing.json: 文件或目录不存在 / no such file or directory"),
         (["{rec}"], "exactly one of --trust-list or --trust-pack"),
         (["{bad}", "--trust-list", "{trust}"], "PARSING_ERROR"),
         (["{rec}", "--trust-list", "{rec}"], "the trust list does not verify"),

@@ -24,7 +24,7 @@ from vccore.result import VerificationResult
 from vccore.timeutil import parse_datetime
 from vccore.trust.pack import parse_trust_pack, verify_trust_pack
 from verifier.challenges import open_challenge_store
-from verifier.pipeline import Verifier, standard_verifier
+from verifier.pipeline import Freshness, Verifier, standard_verifier
 from verifier.status import StatusSource
 from verifier.webdid import web_resolver
 
@@ -48,19 +48,21 @@ def build_verifier(
     trust = None
     rule_credentials: tuple[Any, ...] = ()
     snapshots: tuple[Any, ...] = ()
-    freshness: dict[str, Any] = {}
+    freshness: Freshness | None = None
     if trust_pack is not None:
         if not root:
             raise click.UsageError("--trust-pack needs --root (the DID that signs the pack)")
         try:
             document = parse_trust_pack(trust_pack.read_bytes())
+        except FileNotFoundError:  # the root's one wording, exit 2
+            raise
         except (OSError, SkillcredError) as err:
             raise click.UsageError(f"cannot read the trust pack: {err}") from err
         pack, result = verify_trust_pack(document, root_did=root, loader=loader, now=now)
         if pack is None:
             problems = "; ".join(f"{p.code.value}: {p.detail}" for p in result.problems())
             raise click.UsageError(f"the trust pack does not verify: {problems}")
-        trust, snapshots, freshness = pack.trust_list, pack.status_snapshots, pack.freshness(now)
+        trust, snapshots, freshness = pack.trust_list, pack.status_snapshots, pack.freshness  # per answer
         rule_credentials = tuple(pack.rule_credentials)
         loader = loader.with_resolver(resolver.with_documents(pack.did_documents))
     elif not trust_any:
@@ -118,6 +120,8 @@ def read_source(source: str, *, max_bytes: int) -> bytes:
                 data = sys.stdin.buffer.read(max_bytes + 1)
             else:
                 data = Path(source).read_bytes()
+        except FileNotFoundError:  # the root's one wording, exit 2
+            raise
         except OSError as err:
             raise click.ClickException(f"cannot read {source}: {err.strerror}") from err
         stripped = data.strip()
@@ -145,17 +149,29 @@ def read_source(source: str, *, max_bytes: int) -> bytes:
 
 _common = [
     click.option(
-        "--trust-pack", envvar="SKILLCRED_TRUST_PACK", type=click.Path(path_type=Path, dir_okay=False, exists=True)
+        "--trust-pack",
+        envvar="SKILLCRED_TRUST_PACK",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="信任包文件（verifier pack build 生成）。 The trust pack file (from verifier pack build).",
     ),
-    click.option("--root", envvar="SKILLCRED_TRUST_ROOT", help="DID of the trust root that signs the pack"),
+    click.option(
+        "--root",
+        envvar="SKILLCRED_TRUST_ROOT",
+        help="签署信任包的信任根 DID。 DID of the trust root that signs the pack.",
+    ),
     click.option(
         "--trust",
         "trust_mode",
         type=click.Choice(["pack", "any"]),
         default="pack",
-        help="'any' turns an unknown issuer into a warning (testing only, said on every answer)",
+        help="any：未知签发机构只作警告（仅供测试，每个结果都会注明）。 'any' turns an unknown issuer into a warning "
+        "(testing only, said on every answer).",
     ),
-    click.option("--online/--offline", default=False, help="fetch did:web documents and status lists"),
+    click.option(
+        "--online/--offline",
+        default=False,
+        help="联网获取 did:web 文档和状态列表。 Fetch did:web documents and status lists.",
+    ),
 ]
 
 
@@ -167,7 +183,7 @@ def _options(f: Any) -> Any:
 
 @click.group("verifier")
 def main() -> None:
-    """Verify skillcred credentials and presentations / 验证凭证与出示."""
+    """验证方：验证凭证与出示，信任包与信任列表。 Verify credentials and presentations; trust packs and lists."""
 
 
 verifier_group = main
@@ -176,10 +192,12 @@ verifier_group = main
 @main.command()
 @click.argument("source")
 @_options
-@click.option("--challenge", help="expected challenge (presentations)")
-@click.option("--domain", help="expected domain (presentations)")
-@click.option("--now", "now_text", help="verify as of this time (ISO 8601 with offset)")
-@click.option("--json", "as_json", is_flag=True, help="print the full result as JSON")
+@click.option("--challenge", help="预期的挑战值（出示）。 Expected challenge (presentations).")
+@click.option("--domain", help="预期的域（出示）。 Expected domain (presentations).")
+@click.option(
+    "--now", "now_text", help="按此时间验证（ISO 8601，带时区）。 Verify as of this time (ISO 8601 with offset)."
+)
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出完整结果。 Print the full result as JSON.")
 @click.pass_context
 def verify(
     ctx: click.Context,
@@ -193,9 +211,10 @@ def verify(
     now_text: str | None,
     as_json: bool,
 ) -> None:
-    """Verify a credential or presentation: FILE, - (stdin), a QR payload (SC2:…) or a QR image.
+    """验证凭证或出示：文件、-（标准输入）、二维码内容（SC2:…）或二维码图片；退出码 0 通过，1 未通过，2 用法错误。
 
-    验证凭证或出示：文件、二维码内容或二维码图片。Exit 0 verified, 1 not verified, 2 usage."""
+    Verify a credential or presentation: FILE, - (stdin), a QR payload (SC2:…) or a QR image. Exit 0 verified,
+    1 not verified, 2 usage."""
     try:
         clock = fixed_clock(parse_datetime(now_text, field="--now")) if now_text else runtime_clock(ctx)
     except SkillcredError as err:
@@ -226,10 +245,18 @@ def run_verification(
 
 @main.command()
 @_options
-@click.option("--host", default="127.0.0.1")
-@click.option("--port", default=8402, type=int)
-@click.option("--challenges", default="verifier-challenges.db", help="SQLite path or postgresql:// URL")
-@click.option("--domain", default="localhost", help="this verifier's domain (bound into challenges)")
+@click.option("--host", default="127.0.0.1", help="监听地址。 Address to listen on.")
+@click.option("--port", default=8402, type=int, help="监听端口。 Port to listen on.")
+@click.option(
+    "--challenges",
+    default="verifier-challenges.db",
+    help="挑战值存储：SQLite 路径或 postgresql:// 网址。 Challenge store: a SQLite path or a postgresql:// URL.",
+)
+@click.option(
+    "--domain",
+    default="localhost",
+    help="本验证方的域（写入挑战值）。 This verifier's domain (bound into challenges).",
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -242,7 +269,7 @@ def serve(
     challenges: str,
     domain: str,
 ) -> None:
-    """Serve the HTTP API."""
+    """启动验证方 HTTP 接口和扫码页面。 Serve the verifier's HTTP API and scan page."""
     import uvicorn
 
     from verifier.app import create_app
@@ -261,7 +288,8 @@ def serve(
 
 @main.group("pack")
 def pack_group() -> None:
-    """Trust packs: trust lists, rules, contexts and status snapshots in one signed file / 信任包."""
+    """信任包：信任列表、规则、上下文与状态快照合为一个签名文件。 Trust packs: trust lists, rules, contexts and status
+    snapshots in one signed file."""
 
 
 @pack_group.command("build")
@@ -269,40 +297,51 @@ def pack_group() -> None:
     "--root-key",
     "root_key",
     required=True,
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="the root's key file (skillcred keys generate)",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="信任根的密钥文件（skillcred keys generate）。 The root's key file (skillcred keys generate).",
 )
 @click.option(
     "--trust-list",
     "trust_lists",
     multiple=True,
     required=True,
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="signed TrustListCredential",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="已签名的信任列表凭证（可重复）。 A signed TrustListCredential (repeatable).",
 )
 @click.option(
     "--rules",
     "rules",
     multiple=True,
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="signed RecognitionRuleCredential",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="已签名的认定规则凭证（可重复）。 A signed RecognitionRuleCredential (repeatable).",
 )
 @click.option(
     "--status",
     "statuses",
     multiple=True,
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="a signed status list credential to snapshot",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="要存入快照的已签名状态列表凭证。 A signed status list credential to snapshot.",
 )
 @click.option(
     "--did-document",
     "did_docs",
     multiple=True,
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="a DID document to bundle",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="要打包的 DID 文档。 A DID document to bundle.",
 )
-@click.option("--days", default=7, show_default=True, type=click.IntRange(1, 90), help="how long the pack is valid")
-@click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--days",
+    default=7,
+    show_default=True,
+    type=click.IntRange(1, 90),
+    help="信任包有效天数。 How many days the pack is valid.",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="信任包写入此文件。 Write the pack to this file.",
+)
 @click.pass_context
 def pack_build(
     ctx: click.Context,
@@ -314,7 +353,7 @@ def pack_build(
     days: int,
     out: Path,
 ) -> None:
-    """Build and sign a trust pack for offline verification."""
+    """构建并签署信任包，用于离线验证。 Build and sign a trust pack for offline verification."""
     from vccore.jsonstrict import loads
     from vccore.keys import KeyPair
     from vccore.trust.pack import StatusSnapshot, build_trust_pack
@@ -322,6 +361,8 @@ def pack_build(
     def read(path: Path) -> Any:
         try:
             return loads(path.read_bytes(), max_bytes=32 * 1024 * 1024)
+        except FileNotFoundError:  # the root's one wording, exit 2
+            raise
         except (OSError, SkillcredError) as err:
             raise click.ClickException(f"{path}: {err}") from err
 
@@ -361,13 +402,15 @@ def pack_build(
 
 
 @pack_group.command("show")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("--root", envvar="SKILLCRED_TRUST_ROOT", required=True, help="DID of the trust root")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--root", envvar="SKILLCRED_TRUST_ROOT", required=True, help="信任根的 DID。 DID of the trust root.")
 @click.pass_context
 def pack_show(ctx: click.Context, file: Path, root: str) -> None:
-    """Verify a trust pack and show what it holds and how fresh it is."""
+    """验证信任包并显示其内容与新鲜度。 Verify a trust pack and show what it holds and how fresh it is."""
     try:
         document = parse_trust_pack(file.read_bytes())
+    except FileNotFoundError:  # the root's one wording, exit 2
+        raise
     except (OSError, SkillcredError) as err:
         raise click.ClickException(f"cannot read the trust pack: {err}") from err
     docs = document.get("didDocuments") if isinstance(document, dict) else None
@@ -390,25 +433,44 @@ def pack_show(ctx: click.Context, file: Path, root: str) -> None:
 
 @main.group("trust-list")
 def trust_list_group() -> None:
-    """Trust lists: who may issue what, where and when, signed by the root / 信任列表."""
+    """信任列表：谁可以在何地、何时签发什么，由信任根签署。 Trust lists: who may issue what, where and when, signed by
+    the root."""
 
 
 @trust_list_group.command("sign")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
     "--root-key",
     "root_key",
     required=True,
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="the root's key file (skillcred keys generate)",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="信任根的密钥文件（skillcred keys generate）。 The root's key file (skillcred keys generate).",
 )
-@click.option("--id", "list_id", default="urn:skillcred:trust-list", show_default=True)
-@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 366), help="how long the list is valid")
-@click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--id",
+    "list_id",
+    default="urn:skillcred:trust-list",
+    show_default=True,
+    help="信任列表凭证的编号。 The id of the trust list credential.",
+)
+@click.option(
+    "--days",
+    default=30,
+    show_default=True,
+    type=click.IntRange(1, 366),
+    help="信任列表有效天数。 How many days the list is valid.",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="签名后的信任列表写入此文件。 Write the signed list to this file.",
+)
 @click.pass_context
 def trust_list_sign(ctx: click.Context, file: Path, root_key: Path, list_id: str, days: int, out: Path) -> None:
-    """Sign a trust list (JSON: {version: 1, issued, issuers: [{id, name: {zh, en}, roles, jurisdictions,
-    credentialTypes, keys: [{id, validFrom, validUntil}]}]}) as a TrustListCredential of the root."""
+    """由信任根签署信任列表（JSON 文件 FILE），生成信任列表凭证。 Sign a trust list (JSON: {version: 1, issued,
+    issuers: [{id, name: {zh, en}, roles, jurisdictions, credentialTypes, keys: [{id, validFrom, validUntil}]}]})
+    as a TrustListCredential of the root."""
     from vccore.di.proofs import ProofOptions, add_proof
     from vccore.jsonstrict import loads
     from vccore.keys import KeyPair
@@ -417,6 +479,8 @@ def trust_list_sign(ctx: click.Context, file: Path, root_key: Path, list_id: str
     try:
         trust = TrustList.from_json(loads(file.read_bytes()))
         signer = KeyPair.from_json(loads(root_key.read_bytes()))
+    except FileNotFoundError:  # the root's one wording, exit 2
+        raise
     except OSError as err:
         raise click.ClickException(f"cannot read: {err}") from err
     now = runtime_clock(ctx)()

@@ -42,6 +42,8 @@ MAX_NODES: Final = 100_000
 MAX_RECOGNITION_DEPTH: Final = 4
 
 ChainChecker = Callable[[Mapping[str, Any], "VerifierContext"], Check]
+#: what the verifier knew and how old it is, computed at the instant of each answer (e.g. ``TrustPack.freshness``)
+Freshness = Callable[[datetime], Mapping[str, Any]]
 
 TRUST_NOT_CHECKED = Problem(Code.UNTRUSTED_ISSUER, "trust was NOT checked (--trust any): any issuer is accepted")
 
@@ -81,7 +83,7 @@ class Verifier:
         schemas: SchemaCheck | None = None,
         chain_checker: ChainChecker | None = None,
         max_bytes: int = MAX_BYTES,
-        freshness: Mapping[str, Any] | None = None,
+        freshness: Mapping[str, Any] | Freshness | None = None,
     ) -> None:
         if trust is None and not trust_any:
             raise ValueError("trust: a verified TrustList is required unless trust_any=True")
@@ -96,9 +98,21 @@ class Verifier:
         self.schemas = schemas
         self.chain_checker = chain_checker
         self.max_bytes = max_bytes
-        self.freshness = dict(freshness or {})
-        if trust is not None:
-            self.freshness.setdefault("trustListIssued", format_datetime(trust.issued))
+        self._freshness = freshness
+        self._trust_issued = format_datetime(trust.issued) if trust is not None else None
+
+    def freshness_at(self, now: datetime) -> dict[str, Any]:
+        """How fresh the verifier's knowledge is at ``now``: ages are counted per answer, never at start-up."""
+        given = self._freshness
+        info = dict((given(now) if callable(given) else given) or {})
+        if self._trust_issued is not None:
+            info.setdefault("trustListIssued", self._trust_issued)
+        return info
+
+    @property
+    def freshness(self) -> dict[str, Any]:
+        """:meth:`freshness_at` now, by the verifier's clock."""
+        return self.freshness_at(require_aware(self.clock()))
 
     # -- credentials -------------------------------------------------------------------------
 
@@ -132,7 +146,7 @@ class Verifier:
         )
 
     def _finish(self, result: VerificationResult, status_info: Sequence[Mapping[str, Any]] = ()) -> VerificationResult:
-        info: dict[str, Any] = dict(self.freshness)
+        info: dict[str, Any] = self.freshness
         info["statusLists"] = list(status_info)
         if self.trust_any:
             result = result.with_warning(TRUST_NOT_CHECKED)
@@ -257,7 +271,7 @@ def standard_verifier(
     challenges: ChallengeStore | None = None,
     domain: str | None = None,
     clock: Clock,
-    freshness: Mapping[str, Any] | None = None,
+    freshness: Mapping[str, Any] | Freshness | None = None,
 ) -> Verifier:
     """The verifier as skillcred runs it: the pinned JSON Schemas of the credential kinds, and
     recognition chains re-checked against ``rule_credentials`` (plus whatever a presentation carries)."""

@@ -6,7 +6,9 @@ Errors are one line on stderr and exit 1; usage errors exit 2 (click). The walle
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -64,13 +66,20 @@ _lang = click.option(
     type=click.Choice(["zh", "en"]),
     default="zh",
     show_default=True,
-    help="Language of the card text / 显示语言",
+    help="卡片文字的语言。 Language of the card text.",
 )
 _out = click.option(
     "--out",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     default=None,
-    help="Write to FILE instead of standard output",
+    help="写入文件而不是标准输出。 Write to FILE instead of standard output.",
+)
+_qr_out = click.option(
+    "--qr",
+    "qr_format",
+    type=click.Choice(["svg", "png", "text"]),
+    default=None,
+    help="输出此格式的二维码而不是 JSON。 Write a QR code in this format instead of the JSON.",
 )
 
 
@@ -79,7 +88,8 @@ _out = click.option(
     "--home",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Wallet directory (default $SKILLCRED_HOME/wallet or ~/.skillcred/wallet)",
+    help="钱包目录（默认 $SKILLCRED_HOME/wallet 或 ~/.skillcred/wallet）。 "
+    "Wallet directory (default $SKILLCRED_HOME/wallet or ~/.skillcred/wallet).",
 )
 @click.pass_context
 def wallet_group(ctx: click.Context, home: Path | None) -> None:
@@ -92,20 +102,28 @@ def wallet_group(ctx: click.Context, home: Path | None) -> None:
 @wallet_group.command("init")
 @click.pass_context
 def init_command(ctx: click.Context) -> None:
-    """Create the wallet and its holder key (did:key) / 创建钱包和持有人密钥。"""
+    """创建钱包和持有人密钥（did:key）。 Create the wallet and its holder key (did:key)."""
     wallet = Wallet.create(_root(ctx), clock=runtime_clock(ctx))
     click.echo(f"wallet: {wallet.root}\nholder: {wallet.holder_did}")
 
 
 @wallet_group.command("import")
 @click.argument("source")
-@click.option("--token", envvar="SKILLCRED_TOKEN", default=None, help="Bearer token for an issuer URL")
+@click.option(
+    "--token",
+    envvar="SKILLCRED_TOKEN",
+    default=None,
+    help="从签发机构网址导入时使用的令牌。 Bearer token for an issuer URL.",
+)
 @click.pass_context
 def import_command(ctx: click.Context, source: str, token: str | None) -> None:
-    """Import a credential from a JSON FILE, a QR IMAGE, or an issuer URL (https) / 导入凭证。"""
+    """导入凭证：JSON 文件、二维码图片或签发机构网址（https）。 Import a credential from a JSON FILE, a QR IMAGE, or an
+    issuer URL (https)."""
     wallet = _open(ctx)
     if source.startswith(("https://", "http://")):
         stored = wallet.import_url(source, token=token)
+    elif not Path(source).exists():  # the skillcred root's one wording of a missing file, exit 2
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), source)
     elif _is_image(Path(source)):
         stored = wallet.import_qr_image(Path(source).read_bytes())
     else:
@@ -117,7 +135,7 @@ def import_command(ctx: click.Context, source: str, token: str | None) -> None:
 @_lang
 @click.pass_context
 def list_command(ctx: click.Context, lang: str) -> None:
-    """List the cards / 列出凭证卡片。"""
+    """列出凭证卡片。 List the cards."""
     stored = _open(ctx).credentials()
     if not stored:
         click.echo("钱包为空 / the wallet is empty")
@@ -132,13 +150,13 @@ def list_command(ctx: click.Context, lang: str) -> None:
     "qr_format",
     type=click.Choice(["svg", "png", "text"]),
     default=None,
-    help="Show the credential's QR code instead of the card",
+    help="显示凭证的二维码而不是卡片。 Show the credential's QR code instead of the card.",
 )
 @_out
 @_lang
 @click.pass_context
 def show_command(ctx: click.Context, local_id: str, qr_format: str | None, out: Path | None, lang: str) -> None:
-    """Show one card, or its QR code / 显示一张卡片或其二维码。"""
+    """显示一张卡片或其二维码。 Show one card, or its QR code."""
     stored = _open(ctx).get(local_id)
     if qr_format is None:
         _emit("\n".join(card_lines(card_for(stored.document, local_id=stored.local_id), lang=lang)), out)
@@ -159,16 +177,20 @@ def _write_vp(vp: dict[str, Any], out: Path | None, qr_format: str | None) -> No
 
 @wallet_group.command("present")
 @click.argument("local_ids", nargs=-1, required=True)
-@click.option("--domain", required=True, help="Who it is for: the employer or scenario / 出示对象")
+@click.option("--domain", required=True, help="出示对象：用人单位或场景。 Who it is for: the employer or scenario.")
 @click.option(
     "--days",
     type=click.IntRange(1, MAX_DAYS),
     default=DEFAULT_DAYS,
     show_default=True,
-    help="Days until the presentation expires / 有效天数",
+    help="出示文件的有效天数。 Days until the presentation expires.",
 )
-@click.option("--challenge", default=None, help="The verifier's nonce (default: a fresh random one)")
-@click.option("--qr", "qr_format", type=click.Choice(["svg", "png", "text"]), default=None)
+@click.option(
+    "--challenge",
+    default=None,
+    help="验证方的随机数（默认新生成一个）。 The verifier's nonce (default: a fresh random one).",
+)
+@_qr_out
 @_out
 @click.pass_context
 def present_command(
@@ -180,7 +202,7 @@ def present_command(
     qr_format: str | None,
     out: Path | None,
 ) -> None:
-    """Sign a purpose-scoped, time-limited presentation / 生成限定用途和期限的出示文件。"""
+    """生成限定用途和期限的出示文件。 Sign a purpose-scoped, time-limited presentation."""
     vp = present(_open(ctx), local_ids, domain=domain, days=days, challenge=challenge, now=runtime_clock(ctx)())
     _write_vp(vp, out, qr_format)
 
@@ -188,13 +210,14 @@ def present_command(
 @wallet_group.command("answer")
 @click.argument("request")
 @click.argument("local_ids", nargs=-1, required=True)
-@click.option("--qr", "qr_format", type=click.Choice(["svg", "png", "text"]), default=None)
+@_qr_out
 @_out
 @click.pass_context
 def answer_command(
     ctx: click.Context, request: str, local_ids: tuple[str, ...], qr_format: str | None, out: Path | None
 ) -> None:
-    """Answer a verifier's request (payload text or a photo of its QR) / 回应出示请求。"""
+    """回应验证方的出示请求（请求文本或其二维码的照片）。 Answer a verifier's request (payload text or a photo of
+    its QR)."""
     from vccore.qr.read import read_qr
 
     wallet = _open(ctx)
@@ -205,12 +228,18 @@ def answer_command(
 
 
 @wallet_group.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=click.IntRange(1, 65535), default=8600, show_default=True)
-@click.option("--base-url", default=None, help="URL phones use to reach this page (default http://HOST:PORT)")
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址。 Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8600, show_default=True, help="监听端口。 Port to listen on."
+)
+@click.option(
+    "--base-url",
+    default=None,
+    help="手机访问本页面的网址（默认 http://HOST:PORT）。 URL phones use to reach this page (default http://HOST:PORT).",
+)
 @click.pass_context
 def serve_command(ctx: click.Context, host: str, port: int, base_url: str | None) -> None:
-    """Serve the wallet page / 启动钱包网页。"""
+    """启动钱包网页。 Serve the wallet page."""
     import uvicorn
 
     from wallet_demo.app import create_app
@@ -224,7 +253,10 @@ def serve_command(ctx: click.Context, host: str, port: int, base_url: str | None
 @wallet_group.command("print")
 @click.argument("local_id")
 @click.option(
-    "--out", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path), help="cert.png or cert.pdf"
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="输出文件：cert.png 或 cert.pdf。 Output file: cert.png or cert.pdf.",
 )
 @click.option(
     "--scan-url",
@@ -234,7 +266,7 @@ def serve_command(ctx: click.Context, host: str, port: int, base_url: str | None
 )
 @click.pass_context
 def print_command(ctx: click.Context, local_id: str, out: Path, scan_url: str | None) -> None:
-    """Print an A4 certificate with the credential's QR code / 打印 A4 证书。"""
+    """打印带凭证二维码的 A4 证书。 Print an A4 certificate with the credential's QR code."""
     from wallet_demo.certificate import render_certificate
 
     suffix = out.suffix.lower()

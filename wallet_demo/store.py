@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from vccore import jsonstrict
+from vccore.canon.jcs import jcs_bytes
 from vccore.clock import Clock
 from vccore.credentials import examine, types_of, verify_issued_and_read
 from vccore.did.key import did_key_pair
@@ -208,7 +209,9 @@ class Wallet:
     # --- importing -------------------------------------------------------------------------
 
     def import_bytes(self, raw: bytes, *, source: str) -> StoredCredential:
-        """Check and store one credential's bytes exactly as received."""
+        """Check and store one credential's bytes exactly as received. A credential already held (the same
+        content by JSON canonicalization, however spelled: from its QR code, pretty-printed) is returned as
+        held; another document with the same id is ``CONFLICT``."""
         doc = _check_credential(bytes(raw), self.loader)
         local_id = hashlib.sha256(raw).hexdigest()[:10]
         entries = self._index()
@@ -216,7 +219,12 @@ class Wallet:
             if e.get("localId") == local_id:
                 return self._load(e)
         cred_id = doc.get("id") if isinstance(doc.get("id"), str) else ""
-        if cred_id and any(e.get("credentialId") == cred_id for e in entries):
+        same_id = [e for e in entries if cred_id and e.get("credentialId") == cred_id]
+        for e in same_id:  # the same content spelled otherwise (from its QR code, pretty-printed): already held
+            held = self._load(e)
+            if jcs_bytes(held.document) == jcs_bytes(doc):
+                return held
+        if same_id:
             raise WalletError(
                 f"the wallet already holds a different document with id {cred_id} / 钱包中已有同一编号但内容不同的凭证",
                 code=Code.CONFLICT,

@@ -45,14 +45,17 @@ class RowProblem:
 
 
 class BatchRefused(SkillcredError):
-    """The file has bad rows (or cannot be read as a batch); ``problems`` lists every one."""
+    """The file has bad rows (or cannot be read as a batch); ``problems`` lists every one. With ``message``
+    (a header that does not fit the kind), that one message says it and the problems are not printed too."""
 
-    def __init__(self, problems: list[RowProblem], *, fatal: bool) -> None:
+    def __init__(self, problems: list[RowProblem], *, fatal: bool, message: str | None = None) -> None:
         hint = "" if fatal else " (fix them, or pass --skip-bad)"
-        super().__init__(f"{len(problems)} bad row(s); nothing was issued{hint}", code=Code.MALFORMED_VALUE_ERROR)
+        super().__init__(
+            message or f"{len(problems)} bad row(s); nothing was issued{hint}", code=Code.MALFORMED_VALUE_ERROR
+        )
         self.problems = problems
         self.fatal = fatal
-        self.lines = tuple(str(problem) for problem in problems)
+        self.lines = () if message else tuple(str(problem) for problem in problems)
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,8 @@ def read_rows(
     path = Path(source)
     try:
         text = _decode(path.read_bytes())
+    except FileNotFoundError:  # the command line's one wording of a missing file (exit 2)
+        raise
     except OSError as err:
         raise SkillcredError(f"cannot read {path}: {err.strerror}", code=Code.NOT_FOUND) from err
     identity = batch_id if batch_id is not None else path.name
@@ -153,9 +158,8 @@ def read_rows(
         header = [h.strip() for h in next(reader, [])]
         if not header:
             raise BatchRefused([RowProblem(1, "-", "the file is empty (a header row is required)")], fatal=True)
-        problems = [RowProblem(1, h or "-", "unknown column") for h in header if h not in allowed]
-        problems += [RowProblem(1, h, "required column is missing") for h in sorted(required - set(header))]
-        problems += [RowProblem(1, h, "duplicate column") for i, h in enumerate(header) if h in header[:i]]
+        _require_fitting_header(header, kind, allowed, required)
+        problems = [RowProblem(1, h, "duplicate column") for i, h in enumerate(header) if h in header[:i]]
         if problems:
             raise BatchRefused(problems, fatal=True)
         rows: list[Row] = []
@@ -183,6 +187,35 @@ def read_rows(
     except csv.Error as err:
         raise BatchRefused([RowProblem(reader.line_num, "-", f"CSV syntax: {err}")], fatal=True) from err
     return rows, bad
+
+
+def _require_fitting_header(header: list[str], kind: str, allowed: set[str], required: set[str]) -> None:
+    """Nothing when ``header`` has only ``kind``'s columns and all its required ones; otherwise one fatal
+    refusal that says so once, with the columns that do not fit and the kinds whose columns would."""
+    unknown = [h or "-" for h in header if h not in allowed]
+    missing = sorted(required - set(header))
+    if not unknown and not missing:
+        return
+    fits = []
+    for name, entry in KINDS.items():
+        their_allowed, their_required, _, _ = _columns(entry.input_type)
+        if name != kind and set(header) <= their_allowed and their_required <= set(header):
+            fits.append(name)
+    if fits:  # the file of another kind: naming that kind says all
+        kinds = " / ".join(fits)
+        zh, en = f"，它是 --kind {kinds} 的表头", f": it is the header of --kind {kinds}"
+    else:  # a typo or a foreign file: name the columns
+        parts = [f"unknown column(s): {', '.join(unknown)}"] if unknown else []
+        parts += [f"missing column(s): {', '.join(missing)}"] if missing else []
+        zh, en = "", f" ({'; '.join(parts)})"
+    problems = [RowProblem(1, h, "unknown column") for h in unknown]
+    problems += [RowProblem(1, h, "required column is missing") for h in missing]
+    raise BatchRefused(
+        problems,
+        fatal=True,
+        message=f"表头与 --kind {kind} 不符{zh}，未签发任何凭证 / the CSV header does not fit --kind {kind}{en}; "
+        "nothing was issued",
+    )
 
 
 def _check_row(

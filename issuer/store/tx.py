@@ -350,6 +350,12 @@ class Tx:
             return None
         return TokenRecord(row[0], bytes(row[1]), frozenset(str(row[2]).split()), row[3], row[4])
 
+    def tokens(self) -> tuple[TokenRecord, ...]:
+        rows = self._c.all(
+            "SELECT id, secret_hash, scopes, created_at, revoked_at FROM api_tokens ORDER BY created_at, id"
+        )
+        return tuple(TokenRecord(r[0], bytes(r[1]), frozenset(str(r[2]).split()), r[3], r[4]) for r in rows)
+
     def revoke_token(self, token_id: str, *, now: str) -> bool:
         return (
             self._c.execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (now, token_id))

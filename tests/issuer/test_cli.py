@@ -141,7 +141,7 @@ def test_unreadable_data_files_are_parsing_errors(cli: Cli, tmp_path: Path, cont
     path = tmp_path / "bad.json"
     path.write_bytes(content)
     _one_error_line(cli("issue", "skill-level", "--data", str(path), *FAST), "PARSING_ERROR")
-    assert cli("issue", "skill-level", "--data", str(tmp_path / "missing.json"), *FAST).exit_code == 1
+    assert cli("issue", "skill-level", "--data", str(tmp_path / "missing.json"), *FAST).exit_code == 2
 
 
 def test_issue_needs_the_passphrase(cli: Cli, tmp_path: Path) -> None:
@@ -180,10 +180,10 @@ def test_revoke_suspend_unsuspend(cli: Cli, tmp_path: Path) -> None:
     vc_id = json.loads(cli("issue", "skill-level", "--data", _data(tmp_path), *FAST).stdout)["id"]
     assert cli("suspend", vc_id).stdout.strip() == f"suspended {vc_id}"
     assert cli("unsuspend", vc_id).stdout.strip() == f"unsuspended {vc_id}"
-    assert cli("revoke", vc_id, passphrase=None).stdout.strip() == f"revoked {vc_id}"
+    assert cli("revoke", vc_id, "--yes", passphrase=None).stdout.strip() == f"revoked {vc_id}"
     assert cli("revoke", vc_id).stdout.strip() == f"{vc_id} was already revoked"
     _one_error_line(cli("suspend", vc_id), "CONFLICT")
-    _one_error_line(cli("revoke", "urn:uuid:unknown"), "NOT_FOUND")
+    _one_error_line(cli("revoke", "urn:uuid:unknown", "--yes"), "NOT_FOUND")
 
 
 def test_keys_rotate_then_compromise_revokes_what_the_old_key_signed(cli: Cli, tmp_path: Path) -> None:
@@ -193,7 +193,7 @@ def test_keys_rotate_then_compromise_revokes_what_the_old_key_signed(cli: Cli, t
     rotated = cli("keys", "rotate")
     assert rotated.exit_code == 0 and rotated.stdout.strip() not in ("", old_key)
     assert verify_issued(vc, loader=cli.loader(), now=NOW).verified  # the retired key still resolves
-    result = cli("keys", "compromise", old_key)
+    result = cli("keys", "compromise", old_key, "--yes")
     assert result.stdout.strip() == f"revoked 1 credential(s) signed by {old_key}"
     with open_issuer(IssuerHome(cli.home), passphrase=PASSPHRASE, clock=CLOCK) as opened:
         assert opened.service.status(vc["id"]).revoked

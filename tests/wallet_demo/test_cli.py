@@ -116,7 +116,7 @@ def test_present_a_recognition_without_its_source_is_one_clear_line(run: Any, tm
     [
         (["wallet", "list"], 1, "init"),
         (["wallet", "show", "ffff0000"], 1, "NOT_FOUND"),
-        (["wallet", "import", "/nonexistent/file.json"], 1, "cannot read"),
+        (["wallet", "import", "/nonexistent/file.json"], 2, "/nonexistent/file.json: 文件或目录不存在"),
         (["wallet", "import", "http://issuer.example.test/c"], 1, "https"),
         (["wallet", "present", "x", "--domain", "d", "--days", "31"], 2, "31"),
         (["wallet", "present", "x"], 2, "--domain"),
@@ -165,7 +165,8 @@ def test_qr_encode_refuses_a_document_too_large_for_a_reliable_code(run: Any, tm
 @pytest.mark.parametrize(
     ("args", "code"),
     [
-        (["qr", "decode", "not a payload"], 1),
+        (["qr", "decode", "not a payload"], 2),  # neither a payload nor a file: a missing file
+        (["qr", "decode", "SC2:not-base45"], 1),
         (["qr", "encode", "/nonexistent.json"], 2),
         (["qr", "encode", "cred.json", "--format", "png"], 2),
     ],
