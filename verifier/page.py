@@ -7,11 +7,12 @@ route is a plain function from a :class:`PageRequest` to a :class:`PageResponse`
   images only from this app (``'self'``; ``data:`` images for the request QR), no inline code,
   no framing. ``GET /static/{name}`` serves an allowlist of files (``page.js``, ``page.css`` and the
   vendored ``jsQR.js``); nothing comes from the internet.
-* ``POST /scan/verify`` the page's verify: a decoded QR payload (``{"payload", "challenge"?}``) or a
-  photo (``image/png``/``image/jpeg`` body). Camera frames are decoded in the browser by jsQR and
+* ``POST /scan/verify`` the page's verify: a decoded QR payload (``{"payload", "challenge"?, "fresh"?}``)
+  or a photo (``image/png``/``image/jpeg`` body; in request mode its challenge in ``X-Challenge``). An
+  answer to a challenge, and a ``fresh`` re-query (重新查询), fetch status lists afresh. Camera frames are decoded in the browser by jsQR and
   never sent; only the payload string is. The answer is the pipeline's result plus the view the
   page draws from it (:mod:`verifier.pages.view`), because the result alone does not carry what
-  the credential says. 200 when verified, 422 when not, 400 for a payload or photo that is not a
+  the credential says, and the verdict line (:mod:`verifier.pages.verdict`). 200 when verified, 422 when not, 400 for a payload or photo that is not a
   skillcred QR code.
 * ``POST /request`` a fresh challenge as a ``SkillcredPresentationRequest`` QR (vccore's codec,
   rendered as SVG server-side) for the holder's wallet to answer.
@@ -61,8 +62,12 @@ ASSETS: Final = {
     "page.js": "text/javascript; charset=utf-8",
     "page.css": "text/css; charset=utf-8",
     "jsQR.js": "text/javascript; charset=utf-8",
+    "verdict.js": "text/javascript; charset=utf-8",
+    "verdict.css": "text/css; charset=utf-8",
 }
 REQUEST_TYPE: Final = "SkillcredPresentationRequest"
+#: the challenge of a photo answered in request mode (the body is the image)
+CHALLENGE_HEADER: Final = "x-challenge"
 MAX_PAYLOAD_BODY: Final = 16 * 1024
 _HOST_RE: Final = re.compile(r"[A-Za-z0-9.-]{1,100}(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]{2,60}\](?::[0-9]{1,5})?")
 
@@ -179,12 +184,14 @@ class ScanPage:
         self.photo_rate.take(client)
         return self.image_gate.run(lambda: qrread.read_qr(image, max_bytes=self.max_image_bytes))
 
-    def _payload(self, request: PageRequest) -> tuple[str, str | None] | PageResponse:
-        """(QR payload, challenge) from the request, or the problem to answer."""
+    def _payload(self, request: PageRequest) -> tuple[str, str | None, bool] | PageResponse:
+        """(QR payload, challenge, fresh) from the request, or the problem to answer. A photo's challenge
+        comes in the ``X-Challenge`` header (the body is the image)."""
         media = request.media_type
         if media in ("image/png", "image/jpeg"):
+            header = request.headers.get(CHALLENGE_HEADER, "").strip()
             try:
-                return self.read_image(request.body, client=request.client), None
+                return self.read_image(request.body, client=request.client), header or None, False
             except Busy as err:
                 return _busy(err)
             except SkillcredError as err:
@@ -200,13 +207,16 @@ class ScanPage:
         challenge = body.get("challenge")
         if challenge is not None and not isinstance(challenge, str):
             return _problem(400, Code.MALFORMED_VALUE_ERROR, "challenge must be a string")
-        return body["payload"].strip(), challenge
+        fresh = body.get("fresh", False)
+        if not isinstance(fresh, bool):
+            return _problem(400, Code.MALFORMED_VALUE_ERROR, "fresh must be true or false")
+        return body["payload"].strip(), challenge, fresh
 
     def scan_verify(self, request: PageRequest) -> PageResponse:
         got = self._payload(request)
         if isinstance(got, PageResponse):
             return got
-        payload, challenge = got
+        payload, challenge, fresh = got
         if payload.startswith(qr.REFERENCE_PREFIX):
             return _problem(
                 400,
@@ -218,6 +228,8 @@ class ScanPage:
             document = qr.decode(payload)
         except SkillcredError as err:
             return _problem(400, err.code, f"not a skillcred QR payload: {err.detail}")
+        if fresh or challenge is not None:  # 重新查询, and every answer to a request: status fetched afresh
+            self.verifier.status.forget()
         now = self.verifier.clock()
         shown = self.verifier.read(document) or document  # what the checks read is what the card shows
         if "VerifiablePresentation" in types_of(document):
@@ -229,6 +241,7 @@ class ScanPage:
             result = self.verifier.verify_credential(document)
             view = credential_view(shown, result, self.verifier.trust, now)
         body = {
+            "payload": payload,  # what the QR said, so that 重新查询 can send it again (a photo is not resent)
             "verified": result.verified,
             "trustAny": self.verifier.trust_any,
             "view": view,

@@ -29,13 +29,6 @@
     trustAny: ["警告：本验证服务以 --trust any 运行，未检查签发机构是否可信。结果不能作为依据。",
       "WARNING: this verifier runs with --trust any: issuers are NOT checked against the trust list. " +
       "Do not rely on its results."],
-    verified: ["✓ 核验通过", "✓ Verified"],
-    failed: ["✗ 未通过核验", "✗ Not verified"],
-    unchecked: ["? 无法核验", "? Could not check"],
-    verifiedSub: ["签名、有效期、状态和签发机构均已检查。", "Signature, dates, status and issuer all checked."],
-    failedSub: ["以下检查未通过，请勿采信此凭证。", "The checks below failed: do not rely on this credential."],
-    uncheckedSub: ["部分检查无法完成（例如无法获取状态列表），结果不能视为通过。",
-      "Some checks could not be completed (e.g. the status list was unreachable): this is not a pass."],
     holder: ["持证人", "Holder"],
     idTitle: ["核对身份证", "Check the ID card"],
     idHint: ["输入身份证上的号码", "Type the number on the ID card"],
@@ -136,17 +129,20 @@
     });
   }
 
-  function verifyPayload(payload) {
+  function verifyPayload(payload, fresh) {
     setStatus(t("working"));
     var body = { payload: payload };
     if (state.challenge) { body.challenge = state.challenge; }
+    if (fresh) { body.fresh = true; }
     return postJson("/scan/verify", body).then(handleAnswer).catch(function () { setStatus(t("netError"), true); });
   }
 
   function verifyPhoto(file) {
     setStatus(t("working"));
     var send = function (blob, type) {
-      return fetch("/scan/verify", { method: "POST", headers: { "Content-Type": type }, body: blob,
+      var headers = { "Content-Type": type };
+      if (state.challenge) { headers["X-Challenge"] = state.challenge; }  // request mode keeps its challenge
+      return fetch("/scan/verify", { method: "POST", headers: headers, body: blob,
         credentials: "same-origin", cache: "no-store" }).then(handleAnswer);
     };
     var ready;
@@ -257,14 +253,6 @@
     return list;
   }
 
-  function verdict(stateName) {
-    var box = el("div", "verdict " + stateName);
-    box.setAttribute("data-state", stateName);
-    box.appendChild(el("div", "state", t(stateName)));
-    box.appendChild(el("div", "sub", t(stateName + "Sub")));
-    return box;
-  }
-
   function addField(dl, label, value) {
     if (value === undefined || value === null || value === "") { return; }
     dl.appendChild(el("dt", "", label));
@@ -341,11 +329,20 @@
     return list;
   }
 
-  function renderCard(card, container) {
+  function renderCard(card, container, requery) {
+    var V = window.SkillcredVerdict;
     var box = el("article", "panel card");
     box.setAttribute("data-type", card.type);
-    box.appendChild(verdict(card.state));
+    box.appendChild(V.box(card.verdict, state.lang, requery));
     box.appendChild(el("h2", "kind", pick(card.kindLabel)));
+    var more = V.details(state.lang);
+    if (!card.verdict.trusted) {
+      box.appendChild(V.withheld(state.lang));
+      renderDetails(card, more);
+      box.appendChild(more);
+      container.appendChild(box);
+      return;
+    }
     box.appendChild(el("div", "muted", t("holder")));
     box.appendChild(el("div", "holder", card.holder.name || card.holder.id || "—"));
     box.appendChild(idBox(card));
@@ -382,9 +379,10 @@
       claimed.appendChild(el("span", "badge claimed", t("claimed")));
       addField(idl, t("claimed"), claimed);
     }
-    addField(idl, "DID", el("span", "mono", iss.did));
     box.appendChild(idl);
 
+    if (card.chain) { box.appendChild(chainSection(card)); }
+    box.appendChild(V.cannotProve(card.verdict, state.lang));
     box.appendChild(el("h3", "", t("dates")));
     var ddl = el("dl", "fields dates");
     addField(ddl, t("validFrom"), card.dates.validFrom);
@@ -392,6 +390,30 @@
     addField(ddl, t("signed"), card.dates.signed);
     box.appendChild(ddl);
 
+    renderDetails(card, more);
+    box.appendChild(more);
+    container.appendChild(box);
+  }
+
+  function chainSection(card) {
+    var section = el("section", "chain");
+    section.appendChild(el("h3", "", t("chain")));
+    var root = el("div", "node " + card.chain.state, pick(card.kindLabel) + " · " + t("rule") + " " +
+      card.chain.rule + " " + card.chain.ruleVersion);
+    section.appendChild(root);
+    section.appendChild(chainTree(card.chain));
+    return section;
+  }
+
+  /* What a clerk needs only to look into: the failed checks with their codes, warnings, the DID, freshness. */
+  function renderDetails(card, box) {
+    if (card.problems.length) {
+      box.appendChild(el("h3", "", t("problems")));
+      box.appendChild(problemList(card.problems));
+    }
+    var ddl = el("dl", "fields did");
+    addField(ddl, "DID", el("span", "mono", card.issuer.did));
+    box.appendChild(ddl);
     var fresh = card.freshness;
     var fdl = el("dl", "fields freshness");
     if (fresh.trustListIssued) {
@@ -406,24 +428,10 @@
       box.appendChild(fdl);
     }
 
-    if (card.problems.length) {
-      box.appendChild(el("h3", "", t("problems")));
-      box.appendChild(problemList(card.problems));
-    }
     if (card.warnings.length) {
       box.appendChild(el("h3", "", t("warnings")));
       box.appendChild(problemList(card.warnings, "problems warnings"));
     }
-    if (card.chain) {
-      var section = el("section", "chain");
-      section.appendChild(el("h3", "", t("chain")));
-      var root = el("div", "node " + card.chain.state, pick(card.kindLabel) + " · " + t("rule") + " " +
-        card.chain.rule + " " + card.chain.ruleVersion);
-      section.appendChild(root);
-      section.appendChild(chainTree(card.chain));
-      box.appendChild(section);
-    }
-    container.appendChild(box);
   }
 
   function render(body) {
@@ -432,18 +440,21 @@
     var view = body.view;
     if (view.type === "VerifiablePresentation") {
       var head = el("article", "panel presentation");
-      head.appendChild(verdict(view.state));
+      head.appendChild(window.SkillcredVerdict.box(view.verdict, state.lang, null));
       head.appendChild(el("h2", "", t("presentation")));
       head.appendChild(el("div", "muted", t("presHolder")));
       head.appendChild(el("div", "mono", view.holder));
       if (view.problems.length) {
-        head.appendChild(el("h3", "", t("problems")));
-        head.appendChild(problemList(view.problems));
+        var more = window.SkillcredVerdict.details(state.lang);
+        more.appendChild(el("h3", "", t("problems")));
+        more.appendChild(problemList(view.problems));
+        head.appendChild(more);
       }
       out.appendChild(head);
-      view.credentials.forEach(function (card) { renderCard(card, out); });
+      view.credentials.forEach(function (card) { renderCard(card, out, null); });
     } else {
-      renderCard(view, out);
+      var payload = body.payload;
+      renderCard(view, out, payload ? function () { verifyPayload(payload, true); } : null);
     }
     out.setAttribute("data-state", view.state);
   }
