@@ -9,13 +9,14 @@ route is a plain function from a :class:`PageRequest` to a :class:`PageResponse`
   vendored ``jsQR.js``); nothing comes from the internet.
 * ``POST /scan/verify`` the page's verify: a decoded QR payload (``{"payload", "challenge"?, "fresh"?}``)
   or a photo (``image/png``/``image/jpeg`` body; in request mode its challenge in ``X-Challenge``). An
-  answer to a challenge, and a ``fresh`` re-query (重新查询), fetch status lists afresh. Camera frames are decoded in the browser by jsQR and
-  never sent; only the payload string is. The answer is the pipeline's result plus the view the
-  page draws from it (:mod:`verifier.pages.view`), because the result alone does not carry what
-  the credential says, and the verdict line (:mod:`verifier.pages.verdict`). 200 when verified, 422 when not, 400 for a payload or photo that is not a
-  skillcred QR code.
+  answer to a challenge, and a ``fresh`` re-query (重新查询), fetch status lists afresh. Camera frames
+  are decoded in the browser by jsQR and never sent; only the payload string is. The answer is the
+  pipeline's result plus the view the page draws from it (:mod:`verifier.pages.view`, with the verdict
+  line of :mod:`verifier.pages.verdict`), because the result alone does not carry what the credential
+  says. 200 when verified, 422 when not, 400 for a payload or photo that is not a skillcred QR code.
 * ``POST /request`` a fresh challenge as a ``SkillcredPresentationRequest`` QR (vccore's codec,
-  rendered as SVG server-side) for the holder's wallet to answer.
+  rendered as SVG server-side) for the holder's wallet to answer. The page's 请求出示 uses the
+  OpenID4VP request of :mod:`verifier.crossdevice` instead; this one stays for ``skillcred wallet``.
 * ``POST /id-check`` :class:`verifier.idcheck.IdChecker`.
 """
 
@@ -117,6 +118,14 @@ def _busy(err: Busy) -> PageResponse:
     return PageResponse(
         answer.status, answer.body, answer.media_type, {**COMMON_HEADERS, "Retry-After": err.retry_after}
     )
+
+
+def origin_of(request: PageRequest) -> str:
+    """``scheme://host[:port]`` the page was reached at (a Host header that is not a plain host: localhost)."""
+    host = request.headers.get("host", "")
+    host = host if _HOST_RE.fullmatch(host) else "localhost"
+    scheme = "https" if request.scheme == "https" else "http"
+    return f"{scheme}://{host}"
 
 
 def _read(folder: str, name: str) -> bytes:
@@ -255,15 +264,12 @@ class ScanPage:
         store = self.verifier.challenges
         if store is None:
             return _problem(404, Code.NOT_FOUND, "this verifier issues no challenges")
-        host = request.headers.get("host", "")
-        host = host if _HOST_RE.fullmatch(host) else "localhost"
-        scheme = "https" if request.scheme == "https" else "http"
         issued = store.issue_details()
         doc = {
             "type": REQUEST_TYPE,
             "challenge": issued.challenge,
             "domain": issued.domain,
-            "verifier": f"{scheme}://{host}/",
+            "verifier": f"{origin_of(request)}/",
             "expires": format_datetime(issued.expires),
         }
         payload = qr.encode(doc)

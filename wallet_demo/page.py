@@ -11,6 +11,7 @@ from html import escape
 from typing import Final
 
 from vccore.text import Text
+from wallet_demo import crossdevice
 from wallet_demo.cards import CLAIMED, INFERRED, Card
 
 __all__ = ["answer_page", "card_page", "error_page", "index_page"]
@@ -37,12 +38,7 @@ section{background:#fff;border-radius:12px;padding:12px;margin:14px 0}
 _JS: Final = """
 (function(){var b=document.body,k='skillcred-lang';b.className=localStorage.getItem(k)||'zh';
 var t=document.getElementById('lang');if(t){t.onclick=function(){b.className=b.className==='zh'?'en':'zh';
-localStorage.setItem(k,b.className);};}
-var p=document.getElementById('photo');if(p){p.onchange=function(){var f=p.files[0];if(!f)return;
-var s=document.getElementById('photo-status');s.textContent='…';
-fetch('api/request-from-photo',{method:'POST',headers:{'Content-Type':'application/octet-stream'},body:f})
-.then(function(r){return r.json();}).then(function(j){if(j.payload){
-document.getElementById('request').value=j.payload;s.textContent='✓';}else{s.textContent=j.detail||'?';}}).catch(function(){s.textContent='✗';});};}})();
+localStorage.setItem(k,b.className);};}})();
 """
 
 
@@ -91,8 +87,11 @@ def index_page(cards: Sequence[Card], *, holder_did: str, nonce: str) -> str:
         '<textarea id="request" name="request" maxlength="4296" required></textarea>'
         '<p><input id="photo" type="file" accept="image/png,image/jpeg" capture="environment">'
         ' <span id="photo-status"></span></p>'
-        f'<p>{boxes}</p><button type="submit">{t(Text("生成出示二维码", "Make the answer QR"))}</button>'
+        f'<p>{boxes}</p><p id="oid4vp" class="send">{t(crossdevice.ASKING)}: <strong id="oid4vp-who"></strong> '
+        f'<button id="oid4vp-send" type="button" hidden>{t(crossdevice.SEND)}</button></p>'
+        f'<button type="submit">{t(Text("生成出示二维码", "Make the answer QR"))}</button>'
         "</form></section>"
+        f'<script nonce="{nonce}">{crossdevice.script()}</script>'
     )
     did = f'<p class="muted">{t(Text("持有人标识", "Holder DID"))}: {escape(holder_did)}</p>'
     return _page(Text("我的技能凭证", "My skill credentials"), items + form + did, nonce=nonce)

@@ -45,6 +45,8 @@ import qrcode
 import qrcode.constants
 import qrcode.util
 
+from vccore.errors import Code, SkillcredError
+from vccore.qr.base45 import ALNUM_RE
 from vccore.qr.capacity import DEFAULT_EC, DEFAULT_MAX_VERSION, EcLevel, ec_level, fit
 
 __all__ = ["QRMatrix", "build_matrix", "mask_penalties"]
@@ -205,8 +207,25 @@ def _penalty(rows: int, cols: int, lay: _Layout) -> int:
 
 def _new_qr(payload: str, version: int, ec: EcLevel) -> Any:
     qr = qrcode.QRCode(version=version, error_correction=_EC_BITS[ec], box_size=1, border=0)
-    qr.add_data(qrcode.util.QRData(payload.encode("ascii"), mode=qrcode.util.MODE_ALPHA_NUM))
+    if ALNUM_RE.fullmatch(payload):
+        qr.add_data(qrcode.util.QRData(payload.encode("ascii"), mode=qrcode.util.MODE_ALPHA_NUM))
+    else:
+        qr.add_data(qrcode.util.QRData(payload.encode("utf-8"), mode=qrcode.util.MODE_8BIT_BYTE))
     return qr
+
+
+def byte_version(payload: str, *, ec: str = DEFAULT_EC, max_version: int = DEFAULT_MAX_VERSION) -> int:
+    """The smallest version holding ``payload`` as one byte-mode segment (UTF-8): for a text outside the
+    alphanumeric set, such as an ``openid4vp://`` URL with its query. ``QR_TOO_LARGE`` above ``max_version``."""
+    level = ec_level(ec)
+    size = len(payload.encode("utf-8"))
+    for version in range(1, max_version + 1):
+        bits = 4 + (8 if version < 10 else 16) + 8 * size  # mode indicator, character count, data
+        if bits <= qrcode.util.BIT_LIMIT_TABLE[_EC_BITS[level]][version]:
+            return version
+    raise SkillcredError(
+        f"{size} bytes need a QR version above {max_version} / 内容过长，无法生成可靠的二维码", code=Code.QR_TOO_LARGE
+    )
 
 
 def _penalties(qr: Any, version: int) -> list[int]:
@@ -229,14 +248,18 @@ def mask_penalties(payload: str, *, ec: str = DEFAULT_EC, max_version: int = DEF
 
 
 def build_matrix(payload: str, *, ec: str = DEFAULT_EC, max_version: int = DEFAULT_MAX_VERSION) -> QRMatrix:
-    """Build the QR symbol for ``payload`` (QR alphanumeric characters only, e.g. from
-    :func:`vccore.qr.payload.encode`): smallest version from the capacity table, lowest-penalty mask.
+    """Build the QR symbol for ``payload``: one alphanumeric segment (e.g. from
+    :func:`vccore.qr.payload.encode`), or one byte segment for any other text (a URL with a query,
+    :func:`byte_version`); smallest version that holds it, lowest-penalty mask.
 
     Raises ``QR_TOO_LARGE`` (:func:`vccore.qr.payload.fit`) when the payload needs a version above
-    ``max_version``, :class:`ValueError` for characters outside the alphanumeric set.
+    ``max_version``.
     """
     level = ec_level(ec)
-    version = fit(payload, max_version=max_version, ec=level)
+    if ALNUM_RE.fullmatch(payload):
+        version = fit(payload, max_version=max_version, ec=level)
+    else:
+        version = byte_version(payload, ec=level, max_version=max_version)
     qr = _new_qr(payload, version, level)
     penalties = _penalties(qr, version)
     mask = penalties.index(min(penalties))

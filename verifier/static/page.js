@@ -19,10 +19,12 @@
     cancel: ["取消", "Cancel"],
     cameraHint: ["画面只在本机解码，不会上传。", "Frames are decoded on this device and never uploaded."],
     requestTitle: ["请持证人用钱包扫描此码", "Ask the holder to scan this with their wallet"],
-    requestHint: ["持证人出示后，请扫描或粘贴钱包显示的二维码。",
-      "Then scan or paste the QR code their wallet shows."],
+    requestHint: ["持证人用钱包扫码并确认后，结果会自动显示在下方；也可扫描或上传钱包显示的二维码。",
+      "When the holder scans this and confirms in their wallet, the result appears below; you can also scan or " +
+      "upload a code their wallet shows."],
     requestExpires: ["有效期至", "Valid until"],
     requestActive: ["出示请求已生成，等待钱包应答。", "Request created; waiting for the wallet's answer."],
+    requestGone: ["出示请求已过期，请重新请求。", "The request has expired: make a new one."],
     footer: ["核验在本服务器完成；摄像头画面只在本机解码。身份证号码只用于本次比对，不保存。",
       "Checks run on this server; camera frames are decoded on this device. ID numbers are used for this one " +
       "comparison and never stored."],
@@ -69,7 +71,7 @@
     emptyPaste: ["请先粘贴二维码内容。", "Paste the QR content first."]
   };
   var LANGS = ["zh", "en"];
-  var state = { lang: "zh", last: null, challenge: null, stream: null, scanning: false };
+  var state = { lang: "zh", last: null, challenge: null, transaction: null, stream: null, scanning: false };
 
   function t(key) {
     var pair = I18N[key];
@@ -217,24 +219,47 @@
 
   // -- request mode -----------------------------------------------------------------------------
 
+  /* 请求出示: an OpenID4VP request by reference (verifier/crossdevice.py). The holder's wallet scans it and
+   * posts its presentation straight to the verifier; this page polls for the verdict and draws it as soon
+   * as it is there. A code the holder shows instead can still be scanned, uploaded or pasted: it is checked
+   * against the same challenge. */
   function startRequest() {
-    postJson("/request", {}).then(function (response) {
+    endRequest();
+    postJson("/oid4vp/requests", {}).then(function (response) {
       return response.json().then(function (body) {
         if (response.status !== 201) { setStatus(body.detail || t("netError"), true); return; }
         state.challenge = body.challenge;
+        state.transaction = body.transaction;
         $("request-qr").src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(body.svg);
         $("request-qr").setAttribute("data-challenge", body.challenge);
+        $("request-qr").setAttribute("data-uri", body.uri);
         $("request-expires").textContent = body.expires;
         $("request-panel").hidden = false;
         setStatus(t("requestActive"));
+        pollAnswer(body.transaction);
       });
     }).catch(function () { setStatus(t("netError"), true); });
   }
 
+  function pollAnswer(transaction) {
+    if (state.transaction !== transaction) { return; }
+    fetch("/oid4vp/transactions/" + encodeURIComponent(transaction), { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) {
+        if (state.transaction !== transaction) { return; }
+        if (response.status === 202) { window.setTimeout(function () { pollAnswer(transaction); }, 700); return; }
+        if (response.status === 200 || response.status === 422) { return handleAnswer(response); }
+        endRequest();
+        setStatus(t("requestGone"), true);
+      })
+      .catch(function () { window.setTimeout(function () { pollAnswer(transaction); }, 2000); });
+  }
+
   function endRequest() {
     state.challenge = null;
+    state.transaction = null;
     $("request-panel").hidden = true;
     $("request-qr").removeAttribute("src");
+    $("request-qr").removeAttribute("data-challenge");
   }
 
   // -- rendering --------------------------------------------------------------------------------
