@@ -14,6 +14,8 @@ route is a plain function from a :class:`PageRequest` to a :class:`PageResponse`
   pipeline's result plus the view the page draws from it (:mod:`verifier.pages.view`, with the verdict
   line of :mod:`verifier.pages.verdict`), because the result alone does not carry what the credential
   says. 200 when verified, 422 when not, 400 for a payload or photo that is not a skillcred QR code.
+  ``sources``: payloads of a recognition's sources scanned one after another into the page's basket,
+  verified beside it (no network needed: the chain comes from the codes alone).
 * ``POST /request`` a fresh challenge as a ``SkillcredPresentationRequest`` QR (vccore's codec,
   rendered as SVG server-side) for the holder's wallet to answer. The page's 请求出示 uses the
   OpenID4VP request of :mod:`verifier.crossdevice` instead; this one stays for ``skillcred wallet``.
@@ -65,11 +67,16 @@ ASSETS: Final = {
     "jsQR.js": "text/javascript; charset=utf-8",
     "verdict.js": "text/javascript; charset=utf-8",
     "verdict.css": "text/css; charset=utf-8",
+    "basket.js": "text/javascript; charset=utf-8",
 }
 REQUEST_TYPE: Final = "SkillcredPresentationRequest"
 #: the challenge of a photo answered in request mode (the body is the image)
 CHALLENGE_HEADER: Final = "x-challenge"
 MAX_PAYLOAD_BODY: Final = 16 * 1024
+#: a recognition's sources scanned into the basket beside it (:func:`ScanPage.scan_verify`)
+MAX_SOURCES: Final = 4
+#: a payload and its sources, each at most a version-40 code (4296 characters)
+MAX_SCAN_BODY: Final = 32 * 1024
 _HOST_RE: Final = re.compile(r"[A-Za-z0-9.-]{1,100}(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]{2,60}\](?::[0-9]{1,5})?")
 
 
@@ -193,14 +200,14 @@ class ScanPage:
         self.photo_rate.take(client)
         return self.image_gate.run(lambda: qrread.read_qr(image, max_bytes=self.max_image_bytes))
 
-    def _payload(self, request: PageRequest) -> tuple[str, str | None, bool] | PageResponse:
+    def _payload(self, request: PageRequest) -> tuple[str, str | None, bool, list[str]] | PageResponse:
         """(QR payload, challenge, fresh) from the request, or the problem to answer. A photo's challenge
         comes in the ``X-Challenge`` header (the body is the image)."""
         media = request.media_type
         if media in ("image/png", "image/jpeg"):
             header = request.headers.get(CHALLENGE_HEADER, "").strip()
             try:
-                return self.read_image(request.body, client=request.client), header or None, False
+                return self.read_image(request.body, client=request.client), header or None, False, []
             except Busy as err:
                 return _busy(err)
             except SkillcredError as err:
@@ -208,7 +215,7 @@ class ScanPage:
         if media != "application/json":
             return _problem(415, Code.MALFORMED_VALUE_ERROR, "send a JSON payload or a PNG/JPEG photo")
         try:
-            body = jsonstrict.loads(request.body, max_bytes=MAX_PAYLOAD_BODY, max_depth=4)
+            body = jsonstrict.loads(request.body, max_bytes=MAX_SCAN_BODY, max_depth=4)
         except SkillcredError as err:
             return _problem(400, err.code, err.detail)
         if not isinstance(body, Mapping) or not isinstance(body.get("payload"), str):
@@ -219,13 +226,16 @@ class ScanPage:
         fresh = body.get("fresh", False)
         if not isinstance(fresh, bool):
             return _problem(400, Code.MALFORMED_VALUE_ERROR, "fresh must be true or false")
-        return body["payload"].strip(), challenge, fresh
+        sources = body.get("sources", [])
+        if not isinstance(sources, list) or len(sources) > MAX_SOURCES or not all(isinstance(x, str) for x in sources):
+            return _problem(400, Code.MALFORMED_VALUE_ERROR, f"sources: a list of at most {MAX_SOURCES} payloads")
+        return body["payload"].strip(), challenge, fresh, [x.strip() for x in sources]
 
     def scan_verify(self, request: PageRequest) -> PageResponse:
         got = self._payload(request)
         if isinstance(got, PageResponse):
             return got
-        payload, challenge, fresh = got
+        payload, challenge, fresh, source_payloads = got
         if payload.startswith(qr.REFERENCE_PREFIX):
             return _problem(
                 400,
@@ -235,6 +245,7 @@ class ScanPage:
             )
         try:
             document = qr.decode(payload)
+            sources = [qr.decode(item) for item in source_payloads]
         except SkillcredError as err:
             return _problem(400, err.code, f"not a skillcred QR payload: {err.detail}")
         if fresh or challenge is not None:  # 重新查询, and every answer to a request: status fetched afresh
@@ -247,10 +258,11 @@ class ScanPage:
         elif types_of(document) == [] or document.get("type") == REQUEST_TYPE:
             return _problem(400, Code.MALFORMED_VALUE_ERROR, "this QR code is not a credential or a presentation")
         else:
-            result = self.verifier.verify_credential(document)
+            result = self.verifier.verify_credential(document, presented=sources)
             view = credential_view(shown, result, self.verifier.trust, now)
         body = {
             "payload": payload,  # what the QR said, so that 重新查询 can send it again (a photo is not resent)
+            "sources": source_payloads,
             "verified": result.verified,
             "trustAny": self.verifier.trust_any,
             "view": view,

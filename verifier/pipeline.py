@@ -102,8 +102,10 @@ class Verifier:
 
     # -- credentials -------------------------------------------------------------------------
 
-    def verify_credential(self, document: Any) -> VerificationResult:
-        return self._credential(document, require_aware(self.clock()), 0)
+    def verify_credential(self, document: Any, *, presented: Sequence[Mapping[str, Any]] = ()) -> VerificationResult:
+        """``document`` in full; ``presented``: credentials scanned beside it (a recognition's sources, read
+        from their own codes on the scan page), each verified in full where the chain uses it."""
+        return self._credential(document, require_aware(self.clock()), 0, tuple(presented))
 
     def read(self, document: Mapping[str, Any]) -> dict[str, Any] | None:
         """``document`` as every check reads it (:func:`vccore.jsonld.reading.read_one_way`), or None."""

@@ -3,7 +3,8 @@
 ``create_app(wallet, *, base_url)`` is the whole configuration. Routes:
 
 - ``GET /``: the cards (Chinese first, English toggle) and the answer form;
-- ``GET /card/{id}``: one credential's QR code, full screen (a link QR when it is too large);
+- ``GET /card/{id}``: one credential's QR code, full screen; a recognition's codes and its sources' one
+  after another (:func:`wallet_demo.page.codes_page`);
 - ``POST /api/request-from-photo``: a photo (PNG/JPEG body) of a request QR -> ``{"payload": ...}``;
 - ``POST /answer``: form ``request`` (the request payload) and ``id`` (repeated) -> the answer QR (never a
   link QR, which the scan page refuses);
@@ -45,7 +46,7 @@ from vccore.text import Text
 from vccore.timeutil import format_datetime
 from wallet_demo import crossdevice, page
 from wallet_demo.cards import card_for
-from wallet_demo.present import answer, decode_request
+from wallet_demo.present import answer, decode_request, with_sources
 from wallet_demo.refs import ReferenceShelf, plan_qr
 from wallet_demo.store import Wallet
 
@@ -127,6 +128,20 @@ def create_app(
         if plan.kind == "reference":  # the scan page never fetches a link QR: do not show one it will refuse
             return error(TOO_LARGE.zh + " / " + TOO_LARGE.en, 422)
         c = card_for(stored.document, local_id=stored.local_id)
+        if c.kind == "RecognitionCredential":  # its codes, then each source's, one after another
+            try:
+                chain = with_sources(wallet, [local_id])
+                plans = [plan_qr(x.document, low_ec_ok=True, max_version=max_version) for x in chain]
+            except SkillcredError as err:
+                return error(err.detail, 422)
+            slides = []
+            for item, each in zip(chain, plans, strict=True):
+                shown = card_for(item.document, local_id=item.local_id)
+                caption = Text(
+                    f"{shown.kind_label.zh}：{shown.headline.zh}", f"{shown.kind_label.en}: {shown.headline.en}"
+                )
+                slides.append((caption, render_svg(each.payload, ec=each.ec, title=shown.headline.zh, max_version=40)))
+            return html(lambda n: page.codes_page(c.kind_label, slides, nonce=n))
         svg = render_svg(plan.payload, ec=plan.ec, title=c.headline.zh or "QR", max_version=40)
         return html(lambda n: page.card_page(c, svg=svg, payload=plan.payload, reference=False, nonce=n))
 

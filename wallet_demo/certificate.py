@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -154,9 +154,15 @@ def _qr_image(document: Mapping[str, Any]) -> Image.Image:
 
 
 def render_certificate(
-    document: Mapping[str, Any], *, fmt: Literal["png", "pdf"] = "png", font_dirs: Iterable[Path] = FONT_DIRS
+    document: Mapping[str, Any],
+    *,
+    fmt: Literal["png", "pdf"] = "png",
+    font_dirs: Iterable[Path] = FONT_DIRS,
+    sources: Sequence[Mapping[str, Any]] = (),
 ) -> tuple[bytes, bool]:
-    """The A4 page as PNG or PDF bytes, and whether a CJK font was used.
+    """The A4 page as PNG or PDF bytes, and whether a CJK font was used. ``sources``: a recognition's source
+    credentials, whose codes are printed beside its own (right to left, "依据证书 1", …), so that a scan page
+    without a network verifies the chain from the paper alone.
 
     Raises ``QR_TOO_LARGE`` when the credential does not fit a version-25 QR code even at level L.
     """
@@ -206,6 +212,13 @@ def render_certificate(
     page.paste(qr_img, (qx, qy))
     caption = "扫码验证 Scan to verify" if cjk else "Scan to verify"
     draw.text((qx + qr_img.width // 2, qy + qr_img.height + 40), caption, font=small, fill="black", anchor="mm")
+    left = qx
+    for n, source in enumerate(sources, start=1):
+        src_img = _qr_image(source)
+        left -= src_img.width + 80
+        page.paste(src_img, (left, qy + qr_img.height - src_img.height))
+        tag = f"依据证书 {n} Source {n}" if cjk else f"Source {n}"
+        draw.text((left + src_img.width // 2, qy + qr_img.height + 40), tag, font=small, fill="black", anchor="mm")
     for i, query in enumerate(QUERY_LINES):
         draw.text((260, h - 400 + 70 * i), query.zh if cjk else query.en, font=small, fill="black")
     out = io.BytesIO()

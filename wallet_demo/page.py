@@ -14,7 +14,7 @@ from vccore.text import Text
 from wallet_demo import crossdevice
 from wallet_demo.cards import CLAIMED, INFERRED, Card
 
-__all__ = ["answer_page", "card_page", "error_page", "index_page"]
+__all__ = ["answer_page", "card_page", "codes_page", "error_page", "index_page"]
 
 _CSS: Final = """
 *{box-sizing:border-box}body{margin:0;font:16px/1.45 system-ui,"Noto Sans CJK SC","PingFang SC",sans-serif;
@@ -136,3 +136,40 @@ def error_page(message: str, *, nonce: str, back: str = "./") -> str:
         f'<a class="btn" href="{back}">{t(Text("返回", "Back"))}</a>'
     )
     return _page(Text("无法完成", "Could not do that"), body, nonce=nonce)
+
+
+_CODES_CSS: Final = """
+.codes{display:flex;overflow-x:auto;scroll-snap-type:x mandatory;gap:0;background:#fff;border-radius:12px}
+.codes .slide{flex:0 0 100%;scroll-snap-align:center;display:flex;flex-direction:column;align-items:center;padding:10px}
+.codes svg{width:min(92vw,70vh);height:auto}.nav{display:flex;justify-content:space-between;margin:10px 0}
+"""
+_CODES_JS: Final = """
+(function(){var c=document.getElementById('codes');if(!c)return;var s=c.querySelectorAll('.slide'),i=0;
+function go(n){i=Math.max(0,Math.min(s.length-1,n));s[i].scrollIntoView({block:'nearest',inline:'center'});
+c.setAttribute('data-shown',String(i+1));}
+document.getElementById('prev').onclick=function(){go(i-1);};document.getElementById('next').onclick=function(){go(i+1);};
+c.addEventListener('scroll',function(){var n=Math.round(c.scrollLeft/c.clientWidth);if(n!==i){i=n;
+c.setAttribute('data-shown',String(i+1));}});c.setAttribute('data-shown','1');})();
+"""
+
+
+def codes_page(title: Text, slides: Sequence[tuple[Text, str]], *, nonce: str, back: str = "../") -> str:
+    """A recognition's codes one after another (swipe, or 上一张/下一张): its own, then each source's, so that
+    a scan page without a network can collect the whole chain. ``slides``: (caption, QR SVG)."""
+    total = len(slides)
+    items = "".join(
+        f'<div class="slide" data-index="{n}"><p>{n}/{total} · {t(caption)}</p>{svg}</div>'
+        for n, (caption, svg) in enumerate(slides, start=1)
+    )
+    hint = Text(
+        "请对方依次扫描每一张二维码（左右滑动）。", "Let the verifier scan each code in turn (swipe left and right)."
+    )
+    body = (
+        f'<style nonce="{nonce}">{_CODES_CSS}</style><p>{t(hint)}</p>'
+        f'<div id="codes" class="codes">{items}</div><div class="nav">'
+        f'<button id="prev" type="button">{t(Text("上一张", "Previous"))}</button>'
+        f'<a class="btn" href="{back}">{t(Text("返回", "Back"))}</a>'
+        f'<button id="next" type="button">{t(Text("下一张", "Next"))}</button></div>'
+        f'<script nonce="{nonce}">{_CODES_JS}</script>'
+    )
+    return _page(title, body, nonce=nonce)

@@ -106,6 +106,7 @@
     toggle.textContent = state.lang === "zh" ? "English" : "中文";
     toggle.lang = state.lang === "zh" ? "en" : "zh-CN";
     if (state.last) { render(state.last); }
+    if (window.SkillcredBasket) { window.SkillcredBasket.draw(); }
   }
 
   // -- talking to the verifier ------------------------------------------------------------------
@@ -120,8 +121,10 @@
       if (response.status === 200 || response.status === 422) {
         setStatus("");
         state.last = body;
+        var requested = !!state.challenge;
         if (state.challenge) { endRequest(); }
         render(body);
+        if (!requested && window.SkillcredBasket) { window.SkillcredBasket.after(body, verifyWithSources); }
       } else {
         state.last = null;
         $("result").textContent = "";
@@ -131,11 +134,14 @@
     });
   }
 
-  function verifyPayload(payload, fresh) {
+  function verifyWithSources(payload, sources) { return verifyPayload(payload, false, sources); }
+
+  function verifyPayload(payload, fresh, sources) {
     setStatus(t("working"));
     var body = { payload: payload };
     if (state.challenge) { body.challenge = state.challenge; }
     if (fresh) { body.fresh = true; }
+    if (sources && sources.length) { body.sources = sources; }
     return postJson("/scan/verify", body).then(handleAnswer).catch(function () { setStatus(t("netError"), true); });
   }
 
@@ -479,7 +485,8 @@
       view.credentials.forEach(function (card) { renderCard(card, out, null); });
     } else {
       var payload = body.payload;
-      renderCard(view, out, payload ? function () { verifyPayload(payload, true); } : null);
+      var sources = body.sources || [];
+      renderCard(view, out, payload ? function () { verifyPayload(payload, true, sources); } : null);
     }
     out.setAttribute("data-state", view.state);
   }
