@@ -158,7 +158,7 @@ def test_an_upload_in_request_mode_keeps_the_challenge(page: Any, demo: Demo, tm
     wallet = _wallet(demo, "p1")
     card = _held(demo, "p1", "SkillLevelCredential")[0]
     domain = demo.base.split("://", 1)[1]
-    answer = present(wallet, [card.local_id], domain=domain, challenge=challenge, now=system_clock())
+    answer = present(wallet, [card.local_id], domain=domain, challenge=challenge, now=wallet.clock())
     photo = tmp_path / "answer.png"
     photo.write_bytes(render_png(qr.encode(answer), box_size=3, max_version=40))
     page.set_input_files("#photo-input", str(photo))
