@@ -24,7 +24,6 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any, Final
 from urllib.parse import parse_qs, urlsplit
 
@@ -106,12 +105,6 @@ def create_app(
     def error(message: str, status: int = 400) -> HTMLResponse:
         return html(lambda n: page.error_page(message, nonce=n), status)
 
-    def publish(until: datetime | None) -> Callable[[bytes], str]:
-        def put(data: bytes) -> str:
-            return f"{base}/p/{refs.put(data, now=clock(), until=until)}"
-
-        return put
-
     def index(request: Request) -> Response:
         cards = [card_for(c.document, local_id=c.local_id) for c in wallet.credentials()]
         return html(lambda n: page.index_page(cards, holder_did=wallet.holder_did, nonce=n))
@@ -122,11 +115,12 @@ def create_app(
             return error("unknown card / 没有这张卡片", 404)
         try:
             stored = wallet.get(local_id)
-            plan = plan_qr(stored.document, publish=publish(None), low_ec_ok=True, max_version=max_version)
+            # no link QR: the scan page never fetches one, so the wallet does not show it
+            plan = plan_qr(stored.document, low_ec_ok=True, max_version=max_version)
         except SkillcredError as err:
+            if err.code == Code.QR_TOO_LARGE:
+                return error(TOO_LARGE.zh + " / " + TOO_LARGE.en, 422)
             return error(err.detail, 404 if err.code == Code.NOT_FOUND else 422)
-        if plan.kind == "reference":  # the scan page never fetches a link QR: do not show one it will refuse
-            return error(TOO_LARGE.zh + " / " + TOO_LARGE.en, 422)
         c = card_for(stored.document, local_id=stored.local_id)
         if c.kind == "RecognitionCredential":  # its codes, then each source's, one after another
             try:
@@ -205,12 +199,11 @@ def create_app(
             req = decode_request(payloads[0], now=now)
             vp = answer(wallet, req, ids, now=now)
             expires = vp["proof"]["expires"]
-            until = datetime.fromisoformat(expires.replace("Z", "+00:00"))
-            plan = plan_qr(vp, publish=publish(until), max_version=max_version)
+            plan = plan_qr(vp, max_version=max_version)  # never a link QR, which the scan page refuses
         except SkillcredError as err:
+            if err.code == Code.QR_TOO_LARGE:
+                return error(TOO_LARGE.zh + " / " + TOO_LARGE.en, 422)
             return error(err.detail, 404 if err.code == Code.NOT_FOUND else 422)
-        if plan.kind == "reference":  # the scan page never fetches a link QR: do not show one it will refuse
-            return error(TOO_LARGE.zh + " / " + TOO_LARGE.en, 422)
         svg = render_svg(plan.payload, ec=plan.ec, title="presentation", max_version=40)
         count = len(vp["verifiableCredential"])
         return html(
