@@ -43,6 +43,7 @@ VCCORE_ARROWS: dict[str, set[str]] = {
     "kinds": {"base"},
     "qr": {"base"},
     "status": {"base"},
+    "exchange": {"base"},
     "jsonld": {"base", "canon", "did"},
     "di": {"base", "canon", "did", "jsonld"},
     "credentials": {"base", "di", "jsonld", "kinds"},

@@ -31,6 +31,7 @@ from vccore.qr import read as qrread
 from vccore.result import VerificationResult
 from vccore.timeutil import format_datetime
 from verifier import multipart
+from verifier.crossdevice import CrossDevice
 from verifier.page import PageRequest, PageResponse, ScanPage
 from verifier.pipeline import Verifier
 from verifier.workgate import RETRY_AFTER, Busy, WorkGate
@@ -338,7 +339,7 @@ def create_app(
         code = Code.NOT_FOUND if status == 404 else Code.MALFORMED_VALUE_ERROR
         return problem(status, code, str(getattr(exc, "detail", "")))
 
-    page_routes = page.routes()
+    page_routes = page.routes() + CrossDevice(page).routes()
     page_caps = {r.path: r.max_body for r in page_routes if r.max_body}
 
     def cap_for(path: str) -> int:

@@ -7,14 +7,18 @@ route is a plain function from a :class:`PageRequest` to a :class:`PageResponse`
   images only from this app (``'self'``; ``data:`` images for the request QR), no inline code,
   no framing. ``GET /static/{name}`` serves an allowlist of files (``page.js``, ``page.css`` and the
   vendored ``jsQR.js``); nothing comes from the internet.
-* ``POST /scan/verify`` the page's verify: a decoded QR payload (``{"payload", "challenge"?}``) or a
-  photo (``image/png``/``image/jpeg`` body). Camera frames are decoded in the browser by jsQR and
-  never sent; only the payload string is. The answer is the pipeline's result plus the view the
-  page draws from it (:mod:`verifier.pages.view`), because the result alone does not carry what
-  the credential says. 200 when verified, 422 when not, 400 for a payload or photo that is not a
-  skillcred QR code.
+* ``POST /scan/verify`` the page's verify: a decoded QR payload (``{"payload", "challenge"?, "fresh"?}``)
+  or a photo (``image/png``/``image/jpeg`` body; in request mode its challenge in ``X-Challenge``). An
+  answer to a challenge, and a ``fresh`` re-query (重新查询), fetch status lists afresh. Camera frames
+  are decoded in the browser by jsQR and never sent; only the payload string is. The answer is the
+  pipeline's result plus the view the page draws from it (:mod:`verifier.pages.view`, with the verdict
+  line of :mod:`verifier.pages.verdict`), because the result alone does not carry what the credential
+  says. 200 when verified, 422 when not, 400 for a payload or photo that is not a skillcred QR code.
+  ``sources``: payloads of a recognition's sources scanned one after another into the page's basket,
+  verified beside it (no network needed: the chain comes from the codes alone).
 * ``POST /request`` a fresh challenge as a ``SkillcredPresentationRequest`` QR (vccore's codec,
-  rendered as SVG server-side) for the holder's wallet to answer.
+  rendered as SVG server-side) for the holder's wallet to answer. The page's 请求出示 uses the
+  OpenID4VP request of :mod:`verifier.crossdevice` instead; this one stays for ``skillcred wallet``.
 * ``POST /id-check`` :class:`verifier.idcheck.IdChecker`.
 """
 
@@ -61,9 +65,18 @@ ASSETS: Final = {
     "page.js": "text/javascript; charset=utf-8",
     "page.css": "text/css; charset=utf-8",
     "jsQR.js": "text/javascript; charset=utf-8",
+    "verdict.js": "text/javascript; charset=utf-8",
+    "verdict.css": "text/css; charset=utf-8",
+    "basket.js": "text/javascript; charset=utf-8",
 }
 REQUEST_TYPE: Final = "SkillcredPresentationRequest"
+#: the challenge of a photo answered in request mode (the body is the image)
+CHALLENGE_HEADER: Final = "x-challenge"
 MAX_PAYLOAD_BODY: Final = 16 * 1024
+#: a recognition's sources scanned into the basket beside it (:func:`ScanPage.scan_verify`)
+MAX_SOURCES: Final = 4
+#: a payload and its sources, each at most a version-40 code (4296 characters)
+MAX_SCAN_BODY: Final = 32 * 1024
 _HOST_RE: Final = re.compile(r"[A-Za-z0-9.-]{1,100}(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]{2,60}\](?::[0-9]{1,5})?")
 
 
@@ -112,6 +125,14 @@ def _busy(err: Busy) -> PageResponse:
     return PageResponse(
         answer.status, answer.body, answer.media_type, {**COMMON_HEADERS, "Retry-After": err.retry_after}
     )
+
+
+def origin_of(request: PageRequest) -> str:
+    """``scheme://host[:port]`` the page was reached at (a Host header that is not a plain host: localhost)."""
+    host = request.headers.get("host", "")
+    host = host if _HOST_RE.fullmatch(host) else "localhost"
+    scheme = "https" if request.scheme == "https" else "http"
+    return f"{scheme}://{host}"
 
 
 def _read(folder: str, name: str) -> bytes:
@@ -179,12 +200,14 @@ class ScanPage:
         self.photo_rate.take(client)
         return self.image_gate.run(lambda: qrread.read_qr(image, max_bytes=self.max_image_bytes))
 
-    def _payload(self, request: PageRequest) -> tuple[str, str | None] | PageResponse:
-        """(QR payload, challenge) from the request, or the problem to answer."""
+    def _payload(self, request: PageRequest) -> tuple[str, str | None, bool, list[str]] | PageResponse:
+        """(QR payload, challenge, fresh) from the request, or the problem to answer. A photo's challenge
+        comes in the ``X-Challenge`` header (the body is the image)."""
         media = request.media_type
         if media in ("image/png", "image/jpeg"):
+            header = request.headers.get(CHALLENGE_HEADER, "").strip()
             try:
-                return self.read_image(request.body, client=request.client), None
+                return self.read_image(request.body, client=request.client), header or None, False, []
             except Busy as err:
                 return _busy(err)
             except SkillcredError as err:
@@ -196,7 +219,7 @@ class ScanPage:
         if media != "application/json":
             return _problem(415, Code.MALFORMED_VALUE_ERROR, "send a JSON payload or a PNG/JPEG photo")
         try:
-            body = jsonstrict.loads(request.body, max_bytes=MAX_PAYLOAD_BODY, max_depth=4)
+            body = jsonstrict.loads(request.body, max_bytes=MAX_SCAN_BODY, max_depth=4)
         except SkillcredError as err:
             return _problem(400, err.code, err.detail)
         if not isinstance(body, Mapping) or not isinstance(body.get("payload"), str):
@@ -204,13 +227,19 @@ class ScanPage:
         challenge = body.get("challenge")
         if challenge is not None and not isinstance(challenge, str):
             return _problem(400, Code.MALFORMED_VALUE_ERROR, "challenge must be a string")
-        return body["payload"].strip(), challenge
+        fresh = body.get("fresh", False)
+        if not isinstance(fresh, bool):
+            return _problem(400, Code.MALFORMED_VALUE_ERROR, "fresh must be true or false")
+        sources = body.get("sources", [])
+        if not isinstance(sources, list) or len(sources) > MAX_SOURCES or not all(isinstance(x, str) for x in sources):
+            return _problem(400, Code.MALFORMED_VALUE_ERROR, f"sources: a list of at most {MAX_SOURCES} payloads")
+        return body["payload"].strip(), challenge, fresh, [x.strip() for x in sources]
 
     def scan_verify(self, request: PageRequest) -> PageResponse:
         got = self._payload(request)
         if isinstance(got, PageResponse):
             return got
-        payload, challenge = got
+        payload, challenge, fresh, source_payloads = got
         if payload.startswith(qr.REFERENCE_PREFIX):
             return _problem(
                 400,
@@ -220,8 +249,11 @@ class ScanPage:
             )
         try:
             document = qr.decode(payload)
+            sources = [qr.decode(item) for item in source_payloads]
         except SkillcredError as err:
             return _problem(400, err.code, f"不是 skillcred 二维码内容 / not a skillcred QR payload: {err.detail}")
+        if fresh or challenge is not None:  # 重新查询, and every answer to a request: status fetched afresh
+            self.verifier.status.forget()
         now = self.verifier.clock()
         shown = self.verifier.read(document) or document  # what the checks read is what the card shows
         if "VerifiablePresentation" in types_of(document):
@@ -230,9 +262,11 @@ class ScanPage:
         elif types_of(document) == [] or document.get("type") == REQUEST_TYPE:
             return _problem(400, Code.MALFORMED_VALUE_ERROR, "this QR code is not a credential or a presentation")
         else:
-            result = self.verifier.verify_credential(document)
+            result = self.verifier.verify_credential(document, presented=sources)
             view = credential_view(shown, result, self.verifier.trust, now)
         body = {
+            "payload": payload,  # what the QR said, so that 重新查询 can send it again (a photo is not resent)
+            "sources": source_payloads,
             "verified": result.verified,
             "trustAny": self.verifier.trust_any,
             "view": view,
@@ -246,15 +280,12 @@ class ScanPage:
         store = self.verifier.challenges
         if store is None:
             return _problem(404, Code.NOT_FOUND, "this verifier issues no challenges")
-        host = request.headers.get("host", "")
-        host = host if _HOST_RE.fullmatch(host) else "localhost"
-        scheme = "https" if request.scheme == "https" else "http"
         issued = store.issue_details()
         doc = {
             "type": REQUEST_TYPE,
             "challenge": issued.challenge,
             "domain": issued.domain,
-            "verifier": f"{scheme}://{host}/",
+            "verifier": f"{origin_of(request)}/",
             "expires": format_datetime(issued.expires),
         }
         payload = qr.encode(doc)

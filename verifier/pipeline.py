@@ -116,8 +116,10 @@ class Verifier:
 
     # -- credentials -------------------------------------------------------------------------
 
-    def verify_credential(self, document: Any) -> VerificationResult:
-        return self._credential(document, require_aware(self.clock()), 0)
+    def verify_credential(self, document: Any, *, presented: Sequence[Mapping[str, Any]] = ()) -> VerificationResult:
+        """``document`` in full; ``presented``: credentials scanned beside it (a recognition's sources, read
+        from their own codes on the scan page), each verified in full where the chain uses it."""
+        return self._credential(document, require_aware(self.clock()), 0, tuple(presented))
 
     def read(self, document: Mapping[str, Any]) -> dict[str, Any] | None:
         """``document`` as every check reads it (:func:`vccore.jsonld.reading.read_one_way`), or None."""
@@ -209,10 +211,12 @@ class Verifier:
     # -- presentations -----------------------------------------------------------------------
 
     def verify_presentation(
-        self, document: Any, *, challenge: str | None, domain: str | None = None
+        self, document: Any, *, challenge: str | None, domain: str | None = None, client_id: str | None = None
     ) -> VerificationResult:
         """Authentication proof by the holder with ``challenge``/``domain``, the challenge consumed
-        once, then every embedded credential in full; the holder must be each credential's subject."""
+        once, then every embedded credential in full; the holder must be each credential's subject.
+        ``client_id``: an OpenID4VP answer, whose proof's domain must be the client id this verifier put in
+        its own request (:mod:`verifier.crossdevice`), in place of the verifier's domain."""
         now = require_aware(self.clock())
         syntax, doc = checks.syntax(document, max_bytes=self.max_bytes, max_depth=MAX_DEPTH, max_nodes=MAX_NODES)
         result = VerificationResult((syntax,), str(doc.get("id", ""))[:200] if isinstance(doc, Mapping) else "")
@@ -231,14 +235,14 @@ class Verifier:
         if not model.passed:
             return self._finish(result)
         holder = checks.holder_of(reading)
-        expected_domain = domain if domain is not None else self.domain
+        expected_domain = client_id or (domain if domain is not None else self.domain)
         proof, challenge_check = checks.proof_with_challenge(
             doc,
             loader=self.loader,
             holder=holder,
             challenge=challenge,
             domain=expected_domain,
-            verifier_domain=self.domain,
+            verifier_domain=client_id or self.domain,
             store=self.challenges,
             now=now,
             skew=self.skew,

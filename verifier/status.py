@@ -84,6 +84,12 @@ class StatusSource:
         self._cache: dict[str, tuple[ListLookup, datetime]] = {}
         self._inflight: dict[str, Future[ListLookup]] = {}
 
+    def forget(self) -> None:
+        """Drop every cached list, so that the next lookups fetch afresh (the scan page's 重新查询, and every
+        answer to a request). Snapshots stay: they are all there is without a fetcher."""
+        with self._lock:
+            self._cache.clear()
+
     def lookup(self, url: str, *, issuer: str, now: datetime) -> ListLookup:
         """The verified list credential at ``url``, which must be issued by ``issuer``."""
         now = require_aware(now)

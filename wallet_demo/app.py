@@ -4,10 +4,15 @@
 
 - ``GET /``: the cards (Chinese first, English toggle) and the answer form;
 - ``GET /card/{id}``: one credential's QR code, full screen (a link QR when it is too large), its details
-  under it and a print button;
-- ``GET /card/{id}/print``: its A4 printout, a PDF with a text layer whose QR opens ``scan_url``;
+  under it and a print button; a recognition's codes and its sources' one after another
+  (:func:`wallet_demo.page.codes_page`);
+- ``GET /card/{id}/print``: its A4 printout, a PDF with a text layer whose QR opens ``scan_url``, with a
+  recognition's sources' codes beside its own;
 - ``POST /api/request-from-photo``: a photo (PNG/JPEG body) of a request QR -> ``{"payload": ...}``;
-- ``POST /answer``: form ``request`` (the request payload) and ``id`` (repeated) -> the answer QR;
+- ``POST /answer``: form ``request`` (the request payload) and ``id`` (repeated) -> the answer QR (never a
+  link QR, which the scan page refuses);
+- ``POST /api/oid4vp/answer``: ``{requestUri, clientId, request, ids}`` -> the signed direct_post answer to an
+  OpenID4VP request (:mod:`wallet_demo.crossdevice`), which the phone posts to the verifier;
 - ``GET /p/{token}``: a referenced document, for :data:`wallet_demo.refs.DEFAULT_TTL`, then 410;
 - ``GET /health``.
 
@@ -22,9 +27,8 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any, Final
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -34,14 +38,17 @@ from starlette.routing import Route
 
 from edge.bodycap import BodyCap, body_of
 from edge.problems import PROBLEM_TYPE, problem_answer
+from vccore import jsonstrict
 from vccore.errors import Code, SkillcredError
+from vccore.exchange import oid4vp
 from vccore.qr.capacity import DEFAULT_MAX_VERSION
 from vccore.qr.read import read_qr
 from vccore.qr.render import render_svg
+from vccore.text import Text
 from vccore.timeutil import format_datetime
-from wallet_demo import page
+from wallet_demo import crossdevice, page
 from wallet_demo.cards import card_for
-from wallet_demo.present import answer, decode_request
+from wallet_demo.present import answer, decode_request, with_sources
 from wallet_demo.refs import ReferenceShelf, plan_qr
 from wallet_demo.store import Wallet
 
@@ -51,6 +58,10 @@ MAX_FORM_BYTES: Final = 64 * 1024
 MAX_IMAGE_BYTES: Final = 10 * 1024 * 1024
 _ID_RE: Final = re.compile(r"[0-9a-f]{4,64}")
 _TOKEN_RE: Final = re.compile(r"[A-Za-z0-9_-]{16,64}")
+TOO_LARGE: Final = Text(
+    "内容太多，一个二维码放不下：请让对方点「请求出示」，用本钱包拍摄对方的二维码后直接发送。",
+    "Too much for one QR code: ask the verifier to press Request, take a photo of their code here and send.",
+)
 _BASE_RE: Final = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+(/[A-Za-z0-9._~/-]*)?")
 
 
@@ -87,7 +98,7 @@ def create_app(
         nonce = secrets.token_urlsafe(16)
         csp = (
             f"default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; img-src data:; "
-            "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+            "connect-src 'self' https:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
         )
         return HTMLResponse(
             body(nonce),
@@ -103,12 +114,6 @@ def create_app(
     def error(message: str, status: int = 400) -> HTMLResponse:
         return html(lambda n: page.error_page(message, nonce=n), status)
 
-    def publish(until: datetime | None) -> Callable[[bytes], str]:
-        def put(data: bytes) -> str:
-            return f"{base}/p/{refs.put(data, now=clock(), until=until)}"
-
-        return put
-
     def index(request: Request) -> Response:
         stored = wallet.credentials()
         cards = [card_for(c.document, local_id=c.local_id) for c in stored]
@@ -121,13 +126,29 @@ def create_app(
             return error("unknown card / 没有这张卡片", 404)
         try:
             stored = wallet.get(local_id)
-            plan = plan_qr(stored.document, publish=publish(None), low_ec_ok=True, max_version=max_version)
+            # no link QR: the scan page never fetches one, so the wallet does not show it
+            plan = plan_qr(stored.document, low_ec_ok=True, max_version=max_version)
         except SkillcredError as err:
+            if err.code == Code.QR_TOO_LARGE:
+                return error(TOO_LARGE.zh + " / " + TOO_LARGE.en, 422)
             return error(err.detail, 404 if err.code == Code.NOT_FOUND else 422)
         c = card_for(stored.document, local_id=stored.local_id)
+        if c.kind == "RecognitionCredential":  # its codes, then each source's, one after another
+            try:
+                chain = with_sources(wallet, [local_id])
+                plans = [plan_qr(x.document, low_ec_ok=True, max_version=max_version) for x in chain]
+            except SkillcredError as err:
+                return error(err.detail, 422)
+            slides = []
+            for item, each in zip(chain, plans, strict=True):
+                shown = card_for(item.document, local_id=item.local_id)
+                caption = Text(
+                    f"{shown.kind_label.zh}：{shown.headline.zh}", f"{shown.kind_label.en}: {shown.headline.en}"
+                )
+                slides.append((caption, render_svg(each.payload, ec=each.ec, title=shown.headline.zh, max_version=40)))
+            return html(lambda n: page.codes_page(c.kind_label, slides, nonce=n, card=c))
         svg = render_svg(plan.payload, ec=plan.ec, title=c.headline.zh or "QR", max_version=40)
-        link = plan.kind == "reference"
-        return html(lambda n: page.card_page(c, svg=svg, payload=plan.payload, reference=link, nonce=n))
+        return html(lambda n: page.card_page(c, svg=svg, payload=plan.payload, reference=False, nonce=n))
 
     def printout(request: Request) -> Response:
         """The card's A4 printout as a PDF with a text layer (:mod:`wallet_demo.certificate`)."""
@@ -137,7 +158,8 @@ def create_app(
         if not _ID_RE.fullmatch(local_id):
             return error("没有这张卡片 / unknown card", 404)
         try:
-            data, _ = render_certificate(wallet.get(local_id).document, fmt="pdf", scan_url=scan_url)
+            sources = [x.document for x in with_sources(wallet, [local_id])[1:]]
+            data, _ = render_certificate(wallet.get(local_id).document, fmt="pdf", scan_url=scan_url, sources=sources)
         except SkillcredError as err:
             return error(err.detail, 404 if err.code == Code.NOT_FOUND else 422)
         return Response(
@@ -153,10 +175,41 @@ def create_app(
     def request_from_photo(request: Request) -> Response:
         try:
             payload = read_qr(body_of(request.scope))
+            if payload.startswith(oid4vp.SCHEME):  # the scan page's cross-device request
+                ref = oid4vp.parse_authorization_uri(payload)
+                verifier = urlsplit(ref.request_uri).netloc
+                return JSONResponse(
+                    {"payload": payload, "requestUri": ref.request_uri, "clientId": ref.client_id, "verifier": verifier}
+                )
             decode_request(payload, now=clock())
         except SkillcredError as err:
             return _problem(400, err.code, f"照片中没有可用的出示请求二维码，请重拍或粘贴内容。 / {err.detail}")
         return JSONResponse({"payload": payload})
+
+    def oid4vp_answer(request: Request) -> Response:
+        """The signed answer to a request object the phone fetched: the form fields to post, and where."""
+        try:
+            body = jsonstrict.loads(body_of(request.scope), max_bytes=MAX_FORM_BYTES, max_depth=4)
+        except SkillcredError as err:
+            return _problem(400, err.code, err.detail)
+        fields = ("requestUri", "clientId", "request")
+        ids = body.get("ids") if isinstance(body, dict) else None
+        if not isinstance(body, dict) or not all(isinstance(body.get(k), str) for k in fields):
+            return _problem(400, Code.MALFORMED_VALUE_ERROR, "requestUri, clientId and request are required")
+        if not isinstance(ids, list) or not ids or not all(isinstance(i, str) and _ID_RE.fullmatch(i) for i in ids):
+            return _problem(400, Code.RANGE_ERROR, "choose at least one credential / 请至少选择一份凭证")
+        try:
+            out = crossdevice.answer(
+                wallet,
+                request_uri=body["requestUri"],
+                client_id=body["clientId"],
+                request_object=body["request"],
+                local_ids=ids,
+                now=clock(),
+            )
+        except SkillcredError as err:
+            return _problem(404 if err.code == Code.NOT_FOUND else 400, err.code, err.detail)
+        return JSONResponse(out)
 
     def answer_form(request: Request) -> Response:
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -170,6 +223,8 @@ def create_app(
         ids = form.get("id", [])
         if len(payloads) != 1 or not ids:
             return error("paste one request and choose at least one credential / 请粘贴请求并选择凭证")
+        if payloads[0].strip().startswith(oid4vp.SCHEME):
+            return error("拍摄请求二维码后请点「发送出示」 / after the photo of this request, press Send")
         if not all(_ID_RE.fullmatch(i) for i in ids):
             return error("unknown credential / 未知凭证", 404)
         now = clock()
@@ -177,9 +232,10 @@ def create_app(
             req = decode_request(payloads[0], now=now)
             vp = answer(wallet, req, ids, now=now)
             expires = vp["proof"]["expires"]
-            until = datetime.fromisoformat(expires.replace("Z", "+00:00"))
-            plan = plan_qr(vp, publish=publish(until), max_version=max_version)
+            plan = plan_qr(vp, max_version=max_version)  # never a link QR, which the scan page refuses
         except SkillcredError as err:
+            if err.code == Code.QR_TOO_LARGE:
+                return error(TOO_LARGE.zh + " / " + TOO_LARGE.en, 422)
             return error(err.detail, 404 if err.code == Code.NOT_FOUND else 422)
         svg = render_svg(plan.payload, ec=plan.ec, title="presentation", max_version=40)
         count = len(vp["verifiableCredential"])
@@ -189,7 +245,7 @@ def create_app(
                 payload=plan.payload,
                 domain=req.domain,
                 expires=expires,
-                reference=plan.kind == "reference",
+                reference=False,
                 count=count,
                 nonce=n,
             )
@@ -225,6 +281,7 @@ def create_app(
         Route("/card/{local_id}", card, methods=["GET"]),
         Route("/card/{local_id}/print", printout, methods=["GET"]),
         Route("/api/request-from-photo", request_from_photo, methods=["POST"]),
+        Route("/api/oid4vp/answer", oid4vp_answer, methods=["POST"]),
         Route("/answer", answer_form, methods=["POST"]),
         Route("/p/{token}", referenced, methods=["GET"]),
         Route("/health", health, methods=["GET"]),

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -288,7 +288,22 @@ def _layout(
     return ops, (qx, qy)
 
 
-def _png(ops: list[_Text | _Box], qr_img: Image.Image, at: tuple[int, int], base: Path | None) -> bytes:
+def _beside(
+    ops: list[_Text | _Box], qr_img: Image.Image, at: tuple[int, int], sources: Sequence[Image.Image], cjk: bool
+) -> list[tuple[Image.Image, tuple[int, int]]]:
+    """Where the codes go: the credential's own at ``at``, its sources' to its left, right to left and bottom
+    aligned, each tagged "依据证书 n" (a scan page without a network verifies the chain from the paper)."""
+    placed = [(qr_img, at)]
+    left, bottom = at[0], at[1] + qr_img.height
+    for n, img in enumerate(sources, start=1):
+        left -= img.width + 80
+        placed.append((img, (left, bottom - img.height)))
+        tag = f"依据证书 {n} Source {n}" if cjk else f"Source {n}"
+        ops.append(_Text(left + img.width // 2, bottom + 40, tag, 38, BLACK, "mm"))
+    return placed
+
+
+def _png(ops: list[_Text | _Box], images: list[tuple[Image.Image, tuple[int, int]]], base: Path | None) -> bytes:
     page = Image.new("RGB", A4, "white")
     draw = ImageDraw.Draw(page)
     for op in ops:
@@ -296,13 +311,14 @@ def _png(ops: list[_Text | _Box], qr_img: Image.Image, at: tuple[int, int], base
             draw.rectangle(op.box, outline=op.colour, width=op.width)
         else:
             draw.text((op.x, op.y), op.text, font=_font(base, op.size), fill=op.fill, anchor=op.anchor)
-    page.paste(qr_img, at)
+    for img, at in images:
+        page.paste(img, at)
     out = io.BytesIO()
     page.save(out, format="PNG", dpi=(DPI, DPI))
     return out.getvalue()
 
 
-def _pdf(ops: list[_Text | _Box], qr_img: Image.Image, at: tuple[int, int], base: Path | None) -> bytes:
+def _pdf(ops: list[_Text | _Box], images: list[tuple[Image.Image, tuple[int, int]]], base: Path | None) -> bytes:
     """The same page as a PDF whose text is text (extractable, searchable), the QR an image."""
     mm = 25.4 / DPI
     pdf = FPDF(unit="mm", format="A4")
@@ -330,7 +346,8 @@ def _pdf(ops: list[_Text | _Box], qr_img: Image.Image, at: tuple[int, int], base
             x -= pdf.get_string_width(text) / 2
             baseline = (op.y + op.size * 0.35) * mm
         pdf.text(x, baseline, text)
-    pdf.image(qr_img, x=at[0] * mm, y=at[1] * mm, w=qr_img.width * mm, h=qr_img.height * mm)
+    for img, at in images:
+        pdf.image(img, x=at[0] * mm, y=at[1] * mm, w=img.width * mm, h=img.height * mm)
     return bytes(pdf.output())
 
 
@@ -340,8 +357,13 @@ def render_certificate(
     fmt: Literal["png", "pdf"] = "png",
     font_dirs: Iterable[Path] = FONT_DIRS,
     scan_url: str | None = None,
+    sources: Sequence[Mapping[str, Any]] = (),
 ) -> tuple[bytes, bool]:
     """The A4 page as PNG or PDF bytes (the PDF with a text layer), and whether a CJK font was used.
+
+    ``sources``: a recognition's source credentials, whose codes (their bare payloads) are printed beside
+    its own, right to left ("依据证书 1", …), so that a scan page without a network verifies the chain from
+    the paper alone.
 
     With ``scan_url`` the QR is that scan page's URL carrying the credential (:mod:`vccore.qr.link`), so a
     phone's default scanner opens the verifier; without it, the bare ``SC2:`` payload. Raises
@@ -354,4 +376,5 @@ def render_certificate(
     text, ec = qr_text(document, scan_url)
     qr_img = _qr_image(text, ec)
     ops, at = _layout(document, base, cjk, qr_img, scan_url is not None)
-    return (_pdf if fmt == "pdf" else _png)(ops, qr_img, at, base), cjk
+    images = _beside(ops, qr_img, at, [_qr_image(*qr_text(source, None)) for source in sources], cjk)
+    return (_pdf if fmt == "pdf" else _png)(ops, images, base), cjk

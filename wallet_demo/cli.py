@@ -268,12 +268,18 @@ def serve_command(ctx: click.Context, host: str, port: int, base_url: str | None
 def print_command(ctx: click.Context, local_id: str, out: Path, scan_url: str | None) -> None:
     """打印带凭证二维码的 A4 证书。 Print an A4 certificate with the credential's QR code."""
     from wallet_demo.certificate import render_certificate
+    from wallet_demo.present import with_sources
 
     suffix = out.suffix.lower()
     if suffix not in (".png", ".pdf"):
         raise click.UsageError("--out must end in .png or .pdf")
-    stored = _open(ctx).get(local_id)
-    data, cjk = render_certificate(stored.document, fmt="pdf" if suffix == ".pdf" else "png", scan_url=scan_url)
+    wallet = _open(ctx)
+    stored = wallet.get(local_id)
+    # a recognition's printout carries its sources' codes beside its own: the chain verifies from the paper
+    sources = [c.document for c in with_sources(wallet, [local_id])[1:]]
+    data, cjk = render_certificate(
+        stored.document, fmt="pdf" if suffix == ".pdf" else "png", scan_url=scan_url, sources=sources
+    )
     out.write_bytes(data)
     if not cjk:
         click.echo("note: no CJK font found (install fonts-noto-cjk); printed with English labels", err=True)

@@ -12,9 +12,10 @@ from typing import Final
 
 from vccore.display import SIGNED_LABEL, VALID_UNTIL_LABEL
 from vccore.text import Text
+from wallet_demo import crossdevice
 from wallet_demo.cards import CLAIMED, INFERRED, Card
 
-__all__ = ["answer_page", "card_page", "error_page", "index_page"]
+__all__ = ["answer_page", "card_page", "codes_page", "error_page", "index_page"]
 
 _CSS: Final = """
 *{box-sizing:border-box}body{margin:0;font:17px/1.5 system-ui,"Noto Sans CJK SC","PingFang SC",sans-serif;
@@ -49,12 +50,7 @@ section{background:#fff;border-radius:12px;padding:12px;margin:14px 0}
 _JS: Final = """
 (function(){var b=document.body,k='skillcred-lang';b.className=localStorage.getItem(k)||'zh';
 var t=document.getElementById('lang');if(t){t.onclick=function(){b.className=b.className==='zh'?'en':'zh';
-localStorage.setItem(k,b.className);};}
-var p=document.getElementById('photo');if(p){p.onchange=function(){var f=p.files[0];if(!f)return;
-var s=document.getElementById('photo-status');s.textContent='…';
-fetch('api/request-from-photo',{method:'POST',headers:{'Content-Type':'application/octet-stream'},body:f})
-.then(function(r){return r.json();}).then(function(j){if(j.payload){
-document.getElementById('request').value=j.payload;s.textContent='✓';}else{s.textContent=j.detail||'?';}}).catch(function(){s.textContent='✗';});};}})();
+localStorage.setItem(k,b.className);};}})();
 """
 
 
@@ -116,9 +112,11 @@ def index_page(cards: Sequence[Card], *, holder_did: str, nonce: str, intact: fr
         f'<p><label class="btn" for="photo">{t(_PHOTO)}</label>'
         '<input id="photo" class="hidden-input" type="file" accept="image/png,image/jpeg" capture="environment">'
         ' <span id="photo-status" role="status"></span></p>'
-        f'<div>{boxes}</div><button class="primary" type="submit">{t(Text("生成出示二维码", "Make the answer QR"))}'
-        "</button>"
+        f'<div>{boxes}</div><p id="oid4vp" class="send">{t(crossdevice.ASKING)}: <strong id="oid4vp-who"></strong> '
+        f'<button id="oid4vp-send" class="primary" type="button" hidden>{t(crossdevice.SEND)}</button></p>'
+        f'<button class="primary" type="submit">{t(Text("生成出示二维码", "Make the answer QR"))}</button>'
         "</form></section>"
+        f'<script nonce="{nonce}">{crossdevice.script()}</script>'
     )
     did = f'<p class="muted">{t(Text("持有人标识", "Holder DID"))}: <span class="did">{escape(holder_did)}</span></p>'
     return _page(Text("我的技能凭证", "My skill credentials"), items + form + did, nonce=nonce)
@@ -147,6 +145,19 @@ def _details(card: Card) -> str:
         rows.append((VALID_UNTIL_LABEL, card.valid_until))
     items = "".join(f"<dt>{t(label)}</dt><dd>{t(value)}</dd>" for label, value in rows if value.zh or value.en)
     return f'<dl class="details">{items}</dl>'
+
+
+def _card_caption(card: Card | None) -> str:
+    """A recognition's caption, details and print button under its codes (as :func:`card_page` shows them)."""
+    if card is None:
+        return ""
+    mark = f'<div class="warn">{t(INFERRED)}</div>' if card.inferred else ""
+    caption = (
+        f'<div class="caption"><div class="name">{escape(card.holder_name)}</div><div>{t(card.kind_label)}</div>'
+        f'<div class="head">{t(card.headline)}</div>{mark}</div>'
+    )
+    printing = f'<a class="btn primary" href="{escape(card.local_id)}/print">{t(PRINT)}</a>'
+    return f'{caption}{_details(card)}<div class="actions">{printing}</div>'
 
 
 def card_page(card: Card, *, svg: str, payload: str, reference: bool, nonce: str) -> str:
@@ -190,3 +201,44 @@ def error_page(message: str, *, nonce: str, back: str = "./") -> str:
         f'<a class="btn" href="{back}">{t(Text("返回", "Back"))}</a>'
     )
     return _page(Text("无法完成", "Could not do that"), body, nonce=nonce)
+
+
+_CODES_CSS: Final = """
+.codes{display:flex;overflow-x:auto;scroll-snap-type:x mandatory;gap:0;background:#fff;border-radius:12px}
+.codes .slide{flex:0 0 100%;scroll-snap-align:center;display:flex;flex-direction:column;align-items:center;padding:10px}
+.codes svg{width:min(92vw,70vh);height:auto}.nav{display:flex;justify-content:space-between;margin:10px 0}
+"""
+_CODES_JS: Final = """
+(function(){var c=document.getElementById('codes');if(!c)return;var s=c.querySelectorAll('.slide'),i=0;
+function go(n){i=Math.max(0,Math.min(s.length-1,n));s[i].scrollIntoView({block:'nearest',inline:'center'});
+c.setAttribute('data-shown',String(i+1));}
+document.getElementById('prev').onclick=function(){go(i-1);};document.getElementById('next').onclick=function(){go(i+1);};
+c.addEventListener('scroll',function(){var n=Math.round(c.scrollLeft/c.clientWidth);if(n!==i){i=n;
+c.setAttribute('data-shown',String(i+1));}});c.setAttribute('data-shown','1');})();
+"""
+
+
+def codes_page(
+    title: Text, slides: Sequence[tuple[Text, str]], *, nonce: str, back: str = "../", card: Card | None = None
+) -> str:
+    """A recognition's codes one after another (swipe, or 上一张/下一张): its own, then each source's, so that
+    a scan page without a network can collect the whole chain. ``slides``: (caption, QR SVG). With ``card``
+    (the recognition's own), its caption (holder, grant, 推定 mark), details and print button as on
+    :func:`card_page`."""
+    total = len(slides)
+    items = "".join(
+        f'<div class="slide" data-index="{n}"><p>{n}/{total} · {t(caption)}</p>{svg}</div>'
+        for n, (caption, svg) in enumerate(slides, start=1)
+    )
+    hint = Text(
+        "请对方依次扫描每一张二维码（左右滑动）。", "Let the verifier scan each code in turn (swipe left and right)."
+    )
+    body = (
+        f'<style nonce="{nonce}">{_CODES_CSS}</style><p>{t(hint)}</p>'
+        f'<div class="qr"><div id="codes" class="codes">{items}</div>{_card_caption(card)}</div><div class="nav">'
+        f'<button id="prev" type="button">{t(Text("上一张", "Previous"))}</button>'
+        f'<a class="btn" href="{back}">{t(Text("返回", "Back"))}</a>'
+        f'<button id="next" type="button">{t(Text("下一张", "Next"))}</button></div>'
+        f'<script nonce="{nonce}">{_CODES_JS}</script>'
+    )
+    return _page(title, body, nonce=nonce)

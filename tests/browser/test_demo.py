@@ -5,13 +5,7 @@ The demo runs as a subprocess on a free loopback port, in a temporary home, and 
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import threading
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,90 +13,22 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.demo_runner import REPO, phone_chromium, running_demo
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 30_000
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
-    port = _free_port()
-    home = tmp_path_factory.mktemp("demo") / "world"
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "skillcred", "demo", "--port", str(port), "--home", str(home)],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: list[str] = []
-    base = f"http://localhost:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        assert proc.stdout is not None
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            lines.append(line.rstrip())
-            if line.startswith("Demo data only"):
-                break
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{base}/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("the demo did not come up:\n" + "\n".join(lines))
-        urls = [u.strip() for u in lines if u.strip().startswith("http://")]
-        # keep draining the demo's output so that it never blocks on a full pipe
-        drain = threading.Thread(target=lambda: lines.extend(proc.stdout or ()), daemon=True)
-        drain.start()
-        yield base, urls
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        if proc.stdout is not None:
-            proc.stdout.close()
+    with running_demo(tmp_path_factory.mktemp("demo") / "world") as running:
+        yield running.base, running.urls
 
 
 @pytest.fixture(scope="module")
 def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make browser); these tests never skip")
-    from playwright.sync_api import sync_playwright
-
-    profile = tmp_path_factory.mktemp("chromium-demo-profile")
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 412, "height": 915},
-            locale="zh-CN",
-            service_workers="block",
-        )
-        try:
-            yield context
-        finally:
-            context.close()
+    with phone_chromium(tmp_path_factory.mktemp("chromium-demo-profile")) as context:
+        yield context
 
 
 def test_the_demo_prints_the_urls_of_all_three_apps(demo: tuple[str, list[str]]) -> None:

@@ -18,7 +18,8 @@ from pypdf import PdfReader
 
 from skillcred.world import WORKERS
 from tests.browser import test_demo
-from tests.browser.test_demo import REPO, TIMEOUT
+from tests.browser.test_demo import TIMEOUT
+from tests.support import REPO
 from vccore.qr import payload as qr
 from vccore.qr.read import read_qr
 
@@ -177,7 +178,9 @@ def test_the_printed_qr_is_a_url_that_opens_the_scan_page_with_the_verdict(
         assert result.count("发证日期") == 1 and "鉴定/评价日期" not in result and "评价日期" not in result
         assert "2023年6月30日" in result
         assert "北京时间" in result and not ISO_MOMENT.search(result), result
-        assert "撤销状态列表" in result and "暂停状态列表" in result and "online" not in result
+        page.locator("#result summary").first.click()  # the status lists are behind 详情 (issue 15)
+        details = page.inner_text("#result")
+        assert "撤销状态列表" in details and "暂停状态列表" in details and "online" not in details
 
         # the clerk types the ID number in groups, as it is printed on the card
         number = next(w.id_number for w in WORKERS if w.slug == "p1")

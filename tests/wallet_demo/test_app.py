@@ -3,7 +3,6 @@ expire, and hostile input (always 4xx, never 5xx)."""
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 from collections.abc import Callable
@@ -16,14 +15,12 @@ from starlette.testclient import TestClient
 
 from tests.support import LOADER, NOW
 from tests.wallet_demo.conftest import recognition_credential, skill_credential, write_json
-from vccore.clock import SettableClock
 from vccore.di.proofs import verify_proofs
 from vccore.di.purposes import AuthenticationPurpose
 from vccore.qr import payload as qr
 from vccore.qr.render import render_png
 from wallet_demo.app import create_app
 from wallet_demo.present import PresentationRequest, encode_request
-from wallet_demo.refs import verify_reference
 from wallet_demo.store import Wallet
 
 BASE = "http://wallet.example.test"
@@ -86,18 +83,12 @@ def test_a_card_shows_its_qr_code(make_client: Callable[..., TestClient], ids: l
     assert qr.decode(_payload_of(page))["credentialSubject"]["name"] == "张试一"
 
 
-def test_a_card_too_large_for_a_qr_code_gets_a_link_that_expires(
-    make_client: Callable[..., TestClient], ids: list[str], clock: SettableClock
+def test_a_card_too_large_for_a_qr_code_shows_no_link_qr_the_scan_page_would_refuse(
+    make_client: Callable[..., TestClient], ids: list[str]
 ) -> None:
-    client = make_client(max_version=8)
-    payload = _payload_of(client.get(f"/card/{ids[0]}").text)
-    ref = qr.decode_reference(payload)
-    assert ref.url.startswith(BASE + "/p/")
-    served = client.get(ref.url.removeprefix(BASE))
-    assert served.status_code == 200 and served.headers["cache-control"] == "no-store"
-    assert verify_reference(payload, served.content)["credentialSubject"]["name"] == "张试一"
-    clock.now += timedelta(minutes=11)
-    assert client.get(ref.url.removeprefix(BASE)).status_code == 410
+    response = make_client(max_version=8).get(f"/card/{ids[0]}")
+    assert response.status_code == 422
+    assert "<svg" not in response.text and "SCR1:" not in response.text and "请求出示" in response.text
 
 
 def test_answering_a_request_builds_a_verifiable_presentation(
@@ -111,19 +102,12 @@ def test_answering_a_request_builds_a_verifiable_presentation(
     assert verify_proofs(vp, loader=LOADER, purpose=purpose, now=NOW).passed
 
 
-def test_an_oversized_answer_is_served_by_reference(
-    make_client: Callable[..., TestClient], ids: list[str], clock: SettableClock
+def test_an_oversized_answer_shows_no_link_qr_and_points_to_the_direct_answer(
+    make_client: Callable[..., TestClient], ids: list[str]
 ) -> None:
-    client = make_client(max_version=10)
-    response = client.post("/answer", data={"request": _request_payload(), "id": [ids[1]]})
-    assert response.status_code == 200, response.text
-    payload = _payload_of(response.text)
-    path = qr.decode_reference(payload).url.removeprefix(BASE)
-    vp = verify_reference(payload, client.get(path).content)
-    assert len(vp["verifiableCredential"]) == 2  # the recognition and its source
-    assert hashlib.sha256(client.get(path).content).hexdigest() == qr.decode_reference(payload).sha256
-    clock.now += timedelta(minutes=30)
-    assert client.get(path).status_code == 410
+    response = make_client(max_version=10).post("/answer", data={"request": _request_payload(), "id": [ids[1]]})
+    assert response.status_code == 422
+    assert "<svg" not in response.text and "SCR1:" not in response.text and "请求出示" in response.text
 
 
 def test_a_photo_of_a_request_qr_gives_its_payload(make_client: Callable[..., TestClient]) -> None:

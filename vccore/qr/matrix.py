@@ -210,9 +210,13 @@ def _penalty(rows: int, cols: int, lay: _Layout) -> int:
 def _new_qr(payload: str, version: int, ec: EcLevel) -> Any:
     qr = qrcode.QRCode(version=version, error_correction=_EC_BITS[ec], box_size=1, border=0)
     head, body = split(payload)
-    if head:  # a scan-page URL (vccore.qr.link): the URL in byte mode, the payload in alphanumeric mode
+    if ALNUM_RE.fullmatch(payload):
+        qr.add_data(qrcode.util.QRData(payload.encode("ascii"), mode=qrcode.util.MODE_ALPHA_NUM))
+    elif head and ALNUM_RE.fullmatch(body):  # a scan-page URL (vccore.qr.link): URL in byte mode, payload alnum
         qr.add_data(qrcode.util.QRData(head.encode("utf-8"), mode=qrcode.util.MODE_8BIT_BYTE))
-    qr.add_data(qrcode.util.QRData(body.encode("ascii"), mode=qrcode.util.MODE_ALPHA_NUM))
+        qr.add_data(qrcode.util.QRData(body.encode("ascii"), mode=qrcode.util.MODE_ALPHA_NUM))
+    else:
+        qr.add_data(qrcode.util.QRData(payload.encode("utf-8"), mode=qrcode.util.MODE_8BIT_BYTE))
     return qr
 
 
@@ -252,6 +256,20 @@ def link_version(text: str, *, ec: str = DEFAULT_EC, max_version: int = DEFAULT_
     )
 
 
+def byte_version(payload: str, *, ec: str = DEFAULT_EC, max_version: int = DEFAULT_MAX_VERSION) -> int:
+    """The smallest version holding ``payload`` as one byte-mode segment (UTF-8): for a text outside the
+    alphanumeric set, such as an ``openid4vp://`` URL with its query. ``QR_TOO_LARGE`` above ``max_version``."""
+    level = ec_level(ec)
+    size = len(payload.encode("utf-8"))
+    for version in range(1, max_version + 1):
+        bits = 4 + (8 if version < 10 else 16) + 8 * size  # mode indicator, character count, data
+        if bits <= qrcode.util.BIT_LIMIT_TABLE[_EC_BITS[level]][version]:
+            return version
+    raise SkillcredError(
+        f"{size} bytes need a QR version above {max_version} / 内容过长，无法生成可靠的二维码", code=Code.QR_TOO_LARGE
+    )
+
+
 def _penalties(qr: Any, version: int) -> list[int]:
     """Penalty of each of the eight masks. Places the data once (mask 0, "test" mode as
     ``best_mask_pattern`` does) and derives the other seven by XOR on the data region."""
@@ -272,20 +290,22 @@ def mask_penalties(payload: str, *, ec: str = DEFAULT_EC, max_version: int = DEF
 
 
 def build_matrix(payload: str, *, ec: str = DEFAULT_EC, max_version: int = DEFAULT_MAX_VERSION) -> QRMatrix:
-    """Build the QR symbol for ``payload`` (QR alphanumeric characters only, e.g. from
-    :func:`vccore.qr.payload.encode`, or such a payload in a scan-page URL, :func:`vccore.qr.link.wrap`):
-    smallest version from the capacity table (for a URL, from its two segments' bits), lowest-penalty mask.
+    """Build the QR symbol for ``payload``: one alphanumeric segment (e.g. from
+    :func:`vccore.qr.payload.encode`); for such a payload in a scan-page URL (:func:`vccore.qr.link.wrap`) a
+    byte segment and an alphanumeric one; one byte segment for any other text (a URL with a query,
+    :func:`byte_version`); smallest version that holds it, lowest-penalty mask.
 
     Raises ``QR_TOO_LARGE`` (:func:`vccore.qr.payload.fit`) when the payload needs a version above
-    ``max_version``, :class:`ValueError` for characters outside the alphanumeric set.
+    ``max_version``.
     """
     level = ec_level(ec)
-    linked = bool(split(payload)[0])
-    version = (
-        link_version(payload, ec=level, max_version=max_version)
-        if linked
-        else fit(payload, max_version=max_version, ec=level)
-    )
+    head, body = split(payload)
+    if ALNUM_RE.fullmatch(payload):
+        version = fit(payload, max_version=max_version, ec=level)
+    elif head and ALNUM_RE.fullmatch(body):
+        version = link_version(payload, ec=level, max_version=max_version)
+    else:
+        version = byte_version(payload, ec=level, max_version=max_version)
     qr = _new_qr(payload, version, level)
     penalties = _penalties(qr, version)
     mask = penalties.index(min(penalties))

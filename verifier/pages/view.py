@@ -23,7 +23,7 @@ from typing import Any, Final
 
 from vccore.credentials import issuer_id, types_of
 from vccore.display import DATE_LABELS, date_text, moment_text, region_name
-from vccore.errors import Code, SkillcredError
+from vccore.errors import SkillcredError
 from vccore.recognition.model import RecognizedAs
 from vccore.recognition.text import INFERRED_MARK, LABELS, describe_outcome
 from vccore.recognition.wording import describe_grant, recognition_rows, rule_standing, shipped_rule
@@ -31,13 +31,11 @@ from vccore.result import Check, CheckName, VerificationResult
 from vccore.text import Text
 from vccore.timeutil import parse_datetime
 from vccore.trust.lists import TrustList
+from verifier.pages.verdict import presentation_verdict, tone_of, verdict
 
 MAX_TEXT: Final = 200
 MAX_LIST: Final = 16
 MAX_TREE_DEPTH: Final = 6
-
-#: failures that say "we could not find out", not "this is wrong"
-UNCHECKED_CODES: Final = frozenset({Code.STATUS_RETRIEVAL_ERROR, Code.DID_RESOLUTION_ERROR, Code.STORE_BUSY})
 
 KIND_LABELS: Final[dict[str, tuple[str, str]]] = {
     "SkillLevelCredential": ("职业技能等级凭证", "Skill level credential"),
@@ -120,13 +118,11 @@ def problems_of(result: VerificationResult) -> list[dict[str, Any]]:
 
 
 def state_of(result: VerificationResult) -> str:
-    """``verified``, ``unchecked`` (every problem is one of :data:`UNCHECKED_CODES`) or ``failed``."""
-    if result.verified:
-        return "verified"
-    codes = {p.code for p in result.problems()}
-    if not result.checks or not codes:
+    """``verified``, ``incomplete`` (only a recognition's source is missing: :mod:`verifier.pages.verdict`),
+    ``unchecked`` (every problem is one of :data:`UNCHECKED_CODES`) or ``failed``."""
+    if not result.checks:
         return "failed"
-    return "unchecked" if codes <= UNCHECKED_CODES else "failed"
+    return tone_of({p.code for p in result.problems()}, result.verified)
 
 
 def _subject(document: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -342,21 +338,28 @@ def _kind(document: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
 def credential_view(
     document: Any, result: VerificationResult, trust: TrustList | None, now: datetime
 ) -> dict[str, Any]:
-    """The card for one credential and its result."""
+    """The card for one credential and its result. When the credential's own proof does not verify, what it
+    says is withheld (holder, fields, recognition, the issuer's listed name): only the verdict is shown."""
     doc: Mapping[str, Any] = document if isinstance(document, Mapping) else {}
     subject = _subject(doc)
     kind, label = _kind(doc)
+    judged = verdict(result, subject, now)
+    issuer = issuer_view(doc, result, trust)
+    if not judged["trusted"]:
+        subject = {}
+        issuer = {**issuer, "listed": None, "claimed": None, "claimedDiffers": False}
     identity = subject.get("identityHash")
     return {
         "type": kind,
         "kindLabel": label,
         "id": _text(doc.get("id")),
         "state": state_of(result),
+        "verdict": judged,
         "holder": {"name": _text(subject.get("name")), "id": _text(subject.get("id"))},
         "identityHash": dict(identity) if isinstance(identity, Mapping) else None,
         "fields": _fields(subject),
-        "recognition": _recognition(doc),
-        "issuer": issuer_view(doc, result, trust),
+        "recognition": _recognition(doc) if judged["trusted"] else None,  # withheld with the rest
+        "issuer": issuer,
         "dates": {
             "validFrom": _text(doc.get("validFrom")),
             "validUntil": _text(doc.get("validUntil")),
@@ -390,10 +393,12 @@ def presentation_view(
     children = holder_check.children if holder_check is not None else ()
     cards = [credential_view(item, child, trust, now) for item, child in zip(items, children, strict=False)]
     holder = doc.get("holder")
+    judged = presentation_verdict(result, cards)
     return {
         "type": "VerifiablePresentation",
         "kindLabel": _pair(*KIND_LABELS["VerifiablePresentation"]),
-        "state": state_of(result),
+        "state": judged["tone"],
+        "verdict": judged,
         "holder": _text(holder.get("id") if isinstance(holder, Mapping) else holder),
         "checks": [{"check": c.name, "passed": c.passed} for c in result.checks],
         "problems": [p for p in problems_of(result) if p["check"] != "credentials"],

@@ -19,23 +19,18 @@
     cancel: ["取消", "Cancel"],
     cameraHint: ["画面只在本机解码，不会上传。", "Frames are decoded on this device and never uploaded."],
     requestTitle: ["请持证人用钱包扫描此码", "Ask the holder to scan this with their wallet"],
-    requestHint: ["持证人出示后，请扫描或粘贴钱包显示的二维码。",
-      "Then scan or paste the QR code their wallet shows."],
+    requestHint: ["持证人用钱包扫码并确认后，结果会自动显示在下方；也可扫描或上传钱包显示的二维码。",
+      "When the holder scans this and confirms in their wallet, the result appears below; you can also scan or " +
+      "upload a code their wallet shows."],
     requestExpires: ["有效期至", "Valid until"],
     requestActive: ["出示请求已生成，等待钱包应答。", "Request created; waiting for the wallet's answer."],
+    requestGone: ["出示请求已过期，请重新请求。", "The request has expired: make a new one."],
     footer: ["核验在本服务器完成；摄像头画面只在本机解码。身份证号码只用于本次比对，不保存。",
       "Checks run on this server; camera frames are decoded on this device. ID numbers are used for this one " +
       "comparison and never stored."],
     trustAny: ["警告：本验证服务以 --trust any 运行，未检查签发机构是否可信。结果不能作为依据。",
       "WARNING: this verifier runs with --trust any: issuers are NOT checked against the trust list. " +
       "Do not rely on its results."],
-    verified: ["✓ 核验通过", "✓ Verified"],
-    failed: ["✗ 未通过核验", "✗ Not verified"],
-    unchecked: ["? 无法核验", "? Could not check"],
-    verifiedSub: ["签名、有效期、状态和签发机构均已检查。", "Signature, dates, status and issuer all checked."],
-    failedSub: ["以下检查未通过，请勿采信此凭证。", "The checks below failed: do not rely on this credential."],
-    uncheckedSub: ["部分检查无法完成（例如无法获取状态列表），结果不能视为通过。",
-      "Some checks could not be completed (e.g. the status list was unreachable): this is not a pass."],
     holder: ["持证人", "Holder"],
     idTitle: ["核对身份证", "Check the ID card"],
     idHint: ["输入身份证上的号码", "Type the number on the ID card"],
@@ -76,7 +71,7 @@
     emptyPaste: ["请先粘贴二维码内容。", "Paste the QR content first."]
   };
   var LANGS = ["zh", "en"];
-  var state = { lang: "zh", last: null, challenge: null, stream: null, scanning: false };
+  var state = { lang: "zh", last: null, challenge: null, transaction: null, stream: null, scanning: false };
 
   function t(key) {
     var pair = I18N[key];
@@ -111,6 +106,7 @@
     toggle.textContent = state.lang === "zh" ? "English" : "中文";
     toggle.lang = state.lang === "zh" ? "en" : "zh-CN";
     if (state.last) { render(state.last); }
+    if (window.SkillcredBasket) { window.SkillcredBasket.draw(); }
   }
 
   // -- talking to the verifier ------------------------------------------------------------------
@@ -134,8 +130,10 @@
       if (response.status === 200 || response.status === 422) {
         setStatus("");
         state.last = body;
+        var requested = !!state.challenge;
         if (state.challenge) { endRequest(); }
         render(body);
+        if (!requested && window.SkillcredBasket) { window.SkillcredBasket.after(body, verifyWithSources); }
       } else {
         state.last = null;
         $("result").textContent = "";
@@ -146,17 +144,23 @@
     });
   }
 
-  function verifyPayload(payload) {
+  function verifyWithSources(payload, sources) { return verifyPayload(payload, false, sources); }
+
+  function verifyPayload(payload, fresh, sources) {
     setStatus(t("working"));
     var body = { payload: payload };
     if (state.challenge) { body.challenge = state.challenge; }
+    if (fresh) { body.fresh = true; }
+    if (sources && sources.length) { body.sources = sources; }
     return postJson("/scan/verify", body).then(handleAnswer).catch(function () { setStatus(t("netError"), true); });
   }
 
   function verifyPhoto(file) {
     setStatus(t("working"));
     var send = function (blob, type) {
-      return fetch("/scan/verify", { method: "POST", headers: { "Content-Type": type }, body: blob,
+      var headers = { "Content-Type": type };
+      if (state.challenge) { headers["X-Challenge"] = state.challenge; }  // request mode keeps its challenge
+      return fetch("/scan/verify", { method: "POST", headers: headers, body: blob,
         credentials: "same-origin", cache: "no-store" }).then(handleAnswer);
     };
     var ready;
@@ -231,24 +235,47 @@
 
   // -- request mode -----------------------------------------------------------------------------
 
+  /* 请求出示: an OpenID4VP request by reference (verifier/crossdevice.py). The holder's wallet scans it and
+   * posts its presentation straight to the verifier; this page polls for the verdict and draws it as soon
+   * as it is there. A code the holder shows instead can still be scanned, uploaded or pasted: it is checked
+   * against the same challenge. */
   function startRequest() {
-    postJson("/request", {}).then(function (response) {
+    endRequest();
+    postJson("/oid4vp/requests", {}).then(function (response) {
       return response.json().then(function (body) {
         if (response.status !== 201) { setStatus(body.detail || t("netError"), true); return; }
         state.challenge = body.challenge;
+        state.transaction = body.transaction;
         $("request-qr").src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(body.svg);
         $("request-qr").setAttribute("data-challenge", body.challenge);
+        $("request-qr").setAttribute("data-uri", body.uri);
         $("request-expires").textContent = body.expires;
         $("request-panel").hidden = false;
         setStatus(t("requestActive"));
+        pollAnswer(body.transaction);
       });
     }).catch(function () { setStatus(t("netError"), true); });
   }
 
+  function pollAnswer(transaction) {
+    if (state.transaction !== transaction) { return; }
+    fetch("/oid4vp/transactions/" + encodeURIComponent(transaction), { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) {
+        if (state.transaction !== transaction) { return; }
+        if (response.status === 202) { window.setTimeout(function () { pollAnswer(transaction); }, 700); return; }
+        if (response.status === 200 || response.status === 422) { return handleAnswer(response); }
+        endRequest();
+        setStatus(t("requestGone"), true);
+      })
+      .catch(function () { window.setTimeout(function () { pollAnswer(transaction); }, 2000); });
+  }
+
   function endRequest() {
     state.challenge = null;
+    state.transaction = null;
     $("request-panel").hidden = true;
     $("request-qr").removeAttribute("src");
+    $("request-qr").removeAttribute("data-challenge");
   }
 
   // -- rendering --------------------------------------------------------------------------------
@@ -265,14 +292,6 @@
       list.appendChild(item);
     });
     return list;
-  }
-
-  function verdict(stateName) {
-    var box = el("div", "verdict " + stateName);
-    box.setAttribute("data-state", stateName);
-    box.appendChild(el("div", "state", t(stateName)));
-    box.appendChild(el("div", "sub", t(stateName + "Sub")));
-    return box;
   }
 
   function addField(dl, label, value) {
@@ -352,11 +371,20 @@
     return list;
   }
 
-  function renderCard(card, container) {
+  function renderCard(card, container, requery) {
+    var V = window.SkillcredVerdict;
     var box = el("article", "panel card");
     box.setAttribute("data-type", card.type);
-    box.appendChild(verdict(card.state));
+    box.appendChild(V.box(card.verdict, state.lang, requery));
     box.appendChild(el("h2", "kind", pick(card.kindLabel)));
+    var more = V.details(state.lang);
+    if (!card.verdict.trusted) {
+      box.appendChild(V.withheld(state.lang));
+      renderDetails(card, more);
+      box.appendChild(more);
+      container.appendChild(box);
+      return;
+    }
     box.appendChild(el("div", "muted", t("holder")));
     box.appendChild(el("div", "holder", card.holder.name || card.holder.id || "—"));
     box.appendChild(idBox(card));
@@ -392,9 +420,10 @@
       claimed.appendChild(el("span", "badge claimed", t("claimed")));
       addField(idl, t("claimed"), claimed);
     }
-    addField(idl, "DID", el("span", "mono", iss.did));
     box.appendChild(idl);
 
+    if (card.chain) { box.appendChild(chainSection(card)); }
+    box.appendChild(V.cannotProve(card.verdict, state.lang));
     box.appendChild(el("h3", "", t("dates")));
     var ddl = el("dl", "fields dates");
     var shown = card.dates.shown;
@@ -403,6 +432,30 @@
     if (shown.signed) { addField(ddl, t("signed"), pick(shown.signed)); }
     box.appendChild(ddl);
 
+    renderDetails(card, more);
+    box.appendChild(more);
+    container.appendChild(box);
+  }
+
+  function chainSection(card) {
+    var section = el("section", "chain");
+    section.appendChild(el("h3", "", t("chain")));
+    var root = el("div", "node " + card.chain.state, pick(card.kindLabel) + " · " + t("rule") + " " +
+      card.chain.rule + " " + card.chain.ruleVersion);
+    section.appendChild(root);
+    section.appendChild(chainTree(card.chain));
+    return section;
+  }
+
+  /* What a clerk needs only to look into: the failed checks with their codes, warnings, the DID, freshness. */
+  function renderDetails(card, box) {
+    if (card.problems.length) {
+      box.appendChild(el("h3", "", t("problems")));
+      box.appendChild(problemList(card.problems));
+    }
+    var ddl = el("dl", "fields did");
+    addField(ddl, "DID", el("span", "mono", card.issuer.did));
+    box.appendChild(ddl);
     var fresh = card.freshness;
     var fdl = el("dl", "fields freshness");
     if (fresh.trustListIssued) {
@@ -419,24 +472,10 @@
       box.appendChild(fdl);
     }
 
-    if (card.problems.length) {
-      box.appendChild(el("h3", "", t("problems")));
-      box.appendChild(problemList(card.problems));
-    }
     if (card.warnings.length) {
       box.appendChild(el("h3", "", t("warnings")));
       box.appendChild(problemList(card.warnings, "problems warnings"));
     }
-    if (card.chain) {
-      var section = el("section", "chain");
-      section.appendChild(el("h3", "", t("chain")));
-      var root = el("div", "node " + card.chain.state, pick(card.kindLabel) + " · " + t("rule") + " " +
-        card.chain.rule + " " + card.chain.ruleVersion);
-      section.appendChild(root);
-      section.appendChild(chainTree(card.chain));
-      box.appendChild(section);
-    }
-    container.appendChild(box);
   }
 
   function render(body) {
@@ -445,18 +484,22 @@
     var view = body.view;
     if (view.type === "VerifiablePresentation") {
       var head = el("article", "panel presentation");
-      head.appendChild(verdict(view.state));
+      head.appendChild(window.SkillcredVerdict.box(view.verdict, state.lang, null));
       head.appendChild(el("h2", "", t("presentation")));
       head.appendChild(el("div", "muted", t("presHolder")));
       head.appendChild(el("div", "mono", view.holder));
       if (view.problems.length) {
-        head.appendChild(el("h3", "", t("problems")));
-        head.appendChild(problemList(view.problems));
+        var more = window.SkillcredVerdict.details(state.lang);
+        more.appendChild(el("h3", "", t("problems")));
+        more.appendChild(problemList(view.problems));
+        head.appendChild(more);
       }
       out.appendChild(head);
-      view.credentials.forEach(function (card) { renderCard(card, out); });
+      view.credentials.forEach(function (card) { renderCard(card, out, null); });
     } else {
-      renderCard(view, out);
+      var payload = body.payload;
+      var sources = body.sources || [];
+      renderCard(view, out, payload ? function () { verifyPayload(payload, true, sources); } : null);
     }
     out.setAttribute("data-state", view.state);
   }
