@@ -204,9 +204,10 @@ def error_page(message: str, *, nonce: str, back: str = "./") -> str:
 
 
 _CODES_CSS: Final = """
-.codes{display:flex;overflow-x:auto;scroll-snap-type:x mandatory;gap:0;background:#fff;border-radius:12px}
+.codes{display:flex;overflow-x:auto;scroll-snap-type:x mandatory;gap:0;background:#fff;border-radius:12px;
+align-self:stretch;max-width:100%}
 .codes .slide{flex:0 0 100%;scroll-snap-align:center;display:flex;flex-direction:column;align-items:center;padding:10px}
-.codes svg{width:min(92vw,70vh);height:auto}.nav{display:flex;justify-content:space-between;margin:10px 0}
+.codes svg{width:min(86vw,70vh,496px);height:auto}.nav{display:flex;justify-content:space-between;margin:10px 0}
 """
 _CODES_JS: Final = """
 (function(){var c=document.getElementById('codes');if(!c)return;var s=c.querySelectorAll('.slide'),i=0;

@@ -121,6 +121,7 @@ def test_a_card_shows_its_details_under_the_qr_and_the_name_and_mark_in_the_capt
         page.locator("a.card", has_text="职称").first.click()  # P1's Shanxi recognition: an inferred rule
         page.wait_for_selector(".qr svg", timeout=TIMEOUT)
         _shot(page, "32-wallet-p1-recognition-card-390px.png")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # the codes swipe inside
         caption = page.inner_text(".caption")
         assert "张试一" in caption and "推定（非官方）" in caption
         details = page.inner_text("dl.details")
