@@ -52,7 +52,7 @@ from issuer.tokens import TokenInfo, TokenRegistry
 from vccore import jsonstrict
 from vccore.di.cryptosuites import SUITE_NAMES
 from vccore.errors import Code, SkillcredError
-from vccore.timeutil import parse_date
+from vccore.timeutil import beijing_date, parse_date
 
 MAX_BODY: Final = 256 * 1024
 VC_TYPE: Final = "application/vc"
@@ -198,7 +198,7 @@ def create_app(
         ):
             raise _bad_request("declarations must be an object of strings")
         try:
-            as_of = parse_date(as_of_text, field="asOf") if as_of_text is not None else service.now().date()
+            as_of = parse_date(as_of_text, field="asOf") if as_of_text is not None else beijing_date(service.now())
         except SkillcredError as err:
             raise _bad_request(err.detail) from err
         try:

@@ -23,7 +23,7 @@ from vccore.jsonstrict import loads
 from vccore.recognition.credential import parse_rule_credential
 from vccore.recognition.rulesets import load_shipped
 from vccore.result import Check, VerificationResult
-from vccore.timeutil import parse_date
+from vccore.timeutil import beijing_date, parse_date
 from verifier.cli import build_verifier
 
 RULE_TYPE = "RecognitionRuleCredential"
@@ -221,7 +221,7 @@ def recognize_command(
         declarations[name] = value
     docs = [_read(p) for p in sources]
     opened = open_from_context(ctx, need_key=True)
-    when = when or opened.service.now().date()
+    when = when or beijing_date(opened.service.now())
     recognizer = make_recognizer(opened, trust_pack=trust_pack, root=root, online=online, trust_any=trust_mode == "any")
     issued = recognizer.recognize(docs, rule_id=rule_id, as_of=when, declarations=declarations)
     text = json.dumps(issued.json(), ensure_ascii=False, indent=2)

@@ -16,7 +16,7 @@ import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from vccore.fetch import FetchResponse
 from vccore.jsonld.loader import DocumentLoader
 from vccore.keys import KeyPair
 from vccore.recognition.rulesets import load_shipped
-from vccore.timeutil import require_aware
+from vccore.timeutil import beijing_date, require_aware
 from vccore.trust.lists import KeyPeriod, TrustedIssuer, TrustList, trust_list_credential
 from vccore.trust.pack import build_trust_pack, verify_trust_pack
 from verifier.challenges import SqliteChallengeStore
@@ -344,7 +344,7 @@ def build_world(home: Path, *, base_url: str, clock: Clock) -> DemoWorld:
         recognition = recognizer.recognize(
             [issued[i] for i in wspec.sources],
             rule_id=wspec.rule,
-            as_of=date(now.year, now.month, now.day),
+            as_of=beijing_date(now),  # the day it is in China, not in UTC
             declarations=dict(wspec.declarations),
         ).json()
         wallet.import_bytes(_bytes(recognition), source="demo:hrss")
