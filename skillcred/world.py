@@ -138,6 +138,9 @@ WORKERS: tuple[WorkerSpec, ...] = (
         ),
         "CN-SX-L2-TO-INTERMEDIATE",
         (0,),
+        # issue 18: the Shanxi rule is selective (article.txt: *outstanding* technicians *can be* recognized);
+        # the demo's P1 was selected in a review, which the recognition authority attests by signing
+        {"reviewOutcome": "selected"},
     ),
     WorkerSpec(
         "p2",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from vccore.credentials import issuer_id, types_of
+from vccore.recognition.text import BASIS_ROW, NOTE_ROW, STANDING_ROW, basis_text, standing_text
 from vccore.text import Text
 
 __all__ = ["Card", "Field", "card_for", "card_lines", "lang_text"]
@@ -185,8 +186,12 @@ def _headline_and_fields(kind: str, subject: Mapping[str, Any]) -> tuple[Text, l
         add("效力", "Grants", _join(*(_coded(GRANTS, g) for g in grants), sep="；"))
         add("适用地区", "Jurisdiction", str(s.get("jurisdiction", "")))
         add("规则", "Rule", f"{s.get('recognitionRule', '')} {s.get('ruleVersion', '')}".strip())
-        if s.get("ruleConfidence") == "inferred":
-            add("规则依据", "Rule basis", INFERRED)
+        # issue 18: every recognition shows its rule's standing and 依据 (原文件未取得 when empty), and the
+        # rule's qualifying note
+        fields.append(Field(STANDING_ROW, standing_text(s.get("ruleStanding"))))
+        fields.append(Field(BASIS_ROW, basis_text(s.get("legalBasis"))))
+        if s.get("ruleNote"):
+            fields.append(Field(NOTE_ROW, lang_text(s.get("ruleNote"))))
     else:
         headline = lang_text(s.get("name"))
     return headline, fields
@@ -221,7 +226,7 @@ def card_for(document: Mapping[str, Any], *, local_id: str = "") -> Card:
         valid_from=str(document.get("validFrom", "")),
         valid_until=str(document.get("validUntil", "")),
         status=status,
-        inferred=subject.get("ruleConfidence") == "inferred",
+        inferred=subject.get("ruleStanding") == "inferred",
     )
 
 

@@ -83,7 +83,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Scans:
 @pytest.fixture(scope="session")
 def base_url(world: Scans) -> Iterator[str]:
     chains = recognitions(held=True)
-    pool = [chains.p1, chains.rules_cn, chains.rules_sx]
+    pool = [chains.p1, chains.rules_cn, chains.rules_sx, chains.rules_sx_test]
     app = create_app(world.world.verifier(chain_checker=chain_checker(pool_lookup(pool))))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -24,7 +24,16 @@ from typing import Any, Final
 from vccore.credentials import issuer_id, types_of
 from vccore.errors import Code, SkillcredError
 from vccore.recognition.model import RecognizedAs
-from vccore.recognition.text import INFERRED_MARK, LABELS, describe_outcome
+from vccore.recognition.text import (
+    BASIS_ROW,
+    INFERRED_MARK,
+    LABELS,
+    NOT_RETRIEVED,
+    NOTE_ROW,
+    STANDING_ROW,
+    describe_outcome,
+    standing_text,
+)
 from vccore.result import Check, CheckName, VerificationResult
 from vccore.timeutil import parse_datetime
 from vccore.trust.lists import TrustList
@@ -148,6 +157,27 @@ def _fields(subject: Mapping[str, Any]) -> list[dict[str, Any]]:
         out.append(
             {"key": "evaluationOrganization", "label": _pair("评价机构", "Evaluation organization"), "value": name}
         )
+    if "recognitionRule" in subject:  # issue 18: the rule's standing, 依据 when no document is named, its note
+        standing = standing_text(subject.get("ruleStanding"))
+        out.append(
+            {
+                "key": "ruleStanding",
+                "label": _pair(STANDING_ROW.zh, STANDING_ROW.en),
+                "value": _pair(standing.zh, standing.en),
+            }
+        )
+        basis = subject.get("legalBasis")
+        if not (isinstance(basis, Mapping) and isinstance(basis.get("documentName"), str)):
+            out.append(
+                {
+                    "key": "legalBasis",
+                    "label": _pair(BASIS_ROW.zh, BASIS_ROW.en),
+                    "value": _pair(NOT_RETRIEVED.zh, NOT_RETRIEVED.en),
+                }
+            )
+        note = _language_map(subject.get("ruleNote"))
+        if note is not None:
+            out.append({"key": "ruleNote", "label": _pair(NOTE_ROW.zh, NOTE_ROW.en), "value": note})
     return out
 
 
@@ -168,19 +198,19 @@ def _recognition(subject: Mapping[str, Any]) -> dict[str, Any] | None:
     grants, purposes = subject.get("grants"), subject.get("purposes")
     basis = subject.get("legalBasis")
     basis_text = ""
-    if isinstance(basis, Mapping):
+    if isinstance(basis, Mapping) and isinstance(basis.get("documentName"), str):
         basis_text = " ".join(
             _text(basis.get(k))
             for k in ("issuingAuthority", "documentName", "documentNumber", "documentDate")
             if isinstance(basis.get(k), str)
         )
-    inferred = subject.get("ruleConfidence") == "inferred"
+    inferred = subject.get("ruleStanding") == "inferred"
     return {
         "outcome": _pair(describe_outcome(recognized, "zh"), describe_outcome(recognized, "en")),
         "grants": [_coded(g) for g in (grants if isinstance(grants, list) else [])[:MAX_LIST]],
         "purposes": [_coded(p) for p in (purposes if isinstance(purposes, list) else [])[:MAX_LIST]],
         "legalBasis": _text(basis_text),
-        "confidence": _text(subject.get("ruleConfidence")),
+        "standing": _text(subject.get("ruleStanding")),
         "inferred": inferred,
         "inferredMark": _pair(INFERRED_MARK.zh, INFERRED_MARK.en) if inferred else None,
     }
@@ -282,7 +312,7 @@ def chain_tree(check: Check | None, depth: int = 0) -> dict[str, Any] | None:
         "state": "verified" if check.passed else "failed",
         "rule": _text(check.info.get("recognitionRule")),
         "ruleVersion": _text(check.info.get("ruleVersion")),
-        "confidence": _text(check.info.get("ruleConfidence")),
+        "standing": _text(check.info.get("ruleStanding")),
         "problems": [{"check": check.name, **p.to_json()} for p in check.problems][:MAX_LIST],
         "nodes": rule + [n for n in nodes if n["role"] == "source"],
     }
