@@ -254,12 +254,9 @@ REVIEW_DECL = {
     "values": ["selected", "not-selected"],
 }
 SX_NOTE = text(
-    "来源（报道）：优秀技师“可”认定中级职称、高级技师可获副高级职称，属择优认定，须经评审，不是凡技师即认定。"
-    "是“认定为”还是“比照享受待遇”不详；条件、发文机关、文号与生效日期均不详，原文件未取得。",
-    "Source (a report): outstanding technicians *can be* recognized with intermediate titles, senior technicians "
-    "may receive associate-senior titles: selective, after a review, not every holder. Whether it recognizes the "
-    "title or only compares treatment is unknown; conditions, issuing body, number and date are unknown; the "
-    "instrument was not retrieved.",
+    "据报道：优秀者“可”认定，择优，须经评审；是“认定为”还是“比照享受待遇”不详；原文件未取得。",
+    "Reported: outstanding holders *can be* recognized, selectively, after a review; whether as the title or "
+    "only its treatment is unknown; instrument not retrieved.",
 )
 
 
@@ -283,11 +280,8 @@ def shanxi(level: str, to: str, zh: str, en: str) -> dict[str, Any]:
 
 
 GD_SCHOOL_NOTE = text(
-    "来源（第三方引述《广东省职业教育条例》）称“落实相关待遇”，未列明事项；原文件未取得。"
-    "同等技能等级另见 CN-GD-L4-TO-ZHONGZHUAN、CN-GD-L3-TO-DAZHUAN。",
-    "The source (a third party citing the Guangdong vocational education regulation) says 'the related treatment' "
-    "without listing purposes; the instrument was not retrieved. Skill levels: see CN-GD-L4-TO-ZHONGZHUAN, "
-    "CN-GD-L3-TO-DAZHUAN.",
+    "来源称“落实相关待遇”，未列明事项；原文件未取得。",
+    "The source says 'the related treatment' and lists no purposes; instrument not retrieved.",
 )
 GD_SKILL_PURPOSES = ["入户", "职称评审", "职级晋升"]
 GD_SKILL = {
@@ -309,11 +303,8 @@ def gd_skill(level: str, edu: str) -> dict[str, Any]:
         "recognizedAs": {"kind": "education", "educationLevel": edu},
         "purposes": GD_SKILL_PURPOSES,
         "notes": text(
-            f"报道称取得中级、高级职业资格的技能人才在入户、职称评审、职级晋升方面享受相应学历同等待遇；"
-            f"{lzh}对应{ezh}为种子表的配对，未见原文件；原文件未取得。",
-            f"A report says skilled workers with intermediate or advanced vocational qualifications get the "
-            f"treatment of the relevant education for household registration, title evaluation and rank "
-            f"promotion; pairing {len_} with {een} follows the seed table, not a retrieved instrument.",
+            f"{lzh}对应{ezh}为种子表的配对（推定）；原文件未取得。",
+            f"Pairing {len_} with {een} follows the seed table (inferred); instrument not retrieved.",
         ),
     }
 

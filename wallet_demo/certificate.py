@@ -131,6 +131,17 @@ def _fitting(
     return font
 
 
+def _wrapped(draw: ImageDraw.ImageDraw, text: str, font: Any, room: int) -> list[str]:
+    """``text`` broken into lines of at most ``room`` pixels (by character: Chinese has no spaces)."""
+    lines, line = [], ""
+    for char in text:
+        if line and draw.textlength(line + char, font=font) > room:
+            lines.append(line)
+            line = ""
+        line += char
+    return [*lines, line] if line else lines or [""]
+
+
 def _value(text: Text, cjk: bool) -> str:
     if cjk:
         if not text.en or text.en in text.zh or _HAN.search(text.en):
@@ -193,16 +204,18 @@ def render_certificate(
         align="center",
     )
     y += 200
+    qx, qy = w - 260 - qr_img.width, h - 560 - qr_img.height
     for label, value in rows:
         label_text = f"{label.zh} {label.en}" if cjk else label.en
         draw.text((260, y), label_text, font=label_font, fill=(90, 90, 90))
         beside_photo = y + 72 < photo[3]
-        room = (photo[0] - 40 if beside_photo else w - 260) - 300
-        draw.text(
-            (300, y + 72), _value(value, cjk), font=_fitting(draw, _value(value, cjk), base, 58, room), fill="black"
-        )
-        y += 175
-    qx, qy = w - 260 - qr_img.width, h - 560 - qr_img.height
+        room = (photo[0] - 40 if beside_photo else (qx - 40 if y + 72 > qy - 120 else w - 260)) - 300
+        text = _value(value, cjk)
+        font = _fitting(draw, text, base, 58, room)
+        lines = _wrapped(draw, text, font, room)  # a long value (a rule's note) wraps instead of overflowing
+        for i, line in enumerate(lines):
+            draw.text((300, y + 72 + 62 * i), line, font=font, fill="black")
+        y += 175 + 62 * (len(lines) - 1)
     page.paste(qr_img, (qx, qy))
     caption = "扫码验证 Scan to verify" if cjk else "Scan to verify"
     draw.text((qx + qr_img.width // 2, qy + qr_img.height + 40), caption, font=small, fill="black", anchor="mm")
