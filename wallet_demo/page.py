@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import Final
 
+from vccore.recognition.text import BASIS_ROW, STANDING_ROW
 from vccore.text import Text
 from wallet_demo.cards import CLAIMED, INFERRED, Card
 
@@ -64,11 +65,17 @@ def _page(title: Text, body: str, *, nonce: str) -> str:
     )
 
 
+def _basis(card: Card) -> str:
+    """Issue 18: a recognition's 依据状态 and 依据 rows (原文件未取得 when empty), one line each; else ''."""
+    rows = [f for f in card.fields if f.label in (STANDING_ROW, BASIS_ROW)]
+    return "".join(f'<div class="basis">{t(f.label)}：{t(f.value)}</div>' for f in rows)
+
+
 def _card_summary(card: Card) -> str:
     warn = f'<div class="warn">{t(INFERRED)}</div>' if card.inferred else ""
     issuer = card.issuer_name.zh or card.issuer_id
     return (
-        f'<div class="kind">{t(card.kind_label)}</div><div class="head">{t(card.headline)}</div>{warn}'
+        f'<div class="kind">{t(card.kind_label)}</div><div class="head">{t(card.headline)}</div>{warn}{_basis(card)}'
         f'<div class="muted">{escape(card.holder_name)} · {escape(issuer)} {t(CLAIMED)}</div>'
     )
 
@@ -111,7 +118,7 @@ def _qr_block(svg: str, caption: str, payload: str, *, back: str = "./") -> str:
 
 def card_page(card: Card, *, svg: str, payload: str, reference: bool, nonce: str) -> str:
     note = t(Text("链接二维码，10 分钟内有效", "Link QR, valid for 10 minutes")) if reference else ""
-    body = _qr_block(svg, f"{t(card.kind_label)}: {t(card.headline)}<br>{note}", payload, back="../")
+    body = _qr_block(svg, f"{t(card.kind_label)}: {t(card.headline)}{_basis(card)}<br>{note}", payload, back="../")
     return _page(card.kind_label, body, nonce=nonce)
 
 

@@ -60,6 +60,7 @@ class Scans:
     unreachable: dict[str, Any]
     recognition: dict[str, Any]
     inferred: dict[str, Any]
+    selected: dict[str, Any]  # issue 18: P1's Shanxi recognition (reported, selected in a review)
 
 
 @pytest.fixture(scope="session")
@@ -77,6 +78,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Scans:
         verifier_world.credential(index=4, ident="urn:uuid:00000000-0000-4000-8000-00000000b003", revocation=GONE_URL),
         chains.recognition,
         chains.inferred,
+        chains.selected,
     )
 
 
