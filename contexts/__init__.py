@@ -103,7 +103,7 @@ INDEX: tuple[PinnedContext, ...] = (
         test_only=True,
     ),
     PinnedContext(
-        SKILLCRED_V1, "skillcred-v1.jsonld", "916d8838ca7edfc3119e86e7756ae896f381ab489b196d384b924745c901b430"
+        SKILLCRED_V1, "skillcred-v1.jsonld", "53ca04e5b1d9b55ae862c590dda696b7a21b6640aaf503cccf8c4d22a6ea4a99"
     ),
 )
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 from vccore.errors import Code, SkillcredError
@@ -103,6 +104,35 @@ def parse_certificate_number(value: str, *, field: str = "certificateNumber") ->
         code=Code.MALFORMED_VALUE_ERROR,
         pointer=f"/{field}",
     )
+
+
+#: the first year a 22-character 职业技能等级证书 number can carry: its coding rule is 人社鉴发〔2019〕2号
+#: (DOMAIN.md section 6 [S23]); before the 2019-2020 switch a skill certificate was a 职业资格证书 with the
+#: 16-digit number [S22]
+SKILL_LEVEL_FORM_FROM = 2019
+
+
+def check_form_date(parsed: CertificateNumber, issued: date, *, field: str = "assessmentDate") -> None:
+    """Could a certificate of this number's form have been issued on ``issued``? Both graded forms carry
+    their year of issue (two digits) and must agree with it; a 22-character number cannot predate
+    :data:`SKILL_LEVEL_FORM_FROM`. ``MALFORMED_VALUE_ERROR`` naming ``field`` otherwise."""
+    if parsed.format not in ("skill-level", "legacy") or parsed.year is None:
+        return
+    if parsed.format == "skill-level" and issued.year < SKILL_LEVEL_FORM_FROM:
+        raise SkillcredError(
+            f"{field}: {issued.isoformat()} is before {SKILL_LEVEL_FORM_FROM}, when 职业技能等级证书 numbers began "
+            f"(人社鉴发〔2019〕2号); a certificate of that date is a 职业资格证书 with a 16-digit number, "
+            f"not {parsed.value!r}",
+            code=Code.MALFORMED_VALUE_ERROR,
+            pointer=f"/{field}",
+        )
+    if int(parsed.year) != issued.year % 100:
+        raise SkillcredError(
+            f"{field}: {issued.isoformat()} is not in the year (..{parsed.year}) that certificate number "
+            f"{parsed.value!r} carries",
+            code=Code.MALFORMED_VALUE_ERROR,
+            pointer=f"/{field}",
+        )
 
 
 def is_skill_certificate_number(value: str) -> bool:

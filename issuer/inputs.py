@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, ClassVar
 
 from issuer import certnumbers, levels
@@ -102,6 +103,11 @@ class SkillLevelInput:
             object.__setattr__(self, "skill_level_text", level.printed)
         check_text("skillLevelText", self.skill_level_text, max_len=40)
         number_format = self._check_certificate_number(level)
+        if number_format in ("skill-level", "legacy"):  # issue 18: the form must fit the date (DOMAIN.md §6)
+            certnumbers.check_form_date(
+                certnumbers.parse_certificate_number(self.certificate_number),
+                date.fromisoformat(self.assessment_date),
+            )
         if self.credential_form is None:
             default = levels.DEFAULT_FORM_BY_FORMAT.get(number_format) or levels.DEFAULT_FORM_BY_LEVEL[level.code]
             object.__setattr__(self, "credential_form", default)

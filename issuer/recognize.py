@@ -97,7 +97,8 @@ class RecognitionService:
     def publish_ruleset(self, ruleset: RuleSet | Mapping[str, Any], *, idempotency_key: str | None = None) -> Issued:
         """Sign and release one rule set version; later recognitions may cite it. A version already
         published is never changed: issuing it again is the issuer's ``CONFLICT``."""
-        unsigned = rule_credential(ruleset, authority_did=self._did, now=require_aware(self._clock()))
+        name = self._authority.get("name") if isinstance(self._authority, Mapping) else None
+        unsigned = rule_credential(ruleset, authority_did=self._did, issuer_name=name, now=require_aware(self._clock()))
         issued = self._issuer.issue(unsigned, idempotency_key=idempotency_key)
         doc = issued.json()
         self._rules.append((doc, parse_rule_credential(doc)))

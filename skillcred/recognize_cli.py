@@ -20,8 +20,9 @@ from issuer.home import OpenIssuer
 from issuer.recognize import RecognitionService
 from vccore.errors import SkillcredError
 from vccore.jsonstrict import loads
-from vccore.recognition.credential import parse_rule_credential
+from vccore.recognition.credential import legal_basis, parse_rule_credential
 from vccore.recognition.rulesets import load_shipped
+from vccore.recognition.text import BASIS_ROW, NOTE_ROW, basis_text, standing_text
 from vccore.result import Check, VerificationResult
 from vccore.timeutil import beijing_date, parse_date
 from verifier.cli import build_verifier
@@ -42,6 +43,17 @@ def published_rules(opened: OpenIssuer) -> list[dict[str, Any]]:
     return out
 
 
+def own_profile(opened: OpenIssuer) -> dict[str, Any]:
+    """The issuer as it signs: its DID and its own profile name (zh, en), never a borrowed authority's."""
+    return {
+        "id": opened.profile.did,
+        "name": [
+            {"@value": opened.config.name_zh, "@language": "zh"},
+            {"@value": opened.config.name_en, "@language": "en"},
+        ],
+    }
+
+
 def make_recognizer(
     opened: OpenIssuer, *, trust_pack: Path | None, root: str | None, online: bool, trust_any: bool = False
 ) -> RecognitionService:
@@ -49,16 +61,9 @@ def make_recognizer(
     verifier = build_verifier(
         trust_pack=trust_pack, root=root, trust_any=trust_any, online=online, clock=opened.service.now
     )
-    authority: dict[str, Any] = {
-        "id": opened.profile.did,
-        "name": [
-            {"@value": opened.config.name_zh, "@language": "zh"},
-            {"@value": opened.config.name_en, "@language": "en"},
-        ],
-    }
     return RecognitionService(
         opened.service,
-        authority=authority,
+        authority=own_profile(opened),
         rule_credentials=published_rules(opened),
         verifier=verifier,
         clock=opened.service.now,
@@ -72,18 +77,35 @@ def rules_group() -> None:
 
 @rules_group.command("list")
 @click.option(
-    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="显示语言。 Language shown."
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="输出语言。 Language of the output.",
 )
 def rules_list(lang: str) -> None:
-    """列出内置规则集及其规则（推断的规则会标出）。 List the shipped rule sets and their rules (inferred rules are
-    marked)."""
+    """认定规则：列出内置规则集、每条规则的依据状态与依据。 List the shipped rule sets and their rules, each
+    with its standing (sourced / reported / inferred), legal basis and notes."""
+    zh = lang == "zh"
     for set_id, ruleset in load_shipped().items():
-        click.echo(f"{set_id}  v{ruleset.version}  ({len(ruleset.rules)})")
+        who = ruleset.basis.issuing_authority
+        cited = who.get(lang) if who else ("发文机关不详" if zh else "issuing body unknown")
+        standing = standing_text(ruleset.basis.standing).get(lang)
+        click.echo(f"{set_id}  v{ruleset.version}  ({len(ruleset.rules)})  {BASIS_ROW.get(lang)}: {cited} [{standing}]")
+        if ruleset.coverage is not None:
+            shipped, evaluable = len(ruleset.rules), sum(r.evaluable for r in ruleset.rules)
+            listed = ruleset.coverage.listed
+            click.echo(
+                f"  收录 {shipped} / {listed} 项（其中 {evaluable} 项可判定）：{ruleset.coverage.text.zh}"
+                if zh
+                else f"  ships {shipped} of {listed} items ({evaluable} evaluable): {ruleset.coverage.text.en}"
+            )
         for rule in ruleset.rules:
-            marker = ""
-            if rule.inferred:
-                marker = "  [推定（非官方）]" if lang == "zh" else "  [inferred, not official]"
-            click.echo(f"  {rule.id}  {rule.name.get(lang)}{marker}")
+            click.echo(f"  {rule.id}  {rule.name.get(lang)}  [{standing_text(rule.standing).get(lang)}]")
+            basis = basis_text(legal_basis(rule)).get(lang)
+            click.echo(f"    {BASIS_ROW.get(lang)}: {basis}")
+            if rule.notes is not None:
+                click.echo(f"    {NOTE_ROW.get(lang)}: {rule.notes.get(lang)}")
 
 
 @rules_group.command("publish")
@@ -107,7 +129,7 @@ def rules_publish(ctx: click.Context, sets: tuple[str, ...]) -> None:
     opened = open_from_context(ctx, need_key=True)
     service = RecognitionService(
         opened.service,
-        authority=opened.profile.did,
+        authority=own_profile(opened),
         rule_credentials=published_rules(opened),
         verifier=_NoSources(),
         clock=opened.service.now,

@@ -86,8 +86,19 @@ ISSUERS: tuple[IssuerSpec, ...] = (
         ("CN",),
         ("RecognitionRuleCredential", "RecognitionCredential"),
     ),
+    # issue 18: before the 2019-2020 switch skill certificates were 职业资格证书 issued through the government's
+    # appraisal stations (DOMAIN.md §6), so P2's 2018 certificate comes from one, not from the welding centre
+    IssuerSpec(
+        "appraisal",
+        "示例市职业技能鉴定站（演示）",
+        "Example Municipal Vocational Skill Appraisal Station (demo)",
+        "skill-evaluation-organization",
+        ("CN-GD",),
+        ("SkillLevelCredential",),
+    ),
 )
 
+_HRSS = next(s for s in ISSUERS if s.slug == "hrss")
 _SX_ORG = {
     "name": "示例重型机床有限公司",
     "organizationCategory": "Y",
@@ -138,6 +149,9 @@ WORKERS: tuple[WorkerSpec, ...] = (
         ),
         "CN-SX-L2-TO-INTERMEDIATE",
         (0,),
+        # issue 18: the Shanxi rule is selective (article.txt: *outstanding* technicians *can be* recognized);
+        # the demo's P1 was selected in a review, which the recognition authority attests by signing
+        {"reviewOutcome": "selected"},
     ),
     WorkerSpec(
         "p2",
@@ -158,9 +172,11 @@ WORKERS: tuple[WorkerSpec, ...] = (
                     "assessmentDate": "2024-11-15",
                 },
             ),
-            # samples.md: 二级 2018 on P2's ladder; the serial is made up in the samples' pattern
+            # samples.md: 二级 2018 on P2's ladder. In 2018 that was a 职业资格证书 from an appraisal station with
+            # the 16-digit number (DOMAIN.md §6 [S22]): 18 year, 44 Guangdong, 01 city, 2 地方鉴定站, 020 station,
+            # 2 level, 00031 serial (made up in the samples' pattern); the printed level in the pre-2019 style
             (
-                "weld",
+                "appraisal",
                 "skill-level",
                 {
                     "occupationCode": "6-18-02-04",
@@ -168,8 +184,9 @@ WORKERS: tuple[WorkerSpec, ...] = (
                     "occupationName": "焊工",
                     "jobType": "--",
                     "skillLevel": "L2",
-                    "certificateNumber": "S000044000123182000031",
-                    "evaluationOrganization": _GD_ORG,
+                    "skillLevelText": "技师（国家职业资格二级）",
+                    "certificateNumber": "1844012020200031",
+                    "credentialForm": "职业资格证书",
                     "assessmentDate": "2018-11-15",
                 },
             ),
@@ -304,8 +321,8 @@ def build_world(home: Path, *, base_url: str, clock: Clock) -> DemoWorld:
         authority={
             "id": authority.profile.did,
             "name": [
-                {"@value": ISSUERS[3].name_zh, "@language": "zh"},
-                {"@value": ISSUERS[3].name_en, "@language": "en"},
+                {"@value": _HRSS.name_zh, "@language": "zh"},
+                {"@value": _HRSS.name_en, "@language": "en"},
             ],
         },
         verifier=source_verifier,

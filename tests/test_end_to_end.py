@@ -142,7 +142,7 @@ def test_a_tampered_payload_fails(world: DemoWorld) -> None:
 
 def test_revoking_a_source_on_the_issuer_breaks_the_chain_at_the_verifier(world: DemoWorld, tmp_path: Path) -> None:
     source = world.workers["p2"].credentials[1]
-    world.issuers["weld"].service.revoke(source["id"])
+    world.issuers["appraisal"].service.revoke(source["id"])
     # verifiers cache a status list until its validUntil; a verifier without a cached copy sees it at once
     world.verifier = make_verifier(
         world.trust,
@@ -159,3 +159,36 @@ def test_revoking_a_source_on_the_issuer_breaks_the_chain_at_the_verifier(world:
     result = world.verifier.verify_presentation(vp, challenge=challenge, domain=DOMAIN)
     assert not result.verified
     assert Code.CHAIN_SOURCE_STATUS in result.codes(), result.to_json()
+
+
+@pytest.mark.parametrize(
+    ("slug", "standing", "basis", "note"),
+    [
+        ("p1", "据报道（原文件未取得）", "原文件未取得", "择优"),
+        ("p2", "据报道（原文件未取得）", "人力资源社会保障部《关于在工程技术领域", "评审委员会"),
+        ("p5", "据报道（原文件未取得）", "原文件未取得", "未列明事项"),
+    ],
+)
+def test_each_workers_recognition_shows_standing_and_basis_on_card_and_printout(
+    world: DemoWorld, slug: str, standing: str, basis: str, note: str | None
+) -> None:
+    """Issue 18: the wallet card and the printout of P1's, P2's and P5's recognitions carry the 依据状态 and
+    依据 rows (and the rule's note); the printouts go to test-artifacts/ to be looked at."""
+    from wallet_demo.cards import card_for
+    from wallet_demo.certificate import render_certificate
+
+    recognition = world.workers[slug].recognition
+    rows = {f.label.zh: f.value.zh for f in card_for(recognition).fields}
+    assert rows["依据状态"] == standing and rows["依据"].startswith(basis)
+    assert (note is None and "规则说明" not in rows) or (note is not None and note in rows["规则说明"])
+    png, cjk = render_certificate(recognition)
+    artifacts = Path(__file__).resolve().parents[1] / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / f"30-printout-{slug}-recognition.png").write_bytes(png)
+    assert cjk and Image.open(io.BytesIO(png)).size == (2480, 3508)
+
+
+def test_the_demo_rule_credentials_are_named_by_the_demo_authority_not_a_real_one(world: DemoWorld) -> None:
+    names = {json.dumps(doc["issuer"].get("name"), ensure_ascii=False) for doc in world.rule_credentials}
+    assert len(names) == 1 and "示例省人力资源和社会保障厅（演示）" in names.pop()
+    assert all("山西省人力资源和社会保障厅" not in json.dumps(d, ensure_ascii=False) for d in world.rule_credentials)

@@ -110,6 +110,8 @@ def test_a_recognition_is_derived_when_the_rule_holds(world: dict[str, Any]) -> 
         str(world["cred"]),
         "--rule",
         "CN-SX-L2-TO-INTERMEDIATE",
+        "--declare",
+        "reviewOutcome=selected",
         "--trust-pack",
         str(world["pack"]),
         "--root",
@@ -120,7 +122,10 @@ def test_a_recognition_is_derived_when_the_rule_holds(world: dict[str, Any]) -> 
     subject = doc["credentialSubject"]
     assert "RecognitionCredential" in doc["type"]
     assert subject["recognizedAs"]["titleLevel"] == "intermediate"
-    assert subject["ruleConfidence"] == "inferred"
+    # issue 18: the Shanxi rule is reported by the article, selective (a review outcome), and its basis is empty
+    assert subject["ruleStanding"] == "reported"
+    assert subject["legalBasis"] == {"type": "LegalBasis"}
+    assert "择优" in subject["ruleNote"][0]["@value"]
     assert subject["name"] == "张试一"
     assert len(doc["relatedResource"]) == 2
 
@@ -198,7 +203,7 @@ def test_post_recognitions_derives_and_refuses(world: dict[str, Any]) -> None:
         token = tokens.create(["credentials:issue"], now=NOW).token
         client = TestClient(create_app(opened.service, tokens, recognizer=recognizer))
         source = json.loads(world["cred"].read_text(encoding="utf-8"))
-        body = {"sources": [source], "rule": "CN-SX-L2-TO-INTERMEDIATE"}
+        body = {"sources": [source], "rule": "CN-SX-L2-TO-INTERMEDIATE", "declarations": {"reviewOutcome": "selected"}}
         assert client.post("/recognitions", json=body).status_code == 401
         auth = {"Authorization": f"Bearer {token}"}
         ok = client.post("/recognitions", json=body, headers=auth)
@@ -228,6 +233,8 @@ def test_an_as_of_date_before_the_sources_or_in_the_future_is_refused_everywhere
         str(world["cred"]),
         "--rule",
         "CN-SX-L2-TO-INTERMEDIATE",
+        "--declare",
+        "reviewOutcome=selected",
         "--as-of",
         as_of,
         "--trust-pack",
@@ -246,7 +253,12 @@ def test_an_as_of_date_before_the_sources_or_in_the_future_is_refused_everywhere
         source = json.loads(world["cred"].read_text(encoding="utf-8"))
         answer = client.post(
             "/recognitions",
-            json={"sources": [source], "rule": "CN-SX-L2-TO-INTERMEDIATE", "asOf": as_of},
+            json={
+                "sources": [source],
+                "rule": "CN-SX-L2-TO-INTERMEDIATE",
+                "asOf": as_of,
+                "declarations": {"reviewOutcome": "selected"},
+            },
             headers={"Authorization": f"Bearer {token}"},
         )
         assert answer.status_code == 422 and answer.json()["code"] == "RANGE_ERROR", answer.text

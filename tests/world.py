@@ -311,6 +311,7 @@ def serving(lists: Mapping[str, Any]) -> StaticFetcher:
 L2_RULE = "CN-ENG-2018-L2-TO-INTERMEDIATE"
 SX_RULE = "CN-SX-L2-TO-INTERMEDIATE"
 STEP2_RULE = "CN-TEST-INTERMEDIATE-TO-TREATMENT"
+INFERRED_RULE = "CN-SX-TEST-INFERRED"
 
 
 def read(document: Mapping[str, Any]) -> Mapping[str, Any] | None:
@@ -365,7 +366,35 @@ def step2_ruleset() -> RuleSet:
             "id": "CN-TEST",
             "version": "1",
             "jurisdiction": "CN",
-            "authority": {"zh": "测试认定机关", "en": "Test recognition authority"},
+            "legalBasis": {"issuingAuthority": None, "standing": "inferred"},
+            "rules": [rule],
+        }
+    )
+
+
+def inferred_ruleset() -> RuleSet:
+    """A test CN-SX set with one rule of standing ``inferred`` (our reading: every technician, no review),
+    so that the surfaces' 推定（非官方） marking has a recognition to show; no shipped rule P1 meets is."""
+    shipped = load_shipped()["CN-SX"].rule(SX_RULE)
+    assert shipped is not None
+    rule = json.loads(json.dumps(shipped.to_json()))
+    rule.update(
+        {
+            "id": INFERRED_RULE,
+            "name": {"zh": "测试：技师对应中级职称（推定）", "en": "Test: technician as intermediate title (inferred)"},
+            "declaredInputs": [],
+            "conditions": [],
+            "standing": "inferred",
+            "notes": {"zh": "测试规则：我们的解读。", "en": "Test rule: our reading."},
+        }
+    )
+    return parse_ruleset(
+        {
+            "type": "RecognitionRuleSet",
+            "id": "CN-SX-TEST",
+            "version": "1",
+            "jurisdiction": "CN-SX",
+            "legalBasis": {"issuingAuthority": None, "standing": "inferred"},
             "rules": [rule],
         }
     )
@@ -414,14 +443,16 @@ class Recognitions:
     rules_cn: dict[str, Any]
     rules_sx: dict[str, Any]
     rules_test: dict[str, Any]  # step2_ruleset(), by AUTH_CN
+    rules_sx_test: dict[str, Any]  # inferred_ruleset(), by AUTH_SX
     rules_rogue: dict[str, Any]  # the CN rules, published by ROGUE
     recognition: dict[str, Any]  # P1, CN-ENG-2018-L2-TO-INTERMEDIATE as of 2026-07-01, by AUTH_CN
-    inferred: dict[str, Any]  # P1, CN-SX-L2-TO-INTERMEDIATE (inferred), by AUTH_SX
+    inferred: dict[str, Any]  # P1, CN-SX-TEST-INFERRED (standing inferred), by AUTH_SX
     step2: dict[str, Any]  # from ``recognition``, by the test rule
+    selected: dict[str, Any]  # P1, CN-SX-L2-TO-INTERMEDIATE (reported; review outcome selected), by AUTH_SX
 
     @property
     def rule_credentials(self) -> list[dict[str, Any]]:
-        return [self.rules_cn, self.rules_sx, self.rules_test]
+        return [self.rules_cn, self.rules_sx, self.rules_test, self.rules_sx_test]
 
 
 @functools.cache
@@ -443,13 +474,30 @@ def recognitions(*, held: bool = False) -> Recognitions:
     rules_cn = published_rules("CN", AUTH_CN)
     rules_sx = published_rules("CN-SX", AUTH_SX)
     rules_test = published_rules(step2_ruleset(), AUTH_CN)
+    rules_sx_test = published_rules(inferred_ruleset(), AUTH_SX)
     rules_rogue = published_rules("CN", ROGUE)
     recognition = derive(
         rules_cn, L2_RULE, [p1], AUTH_CN, as_of=date(2026, 7, 1), ident="urn:uuid:rec-1", workField="engineering"
     )
-    inferred = derive(rules_sx, SX_RULE, [p1], AUTH_SX, as_of=date(2026, 7, 1), ident="urn:uuid:rec-sx")
+    inferred = derive(rules_sx_test, INFERRED_RULE, [p1], AUTH_SX, as_of=date(2026, 7, 1), ident="urn:uuid:rec-sx")
+    selected = derive(
+        rules_sx, SX_RULE, [p1], AUTH_SX, as_of=date(2026, 7, 1), ident="urn:uuid:rec-sx-2", reviewOutcome="selected"
+    )
     step2 = derive(rules_test, STEP2_RULE, [recognition], AUTH_CN, as_of=date(2026, 8, 1), ident="urn:uuid:rec-2")
-    return Recognitions(trust, p1, p5, rules_cn, rules_sx, rules_test, rules_rogue, recognition, inferred, step2)
+    return Recognitions(
+        trust,
+        p1,
+        p5,
+        rules_cn,
+        rules_sx,
+        rules_test,
+        rules_sx_test,
+        rules_rogue,
+        recognition,
+        inferred,
+        step2,
+        selected,
+    )
 
 
 def status_verifier(

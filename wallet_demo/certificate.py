@@ -146,6 +146,17 @@ def _fields(document: Mapping[str, Any]) -> tuple[Text, Text, list[tuple[Text, T
     return Text("职业技能等级证书", "Vocational Skill Level Certificate"), SKILL_BODY, rows
 
 
+def _wrapped(draw: ImageDraw.ImageDraw, text: str, font: Any, room: int) -> list[str]:
+    """``text`` broken into lines of at most ``room`` pixels (by character: Chinese has no spaces)."""
+    lines, line = [], ""
+    for char in text:
+        if line and draw.textlength(line + char, font=font) > room:
+            lines.append(line)
+            line = ""
+        line += char
+    return [*lines, line] if line else lines or [""]
+
+
 def _value(text: Text, cjk: bool) -> str:
     if cjk:
         if not text.en or text.en in text.zh or _HAN.search(text.en):

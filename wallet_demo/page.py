@@ -11,6 +11,7 @@ from html import escape
 from typing import Final
 
 from vccore.display import SIGNED_LABEL, VALID_UNTIL_LABEL
+from vccore.recognition.text import BASIS_ROW, STANDING_ROW
 from vccore.text import Text
 from wallet_demo import crossdevice
 from wallet_demo.cards import CLAIMED, INFERRED, Card
@@ -72,6 +73,12 @@ def _page(title: Text, body: str, *, nonce: str) -> str:
     )
 
 
+def _basis(card: Card) -> str:
+    """Issue 18: a recognition's 依据状态 and 依据 rows (原文件未取得 when empty), one line each; else ''."""
+    rows = [f for f in card.fields if f.label in (STANDING_ROW, BASIS_ROW)]
+    return "".join(f'<div class="basis">{t(f.label)}：{t(f.value)}</div>' for f in rows)
+
+
 #: what a card may say when the wallet itself checked the signature offline (no trust list, no status)
 INTACT: Final = Text(
     "✓ 签名完好（未查信任列表和撤销状态）", "✓ signature intact (trust list and revocation not checked)"
@@ -83,7 +90,7 @@ def _card_summary(card: Card, *, intact: bool) -> str:
     issuer = card.issuer_name.zh or card.issuer_id
     mark = f'<div class="ok">{t(INTACT)}</div>' if intact else f'<div class="muted">{t(CLAIMED)}</div>'
     return (
-        f'<div class="kind">{t(card.kind_label)}</div><div class="head">{t(card.headline)}</div>{warn}'
+        f'<div class="kind">{t(card.kind_label)}</div><div class="head">{t(card.headline)}</div>{warn}{_basis(card)}'
         f'<div class="muted">{escape(card.holder_name)} · {escape(issuer)}</div>{mark}'
     )
 
@@ -154,7 +161,7 @@ def _card_caption(card: Card | None) -> str:
     mark = f'<div class="warn">{t(INFERRED)}</div>' if card.inferred else ""
     caption = (
         f'<div class="caption"><div class="name">{escape(card.holder_name)}</div><div>{t(card.kind_label)}</div>'
-        f'<div class="head">{t(card.headline)}</div>{mark}</div>'
+        f'<div class="head">{t(card.headline)}</div>{mark}{_basis(card)}</div>'
     )
     printing = f'<a class="btn primary" href="{escape(card.local_id)}/print">{t(PRINT)}</a>'
     return f'{caption}{_details(card)}<div class="actions">{printing}</div>'
@@ -169,7 +176,7 @@ def card_page(card: Card, *, svg: str, payload: str, reference: bool, nonce: str
     mark = f'<div class="warn">{t(INFERRED)}</div>' if card.inferred else ""
     caption = (
         f'<div class="name">{escape(card.holder_name)}</div><div>{t(card.kind_label)}</div>'
-        f'<div class="head">{t(card.headline)}</div>{mark}{note}'
+        f'<div class="head">{t(card.headline)}</div>{mark}{_basis(card)}{note}'
     )
     printing = f'<a class="btn primary" href="{escape(card.local_id)}/print">{t(PRINT)}</a>'
     body = _qr_block(svg, caption, payload, back="../", below=_details(card), actions=printing)

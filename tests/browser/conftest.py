@@ -60,6 +60,7 @@ class Scans:
     unreachable: dict[str, Any]
     recognition: dict[str, Any]
     inferred: dict[str, Any]
+    selected: dict[str, Any]  # issue 18: P1's Shanxi recognition (reported, selected in a review)
 
 
 @pytest.fixture(scope="session")
@@ -77,13 +78,14 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Scans:
         verifier_world.credential(index=4, ident="urn:uuid:00000000-0000-4000-8000-00000000b003", revocation=GONE_URL),
         chains.recognition,
         chains.inferred,
+        chains.selected,
     )
 
 
 @pytest.fixture(scope="session")
 def base_url(world: Scans) -> Iterator[str]:
     chains = recognitions(held=True)
-    pool = [chains.p1, chains.rules_cn, chains.rules_sx]
+    pool = [chains.p1, chains.rules_cn, chains.rules_sx, chains.rules_sx_test]
     app = create_app(world.world.verifier(chain_checker=chain_checker(pool_lookup(pool))))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

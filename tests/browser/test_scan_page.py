@@ -142,6 +142,23 @@ def test_a_recognition_chain_verifies_and_is_drawn_as_a_tree(page: Any, artifact
     _shot(page, artifacts, "07-recognition-chain-zh")
 
 
+def test_a_reported_recognition_shows_its_standing_empty_basis_and_note(
+    page: Any, artifacts: Path, world: Scans
+) -> None:
+    """Issue 18: the scan page shows the rule's standing, a 依据 row reading 原文件未取得, and the rule's note."""
+    _paste(page, qr.encode(world.selected))
+    assert _verdict(page) == "verified"
+    result = page.inner_text("#result")
+    assert "依据状态" in result and "据报道（原文件未取得）" in result and "原文件未取得" in result
+    assert "择优" in result and "推定" not in result
+    _shot(page, artifacts, "09-reported-recognition-zh")
+    page.click("#lang-toggle")
+    result = page.inner_text("#result")
+    assert "reported (instrument not retrieved)" in result and "selectively" in result
+    _shot(page, artifacts, "09-reported-recognition-en")
+    page.click("#lang-toggle")
+
+
 def test_an_inferred_recognition_is_marked_inferred_not_official(page: Any, artifacts: Path, world: Scans) -> None:
     _paste(page, qr.encode(world.inferred))
     assert _verdict(page) == "verified"

@@ -462,7 +462,7 @@ def _recognition() -> dict[str, Any]:
             "jurisdiction": "CN",
             "recognitionRule": "CN-ENG-2018-L2-TO-INTERMEDIATE",
             "ruleVersion": "0.1-draft",
-            "ruleConfidence": "sourced",
+            "ruleStanding": "sourced",
             "recognitionDate": "2026-07-01",
             "recognizedFrom": [source],
             "legalBasis": {
@@ -478,7 +478,7 @@ def _recognition() -> dict[str, Any]:
                 "type": "RecognitionEvidence",
                 "recognitionRule": "CN-ENG-2018-L2-TO-INTERMEDIATE",
                 "ruleVersion": "0.1-draft",
-                "ruleConfidence": "sourced",
+                "ruleStanding": "sourced",
                 "evaluatedOn": "2026-07-01",
                 "conditionsMet": {"minYearsAfterSkillLevel": 3},
             }

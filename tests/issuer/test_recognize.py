@@ -217,7 +217,12 @@ def test_an_as_of_date_before_a_source_or_after_today_is_refused(
     recognizer.publish_ruleset(load_shipped()["CN-SX"])  # a rule with no waiting period: only the date is wrong
     signed_before = list(issuer.issued)
     with pytest.raises(SkillcredError) as err:
-        recognizer.recognize([recognitions().p1], rule_id="CN-SX-L2-TO-INTERMEDIATE", as_of=as_of)
+        recognizer.recognize(
+            [recognitions().p1],
+            rule_id="CN-SX-L2-TO-INTERMEDIATE",
+            as_of=as_of,
+            declarations={"reviewOutcome": "selected"},
+        )
     assert err.value.code is Code.RANGE_ERROR and reason in err.value.detail, err.value.detail
     assert issuer.issued == signed_before
 

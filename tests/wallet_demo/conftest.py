@@ -52,7 +52,7 @@ def recognition_credential(source: dict[str, Any], holder: str = HOLDER.controll
                 "jurisdiction": "CN-SX",
                 "recognitionRule": "CN-SX-L2-TO-INTERMEDIATE",
                 "ruleVersion": "1",
-                "ruleConfidence": "inferred",
+                "ruleStanding": "inferred",
                 "recognitionDate": "2026-07-01",
                 "recognizedFrom": [source["id"]],
             },

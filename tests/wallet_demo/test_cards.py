@@ -43,8 +43,10 @@ def test_a_recognition_card_shows_what_and_where_and_that_it_is_inferred() -> No
     assert card.headline.zh.startswith("视同具备 ") and card.headline.zh.endswith("（中级）职称")  # the grant
     values = {f.label.en: f.value for f in card.fields}
     assert values["Region"].zh == "山西省"
-    assert values["Rule standing"].zh == "推定（非官方）"
-    assert values["Rule standing"].en == "inferred, not official"
+    # issue 18: the standing row, and a 依据 row reading 原文件未取得 when the basis names no document
+    assert values["Standing"].zh == "推定（非官方）"
+    assert values["Standing"].en == "inferred, not official"
+    assert (values["Legal basis"].zh, values["Legal basis"].en) == ("原文件未取得", "instrument not retrieved")
     assert "推定（非官方）" in card_lines(card)[0]
 
 

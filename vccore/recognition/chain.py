@@ -40,8 +40,10 @@ from vccore.recognition.credential import (
     RULE_TYPE,
     RecognitionLinks,
     digest_multibase,
+    legal_basis,
     parse_rule_credential,
     recognition_links,
+    rule_note,
     same_subject,
 )
 from vccore.recognition.evaluate import evaluate, source_date
@@ -173,7 +175,7 @@ def verify_chain(
         "ruleVersion": links.rule_version,
         "depth": _depth,
         "recognitionDate": links.date.isoformat(),
-        "ruleConfidence": links.confidence,
+        "ruleStanding": links.standing,
         "links": [
             {"role": "source", "id": s, "pointer": f"/credentialSubject/recognizedFrom/{i}"}
             for i, s in enumerate(links.sources)
@@ -424,7 +426,9 @@ def _check_claims(run: _Run, links: RecognitionLinks, rule: RecognitionRule) -> 
         "purposes": sorted(rule.purposes),
         "jurisdiction": rule.jurisdiction,
         "ruleVersion": rule.version,
-        "ruleConfidence": rule.confidence,
+        "ruleStanding": rule.standing,
+        "legalBasis": legal_basis(rule),
+        "ruleNote": rule_note(rule),
     }
     for key, value in expected.items():
         if claimed.get(key) != value:
@@ -441,7 +445,7 @@ def _check_claims(run: _Run, links: RecognitionLinks, rule: RecognitionRule) -> 
             for k, v in (
                 ("recognitionRule", rule.id),
                 ("ruleVersion", rule.version),
-                ("ruleConfidence", rule.confidence),
+                ("ruleStanding", rule.standing),
                 ("evaluatedOn", links.date.isoformat()),
             )
             if ev.get(k) != v

@@ -64,9 +64,18 @@ def _types(document: Mapping[str, Any]) -> list[str]:
 
 
 def rule_credential(
-    ruleset: RuleSet | Mapping[str, Any], *, authority_did: str, now: datetime, credential_id: str | None = None
+    ruleset: RuleSet | Mapping[str, Any],
+    *,
+    authority_did: str,
+    now: datetime,
+    issuer_name: Any = None,
+    credential_id: str | None = None,
 ) -> dict[str, Any]:
     """The unsigned ``RecognitionRuleCredential`` publishing one version of a rule set.
+
+    The issuer is the signer: ``authority_did`` and, when given, ``issuer_name`` (its own profile name,
+    a string or language-tagged values). The authority the set *cites* stays in the set's
+    ``legalBasis`` with its standing and is never written as the issuer's name.
 
     A version is published once: the default ``id`` is derived from the authority, the set id and the
     version, so publishing the same version twice collides in the issuer's registry instead of
@@ -82,7 +91,7 @@ def rule_credential(
         "id": ident,
         "type": ["VerifiableCredential", RULE_TYPE],
         "name": _bilingual("认定规则集凭证", "Recognition rule set credential"),
-        "issuer": {"id": authority_did, "name": _bilingual(parsed.authority.zh, parsed.authority.en)},
+        "issuer": {"id": authority_did, **({"name": issuer_name} if issuer_name else {})},
         "validFrom": format_datetime(require_aware(now)),
         "credentialSubject": {
             "id": subject_id,
@@ -135,7 +144,9 @@ def _subject(source: Any) -> Mapping[str, Any]:
     return subject if isinstance(subject, Mapping) else {}
 
 
-def _legal_basis(rule: RecognitionRule) -> dict[str, Any] | None:
+def legal_basis(rule: RecognitionRule) -> dict[str, Any]:
+    """The ``legalBasis`` a recognition under ``rule`` carries: the members known, always typed; a
+    basis with no ``documentName`` reads 原文件未取得 (instrument not retrieved) on every surface."""
     b = rule.legal_basis
     members = {
         "issuingAuthority": b.issuing_authority,
@@ -143,8 +154,12 @@ def _legal_basis(rule: RecognitionRule) -> dict[str, Any] | None:
         "documentNumber": b.document_number,
         "documentDate": b.document_date,
     }
-    known = {k: v for k, v in members.items() if v is not None}
-    return {"type": "LegalBasis", **known} if known else None
+    return {"type": "LegalBasis", **{k: v for k, v in members.items() if v is not None}}
+
+
+def rule_note(rule: RecognitionRule) -> list[dict[str, str]] | None:
+    """The rule's notes (what qualifies it), as the recognition carries them: zh and en, or None."""
+    return _bilingual(rule.notes.zh, rule.notes.en) if rule.notes is not None else None
 
 
 def recognition_credential(
@@ -197,13 +212,14 @@ def recognition_credential(
         "jurisdiction": rule.jurisdiction,
         "recognitionRule": rule.id,
         "ruleVersion": rule.version,
-        "ruleConfidence": rule.confidence,
+        "ruleStanding": rule.standing,
         "recognitionDate": as_of.isoformat(),
         "recognizedFrom": [src["id"] for src in used],
+        "legalBasis": legal_basis(rule),
     }
-    basis = _legal_basis(rule)
-    if basis is not None:
-        subject["legalBasis"] = basis
+    note = rule_note(rule)
+    if note is not None:
+        subject["ruleNote"] = note
     facts = evaluation.facts
     conditions = {
         "conditions": dict(evaluation.conditions_met),
@@ -226,7 +242,7 @@ def recognition_credential(
             "type": "RecognitionEvidence",
             "recognitionRule": rule.id,
             "ruleVersion": rule.version,
-            "ruleConfidence": rule.confidence,
+            "ruleStanding": rule.standing,
             "evaluatedOn": as_of.isoformat(),
             "conditionsMet": conditions,
         },
@@ -247,7 +263,7 @@ class RecognitionLinks:
     rule_ref: str | None
     rule_id: str
     rule_version: str
-    confidence: str
+    standing: str
     date: date
     declared: Mapping[str, str]
     claims: Mapping[str, Any]
@@ -294,17 +310,15 @@ def recognition_links(document: Any) -> RecognitionLinks:
     others = [r for r in digests if r not in sources]
     if len(others) > 1:
         raise _bad("relatedResource names more than one resource that is not a source", "/relatedResource")
-    rule_id, version, confidence = (subject.get(k) for k in ("recognitionRule", "ruleVersion", "ruleConfidence"))
+    rule_id, version, standing = (subject.get(k) for k in ("recognitionRule", "ruleVersion", "ruleStanding"))
     on = as_date(subject.get("recognitionDate"))
     if (
         not isinstance(rule_id, str)
         or not isinstance(version, str)
-        or not isinstance(confidence, str)
+        or not isinstance(standing, str)
         or (on is None or subject.get("recognitionDate") != on.isoformat())
     ):
-        raise _bad(
-            "recognitionRule, ruleVersion, ruleConfidence and recognitionDate are required", "/credentialSubject"
-        )
+        raise _bad("recognitionRule, ruleVersion, ruleStanding and recognitionDate are required", "/credentialSubject")
     raw_evidence = document.get("evidence")
     evidence = tuple(
         e
@@ -329,7 +343,9 @@ def recognition_links(document: Any) -> RecognitionLinks:
         if isinstance(purposes, list) and all(isinstance(p, str) for p in purposes)
         else purposes,
         "ruleVersion": version,
-        "ruleConfidence": confidence,
+        "ruleStanding": standing,
+        "legalBasis": subject.get("legalBasis"),
+        "ruleNote": subject.get("ruleNote"),
     }
     return RecognitionLinks(
         ident,
@@ -339,7 +355,7 @@ def recognition_links(document: Any) -> RecognitionLinks:
         others[0] if others else None,
         rule_id,
         version,
-        confidence,
+        standing,
         on,
         decl,
         claims,

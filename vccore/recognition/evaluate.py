@@ -70,14 +70,14 @@ class Evaluation:
         return self.rule.id
 
     @property
-    def confidence(self) -> str:
-        return self.rule.confidence
+    def standing(self) -> str:
+        return self.rule.standing
 
     def to_json(self) -> dict[str, Any]:
         return {
             "recognitionRule": self.rule.id,
             "ruleVersion": self.rule.version,
-            "ruleConfidence": self.rule.confidence,
+            "ruleStanding": self.rule.standing,
             "evaluatedOn": self.as_of.isoformat(),
             "holds": self.holds,
             "conditionsMet": dict(self.conditions_met),

@@ -170,7 +170,7 @@ def explain_tree(
     except SkillcredError as err:
         note = Text(f"无法读取认定内容：{err.detail}", f"cannot read the recognition: {err.detail}")
         return ExplainNode("recognition", ident, _title(doc), did, name, _dates(doc), state, problems, notes=(note,))
-    inferred = links.confidence == "inferred"
+    inferred = links.standing == "inferred"
     by_pointer: dict[str, list[Problem]] = {}
     for p in chain.problems if chain else ():
         by_pointer.setdefault(p.pointer, []).append(p)

@@ -77,6 +77,12 @@ MATCH_FIELDS: Final[dict[str, tuple[str, ...] | None]] = {
     "educationLevel": EDUCATION_LEVELS,
     "technicalSchoolClass": SCHOOL_CLASSES,
 }
+#: How a rule stands (docs/rules.md "Standing"): ``sourced`` - the instrument itself was retrieved and is
+#: cited; ``reported`` - a reliable secondary source (the starting article, an official news report, a
+#: forwarding notice's summary) describes it, the instrument was not retrieved; ``inferred`` - our reading.
+STANDINGS: Final = ("sourced", "reported", "inferred")
+#: Where a quoted source line can be checked: files of ``../shared/domain`` (quotes are verbatim).
+QUOTE_SOURCES: Final = ("article.txt", "DOMAIN.md")
 OUTCOME_KINDS: Final = {
     "title": "titleLevel",
     "skill-level": "skillLevel",
@@ -149,6 +155,16 @@ class RecognizedAs:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """A verbatim line of ``source`` (one of :data:`QUOTE_SOURCES`) and what of the rule it supports:
+    ``grant:<code>``, ``purpose:<text>``, ``outcome``, ``input`` or ``condition:<id>``."""
+
+    source: str
+    text: str
+    supports: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Provenance:
     document: str
     number: str | None
@@ -157,6 +173,9 @@ class Provenance:
     refs: tuple[str, ...]
     evidence: str
     note: str | None
+    #: was the instrument itself (its text, an official reprint or a forwarding of it) retrieved?
+    instrument_retrieved: bool = False
+    quotes: tuple[Quote, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -177,7 +196,7 @@ class RecognitionRule:
     in_force_from: date | None
     in_force_until: date | None
     evaluable: bool
-    confidence: str
+    standing: str  # one of STANDINGS
     provenance: Provenance
     notes: Text | None
     document: str  # the validated JSON, canonical text (sorted keys)
@@ -187,7 +206,7 @@ class RecognitionRule:
 
     @property
     def inferred(self) -> bool:
-        return self.confidence == "inferred"
+        return self.standing == "inferred"
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = json.loads(self.document)
@@ -195,12 +214,31 @@ class RecognitionRule:
 
 
 @dataclass(frozen=True)
+class SetBasis:
+    """The authority a rule set cites (None: no source names it) and how that stands. It is never the
+    name of whoever signs the set: that is the signing issuer's own profile name."""
+
+    issuing_authority: Text | None
+    standing: str
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of a list the sources speak of the set holds: ``listed`` items, of which the set
+    ships ``len(rules)``; ``text`` says where the count comes from."""
+
+    listed: int
+    text: Text
+
+
+@dataclass(frozen=True)
 class RuleSet:
     id: str
     version: str
     jurisdiction: str
-    authority: Text
+    basis: SetBasis
     rules: tuple[RecognitionRule, ...]
+    coverage: Coverage | None = None
 
     def rule(self, rule_id: str) -> RecognitionRule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -211,6 +249,22 @@ class RuleSet:
             "id": self.id,
             "version": self.version,
             "jurisdiction": self.jurisdiction,
-            "authority": {"zh": self.authority.zh, "en": self.authority.en},
+            "legalBasis": {
+                "issuingAuthority": None
+                if self.basis.issuing_authority is None
+                else {"zh": self.basis.issuing_authority.zh, "en": self.basis.issuing_authority.en},
+                "standing": self.basis.standing,
+            },
+            **(
+                {}
+                if self.coverage is None
+                else {
+                    "coverage": {
+                        "listed": self.coverage.listed,
+                        "zh": self.coverage.text.zh,
+                        "en": self.coverage.text.en,
+                    }
+                }
+            ),
             "rules": [r.to_json() for r in self.rules],
         }

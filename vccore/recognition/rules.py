@@ -3,8 +3,9 @@
 A rule (``docs/rules.md``; schema ``vccore/data/ruleset.schema.json``) says what it takes (input
 slots: credential kinds plus field filters on ``credentialSubject``), what must hold (conditions in
 :mod:`vccore.recognition.conditions`, each with a zh/en sentence), what it yields (``recognizedAs``, grants,
-purposes), when it is in force, on what legal basis, and how sure we are (``confidence``:
-``sourced`` or ``inferred``; an inferred rule is never presented as official).
+purposes), when it is in force, on what legal basis, and how it stands (``standing``: ``sourced``,
+``reported`` or ``inferred``; an inferred rule is never presented as official, and a rule whose
+instrument was not retrieved is never ``sourced``).
 
 Parsing raises ``SkillcredError(RULE_ERROR)`` naming the JSON pointer. :func:`evaluate` is pure,
 deterministic and total: any source data gives an :class:`Evaluation`, never an exception. Facts
@@ -35,16 +36,21 @@ from vccore.recognition.model import (
     KIND_DATES,
     MATCH_FIELDS,
     OUTCOME_KINDS,
+    QUOTE_SOURCES,
     SKILL_LEVELS,
+    STANDINGS,
     TITLE_LEVELS,
+    Coverage,
     DeclaredInput,
     InputSlot,
     LegalBasis,
     Provenance,
+    Quote,
     RecognitionRule,
     RecognizedAs,
     RuleCondition,
     RuleSet,
+    SetBasis,
 )
 from vccore.text import Text
 
@@ -132,6 +138,15 @@ def _slot(v: Any, ptr: str) -> InputSlot:
     )
 
 
+def _quote(v: Any, ptr: str) -> Quote:
+    m = _obj(v, ptr, "source text supports")
+    return Quote(
+        _str(m["source"], f"{ptr}/source", enum=QUOTE_SOURCES),
+        _str(m["text"], f"{ptr}/text"),
+        _strs(m["supports"], f"{ptr}/supports", min_items=1),
+    )
+
+
 def _declared(v: Any, ptr: str) -> DeclaredInput:
     m = _obj(v, ptr, "name zh en", "values")
     return DeclaredInput(
@@ -169,7 +184,7 @@ def parse_rule(doc: Any, *, pointer: str = "") -> RecognitionRule:
         doc,
         p,
         "id version jurisdiction direction name legalBasis inputs conditions recognizedAs "
-        "grants purposes inForceFrom inForceUntil evaluable confidence provenance",
+        "grants purposes inForceFrom inForceUntil evaluable standing provenance",
         "locality declaredInputs notes",
     )
     lb = _obj(m["legalBasis"], f"{p}/legalBasis", "issuingAuthority documentName documentNumber documentDate urls")
@@ -183,7 +198,15 @@ def parse_rule(doc: Any, *, pointer: str = "") -> RecognitionRule:
         lbs["documentDate"],
         _strs(lb["urls"], f"{p}/legalBasis/urls"),
     )
-    pv = _obj(m["provenance"], f"{p}/provenance", "document number date urls refs evidence", "note")
+    pv = _obj(
+        m["provenance"], f"{p}/provenance", "document number date urls refs evidence instrumentRetrieved", "note quotes"
+    )
+    if not isinstance(pv["instrumentRetrieved"], bool):
+        raise _fail(f"{p}/provenance/instrumentRetrieved", "expected true or false")
+    raw_quotes = pv.get("quotes", [])
+    if not isinstance(raw_quotes, list):
+        raise _fail(f"{p}/provenance/quotes", "expected a list")
+    quotes = tuple(_quote(q, f"{p}/provenance/quotes/{i}") for i, q in enumerate(raw_quotes))
     prov = Provenance(
         _str(pv["document"], f"{p}/provenance/document"),
         _str(pv["number"], f"{p}/provenance/number", nullable=True),
@@ -192,7 +215,14 @@ def parse_rule(doc: Any, *, pointer: str = "") -> RecognitionRule:
         _strs(pv["refs"], f"{p}/provenance/refs"),
         _str(pv["evidence"], f"{p}/provenance/evidence", enum=("read", "seed", "reasoned")),
         _str(pv.get("note"), f"{p}/provenance/note", nullable=True),
+        pv["instrumentRetrieved"],
+        quotes,
     )
+    standing = _str(m["standing"], f"{p}/standing", enum=STANDINGS)
+    if standing == "sourced" and not (prov.instrument_retrieved and basis.document_name):
+        raise _fail(f"{p}/standing", "a rule whose instrument was not retrieved (or is not named) cannot be 'sourced'")
+    if standing != "inferred" and prov.evidence == "reasoned":
+        raise _fail(f"{p}/standing", "a rule whose evidence is our reasoning is 'inferred'")
     if not isinstance(m["inputs"], list) or not isinstance(m["conditions"], list):
         raise _fail(f"{p}/inputs", "inputs and conditions are lists")
     slots = tuple(_slot(x, f"{p}/inputs/{i}") for i, x in enumerate(m["inputs"]))
@@ -249,7 +279,7 @@ def parse_rule(doc: Any, *, pointer: str = "") -> RecognitionRule:
         start,
         end,
         evaluable,
-        _str(m["confidence"], f"{p}/confidence", enum=("sourced", "inferred")),
+        standing,
         prov,
         _text(m["notes"], f"{p}/notes") if m.get("notes") is not None else None,
         json.dumps(m, ensure_ascii=False, sort_keys=True),
@@ -257,7 +287,7 @@ def parse_rule(doc: Any, *, pointer: str = "") -> RecognitionRule:
 
 
 def parse_ruleset(doc: Any) -> RuleSet:
-    m = _obj(doc, "", "type id version jurisdiction authority rules")
+    m = _obj(doc, "", "type id version jurisdiction legalBasis rules", "coverage")
     if m["type"] != "RecognitionRuleSet":
         raise _fail("/type", "expected 'RecognitionRuleSet'")
     jurisdiction = _str(m["jurisdiction"], "/jurisdiction", pattern=_JURISDICTION)
@@ -269,12 +299,24 @@ def parse_ruleset(doc: Any) -> RuleSet:
             raise _fail(f"/rules/{i}/jurisdiction", f"{r.jurisdiction!r} is not the set's {jurisdiction!r}")
     if len({r.id for r in rules}) != len(rules):
         raise _fail("/rules", "rule ids must be unique")
+    lb = _obj(m["legalBasis"], "/legalBasis", "issuingAuthority standing")
+    basis = SetBasis(
+        None if lb["issuingAuthority"] is None else _text(lb["issuingAuthority"], "/legalBasis/issuingAuthority"),
+        _str(lb["standing"], "/legalBasis/standing", enum=STANDINGS),
+    )
+    coverage = None
+    if m.get("coverage") is not None:
+        cv = _obj(m["coverage"], "/coverage", "listed zh en")
+        if not isinstance(cv["listed"], int) or isinstance(cv["listed"], bool) or cv["listed"] < len(rules):
+            raise _fail("/coverage/listed", f"expected a whole number of at least {len(rules)} (the rules shipped)")
+        coverage = Coverage(cv["listed"], _text({"zh": cv["zh"], "en": cv["en"]}, "/coverage"))
     return RuleSet(
         _str(m["id"], "/id", pattern=_RULE_ID),
         _str(m["version"], "/version"),
         jurisdiction,
-        _text(m["authority"], "/authority"),
+        basis,
         rules,
+        coverage,
     )
 
 

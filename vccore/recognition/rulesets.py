@@ -3,7 +3,8 @@
 The files are package data, read with :mod:`importlib.resources` (no network, no globals besides a
 cache of the parsed, immutable result). Each is validated strictly by :func:`vccore.recognition.rules.load_ruleset`;
 a broken shipped file is a ``RULE_ERROR`` at load, never a silently smaller rule table. The sets are
-drafts translated from research notes: every rule carries its provenance and ``confidence``.
+drafts translated from research notes: every rule carries its provenance, the quoted source lines
+behind it and its ``standing`` (sourced, reported or inferred).
 """
 
 from __future__ import annotations

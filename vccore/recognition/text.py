@@ -9,8 +9,10 @@ Chinese, anything else for English.
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Mapping
+from typing import Any, Final
 
+from vccore.display import date_text
 from vccore.recognition.evaluate import Evaluation
 from vccore.recognition.model import RecognitionRule, RecognizedAs
 from vccore.text import Text
@@ -53,6 +55,38 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     ),
 }
 INFERRED_MARK: Final = Text("推定（非官方）", "inferred, not official")
+#: The standing of a rule (docs/rules.md "Standing"), as every surface names it.
+STANDING_LABELS: Final = {
+    "sourced": Text("有原文件（已取得并引用）", "sourced (instrument retrieved and cited)"),
+    "reported": Text("据报道（原文件未取得）", "reported (instrument not retrieved)"),
+    "inferred": Text("推定（非官方）", "inferred, not official"),
+}
+STANDING_ROW: Final = Text("依据状态", "Standing")
+BASIS_ROW: Final = Text("依据", "Legal basis")
+NOTE_ROW: Final = Text("规则说明", "Rule note")
+NOT_RETRIEVED: Final = Text("原文件未取得", "instrument not retrieved")
+
+
+def standing_text(standing: Any) -> Text:
+    """The label of a standing code; an unknown value is shown as itself."""
+    text = STANDING_LABELS.get(standing) if isinstance(standing, str) else None
+    return text or Text(str(standing or "—"), str(standing or "—"))
+
+
+def basis_text(basis: Any) -> Text:
+    """A ``legalBasis`` object (as a recognition carries it) as one line; 原文件未取得 when it names no
+    document: an authority or date alone is not a basis anyone can read."""
+    b: Mapping[str, Any] = basis if isinstance(basis, Mapping) else {}
+    name, number, when, who = (
+        b.get(k) if isinstance(b.get(k), str) else None
+        for k in ("documentName", "documentNumber", "documentDate", "issuingAuthority")
+    )
+    if not name:
+        return NOT_RETRIEVED
+    day = date_text(when) if when else Text("", "")
+    zh = f"{who or ''}《{name}》" + (f" {number}" if number else "") + (f"（{day.zh}）" if day.zh else "")
+    en = name + (f", {who}" if who else "") + (f" {number}" if number else "") + (f" ({day.en})" if day.en else "")
+    return Text(zh, en)
 
 
 def _label(code: str | None, lang: str) -> str:
@@ -115,8 +149,10 @@ def summarize_rule(rule: RecognitionRule, lang: str = "zh") -> str:
         line = f"{rule.id} ({where}): {rule.name.en}. Basis: {doc}; {force}"
     if not rule.evaluable:
         line += "；不能机械判定" if zh else "; not mechanically evaluable"
-    if rule.inferred:
-        line += f"。{INFERRED_MARK.zh}" if zh else f". {INFERRED_MARK.en}"
+    standing = standing_text(rule.standing)
+    line += f"。依据状态：{standing.zh}" if zh else f". Standing: {standing.en}"
+    if rule.notes is not None:
+        line += f"。说明：{rule.notes.zh}" if zh else f". Note: {rule.notes.en}"
     return line
 
 

@@ -16,14 +16,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from vccore.display import date_text, region_name, region_short
+from vccore.display import region_name, region_short
 from vccore.recognition.model import RecognizedAs
 from vccore.recognition.rulesets import find_rule
-from vccore.recognition.text import INFERRED_MARK, LABELS, describe_outcome
+from vccore.recognition.text import (
+    BASIS_ROW,
+    LABELS,
+    NOTE_ROW,
+    STANDING_LABELS,
+    STANDING_ROW,
+    basis_text,
+    describe_outcome,
+)
 from vccore.text import Text
 
 __all__ = [
-    "STANDINGS",
     "describe_grant",
     "outcome_of",
     "recognition_rows",
@@ -32,15 +39,7 @@ __all__ = [
     "standing_text",
 ]
 
-#: a rule's standing (``standing``, formerly ``confidence``) -> how sure the rule is, in words
-STANDINGS: Final[dict[str, Text]] = {
-    "sourced": Text("有正式文件依据", "sourced from the published document"),
-    "reported": Text("据官方报道（原文件未取得）", "reported officially (document not retrieved)"),
-    "inferred": INFERRED_MARK,
-}
 NOT_A_DEGREE: Final = Text("（不是学历证书）", " (not an education certificate)")
-
-_BASIS_KEYS: Final = ("issuingAuthority", "documentName", "documentNumber", "documentDate", "urls", "type")
 
 
 def _label(code: str) -> Text:
@@ -130,10 +129,11 @@ def describe_grant(subject: Mapping[str, Any]) -> Text:
 
 
 def standing_text(value: Any) -> Text:
-    """A rule standing (``sourced``/``reported``/``inferred``, or a new value as written) in words."""
+    """A rule standing (``sourced``/``reported``/``inferred``, or a new value as written) in words; empty for
+    none (the labels are :data:`vccore.recognition.text.STANDING_LABELS`)."""
     if not isinstance(value, str) or not value:
         return Text("", "")
-    return STANDINGS.get(value, Text(value, value))
+    return STANDING_LABELS.get(value, Text(value, value))
 
 
 def rule_standing(subject: Mapping[str, Any], rule: Mapping[str, Any] | None = None) -> str | None:
@@ -145,28 +145,6 @@ def rule_standing(subject: Mapping[str, Any], rule: Mapping[str, Any] | None = N
             if isinstance(value, str):
                 return value
     return None
-
-
-def _basis(subject: Mapping[str, Any]) -> Text:
-    b = subject.get("legalBasis")
-    if not isinstance(b, Mapping):
-        return Text("", "")
-
-    def s(key: str) -> str:
-        value = b.get(key)
-        return value if isinstance(value, str) else ""
-
-    name = f"《{s('documentName')}》" if s("documentName") else ""
-    when = date_text(s("documentDate")) if s("documentDate") else Text("", "")
-    zh = s("issuingAuthority") + name + (f"（{s('documentNumber')}）" if s("documentNumber") else "")
-    en = " ".join(x for x in (s("issuingAuthority"), name, s("documentNumber")) if x)
-    zh += f"，{when.zh}" if when.zh else ""
-    en += f", {when.en}" if when.en else ""
-    extra = [f"{k}: {v}" for k, v in b.items() if k not in _BASIS_KEYS and isinstance(v, str)]
-    if extra:
-        zh += "；" + "；".join(extra)
-        en += "; " + "; ".join(extra)
-    return Text(zh, en)
 
 
 def _declared(document: Mapping[str, Any], rule: Mapping[str, Any] | None) -> Text:
@@ -201,14 +179,17 @@ def recognition_rows(document: Mapping[str, Any], rule: Mapping[str, Any] | None
     subject: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
     region = subject.get("jurisdiction")
     rule_id = " ".join(str(subject.get(k, "")) for k in ("recognitionRule", "ruleVersion")).strip()
-    notes = rule.get("notes") if rule else None
+    note = subject.get("ruleNote")  # the note the recognition carries (checked against its rule), else the rule's
+    notes = note if isinstance(note, Mapping | str) else (rule.get("notes") if rule else None)
+    if isinstance(notes, str):
+        notes = {"zh": notes, "en": notes}
     rows = [
         (Text("认定结果", "What it grants"), describe_grant(subject)),
-        (Text("规则性质", "Rule standing"), standing_text(rule_standing(subject, rule))),
+        (STANDING_ROW, standing_text(rule_standing(subject, rule))),
         (Text("适用地区", "Region"), region_name(region) if isinstance(region, str) else Text("", "")),
-        (Text("依据", "Legal basis"), _basis(subject)),
+        (BASIS_ROW, basis_text(subject.get("legalBasis"))),
         (
-            Text("规则说明", "Rule notes"),
+            NOTE_ROW,
             Text(str(notes.get("zh", "")), str(notes.get("en", ""))) if isinstance(notes, Mapping) else Text("", ""),
         ),
         (Text("申报信息", "Declared by the holder"), _declared(document, rule)),

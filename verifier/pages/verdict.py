@@ -125,8 +125,10 @@ def headline(codes: Iterable[Code], verified: bool) -> dict[str, str]:
     for codes_, zh, en in _REASONS:
         if found & codes_:
             return {"zh": f"✗ {zh}", "en": f"✗ {en}"}
-    first = sorted(found - UNCHECKED_CODES, key=lambda c: c.value)[0]
-    en, zh = TITLES.get(first, (first.value, first.value))
+    failed = sorted(found - UNCHECKED_CODES, key=lambda c: c.value)
+    if not failed:  # nothing was checked (no checks ran): not verified, with no reason to name
+        return {"zh": "✗ 未通过核验", "en": "✗ Not verified"}
+    en, zh = TITLES.get(failed[0], (failed[0].value, failed[0].value))
     return {"zh": f"✗ 未通过核验：{zh}", "en": f"✗ Not verified: {en}"}
 
 

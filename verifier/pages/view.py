@@ -154,6 +154,7 @@ def _fields(subject: Mapping[str, Any]) -> list[dict[str, Any]]:
         out.append(
             {"key": "evaluationOrganization", "label": _pair("评价机构", "Evaluation organization"), "value": name}
         )
+    # a recognition's standing, 依据 (原文件未取得 when empty) and note are its rows (vccore.recognition.wording)
     return out
 
 
@@ -175,7 +176,7 @@ def _recognition(document: Mapping[str, Any]) -> dict[str, Any] | None:
     grants, purposes = subject.get("grants"), subject.get("purposes")
     basis = subject.get("legalBasis")
     basis_text = ""
-    if isinstance(basis, Mapping):
+    if isinstance(basis, Mapping) and isinstance(basis.get("documentName"), str):
         basis_text = " ".join(
             _text(basis.get(k))
             for k in ("issuingAuthority", "documentName", "documentNumber", "documentDate")
@@ -190,7 +191,7 @@ def _recognition(document: Mapping[str, Any]) -> dict[str, Any] | None:
         "grants": [_coded(g) for g in (grants if isinstance(grants, list) else [])[:MAX_LIST]],
         "purposes": [_coded(p) for p in (purposes if isinstance(purposes, list) else [])[:MAX_LIST]],
         "legalBasis": _text(basis_text),
-        "confidence": _text(subject.get("ruleConfidence")),
+        "standing": _text(subject.get("ruleStanding")),
         "inferred": inferred,
         "inferredMark": _pair(INFERRED_MARK.zh, INFERRED_MARK.en) if inferred else None,
     }
@@ -323,7 +324,7 @@ def chain_tree(check: Check | None, depth: int = 0) -> dict[str, Any] | None:
         "state": "verified" if check.passed else "failed",
         "rule": _text(check.info.get("recognitionRule")),
         "ruleVersion": _text(check.info.get("ruleVersion")),
-        "confidence": _text(check.info.get("ruleConfidence")),
+        "standing": _text(check.info.get("ruleStanding")),
         "problems": [{"check": check.name, **p.to_json()} for p in check.problems][:MAX_LIST],
         "nodes": rule + [n for n in nodes if n["role"] == "source"],
     }

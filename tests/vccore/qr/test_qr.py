@@ -1032,7 +1032,7 @@ def recognition(source: dict[str, Any]) -> dict[str, Any]:
             "jurisdiction": "CN",
             "recognitionRule": rule,
             "ruleVersion": "2026.1",
-            "ruleConfidence": "sourced",
+            "ruleStanding": "sourced",
             "recognitionDate": "2026-07-01",
             "recognizedFrom": [source["id"]],
             "legalBasis": {
@@ -1052,7 +1052,7 @@ def recognition(source: dict[str, Any]) -> dict[str, Any]:
                 "type": "RecognitionEvidence",
                 "recognitionRule": rule,
                 "ruleVersion": "2026.1",
-                "ruleConfidence": "sourced",
+                "ruleStanding": "sourced",
                 "evaluatedOn": "2026-07-01",
                 "conditionsMet": {
                     "minYearsAfterSkillLevel": {"required": 3, "actual": 3},

@@ -89,10 +89,10 @@ def test_p1_recognition_chain_verifies_with_one_child_per_source_and_rule() -> N
     assert check.info["recognitionRule"] == L2_RULE and check.info["recognitionDate"] == "2026-07-01"
 
 
-def test_an_inferred_recognition_chain_verifies_and_reports_its_confidence() -> None:
+def test_an_inferred_recognition_chain_verifies_and_reports_its_standing() -> None:
     check = run(recognitions().inferred)
     assert check.passed, check.to_json()
-    assert check.info["ruleConfidence"] == "inferred"
+    assert check.info["ruleStanding"] == "inferred"
 
 
 def test_a_two_step_chain_verifies_and_nests_the_first_step() -> None:
@@ -273,7 +273,7 @@ def test_a_declaration_removed_from_the_evidence_no_longer_satisfies_the_rule() 
         ("grants", ["eligibility-to-apply", "deemed-equivalent"]),
         ("jurisdiction", "CN-SX"),
         ("purposes", ["入户"]),
-        ("ruleConfidence", "inferred"),
+        ("ruleStanding", "inferred"),
     ],
 )
 def test_recognition_claims_more_than_the_rule_yields(key: str, value: Any) -> None:

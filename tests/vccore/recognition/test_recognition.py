@@ -131,7 +131,7 @@ def test_p1_recognition_has_the_documented_shape() -> None:
     }
     assert subject["grants"] == ["eligibility-to-apply"] and "purposes" not in subject
     assert (subject["jurisdiction"], subject["recognitionRule"], subject["ruleVersion"]) == ("CN", L2_RULE, "1")
-    assert (subject["ruleConfidence"], subject["recognitionDate"]) == ("sourced", "2026-07-01")
+    assert (subject["ruleStanding"], subject["recognitionDate"]) == ("reported", "2026-07-01")
     assert subject["recognizedFrom"] == [w.p1["id"]]
     assert subject["legalBasis"]["type"] == "LegalBasis"
     assert subject["legalBasis"]["issuingAuthority"] == "人力资源社会保障部"
@@ -162,9 +162,11 @@ def test_recognitions_pass_the_schema_safe_canonicalization_and_verify_issued(na
 
 def test_an_inferred_rule_says_so_in_the_subject_and_the_evidence() -> None:
     rec = recognitions().inferred
-    assert rec["credentialSubject"]["ruleConfidence"] == "inferred"
-    assert rec["evidence"]["ruleConfidence"] == "inferred"
-    assert "legalBasis" not in rec["credentialSubject"]  # the Shanxi document was never retrieved
+    assert rec["credentialSubject"]["ruleStanding"] == "inferred"
+    assert rec["evidence"]["ruleStanding"] == "inferred"
+    # issue 18: the basis is always carried; no document was retrieved, so it names none (原文件未取得)
+    assert rec["credentialSubject"]["legalBasis"] == {"type": "LegalBasis"}
+    assert rec["credentialSubject"]["ruleNote"][0] == {"@value": "测试规则：我们的解读。", "@language": "zh"}
     assert rec["credentialSubject"]["recognizedAs"] == {
         "type": "RecognitionOutcome",
         "kind": "title",

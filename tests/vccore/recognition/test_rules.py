@@ -24,7 +24,16 @@ from vccore.recognition.text import explain_evaluation, summarize_rule
 
 DATA = REPO / "vccore" / "data"
 RESEARCH = SHARED / "domain" / "rules.json"
-NOT_SHIPPED = {"CN-LN-SY-2024-TITLE-TO-SKILL", "CN-BJ-2025-QUAL-54", "CN-SH-INTL-C-LIST"}
+NOT_SHIPPED = {
+    "CN-LN-SY-2024-TITLE-TO-SKILL",
+    "CN-BJ-2025-QUAL-54",
+    "CN-SH-INTL-C-LIST",
+    # issue 18: the 会计专业技术资格 *is* the 会计 title (以考代评, DOMAIN.md §3 CN-HL): identity, not recognition
+    "CN-HL-KUAIJI-CHUJI",
+    "CN-HL-KUAIJI-ZHONGJI",
+}
+#: shipped rules the research table does not have (issue 18: GD skill levels, HL 注册会计师, article.txt)
+ADDED = {"CN-GD-L4-TO-ZHONGZHUAN", "CN-GD-L3-TO-DAZHUAN", "CN-HL-ZHUCE-KUAIJISHI"}
 
 
 # --- fictional source credentials (samples.md) -----------------------------------------------------
@@ -71,7 +80,7 @@ def skill(
 
 
 P1_L2 = skill("p1-l2", "2023-06-30", "L2", "二级/技师", "Y000014000031232000158")
-P1_L3 = skill("p1-l3", "2018-07-01", "L3", "三级/高级工", "Y000014000031183000412")
+P1_L3 = skill("p1-l3", "2018-07-01", "L3", "三级/高级工", "1814014031300412", form="职业资格证书")
 P2_L1 = skill("p2-l1", "2024-11-15", "L1", "一级/高级技师", "S000044000123241000007", code="6-18-02-04", name="焊工")
 P2_L3 = skill(
     "p2-l3",
@@ -159,12 +168,12 @@ def test_shipped_sets_load_and_ids_are_unique() -> None:
     shipped = load_shipped()
     assert set(shipped) == {"CN", "CN-SX", "CN-HL", "CN-GD", "CN-SD"}
     ids = [r.id for r in shipped_rules()]
-    assert len(ids) == len(set(ids)) == 43
+    assert len(ids) == len(set(ids)) == 44
     assert {k: len(v.rules) for k, v in shipped.items()} == {
         "CN": 24,
         "CN-SX": 2,
-        "CN-HL": 7,
-        "CN-GD": 6,
+        "CN-HL": 6,
+        "CN-GD": 8,
         "CN-SD": 4,
     }
     for ruleset in shipped.values():
@@ -185,16 +194,18 @@ def test_shipped_sets_round_trip_through_json() -> None:
         assert parse_ruleset(json.loads(json.dumps(ruleset.to_json()))) == ruleset
 
 
-def test_every_researched_rule_is_shipped_with_its_provenance_and_confidence() -> None:
+def test_every_researched_rule_is_shipped_with_its_provenance() -> None:
     research = {r["id"]: r for r in json.loads(RESEARCH.read_text(encoding="utf-8"))["rules"]}
-    assert set(research) == {r.id for r in shipped_rules()} | NOT_SHIPPED
+    assert set(research) | ADDED == {r.id for r in shipped_rules()} | NOT_SHIPPED
     for rule in shipped_rules():
+        if rule.id in ADDED:
+            continue
         src = research[rule.id]
-        assert (rule.jurisdiction, rule.direction, rule.confidence) == (
-            src["jurisdiction"],
-            src["direction"],
-            src["confidence"],
-        )
+        assert (rule.jurisdiction, rule.direction) == (src["jurisdiction"], src["direction"])
+        # the standing never claims more than the research table: its inferred rules stay inferred, except
+        # those the starting article states (evidence 'seed'), which are 'reported' where they say no more
+        assert rule.inferred or src["confidence"] == "sourced" or src["evidence"] == "seed", rule.id
+        assert rule.standing != "sourced" or src["confidence"] == "sourced", rule.id
         assert list(rule.grants) == src["grants"]
         p = rule.provenance
         assert (p.document, p.number, p.date, list(p.urls), list(p.refs), p.evidence, p.note) == (
@@ -206,7 +217,9 @@ def test_every_researched_rule_is_shipped_with_its_provenance_and_confidence() -
             src["evidence"],
             src["source"].get("note"),
         )
-        assert list(rule.legal_basis.urls) == src["source"]["url"]
+        # a legal basis links only to a named document's pages (issue 18: no URL of a page without the rule)
+        expected_urls = src["source"]["url"] if rule.legal_basis.document_name else []
+        assert list(rule.legal_basis.urls) == expected_urls
         assert rule.locality == src.get("locality")
 
 
@@ -279,14 +292,21 @@ def test_p1_without_a_declared_work_field_is_told_it_must_be_declared() -> None:
     assert "not declared" in result.failed[0].en and "no credential carries it" in result.failed[0].en
 
 
-def test_p1_shanxi_rule_yields_deemed_equivalent_intermediate_but_is_inferred() -> None:
-    result = ev("CN-SX-L2-TO-INTERMEDIATE", [P1_L2], date(2026, 7, 1))
-    assert result.holds and result.confidence == "inferred"
+def test_p1_shanxi_rule_is_selective_and_reported() -> None:
+    # issue 18 / article.txt: *outstanding* technicians *can be* recognized: a review outcome is an input
+    unreviewed = ev("CN-SX-L2-TO-INTERMEDIATE", [P1_L2], date(2026, 7, 1))
+    assert not unreviewed.holds and [f.condition_id for f in unreviewed.failed] == ["review-selected"]
+    assert "未声明评审结果" in unreviewed.failed[0].zh
+    not_selected = ev("CN-SX-L2-TO-INTERMEDIATE", [P1_L2], date(2026, 7, 1), declarations={"reviewOutcome": "no"})
+    assert not not_selected.holds
+    result = ev("CN-SX-L2-TO-INTERMEDIATE", [P1_L2], date(2026, 7, 1), declarations={"reviewOutcome": "selected"})
+    assert result.holds and result.standing == "reported" and not result.rule.inferred
     assert result.recognized_as == RecognizedAs("title", title_level="intermediate")
     assert result.grants == ("deemed-equivalent",)
     assert result.rule.in_force_from is None
-    assert "推定（非官方）" in explain_evaluation(result, "zh")[0]
-    assert "inferred, not official" in explain_evaluation(result, "en")[0]
+    summary_zh, summary_en = explain_evaluation(result, "zh")[0], explain_evaluation(result, "en")[0]
+    assert "原文件未取得" in summary_zh and "据报道（原文件未取得）" in summary_zh and "择优" in summary_zh
+    assert "reported (instrument not retrieved)" in summary_en and "selective" in summary_en
     assert "生效日期不详" in explain_evaluation(result, "zh")[2]
 
 
@@ -304,6 +324,15 @@ PERSONS: list[tuple[str, tuple[str, ...], list[dict[str, Any]], date, dict[str, 
         [P1_L2, P1_L3],
         date(2026, 7, 1),
         ENG,
+        {"CN-ENG-2018-L3-TO-ASSISTANT", "CN-ENG-2018-L2-TO-INTERMEDIATE"},
+    ),
+    # issue 18: the Shanxi rule holds only with an attested review outcome (selective, article.txt)
+    (
+        "P1 reviewed",
+        ("CN", "CN-SX"),
+        [P1_L2, P1_L3],
+        date(2026, 7, 1),
+        {"workField": "engineering", "reviewOutcome": "selected"},
         {"CN-ENG-2018-L3-TO-ASSISTANT", "CN-ENG-2018-L2-TO-INTERMEDIATE", "CN-SX-L2-TO-INTERMEDIATE"},
     ),
     (
@@ -312,15 +341,15 @@ PERSONS: list[tuple[str, tuple[str, ...], list[dict[str, Any]], date, dict[str, 
         [P1_L2, P1_L3],
         date(2025, 12, 31),
         ENG,
-        {"CN-ENG-2018-L3-TO-ASSISTANT", "CN-SX-L2-TO-INTERMEDIATE"},
+        {"CN-ENG-2018-L3-TO-ASSISTANT"},
     ),
     (
         "P1 warehouse",
         ("CN", "CN-SX"),
         [P1_L2, P1_L3],
         date(2026, 7, 1),
-        {"workField": "warehouse"},
-        {"CN-SX-L2-TO-INTERMEDIATE"},
+        {"workField": "warehouse", "reviewOutcome": "not-selected"},
+        set(),
     ),
     (
         "P2 2028-11-15",
@@ -328,7 +357,7 @@ PERSONS: list[tuple[str, tuple[str, ...], list[dict[str, Any]], date, dict[str, 
         [P2_L1, P2_L3],
         date(2028, 11, 15),
         ENG,
-        {"CN-ENG-2018-L1-TO-ASSOCIATE-SENIOR", "CN-ENG-2018-L3-TO-ASSISTANT"},
+        {"CN-ENG-2018-L1-TO-ASSOCIATE-SENIOR", "CN-ENG-2018-L3-TO-ASSISTANT", "CN-GD-L3-TO-DAZHUAN"},
     ),
     (
         "P2 2028-11-14",
@@ -336,7 +365,7 @@ PERSONS: list[tuple[str, tuple[str, ...], list[dict[str, Any]], date, dict[str, 
         [P2_L1, P2_L3],
         date(2028, 11, 14),
         ENG,
-        {"CN-ENG-2018-L3-TO-ASSISTANT"},
+        {"CN-ENG-2018-L3-TO-ASSISTANT", "CN-GD-L3-TO-DAZHUAN"},
     ),
     # samples.md: "the national eligibility rule only" = no Heilongjiang skill rule; the 2015 level 3
     # also keeps its (lower) assistant-engineer route open.
@@ -370,7 +399,12 @@ PERSONS: list[tuple[str, tuple[str, ...], list[dict[str, Any]], date, dict[str, 
         [P5_DIPLOMA, P5_L3],
         date(2026, 3, 1),
         None,
-        {"CN-ENG-2018-SCHOOL-YUBEIJISHI", "CN-GD-YUBEIJISHI-TO-BENKE", "CN-GD-GZ-2026-VOC-GRADUATE-EQUALITY"},
+        {
+            "CN-ENG-2018-SCHOOL-YUBEIJISHI",
+            "CN-GD-YUBEIJISHI-TO-BENKE",
+            "CN-GD-GZ-2026-VOC-GRADUATE-EQUALITY",
+            "CN-GD-L3-TO-DAZHUAN",
+        },
     ),
     (
         "P5 2026-02-28",
@@ -378,7 +412,7 @@ PERSONS: list[tuple[str, tuple[str, ...], list[dict[str, Any]], date, dict[str, 
         [P5_DIPLOMA, P5_L3],
         date(2026, 2, 28),
         None,
-        {"CN-ENG-2018-SCHOOL-YUBEIJISHI", "CN-GD-YUBEIJISHI-TO-BENKE"},
+        {"CN-ENG-2018-SCHOOL-YUBEIJISHI", "CN-GD-YUBEIJISHI-TO-BENKE", "CN-GD-L3-TO-DAZHUAN"},
     ),
     ("P6", ("CN",), [P6_TITLE], date(2026, 7, 1), {"occupationMatch": "yes"}, {"CN-REV-INTERMEDIATE-TO-L2"}),
     ("P6 no match declared", ("CN",), [P6_TITLE], date(2026, 7, 1), None, set()),
@@ -468,7 +502,7 @@ def test_p4_national_and_heilongjiang_surveyor_rules_agree() -> None:
         == RecognizedAs("title", "工程系列", "intermediate", "工程师")
     )
     assert national.grants == provincial.grants == ("deemed-equivalent",)
-    assert (national.confidence, provincial.confidence) == ("sourced", "inferred")
+    assert (national.standing, provincial.standing) == ("reported", "inferred")
 
 
 def test_p4_unregistered_fails_the_inferred_registration_condition_only_nationally() -> None:
@@ -483,13 +517,15 @@ def test_p4_unregistered_fails_the_inferred_registration_condition_only_national
 # --- P5: preparatory-technician class graduate, Guangzhou ------------------------------------------
 
 
-def test_p5_is_treated_as_benke_in_guangdong_for_the_listed_purposes() -> None:
+def test_p5_is_treated_as_benke_in_guangdong_for_the_related_treatment() -> None:
     before = copy.deepcopy(P5_DIPLOMA)
     result = ev("CN-GD-YUBEIJISHI-TO-BENKE", [P5_DIPLOMA], date(2026, 7, 1))
     assert result.holds and result.rule.jurisdiction == "CN-GD"
     assert result.recognized_as == RecognizedAs("education", education_level="benke")
     assert result.grants == ("education-equivalent-treatment",)
-    assert result.purposes == ("入户", "职称评审", "招聘", "定级")
+    # issue 18: the source says 落实相关待遇 and lists no purposes, so the rule lists none (and says so)
+    assert result.purposes == () and result.standing == "reported"
+    assert result.rule.notes is not None and "未列明事项" in result.rule.notes.zh
     assert P5_DIPLOMA == before and "educationLevel" not in P5_DIPLOMA["credentialSubject"]
     assert "相当于本科" in explain_evaluation(result, "zh")[1]
 
@@ -512,7 +548,7 @@ def test_p5_may_apply_for_titles_as_if_holding_benke() -> None:
 
 def test_p6_engineer_may_apply_for_level_2_under_the_inferred_pattern() -> None:
     result = ev("CN-REV-INTERMEDIATE-TO-L2", [P6_TITLE], date(2026, 7, 1), declarations={"occupationMatch": "yes"})
-    assert result.holds and result.confidence == "inferred"
+    assert result.holds and result.standing == "inferred"
     assert result.recognized_as == RecognizedAs("skill-level", skill_level="L2")
     assert result.grants == ("eligibility-to-apply", "exam-exemption")
     missing = ev("CN-REV-INTERMEDIATE-TO-L2", [P6_TITLE], date(2026, 7, 1))
@@ -525,7 +561,7 @@ SHENYANG = {  # CN-LN is not a shipped set; the rule is translated here as rules
     "id": "CN-LN",
     "version": "test",
     "jurisdiction": "CN-LN",
-    "authority": {"zh": "辽宁省人力资源和社会保障厅", "en": "Liaoning HRSS"},
+    "legalBasis": {"issuingAuthority": None, "standing": "reported"},
     "rules": [
         {
             "id": "CN-LN-SY-2024-TITLE-TO-SKILL",
@@ -579,7 +615,7 @@ SHENYANG = {  # CN-LN is not a shipped set; the rule is translated here as rules
             "inForceFrom": "2024-06-26",
             "inForceUntil": None,
             "evaluable": True,
-            "confidence": "sourced",
+            "standing": "reported",
             "provenance": {
                 "document": "沈阳市人社局 policy (reported by People's Daily Online)",
                 "number": None,
@@ -587,6 +623,7 @@ SHENYANG = {  # CN-LN is not a shipped set; the rule is translated here as rules
                 "urls": ["http://en.people.cn/n3/2024/1017/c90000-20230629.html"],
                 "refs": ["S36"],
                 "evidence": "read",
+                "instrumentRetrieved": False,
             },
         }
     ],
@@ -636,7 +673,7 @@ def test_valid_from_is_the_fallback_date() -> None:
 def test_evaluation_json_is_plain_json() -> None:
     result = ev("CN-ENG-2018-L2-TO-INTERMEDIATE", [P1_L2], date(2026, 7, 1), work_field="engineering")
     doc = json.loads(json.dumps(result.to_json(), ensure_ascii=False))
-    assert doc["recognitionRule"] == "CN-ENG-2018-L2-TO-INTERMEDIATE" and doc["ruleConfidence"] == "sourced"
+    assert doc["recognitionRule"] == "CN-ENG-2018-L2-TO-INTERMEDIATE" and doc["ruleStanding"] == "reported"
     assert doc["recognizedAs"] == {
         "type": "RecognitionOutcome",
         "kind": "title",
@@ -676,9 +713,22 @@ NEGATIVES: list[tuple[str, Callable[[dict[str, Any]], None], str, bool]] = [
     ("rule jurisdiction differs", _set("jurisdiction", "CN-SX"), "/rules/1/jurisdiction", False),
     ("duplicate rule ids", lambda d: d["rules"].append(copy.deepcopy(d["rules"][1])), "/rules", False),
     ("rule extra member", _set("colour", "red"), "/rules/1/colour", True),
-    ("rule missing member", _rule0(lambda r: r.pop("confidence")), "/rules/1/confidence", True),
+    ("rule missing member", _rule0(lambda r: r.pop("standing")), "/rules/1/standing", True),
     ("bad rule id", _set("id", "cn-lower"), "/rules/1/id", True),
-    ("bad confidence", _set("confidence", "seed"), "/rules/1/confidence", True),
+    ("bad standing", _set("standing", "seed"), "/rules/1/standing", True),
+    ("confidence is now standing", _set("confidence", "sourced"), "/rules/1/confidence", True),
+    (
+        "sourced without a retrieved instrument",
+        _rule0(lambda r: r.update(standing="sourced", provenance=r["provenance"] | {"instrumentRetrieved": False})),
+        "/rules/1/standing",
+        True,
+    ),
+    (
+        "quote from an unknown source",
+        _rule0(lambda r: r["provenance"].update(quotes=[{"source": "blog", "text": "x", "supports": ["outcome"]}])),
+        "/rules/1/provenance/quotes/0/source",
+        True,
+    ),
     ("bad grant", _set("grants", ["title-conferred"]), "/rules/1/grants/0", True),
     ("no grants", _set("grants", []), "/rules/1/grants", True),
     ("bad direction", _set("direction", "sideways"), "/rules/1/direction", True),
@@ -865,7 +915,7 @@ def test_evaluation_never_raises_and_is_deterministic(
 
 
 def test_rules_and_sets_are_hashable_values() -> None:
-    assert len(set(shipped_rules())) == 43
+    assert len(set(shipped_rules())) == 44
     assert len({*load_shipped().values()}) == 5
     assert hash(find_rule("CN-SX-L2-TO-INTERMEDIATE")) == hash(find_rule("CN-SX-L2-TO-INTERMEDIATE"))
 

@@ -13,7 +13,7 @@ P2 = {
     "jurisdiction": "CN",
     "recognitionRule": "CN-ENG-2018-L2-TO-INTERMEDIATE",
     "ruleVersion": "1",
-    "ruleConfidence": "sourced",
+    "ruleStanding": "reported",  # issue 18: the 2018 opinion was not retrieved
     "legalBasis": {
         "issuingAuthority": "人力资源社会保障部",
         "documentName": "关于在工程技术领域实现高技能人才与工程技术人才职业发展贯通的意见（试行）",
@@ -60,7 +60,8 @@ def test_an_unknown_grant_code_is_shown_as_written_beside_the_outcome() -> None:
 
 def test_standing_is_worded_and_a_new_value_shows_as_written() -> None:
     assert standing_text("inferred").zh == "推定（非官方）"
-    assert standing_text("reported").zh.startswith("据官方报道")
+    assert standing_text("reported").zh == "据报道（原文件未取得）"
+    assert standing_text("sourced").zh == "有原文件（已取得并引用）"
     assert standing_text("provisional") == Text("provisional", "provisional")
 
 
@@ -68,17 +69,17 @@ def test_rows_show_grant_standing_region_basis_notes_and_declared_inputs() -> No
     doc = _doc(P2, declared={"workField": "engineering"})
     rows = {label.zh: value.zh for label, value in recognition_rows(doc, shipped_rule(doc))}
     assert rows["认定结果"] == "可申报 工程系列 工程师（中级）职称评审"
-    assert rows["规则性质"] == "有正式文件依据"
+    assert rows["依据状态"] == "据报道（原文件未取得）"
     assert rows["适用地区"] == "全国"
     assert rows["依据"].startswith("人力资源社会保障部《关于在工程技术领域")
-    assert rows["依据"].endswith("2018年11月")
+    assert rows["依据"].endswith("（2018年11月）")
     assert rows["规则说明"]  # the shipped rule's notes
     assert rows["申报信息"] == "岗位领域：engineering（本人申报，未核验）"
 
 
 def test_a_standing_field_the_rule_carries_wins_over_the_old_confidence() -> None:
     rows = dict((k.zh, v.zh) for k, v in recognition_rows(_doc({**P5, "ruleStanding": "reported"})))
-    assert rows["规则性质"].startswith("据官方报道")
+    assert rows["依据状态"] == "据报道（原文件未取得）"
     assert rows["适用地区"] == "广东省"
 
 
