@@ -41,8 +41,14 @@ def keys_group() -> None:
 @click.option("--seed", help="32-byte seed as 64 hex digits (for tests and reproducible demos only).")
 @click.option("--controller", help="Controller DID; default: the key's own did:key.")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Key file to write (0600).")
-def keys_generate(seed: str | None, controller: str | None, out: str) -> None:
-    """Generate a key pair and write it as a Multikey JSON file with its secret."""
+@click.option(
+    "--print-did",
+    is_flag=True,
+    help="输出控制者 DID 而非密钥 id（便于 ROOT=$(…) 赋值）。 Print the controller DID instead of the key id "
+    "(for ROOT=$(skillcred keys generate … --print-did)).",
+)
+def keys_generate(seed: str | None, controller: str | None, out: str, print_did: bool) -> None:
+    """Generate a key pair and write it as a Multikey JSON file with its secret; print its key id (or DID)."""
     if seed is not None:
         try:
             raw = bytes.fromhex(seed)
@@ -72,7 +78,7 @@ def keys_generate(seed: str | None, controller: str | None, out: str) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(pair.to_json(), fh, indent=2)
         fh.write("\n")
-    click.echo(pair.id)
+    click.echo(pair.controller if print_did else pair.id)
 
 
 def _parse_created(value: str | None) -> datetime | None:
