@@ -451,6 +451,15 @@ def trust_list_group() -> None:
     help="为此 DID 生成条目（did:key 的密钥自动填入），可重复。 An entry for this DID (a did:key's key is filled in); "
     "repeat for more. Default: one example entry to edit.",
 )
+@click.option(
+    "--issuer-url",
+    "issuer_urls",
+    multiple=True,
+    metavar="URL",
+    help="为在此地址运行的签发机构生成条目：DID 与密钥取自其服务（/status/ 与 DID 文档），可重复。 An entry for the "
+    "issuer served at this base URL: its DID and keys come from it (its /status/ index and DID document); "
+    "repeat for more.",
+)
 @click.option("--name-zh", default="（机构中文名称）", help="条目的中文名称。 The entries' Chinese name.")
 @click.option("--name-en", default="(issuer's English name)", help="条目的英文名称。 The entries' English name.")
 @click.option(
@@ -482,6 +491,7 @@ def trust_list_group() -> None:
 def trust_list_template(
     ctx: click.Context,
     dids: tuple[str, ...],
+    issuer_urls: tuple[str, ...],
     name_zh: str,
     name_en: str,
     roles: tuple[str, ...],
@@ -498,11 +508,23 @@ def trust_list_template(
         since = parse_datetime(keys_valid_from, field="--keys-valid-from") if keys_valid_from else None
     except SkillcredError as err:
         raise click.BadParameter(err.detail, param_hint="--keys-valid-from") from err
+    from verifier import packsources
+
     for did in dids:
         if not did.startswith(("did:key:", "did:web:")):
             raise click.BadParameter(f"{did!r} is not a did:key or did:web DID", param_hint="--issuer")
+    documents: dict[str, Any] = {}
+    if issuer_urls:
+        fetcher = packsources.operator_fetcher(issuer_urls)
+        for url in issuer_urls:
+            try:
+                did, documents[did] = packsources.issuer_document(url, fetcher=fetcher)
+            except SkillcredError as err:
+                raise click.ClickException(f"--issuer-url {url}: {err}") from err
+            dids += (did,)
     document = template(
         dids,
+        documents=documents,
         now=now,
         keys_since=since or now - timedelta(days=30),
         name_zh=name_zh,
@@ -512,7 +534,7 @@ def trust_list_template(
         credential_types=types or ("SkillLevelCredential",),
     )
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))
-    if any(d.startswith("did:web:") for d in dids) or not dids:
+    if any(d.startswith("did:web:") and d not in documents for d in dids) or not dids:
         click.echo(
             "! 请按 DID 文档填写 did:web 的密钥 id。 Fill in each did:web issuer's key ids from its DID document.",
             err=True,

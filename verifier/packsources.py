@@ -87,6 +87,19 @@ def fetch_from_issuers(
     return out
 
 
+def issuer_document(url: str, *, fetcher: Fetcher) -> tuple[str, dict[str, Any]]:
+    """The DID and DID document of the issuer served at ``url`` (its base URL): the DID from its status list
+    index, the document derived (did:key) or fetched from the same server (did:web)."""
+    url = url.rstrip("/")
+    index = _get(fetcher, f"{url}/status/")
+    did = index.get("issuer") if isinstance(index, Mapping) else None
+    if not isinstance(did, str) or not did.startswith(("did:key:", "did:web:")):
+        raise SkillcredError(f"{url}/status/ does not name a did:key or did:web issuer", code=Code.PARSING_ERROR)
+    if did.startswith("did:key:"):
+        return did, DidResolver().resolve(did)
+    return did, _did_web_document(fetcher, url, did)
+
+
 def _did_web_document(fetcher: Fetcher, url: str, did: str) -> dict[str, Any]:
     parts = urlsplit(url)
     path = did.removeprefix("did:web:").split(":")[1:]

@@ -2,12 +2,13 @@
 written beside it (``_about``, which the parser ignores).
 
 With no issuer named it holds one example entry to edit; each DID named gets an entry of its own, whose keys
-are derived for a did:key and left as a placeholder to fill in from the DID document for a did:web.
+are the ``assertionMethod`` keys of its DID document (derived for a did:key; for a did:web given in
+``documents``, or left as a placeholder to fill in).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -40,13 +41,13 @@ ABOUT = {
 }
 
 
-def _keys(did: str, since: datetime) -> list[dict[str, Any]]:
-    if did.startswith("did:key:"):
-        method = DidResolver().resolve(did)["assertionMethod"][0]
-        key_id = method if isinstance(method, str) else method["id"]
-    else:
-        key_id = f"{did}#KEY-ID-FROM-ITS-DID-DOCUMENT"
-    return [{"id": key_id, "validFrom": format_datetime(since), "validUntil": None}]
+def _keys(did: str, since: datetime, document: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    if document is None and did.startswith("did:key:"):
+        document = DidResolver().resolve(did)
+    methods = list(document.get("assertionMethod") or []) if document is not None else []
+    ids = [m if isinstance(m, str) else str(m.get("id")) for m in methods if isinstance(m, (str, Mapping))]
+    ids = [i if i.startswith("did:") else f"{did}{i}" for i in ids] or [f"{did}#KEY-ID-FROM-ITS-DID-DOCUMENT"]
+    return [{"id": key_id, "validFrom": format_datetime(since), "validUntil": None} for key_id in ids]
 
 
 def trust_list_template(
@@ -59,6 +60,7 @@ def trust_list_template(
     roles: Sequence[str] = ("skill-evaluation-organization",),
     jurisdictions: Sequence[str] = ("CN",),
     credential_types: Sequence[str] = ("SkillLevelCredential",),
+    documents: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The template (see the module docstring); raises ``ValueError`` for a role or type not allowed."""
     unknown = [r for r in roles if r not in ROLES] + [t for t in credential_types if t not in CREDENTIAL_TYPES]
@@ -71,7 +73,7 @@ def trust_list_template(
             "roles": list(roles),
             "jurisdictions": list(jurisdictions),
             "credentialTypes": list(credential_types),
-            "keys": _keys(did, keys_since),
+            "keys": _keys(did, keys_since, (documents or {}).get(did)),
         }
         for did in (dids or (EXAMPLE_DID,))
     ]
