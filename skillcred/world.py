@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import json
 import shlex
+import sys
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -386,7 +387,7 @@ COMMANDS_FILE = "commands.txt"
 def write_files(world: DemoWorld) -> None:
     """The trust pack, the root DID, each credential and recognition, and ``commands.txt``: one ready-to-run
     ``skillcred verify`` per credential and ``skillcred explain`` per recognition, offline with the pack."""
-    home = world.home
+    home = world.home.resolve()
     (home / PACK_FILE).write_text(json.dumps(world.trust_pack, ensure_ascii=False, indent=1), encoding="utf-8")
     (home / ROOT_FILE).write_text(world.root.controller + "\n", encoding="utf-8")
     trust = f"--trust-pack {shlex.quote(str(home / PACK_FILE))} --root {world.root.controller}"
@@ -394,6 +395,9 @@ def write_files(world: DemoWorld) -> None:
         "# skillcred demo: 可直接运行的离线核验命令 / ready-to-run offline checks (sh commands.txt)",
         f"# 信任根 / trust root: {world.root.controller}",
     ]
+    here = Path(sys.executable).parent  # the environment the demo runs in (make demo: .venv/bin)
+    if (here / "skillcred").is_file():
+        lines.append(f"PATH={shlex.quote(str(here))}:$PATH")
     files = home / "credentials"
     files.mkdir(exist_ok=True)
     for slug, worker in world.workers.items():
