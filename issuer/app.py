@@ -253,6 +253,9 @@ def create_app(
             return Response(status_code=304, headers=headers)
         return Response(data, media_type=VC_TYPE, headers=headers)
 
+    def status_index(request: Request) -> Response:
+        return JSONResponse({"issuer": service.did, "statusLists": service.status_list_urls()})
+
     def did_document(request: Request) -> Response:
         try:
             document = service.did_document()
@@ -279,6 +282,7 @@ def create_app(
         Route("/credentials/status", guarded("credentials:status", update_status), methods=["POST"]),
         Route("/recognitions", guarded("credentials:issue", recognitions), methods=["POST"]),
         Route("/credentials/{credential_id:path}", guarded("credentials:read", read_credential), methods=["GET"]),
+        Route("/status/", status_index, methods=["GET"]),
         Route("/status/{list_id}", status_list, methods=["GET"]),
         Route("/.well-known/did.json", did_document, methods=["GET"]),
         Route("/{did_path:path}/did.json", did_document, methods=["GET"]),

@@ -150,7 +150,8 @@ _suite_option = click.option(
     "data_file",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="该类别的输入：JSON 对象（camelCase 字段）。 The kind's input as a JSON object (camelCase fields).",
+    help="该种类的输入：JSON 对象（camelCase 字段，见 skillcred issuer kinds KIND）。 "
+    "The kind's input as a JSON object (camelCase fields; skillcred issuer kinds KIND shows them and an example).",
 )
 @click.option("--subject-did", help="持有人的 DID（credentialSubject.id）。 The holder's DID (credentialSubject.id).")
 @click.option(
@@ -190,6 +191,27 @@ def issue(
     else:
         write_atomic(out, issued.document)
         click.echo(issued.id)
+
+
+@issuer_group.command("kinds")
+@click.argument("kind", required=False, type=click.Choice(list(KINDS)))
+@click.option(
+    "--example",
+    is_flag=True,
+    help="只输出 KIND 的示例输入（JSON），可直接用作 --data。 "
+    "Print only KIND's example input (JSON), usable as --data.",
+)
+def kinds_command(kind: str | None, example: bool) -> None:
+    """列出凭证种类及其输入字段（issue --data 的格式）与示例。 List the credential kinds with the fields of their
+    input (what issuer issue KIND --data FILE takes: a JSON object, camelCase) and an example each."""
+    from issuer.examples import EXAMPLES, describe
+
+    if example:
+        if kind is None:
+            raise click.UsageError("--example needs a KIND, e.g. skillcred issuer kinds skill-level --example")
+        click.echo(json.dumps(EXAMPLES[kind], ensure_ascii=False, indent=2))
+        return
+    click.echo("\n\n".join(describe(k) for k in ([kind] if kind else list(KINDS))))
 
 
 @issuer_group.command("batch")
@@ -313,6 +335,34 @@ def _status_command(name: str, method: str, verb: str, doc: str) -> None:
     def command(ctx: click.Context, credential_id: str) -> None:
         change = getattr(open_from_context(ctx, need_key=False).service, method)(credential_id)
         click.echo(f"{verb} {credential_id}" if change.changed else f"{credential_id} was already {verb}")
+
+
+@issuer_group.command("show")
+@click.argument("credential_id")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="写入此文件而非标准输出。 Write the credential here instead of stdout.",
+)
+@click.pass_context
+def show(ctx: click.Context, credential_id: str, out: Path | None) -> None:
+    """显示本机构签发的任一凭证（原样字节）及其当前状态。 Print any credential this issuer issued (the exact
+    bytes released, from the registry) and its current status (on stderr)."""
+    service = open_from_context(ctx, need_key=False).service
+    document = service.get(credential_id)
+    status = service.status(credential_id)
+    state = (
+        ("已撤销", "revoked")
+        if status.revoked
+        else ("已暂停", "suspended")
+        if status.suspended
+        else ("有效", "not revoked or suspended")
+    )
+    if out is None:
+        click.echo(document.decode("utf-8"))
+    else:
+        write_atomic(out, document)
+    click.echo(f"状态：{state[0]} / status: {state[1]}  {credential_id}", err=True)
 
 
 _status_command(

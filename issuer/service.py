@@ -83,6 +83,11 @@ class IssuerService:
             url_for=self.status_list_url,
         )
 
+    @property
+    def did(self) -> str:
+        """The issuer's DID."""
+        return self._profile.did
+
     def now(self) -> datetime:
         """The service's time (its injected clock), for every decision it and its edges make."""
         return self.engine.now()
@@ -158,6 +163,11 @@ class IssuerService:
 
     def unsuspend(self, credential_id: str) -> StatusChange:
         return self._change(credential_id, "suspension", 0)
+
+    def status_list_urls(self) -> list[str]:
+        """The URL of every status list this issuer publishes (what a trust pack snapshots)."""
+        with self._store.read() as tx:
+            return [self.status_list_url(list_id) for list_id in tx.status_list_ids()]
 
     def status_list_credential(self, list_id: str) -> bytes:
         """The signed ``BitstringStatusListCredential`` of ``list_id`` (see :mod:`issuer.publish`)."""

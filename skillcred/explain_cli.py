@@ -2,9 +2,9 @@
 
 The recognition, each source and the rule credential are verified and the chain is re-checked
 (:mod:`vccore.recognition.chain`). With ``--trust-pack`` the full verifier pipeline runs (status from the pack's
-snapshots); with ``--trust-list`` only proofs, validity and trust are checked and the output says that
-status was not. Issuer names come from the trust list. Exit 0 when everything verified, 1 when the
-chain (or anything in it) did not, 2 for usage errors; no tracebacks for bad input.
+snapshots, rule credentials from the pack and ``--rules``); with ``--trust-list`` only proofs, validity and
+trust are checked and the output says that status was not. Issuer names come from the trust list. Exit 0
+when everything verified, 1 when the chain (or anything in it) did not, 2 for usage errors; no tracebacks for bad input.
 """
 
 from __future__ import annotations
@@ -72,6 +72,21 @@ def _trust_list(path: Path, root: str | None, loader: DocumentLoader, now: datet
     return trust
 
 
+def _pack_rules(path: Path, *, have: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The rule credentials a (verified) trust pack carries that the command line did not give again.
+    Each one is still verified like any cited document when the chain is checked."""
+    from vccore.trust.pack import parse_trust_pack
+
+    document = parse_trust_pack(path.read_bytes())
+    given = {json.dumps(d, sort_keys=True) for d in have}
+    carried = document.get("ruleCredentials") if isinstance(document, Mapping) else None
+    return [
+        d
+        for d in (carried if isinstance(carried, list) else [])
+        if isinstance(d, Mapping) and json.dumps(d, sort_keys=True) not in given
+    ]
+
+
 @click.command("explain")
 @click.argument("recognition", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
@@ -87,7 +102,8 @@ def _trust_list(path: Path, root: str | None, loader: DocumentLoader, now: datet
     "rule_files",
     multiple=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="规则凭证文件（一份或 JSON 列表），可重复。 Rule credential file (one or a JSON list); repeat for more.",
+    help="规则凭证文件（一个或 JSON 列表），可重复；信任包中的规则凭证自动使用。 "
+    "Rule credential file (one or a JSON list); repeat for more. A trust pack's rule credentials are used too.",
 )
 @click.option(
     "--trust-list",
@@ -152,7 +168,8 @@ def explain_command(
         verifier = build_verifier(
             trust_pack=trust_pack, root=root, trust_any=False, online=False, clock=fixed_clock(now)
         )
-        verifier.chain_checker = make_chain_checker(pool_lookup(pool))
+        rules += _pack_rules(trust_pack, have=rules)  # the pack verified: the rules it carries count too
+        verifier.chain_checker = make_chain_checker(pool_lookup([*sources, *rules]))
         result = verifier.verify_credential(document)
         trust = verifier.trust
     else:

@@ -55,9 +55,15 @@ def keys_group() -> None:
     type=click.Path(dir_okay=False),
     help="要写入的密钥文件（权限 0600）。 Key file to write (0600).",
 )
-def keys_generate(seed: str | None, controller: str | None, out: str) -> None:
-    """生成密钥对，连同私钥写成 Multikey JSON 文件。 Generate a key pair and write it as a Multikey JSON file with its
-    secret."""
+@click.option(
+    "--print-did",
+    is_flag=True,
+    help="输出控制者 DID 而非密钥 id（便于 ROOT=$(…) 赋值）。 Print the controller DID instead of the key id "
+    "(for ROOT=$(skillcred keys generate … --print-did)).",
+)
+def keys_generate(seed: str | None, controller: str | None, out: str, print_did: bool) -> None:
+    """生成密钥对，连同私钥写成 Multikey JSON 文件；输出其密钥 id（或 DID）。 Generate a key pair and write it as a
+    Multikey JSON file with its secret; print its key id (or DID)."""
     if seed is not None:
         try:
             raw = bytes.fromhex(seed)
@@ -87,7 +93,7 @@ def keys_generate(seed: str | None, controller: str | None, out: str) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(pair.to_json(), fh, indent=2)
         fh.write("\n")
-    click.echo(pair.id)
+    click.echo(pair.controller if print_did else pair.id)
 
 
 def _parse_created(value: str | None) -> datetime | None:

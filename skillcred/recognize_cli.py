@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from issuer.batch.files import write_atomic
 from issuer.cli import open_from_context
 from issuer.home import OpenIssuer
 from issuer.recognize import RecognitionService
@@ -113,13 +114,18 @@ def rules_list(lang: str) -> None:
     "--set",
     "sets",
     multiple=True,
-    help="规则集编号（CN、CN-SX、CN-HL、CN-GD、CN-SD），默认全部。 Rule set id (CN, CN-SX, CN-HL, CN-GD, CN-SD); "
-    "default all.",
+    help="规则集编号，可重复；默认全部。 Rule set id (CN, CN-SX, CN-HL, CN-GD, CN-SD); repeat for more; default all.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="把这些规则集的签名规则凭证（JSON 列表）写入此文件，供 pack build --rules 与 explain --rules 使用。 "
+    "Write the signed rule credentials of these sets (a JSON list) here, for pack build --rules and explain --rules.",
 )
 @click.pass_context
-def rules_publish(ctx: click.Context, sets: tuple[str, ...]) -> None:
-    """以本签发机构名义把内置规则集签为认定规则凭证。 Sign shipped rule sets as RecognitionRuleCredentials of this
-    issuer."""
+def rules_publish(ctx: click.Context, sets: tuple[str, ...], out: Path | None) -> None:
+    """签名发布内置规则集（已发布的版本不变）。 Sign shipped rule sets as RecognitionRuleCredentials of this issuer
+    (a published version never changes); with --out, also write them to a file."""
     shipped = load_shipped()
     unknown = [s for s in sets if s not in shipped]
     if unknown:
@@ -142,6 +148,16 @@ def rules_publish(ctx: click.Context, sets: tuple[str, ...]) -> None:
             continue
         issued = service.publish_ruleset(ruleset, idempotency_key=f"ruleset:{ruleset.id}:{ruleset.version}")
         click.echo(f"{set_id} v{ruleset.version}: {issued.id}")
+    if out is not None:
+        wanted = {(shipped[s].id, shipped[s].version) for s in sets or tuple(shipped)}
+        chosen = [d for d in published_rules(opened) if _set_of(d) in wanted]
+        write_atomic(out, (json.dumps(chosen, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+        click.echo(f"wrote {out}: {len(chosen)} rule credential(s) / 已写入 {len(chosen)} 个规则凭证")
+
+
+def _set_of(document: Mapping[str, Any]) -> tuple[str, str]:
+    ruleset = parse_rule_credential(document)
+    return ruleset.id, ruleset.version
 
 
 class _NoSources:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import copy
 import json
+import shlex
+import sys
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -34,13 +36,15 @@ from vccore.keys import KeyPair
 from vccore.recognition.rulesets import load_shipped
 from vccore.timeutil import beijing_date, require_aware
 from vccore.trust.lists import KeyPeriod, TrustedIssuer, TrustList, trust_list_credential
-from vccore.trust.pack import build_trust_pack, verify_trust_pack
+from vccore.trust.pack import StatusSnapshot, build_trust_pack, verify_trust_pack
 from verifier.challenges import SqliteChallengeStore
 from verifier.pipeline import Verifier, standard_verifier
 from verifier.status import StatusSource
 from wallet_demo.store import Wallet
 
 DEMO_PASSPHRASE = "skillcred-demo-only-不要用于生产"
+#: how long the demo's verifier keeps a status list it read from an issuer: a revocation shows within this
+DEMO_STATUS_MAX_AGE = timedelta(seconds=5)
 
 
 @dataclass(frozen=True)
@@ -331,14 +335,6 @@ def build_world(home: Path, *, base_url: str, clock: Clock) -> DemoWorld:
     for ruleset in load_shipped().values():
         recognizer.publish_ruleset(ruleset)
     rule_credentials = [dict(d) for d in recognizer.rule_credentials]
-    pack = build_trust_pack(
-        trust_lists=[tl_doc],
-        signer=root,
-        loader=loader,
-        now=now,
-        valid_for=timedelta(days=30),
-        rule_credentials=rule_credentials,
-    )
     workers: dict[str, Worker] = {}
     for wspec in WORKERS:
         wallet = Wallet.create(home / "wallets" / wspec.slug, clock=clock)
@@ -375,10 +371,64 @@ def build_world(home: Path, *, base_url: str, clock: Clock) -> DemoWorld:
         challenges=SqliteChallengeStore(home / "challenges.sqlite3", domain=_host(base), clock=clock),
         domain=_host(base),
     )
+    # the pack for checking the demo's credentials offline: its status snapshots are taken now, with everything
+    # issued (valid as long as the issuers' lists, one hour; seed again for a fresh one)
+    snapshots = [
+        StatusSnapshot(url, json.loads(opened.service.status_list_credential(url.rsplit("/", 1)[1])), now)
+        for opened in issuers.values()
+        for url in opened.service.status_list_urls()
+    ]
+    pack = build_trust_pack(
+        trust_lists=[tl_doc],
+        signer=root,
+        loader=loader,
+        now=now,
+        valid_for=timedelta(days=30),
+        rule_credentials=rule_credentials,
+        status_snapshots=snapshots,
+    )
     checked, result = verify_trust_pack(pack, root_did=root.controller, loader=loader, now=now)
     if checked is None:
         raise RuntimeError(f"the demo trust pack does not verify: {result.to_json()}")
-    return DemoWorld(home, base, root, issuers, tokens, trust, pack, rule_credentials, workers, verifier, fetcher)
+    world = DemoWorld(home, base, root, issuers, tokens, trust, pack, rule_credentials, workers, verifier, fetcher)
+    write_files(world)
+    return world
+
+
+#: what the demo leaves in its home for the command line (besides issuers/ and wallets/)
+PACK_FILE = "trust-pack.json"
+ROOT_FILE = "root-did.txt"
+COMMANDS_FILE = "commands.txt"
+
+
+def write_files(world: DemoWorld) -> None:
+    """The trust pack, the root DID, each credential and recognition, and ``commands.txt``: one ready-to-run
+    ``skillcred verify`` per credential and ``skillcred explain`` per recognition, offline with the pack."""
+    home = world.home.resolve()
+    (home / PACK_FILE).write_text(json.dumps(world.trust_pack, ensure_ascii=False, indent=1), encoding="utf-8")
+    (home / ROOT_FILE).write_text(world.root.controller + "\n", encoding="utf-8")
+    trust = f"--trust-pack {shlex.quote(str(home / PACK_FILE))} --root {world.root.controller}"
+    lines = [
+        "# skillcred demo: 可直接运行的离线核验命令 / ready-to-run offline checks (sh commands.txt)",
+        f"# 信任根 / trust root: {world.root.controller}",
+    ]
+    here = Path(sys.executable).parent  # the environment the demo runs in (make demo: .venv/bin)
+    if (here / "skillcred").is_file():
+        lines.append(f"PATH={shlex.quote(str(here))}:$PATH")
+    files = home / "credentials"
+    files.mkdir(exist_ok=True)
+    for slug, worker in world.workers.items():
+        paths = []
+        for n, doc in enumerate(worker.credentials):
+            path = files / f"{slug}-{n + 1}.json"
+            path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+            paths.append(path)
+            lines.append(f"skillcred verify {shlex.quote(str(path))} {trust}")
+        recognition = files / f"{slug}-recognition.json"
+        recognition.write_text(json.dumps(worker.recognition, ensure_ascii=False, indent=1), encoding="utf-8")
+        sources = " ".join(f"--sources {shlex.quote(str(paths[i]))}" for i in worker.spec.sources)
+        lines.append(f"skillcred explain {shlex.quote(str(recognition))} {sources} {trust}")
+    (home / COMMANDS_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def make_verifier(
@@ -395,7 +445,7 @@ def make_verifier(
     return standard_verifier(
         trust=trust,
         loader=loader,
-        status=StatusSource(loader=loader, fetcher=fetcher),
+        status=StatusSource(loader=loader, fetcher=fetcher, max_age=DEMO_STATUS_MAX_AGE),
         rule_credentials=rule_credentials,
         challenges=challenges,
         domain=domain,
@@ -413,4 +463,17 @@ def _host(base: str) -> str:
     return urlsplit(base).netloc or "localhost"
 
 
-__all__ = ["DEMO_PASSPHRASE", "ISSUERS", "WORKERS", "DemoWorld", "LocalStatusFetcher", "build_world", "make_verifier"]
+__all__ = [
+    "COMMANDS_FILE",
+    "DEMO_PASSPHRASE",
+    "DEMO_STATUS_MAX_AGE",
+    "ISSUERS",
+    "PACK_FILE",
+    "ROOT_FILE",
+    "WORKERS",
+    "DemoWorld",
+    "LocalStatusFetcher",
+    "build_world",
+    "make_verifier",
+    "write_files",
+]

@@ -142,3 +142,18 @@ def test_trust_list_needs_a_root(files: dict[str, str]) -> None:
 def test_bad_now_is_a_usage_error(files: dict[str, str]) -> None:
     result = invoke(cli, ["explain", *common(files), "--root", ROOT.controller, "--now", "yesterday"])
     assert result.exit_code == 2
+
+
+def test_explain_uses_the_rule_credentials_the_trust_pack_carries(tmp_path: Path) -> None:
+    """Issue 14: a pack that holds the rule credentials is enough; no ``--rules`` needed (main said
+    CHAIN_RULE_MISSING and 认定链不成立)."""
+    w = recognitions()
+    trust = signed_trust_list(w.trust, id="urn:uuid:tl-cli", now=NOW)
+    pack = build_trust_pack(
+        trust_lists=[trust], signer=ROOT, loader=LOADER, now=NOW, rule_credentials=w.rule_credentials
+    )
+    args = [write(tmp_path / "step2.json", w.step2), "--sources", write(tmp_path / "s.json", [w.p1, w.recognition])]
+    result = explain(*args, "--trust-pack", write(tmp_path / "pack.json", pack), "--lang", "both")
+    assert result.exit_code == 0, result.output
+    assert "CHAIN_RULE_MISSING" not in result.output
+    assert "认定链成立 / the recognition chain verifies" in result.output

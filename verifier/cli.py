@@ -298,7 +298,7 @@ def pack_group() -> None:
     "root_key",
     required=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="信任根的密钥文件（skillcred keys generate）。 The root's key file (skillcred keys generate).",
+    help="根密钥文件（skillcred keys generate）。 The root's key file (skillcred keys generate).",
 )
 @click.option(
     "--trust-list",
@@ -306,41 +306,51 @@ def pack_group() -> None:
     multiple=True,
     required=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="已签名的信任列表凭证（可重复）。 A signed TrustListCredential (repeatable).",
+    help="已签名的信任列表凭证。 A signed TrustListCredential (skillcred verifier trust-list sign).",
 )
 @click.option(
     "--rules",
     "rules",
     multiple=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="已签名的认定规则凭证（可重复）。 A signed RecognitionRuleCredential (repeatable).",
+    help="规则凭证文件（一个或 JSON 列表，skillcred issuer rules publish --out）。 "
+    "Signed RecognitionRuleCredentials: one, or a JSON list (skillcred issuer rules publish --out FILE).",
 )
 @click.option(
     "--status",
     "statuses",
     multiple=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="要存入快照的已签名状态列表凭证。 A signed status list credential to snapshot.",
+    help="要快照的已签名状态列表凭证文件。 A signed status list credential file to snapshot.",
+)
+@click.option(
+    "--status-from",
+    "status_from",
+    multiple=True,
+    metavar="URL",
+    help="从签发机构获取其全部状态列表（机构根地址，或单个列表地址 …/status/ID）；did:web 机构的 DID 文档一并获取。 "
+    "Fetch status lists from an issuer: its base URL (all its lists) or one list's URL (…/status/ID); "
+    "a did:web issuer's DID document comes from the same server.",
 )
 @click.option(
     "--did-document",
     "did_docs",
     multiple=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="要打包的 DID 文档。 A DID document to bundle.",
+    help="要打包的 DID 文档（did:key 的文档自动生成）。 A DID document to bundle (did:key documents are derived).",
 )
 @click.option(
     "--days",
     default=7,
     show_default=True,
     type=click.IntRange(1, 90),
-    help="信任包有效天数。 How many days the pack is valid.",
+    help="信任包有效天数。 How long the pack is valid.",
 )
 @click.option(
     "--out",
     required=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="信任包写入此文件。 Write the pack to this file.",
+    help="输出文件。 Where to write the pack.",
 )
 @click.pass_context
 def pack_build(
@@ -349,14 +359,19 @@ def pack_build(
     trust_lists: tuple[Path, ...],
     rules: tuple[Path, ...],
     statuses: tuple[Path, ...],
+    status_from: tuple[str, ...],
     did_docs: tuple[Path, ...],
     days: int,
     out: Path,
 ) -> None:
-    """构建并签署信任包，用于离线验证。 Build and sign a trust pack for offline verification."""
+    """构建并签名离线核验用的信任包，并列出仍缺少的内容。 Build and sign a trust pack for offline verification;
+    did:key documents are derived, status lists fetched with --status-from, and what is still missing is
+    said (on stderr)."""
     from vccore.jsonstrict import loads
     from vccore.keys import KeyPair
+    from vccore.trust.lists import verify_trust_list_credential
     from vccore.trust.pack import StatusSnapshot, build_trust_pack
+    from verifier import packsources
 
     def read(path: Path) -> Any:
         try:
@@ -371,7 +386,15 @@ def pack_build(
     except SkillcredError as err:
         raise click.ClickException(f"{root_key}: {err.detail}") from err
     now = runtime_clock(ctx)()
-    docs = {}
+    list_docs = [read(p) for p in trust_lists]
+    parsed = []
+    for path, doc in zip(trust_lists, list_docs, strict=True):
+        trust, result = verify_trust_list_credential(doc, root_did=signer.controller, loader=DocumentLoader(), now=now)
+        if trust is None:
+            problems = "; ".join(f"{p.code.value}: {p.detail}" for p in result.problems())
+            raise click.ClickException(f"{path}: the trust list does not verify with this root key: {problems}")
+        parsed.append(trust)
+    docs: dict[str, Any] = packsources.did_key_documents(parsed)
     for path in did_docs:
         doc = read(path)
         if not isinstance(doc, dict) or not isinstance(doc.get("id"), str):
@@ -383,22 +406,37 @@ def pack_build(
         if not isinstance(cred, dict) or not isinstance(cred.get("id"), str):
             raise click.ClickException(f"{path}: not a status list credential")
         snapshots.append(StatusSnapshot(cred["id"], cred, now))
+    if status_from:
+        try:
+            fetched = packsources.fetch_from_issuers(
+                status_from, fetcher=packsources.operator_fetcher(status_from), have_documents=docs, now=now
+            )
+        except SkillcredError as err:
+            raise click.ClickException(f"--status-from: {err}") from err
+        snapshots.extend(fetched.snapshots)
+        docs.update(fetched.did_documents)
+    rule_credentials: list[Any] = []
+    for path in rules:
+        value = read(path)
+        rule_credentials.extend(value if isinstance(value, list) else [value])
     loader = DocumentLoader(resolver=DidResolver(documents=docs))
     pack = build_trust_pack(
-        trust_lists=[read(p) for p in trust_lists],
+        trust_lists=list_docs,
         signer=signer,
         loader=loader,
         now=now,
         valid_for=timedelta(days=days),
-        rule_credentials=[read(p) for p in rules],
+        rule_credentials=rule_credentials,
         status_snapshots=snapshots,
         did_documents=docs,
     )
     out.write_text(json.dumps(pack, ensure_ascii=False, indent=1), encoding="utf-8")
     click.echo(
-        f"wrote {out} ({len(trust_lists)} trust list(s), {len(rules)} rule credential(s), "
-        f"{len(snapshots)} status snapshot(s), valid {days} days)"
+        f"wrote {out} ({len(trust_lists)} trust list(s), {len(rule_credentials)} rule credential(s), "
+        f"{len(snapshots)} status snapshot(s), {len(docs)} DID document(s), valid {days} days)"
     )
+    for line in packsources.missing(parsed, did_documents=docs, snapshots=snapshots, rule_credentials=rule_credentials):
+        click.echo(f"! {line}", err=True)
 
 
 @pack_group.command("show")
@@ -435,6 +473,105 @@ def pack_show(ctx: click.Context, file: Path, root: str) -> None:
 def trust_list_group() -> None:
     """信任列表：谁可以在何地、何时签发什么，由信任根签署。 Trust lists: who may issue what, where and when, signed by
     the root."""
+
+
+@trust_list_group.command("template")
+@click.option(
+    "--issuer",
+    "dids",
+    multiple=True,
+    metavar="DID",
+    help="为此 DID 生成条目（did:key 的密钥自动填入），可重复。 An entry for this DID (a did:key's key is filled in); "
+    "repeat for more. Default: one example entry to edit.",
+)
+@click.option(
+    "--issuer-url",
+    "issuer_urls",
+    multiple=True,
+    metavar="URL",
+    help="为在此地址运行的签发机构生成条目：DID 与密钥取自其服务（/status/ 与 DID 文档），可重复。 An entry for the "
+    "issuer served at this base URL: its DID and keys come from it (its /status/ index and DID document); "
+    "repeat for more.",
+)
+@click.option("--name-zh", default="（机构中文名称）", help="条目的中文名称。 The entries' Chinese name.")
+@click.option("--name-en", default="(issuer's English name)", help="条目的英文名称。 The entries' English name.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    help="角色，可重复（允许值见 _about）。 A role; repeat for more (allowed values: see _about). "
+    "Default: skill-evaluation-organization.",
+)
+@click.option(
+    "--jurisdiction",
+    "jurisdictions",
+    multiple=True,
+    help="管辖地区，如 CN、CN-SX，可重复。 A jurisdiction, e.g. CN or CN-SX; repeat for more. Default: CN.",
+)
+@click.option(
+    "--type",
+    "types",
+    multiple=True,
+    help="可签发的凭证类型，可重复（允许值见 _about）。 A credential type it may issue; repeat for more. "
+    "Default: SkillLevelCredential.",
+)
+@click.option(
+    "--keys-valid-from",
+    help="密钥受信起始时间（ISO 8601，默认 30 天前）。 "
+    "Since when its keys are trusted (ISO 8601; default 30 days ago).",
+)
+@click.pass_context
+def trust_list_template(
+    ctx: click.Context,
+    dids: tuple[str, ...],
+    issuer_urls: tuple[str, ...],
+    name_zh: str,
+    name_en: str,
+    roles: tuple[str, ...],
+    jurisdictions: tuple[str, ...],
+    types: tuple[str, ...],
+    keys_valid_from: str | None,
+) -> None:
+    """输出一个起始信任列表（issuers.json），允许值写在 _about 中。 Print a starting trust list (issuers.json) for
+    trust-list sign, with every allowed value written in its _about."""
+    from vccore.trust.template import trust_list_template as template
+
+    now = runtime_clock(ctx)()
+    try:
+        since = parse_datetime(keys_valid_from, field="--keys-valid-from") if keys_valid_from else None
+    except SkillcredError as err:
+        raise click.BadParameter(err.detail, param_hint="--keys-valid-from") from err
+    from verifier import packsources
+
+    for did in dids:
+        if not did.startswith(("did:key:", "did:web:")):
+            raise click.BadParameter(f"{did!r} is not a did:key or did:web DID", param_hint="--issuer")
+    documents: dict[str, Any] = {}
+    if issuer_urls:
+        fetcher = packsources.operator_fetcher(issuer_urls)
+        for url in issuer_urls:
+            try:
+                did, documents[did] = packsources.issuer_document(url, fetcher=fetcher)
+            except SkillcredError as err:
+                raise click.ClickException(f"--issuer-url {url}: {err}") from err
+            dids += (did,)
+    document = template(
+        dids,
+        documents=documents,
+        now=now,
+        keys_since=since or now - timedelta(days=30),
+        name_zh=name_zh,
+        name_en=name_en,
+        roles=roles or ("skill-evaluation-organization",),
+        jurisdictions=jurisdictions or ("CN",),
+        credential_types=types or ("SkillLevelCredential",),
+    )
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    if any(d.startswith("did:web:") and d not in documents for d in dids) or not dids:
+        click.echo(
+            "! 请按 DID 文档填写 did:web 的密钥 id。 Fill in each did:web issuer's key ids from its DID document.",
+            err=True,
+        )
 
 
 @trust_list_group.command("sign")

@@ -3,7 +3,8 @@
 Fail closed (SECURITY.md item 13; Bitstring Status List 1.0 section 3.2): a list that cannot be
 fetched, does not parse, does not verify, is from another issuer or is stale is a problem, never a
 pass. A fetched list is verified (contexts, proof by its own issuer's ``assertionMethod`` key) and
-cached until its own ``validUntil`` (or ``default_ttl`` when it has none). Concurrent lookups of the
+cached until its own ``validUntil`` (or ``default_ttl`` when it has none), and never longer than ``max_age``
+when one is given (the demo's: a revocation shows within seconds). Concurrent lookups of the
 same URL share one fetch. A snapshot past its ``validUntil`` is a ``STATUS_RETRIEVAL_ERROR`` unless the
 fetcher can refresh it. The caller decides *whether* to look anything up (only for trusted issuers).
 """
@@ -70,6 +71,7 @@ class StatusSource:
         max_bytes: int = DEFAULT_MAX_BYTES,
         default_ttl: timedelta = DEFAULT_TTL,
         wait_seconds: float = DEFAULT_WAIT,
+        max_age: timedelta | None = None,
     ) -> None:
         if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes <= 0:
             raise ValueError(f"max_bytes: expected a positive int, got {max_bytes!r}")
@@ -80,6 +82,7 @@ class StatusSource:
         self.max_bytes = max_bytes
         self.default_ttl = default_ttl
         self.wait_seconds = wait_seconds
+        self.max_age = max_age
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[ListLookup, datetime]] = {}
         self._inflight: dict[str, Future[ListLookup]] = {}
@@ -162,6 +165,8 @@ class StatusSource:
         found = self._verify(url, document, now, "online", now)
         if found.credential is not None:
             expiry = found.valid_until or now + self.default_ttl
+            if self.max_age is not None:
+                expiry = min(expiry, now + self.max_age)
             with self._lock:
                 self._cache[url] = (found, expiry)
         return found
