@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 import click
 
 from issuer import validation
+from issuer.batch.claims import LEASE, UNIT_ROWS
 from issuer.batch.files import write_atomic
 from issuer.batch.rows import is_did
 from issuer.batch.run import run_batch
@@ -174,6 +175,20 @@ def issue(
 )
 @_suite_option
 @click.option("--batch-id", help="Identity of the batch in idempotency keys (default: the file name).")
+@click.option(
+    "--unit-rows",
+    type=click.IntRange(1),
+    default=UNIT_ROWS,
+    show_default=True,
+    help="每次认领的行数（多个进程共享一批时）。 Rows per claim when processes share the batch.",
+)
+@click.option(
+    "--lease",
+    type=click.FloatRange(min=1.0),
+    default=LEASE,
+    show_default=True,
+    help="认领的租期（秒），进程失联后到期由他人接手。 Seconds a claim lasts unless its process renews it.",
+)
 @_hash_option
 @click.pass_context
 def batch(
@@ -185,9 +200,12 @@ def batch(
     workers: int,
     cryptosuite: str,
     batch_id: str | None,
+    unit_rows: int,
+    lease: float,
     hash_params: str,
 ) -> None:
-    """Issue one credential per CSV row; resumable (rerun after a crash issues nothing twice)."""
+    """Issue one credential per CSV row; resumable (rerun after a crash issues nothing twice). Several
+    processes (on several machines) sharing one PostgreSQL registry share the rows."""
     opened = open_from_context(ctx, need_key=True, hash_params=hash_params)
     try:
         report = run_batch(
@@ -200,6 +218,8 @@ def batch(
             cryptosuite=cryptosuite,
             batch_id=batch_id,
             progress=sys.stderr,
+            unit_rows=unit_rows,
+            lease=lease,
         )
     except OSError as err:
         if not getattr(err, "filename", None):

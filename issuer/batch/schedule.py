@@ -20,14 +20,16 @@ signature) over processes, with the engine's promises:
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Final, TypeVar
 
+from issuer.batch.claims import Claims, Unit
 from issuer.batch.workers import Workers
 from issuer.engine import RequestOutcome
 from issuer.service import IssuerService
 from issuer.signing import CredentialSigner, Request, Signed, SignerSetup, Task
 from issuer.store.records import StatusRef
+from vccore.errors import Code
 
 CHUNK: Final = 256
 _T = TypeVar("_T")
@@ -61,25 +63,79 @@ class BatchIssuer:
         *,
         workers: int = 1,
         on_chunk: Callable[[list[RequestOutcome]], None] = lambda _: None,
+        claims: Claims | None = None,
     ) -> list[RequestOutcome]:
-        """Issue every request not recorded yet; ``on_chunk`` sees each chunk's outcomes once it is durable."""
+        """Issue every request not recorded yet; ``on_chunk`` sees each chunk's outcomes once it is durable.
+        With ``claims`` (a batch shared with other processes), only the units this process claims are
+        issued here; the other rows are replayed from the registry (or reported as failed, as the process
+        that took them recorded) once every unit is done."""
         if workers < 1:
             raise ValueError(f"workers: expected at least 1, got {workers!r}")
-        existing = self.engine.lookup(requests)
-        todo = [r for i, r in enumerate(requests) if i not in existing]
-        outcomes = list(existing.values())
-        pool = Workers(workers) if workers > 1 and todo else None  # they start while the key is unlocked
+        if claims is None:
+            return self._issue_units([(None, requests)], workers, on_chunk)
+        units = ((unit, requests[unit.first : unit.first + unit.rows]) for unit in claims.units())
+        handled: set[int] = set()
+
+        def finished(unit: Unit, outcomes: list[RequestOutcome]) -> None:
+            assert claims is not None
+            rows = range(unit.first, unit.first + unit.rows)
+            handled.update(rows)
+            row_of = {requests[i].key: i for i in rows}
+            failed = [
+                (row_of[o.key], (o.code or Code.MALFORMED_VALUE_ERROR).value, o.detail)
+                for o in outcomes
+                if o.status == "failed"
+            ]
+            claims.finish(unit, failed)
+
+        outcomes = self._issue_units(units, workers, on_chunk, finished)
+        rest = [i for i in range(len(requests)) if i not in handled]
+        if rest:
+            found = self.engine.lookup([requests[i] for i in rest])
+            failures = claims.failures()
+            others: list[RequestOutcome] = []
+            for n, i in enumerate(rest):
+                outcome = found.get(n)
+                if outcome is None:
+                    code, detail = failures.get(i, (Code.CONFLICT.value, "not recorded by any process"))
+                    outcome = RequestOutcome(requests[i].key, "failed", code=Code(code), detail=detail)
+                others.append(outcome)
+            on_chunk(others)
+            outcomes.extend(others)
+        return outcomes
+
+    def _issue_units(
+        self,
+        units: Iterable[tuple[Unit | None, Sequence[Request]]],
+        workers: int,
+        on_chunk: Callable[[list[RequestOutcome]], None],
+        finished: Callable[[Unit, list[RequestOutcome]], None] = lambda *_: None,
+    ) -> list[RequestOutcome]:
+        """Issue the requests of each unit in turn on one pool of workers (started, and the key unlocked,
+        when the first request not yet recorded comes); ``finished`` learns each unit's outcomes."""
+        outcomes: list[RequestOutcome] = []
+        pool: Workers | None = None
+        setup: SignerSetup | None = None
         try:
-            if existing:
-                on_chunk(list(existing.values()))
-            if not todo:
-                return outcomes
-            setup = self.service.signer_setup()
-            if pool is not None:
-                pool.begin(setup)
-            for done in self._serial(todo, setup) if pool is None else self._parallel(todo, setup, pool):
-                outcomes.extend(done)
-                on_chunk(done)
+            for unit, requests in units:
+                existing = self.engine.lookup(requests)
+                todo = [r for i, r in enumerate(requests) if i not in existing]
+                mine = list(existing.values())
+                if pool is None and workers > 1 and todo:
+                    pool = Workers(workers)  # they start while the key is unlocked
+                if existing:
+                    on_chunk(list(existing.values()))
+                if todo:
+                    if setup is None:
+                        setup = self.service.signer_setup()
+                        if pool is not None:
+                            pool.begin(setup)
+                    for done in self._serial(todo, setup) if pool is None else self._parallel(todo, setup, pool):
+                        mine.extend(done)
+                        on_chunk(done)
+                if unit is not None:
+                    finished(unit, mine)
+                outcomes.extend(mine)
             return outcomes
         finally:
             if pool is not None:
