@@ -22,11 +22,6 @@ from typing import Any, TypeVar
 import click
 
 from issuer import validation
-from issuer.batch.claims import LEASE, UNIT_ROWS
-from issuer.batch.files import write_atomic
-from issuer.batch.rows import is_did
-from issuer.batch.run import run_batch
-from issuer.batch.schedule import BatchIssuer
 from issuer.home import KDF_CHOICES, IssuerHome, OpenIssuer, init_issuer, open_issuer, passphrase_from_env
 from issuer.kinds import KINDS
 from issuer.signing import HASH_PARAMS, Request
@@ -148,6 +143,9 @@ def issue(
     """Issue one credential of KIND from a JSON input file."""
     data = loads(data_file.read_bytes())
     checked = validation.from_mapping(KINDS[kind].input_type, data)
+    from issuer.batch.files import write_atomic  # the batch code loads only for the commands that use it
+    from issuer.batch.rows import is_did
+
     if subject_did is not None and not is_did(subject_did):
         raise click.BadParameter(f"{subject_did!r} is not a DID", param_hint="--subject-did")
     opened = open_from_context(ctx, need_key=True, hash_params=hash_params)
@@ -178,16 +176,12 @@ def issue(
 @click.option(
     "--unit-rows",
     type=click.IntRange(1),
-    default=UNIT_ROWS,
-    show_default=True,
-    help="每次认领的行数（多个进程共享一批时）。 Rows per claim when processes share the batch.",
+    help="每次认领的行数（多个进程共享一批时，默认 1024）。 Rows per claim of a shared batch (default 1024).",
 )
 @click.option(
     "--lease",
     type=click.FloatRange(min=1.0),
-    default=LEASE,
-    show_default=True,
-    help="认领的租期（秒），进程失联后到期由他人接手。 Seconds a claim lasts unless its process renews it.",
+    help="认领的租期（秒，默认 60），进程失联后到期由他人接手。 Seconds a claim lasts unless renewed (default 60).",
 )
 @_hash_option
 @click.pass_context
@@ -200,12 +194,16 @@ def batch(
     workers: int,
     cryptosuite: str,
     batch_id: str | None,
-    unit_rows: int,
-    lease: float,
+    unit_rows: int | None,
+    lease: float | None,
     hash_params: str,
 ) -> None:
     """Issue one credential per CSV row; resumable (rerun after a crash issues nothing twice). Several
     processes (on several machines) sharing one PostgreSQL registry share the rows."""
+    from issuer.batch.claims import LEASE, UNIT_ROWS  # the batch code loads only when a batch runs
+    from issuer.batch.run import run_batch
+    from issuer.batch.schedule import BatchIssuer
+
     opened = open_from_context(ctx, need_key=True, hash_params=hash_params)
     try:
         report = run_batch(
@@ -218,8 +216,8 @@ def batch(
             cryptosuite=cryptosuite,
             batch_id=batch_id,
             progress=sys.stderr,
-            unit_rows=unit_rows,
-            lease=lease,
+            unit_rows=UNIT_ROWS if unit_rows is None else unit_rows,
+            lease=LEASE if lease is None else lease,
         )
     except OSError as err:
         if not getattr(err, "filename", None):
