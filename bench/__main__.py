@@ -6,6 +6,8 @@ import importlib
 
 MODULES = [
     "bench.bench_verify",
+    "bench.bench_schema",
+    "bench.bench_cli",
     "bench.bench_reading",
     "bench.bench_canon",
     "bench.bench_qr",
