@@ -19,9 +19,11 @@ signature) over processes, with the engine's promises:
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 from issuer.batch.claims import Claims, Unit
 from issuer.batch.workers import Workers
@@ -32,6 +34,15 @@ from issuer.store.records import StatusRef
 from vccore.errors import Code
 
 CHUNK: Final = 256
+#: The share of a row's building and signing spent in the identity hash (Argon2id) from which worker processes
+#: pay for themselves. Handing a row to a worker and its credential back, the workers' start-up, and the
+#: parent's own work competing with them for the cores cost about what a cheap row costs: with libsodium's
+#: minimum hash (a share near 2 %) two workers ran at about 0.5 x one; with the production hash (a share
+#: near 90 %) the work is the hash, which parallelises (``bench/bench_workers.py``). A share, not a time:
+#: both sides slow down alike on a loaded machine, so the choice does not move with the load.
+HASH_SHARE: Final = 0.5
+#: Rows issued in this process first, to measure that share.
+PROBE_ROWS: Final = 8
 _T = TypeVar("_T")
 
 
@@ -50,12 +61,28 @@ def split_chunks(items: Sequence[_T], size: int, *, ways: int = 1, floor: int = 
 class BatchIssuer:
     """Issues many requests with ``service``'s engine and key (see the module docstring)."""
 
-    def __init__(self, service: IssuerService, *, chunk: int = CHUNK) -> None:
+    def __init__(
+        self,
+        service: IssuerService,
+        *,
+        chunk: int = CHUNK,
+        hash_share: float = HASH_SHARE,
+        timer: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        """``hash_share``: the share of a row's cost spent in the identity hash below which several workers
+        fall back to one process (0: always start the workers, at once); ``timer`` measures the shares
+        (durations, never a date)."""
         if chunk < 1:
             raise ValueError(f"chunk: expected a positive size, got {chunk!r}")
         self.service = service
         self.engine = service.engine
         self._chunk = chunk
+        self._hash_share = hash_share
+        self._timer = timer
+        #: what the last :meth:`issue` measured and chose: the identity hash's share of a row (None: not
+        #: measured) and the processes that signed
+        self.share: float | None = None
+        self.processes = 0
 
     def issue(
         self,
@@ -116,12 +143,15 @@ class BatchIssuer:
         outcomes: list[RequestOutcome] = []
         pool: Workers | None = None
         setup: SignerSetup | None = None
+        eager = workers > 1 and self._hash_share <= 0  # workers wanted whatever a row costs
+        probe = workers > 1 and not eager  # workers only where the hash dominates
+        self.share, self.processes = None, 1
         try:
             for unit, requests in units:
                 existing = self.engine.lookup(requests)
                 todo = [r for i, r in enumerate(requests) if i not in existing]
                 mine = list(existing.values())
-                if pool is None and workers > 1 and todo:
+                if pool is None and eager and todo:
                     pool = Workers(workers)  # they start while the key is unlocked
                 if existing:
                     on_chunk(list(existing.values()))
@@ -130,9 +160,23 @@ class BatchIssuer:
                         setup = self.service.signer_setup()
                         if pool is not None:
                             pool.begin(setup)
-                    for done in self._serial(todo, setup) if pool is None else self._parallel(todo, setup, pool):
-                        mine.extend(done)
-                        on_chunk(done)
+                    if probe:
+                        probe = False
+                        first, todo = todo[:PROBE_ROWS], todo[PROBE_ROWS:]
+                        rows, hashes = [0.0], [0.0]
+                        for done in self._serial(first, setup, measure=(rows, hashes)):
+                            mine.extend(done)
+                            on_chunk(done)
+                        self.share = hashes[0] / rows[0] if rows[0] > 0 else None
+                        if todo and self.share is not None and self.share >= self._hash_share:
+                            pool = Workers(workers)
+                            pool.begin(setup)
+                    if todo:
+                        for done in self._serial(todo, setup) if pool is None else self._parallel(todo, setup, pool):
+                            mine.extend(done)
+                            on_chunk(done)
+                if pool is not None:
+                    self.processes = pool.count
                 if unit is not None:
                     finished(unit, mine)
                 outcomes.extend(mine)
@@ -165,18 +209,47 @@ class BatchIssuer:
             start += len(chunk)
         return out
 
-    def _serial(self, requests: Sequence[Request], setup: SignerSetup) -> Iterator[list[RequestOutcome]]:
+    def _serial(
+        self,
+        requests: Sequence[Request],
+        setup: SignerSetup,
+        *,
+        measure: tuple[list[float], list[float]] | None = None,
+    ) -> Iterator[list[RequestOutcome]]:
+        """Issue ``requests`` in this process, chunk by chunk; ``measure`` (two one-item lists) adds up the
+        rows' building and signing time and, within it, the identity hash's."""
+        timer, times = self._timer, measure
+        if times is not None:
+            hasher, hashes = setup.hasher, times[1]
+
+            def timed_hash(id_number: str) -> dict[str, Any]:
+                started = timer()
+                try:
+                    return hasher(id_number)
+                finally:
+                    hashes[0] += timer() - started
+
+            setup = dataclasses.replace(setup, hasher=timed_hash)
         signer = CredentialSigner.from_setup(setup)
         # a floor of 16 rows: each chunk costs one commit (an fsync on disk)
         chunks = list(split_chunks(requests, self._chunk, floor=16))
         tasks = self._allocate(chunks[:1], setup)[0]
         for number in range(len(chunks)):
             # record this chunk and allocate the next one in one transaction
-            signed = [signer.sign(task, setup.now) for task in tasks]
+            signed = [self._timed(signer, task, setup, times[0] if times else None) for task in tasks]
             done, following = self._record(tasks, signed, setup, chunks[number + 1 : number + 2])
             yield done
             if following:
                 tasks = following[0]
+
+    def _timed(self, signer: CredentialSigner, task: Task, setup: SignerSetup, total: list[float] | None) -> Signed:
+        if total is None:
+            return signer.sign(task, setup.now)
+        started = self._timer()
+        try:
+            return signer.sign(task, setup.now)
+        finally:
+            total[0] += self._timer() - started
 
     def _parallel(
         self, requests: Sequence[Request], setup: SignerSetup, workers: Workers
