@@ -12,6 +12,8 @@ MODULES = [
     "bench.bench_canon",
     "bench.bench_qr",
     "bench.bench_issue",
+    "bench.bench_workers",
+    "bench.bench_shared",
     "bench.bench_http",
     "bench.bench_bounded",
     "bench.bench_registry",
