@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import socket
 import threading
 import time
@@ -73,7 +74,8 @@ def known_dead(owner: str) -> bool:
     """True when ``owner`` ran on this machine and its process is gone (or its id now names a younger
     process). An owner on another machine is never known dead here: its lease decides."""
     host, _, rest = owner.partition("/")
-    pid_text, _, started = rest.partition("/")
+    pid_text, _, rest = rest.partition("/")
+    started = rest.split("/")[0]
     if host != socket.gethostname() or not pid_text.isdigit():
         return False
     pid = int(pid_text)
@@ -117,7 +119,8 @@ class Claims:
             raise ValueError(f"lease: expected a positive number of seconds, got {lease!r}")
         self.store = store
         self.identity = identity
-        self.owner = owner or owner_name()
+        # this process, and a token of its own: two batches in one process never take each other's units
+        self.owner = owner or f"{owner_name()}/{secrets.token_hex(4)}"
         self.lease = lease
         self._sleep = sleep
         with store.write() as tx:
@@ -185,6 +188,15 @@ class Claims:
             units = tx.batch_units(self.identity)
         return tuple(sorted({owner for _, _, _, owner, done, _ in units if done and owner is not None}))
 
-    def close(self) -> None:
+    def close(self, *, release: bool = True) -> None:
+        """Stop renewing, and (``release``) free the units this process holds unfinished (a batch that
+        failed): a rerun, here or anywhere, takes them at once."""
         self._stop.set()
         self._heart.join(timeout=5)
+        if not release:
+            return
+        try:
+            with self.store.write() as tx:
+                tx.release_units(self.identity, self.owner)
+        except Exception:  # the registry is gone: the lease frees them
+            pass

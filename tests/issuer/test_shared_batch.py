@@ -41,7 +41,7 @@ def test_two_owners_split_the_units_and_a_lapsed_lease_is_taken_over(store: Stor
     try:
         assert here.unit_rows == 4  # the first process cut the batch; the second follows it
         held = next(elsewhere.units())  # claimed, and the other machine then goes silent
-        elsewhere.close()  # no more renewals
+        elsewhere.close(release=False)  # no more renewals, as if it died
         assert (held.number, held.first, held.rows) == (0, 0, 4)
         waits: list[float] = []
 
@@ -74,7 +74,7 @@ def test_units_of_an_owner_known_dead_are_released_at_once(store: Store) -> None
     here = Claims(store, identity, 3, now=NOW, lease=3600)
     try:
         assert next(gone.units()).number == 0
-        gone.close()
+        gone.close(release=False)  # killed: nothing released
         assert here.state() == (0, 3, (dead,))
         units = here.units()
         unit = next(units)  # freed without waiting for the hour-long lease
@@ -83,6 +83,22 @@ def test_units_of_an_owner_known_dead_are_released_at_once(store: Store) -> None
         assert list(units) == []
     finally:
         here.close()
+
+
+def test_a_batch_that_stops_frees_its_unfinished_units_for_a_rerun_in_the_same_process(store: Store) -> None:
+    identity = batch_identity(requests(4))
+    failed = Claims(store, identity, 4, now=NOW, unit_rows=2, lease=3600)
+    assert next(failed.units()).number == 0
+    failed.close()  # the batch failed with unit 0 unfinished
+    rerun = Claims(store, identity, 4, now=NOW, lease=3600)
+    try:
+        taken = []
+        for unit in rerun.units():  # no wait for the hour-long lease
+            taken.append(unit.number)
+            rerun.finish(unit, [])
+        assert taken == [0, 1] and rerun.state() == (4, 4, ())
+    finally:
+        rerun.close()
 
 
 # --- two CLI processes, one killed -------------------------------------------------------------------------------
