@@ -6,10 +6,14 @@ import importlib
 
 MODULES = [
     "bench.bench_verify",
+    "bench.bench_schema",
+    "bench.bench_cli",
     "bench.bench_reading",
     "bench.bench_canon",
     "bench.bench_qr",
     "bench.bench_issue",
+    "bench.bench_workers",
+    "bench.bench_shared",
     "bench.bench_http",
     "bench.bench_bounded",
     "bench.bench_registry",

@@ -4,7 +4,9 @@ latency of honest requests with and without 10 % hostile requests mixed in.
 Loopback only (127.0.0.1), bounded: at most ``REQUESTS`` requests and ``SCENARIO_SECONDS`` per scenario. The
 server is a ``uvicorn --workers N`` process started here (and stopped by its pid); each worker builds the same
 deterministic world (a did:key issuer on a trust list, status lists served in-process by a StaticFetcher), so
-the credential the clients send verifies in every worker. Clients are a thread pool of ``http.client``
+the credential the clients send verifies in every worker. The verifier is built by
+:func:`verifier.pipeline.standard_verifier`, as ``skillcred verifier serve`` builds it (JSON Schemas of the
+credential kinds and the recognition chain check included). Clients are a thread pool of ``http.client``
 connections (keep-alive, reopened after the server closes one).
 
 Hostile requests: a 3 MB body (refused unread, 413), 100,000-deep nesting, a credential with a context the
@@ -48,7 +50,7 @@ from vccore.status.bitstring import MIN_LENGTH, StatusList
 from vccore.status.entry import status_entry, status_list_credential
 from vccore.trust.lists import KeyPeriod, TrustedIssuer, TrustList
 from verifier.app import create_app
-from verifier.pipeline import Verifier
+from verifier.pipeline import Verifier, standard_verifier
 from verifier.status import StatusSource
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -105,13 +107,14 @@ def world() -> World:
         NOW - timedelta(days=1),
         "urn:skillcred:trustlist:bench",
     )
-    cred = skill_level_credential(issuer.controller)
-    cred.pop("credentialSchema", None)
+    cred = skill_level_credential(issuer.controller)  # with its credentialSchema: the schema check runs
     cred["credentialStatus"] = [
         status_entry(REV_URL, 94567, purpose="revocation"),
         status_entry(SUS_URL, 23452, purpose="suspension"),
     ]
-    verifier = Verifier(
+    # the builder `skillcred verifier serve` uses (through verifier.cli.build_verifier): the pinned schemas
+    # and the recognition chain check included
+    verifier = standard_verifier(
         trust=trust, loader=loader, status=StatusSource(loader=loader, fetcher=fetcher), clock=lambda: NOW
     )
     return World(verifier, sign(cred))

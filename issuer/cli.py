@@ -23,10 +23,6 @@ from typing import Any, TypeVar
 import click
 
 from issuer import validation
-from issuer.batch.files import write_atomic
-from issuer.batch.rows import is_did
-from issuer.batch.run import run_batch
-from issuer.batch.schedule import BatchIssuer
 from issuer.home import KDF_CHOICES, IssuerHome, OpenIssuer, init_issuer, open_issuer, passphrase_from_env
 from issuer.kinds import KINDS
 from issuer.signing import HASH_PARAMS, Request
@@ -179,6 +175,9 @@ def issue(
     """按 JSON 输入文件签发一份 KIND 类凭证。 Issue one credential of KIND from a JSON input file."""
     data = loads(data_file.read_bytes())
     checked = validation.from_mapping(KINDS[kind].input_type, data)
+    from issuer.batch.files import write_atomic  # the batch code loads only for the commands that use it
+    from issuer.batch.rows import is_did
+
     if subject_did is not None and not is_did(subject_did):
         raise click.BadParameter(f"{subject_did!r} is not a DID", param_hint="--subject-did")
     opened = open_from_context(ctx, need_key=True, hash_params=hash_params)
@@ -240,6 +239,16 @@ def kinds_command(kind: str | None, example: bool) -> None:
     "--batch-id",
     help="幂等键中的批次标识（默认文件名）。 Identity of the batch in idempotency keys (default: the file name).",
 )
+@click.option(
+    "--unit-rows",
+    type=click.IntRange(1),
+    help="每次认领的行数（多个进程共享一批时，默认 1024）。 Rows per claim of a shared batch (default 1024).",
+)
+@click.option(
+    "--lease",
+    type=click.FloatRange(min=1.0),
+    help="认领的租期（秒，默认 60），进程失联后到期由他人接手。 Seconds a claim lasts unless renewed (default 60).",
+)
 @_hash_option
 @click.pass_context
 def batch(
@@ -251,10 +260,17 @@ def batch(
     workers: int,
     cryptosuite: str,
     batch_id: str | None,
+    unit_rows: int | None,
+    lease: float | None,
     hash_params: str,
 ) -> None:
-    """按 CSV 每行签发一份凭证；可续跑（崩溃后重跑不会重复签发）。 Issue one credential per CSV row; resumable (rerun
-    after a crash issues nothing twice)."""
+    """按 CSV 每行签发一份凭证；可续跑（崩溃后重跑不会重复签发）；共用一个 PostgreSQL 登记库的多个进程（可在多台机器上）
+    分担各行。 Issue one credential per CSV row; resumable (rerun after a crash issues nothing twice). Several
+    processes (on several machines) sharing one PostgreSQL registry share the rows."""
+    from issuer.batch.claims import LEASE, UNIT_ROWS  # the batch code loads only when a batch runs
+    from issuer.batch.run import run_batch
+    from issuer.batch.schedule import BatchIssuer
+
     opened = open_from_context(ctx, need_key=True, hash_params=hash_params)
     try:
         report = run_batch(
@@ -267,6 +283,8 @@ def batch(
             cryptosuite=cryptosuite,
             batch_id=batch_id,
             progress=sys.stderr,
+            unit_rows=UNIT_ROWS if unit_rows is None else unit_rows,
+            lease=LEASE if lease is None else lease,
         )
     except OSError as err:
         if isinstance(err, FileNotFoundError) and err.filename == str(file):
@@ -361,6 +379,8 @@ def show(ctx: click.Context, credential_id: str, out: Path | None) -> None:
     if out is None:
         click.echo(document.decode("utf-8"))
     else:
+        from issuer.batch.files import write_atomic  # the batch code loads only for the commands that use it
+
         write_atomic(out, document)
     click.echo(f"状态：{state[0]} / status: {state[1]}  {credential_id}", err=True)
 

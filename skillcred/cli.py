@@ -10,14 +10,27 @@ they mean (a :class:`~vccore.errors.SkillcredError` with its code, an ``OSError`
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import Any, Final
 
 import click
 
-from skillcred.keys_cli import keys_group, sign_command
 from vccore.clock import Runtime, system_clock
 from vccore.errors import SkillcredError
-from verifier.cli import verify as verify_command
+
+#: Every command beneath the root: its name, and the module and attribute that define it. A command's module
+#: is imported only when that command runs or its help is shown, so ``skillcred verify`` loads the verifier
+#: and nothing of the issuer (its registry drivers, the batch code), the wallet or the demo.
+COMMANDS: Final[dict[str, tuple[str, str]]] = {
+    "keys": ("skillcred.keys_cli", "keys_group"),
+    "sign": ("skillcred.keys_cli", "sign_command"),
+    "verify": ("verifier.cli", "verify"),
+    "issuer": ("issuer.cli", "issuer_group"),
+    "verifier": ("verifier.cli", "verifier_group"),
+    "wallet": ("wallet_demo.cli", "wallet_group"),
+    "qr": ("skillcred.qr_cli", "qr_group"),
+    "explain": ("skillcred.explain_cli", "explain_command"),
+    "demo": ("skillcred.demo", "demo_command"),
+}
 
 #: the one wording of a missing file, after its path (exit 2): commands let ``FileNotFoundError`` through
 NO_SUCH_FILE = "文件或目录不存在 / no such file or directory"
@@ -53,7 +66,18 @@ def translate(err: Exception) -> click.ClickException | None:
 
 
 class Root(click.Group):
-    """The root group: runs a command and translates what it raises (:func:`translate`)."""
+    """The root group: runs a command and translates what it raises (:func:`translate`); loads each
+    command of :data:`COMMANDS` when it is first asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | {name for name in COMMANDS if _load(name) is not None})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            command = _load(cmd_name)
+            if command is not None:
+                self.add_command(command, cmd_name)
+        return self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -73,36 +97,40 @@ def cli(ctx: click.Context) -> None:
 
     Verifiable credentials for skill levels, qualifications, titles, degrees and their recognition.
     """
-    ctx.meta[RECOGNIZER_FACTORY] = make_recognizer
+    if ctx.invoked_subcommand == "issuer":
+        from issuer.cli import RECOGNIZER_FACTORY
+
+        ctx.meta[RECOGNIZER_FACTORY] = _make_recognizer
 
 
-cli.add_command(keys_group)
-cli.add_command(sign_command)
-cli.add_command(verify_command)
-
-# The app CLIs join when their packages provide them (each package owns its own click group).
-for _module, _attr in (
-    ("issuer.cli", "issuer_group"),
-    ("verifier.cli", "verifier_group"),
-    ("wallet_demo.cli", "wallet_group"),
-    ("skillcred.qr_cli", "qr_group"),
-    ("skillcred.explain_cli", "explain_command"),
-    ("skillcred.demo", "demo_command"),
-):
+def _load(name: str) -> click.Command | None:
+    """The command ``name`` of :data:`COMMANDS`, or None when its package is not installed."""
+    module_name, attribute = COMMANDS[name]
     try:
-        _mod = importlib.import_module(_module)
-    except ModuleNotFoundError as _err:
-        if _err.name != _module:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as err:
+        if err.name != module_name:
             raise
-        continue
-    cli.add_command(getattr(_mod, _attr))
+        return None
+    command: click.Command = getattr(module, attribute)
+    if name == "issuer":
+        _compose_recognition(command)
+    return command
 
-# Recognition needs both the issuer (signing) and the verifier (checking sources): composed here.
-from issuer.cli import RECOGNIZER_FACTORY, issuer_group  # noqa: E402
-from skillcred.recognize_cli import make_recognizer, recognize_command, rules_group  # noqa: E402
 
-issuer_group.add_command(rules_group)
-issuer_group.add_command(recognize_command)
+def _compose_recognition(issuer_group: click.Command) -> None:
+    """Recognition needs both the issuer (signing) and the verifier (checking sources): composed here."""
+    from skillcred.recognize_cli import recognize_command, rules_group
+
+    assert isinstance(issuer_group, click.Group)
+    issuer_group.add_command(rules_group)
+    issuer_group.add_command(recognize_command)
+
+
+def _make_recognizer(*args: Any, **kwargs: Any) -> Any:
+    from skillcred.recognize_cli import make_recognizer
+
+    return make_recognizer(*args, **kwargs)
 
 
 def main() -> None:

@@ -15,7 +15,6 @@ from typing import Any
 
 import click
 
-from issuer.batch.files import write_atomic
 from issuer.cli import open_from_context
 from issuer.home import OpenIssuer
 from issuer.recognize import RecognitionService
@@ -151,6 +150,8 @@ def rules_publish(ctx: click.Context, sets: tuple[str, ...], out: Path | None) -
     if out is not None:
         wanted = {(shipped[s].id, shipped[s].version) for s in sets or tuple(shipped)}
         chosen = [d for d in published_rules(opened) if _set_of(d) in wanted]
+        from issuer.batch.files import write_atomic  # loads only when a file is written
+
         write_atomic(out, (json.dumps(chosen, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
         click.echo(f"wrote {out}: {len(chosen)} rule credential(s) / 已写入 {len(chosen)} 个规则凭证")
 

@@ -76,8 +76,12 @@ def presentation(
 def _path_to(command: click.Command, group: click.Command, path: tuple[str, ...] = ()) -> tuple[str, ...] | None:
     if command is group:
         return path
-    for name, sub in getattr(group, "commands", {}).items():
-        found = _path_to(command, sub, (*path, name))
+    if not isinstance(group, click.Group):
+        return None
+    context = click.Context(group)
+    for name in group.list_commands(context):  # the root loads its commands when asked (skillcred.cli.COMMANDS)
+        sub = group.get_command(context, name)
+        found = None if sub is None else _path_to(command, sub, (*path, name))
         if found is not None:
             return found
     return None

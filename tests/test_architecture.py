@@ -60,6 +60,7 @@ LIBRARY_HOMES: dict[str, tuple[str, ...]] = {
     "PIL": ("vccore/qr/read.py", "vccore/qr/render.py", "wallet_demo/certificate.py"),
     "fpdf": ("wallet_demo/certificate.py",),
     "jsonschema": ("vccore/kinds/schemas.py",),
+    "jsonschema_rs": ("vccore/kinds/schemas.py",),
     "starlette": ("issuer/app.py", "verifier/app.py", "wallet_demo/app.py", "skillcred/demo.py"),
     "anyio": ("verifier/app.py",),
     "uvicorn": ("issuer/cli.py", "verifier/cli.py", "wallet_demo/cli.py", "skillcred/demo.py"),

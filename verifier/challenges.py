@@ -15,9 +15,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Final, Protocol
-
-import psycopg
+from typing import Any, Final, Protocol
 
 from vccore.clock import Clock
 from vccore.timeutil import require_aware
@@ -141,7 +139,7 @@ class PostgresChallengeStore(_Base):
             raise ValueError(f"table: {table!r} is not a plain lower-case SQL identifier")
         self.url = url
         self.table = table
-        with psycopg.connect(url, autocommit=True) as conn:
+        with _psycopg().connect(url, autocommit=True) as conn:
             conn.execute(
                 f"CREATE TABLE IF NOT EXISTS {table} (challenge TEXT PRIMARY KEY, "
                 "domain TEXT NOT NULL, expires DOUBLE PRECISION NOT NULL)"
@@ -151,7 +149,7 @@ class PostgresChallengeStore(_Base):
         now = self._now_ts()
         value = _new_challenge()
         expires = now + self.ttl.total_seconds()
-        with psycopg.connect(self.url, autocommit=True) as conn:
+        with _psycopg().connect(self.url, autocommit=True) as conn:
             conn.execute(f"DELETE FROM {self.table} WHERE expires < %s", (now,))
             conn.execute(
                 f"INSERT INTO {self.table} (challenge, domain, expires) VALUES (%s, %s, %s)",
@@ -163,12 +161,20 @@ class PostgresChallengeStore(_Base):
         if not _usable(challenge):
             return False
         now = self._now_ts()
-        with psycopg.connect(self.url, autocommit=True) as conn:
+        with _psycopg().connect(self.url, autocommit=True) as conn:
             row = conn.execute(
                 f"DELETE FROM {self.table} WHERE challenge = %s AND domain = %s RETURNING expires",
                 (challenge, self.domain),
             ).fetchone()
         return row is not None and float(row[0]) >= now
+
+
+def _psycopg() -> Any:
+    """The PostgreSQL driver, imported when a PostgreSQL store is used (a verifier that never uses one, and
+    ``skillcred verify``, do not pay for loading it)."""
+    import psycopg
+
+    return psycopg
 
 
 def open_challenge_store(

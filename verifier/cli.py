@@ -23,7 +23,6 @@ from vccore.jsonld.loader import DocumentLoader
 from vccore.result import VerificationResult
 from vccore.timeutil import parse_datetime
 from vccore.trust.pack import parse_trust_pack, verify_trust_pack
-from verifier.challenges import open_challenge_store
 from verifier.pipeline import Freshness, Verifier, standard_verifier
 from verifier.status import StatusSource
 from verifier.webdid import web_resolver
@@ -67,6 +66,8 @@ def build_verifier(
         loader = loader.with_resolver(resolver.with_documents(pack.did_documents))
     elif not trust_any:
         raise click.UsageError("give --trust-pack and --root, or --trust any")
+    from verifier.challenges import open_challenge_store  # its PostgreSQL driver only when it is used
+
     store = open_challenge_store(challenges, domain=domain or "localhost", clock=clock) if challenges else None
     return standard_verifier(
         trust=trust,

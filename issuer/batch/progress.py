@@ -32,6 +32,8 @@ class Progress:
         tty: bool | None = None,
         clock: Callable[[], float] = time.monotonic,
         interval: float = 0.1,
+        shared: Callable[[], int] | None = None,
+        shared_interval: float = 1.0,
     ) -> None:
         if total < 0:
             raise ValueError(f"total: expected a non-negative count, got {total!r}")
@@ -44,6 +46,11 @@ class Progress:
         self._interval = interval
         self._start = clock()
         self._drawn = -interval
+        # a batch shared with other processes: how many rows all of them have done (a registry query, asked
+        # at most every ``shared_interval`` seconds)
+        self._shared = shared
+        self._shared_interval = shared_interval
+        self._shared_seen: tuple[float, int] | None = None
 
     @property
     def elapsed(self) -> float:
@@ -61,10 +68,22 @@ class Progress:
         rate = self.rate
         eta = _clock((self.total - self.done) / rate) if rate > 0 else "?"
         head = f"{self.label} " if self.label else ""
-        return (
+        line = (
             f"{head}[{'#' * filled}{'-' * (WIDTH - filled)}] {self.done}/{self.total} {fraction:4.0%} "
             f"{rate:7.1f}/s  ETA {eta}"
         )
+        if self._shared is not None:
+            line += f"  all processes 所有进程: {self.shared_done()}/{self.total}"
+        return line
+
+    def shared_done(self) -> int:
+        """Rows done by every process of a shared batch (this one's count when not shared)."""
+        if self._shared is None:
+            return self.done
+        now = self._clock()
+        if self._shared_seen is None or now - self._shared_seen[0] >= self._shared_interval:
+            self._shared_seen = (now, self._shared())
+        return self._shared_seen[1]
 
     def advance(self, count: int = 1) -> None:
         self.done = min(self.total, self.done + count)

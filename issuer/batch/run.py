@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, TextIO
 
+from issuer.batch.claims import LEASE, UNIT_ROWS, Claims, batch_identity
 from issuer.batch.files import FileWriter, write_atomic
 from issuer.batch.progress import Progress
 from issuer.batch.rows import BatchRefused, Row, RowProblem, read_rows
@@ -55,9 +56,13 @@ def run_batch(
     batch_id: str | None = None,
     progress: TextIO | None = None,
     tty: bool | None = None,
+    unit_rows: int = UNIT_ROWS,
+    lease: float = LEASE,
 ) -> BatchReport:
     """Validate, then issue every row of ``source`` (see the module docstring). Raises
-    :class:`BatchRefused` before anything is signed when rows are bad and ``skip_bad`` is False."""
+    :class:`BatchRefused` before anything is signed when rows are bad and ``skip_bad`` is False.
+    Other processes running the same batch against the same registry share its rows
+    (:mod:`issuer.batch.claims`: ``unit_rows`` rows per claim, held ``lease`` seconds unless renewed)."""
     rows, bad = read_rows(source, kind, cryptosuite=cryptosuite, batch_id=batch_id)
     if bad and not skip_bad:
         raise BatchRefused(bad, fatal=False)
@@ -65,7 +70,20 @@ def run_batch(
     out.mkdir(parents=True, exist_ok=True)
     directory = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        return _issue_rows(rows, bad, directory, out, issuer=issuer, workers=workers, progress=progress, tty=tty)
+        claims = Claims(
+            issuer.engine.store,
+            batch_identity([row.request for row in rows]),
+            len(rows),
+            now=issuer.engine.now(),
+            unit_rows=unit_rows,
+            lease=lease,
+        )
+        try:
+            return _issue_rows(
+                rows, bad, directory, out, issuer=issuer, workers=workers, progress=progress, tty=tty, claims=claims
+            )
+        finally:
+            claims.close()
     finally:
         os.close(directory)
 
@@ -80,12 +98,13 @@ def _issue_rows(
     workers: int,
     progress: TextIO | None,
     tty: bool | None,
+    claims: Claims,
 ) -> BatchReport:
     present = set(os.listdir(directory))  # files of an earlier run are compared before being rewritten
     report = BatchReport(total=len(rows) + len(bad), skipped=len(bad), problems=list(bad))
     by_key = {row.request.key: row for row in rows}
     summary: dict[int, tuple[str, str, str, str]] = {p.line: ("", "", "skipped", str(p)) for p in bad}
-    bar = Progress(len(rows), label="issuing", stream=progress, tty=tty)
+    bar = Progress(len(rows), label="issuing", stream=progress, tty=tty, shared=lambda: claims.state()[0])
 
     def written(files: list[tuple[Row, RequestOutcome]], count: int) -> None:
         for row, outcome in files[:count]:
@@ -119,7 +138,9 @@ def _issue_rows(
         # leaving the block waits for the last chunk's files (also when the batch fails), so the summary
         # lists every row whose file was written
         with FileWriter(directory, shown=shown) as writer:
-            issuer.issue([row.request for row in rows], workers=workers, on_chunk=functools.partial(done, writer))
+            issuer.issue(
+                [row.request for row in rows], workers=workers, on_chunk=functools.partial(done, writer), claims=claims
+            )
     except BaseException as err:
         # the first error is the one reported (it names the file: a full disk, a directory in the way);
         # the summary is written if it can be, and if it cannot (the same full disk) the error says so
@@ -129,8 +150,10 @@ def _issue_rows(
             err.add_note(f"summary.csv could not be written either ({also.strerror or also})")
         raise
     _write_summary(directory, summary)
+    owners = claims.owners()
     bar.finish(
-        f"{report.issued} issued, {report.existing} already issued, {report.failed} failed, {report.skipped} skipped"
+        f"{report.issued} issued, {report.existing} already issued, {report.failed} failed, {report.skipped} skipped; "
+        f"the batch 整批: {claims.state()[0]}/{len(rows)} rows done by {len(owners)} process(es) 个进程"
     )
     return report
 

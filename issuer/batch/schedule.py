@@ -19,17 +19,30 @@ signature) over processes, with the engine's promises:
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
-from collections.abc import Callable, Iterator, Sequence
-from typing import Final, TypeVar
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, Final, TypeVar
 
+from issuer.batch.claims import Claims, Unit
 from issuer.batch.workers import Workers
 from issuer.engine import RequestOutcome
 from issuer.service import IssuerService
 from issuer.signing import CredentialSigner, Request, Signed, SignerSetup, Task
 from issuer.store.records import StatusRef
+from vccore.errors import Code
 
 CHUNK: Final = 256
+#: The share of a row's building and signing spent in the identity hash (Argon2id) from which worker processes
+#: pay for themselves. Handing a row to a worker and its credential back, the workers' start-up, and the
+#: parent's own work competing with them for the cores cost about what a cheap row costs: with libsodium's
+#: minimum hash (a share near 2 %) two workers ran at about 0.5 x one; with the production hash (a share
+#: near 90 %) the work is the hash, which parallelises (``bench/bench_workers.py``). A share, not a time:
+#: both sides slow down alike on a loaded machine, so the choice does not move with the load.
+HASH_SHARE: Final = 0.5
+#: Rows issued in this process first, to measure that share.
+PROBE_ROWS: Final = 8
 _T = TypeVar("_T")
 
 
@@ -48,12 +61,28 @@ def split_chunks(items: Sequence[_T], size: int, *, ways: int = 1, floor: int = 
 class BatchIssuer:
     """Issues many requests with ``service``'s engine and key (see the module docstring)."""
 
-    def __init__(self, service: IssuerService, *, chunk: int = CHUNK) -> None:
+    def __init__(
+        self,
+        service: IssuerService,
+        *,
+        chunk: int = CHUNK,
+        hash_share: float = HASH_SHARE,
+        timer: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        """``hash_share``: the share of a row's cost spent in the identity hash below which several workers
+        fall back to one process (0: always start the workers, at once); ``timer`` measures the shares
+        (durations, never a date)."""
         if chunk < 1:
             raise ValueError(f"chunk: expected a positive size, got {chunk!r}")
         self.service = service
         self.engine = service.engine
         self._chunk = chunk
+        self._hash_share = hash_share
+        self._timer = timer
+        #: what the last :meth:`issue` measured and chose: the identity hash's share of a row (None: not
+        #: measured) and the processes that signed
+        self.share: float | None = None
+        self.processes = 0
 
     def issue(
         self,
@@ -61,25 +90,96 @@ class BatchIssuer:
         *,
         workers: int = 1,
         on_chunk: Callable[[list[RequestOutcome]], None] = lambda _: None,
+        claims: Claims | None = None,
     ) -> list[RequestOutcome]:
-        """Issue every request not recorded yet; ``on_chunk`` sees each chunk's outcomes once it is durable."""
+        """Issue every request not recorded yet; ``on_chunk`` sees each chunk's outcomes once it is durable.
+        With ``claims`` (a batch shared with other processes), only the units this process claims are
+        issued here; the other rows are replayed from the registry (or reported as failed, as the process
+        that took them recorded) once every unit is done."""
         if workers < 1:
             raise ValueError(f"workers: expected at least 1, got {workers!r}")
-        existing = self.engine.lookup(requests)
-        todo = [r for i, r in enumerate(requests) if i not in existing]
-        outcomes = list(existing.values())
-        pool = Workers(workers) if workers > 1 and todo else None  # they start while the key is unlocked
+        if claims is None:
+            return self._issue_units([(None, requests)], workers, on_chunk)
+        units = ((unit, requests[unit.first : unit.first + unit.rows]) for unit in claims.units())
+        handled: set[int] = set()
+
+        def finished(unit: Unit, outcomes: list[RequestOutcome]) -> None:
+            assert claims is not None
+            rows = range(unit.first, unit.first + unit.rows)
+            handled.update(rows)
+            row_of = {requests[i].key: i for i in rows}
+            failed = [
+                (row_of[o.key], (o.code or Code.MALFORMED_VALUE_ERROR).value, o.detail)
+                for o in outcomes
+                if o.status == "failed"
+            ]
+            claims.finish(unit, failed)
+
+        outcomes = self._issue_units(units, workers, on_chunk, finished)
+        rest = [i for i in range(len(requests)) if i not in handled]
+        if rest:
+            found = self.engine.lookup([requests[i] for i in rest])
+            failures = claims.failures()
+            others: list[RequestOutcome] = []
+            for n, i in enumerate(rest):
+                outcome = found.get(n)
+                if outcome is None:
+                    code, detail = failures.get(i, (Code.CONFLICT.value, "not recorded by any process"))
+                    outcome = RequestOutcome(requests[i].key, "failed", code=Code(code), detail=detail)
+                others.append(outcome)
+            on_chunk(others)
+            outcomes.extend(others)
+        return outcomes
+
+    def _issue_units(
+        self,
+        units: Iterable[tuple[Unit | None, Sequence[Request]]],
+        workers: int,
+        on_chunk: Callable[[list[RequestOutcome]], None],
+        finished: Callable[[Unit, list[RequestOutcome]], None] = lambda *_: None,
+    ) -> list[RequestOutcome]:
+        """Issue the requests of each unit in turn on one pool of workers (started, and the key unlocked,
+        when the first request not yet recorded comes); ``finished`` learns each unit's outcomes."""
+        outcomes: list[RequestOutcome] = []
+        pool: Workers | None = None
+        setup: SignerSetup | None = None
+        eager = workers > 1 and self._hash_share <= 0  # workers wanted whatever a row costs
+        probe = workers > 1 and not eager  # workers only where the hash dominates
+        self.share, self.processes = None, 1
         try:
-            if existing:
-                on_chunk(list(existing.values()))
-            if not todo:
-                return outcomes
-            setup = self.service.signer_setup()
-            if pool is not None:
-                pool.begin(setup)
-            for done in self._serial(todo, setup) if pool is None else self._parallel(todo, setup, pool):
-                outcomes.extend(done)
-                on_chunk(done)
+            for unit, requests in units:
+                existing = self.engine.lookup(requests)
+                todo = [r for i, r in enumerate(requests) if i not in existing]
+                mine = list(existing.values())
+                if pool is None and eager and todo:
+                    pool = Workers(workers)  # they start while the key is unlocked
+                if existing:
+                    on_chunk(list(existing.values()))
+                if todo:
+                    if setup is None:
+                        setup = self.service.signer_setup()
+                        if pool is not None:
+                            pool.begin(setup)
+                    if probe:
+                        probe = False
+                        first, todo = todo[:PROBE_ROWS], todo[PROBE_ROWS:]
+                        rows, hashes = [0.0], [0.0]
+                        for done in self._serial(first, setup, measure=(rows, hashes)):
+                            mine.extend(done)
+                            on_chunk(done)
+                        self.share = hashes[0] / rows[0] if rows[0] > 0 else None
+                        if todo and self.share is not None and self.share >= self._hash_share:
+                            pool = Workers(workers)
+                            pool.begin(setup)
+                    if todo:
+                        for done in self._serial(todo, setup) if pool is None else self._parallel(todo, setup, pool):
+                            mine.extend(done)
+                            on_chunk(done)
+                if pool is not None:
+                    self.processes = pool.count
+                if unit is not None:
+                    finished(unit, mine)
+                outcomes.extend(mine)
             return outcomes
         finally:
             if pool is not None:
@@ -109,18 +209,47 @@ class BatchIssuer:
             start += len(chunk)
         return out
 
-    def _serial(self, requests: Sequence[Request], setup: SignerSetup) -> Iterator[list[RequestOutcome]]:
+    def _serial(
+        self,
+        requests: Sequence[Request],
+        setup: SignerSetup,
+        *,
+        measure: tuple[list[float], list[float]] | None = None,
+    ) -> Iterator[list[RequestOutcome]]:
+        """Issue ``requests`` in this process, chunk by chunk; ``measure`` (two one-item lists) adds up the
+        rows' building and signing time and, within it, the identity hash's."""
+        timer, times = self._timer, measure
+        if times is not None:
+            hasher, hashes = setup.hasher, times[1]
+
+            def timed_hash(id_number: str) -> dict[str, Any]:
+                started = timer()
+                try:
+                    return hasher(id_number)
+                finally:
+                    hashes[0] += timer() - started
+
+            setup = dataclasses.replace(setup, hasher=timed_hash)
         signer = CredentialSigner.from_setup(setup)
         # a floor of 16 rows: each chunk costs one commit (an fsync on disk)
         chunks = list(split_chunks(requests, self._chunk, floor=16))
         tasks = self._allocate(chunks[:1], setup)[0]
         for number in range(len(chunks)):
             # record this chunk and allocate the next one in one transaction
-            signed = [signer.sign(task, setup.now) for task in tasks]
+            signed = [self._timed(signer, task, setup, times[0] if times else None) for task in tasks]
             done, following = self._record(tasks, signed, setup, chunks[number + 1 : number + 2])
             yield done
             if following:
                 tasks = following[0]
+
+    def _timed(self, signer: CredentialSigner, task: Task, setup: SignerSetup, total: list[float] | None) -> Signed:
+        if total is None:
+            return signer.sign(task, setup.now)
+        started = self._timer()
+        try:
+            return signer.sign(task, setup.now)
+        finally:
+            total[0] += self._timer() - started
 
     def _parallel(
         self, requests: Sequence[Request], setup: SignerSetup, workers: Workers

@@ -269,6 +269,16 @@ class Cursor:
     def all(self, sql: str, params: Params = ()) -> list[Row]:
         return [tuple(r) for r in self._conn.execute(self._sql(sql), tuple(params)).fetchall()]
 
-    def for_update(self) -> str:
-        """The row-locking suffix: ``FOR UPDATE`` on PostgreSQL; SQLite's lock is the whole file."""
-        return " FOR UPDATE" if self.dialect == "postgresql" else ""
+    def for_update(self, *, skip_locked: bool = False) -> str:
+        """The row-locking suffix: ``FOR UPDATE`` on PostgreSQL (``SKIP LOCKED``: leave out the rows another
+        transaction holds); SQLite's lock is the whole file."""
+        if self.dialect == "sqlite":
+            return ""
+        return " FOR UPDATE SKIP LOCKED" if skip_locked else " FOR UPDATE"
+
+    def clock(self) -> str:
+        """An SQL expression for the database's own time in seconds since the epoch: the one clock every
+        process of a shared batch reads, whatever machine it runs on (leases, :mod:`issuer.batch.claims`)."""
+        if self.dialect == "postgresql":
+            return "EXTRACT(EPOCH FROM clock_timestamp())::float8"
+        return "((julianday('now') - 2440587.5) * 86400.0)"

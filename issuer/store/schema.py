@@ -20,8 +20,12 @@ from typing import Final, Literal
 Dialect = Literal["sqlite", "postgresql"]
 
 _WORDS: Final[dict[Dialect, dict[str, str]]] = {
-    "sqlite": {"blob": "BLOB", "serial": "INTEGER PRIMARY KEY AUTOINCREMENT"},
-    "postgresql": {"blob": "BYTEA", "serial": "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"},
+    "sqlite": {"blob": "BLOB", "serial": "INTEGER PRIMARY KEY AUTOINCREMENT", "real": "REAL"},
+    "postgresql": {
+        "blob": "BYTEA",
+        "serial": "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+        "real": "DOUBLE PRECISION",
+    },
 }
 
 _V1_TABLES: Final[tuple[str, ...]] = (
@@ -111,9 +115,33 @@ _APPEND_ONLY: Final[dict[Dialect, tuple[str, ...]]] = {
     ),
 }
 
+#: Version 2: the shared batches of :mod:`issuer.batch.claims`. A batch (its id is a digest of its rows) is
+#: cut into units of consecutive rows; a process claims a unit (``owner``, and ``lease_until`` in seconds of
+#: the database's own clock), issues it and marks it ``done`` with the rows that failed (JSON).
+_V2_BATCHES: Final[tuple[str, ...]] = (
+    """CREATE TABLE batches (
+        id TEXT PRIMARY KEY,
+        rows_ INTEGER NOT NULL,
+        unit_rows INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE batch_units (
+        batch_id TEXT NOT NULL REFERENCES batches (id),
+        unit INTEGER NOT NULL,
+        first_row INTEGER NOT NULL,
+        rows_ INTEGER NOT NULL,
+        owner TEXT,
+        lease_until {real},
+        done INTEGER NOT NULL DEFAULT 0,
+        failures TEXT,
+        PRIMARY KEY (batch_id, unit)
+    )""",
+)
+
 #: Forward migrations: (version, statements per dialect). Append only; never edit a released one.
 MIGRATIONS: Final[tuple[tuple[int, dict[Dialect, tuple[str, ...]]], ...]] = (
     (1, {d: _V1_TABLES + _APPEND_ONLY[d] for d in ("sqlite", "postgresql")}),
+    (2, {d: _V2_BATCHES for d in ("sqlite", "postgresql")}),
 )
 
 LATEST: Final = MIGRATIONS[-1][0]

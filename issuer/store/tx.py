@@ -30,7 +30,17 @@ _BATCH: Final = 500
 #: the free ones instead).
 _DRAW_MAX: Final = 2000
 _TABLES: Final = frozenset(
-    {"credentials", "status_lists", "status_allocations", "issuer_keys", "idempotency", "api_tokens", "events"}
+    {
+        "credentials",
+        "status_lists",
+        "status_allocations",
+        "issuer_keys",
+        "idempotency",
+        "api_tokens",
+        "events",
+        "batches",
+        "batch_units",
+    }
 )
 _CRED_COLS: Final = (
     "id, kind, document, key_id, revocation_list, revocation_index, suspension_list, "
@@ -385,6 +395,102 @@ class Tx:
             f"SELECT seq, time, kind, subject, details FROM events{clause} ORDER BY seq", [value for _, value in where]
         )
         return tuple(Event(int(r[0]), r[1], r[2], r[3], json.loads(r[4])) for r in rows)
+
+    # --- shared batches (issuer.batch.claims) -------------------------------------------------------------
+
+    def open_batch(self, batch_id: str, rows: int, unit_rows: int, *, now: str) -> tuple[int, int]:
+        """Register the batch and its units unless a process did already; the batch's (rows, unit size) as
+        recorded, so every process cuts the rows alike."""
+        c = self._c
+        c.execute(
+            "INSERT INTO batches (id, rows_, unit_rows, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (batch_id, rows, unit_rows, now),
+        )
+        row = c.one("SELECT rows_, unit_rows FROM batches WHERE id = ?", (batch_id,))
+        assert row is not None
+        rows, unit_rows = int(row[0]), int(row[1])
+        units = [
+            (batch_id, n, first, min(unit_rows, rows - first)) for n, first in enumerate(range(0, rows, unit_rows))
+        ]
+        c.executemany(
+            "INSERT INTO batch_units (batch_id, unit, first_row, rows_) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            units,
+        )
+        return rows, unit_rows
+
+    def claim_units(self, batch_id: str, owner: str, *, lease: float, count: int = 1) -> list[tuple[int, int, int]]:
+        """Claim up to ``count`` units nobody holds (free, or their lease ran out on the database's clock) for
+        ``lease`` seconds; their (unit, first row, rows). On PostgreSQL units another transaction is claiming
+        are skipped (``FOR UPDATE SKIP LOCKED``), so processes never queue behind each other."""
+        c = self._c
+        now = c.clock()
+        rows = c.all(
+            f"SELECT unit, first_row, rows_ FROM batch_units WHERE batch_id = ? AND done = 0 "
+            f"AND (owner IS NULL OR lease_until < {now}) ORDER BY unit LIMIT ?" + c.for_update(skip_locked=True),
+            (batch_id, count),
+        )
+        c.executemany(
+            f"UPDATE batch_units SET owner = ?, lease_until = {now} + ? WHERE batch_id = ? AND unit = ?",
+            [(owner, lease, batch_id, int(r[0])) for r in rows],
+        )
+        return [(int(r[0]), int(r[1]), int(r[2])) for r in rows]
+
+    def renew_units(self, batch_id: str, owner: str, *, lease: float) -> int:
+        """Extend the lease of every unfinished unit ``owner`` holds; how many."""
+        c = self._c
+        return c.execute(
+            f"UPDATE batch_units SET lease_until = {c.clock()} + ? WHERE batch_id = ? AND owner = ? AND done = 0",
+            (lease, batch_id, owner),
+        )
+
+    def release_units(self, batch_id: str, owner: str) -> int:
+        """Free the unfinished units of ``owner`` (a process known to be dead); how many."""
+        return self._c.execute(
+            "UPDATE batch_units SET owner = NULL, lease_until = NULL WHERE batch_id = ? AND owner = ? AND done = 0",
+            (batch_id, owner),
+        )
+
+    def finish_unit(self, batch_id: str, unit: int, owner: str, failures: Sequence[tuple[int, str, str]]) -> None:
+        """Mark ``unit`` done by ``owner``, with its failed rows (row, code, detail)."""
+        self._c.execute(
+            "UPDATE batch_units SET done = 1, owner = ?, lease_until = NULL, failures = ? "
+            "WHERE batch_id = ? AND unit = ?",
+            (owner, json.dumps([list(f) for f in failures]), batch_id, unit),
+        )
+
+    def batch_state(self, batch_id: str) -> tuple[int, int, tuple[str, ...]]:
+        """(rows done, rows in all, owners holding an unfinished unit) of the batch."""
+        c = self._c
+        row = c.one(
+            "SELECT COALESCE(SUM(CASE WHEN done = 1 THEN rows_ ELSE 0 END), 0), COALESCE(SUM(rows_), 0) "
+            "FROM batch_units WHERE batch_id = ?",
+            (batch_id,),
+        )
+        holders = c.all(
+            "SELECT DISTINCT owner FROM batch_units WHERE batch_id = ? AND done = 0 AND owner IS NOT NULL "
+            "ORDER BY owner",
+            (batch_id,),
+        )
+        done, total = (int(row[0]), int(row[1])) if row else (0, 0)
+        return done, total, tuple(str(r[0]) for r in holders)
+
+    def batch_units(self, batch_id: str) -> list[tuple[int, int, int, str | None, bool, list[tuple[int, str, str]]]]:
+        """Every unit of the batch: (unit, first row, rows, owner, done, failed rows)."""
+        rows = self._c.all(
+            "SELECT unit, first_row, rows_, owner, done, failures FROM batch_units WHERE batch_id = ? ORDER BY unit",
+            (batch_id,),
+        )
+        return [
+            (
+                int(r[0]),
+                int(r[1]),
+                int(r[2]),
+                None if r[3] is None else str(r[3]),
+                bool(r[4]),
+                [(int(f[0]), str(f[1]), str(f[2])) for f in json.loads(r[5] or "[]")],
+            )
+            for r in rows
+        ]
 
     def count(self, table: str) -> int:
         if table not in _TABLES:

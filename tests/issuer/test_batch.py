@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
@@ -21,11 +22,11 @@ import pytest
 from issuer.batch.progress import Progress
 from issuer.batch.rows import BatchRefused, read_rows
 from issuer.batch.run import run_batch
-from issuer.batch.schedule import CHUNK, BatchIssuer, split_chunks
+from issuer.batch.schedule import CHUNK, HASH_SHARE, PROBE_ROWS, BatchIssuer, split_chunks
 from issuer.batch.workers import Workers
 from issuer.home import IssuerHome, OpenIssuer, init_issuer, open_issuer
 from issuer.service import IssuerService
-from issuer.signing import TEST_HASH, digest
+from issuer.signing import TEST_HASH, HashParams, digest
 from tests.support import CLOCK, NOW, invoke
 from vccore.credentials import verify_issued
 from vccore.did.resolver import DidResolver
@@ -113,9 +114,16 @@ def opened(home: IssuerHome) -> Iterator[OpenIssuer]:
 
 
 def bulk(
-    opened: OpenIssuer, *, chunk: int = CHUNK, status_list_length: int = MIN_LENGTH, passphrase: str = PASSPHRASE
+    opened: OpenIssuer,
+    *,
+    chunk: int = CHUNK,
+    status_list_length: int = MIN_LENGTH,
+    passphrase: str = PASSPHRASE,
+    hash_share: float = 0.0,
+    hasher: HashParams = TEST_HASH,
 ) -> BatchIssuer:
-    """A batch issuer on ``opened``'s registry (test identity hashes)."""
+    """A batch issuer on ``opened``'s registry (test identity hashes). ``hash_share`` 0: with several
+    workers the pool always starts (these rows are cheap: the break-even would keep them in one process)."""
     service = IssuerService(
         store=opened.store,
         profile=opened.profile,
@@ -124,9 +132,9 @@ def bulk(
         loader=DocumentLoader(),
         clock=CLOCK,
         status_list_length=status_list_length,
-        hasher=TEST_HASH,
+        hasher=hasher,
     )
-    return BatchIssuer(service, chunk=chunk)
+    return BatchIssuer(service, chunk=chunk, hash_share=hash_share)
 
 
 def counts(opened: OpenIssuer) -> tuple[int, int, int]:
@@ -403,6 +411,42 @@ def test_the_parent_signs_the_first_chunk_until_a_worker_is_ready_and_every_row_
         indexes = [(r.revocation.list_id, r.revocation.index) for r in tx.credentials()]
     assert len(set(indexes)) == 40
     assert verify_issued(documents[0], loader=loader(opened), now=NOW).verified
+
+
+@dataclass(frozen=True)
+class SlowHash(HashParams):
+    """The test hash made to dominate a row (as the production Argon2id does), picklable for the workers."""
+
+    def __call__(self, id_number: str) -> dict[str, Any]:
+        time.sleep(0.05)
+        return super().__call__(id_number)
+
+
+def test_rows_where_the_hash_does_not_dominate_stay_in_one_process(
+    opened: OpenIssuer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_pool(self: Workers, count: int) -> None:
+        raise AssertionError(f"no worker process may start below the break-even (hash share {issuer.share})")
+
+    monkeypatch.setattr(Workers, "__init__", no_pool)
+    source = write_csv(tmp_path / "cheap.csv", [row(i) for i in range(40)])
+    issuer = bulk(opened, hash_share=HASH_SHARE)
+    report = run_batch(source, kind="skill-level", out_dir=tmp_path / "out", issuer=issuer, workers=2)
+    assert issuer.share is not None and 0 < issuer.share < HASH_SHARE and issuer.processes == 1
+    assert report.issued == 40 and counts(opened)[:2] == (40, 40)
+
+
+def test_rows_where_the_hash_dominates_go_to_the_workers_after_the_first_ones(
+    opened: OpenIssuer, tmp_path: Path
+) -> None:
+    source = write_csv(tmp_path / "dear.csv", [row(i) for i in range(24)])
+    slow = SlowHash(TEST_HASH.opslimit, TEST_HASH.memlimit)
+    issuer = bulk(opened, hash_share=HASH_SHARE, hasher=slow)
+    report = run_batch(source, kind="skill-level", out_dir=tmp_path / "out", issuer=issuer, workers=2)
+    assert issuer.share is not None and issuer.share >= HASH_SHARE and issuer.processes == 2
+    assert report.issued == 24 and counts(opened)[:2] == (24, 24) and PROBE_ROWS < 24
+    with opened.store.read() as tx:
+        assert len({(r.revocation.list_id, r.revocation.index) for r in tx.credentials()}) == 24
 
 
 @pytest.mark.parametrize(

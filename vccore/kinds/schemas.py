@@ -5,6 +5,13 @@ before signing, and the verifier, which validates what it is shown); each is sel
 remote ``$ref``), so validating never fetches anything. ``credentialSubject`` refuses unknown fields,
 so a typo or an extra personal field fails here before anything is signed. jsonschema is untyped
 enough to be kept behind this module (STYLE.md rule 12).
+
+Two validators, one verdict. A schema is compiled once (cached per schema file) by jsonschema-rs, which
+decides whether a document is valid in a few microseconds (``bench/bench_schema.py`` measures it against
+fastjsonschema and jsonschema; fastjsonschema knows no draft 2020-12, so it would ignore ``prefixItems``).
+Only a document it finds invalid goes to jsonschema (imported then), which lists every problem with its
+pointer and message as before; if jsonschema finds none, its verdict stands. So the problems and their
+codes are those jsonschema always gave, and a valid document never loads jsonschema at all.
 """
 
 from __future__ import annotations
@@ -14,11 +21,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
-
-from jsonschema import Draft202012Validator, FormatChecker
+from typing import TYPE_CHECKING, Any
 
 from vccore.errors import Code
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 #: credential type -> schema file
 SCHEMA_FILES: dict[str, str] = {
@@ -44,10 +52,26 @@ def schema_for(type_name: str) -> dict[str, Any]:
 
 
 @cache
-def _validator(type_name: str) -> Draft202012Validator:
-    schema = _load(SCHEMA_FILES[type_name])
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=FormatChecker())
+def _compiled(file: str) -> Any:
+    """The schema ``file`` compiled by jsonschema-rs (formats checked, as jsonschema's FormatChecker does)."""
+    import jsonschema_rs
+
+    return jsonschema_rs.Draft202012Validator(_load(file), validate_formats=True)
+
+
+def _quickly_valid(file: str, document: Any) -> bool:
+    """True when the compiled schema finds ``document`` valid (False: ask jsonschema for the problems)."""
+    try:
+        return bool(_compiled(file).is_valid(document))
+    except (ValueError, TypeError):  # a value jsonschema-rs cannot take (e.g. a float NaN): jsonschema decides
+        return False
+
+
+def _file_problems(file: str, document: Any) -> list[str]:
+    """Problems of ``document`` against the schema ``file``, as ``/pointer: message``."""
+    if _quickly_valid(file, document):
+        return []
+    return _messages(_file_validator(file), document)
 
 
 def _type_of(credential: Mapping[str, Any]) -> str | None:
@@ -68,8 +92,7 @@ def validate(credential: Any) -> list[str]:
     type_name = _type_of(credential)
     if type_name is None:
         return [f"/type: expected exactly one of {', '.join(SCHEMA_FILES)}"]
-    errors = sorted(_validator(type_name).iter_errors(credential), key=lambda e: [str(p) for p in e.absolute_path])
-    return [f"/{'/'.join(str(p) for p in e.absolute_path)}: {e.message}" for e in errors]
+    return _file_problems(SCHEMA_FILES[type_name], credential)
 
 
 SCHEMA_BASE = "https://w3id.org/skillcred/schemas/"
@@ -88,6 +111,8 @@ def lookup(schema_id: str) -> dict[str, Any] | None:
 
 def validate_against(schema: Mapping[str, Any], document: Any) -> list[str]:
     """Problems of ``document`` against ``schema`` (a pinned skillcred schema), as ``/pointer: message``."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
     validator = Draft202012Validator(schema, format_checker=FormatChecker())
     return _messages(validator, document)
 
@@ -134,7 +159,7 @@ def check_schemas(document: Mapping[str, Any]) -> SchemaOutcome:
         else:
             not_pinned.append(sid)
     for file in files:
-        for message in _messages(_file_validator(file), document):
+        for message in _file_problems(file, document):
             pointer, _, text = message.partition(": ")
             problems.append((Code.SCHEMA_VALIDATION_ERROR, f"{SCHEMA_BASE}{file}: {text}", pointer))
     return SchemaOutcome(tuple(problems), tuple(SCHEMA_BASE + f for f in files), tuple(not_pinned))
@@ -142,6 +167,8 @@ def check_schemas(document: Mapping[str, Any]) -> SchemaOutcome:
 
 @cache
 def _file_validator(file: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator, FormatChecker
+
     schema = _load(file)
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=FormatChecker())

@@ -1,0 +1,149 @@
+"""Issue 19 benchmark: what worker processes buy, per identity-hash parameter set.
+
+For each Argon2id parameter set (libsodium's minimum, which only tests use, up to the verifier's cap of
+ops 4 / 64 MiB): the cost of one hash (= the cost of one guess to an attacker with this CPU), and the
+batch issuance rate of ``run_batch`` with 1 worker, with 2 workers forced (``hash_share=0``: the pool
+always starts) and with 2 workers as shipped (the pool starts only when the identity hash is at least
+:data:`issuer.batch.schedule.HASH_SHARE` of a row). Rounds interleave the configurations, so noise hits all alike;
+each run issues fresh rows on a SQLite registry on ``$TMPDIR``. Targets: as shipped, 2 workers >= 0.9 x 2
+x one worker where the hash dominates, and >= one worker where it does not.
+
+``python -m bench.bench_workers [--rounds R]``; prints a Markdown table with medians and spreads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import itertools
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from bench.bench_issue import CLOCK, PASSPHRASE, PEOPLE, _issuer, _write_csv
+from bench.common import table
+from issuer.batch.run import run_batch
+from issuer.batch.schedule import HASH_SHARE, BatchIssuer
+from issuer.home import OpenIssuer, open_issuer
+from issuer.service import IssuerService
+from issuer.signing import DEFAULT_HASH, HashParams
+from vccore.jsonld.loader import DocumentLoader
+from vccore.kinds import identity
+
+MIB = 1024 * 1024
+_OFFSETS = itertools.count()
+#: (label, parameters, whether the batch rate is measured): the verifier refuses more than ops 4 / 64 MiB
+SETS: list[tuple[str, HashParams, bool]] = [
+    ("minimum (tests only)", HashParams(identity.MIN_OPSLIMIT, identity.MIN_MEMLIMIT), True),
+    ("ops 1, 16 MiB", HashParams(1, 16 * MIB), True),
+    ("ops 2, 64 MiB (libsodium interactive)", HashParams(2, 64 * MIB), False),
+    ("ops 3, 64 MiB (shipped)", DEFAULT_HASH, True),
+    ("ops 4, 64 MiB (the verifier's cap)", HashParams(4, 64 * MIB), False),
+]
+
+
+def _rate(
+    opened: OpenIssuer, root: Path, rows: int, *, hasher: HashParams, workers: int, hash_share: float
+) -> tuple[float, BatchIssuer]:
+    start = next(_OFFSETS) * 1000  # fresh certificate numbers for every run (at most 1,000 rows each)
+    source = _write_csv(root / f"{uuid.uuid4().hex}.csv", rows, start)
+    service = IssuerService(
+        store=opened.store,
+        profile=opened.profile,
+        keystore=opened.keystore,
+        passphrase=PASSPHRASE,
+        loader=DocumentLoader(),
+        hasher=hasher,
+        clock=CLOCK,
+    )
+    bulk = BatchIssuer(service, hash_share=hash_share)
+    t0 = time.perf_counter()
+    report = run_batch(
+        source,
+        kind="skill-level",
+        out_dir=root / source.stem,
+        issuer=bulk,
+        workers=workers,
+        batch_id=source.stem,
+        tty=False,
+        progress=io.StringIO(),
+    )
+    elapsed = time.perf_counter() - t0
+    assert report.issued == rows, report
+    return rows / elapsed, bulk
+
+
+def _q(values: list[float], digits: int = 1) -> str:
+    if len(values) == 1:
+        return f"{values[0]:.{digits}f}"
+    q = statistics.quantiles(values, n=4, method="inclusive")
+    return f"{q[1]:.{digits}f} ({q[0]:.{digits}f}–{q[2]:.{digits}f})"
+
+
+def run(rounds: int = 3) -> str:
+    rows_out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        with open_issuer(_issuer(root), passphrase=PASSPHRASE, clock=CLOCK) as opened:
+            for label, hasher, batch in SETS:
+                hasher(PEOPLE[0][1])
+                hash_times = []
+                for _ in range(5 if hasher.memlimit >= 16 * MIB else 50):
+                    t0 = time.perf_counter()
+                    hasher(PEOPLE[0][1])
+                    hash_times.append(time.perf_counter() - t0)
+                per_hash = statistics.median(hash_times)
+                row: list[object] = [label, _q([t * 1000 for t in hash_times], 2) + " ms"]
+                if batch:
+                    rows = max(32, min(400, int(8.0 / max(per_hash, 1e-4))))
+                    rates: dict[str, list[float]] = {"one": [], "forced": [], "shipped": []}
+                    chose: list[int] = []
+                    shares: list[float] = []
+                    for _ in range(rounds):
+                        rates["one"].append(
+                            _rate(opened, root, rows, hasher=hasher, workers=1, hash_share=HASH_SHARE)[0]
+                        )
+                        rates["forced"].append(_rate(opened, root, rows, hasher=hasher, workers=2, hash_share=0.0)[0])
+                        rate, bulk = _rate(opened, root, rows, hasher=hasher, workers=2, hash_share=HASH_SHARE)
+                        rates["shipped"].append(rate)
+                        chose.append(bulk.processes)
+                        shares.append(bulk.share or 0.0)
+                    forced = [a / b for a, b in zip(rates["forced"], rates["one"], strict=True)]
+                    shipped = [a / b for a, b in zip(rates["shipped"], rates["one"], strict=True)]
+                    row += [
+                        rows,
+                        _q(rates["one"]),
+                        _q(rates["forced"]) + f" = {_q(forced, 2)} x",
+                        _q(rates["shipped"]) + f" = {_q(shipped, 2)} x ({'/'.join(map(str, chose))} proc.)",
+                        f"{statistics.median(shares):.0%}",
+                    ]
+                else:
+                    row += ["", "", "", "", ""]
+                rows_out.append(row)
+    return table(
+        (
+            "Argon2id parameters",
+            "one hash = one guess, median (p25–p75)",
+            "rows per run",
+            "rate, 1 worker (rows/s)",
+            "2 workers forced (rows/s = x one)",
+            "2 workers as shipped (x one; processes used)",
+            "hash share of a row",
+        ),
+        rows_out,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    print("## Workers and identity-hash cost (bench/bench_workers.py)\n")
+    print(run(args.rounds))
+    print(f"\nBreak-even: rows whose identity hash is less than {HASH_SHARE:.0%} of their cost stay in one process.")
+
+
+if __name__ == "__main__":
+    main()
