@@ -62,9 +62,10 @@ def spots(document: Mapping[str, Any]) -> list[Spot]:
                         if isinstance(t, str) and expanded and expanded != t and ":" in expanded:
                             out.append(Spot("type", path, key, expanded, i if isinstance(value, list) else None))
                 continue
-            out.append(Spot("key", path, key, iri))
-            if mapping.get("@type") == "@json":
+            if mapping.get("@type") == "@json":  # a JSON literal: [x] is another literal than x
+                out.append(Spot("key", path, key, iri, coercion="@json"))
                 continue
+            out.append(Spot("key", path, key, iri))
             scoped = mapping.get("@context")
             term_ctx = proc.scoped(ctx, scoped, override_protected=True) if scoped is not None else ctx
             items = value if isinstance(value, list) else [value]
@@ -149,7 +150,8 @@ def ops_for(document: Mapping[str, Any]) -> st.SearchStrategy[list[tuple[str, Sp
     choices: list[tuple[str, Spot]] = []
     for spot in spots(document):
         if spot.kind == "key":
-            choices += [("iri-key", spot), ("compact-key", spot), ("wrap", spot), ("reorder", spot)]
+            wrap = [] if spot.coercion == "@json" else [("wrap", spot)]  # wrapping a JSON literal changes it
+            choices += [("iri-key", spot), ("compact-key", spot), *wrap, ("reorder", spot)]
         elif spot.kind == "alias":  # an @id is one string (an array is invalid JSON-LD); @type may be wrapped
             choices += [("alias", spot), *([("wrap", spot)] if spot.iri == "@type" else [])]
         elif spot.kind == "type":

@@ -198,3 +198,17 @@ def test_health(make_client: Callable[..., TestClient]) -> None:
 def test_base_url_is_checked(wallet: Wallet) -> None:
     with pytest.raises(ValueError, match="base_url"):
         create_app(wallet, base_url="javascript:alert(1)")
+
+
+def test_an_inferred_recognitions_codes_carry_the_holders_name_and_the_mark_in_their_caption(
+    make_client: Callable[..., TestClient], ids: list[str]
+) -> None:
+    """Issue 16: the caption under a recognition's codes names the holder and marks an inferred rule."""
+    client = make_client()
+    pages = [client.get(f"/card/{i}").text for i in ids]
+    recognitions = [p for p in pages if 'id="codes"' in p]
+    assert recognitions, "the wallet holds a recognition"
+    for page in recognitions:
+        caption = re.search(r'<div class="caption">(.*?)</div></div>', page, re.S)
+        assert caption, page
+        assert "张试一" in caption.group(1) and "推定（非官方）" in caption.group(1)
