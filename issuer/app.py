@@ -64,17 +64,19 @@ STATUS_ACTIONS: Final = {
 }
 
 
-def problem(status: int, code: Code, detail: str, headers: dict[str, str] | None = None) -> Response:
+def problem(
+    status: int, code: Code, detail: str, headers: dict[str, str] | None = None, *, pointer: str = ""
+) -> Response:
     """An RFC 9457 problem document carrying skillcred's code (:mod:`edge.problems`)."""
     extra = dict(headers or {})
     if status == 401:
         extra["WWW-Authenticate"] = 'Bearer realm="skillcred-issuer", error="invalid_token"'
-    status, extra, body = problem_answer(status, code, detail, extra)
+    status, extra, body = problem_answer(status, code, detail, extra, pointer=pointer)
     return Response(body, status_code=status, media_type=PROBLEM_TYPE, headers=extra)
 
 
 def refused(err: SkillcredError, *, default: int = 422) -> Response:
-    return problem(status_for(err.code, default), err.code, err.detail)
+    return problem(status_for(err.code, default), err.code, err.detail, pointer=err.pointer)
 
 
 class _BadRequest(SkillcredError):

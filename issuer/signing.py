@@ -34,12 +34,13 @@ from typing import Any, Final, NamedTuple
 from issuer.kinds import Issuer, build
 from issuer.profile import IssuerProfile
 from issuer.store.records import StatusRef
-from vccore.credentials import examine, types_of
+from vccore.credentials import examine, pinned_context_bytes, types_of
 from vccore.di.cryptosuites import DEFAULT_SUITE, EDDSA_RDFC_2022
 from vccore.di.proofs import ProofOptions, add_proof
 from vccore.errors import Code, SkillcredError
 from vccore.jsonld.canonical import rdfc
 from vccore.jsonld.loader import DocumentLoader
+from vccore.jsonld.related import related_resource_problems
 from vccore.keys import KeyPair
 from vccore.kinds import identity, schemas
 from vccore.kinds.identity import contains_clear_id
@@ -144,7 +145,13 @@ def check_shape(credential: Mapping[str, Any], *, loader: DocumentLoader) -> dic
     (:mod:`vccore.jsonld.reading`), the data model and the JSON Schema of each skillcred type, all decided
     on the reading; raise the first problem. Returns the reading. What gets signed is the credential as
     it was given (it passed the gate, so it differs from its reading at most by a single value written in
-    an array, as the caller chose: ``"type": ["VerifiableCredential"]`` stays an array)."""
+    an array, as the caller chose: ``"type": ["VerifiableCredential"]`` stays an array).
+
+    ``relatedResource`` is checked on the credential as given first (VC 2.0 section 5.3): a duplicate id
+    is ``MALFORMED_VALUE_ERROR`` there, where the reading would call it a node written twice."""
+    related = related_resource_problems(credential, context_bytes=pinned_context_bytes)
+    if related:
+        raise SkillcredError(related[0].detail, code=related[0].code, pointer=related[0].pointer)
     result, reading = examine(credential, loader=loader, schemas=schemas.check_schemas)
     if reading is None or not result.verified:
         problem = result.problems()[0]
@@ -224,6 +231,15 @@ class CredentialSigner:
                     pointer=f"/{reserved}",
                 )
         given = draft.get("issuer")
+        if "issuer" in draft and not (
+            isinstance(given, str) or (isinstance(given, Mapping) and isinstance(given.get("id", ""), str))
+        ):
+            # VC 2.0 section 4.7: a URL or an object whose id is one; null is not "absent" (never replaced)
+            raise SkillcredError(
+                f"issuer must be a URL or an object with a URL id, not {given!r:.80}",
+                code=Code.MALFORMED_VALUE_ERROR,
+                pointer="/issuer",
+            )
         given_id = given.get("id") if isinstance(given, Mapping) else given
         if given_id is not None and given_id != self.profile.did:
             raise SkillcredError(

@@ -20,6 +20,7 @@ from vccore.errors import Code, SkillcredError
 from vccore.jsonld import context_policy
 from vccore.jsonld.loader import DocumentLoader
 from vccore.jsonld.reading import read_one_way
+from vccore.jsonld.related import related_resource_problems, typed_member_problems
 from vccore.kinds.schemas import SchemaOutcome
 from vccore.result import Check, CheckName, Problem, VerificationResult
 from vccore.timeutil import DEFAULT_SKEW, outside_window, parse_datetime
@@ -167,7 +168,14 @@ def check_data_model(document: Any, *, name: CheckName = CheckName.DATA_MODEL) -
         for i, e in enumerate(entries):
             if not isinstance(e, Mapping) or "type" not in e:
                 problems.append(Problem(mal, "a credentialStatus entry needs a type", f"/credentialStatus/{i}"))
+    problems.extend(typed_member_problems(document))
+    problems.extend(related_resource_problems(document, context_bytes=pinned_context_bytes))
     return Check.from_problems(name, problems)
+
+
+def pinned_context_bytes(url: str) -> bytes | None:
+    """The bytes of a context shipped pinned (:mod:`contexts`), for ``relatedResource`` digests."""
+    return contexts.raw_bytes(url) if contexts.pinned(url) is not None else None
 
 
 def check_validity(

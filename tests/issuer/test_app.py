@@ -4,7 +4,9 @@ idempotent retries and a garbage matrix that must never produce a 5xx."""
 
 from __future__ import annotations
 
+import base64
 import copy
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -22,9 +24,12 @@ from issuer.service import IssuerService
 from issuer.store.registry import Store
 from issuer.tokens import TokenRegistry
 from tests.issuer.conftest import PASSPHRASE, PROFILE
-from tests.support import CLOCK, NOW
+from tests.support import CLOCK, NOW, REPO
+from vccore import multibase
 from vccore.credentials import verify_issued
+from vccore.di.proofs import ProofOptions, add_proof
 from vccore.did.resolver import DidResolver
+from vccore.errors import Code
 from vccore.jsonld.loader import DocumentLoader
 from vccore.kinds import identity
 from vccore.status.bitstring import decode
@@ -190,6 +195,122 @@ def test_refused_credentials_are_422_with_their_code_and_nothing_is_stored(
     body = response.json()
     assert body["code"] == code and body["status"] == 422 and body["type"].endswith(code) and body["title"]
     assert api.counts() == before
+
+
+V2 = "https://www.w3.org/ns/credentials/v2"
+_V2_BYTES = (REPO / "contexts" / "credentials-v2.jsonld").read_bytes()
+V2_SHA256 = hashlib.sha256(_V2_BYTES).digest()
+#: a digest of other bytes: the "wrong digestMultibase" of the VC 2.0 suite's 5.3 test
+WRONG_MULTIBASE = "uM4RgWQc3RUDtjJCSgTJtTfvpZ7SPEg_LNO0ESlovQC0"
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "pointer"),
+    [
+        ({"issuer": None}, "MALFORMED_VALUE_ERROR", "/issuer"),
+        ({"issuer": {"id": None, "name": "x"}}, "MALFORMED_VALUE_ERROR", "/issuer"),
+        ({"issuer": 7}, "MALFORMED_VALUE_ERROR", "/issuer"),
+        ({"credentialSchema": {"id": "https://example.org/schemas/1"}}, "MALFORMED_VALUE_ERROR", "/credentialSchema"),
+        ({"credentialSchema": {"type": "JsonSchema"}}, "MALFORMED_VALUE_ERROR", "/credentialSchema"),
+        ({"refreshService": {"id": "https://example.org/refresh/1"}}, "MALFORMED_VALUE_ERROR", "/refreshService"),
+        ({"termsOfUse": {"id": "https://example.org/terms/1"}}, "MALFORMED_VALUE_ERROR", "/termsOfUse"),
+        ({"evidence": [{"id": "https://example.org/evidence/1"}]}, "MALFORMED_VALUE_ERROR", "/evidence"),
+        ({"relatedResource": [V2]}, "MALFORMED_VALUE_ERROR", "/relatedResource/0"),
+        ({"relatedResource": V2}, "MALFORMED_VALUE_ERROR", "/relatedResource"),
+        (
+            {"relatedResource": [{"digestMultibase": multibase.encode_u(V2_SHA256)}]},
+            "MALFORMED_VALUE_ERROR",
+            "/relatedResource/0",
+        ),
+        (
+            {
+                "relatedResource": [
+                    {"id": V2, "digestMultibase": multibase.encode_u(V2_SHA256)},
+                    {"id": V2, "digestSRI": "sha256-" + base64.b64encode(V2_SHA256).decode()},
+                ]
+            },
+            "MALFORMED_VALUE_ERROR",
+            "/relatedResource/1",
+        ),
+        (
+            {"relatedResource": [{"id": V2, "mediaType": "application/ld+json"}]},
+            "MALFORMED_VALUE_ERROR",
+            "/relatedResource/0",
+        ),
+        (
+            {"relatedResource": [{"id": V2, "digestMultibase": WRONG_MULTIBASE}]},
+            "CRYPTOGRAPHIC_SECURITY_ERROR",
+            "/relatedResource/0/digestMultibase",
+        ),
+        (
+            {
+                "relatedResource": [
+                    {"id": V2, "digestSRI": "sha384-" + base64.b64encode(hashlib.sha384(b"other").digest()).decode()}
+                ]
+            },
+            "CRYPTOGRAPHIC_SECURITY_ERROR",
+            "/relatedResource/0/digestSRI",
+        ),
+        (
+            {"relatedResource": [{"id": V2, "digestMultibase": "not-multibase"}]},
+            "MALFORMED_VALUE_ERROR",
+            "/relatedResource/0/digestMultibase",
+        ),
+    ],
+    ids=lambda v: json.dumps(v)[:60] if isinstance(v, dict) else None,
+)
+def test_malformed_credentials_are_refused_with_the_spec_code_and_never_signed(
+    api: Api, change: dict[str, Any], code: str, pointer: str
+) -> None:
+    """VC 2.0 sections 4.7, 4.11, 5.3-5.6: the generic issue endpoint refuses what a verifier must refuse
+    (the VC 2.0 suite's issuer tests), with a problem document, before anything is allocated or signed. The
+    pointer is into the credential's reading (a single value stands without its array), except for
+    relatedResource, checked as given."""
+    before = api.counts()
+    response = api.issue(plain() | change)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert (body["code"], body["pointer"]) == (code, pointer), body
+    assert api.counts() == before
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        {"id": V2, "digestMultibase": multibase.encode_u(V2_SHA256)},
+        {"id": V2, "digestMultibase": multibase.encode_u(b"\x12\x20" + V2_SHA256)},
+        {"id": V2, "digestMultibase": multibase.encode_z(b"\x12\x20" + V2_SHA256)},
+        {
+            "id": V2,
+            "mediaType": "application/ld+json",
+            "digestSRI": "sha384-" + base64.b64encode(hashlib.sha384(_V2_BYTES).digest()).decode(),
+        },
+        {"id": "https://example.org/not-pinned", "digestMultibase": WRONG_MULTIBASE},
+    ],
+    ids=["raw-u", "multihash-u", "multihash-z", "sri", "not-pinned"],
+)
+def test_well_formed_related_resources_are_signed_and_verify(api: Api, resource: dict[str, Any]) -> None:
+    response = api.issue(plain() | {"relatedResource": [resource]})
+    assert response.status_code == 201, response.text
+    vc = response.json()["verifiableCredential"]
+    assert vc["relatedResource"] == [resource]
+    assert verify_issued(vc, loader=api.verifying_loader(), now=NOW).verified
+
+
+def test_a_verifier_reports_a_wrong_related_resource_digest(api: Api) -> None:
+    """The same check on the verifying side: a credential signed elsewhere with a wrong digest fails
+    ``dataModel`` with CRYPTOGRAPHIC_SECURITY_ERROR even though its proof holds."""
+    vc = api.issue(plain()).json()["verifiableCredential"]
+    unsigned = {k: v for k, v in vc.items() if k != "proof"} | {
+        "relatedResource": [{"id": V2, "digestMultibase": WRONG_MULTIBASE}]
+    }
+    signed = add_proof(
+        unsigned, signer=api.service.unlock(), loader=api.verifying_loader(), options=ProofOptions(created=NOW)
+    )
+    result = verify_issued(signed, loader=api.verifying_loader(), now=NOW)
+    assert not result.verified
+    assert [p.code for p in result.problems()] == [Code.CRYPTOGRAPHIC_SECURITY_ERROR]
 
 
 def test_an_idempotent_retry_returns_identical_bytes(api: Api) -> None:
