@@ -438,6 +438,46 @@ def test_revocation_is_visible_in_the_published_list_and_final(api: Api) -> None
     assert _bit(api, revocation) == 1 and _bit(api, suspension) == 0
 
 
+@pytest.mark.parametrize(
+    ("accept", "served"),
+    [
+        (None, "application/vc"),
+        ("application/vc", "application/vc"),
+        ("application/vc+ld+json", "application/vc+ld+json"),
+        ("application/ld+json", "application/ld+json"),
+        ("application/json", "application/json"),
+        ("*/*", "application/vc"),
+        ("application/*", "application/vc"),
+        ("text/html, application/ld+json;q=0.9, application/json;q=0.5", "application/ld+json"),
+        ("application/json;q=0.4, application/vc+ld+json;q=0.8", "application/vc+ld+json"),
+        ('application/ld+json;profile="https://www.w3.org/ns/json-ld#compacted"', "application/ld+json"),
+        ("APPLICATION/JSON", "application/json"),
+    ],
+)
+def test_a_status_list_is_served_as_the_accept_header_asks(api: Api, accept: str | None, served: str) -> None:
+    """Bitstring Status List 1.0 section 3.1: the list credential is the same bytes, labelled with the
+    media type the client asked for (the suite reads it as application/ld+json and application/json)."""
+    vc = api.issue(plain()).json()["verifiableCredential"]
+    path = vc["credentialStatus"][0]["statusListCredential"].removeprefix(PROFILE.base_url)
+    default = api.client.get(path)
+    response = api.client.get(path, headers={} if accept is None else {"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == served
+    assert response.headers["vary"] == "Accept"
+    assert response.content == default.content and response.headers["etag"] == default.headers["etag"]
+    assert verify_issued(response.json(), loader=api.verifying_loader(), now=NOW).verified
+
+
+@pytest.mark.parametrize("accept", ["text/html", "application/xml, text/*", "application/json;q=0", "image/png;q=0.5"])
+def test_a_status_list_in_a_media_type_it_is_not_is_406(api: Api, accept: str) -> None:
+    vc = api.issue(plain()).json()["verifiableCredential"]
+    path = vc["credentialStatus"][0]["statusListCredential"].removeprefix(PROFILE.base_url)
+    response = api.client.get(path, headers={"Accept": accept})
+    assert response.status_code == 406
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "NOT_ACCEPTABLE"
+
+
 def test_suspension_comes_and_goes(api: Api) -> None:
     vc = api.issue(plain()).json()["verifiableCredential"]
     suspension = vc["credentialStatus"][1]
