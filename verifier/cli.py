@@ -38,10 +38,17 @@ def build_verifier(
     challenges: str | None = None,
     domain: str | None = None,
     clock: Clock,
+    allow_fetch: tuple[str, ...] = (),
 ) -> Verifier:
     """Compose a :class:`Verifier` from command-line choices, deciding by ``clock``. Raises
-    ``click.UsageError``."""
-    fetcher = HttpsFetcher() if online else None
+    ``click.UsageError``. ``allow_fetch`` (``HOST[:PORT]``) exempts those endpoints from the fetcher's
+    public-address rule (:mod:`vccore.fetch`); it needs ``online``."""
+    if allow_fetch and not online:
+        raise click.UsageError("--allow-fetch needs --online (nothing is fetched offline)")
+    try:
+        fetcher = HttpsFetcher(allow_fetch=allow_fetch) if online else None
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--allow-fetch") from err
     resolver = DidResolver(did_web=web_resolver(fetcher) if fetcher else None)
     loader = DocumentLoader(resolver=resolver)
     now = clock()
@@ -156,6 +163,15 @@ _common = [
         help="'any' turns an unknown issuer into a warning (testing only, said on every answer)",
     ),
     click.option("--online/--offline", default=False, help="fetch did:web documents and status lists"),
+    click.option(
+        "--allow-fetch",
+        "allow_fetch",
+        multiple=True,
+        metavar="HOST[:PORT]",
+        help="允许联网查询访问该内网或本机地址（可重复；默认不允许，仅用于测试和内网）。 Let --online fetch from this "
+        "host (and port), even on a private or loopback address; plain http only on loopback. Repeatable; off "
+        "by default (test and intranet setups).",
+    ),
 ]
 
 
@@ -188,6 +204,7 @@ def verify(
     root: str | None,
     trust_mode: str,
     online: bool,
+    allow_fetch: tuple[str, ...],
     challenge: str | None,
     domain: str | None,
     now_text: str | None,
@@ -201,7 +218,12 @@ def verify(
     except SkillcredError as err:
         raise click.BadParameter(err.detail, param_hint="--now") from err
     verifier = build_verifier(
-        trust_pack=trust_pack, root=root, trust_any=trust_mode == "any", online=online, clock=clock
+        trust_pack=trust_pack,
+        root=root,
+        trust_any=trust_mode == "any",
+        online=online,
+        clock=clock,
+        allow_fetch=allow_fetch,
     )
     data = read_source(source, max_bytes=verifier.max_bytes)
     run_verification(verifier, data, challenge=challenge, domain=domain, as_json=as_json)
@@ -237,6 +259,7 @@ def serve(
     root: str | None,
     trust_mode: str,
     online: bool,
+    allow_fetch: tuple[str, ...],
     host: str,
     port: int,
     challenges: str,
@@ -255,6 +278,7 @@ def serve(
         challenges=challenges,
         domain=domain,
         clock=runtime_clock(ctx),
+        allow_fetch=allow_fetch,
     )
     uvicorn.run(create_app(verifier), host=host, port=port)
 

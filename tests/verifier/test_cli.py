@@ -1,11 +1,29 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.support import NOW, invoke, sign
-from tests.world import ROGUE, ROOT, TITLE_BOARD, WEB_DID, VerifierWorld, web_document
+from tests.world import (
+    EVAL,
+    REVOKED_INDEX,
+    ROGUE,
+    ROOT,
+    SUSPENDED_INDEX,
+    TITLE_BOARD,
+    WEB_DID,
+    VerifierWorld,
+    status_entries,
+    status_list,
+    web_document,
+)
 from vccore.trust.lists import trust_list_credential
 from vccore.trust.pack import StatusSnapshot, build_trust_pack
 from verifier.cli import main
@@ -54,3 +72,69 @@ def test_garbage_file_fails_with_exit_1(tmp_path: Path) -> None:
     (tmp_path / "x.json").write_bytes(b'{"a": NaN}')
     result = invoke(main, ["verify", str(tmp_path / "x.json"), "--trust", "any"])
     assert result.exit_code == 1 and "PARSING_ERROR" in result.output
+
+
+@pytest.fixture
+def list_server(world: VerifierWorld) -> Iterator[str]:
+    """A plain-HTTP loopback server answering each path with the world's lists re-published at
+    ``http://127.0.0.1:PORT/revocation`` and ``/suspension``; yields ``127.0.0.1:PORT``."""
+    served: dict[str, bytes] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = served.get(self.path)
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "application/vc")
+            self.send_header("Content-Length", str(len(body or b"")))
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    endpoint = f"127.0.0.1:{server.server_address[1]}"
+    for name, bit in (("revocation", REVOKED_INDEX), ("suspension", SUSPENDED_INDEX)):
+        url = f"http://{endpoint}/{name}"
+        served[f"/{name}"] = json.dumps(status_list(url, name, set_bits=(bit,))).encode()  # type: ignore[arg-type]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield endpoint
+    server.shutdown()
+    server.server_close()
+
+
+def _with_loopback_status(world: VerifierWorld, tmp_path: Path, endpoint: str, index: int) -> str:
+    unsigned = world.unsigned(kind="VerifiableCredential", index=index)
+    unsigned["credentialStatus"] = status_entries(
+        index, revocation=f"http://{endpoint}/revocation", suspension=f"http://{endpoint}/suspension"
+    )
+    path = tmp_path / f"vc-{index}.json"
+    path.write_text(json.dumps(sign(unsigned, EVAL)), encoding="utf-8")
+    return str(path)
+
+
+def test_allow_fetch_lets_the_verifier_read_a_loopback_status_list(
+    world: VerifierWorld, tmp_path: Path, list_server: str
+) -> None:
+    """``--allow-fetch HOST:PORT`` (issue 17): the status lists on a loopback test server are fetched and
+    read (the revoked index is REVOKED, another passes); without it the fetch is refused by the
+    private-address policy, as before; without --online it is a usage error."""
+    good = _with_loopback_status(world, tmp_path, list_server, 3)
+    revoked = _with_loopback_status(world, tmp_path, list_server, REVOKED_INDEX)
+    allowed = ["--trust", "any", "--online", "--allow-fetch", list_server, "--json"]
+    ok = invoke(main, ["verify", good, *allowed])
+    assert ok.exit_code == 0, ok.output
+    checks = {c["check"]: c for c in json.loads(ok.output)["checks"]}
+    assert checks["status.revocation"]["passed"] and checks["status.suspension"]["passed"]
+    refused = invoke(main, ["verify", revoked, *allowed])
+    assert refused.exit_code == 1
+    assert "REVOKED" in {p["code"] for c in json.loads(refused.output)["checks"] for p in c.get("problems", [])}
+    default = invoke(main, ["verify", good, "--trust", "any", "--online", "--json"])
+    assert default.exit_code == 1
+    codes = {p["code"] for c in json.loads(default.output)["checks"] for p in c.get("problems", [])}
+    assert codes == {"STATUS_RETRIEVAL_ERROR"}, default.output
+    offline = invoke(main, ["verify", good, "--trust", "any", "--allow-fetch", list_server])
+    assert offline.exit_code == 2 and "--allow-fetch needs --online" in offline.output
+    bad = invoke(main, ["verify", good, "--trust", "any", "--online", "--allow-fetch", "https://x.example/"])
+    assert bad.exit_code == 2 and "--allow-fetch" in bad.output
