@@ -10,7 +10,9 @@ into the exact bytes to release:
 1. **Build** (:meth:`CredentialSigner.draft`): the kind's builder (:mod:`issuer.kinds`; the Argon2id
    identity hash is the slow part), or the given credential completed: ``issuer`` becomes the profile's
    DID (names given in an ``issuer`` object are kept), ``id`` and ``validFrom`` are added when missing;
-   ``proof`` and ``credentialStatus`` may not be given.
+   ``proof`` may not be given, nor ``credentialStatus`` for one of skillcred's own credentials (its
+   context is skillcred's). A generic credential keeps the caller's ``credentialStatus`` entries, the
+   issuer's two following them (:func:`with_status`).
 2. **Check** (:meth:`CredentialSigner.check`), the verifier's own checks on the final shape, decided on
    its reading (SECURITY.md issuer item 5): contexts, the one reading, the data model, the JSON Schema of
    each skillcred type (:func:`check_shape`), no clear resident ID number (``PERSONAL_DATA_ERROR``), and
@@ -26,11 +28,12 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, NamedTuple
 
+import contexts
 from issuer.kinds import Issuer, build
 from issuer.profile import IssuerProfile
 from issuer.store.records import StatusRef
@@ -44,8 +47,12 @@ from vccore.jsonld.related import related_resource_problems
 from vccore.keys import KeyPair
 from vccore.kinds import identity, schemas
 from vccore.kinds.identity import contains_clear_id
+from vccore.status.check import entry_problem
+from vccore.status.entry import ENTRY_TYPE
 from vccore.timeutil import format_datetime
 
+#: caller-supplied status entries a generic credential may keep (the issuer adds its two)
+MAX_GIVEN_STATUS: Final = 4
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 DIGEST_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
@@ -159,6 +166,36 @@ def check_shape(credential: Mapping[str, Any], *, loader: DocumentLoader) -> dic
     return reading
 
 
+def _check_given_status(value: Any) -> None:
+    """A caller's ``credentialStatus`` (generic credentials only): at most a few entries, each with a
+    type; a ``BitstringStatusListEntry`` well formed (:func:`vccore.status.check.entry_problem`)."""
+    entries = value if isinstance(value, list) else [value]
+    if not 0 < len(entries) <= MAX_GIVEN_STATUS:
+        raise SkillcredError(
+            f"credentialStatus: 1 to {MAX_GIVEN_STATUS} entries",
+            code=Code.MALFORMED_VALUE_ERROR,
+            pointer="/credentialStatus",
+        )
+    for i, entry in enumerate(entries):
+        where = f"/credentialStatus/{i}" if isinstance(value, list) else "/credentialStatus"
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("type"), str | list) or not entry.get("type"):
+            raise SkillcredError(
+                "a credentialStatus entry must be an object with a type", code=Code.MALFORMED_VALUE_ERROR, pointer=where
+            )
+        if entry.get("type") == ENTRY_TYPE:
+            problem = entry_problem(entry)
+            if problem is not None:
+                raise SkillcredError(problem.detail, code=problem.code, pointer=where + problem.pointer)
+
+
+def with_status(draft: Mapping[str, Any], entries: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """``draft`` with the issuer's status ``entries``, after the caller's own entries when a generic
+    credential came with some (VC-API: a caller-supplied ``credentialStatus`` is kept)."""
+    given = draft.get("credentialStatus")
+    kept = [] if given is None else list(given) if isinstance(given, list) else [given]
+    return dict(draft, credentialStatus=[*kept, *(dict(e) for e in entries)])
+
+
 def record_kind(document: Mapping[str, Any]) -> str:
     """The kind a registry record names: the credential's most specific type."""
     specific = [t for t in types_of(document) if t != "VerifiableCredential"]
@@ -223,13 +260,19 @@ class CredentialSigner:
 
     def _complete(self, credential: Mapping[str, Any], credential_id: str, now: datetime) -> dict[str, Any]:
         draft = copy.deepcopy(dict(credential))
-        for reserved in ("proof", "credentialStatus"):
+        reserved_members = ["proof"]
+        ctx = draft.get("@context")
+        if contexts.SKILLCRED_V1 in (ctx if isinstance(ctx, list) else [ctx]):
+            reserved_members.append("credentialStatus")  # skillcred's status is the issuer's alone
+        for reserved in reserved_members:
             if reserved in draft:
                 raise SkillcredError(
                     f"{reserved} is added by the issuer and must not be given",
                     code=Code.MALFORMED_VALUE_ERROR,
                     pointer=f"/{reserved}",
                 )
+        if "credentialStatus" in draft:
+            _check_given_status(draft["credentialStatus"])
         given = draft.get("issuer")
         if "issuer" in draft and not (
             isinstance(given, str) or (isinstance(given, Mapping) and isinstance(given.get("id", ""), str))
@@ -271,7 +314,7 @@ class CredentialSigner:
         """Build, check and sign ``task`` (with its allocated status entries): its :class:`Signed`, a
         refusal included (a batch reports it on the row)."""
         try:
-            final = dict(self.draft(task, now), credentialStatus=list(task.entries))
+            final = with_status(self.draft(task, now), task.entries)
             suite = task.request.cryptosuite
             self.check(final, canonicalize=suite != EDDSA_RDFC_2022.name)
             return Signed(self.sign_final(final, cryptosuite=suite, now=now), record_kind(final), str(final["id"]))

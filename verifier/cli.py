@@ -252,6 +252,17 @@ def run_verification(
 @click.option("--port", default=8402, type=int)
 @click.option("--challenges", default="verifier-challenges.db", help="SQLite path or postgresql:// URL")
 @click.option("--domain", default="localhost", help="this verifier's domain (bound into challenges)")
+@click.option(
+    "--api-profile",
+    "api_profile",
+    type=click.Choice(["skillcred", "vc-api"]),
+    default="skillcred",
+    show_default=True,
+    help="出示验证接口的规则：skillcred（本验证方签发的一次性挑战、必须有持有人）或 vc-api（调用方提供挑战与域，"
+    "持有人可选）。 Rules of POST /presentations/verify: skillcred (a challenge this verifier issued, used once; a "
+    "holder) or vc-api (the caller's options.challenge/domain checked against the proof; holder optional unless "
+    "requested or a skillcred credential needs it). docs/conformance.md",
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -264,10 +275,12 @@ def serve(
     port: int,
     challenges: str,
     domain: str,
+    api_profile: str,
 ) -> None:
     """Serve the HTTP API."""
     import uvicorn
 
+    from verifier.apiprofile import PROFILES
     from verifier.app import create_app
 
     verifier = build_verifier(
@@ -280,7 +293,7 @@ def serve(
         clock=runtime_clock(ctx),
         allow_fetch=allow_fetch,
     )
-    uvicorn.run(create_app(verifier), host=host, port=port)
+    uvicorn.run(create_app(verifier, presentation_rules=PROFILES[api_profile]), host=host, port=port)
 
 
 @main.group("pack")

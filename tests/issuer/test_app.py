@@ -313,6 +313,67 @@ def test_a_verifier_reports_a_wrong_related_resource_digest(api: Api) -> None:
     assert [p.code for p in result.problems()] == [Code.CRYPTOGRAPHIC_SECURITY_ERROR]
 
 
+CALLER_ENTRY = {
+    "id": "https://status.example.org/lists/7#42",
+    "type": "BitstringStatusListEntry",
+    "statusPurpose": "revocation",
+    "statusListIndex": "42",
+    "statusListCredential": "https://status.example.org/lists/7",
+}
+
+
+@pytest.mark.parametrize(
+    "given",
+    [CALLER_ENTRY, [CALLER_ENTRY], [{"id": "https://example.org/status/1", "type": "ExampleStatusEntry"}]],
+    ids=["object", "list", "another-type"],
+)
+def test_a_generic_credential_keeps_the_callers_status_entries(api: Api, given: Any) -> None:
+    """VC-API issuance (issue 17): a caller-supplied credentialStatus on a generic credential is signed as
+    given, the issuer's two entries after it; the credential verifies."""
+    response = api.issue(plain() | {"credentialStatus": given})
+    assert response.status_code == 201, response.text
+    vc = response.json()["verifiableCredential"]
+    kept = given if isinstance(given, list) else [given]
+    assert vc["credentialStatus"][: len(kept)] == kept
+    assert [e.get("statusPurpose") for e in vc["credentialStatus"][len(kept) :]] == ["revocation", "suspension"]
+    assert verify_issued(vc, loader=api.verifying_loader(), now=NOW).verified
+
+
+@pytest.mark.parametrize(
+    ("given", "pointer"),
+    [
+        (CALLER_ENTRY | {"statusListIndex": 42}, "/credentialStatus/statusListIndex"),
+        (CALLER_ENTRY | {"statusPurpose": "expiry"}, "/credentialStatus/statusPurpose"),
+        ([CALLER_ENTRY, {"id": "https://example.org/status/2"}], "/credentialStatus/1"),
+        ([CALLER_ENTRY] * 5, "/credentialStatus"),
+    ],
+    ids=["index-number", "purpose", "no-type", "too-many"],
+)
+def test_a_malformed_caller_status_entry_is_refused(api: Api, given: Any, pointer: str) -> None:
+    before = api.counts()
+    response = api.issue(plain() | {"credentialStatus": given})
+    assert response.status_code == 422, response.text
+    assert (response.json()["code"], response.json()["pointer"]) == ("MALFORMED_VALUE_ERROR", pointer)
+    assert api.counts() == before
+
+
+def test_skillcreds_own_credentials_never_take_a_callers_status(api: Api) -> None:
+    kind, data = _kind_cases()[0]
+    unsigned = build(
+        kind,
+        data,
+        issuer=Issuer(PROFILE.did, PROFILE.name_zh, PROFILE.name_en),
+        valid_from="2024-01-01T00:00:00+08:00",
+        credential_id="urn:uuid:5d2f0c1e-1111-4c55-9d0e-2b7a41c90159",
+        hasher=_fast,
+    )
+    before = api.counts()
+    response = api.issue(unsigned | {"credentialStatus": [CALLER_ENTRY]})
+    assert response.status_code == 422
+    assert (response.json()["code"], response.json()["pointer"]) == ("MALFORMED_VALUE_ERROR", "/credentialStatus")
+    assert api.counts() == before
+
+
 def test_an_idempotent_retry_returns_identical_bytes(api: Api) -> None:
     first = api.issue(plain(), idempotencyKey="order-17")
     again = api.issue(plain(), idempotencyKey="order-17")
