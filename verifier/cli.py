@@ -19,7 +19,7 @@ from vccore.clock import Clock, fixed_clock, runtime_clock
 from vccore.did.resolver import DidResolver
 from vccore.errors import SkillcredError
 from vccore.fetch import HttpsFetcher
-from vccore.jsonld.loader import DocumentLoader
+from vccore.jsonld.loader import DocumentLoader, OperatorContext, pin_context, pins_from_config
 from vccore.result import VerificationResult
 from vccore.timeutil import parse_datetime
 from vccore.trust.pack import parse_trust_pack, verify_trust_pack
@@ -39,10 +39,13 @@ def build_verifier(
     domain: str | None = None,
     clock: Clock,
     allow_fetch: tuple[str, ...] = (),
+    pinned: tuple[OperatorContext, ...] = (),
+    examples: bool = False,
 ) -> Verifier:
     """Compose a :class:`Verifier` from command-line choices, deciding by ``clock``. Raises
     ``click.UsageError``. ``allow_fetch`` (``HOST[:PORT]``) exempts those endpoints from the fetcher's
-    public-address rule (:mod:`vccore.fetch`); it needs ``online``."""
+    public-address rule (:mod:`vccore.fetch`); it needs ``online``. ``pinned`` and ``examples`` add
+    operator contexts and the W3C examples contexts; a trust pack adds the contexts its root pinned."""
     if allow_fetch and not online:
         raise click.UsageError("--allow-fetch needs --online (nothing is fetched offline)")
     try:
@@ -50,7 +53,7 @@ def build_verifier(
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--allow-fetch") from err
     resolver = DidResolver(did_web=web_resolver(fetcher) if fetcher else None)
-    loader = DocumentLoader(resolver=resolver)
+    loader = DocumentLoader(resolver=resolver, examples=examples, pinned=pinned)
     now = clock()
     trust = None
     rule_credentials: tuple[Any, ...] = ()
@@ -70,6 +73,10 @@ def build_verifier(
         trust, snapshots, freshness = pack.trust_list, pack.status_snapshots, pack.freshness(now)
         rule_credentials = tuple(pack.rule_credentials)
         loader = loader.with_resolver(resolver.with_documents(pack.did_documents))
+        try:
+            loader = loader.with_pinned(pack.contexts)
+        except SkillcredError as err:
+            raise click.UsageError(f"the trust pack's contexts: {err.detail}") from err
     elif not trust_any:
         raise click.UsageError("give --trust-pack and --root, or --trust any")
     store = open_challenge_store(challenges, domain=domain or "localhost", clock=clock) if challenges else None
@@ -172,7 +179,61 @@ _common = [
         "host (and port), even on a private or loopback address; plain http only on loopback. Repeatable; off "
         "by default (test and intranet setups).",
     ),
+    click.option(
+        "--context",
+        "pinned",
+        multiple=True,
+        type=(str, click.Path(path_type=Path, dir_okay=False, exists=True), str),
+        metavar="URL FILE SHA256",
+        help="固定一个额外的 JSON-LD 上下文（网址、文件、SHA-256；可重复）。 Pin one more JSON-LD context: its URL, "
+        "the file with its bytes and their SHA-256 (repeatable).",
+    ),
+    click.option(
+        "--contexts-config",
+        "contexts_config",
+        type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        help='上下文配置文件（JSON）。 A JSON file {"contexts": [{"url", "file", "sha256"}], '
+        '"examplesContexts": true|false}; files relative to it.',
+    ),
+    click.option(
+        "--examples-contexts",
+        "examples",
+        is_flag=True,
+        help="允许 W3C 示例上下文（仅用于一致性测试）。 Allow the W3C examples contexts, shipped pinned: for the "
+        "conformance suites (docs/conformance.md).",
+    ),
 ]
+
+
+def pins_from_options(
+    pairs: tuple[tuple[str, Path, str], ...], config: Path | None
+) -> tuple[tuple[OperatorContext, ...], bool]:
+    """The operator contexts of ``--context URL FILE SHA256`` and of ``--contexts-config FILE`` (JSON
+    ``{"contexts": [{"url", "file", "sha256"}], "examplesContexts": bool}``, files relative to it), and
+    whether the config switches the examples contexts on. A refusal is a usage error."""
+    pins: list[OperatorContext] = []
+    examples = False
+    try:
+        for url, path, sha256 in pairs:
+            pins.append(pin_context(url, path.read_bytes(), sha256))
+        if config is not None:
+            from vccore.jsonstrict import loads
+
+            data = loads(config.read_bytes(), max_bytes=1024 * 1024)
+            if not isinstance(data, dict):
+                raise SkillcredError(f"{config}: expected a JSON object")
+            examples = data.get("examplesContexts") is True
+            pins += pins_from_config(
+                data.get("contexts", []), read=lambda name: (config.parent / name).read_bytes(), where=str(config)
+            )
+    except (OSError, SkillcredError) as err:
+        raise click.BadParameter(str(getattr(err, "detail", err)), param_hint="--context/--contexts-config") from err
+    return tuple(pins), examples
+
+
+def _context_choices(pairs: tuple[tuple[str, Path, str], ...], config: Path | None, examples: bool) -> dict[str, Any]:
+    pins, from_config = pins_from_options(pairs, config)
+    return {"pinned": pins, "examples": examples or from_config}
 
 
 def _options(f: Any) -> Any:
@@ -205,6 +266,9 @@ def verify(
     trust_mode: str,
     online: bool,
     allow_fetch: tuple[str, ...],
+    pinned: tuple[tuple[str, Path, str], ...],
+    contexts_config: Path | None,
+    examples: bool,
     challenge: str | None,
     domain: str | None,
     now_text: str | None,
@@ -224,6 +288,7 @@ def verify(
         online=online,
         clock=clock,
         allow_fetch=allow_fetch,
+        **_context_choices(pinned, contexts_config, examples),
     )
     data = read_source(source, max_bytes=verifier.max_bytes)
     run_verification(verifier, data, challenge=challenge, domain=domain, as_json=as_json)
@@ -271,6 +336,9 @@ def serve(
     trust_mode: str,
     online: bool,
     allow_fetch: tuple[str, ...],
+    pinned: tuple[tuple[str, Path, str], ...],
+    contexts_config: Path | None,
+    examples: bool,
     host: str,
     port: int,
     challenges: str,
@@ -292,6 +360,7 @@ def serve(
         domain=domain,
         clock=runtime_clock(ctx),
         allow_fetch=allow_fetch,
+        **_context_choices(pinned, contexts_config, examples),
     )
     uvicorn.run(create_app(verifier, presentation_rules=PROFILES[api_profile]), host=host, port=port)
 
@@ -340,6 +409,15 @@ def pack_group() -> None:
 )
 @click.option("--days", default=7, show_default=True, type=click.IntRange(1, 90), help="how long the pack is valid")
 @click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--context",
+    "pinned",
+    multiple=True,
+    type=(str, click.Path(path_type=Path, dir_okay=False, exists=True), str),
+    metavar="URL FILE SHA256",
+    help="把一个额外上下文固定在信任包中（可重复）。 Pin one more JSON-LD context in the pack, bytes included, for "
+    "every verifier that uses it (repeatable).",
+)
 @click.pass_context
 def pack_build(
     ctx: click.Context,
@@ -350,6 +428,7 @@ def pack_build(
     did_docs: tuple[Path, ...],
     days: int,
     out: Path,
+    pinned: tuple[tuple[str, Path, str], ...],
 ) -> None:
     """Build and sign a trust pack for offline verification."""
     from vccore.jsonstrict import loads
@@ -389,6 +468,9 @@ def pack_build(
         rule_credentials=[read(p) for p in rules],
         status_snapshots=snapshots,
         did_documents=docs,
+        pinned_contexts={
+            c.url: path.read_bytes() for c, (_, path, _) in zip(pins_from_options(pinned, None)[0], pinned, strict=True)
+        },
     )
     out.write_text(json.dumps(pack, ensure_ascii=False, indent=1), encoding="utf-8")
     click.echo(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from tests.world import (
     status_list,
     web_document,
 )
+from vccore.jsonld.loader import DocumentLoader, pin_context
 from vccore.trust.lists import trust_list_credential
 from vccore.trust.pack import StatusSnapshot, build_trust_pack
 from verifier.cli import main
@@ -138,3 +140,76 @@ def test_allow_fetch_lets_the_verifier_read_a_loopback_status_list(
     assert offline.exit_code == 2 and "--allow-fetch needs --online" in offline.output
     bad = invoke(main, ["verify", good, "--trust", "any", "--online", "--allow-fetch", "https://x.example/"])
     assert bad.exit_code == 2 and "--allow-fetch" in bad.output
+
+
+TRAINING_URL = "https://contexts.example.org/training/v1"
+TRAINING = (
+    b'{"@context": {"@protected": true, "TrainingCredential": "https://example.org/training#TrainingCredential",'
+    b' "course": "https://example.org/training#course"}}'
+)
+TRAINING_SHA = hashlib.sha256(TRAINING).hexdigest()
+
+
+def training_credential(subject: str = "did:example:trainee") -> dict[str, Any]:
+    """A credential in an operator's own context, signed by EVAL."""
+    unsigned = {
+        "@context": ["https://www.w3.org/ns/credentials/v2", TRAINING_URL],
+        "type": ["VerifiableCredential", "TrainingCredential"],
+        "issuer": EVAL.controller,
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {"id": subject, "course": "数控车床操作"},
+    }
+    loader = DocumentLoader(pinned=[pin_context(TRAINING_URL, TRAINING, TRAINING_SHA)])
+    return sign(unsigned, EVAL, loader=loader)
+
+
+def _codes(output: str) -> set[str]:
+    return {p["code"] for c in json.loads(output)["checks"] for p in c.get("problems", [])}
+
+
+def test_verify_takes_operator_contexts_from_the_command_line_and_a_config_file(tmp_path: Path) -> None:
+    (tmp_path / "training.jsonld").write_bytes(TRAINING)
+    (tmp_path / "vc.json").write_text(json.dumps(training_credential()), encoding="utf-8")
+    example = sign(
+        {
+            "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
+            "type": ["VerifiableCredential", "ExampleDegreeCredential"],
+            "issuer": EVAL.controller,
+            "validFrom": "2026-01-01T00:00:00Z",
+            "credentialSubject": {"id": "did:example:graduate", "degree": {"name": "Bachelor of Arts"}},
+        },
+        EVAL,
+        loader=DocumentLoader(examples=True),
+    )
+    (tmp_path / "example.json").write_text(json.dumps(example), encoding="utf-8")
+    base = ["--trust", "any", "--json"]
+    refused = invoke(main, ["verify", str(tmp_path / "vc.json"), *base])
+    assert refused.exit_code == 1 and _codes(refused.output) == {"CONTEXT_NOT_ALLOWED"}
+    pinned = ["--context", TRAINING_URL, str(tmp_path / "training.jsonld"), TRAINING_SHA]
+    ok = invoke(main, ["verify", str(tmp_path / "vc.json"), *base, *pinned])
+    assert ok.exit_code == 0, ok.output
+    assert invoke(main, ["verify", str(tmp_path / "example.json"), *base]).exit_code == 1
+    assert invoke(main, ["verify", str(tmp_path / "example.json"), *base, "--examples-contexts"]).exit_code == 0
+    config = {
+        "contexts": [{"url": TRAINING_URL, "file": "training.jsonld", "sha256": TRAINING_SHA}],
+        "examplesContexts": True,
+    }
+    (tmp_path / "contexts.json").write_text(json.dumps(config), encoding="utf-8")
+    for file in ("vc.json", "example.json"):
+        got = invoke(
+            main, ["verify", str(tmp_path / file), *base, "--contexts-config", str(tmp_path / "contexts.json")]
+        )
+        assert got.exit_code == 0, got.output
+    wrong = invoke(
+        main,
+        [
+            "verify",
+            str(tmp_path / "vc.json"),
+            *base,
+            "--context",
+            TRAINING_URL,
+            str(tmp_path / "training.jsonld"),
+            "0" * 64,
+        ],
+    )
+    assert wrong.exit_code == 2 and "is not the pinned" in wrong.output
