@@ -49,6 +49,7 @@ def open_from_context(
     hash_params: str = "default",
     pinned: tuple[tuple[str, Path, str], ...] = (),
     examples: bool = False,
+    inline: bool = False,
 ) -> OpenIssuer:
     """The issuer of the command's home, closed when the command ends. ``hash_params`` other than
     ``default`` (the identity hash's Argon2id cost) are for tests only, and said so. ``pinned``
@@ -57,7 +58,11 @@ def open_from_context(
     if hash_params != "default":
         click.echo(f"warning: identity hash parameters {hash_params!r} are for tests only", err=True)
     home: IssuerHome = ctx.obj
-    loader = home.loader(home.load(), pinned=pins_from_options(pinned), examples=examples) if home.exists() else None
+    loader = (
+        home.loader(home.load(), pinned=pins_from_options(pinned), examples=examples, inline=inline)
+        if home.exists()
+        else None
+    )
     opened = open_issuer(
         home,
         need_key=need_key,
@@ -99,6 +104,13 @@ CONTEXT_OPTIONS = [
         help="允许 W3C 示例上下文（仅用于一致性测试）。 Allow the W3C examples contexts "
         "(https://www.w3.org/ns/credentials/examples/v2 and the VC 1.1 one), shipped pinned: for the "
         "conformance suites (docs/conformance.md).",
+    ),
+    click.option(
+        "--inline-contexts",
+        "inline",
+        is_flag=True,
+        help="通用接口接受内联上下文（安全模式；skillcred 自有凭证除外）。 Accept inline @context objects on generic "
+        "credentials (term definitions only, safe mode; never with skillcred's own types).",
     ),
 ]
 
@@ -356,6 +368,7 @@ def serve(
     pool_size: int,
     pinned: tuple[tuple[str, Path, str], ...],
     examples: bool,
+    inline: bool,
 ) -> None:
     """Serve the issuer HTTP API (VC-API style) with uvicorn."""
     import uvicorn
@@ -365,7 +378,7 @@ def serve(
     logs = _log_config()
     logging.config.dictConfig(logs)  # uvicorn's own format, also for the issuer's "key unlocked" line
     opened = open_from_context(
-        ctx, need_key=True, base_url=base_url, pool_size=pool_size, pinned=pinned, examples=examples
+        ctx, need_key=True, base_url=base_url, pool_size=pool_size, pinned=pinned, examples=examples, inline=inline
     )
     opened.service.unlock()  # once, before serving: fail now, and no request ever waits for an unlock
     recognizer = None

@@ -116,11 +116,16 @@ class IssuerHome:
         return self.config_path.is_file()
 
     def loader(
-        self, config: IssuerConfig, *, pinned: Iterable[OperatorContext] = (), examples: bool = False
+        self,
+        config: IssuerConfig,
+        *,
+        pinned: Iterable[OperatorContext] = (),
+        examples: bool = False,
+        inline: bool = False,
     ) -> DocumentLoader:
         """The contexts this issuer may sign: the shipped ones, the examples contexts when the config or
         ``examples`` switches them on, and the operator's (the config's, whose files are relative to it,
-        and ``pinned``)."""
+        and ``pinned``); ``inline``: inline context objects on generic credentials, in safe mode."""
 
         def read(name: str) -> bytes:
             try:
@@ -129,7 +134,9 @@ class IssuerHome:
                 raise SkillcredError(f"{self.config_path}: context file {name!r}: {err.strerror}") from err
 
         from_config = pins_from_config(list(config.contexts), read=read, where=str(self.config_path))
-        return DocumentLoader(examples=examples or config.examples_contexts, pinned=[*from_config, *pinned])
+        return DocumentLoader(
+            examples=examples or config.examples_contexts, pinned=[*from_config, *pinned], inline_contexts=inline
+        )
 
     def store_url(self, config: IssuerConfig) -> str:
         return config.store or str(self.root / DEFAULT_STORE_FILE)

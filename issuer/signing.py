@@ -37,7 +37,7 @@ import contexts
 from issuer.kinds import Issuer, build
 from issuer.profile import IssuerProfile
 from issuer.store.records import StatusRef
-from vccore.credentials import examine, pinned_context_bytes, types_of
+from vccore.credentials import examine, is_vc11, pinned_context_bytes, types_of
 from vccore.di.cryptosuites import DEFAULT_SUITE, EDDSA_RDFC_2022
 from vccore.di.proofs import ProofOptions, add_proof
 from vccore.errors import Code, SkillcredError
@@ -51,6 +51,11 @@ from vccore.status.check import entry_problem
 from vccore.status.entry import ENTRY_TYPE
 from vccore.timeutil import format_datetime
 
+#: contexts a VC 1.1 credential gets when it lacks them: its proof's terms and its status entries' terms
+VC11_ADDED_CONTEXTS: Final = (
+    "https://w3id.org/security/data-integrity/v2",
+    "https://www.w3.org/ns/credentials/status/v1",
+)
 #: caller-supplied status entries a generic credential may keep (the issuer adds its two)
 MAX_GIVEN_STATUS: Final = 4
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -290,9 +295,22 @@ class CredentialSigner:
                 code=Code.MALFORMED_VALUE_ERROR,
                 pointer="/issuer",
             )
-        draft["issuer"] = self.profile.issuer_value(given)
         draft.setdefault("id", credential_id)
+        if is_vc11(draft):
+            return self._complete_vc11(draft, given, now)
+        draft["issuer"] = self.profile.issuer_value(given)
         draft.setdefault("validFrom", format_datetime(now))
+        return draft
+
+    def _complete_vc11(self, draft: dict[str, Any], given: Any, now: datetime) -> dict[str, Any]:
+        """A VC 1.1 credential (VC Data Model 1.1): ``issuer`` stays a string (or the given object) with
+        this issuer's DID, ``issuanceDate`` is added when missing, and the contexts its proof and status
+        entries need (Data Integrity, Bitstring Status List) are appended when missing."""
+        draft["issuer"] = {**dict(given), "id": self.profile.did} if isinstance(given, Mapping) else self.profile.did
+        draft.setdefault("issuanceDate", format_datetime(now))
+        ctx = draft["@context"]
+        listed = list(ctx) if isinstance(ctx, list) else [ctx]
+        draft["@context"] = listed + [c for c in VC11_ADDED_CONTEXTS if c not in listed]
         return draft
 
     def check(self, final: Mapping[str, Any], *, canonicalize: bool) -> None:

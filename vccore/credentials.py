@@ -26,7 +26,14 @@ from vccore.result import Check, CheckName, Problem, VerificationResult
 from vccore.timeutil import DEFAULT_SKEW, outside_window, parse_datetime
 
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$")
-FIRST_CONTEXTS = (contexts.CREDENTIALS_V2,)
+#: the base contexts a credential or presentation may start with: VC 2.0, and VC 1.1 (issue 17)
+FIRST_CONTEXTS = (contexts.CREDENTIALS_V2, contexts.CREDENTIALS_V1)
+#: the validity members of each data model: VC 2.0 ``validFrom``/``validUntil``, VC 1.1
+#: ``issuanceDate``/``expirationDate`` (VC Data Model 1.1 sections 4.6 and 4.7)
+VALIDITY_MEMBERS = {
+    contexts.CREDENTIALS_V2: ("validFrom", "validUntil"),
+    contexts.CREDENTIALS_V1: ("issuanceDate", "expirationDate"),
+}
 #: Caps on what one credential may ask a verifier to look at (SECURITY.md verifier item 18): each status
 #: entry may cost a fetch, each subject a trust and binding decision. Proofs are capped by the proof
 #: engine (:data:`vccore.di.proofs.MAX_PROOFS`), a recognition's sources by
@@ -57,6 +64,20 @@ def issuer_id(document: Mapping[str, Any]) -> str | None:
     return None
 
 
+def is_vc11(document: Any) -> bool:
+    """Whether ``document`` is a VC 1.1 document (its first context is ``https://www.w3.org/2018/credentials/v1``)."""
+    if not isinstance(document, Mapping):
+        return False
+    ctx = document.get("@context")
+    first = ctx[0] if isinstance(ctx, list) and ctx else ctx
+    return bool(first == contexts.CREDENTIALS_V1)
+
+
+def validity_members(document: Any) -> tuple[str, str]:
+    """The names of the start and end of ``document``'s validity in its data model."""
+    return VALIDITY_MEMBERS[contexts.CREDENTIALS_V1 if is_vc11(document) else contexts.CREDENTIALS_V2]
+
+
 def check_contexts(document: Any, *, loader: DocumentLoader, name: CheckName = CheckName.CONTEXT) -> Check:
     """The verifier decides which contexts apply (DI 1.0 section 4.6 "Context Validation"): the
     top-level ``@context`` follows :func:`vccore.jsonld.context_policy.check_contexts` (pinned URLs only, the
@@ -69,6 +90,12 @@ def check_contexts(document: Any, *, loader: DocumentLoader, name: CheckName = C
         context_policy.check_contexts(document, loader=loader, first=FIRST_CONTEXTS)
     except SkillcredError as err:
         problems.append(Problem(err.code, err.detail, err.pointer))
+    ctx = document.get("@context")
+    listed = ctx if isinstance(ctx, list) else [ctx]
+    if contexts.SKILLCRED_V1 in listed and any(isinstance(item, Mapping) for item in listed):
+        problems.append(
+            Problem(Code.CONTEXT_NOT_ALLOWED, "skillcred's own credentials never take an inline context", "/@context")
+        )
     pointer = _nested_context(document)
     if pointer is not None:
         problems.append(Problem(Code.CONTEXT_NOT_ALLOWED, "a context inside the document is not allowed", pointer))
@@ -146,15 +173,22 @@ def check_data_model(document: Any, *, name: CheckName = CheckName.DATA_MODEL) -
         )
     elif subj is None or not subjects or not all(isinstance(s, Mapping) and s for s in subjects):
         problems.append(Problem(mal, "credentialSubject must be a non-empty object", "/credentialSubject"))
-    for field in ("validFrom", "validUntil"):
+    start, end = validity_members(document)
+    if is_vc11(document):
+        if start not in document:
+            problems.append(Problem(mal, "a VC 1.1 credential needs issuanceDate", "/issuanceDate"))
+        for field in ("validFrom", "validUntil"):
+            if field in document:
+                problems.append(Problem(mal, f"{field} is not a VC 1.1 member (use {start}/{end})", f"/{field}"))
+    for field in (start, end):
         if field in document:
             try:
                 parse_datetime(document[field], field=field)
             except SkillcredError as err:
                 problems.append(Problem(err.code, err.detail, f"/{field}"))
-    if "validFrom" in document and "validUntil" in document and not problems:
-        if parse_datetime(document["validUntil"]) < parse_datetime(document["validFrom"]):
-            problems.append(Problem(Code.RANGE_ERROR, "validUntil is before validFrom", "/validUntil"))
+    if start in document and end in document and not problems:
+        if parse_datetime(document[end]) < parse_datetime(document[start]):
+            problems.append(Problem(Code.RANGE_ERROR, f"{end} is before {start}", f"/{end}"))
     status = document.get("credentialStatus")
     if status is not None:
         entries = status if isinstance(status, list) else [status]
@@ -181,17 +215,19 @@ def pinned_context_bytes(url: str) -> bytes | None:
 def check_validity(
     document: Mapping[str, Any], *, now: datetime, skew: timedelta = DEFAULT_SKEW, name: CheckName = CheckName.VALIDITY
 ) -> Check:
-    """``validFrom <= now <= validUntil`` with the clock-skew allowance (:func:`vccore.timeutil.outside_window`)."""
+    """``validFrom <= now <= validUntil`` with the clock-skew allowance (:func:`vccore.timeutil.outside_window`);
+    for a VC 1.1 document ``issuanceDate`` and ``expirationDate``."""
+    start, end = validity_members(document)
     try:
-        bounds = [parse_datetime(document[k], field=k) if k in document else None for k in ("validFrom", "validUntil")]
+        bounds = [parse_datetime(document[k], field=k) if k in document else None for k in (start, end)]
     except SkillcredError as err:
         return Check.fail(name, err.code, err.detail)
     where = outside_window(now, valid_from=bounds[0], valid_until=bounds[1], skew=skew)
     if where == "early":
-        return Check.fail(name, Code.NOT_YET_VALID, f"valid from {document['validFrom']}", pointer="/validFrom")
+        return Check.fail(name, Code.NOT_YET_VALID, f"valid from {document[start]}", pointer=f"/{start}")
     if where == "late":
-        return Check.fail(name, Code.EXPIRED, f"expired at {document['validUntil']}", pointer="/validUntil")
-    return Check.ok(name, info={k: document[k] for k in ("validFrom", "validUntil") if k in document})
+        return Check.fail(name, Code.EXPIRED, f"expired at {document[end]}", pointer=f"/{end}")
+    return Check.ok(name, info={k: document[k] for k in (start, end) if k in document})
 
 
 def check_form(

@@ -41,6 +41,7 @@ def build_verifier(
     allow_fetch: tuple[str, ...] = (),
     pinned: tuple[OperatorContext, ...] = (),
     examples: bool = False,
+    inline: bool = False,
 ) -> Verifier:
     """Compose a :class:`Verifier` from command-line choices, deciding by ``clock``. Raises
     ``click.UsageError``. ``allow_fetch`` (``HOST[:PORT]``) exempts those endpoints from the fetcher's
@@ -53,7 +54,7 @@ def build_verifier(
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--allow-fetch") from err
     resolver = DidResolver(did_web=web_resolver(fetcher) if fetcher else None)
-    loader = DocumentLoader(resolver=resolver, examples=examples, pinned=pinned)
+    loader = DocumentLoader(resolver=resolver, examples=examples, pinned=pinned, inline_contexts=inline)
     now = clock()
     trust = None
     rule_credentials: tuple[Any, ...] = ()
@@ -202,6 +203,13 @@ _common = [
         help="允许 W3C 示例上下文（仅用于一致性测试）。 Allow the W3C examples contexts, shipped pinned: for the "
         "conformance suites (docs/conformance.md).",
     ),
+    click.option(
+        "--inline-contexts",
+        "inline",
+        is_flag=True,
+        help="接受内联上下文（安全模式；skillcred 自有凭证除外）。 Accept inline @context objects (term definitions "
+        "only, safe mode; never with skillcred's own types).",
+    ),
 ]
 
 
@@ -269,6 +277,7 @@ def verify(
     pinned: tuple[tuple[str, Path, str], ...],
     contexts_config: Path | None,
     examples: bool,
+    inline: bool,
     challenge: str | None,
     domain: str | None,
     now_text: str | None,
@@ -289,6 +298,7 @@ def verify(
         clock=clock,
         allow_fetch=allow_fetch,
         **_context_choices(pinned, contexts_config, examples),
+        inline=inline,
     )
     data = read_source(source, max_bytes=verifier.max_bytes)
     run_verification(verifier, data, challenge=challenge, domain=domain, as_json=as_json)
@@ -339,6 +349,7 @@ def serve(
     pinned: tuple[tuple[str, Path, str], ...],
     contexts_config: Path | None,
     examples: bool,
+    inline: bool,
     host: str,
     port: int,
     challenges: str,
@@ -361,6 +372,7 @@ def serve(
         clock=runtime_clock(ctx),
         allow_fetch=allow_fetch,
         **_context_choices(pinned, contexts_config, examples),
+        inline=inline,
     )
     uvicorn.run(create_app(verifier, presentation_rules=PROFILES[api_profile]), host=host, port=port)
 

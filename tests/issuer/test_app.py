@@ -53,6 +53,7 @@ class Api:
         profile: IssuerProfile = PROFILE,
         busy_timeout: float = 5.0,
         max_body: int = 64 * 1024,
+        inline: bool = False,
     ) -> None:
         self.path = tmp / "registry.sqlite3"
         self.store = Store(str(self.path), busy_timeout=busy_timeout)
@@ -66,7 +67,7 @@ class Api:
             profile=profile,
             keystore=keys,
             passphrase=PASSPHRASE,
-            loader=DocumentLoader(include_test_contexts=test_contexts),
+            loader=DocumentLoader(include_test_contexts=test_contexts, inline_contexts=inline),
             clock=CLOCK,
         )
         registry = TokenRegistry(self.store)
@@ -102,7 +103,9 @@ class Api:
 
     def verifying_loader(self) -> DocumentLoader:
         return DocumentLoader(
-            include_test_contexts=True, resolver=DidResolver(documents={self.profile.did: self.service.did_document()})
+            include_test_contexts=True,
+            inline_contexts=True,
+            resolver=DidResolver(documents={self.profile.did: self.service.did_document()}),
         )
 
 
@@ -372,6 +375,61 @@ def test_skillcreds_own_credentials_never_take_a_callers_status(api: Api) -> Non
     assert response.status_code == 422
     assert (response.json()["code"], response.json()["pointer"]) == ("MALFORMED_VALUE_ERROR", "/credentialStatus")
     assert api.counts() == before
+
+
+#: the VC 1.1 credential the vc-di-eddsa suite's issuer tests send (data-integrity-test-suite-assertion
+#: validVc.json); the suite sets ``issuer`` to the configured issuer id
+VC11 = {
+    "@context": ["https://www.w3.org/2018/credentials/v1"],
+    "id": "urn:uuid:86294362-4254-4f36-854f-3952fe42555d",
+    "type": ["VerifiableCredential"],
+    "issuanceDate": "2020-03-16T22:37:26.544Z",
+    "credentialSubject": {"id": "did:key:z6MktKwz7Ge1Yxzr4JHavN33wiwa8y81QdcMRLXQsrH9T53b"},
+}
+
+
+@pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
+def test_a_vc11_credential_is_issued_with_either_suite_and_verifies(api: Api, suite: str) -> None:
+    response = api.issue(VC11 | {"issuer": PROFILE.did}, cryptosuite=suite)
+    assert response.status_code == 201, response.text
+    vc = response.json()["verifiableCredential"]
+    assert vc["@context"][0] == "https://www.w3.org/2018/credentials/v1"
+    assert vc["issuer"] == PROFILE.did and vc["issuanceDate"] == VC11["issuanceDate"] and "validFrom" not in vc
+    assert vc["proof"]["cryptosuite"] == suite
+    result = verify_issued(vc, loader=api.verifying_loader(), now=NOW)
+    assert result.verified, result.problems()
+    without_date = api.issue({k: v for k, v in VC11.items() if k != "issuanceDate"} | {"id": "urn:uuid:1"})
+    assert without_date.status_code == 201 and without_date.json()["verifiableCredential"]["issuanceDate"]
+    refused = api.issue(VC11 | {"validFrom": "2020-01-01T00:00:00Z", "id": "urn:uuid:2"})
+    assert refused.status_code == 422 and refused.json()["code"] in (
+        "MALFORMED_VALUE_ERROR",
+        "DATA_LOSS_DETECTION_ERROR",
+    )
+
+
+def test_inline_contexts_are_signed_only_by_an_issuer_that_allows_them(tmp_path: Path) -> None:
+    """The VC 2.0 suite's credentials with inline term definitions (credential-evidence-ok.json)."""
+    evidence = plain() | {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            {"DocumentVerification2018": "https://example.org/examples#DocumentVerification2018"},
+        ],
+        "type": ["VerifiableCredential"],
+        "credentialSubject": {"id": "did:example:subject"},
+        "evidence": [{"id": "https://example.org/evidence/1", "type": ["DocumentVerification2018"]}],
+    }
+    (tmp_path / "strict").mkdir()
+    (tmp_path / "generic").mkdir()
+    strict = Api(tmp_path / "strict")
+    assert strict.issue(evidence).json()["code"] == "CONTEXT_NOT_ALLOWED"
+    generic = Api(tmp_path / "generic", inline=True)
+    response = generic.issue(evidence)
+    assert response.status_code == 201, response.text
+    assert verify_issued(response.json()["verifiableCredential"], loader=generic.verifying_loader(), now=NOW).verified
+    redefined = evidence | {
+        "@context": ["https://www.w3.org/ns/credentials/v2", {"VerifiableCredential": "https://example.org/#Bad"}]
+    }
+    assert generic.issue(redefined).json()["code"] == "CONTEXT_NOT_ALLOWED"
 
 
 def test_an_idempotent_retry_returns_identical_bytes(api: Api) -> None:

@@ -213,3 +213,21 @@ def test_verify_takes_operator_contexts_from_the_command_line_and_a_config_file(
         ],
     )
     assert wrong.exit_code == 2 and "is not the pinned" in wrong.output
+
+
+def test_verify_takes_inline_contexts_and_vc11_only_when_switched_on(tmp_path: Path) -> None:
+    terms = {"AlumniCredential": "https://www.example.org/AlumniCredential"}
+    unsigned = {
+        "@context": ["https://www.w3.org/2018/credentials/v1", "https://w3id.org/security/data-integrity/v2", terms],
+        "type": ["VerifiableCredential", "AlumniCredential"],
+        "issuer": EVAL.controller,
+        "issuanceDate": "2026-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:alumna"},
+    }
+    (tmp_path / "vc.json").write_text(json.dumps(sign(unsigned, EVAL, loader=DocumentLoader(inline_contexts=True))))
+    base = ["verify", str(tmp_path / "vc.json"), "--trust", "any", "--json"]
+    refused = invoke(main, base)
+    assert refused.exit_code == 1 and _codes(refused.output) == {"CONTEXT_NOT_ALLOWED"}
+    ok = invoke(main, [*base, "--inline-contexts"])
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.output)["checks"][-1]["passed"]

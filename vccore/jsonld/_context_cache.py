@@ -143,7 +143,7 @@ class Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         if "@context" in element:
             if not is_initial(active_ctx):
                 raise ContextNotAllowedError("a context inside the document is not allowed")
-            context_urls(element["@context"], self.loader, "embedded @context")
+            context_urls(element["@context"], self.loader, "embedded @context", inline=True)
         return super()._prepare_nested_context(active_ctx, element, options)
 
     def scoped(self, ctx: Any, local: Any, *, override_protected: bool = False, propagate: bool = True) -> Any:

@@ -68,7 +68,7 @@ def pin_context(url: str, data: bytes, sha256: str) -> OperatorContext:
     items = inner if isinstance(inner, list) else [inner]
     if not items or not all(isinstance(item, Mapping) for item in items):
         raise ContextNotAllowedError(f'pinned context {url}: expected {{"@context": {{...}}}} with term definitions')
-    if _names_a_context(items):
+    if names_a_context(items):
         raise ContextNotAllowedError(f"pinned context {url}: it names another context; pin a self-contained one")
     return OperatorContext(url, wanted, document)
 
@@ -90,15 +90,15 @@ def pins_from_config(entries: Any, *, read: Callable[[str], bytes], where: str) 
     return out
 
 
-def _names_a_context(node: Any) -> bool:
+def names_a_context(node: Any) -> bool:
     """Whether a context document refers to another context (``@import``, or a string ``@context``)."""
     if isinstance(node, list):
-        return any(_names_a_context(item) for item in node)
+        return any(names_a_context(item) for item in node)
     if isinstance(node, Mapping):
         for key, value in node.items():
             if key == "@import" or (key == "@context" and (isinstance(value, str) or _strings_in(value))):
                 return True
-            if _names_a_context(value):
+            if names_a_context(value):
                 return True
     return False
 
@@ -118,6 +118,7 @@ class DocumentLoader:
         resolver: DidResolver | None = None,
         examples: bool = False,
         pinned: Iterable[OperatorContext] = (),
+        inline_contexts: bool = False,
     ) -> None:
         base = contexts.urls(include_test_only=include_test_contexts) | (
             frozenset(EXAMPLES) if examples else frozenset()
@@ -129,6 +130,9 @@ class DocumentLoader:
             operator
         )
         self.operator: dict[str, OperatorContext] = operator
+        #: inline context objects in a document's top-level ``@context`` (the generic endpoints' switch;
+        #: :func:`vccore.jsonld.context_policy.context_urls` holds them to safe mode)
+        self.inline_contexts = inline_contexts
         self.resolver = resolver or DidResolver()
         #: pyld's resolved-context cache for a loader with operator contexts (the shared one holds only
         #: what skillcred ships); None: use the shared one
@@ -139,6 +143,7 @@ class DocumentLoader:
         out.allowed = self.allowed
         out.operator = self.operator
         out.resolved_cache = self.resolved_cache
+        out.inline_contexts = self.inline_contexts
         out.resolver = resolver
         return out
 
