@@ -51,11 +51,8 @@ from vccore.status.check import entry_problem
 from vccore.status.entry import ENTRY_TYPE
 from vccore.timeutil import format_datetime
 
-#: contexts a VC 1.1 credential gets when it lacks them: its proof's terms and its status entries' terms
-VC11_ADDED_CONTEXTS: Final = (
-    "https://w3id.org/security/data-integrity/v2",
-    "https://www.w3.org/ns/credentials/status/v1",
-)
+#: contexts a VC 1.1 credential gets when it lacks them: its proof's terms
+VC11_ADDED_CONTEXTS: Final = ("https://w3id.org/security/data-integrity/v2",)
 #: caller-supplied status entries a generic credential may keep (the issuer adds its two)
 MAX_GIVEN_STATUS: Final = 4
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -195,9 +192,14 @@ def _check_given_status(value: Any) -> None:
 
 def with_status(draft: Mapping[str, Any], entries: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """``draft`` with the issuer's status ``entries``, after the caller's own entries when a generic
-    credential came with some (VC-API: a caller-supplied ``credentialStatus`` is kept)."""
+    credential came with some (VC-API: a caller-supplied ``credentialStatus`` is kept). A VC 1.1
+    credential gets none of the issuer's: Bitstring Status List entries are VC 2.0 terms (its own
+    context would have to be added, which VC 1.1 peers do not know), so it carries only what it was
+    given and cannot be revoked through this issuer's lists (docs/conformance.md)."""
     given = draft.get("credentialStatus")
     kept = [] if given is None else list(given) if isinstance(given, list) else [given]
+    if is_vc11(draft):
+        return dict(draft, credentialStatus=kept) if kept else dict(draft)
     return dict(draft, credentialStatus=[*kept, *(dict(e) for e in entries)])
 
 
@@ -304,8 +306,8 @@ class CredentialSigner:
 
     def _complete_vc11(self, draft: dict[str, Any], given: Any, now: datetime) -> dict[str, Any]:
         """A VC 1.1 credential (VC Data Model 1.1): ``issuer`` stays a string (or the given object) with
-        this issuer's DID, ``issuanceDate`` is added when missing, and the contexts its proof and status
-        entries need (Data Integrity, Bitstring Status List) are appended when missing."""
+        this issuer's DID, ``issuanceDate`` is added when missing, and the Data Integrity context its
+        proof needs is appended when missing (no status entries: :func:`with_status`)."""
         draft["issuer"] = {**dict(given), "id": self.profile.did} if isinstance(given, Mapping) else self.profile.did
         draft.setdefault("issuanceDate", format_datetime(now))
         ctx = draft["@context"]

@@ -396,6 +396,7 @@ def test_a_vc11_credential_is_issued_with_either_suite_and_verifies(api: Api, su
     assert vc["@context"][0] == "https://www.w3.org/2018/credentials/v1"
     assert vc["issuer"] == PROFILE.did and vc["issuanceDate"] == VC11["issuanceDate"] and "validFrom" not in vc
     assert vc["proof"]["cryptosuite"] == suite
+    assert vc["@context"][1:] == ["https://w3id.org/security/data-integrity/v2"] and "credentialStatus" not in vc
     result = verify_issued(vc, loader=api.verifying_loader(), now=NOW)
     assert result.verified, result.problems()
     without_date = api.issue({k: v for k, v in VC11.items() if k != "issuanceDate"} | {"id": "urn:uuid:1"})
@@ -430,6 +431,24 @@ def test_inline_contexts_are_signed_only_by_an_issuer_that_allows_them(tmp_path:
         "@context": ["https://www.w3.org/ns/credentials/v2", {"VerifiableCredential": "https://example.org/#Bad"}]
     }
     assert generic.issue(redefined).json()["code"] == "CONTEXT_NOT_ALLOWED"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"termsOfUse": [{"type": "ExamplePolicy"}, {"type": "ExamplePolicy"}]},
+        {"evidence": [{"type": ["ExampleEvidence"]}, {"type": ["ExampleEvidence"]}]},
+        {"credentialSchema": {"id": "did:example:schemas/1", "type": "https://example.org/#ExampleTestSuiteSchema"}},
+    ],
+    ids=["two-equal-terms-of-use", "two-equal-evidence", "another-schema-type"],
+)
+def test_what_the_vc2_suite_calls_valid_is_signed(api: Api, change: dict[str, Any]) -> None:
+    """Two equal node objects without ids are two blank nodes, not one value said twice; a schema of a
+    type other than JsonSchema is named and not checked here (the VC 2.0 suite's 4.11 and 5.5/5.6)."""
+    response = api.issue(plain() | change)
+    assert response.status_code == 201, response.text
+    vc = response.json()["verifiableCredential"]
+    assert verify_issued(vc, loader=api.verifying_loader(), now=NOW).verified
 
 
 def test_an_idempotent_retry_returns_identical_bytes(api: Api) -> None:
