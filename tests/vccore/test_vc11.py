@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.support import NOW, SHARED, sign
-from tests.world import CREDENTIAL_ID, EVAL, sample_credential
+from tests.world import CREDENTIAL_ID, EVAL, ROGUE, sample_credential
 from vccore.credentials import examine, verify_issued
 from vccore.di.proofs import verify_proofs
 from vccore.errors import Code, SkillcredError
@@ -160,3 +160,48 @@ def test_skillcreds_own_credentials_never_take_an_inline_context() -> None:
     result, reading = examine(doc, loader=INLINE)
     assert reading is None
     assert [(p.code, p.pointer) for p in result.problems()] == [(Code.CONTEXT_NOT_ALLOWED, "/@context")]
+
+
+# --- proof sets and chains with co-signers (the vc-di-eddsa suite's verifier tests) -----------------
+
+ALL_DB_VECTORS = sorted(p.name for p in ASSERTION.glob("*.json"))
+
+
+@pytest.mark.parametrize("name", ALL_DB_VECTORS)
+def test_co_signed_vectors_verify_in_full_exactly_when_named_ok(name: str) -> None:
+    """Each ``Ok`` vector is a proof set or chain whose first proof is by another key than the issuer's:
+    it verifies as a credential (every proof holds, one is the issuer's); each ``Fail`` one does not."""
+    result = verify_issued(_vector(name), loader=INLINE, now=NOW)
+    assert result.verified is ("Ok" in name), result.problems()
+
+
+def _generic() -> dict[str, Any]:
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": EVAL.controller,
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:subject"},
+    }
+
+
+def test_a_co_signer_is_accepted_beside_the_issuer_on_a_generic_credential_only() -> None:
+    cosigned = sign(sign(_generic(), EVAL), ROGUE)
+    result = verify_issued(cosigned, loader=DocumentLoader(), now=NOW)
+    assert result.verified, result.problems()
+    proof = result.check(CheckName.PROOF)
+    assert proof is not None and len(proof.info["cosigners"]) == 1
+    only_other = sign(_generic(), ROGUE)
+    assert [p.code for p in verify_issued(only_other, loader=DocumentLoader(), now=NOW).problems()] == [
+        Code.ISSUER_KEY_MISMATCH
+    ]
+    twice_other = sign(sign(_generic(), ROGUE), ROGUE)
+    assert not verify_issued(twice_other, loader=DocumentLoader(), now=NOW).verified
+    tampered = copy.deepcopy(cosigned)
+    tampered["proof"][1]["proofValue"] = tampered["proof"][0]["proofValue"]
+    assert not verify_issued(tampered, loader=DocumentLoader(), now=NOW).verified
+    own = sample_credential("SkillLevelCredential", issuer=EVAL.controller, credential_id=CREDENTIAL_ID)
+    own_cosigned = sign(sign(own, EVAL), ROGUE)
+    assert Code.ISSUER_KEY_MISMATCH in {
+        p.code for p in verify_issued(own_cosigned, loader=DocumentLoader(), now=NOW).problems()
+    }
