@@ -3,7 +3,8 @@ error in, and the one table from a problem code to its HTTP status.
 
 A document carries ``type`` (``https://w3id.org/skillcred/problems#CODE``), ``title`` and ``title_zh``
 (the code's titles, :mod:`vccore.errors`), ``status``, ``detail`` (at most 500 characters) and ``code``.
-``STORE_BUSY`` and the other 503 answers say when to retry (``Retry-After``).
+``STORE_BUSY`` and the other 503 answers say when to retry (``Retry-After``). A refusal that names the
+member at fault adds its JSON ``pointer`` (RFC 6901), an extension member.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ STATUS: Final[Mapping[Code, int]] = {
     Code.UNAUTHORIZED: 401,
     Code.FORBIDDEN: 403,
     Code.NOT_FOUND: 404,
+    Code.NOT_ACCEPTABLE: 406,
     Code.CONFLICT: 409,
     Code.RESOURCE_LIMIT_EXCEEDED: 413,
     Code.STORE_BUSY: 503,
@@ -35,8 +37,8 @@ def status_for(code: Code, default: int = 422) -> int:
     return STATUS.get(code, default)
 
 
-def problem_document(status: int, code: Code, detail: str) -> dict[str, object]:
-    return {
+def problem_document(status: int, code: Code, detail: str, pointer: str = "") -> dict[str, object]:
+    document: dict[str, object] = {
         "type": TYPE_BASE + code.value,
         "title": title_en(code),
         "title_zh": title_zh(code),
@@ -44,15 +46,18 @@ def problem_document(status: int, code: Code, detail: str) -> dict[str, object]:
         "detail": detail[:MAX_DETAIL],
         "code": code.value,
     }
+    if pointer:
+        document["pointer"] = pointer[:MAX_DETAIL]
+    return document
 
 
 def problem_answer(
-    status: int, code: Code, detail: str, headers: Mapping[str, str] | None = None
+    status: int, code: Code, detail: str, headers: Mapping[str, str] | None = None, *, pointer: str = ""
 ) -> tuple[int, dict[str, str], bytes]:
     """(status, headers, body) of the problem answer: the document as compact UTF-8 JSON, with
     ``Retry-After`` on a 503 unless ``headers`` already say when."""
     extra = dict(headers or {})
     if status == 503:
         extra.setdefault("Retry-After", RETRY_AFTER)
-    body = json.dumps(problem_document(status, code, detail), ensure_ascii=False, separators=(",", ":"))
+    body = json.dumps(problem_document(status, code, detail, pointer), ensure_ascii=False, separators=(",", ":"))
     return status, extra, body.encode("utf-8")

@@ -13,7 +13,10 @@
                                                      ``"unrevoked"`` is 409 (revocation is final).
 ``GET /credentials/{id}``    ``credentials:read``    the holder's copy, byte for byte
 ``GET /status/{list}``       public                  the signed status list credential, with ``ETag`` and
-                                                     ``Cache-Control: public, max-age=<until validUntil>``
+                                                     ``Cache-Control: public, max-age=<until validUntil>``;
+                                                     the same bytes as ``application/vc`` (default),
+                                                     ``application/vc+ld+json``, ``application/ld+json`` or
+                                                     ``application/json`` as ``Accept`` prefers, else 406
 ``GET /.well-known/did.json`` public                 the did:web document (404 for a did:key issuer); a did:web
                                                      with a path is also served at ``/<path>/did.json``
 ``GET /health``              public                  ``{"status": "ok"}``
@@ -56,6 +59,8 @@ from vccore.timeutil import beijing_date, parse_date
 
 MAX_BODY: Final = 256 * 1024
 VC_TYPE: Final = "application/vc"
+#: what a status list credential is served as, by the request's ``Accept`` (the first is the default)
+STATUS_LIST_TYPES: Final = ("application/vc", "application/vc+ld+json", "application/ld+json", "application/json")
 STATUS_ACTIONS: Final = {
     "revoked": "revoke",
     "unrevoked": "unrevoke",
@@ -64,17 +69,19 @@ STATUS_ACTIONS: Final = {
 }
 
 
-def problem(status: int, code: Code, detail: str, headers: dict[str, str] | None = None) -> Response:
+def problem(
+    status: int, code: Code, detail: str, headers: dict[str, str] | None = None, *, pointer: str = ""
+) -> Response:
     """An RFC 9457 problem document carrying skillcred's code (:mod:`edge.problems`)."""
     extra = dict(headers or {})
     if status == 401:
         extra["WWW-Authenticate"] = 'Bearer realm="skillcred-issuer", error="invalid_token"'
-    status, extra, body = problem_answer(status, code, detail, extra)
+    status, extra, body = problem_answer(status, code, detail, extra, pointer=pointer)
     return Response(body, status_code=status, media_type=PROBLEM_TYPE, headers=extra)
 
 
 def refused(err: SkillcredError, *, default: int = 422) -> Response:
-    return problem(status_for(err.code, default), err.code, err.detail)
+    return problem(status_for(err.code, default), err.code, err.detail, pointer=err.pointer)
 
 
 class _BadRequest(SkillcredError):
@@ -90,6 +97,38 @@ def _json_body(request: Request) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise _bad_request("the request body must be a JSON object")
     return value
+
+
+def negotiate(accept: str | None, offered: Sequence[str]) -> str | None:
+    """The media type of ``offered`` that ``accept`` (an HTTP ``Accept`` header) prefers most: the
+    highest ``q``, then the header's order, then ``offered``'s order; a wildcard (``*/*``, ``application/*``)
+    gives the first offered. No header is the first offered; None when nothing offered is acceptable."""
+    if accept is None or not accept.strip():
+        return offered[0]
+    best: tuple[float, int, int] | None = None
+    chosen: str | None = None
+    for position, item in enumerate(accept.split(",")[:32]):
+        kind, *params = [part.strip() for part in item.split(";")]
+        kind = kind.lower()
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value.strip())
+                except ValueError:
+                    q = 0.0
+        if not 0.0 < q <= 1.0:
+            continue
+        if kind in ("*/*", "application/*"):
+            candidates = [offered[0]]
+        else:
+            candidates = [kind] if kind in offered else []
+        for candidate in candidates:
+            rank = (-q, position, offered.index(candidate))
+            if best is None or rank < best:
+                best, chosen = rank, candidate
+    return chosen
 
 
 def _bad_request(detail: str) -> _BadRequest:
@@ -241,6 +280,13 @@ def create_app(
         return Response(service.get(request.path_params["credential_id"]), media_type=VC_TYPE)
 
     def status_list(request: Request) -> Response:
+        media_type = negotiate(request.headers.get("accept"), STATUS_LIST_TYPES)
+        if media_type is None:
+            return problem(
+                406,
+                Code.NOT_ACCEPTABLE,
+                f"a status list credential is served as {', '.join(STATUS_LIST_TYPES)}",
+            )
         try:
             data = service.status_list_credential(request.path_params["list_id"])
         except SkillcredError as err:
@@ -248,10 +294,10 @@ def create_app(
         expires = service.publisher.valid_until(data)
         max_age = max(0, math.floor((expires - service.now()).total_seconds()))
         etag = '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
-        headers = {"Cache-Control": f"public, max-age={max_age}", "ETag": etag}
+        headers = {"Cache-Control": f"public, max-age={max_age}", "ETag": etag, "Vary": "Accept"}
         if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
             return Response(status_code=304, headers=headers)
-        return Response(data, media_type=VC_TYPE, headers=headers)
+        return Response(data, media_type=media_type, headers=headers)
 
     def status_index(request: Request) -> Response:
         return JSONResponse({"issuer": service.did, "statusLists": service.status_list_urls()})

@@ -30,6 +30,8 @@ from issuer.store.db import DEFAULT_POOL_SIZE
 from issuer.tokens import SCOPES, TokenRegistry
 from vccore.clock import keep_runtime, runtime_clock
 from vccore.di.cryptosuites import SUITE_NAMES
+from vccore.errors import SkillcredError
+from vccore.jsonld.loader import OperatorContext, pin_context
 from vccore.jsonstrict import loads
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -42,12 +44,22 @@ def open_from_context(
     base_url: str | None = None,
     pool_size: int = DEFAULT_POOL_SIZE,
     hash_params: str = "default",
+    pinned: tuple[tuple[str, Path, str], ...] = (),
+    examples: bool = False,
+    inline: bool = False,
 ) -> OpenIssuer:
     """The issuer of the command's home, closed when the command ends. ``hash_params`` other than
-    ``default`` (the identity hash's Argon2id cost) are for tests only, and said so."""
+    ``default`` (the identity hash's Argon2id cost) are for tests only, and said so. ``pinned``
+    (``--context URL FILE SHA256``) and ``examples`` (``--examples-contexts``) add to the contexts the
+    config allows."""
     if hash_params != "default":
         click.echo(f"warning: identity hash parameters {hash_params!r} are for tests only", err=True)
     home: IssuerHome = ctx.obj
+    loader = (
+        home.loader(home.load(), pinned=pins_from_options(pinned), examples=examples, inline=inline)
+        if home.exists()
+        else None
+    )
     opened = open_issuer(
         home,
         need_key=need_key,
@@ -55,9 +67,55 @@ def open_from_context(
         clock=runtime_clock(ctx),
         pool_size=pool_size,
         hasher=HASH_PARAMS[hash_params],
+        loader=loader,
     )
     ctx.call_on_close(opened.close)
     return opened
+
+
+def pins_from_options(options: tuple[tuple[str, Path, str], ...]) -> list[OperatorContext]:
+    """``--context URL FILE SHA256`` values as operator contexts (a refusal is a usage error)."""
+    out = []
+    for url, path, sha256 in options:
+        try:
+            out.append(pin_context(url, path.read_bytes(), sha256))
+        except (OSError, SkillcredError) as err:
+            raise click.BadParameter(str(getattr(err, "detail", err)), param_hint="--context") from err
+    return out
+
+
+CONTEXT_OPTIONS = [
+    click.option(
+        "--context",
+        "pinned",
+        multiple=True,
+        type=(str, click.Path(path_type=Path, dir_okay=False, exists=True), str),
+        metavar="URL FILE SHA256",
+        help="固定一个额外的 JSON-LD 上下文（网址、文件、SHA-256；可重复）。 Pin one more JSON-LD context: its URL, "
+        'the file with its bytes and their SHA-256 (repeatable; also config.json "contexts").',
+    ),
+    click.option(
+        "--examples-contexts",
+        "examples",
+        is_flag=True,
+        help="允许 W3C 示例上下文（仅用于一致性测试）。 Allow the W3C examples contexts "
+        "(https://www.w3.org/ns/credentials/examples/v2 and the VC 1.1 one), shipped pinned: for the "
+        "conformance suites (docs/conformance.md).",
+    ),
+    click.option(
+        "--inline-contexts",
+        "inline",
+        is_flag=True,
+        help="通用接口接受内联上下文（安全模式；skillcred 自有凭证除外）。 Accept inline @context objects on generic "
+        "credentials (term definitions only, safe mode; never with skillcred's own types).",
+    ),
+]
+
+
+def context_options(f: Any) -> Any:
+    for option in reversed(CONTEXT_OPTIONS):
+        f = option(f)
+    return f
 
 
 @click.group("issuer")
@@ -542,6 +600,7 @@ RECOGNIZER_FACTORY = "skillcred.issuer.recognizer_factory"
     help="本进程可占用的登记库连接数（见 docs/operations.md）。 Registry connections this process may hold "
     "(docs/operations.md, connection budget).",
 )
+@context_options
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -552,6 +611,9 @@ def serve(
     root: str | None,
     online: bool,
     pool_size: int,
+    pinned: tuple[tuple[str, Path, str], ...],
+    examples: bool,
+    inline: bool,
 ) -> None:
     """启动签发机构 HTTP 接口（VC-API 风格）。 Serve the issuer HTTP API (VC-API style) with uvicorn."""
     import uvicorn
@@ -560,7 +622,9 @@ def serve(
 
     logs = _log_config()
     logging.config.dictConfig(logs)  # uvicorn's own format, also for the issuer's "key unlocked" line
-    opened = open_from_context(ctx, need_key=True, base_url=base_url, pool_size=pool_size)
+    opened = open_from_context(
+        ctx, need_key=True, base_url=base_url, pool_size=pool_size, pinned=pinned, examples=examples, inline=inline
+    )
     opened.service.unlock()  # once, before serving: fail now, and no request ever waits for an unlock
     recognizer = None
     if trust_pack is not None:

@@ -42,7 +42,7 @@ from datetime import datetime
 from typing import Any, Final, Literal
 
 from issuer.profile import IssuerProfile
-from issuer.signing import CredentialSigner, Request, Signed, Task, record_kind
+from issuer.signing import CredentialSigner, Request, Signed, Task, record_kind, with_status
 from issuer.store.records import CredentialRecord, StatusRef
 from issuer.store.registry import Store
 from issuer.store.tx import Tx
@@ -151,10 +151,10 @@ class Engine:
         now = self.now()
         placeholder = self.tasks([request], [_PLACEHOLDERS])[0]
         draft = signer.draft(placeholder, now)
-        signer.check(dict(draft, credentialStatus=list(placeholder.entries)), canonicalize=True)
+        signer.check(with_status(draft, placeholder.entries), canonicalize=True)
         task = self.tasks([request], self.allocate(1, now), ids=[placeholder.credential_id])[0]
         self._crash_point("allocated")
-        final = dict(draft, credentialStatus=list(task.entries))
+        final = with_status(draft, task.entries)
         signed = Signed(
             signer.sign_final(final, cryptosuite=request.cryptosuite, now=now), record_kind(final), str(final["id"])
         )

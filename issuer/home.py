@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -26,7 +26,7 @@ from issuer.store.db import DEFAULT_POOL_SIZE
 from issuer.store.registry import Store
 from vccore.clock import Clock
 from vccore.errors import Code, KeyProblem, SkillcredError
-from vccore.jsonld.loader import DocumentLoader
+from vccore.jsonld.loader import DocumentLoader, OperatorContext, pins_from_config
 
 HOME_ENV: Final = "SKILLCRED_HOME"
 PASSPHRASE_ENV: Final = "SKILLCRED_PASSPHRASE"
@@ -62,6 +62,10 @@ class IssuerConfig:
     name_en: str
     store: str | None = None
     kdf: str = "moderate"
+    #: operator-pinned contexts (``[{"url", "file", "sha256"}]``, files relative to the config) and the
+    #: W3C examples contexts switch (issue 17)
+    contexts: tuple[Mapping[str, Any], ...] = ()
+    examples_contexts: bool = False
 
     def profile(self, *, base_url: str | None = None) -> IssuerProfile:
         return IssuerProfile(self.did, (base_url or self.base_url).rstrip("/"), self.name_zh, self.name_en)
@@ -75,6 +79,8 @@ class IssuerConfig:
             "nameEn": self.name_en,
             "store": self.store,
             "kdf": self.kdf,
+            **({"contexts": [dict(c) for c in self.contexts]} if self.contexts else {}),
+            **({"examplesContexts": True} if self.examples_contexts else {}),
         }
 
     @classmethod
@@ -87,6 +93,8 @@ class IssuerConfig:
                 str(data["nameEn"]),
                 None if data.get("store") is None else str(data["store"]),
                 str(data.get("kdf", "moderate")),
+                tuple(data.get("contexts") or ()),
+                data.get("examplesContexts") is True,
             )
         except KeyError as err:
             raise SkillcredError(f"config.json lacks {err.args[0]!r}", code=Code.MALFORMED_VALUE_ERROR) from err
@@ -107,6 +115,29 @@ class IssuerHome:
 
     def exists(self) -> bool:
         return self.config_path.is_file()
+
+    def loader(
+        self,
+        config: IssuerConfig,
+        *,
+        pinned: Iterable[OperatorContext] = (),
+        examples: bool = False,
+        inline: bool = False,
+    ) -> DocumentLoader:
+        """The contexts this issuer may sign: the shipped ones, the examples contexts when the config or
+        ``examples`` switches them on, and the operator's (the config's, whose files are relative to it,
+        and ``pinned``); ``inline``: inline context objects on generic credentials, in safe mode."""
+
+        def read(name: str) -> bytes:
+            try:
+                return (self.root / name).read_bytes()
+            except OSError as err:
+                raise SkillcredError(f"{self.config_path}: context file {name!r}: {err.strerror}") from err
+
+        from_config = pins_from_config(list(config.contexts), read=read, where=str(self.config_path))
+        return DocumentLoader(
+            examples=examples or config.examples_contexts, pinned=[*from_config, *pinned], inline_contexts=inline
+        )
 
     def store_url(self, config: IssuerConfig) -> str:
         return config.store or str(self.root / DEFAULT_STORE_FILE)
@@ -238,7 +269,7 @@ def open_issuer(
         profile=profile,
         keystore=keystore,
         passphrase=secret,
-        loader=loader or DocumentLoader(),
+        loader=loader or home.loader(config),
         clock=clock,
         hasher=hasher,
     )

@@ -10,7 +10,9 @@ into the exact bytes to release:
 1. **Build** (:meth:`CredentialSigner.draft`): the kind's builder (:mod:`issuer.kinds`; the Argon2id
    identity hash is the slow part), or the given credential completed: ``issuer`` becomes the profile's
    DID (names given in an ``issuer`` object are kept), ``id`` and ``validFrom`` are added when missing;
-   ``proof`` and ``credentialStatus`` may not be given.
+   ``proof`` may not be given, nor ``credentialStatus`` for one of skillcred's own credentials (its
+   context is skillcred's). A generic credential keeps the caller's ``credentialStatus`` entries, the
+   issuer's two following them (:func:`with_status`).
 2. **Check** (:meth:`CredentialSigner.check`), the verifier's own checks on the final shape, decided on
    its reading (SECURITY.md issuer item 5): contexts, the one reading, the data model, the JSON Schema of
    each skillcred type (:func:`check_shape`), no clear resident ID number (``PERSONAL_DATA_ERROR``), and
@@ -26,25 +28,33 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, NamedTuple
 
+import contexts
 from issuer.kinds import Issuer, build
 from issuer.profile import IssuerProfile
 from issuer.store.records import StatusRef
-from vccore.credentials import examine, types_of
+from vccore.credentials import examine, is_vc11, pinned_context_bytes, types_of
 from vccore.di.cryptosuites import DEFAULT_SUITE, EDDSA_RDFC_2022
 from vccore.di.proofs import ProofOptions, add_proof
 from vccore.errors import Code, SkillcredError
 from vccore.jsonld.canonical import rdfc
 from vccore.jsonld.loader import DocumentLoader
+from vccore.jsonld.related import related_resource_problems
 from vccore.keys import KeyPair
 from vccore.kinds import identity, schemas
 from vccore.kinds.identity import contains_clear_id
+from vccore.status.check import entry_problem
+from vccore.status.entry import ENTRY_TYPE
 from vccore.timeutil import format_datetime
 
+#: contexts a VC 1.1 credential gets when it lacks them: its proof's terms
+VC11_ADDED_CONTEXTS: Final = ("https://w3id.org/security/data-integrity/v2",)
+#: caller-supplied status entries a generic credential may keep (the issuer adds its two)
+MAX_GIVEN_STATUS: Final = 4
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 DIGEST_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
@@ -144,12 +154,53 @@ def check_shape(credential: Mapping[str, Any], *, loader: DocumentLoader) -> dic
     (:mod:`vccore.jsonld.reading`), the data model and the JSON Schema of each skillcred type, all decided
     on the reading; raise the first problem. Returns the reading. What gets signed is the credential as
     it was given (it passed the gate, so it differs from its reading at most by a single value written in
-    an array, as the caller chose: ``"type": ["VerifiableCredential"]`` stays an array)."""
+    an array, as the caller chose: ``"type": ["VerifiableCredential"]`` stays an array).
+
+    ``relatedResource`` is checked on the credential as given first (VC 2.0 section 5.3): a duplicate id
+    is ``MALFORMED_VALUE_ERROR`` there, where the reading would call it a node written twice."""
+    related = related_resource_problems(credential, context_bytes=pinned_context_bytes)
+    if related:
+        raise SkillcredError(related[0].detail, code=related[0].code, pointer=related[0].pointer)
     result, reading = examine(credential, loader=loader, schemas=schemas.check_schemas)
     if reading is None or not result.verified:
         problem = result.problems()[0]
         raise SkillcredError(problem.detail or problem.title, code=problem.code, pointer=problem.pointer)
     return reading
+
+
+def _check_given_status(value: Any) -> None:
+    """A caller's ``credentialStatus`` (generic credentials only): at most a few entries, each with a
+    type; a ``BitstringStatusListEntry`` well formed (:func:`vccore.status.check.entry_problem`)."""
+    entries = value if isinstance(value, list) else [value]
+    if not 0 < len(entries) <= MAX_GIVEN_STATUS:
+        raise SkillcredError(
+            f"credentialStatus: 1 to {MAX_GIVEN_STATUS} entries",
+            code=Code.MALFORMED_VALUE_ERROR,
+            pointer="/credentialStatus",
+        )
+    for i, entry in enumerate(entries):
+        where = f"/credentialStatus/{i}" if isinstance(value, list) else "/credentialStatus"
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("type"), str | list) or not entry.get("type"):
+            raise SkillcredError(
+                "a credentialStatus entry must be an object with a type", code=Code.MALFORMED_VALUE_ERROR, pointer=where
+            )
+        if entry.get("type") == ENTRY_TYPE:
+            problem = entry_problem(entry)
+            if problem is not None:
+                raise SkillcredError(problem.detail, code=problem.code, pointer=where + problem.pointer)
+
+
+def with_status(draft: Mapping[str, Any], entries: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """``draft`` with the issuer's status ``entries``, after the caller's own entries when a generic
+    credential came with some (VC-API: a caller-supplied ``credentialStatus`` is kept). A VC 1.1
+    credential gets none of the issuer's: Bitstring Status List entries are VC 2.0 terms (its own
+    context would have to be added, which VC 1.1 peers do not know), so it carries only what it was
+    given and cannot be revoked through this issuer's lists (docs/conformance.md)."""
+    given = draft.get("credentialStatus")
+    kept = [] if given is None else list(given) if isinstance(given, list) else [given]
+    if is_vc11(draft):
+        return dict(draft, credentialStatus=kept) if kept else dict(draft)
+    return dict(draft, credentialStatus=[*kept, *(dict(e) for e in entries)])
 
 
 def record_kind(document: Mapping[str, Any]) -> str:
@@ -216,14 +267,29 @@ class CredentialSigner:
 
     def _complete(self, credential: Mapping[str, Any], credential_id: str, now: datetime) -> dict[str, Any]:
         draft = copy.deepcopy(dict(credential))
-        for reserved in ("proof", "credentialStatus"):
+        reserved_members = ["proof"]
+        ctx = draft.get("@context")
+        if contexts.SKILLCRED_V1 in (ctx if isinstance(ctx, list) else [ctx]):
+            reserved_members.append("credentialStatus")  # skillcred's status is the issuer's alone
+        for reserved in reserved_members:
             if reserved in draft:
                 raise SkillcredError(
                     f"{reserved} is added by the issuer and must not be given",
                     code=Code.MALFORMED_VALUE_ERROR,
                     pointer=f"/{reserved}",
                 )
+        if "credentialStatus" in draft:
+            _check_given_status(draft["credentialStatus"])
         given = draft.get("issuer")
+        if "issuer" in draft and not (
+            isinstance(given, str) or (isinstance(given, Mapping) and isinstance(given.get("id", ""), str))
+        ):
+            # VC 2.0 section 4.7: a URL or an object whose id is one; null is not "absent" (never replaced)
+            raise SkillcredError(
+                f"issuer must be a URL or an object with a URL id, not {given!r:.80}",
+                code=Code.MALFORMED_VALUE_ERROR,
+                pointer="/issuer",
+            )
         given_id = given.get("id") if isinstance(given, Mapping) else given
         if given_id is not None and given_id != self.profile.did:
             raise SkillcredError(
@@ -231,9 +297,22 @@ class CredentialSigner:
                 code=Code.MALFORMED_VALUE_ERROR,
                 pointer="/issuer",
             )
-        draft["issuer"] = self.profile.issuer_value(given)
         draft.setdefault("id", credential_id)
+        if is_vc11(draft):
+            return self._complete_vc11(draft, given, now)
+        draft["issuer"] = self.profile.issuer_value(given)
         draft.setdefault("validFrom", format_datetime(now))
+        return draft
+
+    def _complete_vc11(self, draft: dict[str, Any], given: Any, now: datetime) -> dict[str, Any]:
+        """A VC 1.1 credential (VC Data Model 1.1): ``issuer`` stays a string (or the given object) with
+        this issuer's DID, ``issuanceDate`` is added when missing, and the Data Integrity context its
+        proof needs is appended when missing (no status entries: :func:`with_status`)."""
+        draft["issuer"] = {**dict(given), "id": self.profile.did} if isinstance(given, Mapping) else self.profile.did
+        draft.setdefault("issuanceDate", format_datetime(now))
+        ctx = draft["@context"]
+        listed = list(ctx) if isinstance(ctx, list) else [ctx]
+        draft["@context"] = listed + [c for c in VC11_ADDED_CONTEXTS if c not in listed]
         return draft
 
     def check(self, final: Mapping[str, Any], *, canonicalize: bool) -> None:
@@ -255,7 +334,7 @@ class CredentialSigner:
         """Build, check and sign ``task`` (with its allocated status entries): its :class:`Signed`, a
         refusal included (a batch reports it on the row)."""
         try:
-            final = dict(self.draft(task, now), credentialStatus=list(task.entries))
+            final = with_status(self.draft(task, now), task.entries)
             suite = task.request.cryptosuite
             self.check(final, canonicalize=suite != EDDSA_RDFC_2022.name)
             return Signed(self.sign_final(final, cryptosuite=suite, now=now), record_kind(final), str(final["id"]))

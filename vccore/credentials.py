@@ -20,12 +20,20 @@ from vccore.errors import Code, SkillcredError
 from vccore.jsonld import context_policy
 from vccore.jsonld.loader import DocumentLoader
 from vccore.jsonld.reading import read_one_way
+from vccore.jsonld.related import related_resource_problems, typed_member_problems
 from vccore.kinds.schemas import SchemaOutcome
 from vccore.result import Check, CheckName, Problem, VerificationResult
 from vccore.timeutil import DEFAULT_SKEW, outside_window, parse_datetime
 
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$")
-FIRST_CONTEXTS = (contexts.CREDENTIALS_V2,)
+#: the base contexts a credential or presentation may start with: VC 2.0, and VC 1.1 (issue 17)
+FIRST_CONTEXTS = (contexts.CREDENTIALS_V2, contexts.CREDENTIALS_V1)
+#: the validity members of each data model: VC 2.0 ``validFrom``/``validUntil``, VC 1.1
+#: ``issuanceDate``/``expirationDate`` (VC Data Model 1.1 sections 4.6 and 4.7)
+VALIDITY_MEMBERS = {
+    contexts.CREDENTIALS_V2: ("validFrom", "validUntil"),
+    contexts.CREDENTIALS_V1: ("issuanceDate", "expirationDate"),
+}
 #: Caps on what one credential may ask a verifier to look at (SECURITY.md verifier item 18): each status
 #: entry may cost a fetch, each subject a trust and binding decision. Proofs are capped by the proof
 #: engine (:data:`vccore.di.proofs.MAX_PROOFS`), a recognition's sources by
@@ -56,6 +64,20 @@ def issuer_id(document: Mapping[str, Any]) -> str | None:
     return None
 
 
+def is_vc11(document: Any) -> bool:
+    """Whether ``document`` is a VC 1.1 document (its first context is ``https://www.w3.org/2018/credentials/v1``)."""
+    if not isinstance(document, Mapping):
+        return False
+    ctx = document.get("@context")
+    first = ctx[0] if isinstance(ctx, list) and ctx else ctx
+    return bool(first == contexts.CREDENTIALS_V1)
+
+
+def validity_members(document: Any) -> tuple[str, str]:
+    """The names of the start and end of ``document``'s validity in its data model."""
+    return VALIDITY_MEMBERS[contexts.CREDENTIALS_V1 if is_vc11(document) else contexts.CREDENTIALS_V2]
+
+
 def check_contexts(document: Any, *, loader: DocumentLoader, name: CheckName = CheckName.CONTEXT) -> Check:
     """The verifier decides which contexts apply (DI 1.0 section 4.6 "Context Validation"): the
     top-level ``@context`` follows :func:`vccore.jsonld.context_policy.check_contexts` (pinned URLs only, the
@@ -68,6 +90,12 @@ def check_contexts(document: Any, *, loader: DocumentLoader, name: CheckName = C
         context_policy.check_contexts(document, loader=loader, first=FIRST_CONTEXTS)
     except SkillcredError as err:
         problems.append(Problem(err.code, err.detail, err.pointer))
+    ctx = document.get("@context")
+    listed = ctx if isinstance(ctx, list) else [ctx]
+    if contexts.SKILLCRED_V1 in listed and any(isinstance(item, Mapping) for item in listed):
+        problems.append(
+            Problem(Code.CONTEXT_NOT_ALLOWED, "skillcred's own credentials never take an inline context", "/@context")
+        )
     pointer = _nested_context(document)
     if pointer is not None:
         problems.append(Problem(Code.CONTEXT_NOT_ALLOWED, "a context inside the document is not allowed", pointer))
@@ -145,15 +173,22 @@ def check_data_model(document: Any, *, name: CheckName = CheckName.DATA_MODEL) -
         )
     elif subj is None or not subjects or not all(isinstance(s, Mapping) and s for s in subjects):
         problems.append(Problem(mal, "credentialSubject must be a non-empty object", "/credentialSubject"))
-    for field in ("validFrom", "validUntil"):
+    start, end = validity_members(document)
+    if is_vc11(document):
+        if start not in document:
+            problems.append(Problem(mal, "a VC 1.1 credential needs issuanceDate", "/issuanceDate"))
+        for field in ("validFrom", "validUntil"):
+            if field in document:
+                problems.append(Problem(mal, f"{field} is not a VC 1.1 member (use {start}/{end})", f"/{field}"))
+    for field in (start, end):
         if field in document:
             try:
                 parse_datetime(document[field], field=field)
             except SkillcredError as err:
                 problems.append(Problem(err.code, err.detail, f"/{field}"))
-    if "validFrom" in document and "validUntil" in document and not problems:
-        if parse_datetime(document["validUntil"]) < parse_datetime(document["validFrom"]):
-            problems.append(Problem(Code.RANGE_ERROR, "validUntil is before validFrom", "/validUntil"))
+    if start in document and end in document and not problems:
+        if parse_datetime(document[end]) < parse_datetime(document[start]):
+            problems.append(Problem(Code.RANGE_ERROR, f"{end} is before {start}", f"/{end}"))
     status = document.get("credentialStatus")
     if status is not None:
         entries = status if isinstance(status, list) else [status]
@@ -167,23 +202,32 @@ def check_data_model(document: Any, *, name: CheckName = CheckName.DATA_MODEL) -
         for i, e in enumerate(entries):
             if not isinstance(e, Mapping) or "type" not in e:
                 problems.append(Problem(mal, "a credentialStatus entry needs a type", f"/credentialStatus/{i}"))
+    problems.extend(typed_member_problems(document))
+    problems.extend(related_resource_problems(document, context_bytes=pinned_context_bytes))
     return Check.from_problems(name, problems)
+
+
+def pinned_context_bytes(url: str) -> bytes | None:
+    """The bytes of a context shipped pinned (:mod:`contexts`), for ``relatedResource`` digests."""
+    return contexts.raw_bytes(url) if contexts.pinned(url) is not None else None
 
 
 def check_validity(
     document: Mapping[str, Any], *, now: datetime, skew: timedelta = DEFAULT_SKEW, name: CheckName = CheckName.VALIDITY
 ) -> Check:
-    """``validFrom <= now <= validUntil`` with the clock-skew allowance (:func:`vccore.timeutil.outside_window`)."""
+    """``validFrom <= now <= validUntil`` with the clock-skew allowance (:func:`vccore.timeutil.outside_window`);
+    for a VC 1.1 document ``issuanceDate`` and ``expirationDate``."""
+    start, end = validity_members(document)
     try:
-        bounds = [parse_datetime(document[k], field=k) if k in document else None for k in ("validFrom", "validUntil")]
+        bounds = [parse_datetime(document[k], field=k) if k in document else None for k in (start, end)]
     except SkillcredError as err:
         return Check.fail(name, err.code, err.detail)
     where = outside_window(now, valid_from=bounds[0], valid_until=bounds[1], skew=skew)
     if where == "early":
-        return Check.fail(name, Code.NOT_YET_VALID, f"valid from {document['validFrom']}", pointer="/validFrom")
+        return Check.fail(name, Code.NOT_YET_VALID, f"valid from {document[start]}", pointer=f"/{start}")
     if where == "late":
-        return Check.fail(name, Code.EXPIRED, f"expired at {document['validUntil']}", pointer="/validUntil")
-    return Check.ok(name, info={k: document[k] for k in ("validFrom", "validUntil") if k in document})
+        return Check.fail(name, Code.EXPIRED, f"expired at {document[end]}", pointer=f"/{end}")
+    return Check.ok(name, info={k: document[k] for k in (start, end) if k in document})
 
 
 def check_form(
@@ -255,10 +299,44 @@ def verify_issued_and_read(
     if reading is None:
         return result, None
     assert isinstance(document, Mapping)
+    cosigned = purpose is None and not is_skillcred_own(reading)
     if purpose is None:
         purpose = AssertionPurpose(controller=issuer_id(reading))
     proof = verify_proofs(document, loader=loader, purpose=purpose, now=now, skew=skew, reading=reading)
+    if cosigned and not proof.passed:
+        proof = _with_cosigners(document, proof, loader=loader, now=now, skew=skew, reading=reading)
     return result.with_check(proof).with_check(check_validity(reading, now=now, skew=skew)), reading
+
+
+def is_skillcred_own(document: Mapping[str, Any]) -> bool:
+    """Whether ``document`` uses skillcred's context (its own credentials keep every strict rule)."""
+    ctx = document.get("@context")
+    return contexts.SKILLCRED_V1 in (ctx if isinstance(ctx, list) else [ctx])
+
+
+def _with_cosigners(
+    document: Mapping[str, Any],
+    strict: Check,
+    *,
+    loader: DocumentLoader,
+    now: datetime,
+    skew: timedelta,
+    reading: Mapping[str, Any],
+) -> Check:
+    """A generic credential's proof set or chain with co-signers (VC Data Integrity 1.0: proofs by
+    several parties): it passes when every proof verifies against its own key's controller document
+    and at least one proof is by a key the issuer controls, i.e. when the strict check failed only
+    with ``ISSUER_KEY_MISMATCH`` and not on every proof. Skillcred's own credentials never get here;
+    a trust list still decides every signing key (:func:`vccore.trust.decision.decide`)."""
+    proofs = reading.get("proof")
+    count = len(proofs) if isinstance(proofs, list) else 1
+    mismatches = [p for p in strict.problems if p.code is Code.ISSUER_KEY_MISMATCH]
+    if len(mismatches) != len(strict.problems) or not 0 < len(mismatches) < count:
+        return strict
+    relaxed = verify_proofs(document, loader=loader, purpose=AssertionPurpose(), now=now, skew=skew, reading=reading)
+    if not relaxed.passed:
+        return strict
+    return Check.ok(relaxed.name, info={**relaxed.info, "cosigners": [p.detail for p in mismatches]})
 
 
 def verify_issued(

@@ -48,6 +48,7 @@ class Code(StrEnum):
     KEY_ERROR = "KEY_ERROR"
     CONFLICT = "CONFLICT"
     NOT_FOUND = "NOT_FOUND"
+    NOT_ACCEPTABLE = "NOT_ACCEPTABLE"
     UNAUTHORIZED = "UNAUTHORIZED"
     FORBIDDEN = "FORBIDDEN"
     STORE_BUSY = "STORE_BUSY"
@@ -116,6 +117,7 @@ TITLES: dict[Code, tuple[str, str]] = {
     Code.KEY_ERROR: ("Key problem", "密钥错误"),
     Code.CONFLICT: ("Conflicts with the current state", "与当前状态冲突"),
     Code.NOT_FOUND: ("Not found", "未找到"),
+    Code.NOT_ACCEPTABLE: ("None of the requested media types can be served", "无法提供所请求的媒体类型"),
     Code.UNAUTHORIZED: ("Authentication required", "需要身份验证"),
     Code.FORBIDDEN: ("Not allowed for this token", "该令牌无此权限"),
     Code.STORE_BUSY: ("The registry is busy, try again", "登记库繁忙，请稍后重试"),

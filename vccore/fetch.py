@@ -10,7 +10,11 @@ SECURITY.md items 13 and 14:
   multicast, reserved, unspecified and shared (CGNAT) ranges are refused for IPv4 and IPv6,
   including addresses embedded in IPv6 (IPv4-mapped, 6to4, Teredo). Numeric hosts in legacy forms
   (``2130706433``, ``0177.0.0.1``, ``0x7f.1``) are refused outright, as the WHATWG URL standard would
-  read them as IPv4. Only ``allow_networks`` lifts the address rule (for tests).
+  read them as IPv4. Only ``allow_networks`` (tests) and ``allow_fetch`` lift the address rule.
+- ``allow_fetch``: the operator's endpoint allow-list (``HOST`` or ``HOST:PORT``, the verifier's
+  ``--allow-fetch``), off by default, for test and intranet setups: a URL whose host (and port, when
+  the entry names one) is listed may resolve to private or loopback addresses, and a loopback entry
+  (``localhost``, ``127.0.0.0/8``, ``::1``) may use plain ``http``. Every other URL keeps the policy.
 - The connection goes to the checked address (no second DNS lookup, so no DNS rebinding) while the
   Host header and TLS SNI/certificate check use the name.
 - No redirect is followed: a 3xx is :class:`FetchNotAllowed`.
@@ -132,14 +136,59 @@ def _default_resolver(host: str, port: int) -> Sequence[str]:
     return [str(info[4][0]) for info in infos]
 
 
+_LOOPBACK_NAMES: Final = frozenset({"localhost", "localhost."})
+
+
+def parse_endpoint(text: str) -> tuple[str, int | None]:
+    """``HOST`` or ``HOST:PORT`` (``[v6]`` or ``[v6]:PORT`` for IPv6) as (lower-case host, port or None);
+    ``ValueError`` for anything else (a URL, userinfo, a path, a bad port, a non-canonical number)."""
+    value = text.strip().lower() if isinstance(text, str) else ""
+    host, port_text = value, ""
+    if value.startswith("["):
+        inner, bracket, rest = value[1:].partition("]")
+        if not bracket or (rest and not rest.startswith(":")):
+            raise ValueError(f"{text!r}: expected HOST or HOST:PORT")
+        host, port_text = inner, rest[1:]
+        if "." in host or ":" not in host:
+            raise ValueError(f"{text!r}: brackets hold an IPv6 address")
+    elif value.count(":") == 1:
+        host, port_text = value.split(":")
+    if not host or any(c in host for c in "/@?#% \t") or (":" in host and not value.startswith("[")):
+        raise ValueError(f"{text!r}: expected HOST or HOST:PORT (no scheme, path or userinfo)")
+    try:
+        parse_host_literal(host)
+    except FetchNotAllowed as err:
+        raise ValueError(f"{text!r}: {err.detail}") from err
+    if parse_host_literal(host) is None and not all(
+        _LABEL.fullmatch(label) for label in host.removesuffix(".").split(".")
+    ):
+        raise ValueError(f"{text!r}: not a host name")
+    if port_text == "" and not value.endswith(":"):
+        return host, None
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise ValueError(f"{text!r}: the port must be 1 to 65535")
+    return host, int(port_text)
+
+
+def is_loopback_host(host: str) -> bool:
+    """``localhost`` or a loopback address literal."""
+    if host in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 class HttpsFetcher:
     """The guarded network fetcher (see the module docstring for the policy).
 
     Options, all keyword-only: ``max_bytes`` (body cap), ``connect_timeout`` and ``total_timeout``
     (seconds), ``allowed_hosts`` (if given, the only host names fetched), ``allow_http_hosts``
     (hosts for which plain ``http`` is accepted), ``allow_networks`` (address ranges exempt from the
-    public-address rule; tests only), ``resolver`` (``(host, port) -> addresses``; defaults to
-    ``getaddrinfo``), ``ssl_context`` and ``accept``.
+    public-address rule; tests only), ``allow_fetch`` (``HOST`` or ``HOST:PORT`` entries exempt from it,
+    see the module docstring), ``resolver`` (``(host, port) -> addresses``; defaults to ``getaddrinfo``),
+    ``ssl_context`` and ``accept``.
     """
 
     def __init__(
@@ -151,6 +200,7 @@ class HttpsFetcher:
         allowed_hosts: Iterable[str] | None = None,
         allow_http_hosts: Iterable[str] = (),
         allow_networks: Iterable[str | IPNetwork] = (),
+        allow_fetch: Iterable[str] = (),
         resolver: Resolver | None = None,
         ssl_context: ssl.SSLContext | None = None,
         accept: str = DEFAULT_ACCEPT,
@@ -160,7 +210,7 @@ class HttpsFetcher:
         for name, value in (("connect_timeout", connect_timeout), ("total_timeout", total_timeout)):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
                 raise ValueError(f"{name}: expected a positive number of seconds, got {value!r}")
-        if isinstance(allowed_hosts, str) or isinstance(allow_http_hosts, str):
+        if isinstance(allowed_hosts, str) or isinstance(allow_http_hosts, str) or isinstance(allow_fetch, str):
             raise TypeError("allowed_hosts/allow_http_hosts: expected a collection of host names")
         self.max_bytes = max_bytes
         self.connect_timeout = float(connect_timeout)
@@ -168,13 +218,14 @@ class HttpsFetcher:
         self.allowed_hosts = None if allowed_hosts is None else frozenset(h.lower() for h in allowed_hosts)
         self.allow_http_hosts = frozenset(h.lower() for h in allow_http_hosts)
         self.allow_networks: tuple[IPNetwork, ...] = tuple(ipaddress.ip_network(n) for n in allow_networks)
+        self.allow_fetch: frozenset[tuple[str, int | None]] = frozenset(parse_endpoint(e) for e in allow_fetch)
         self._resolve = resolver or _default_resolver
         self._ssl = ssl_context or ssl.create_default_context()
         self.accept = accept
 
     def fetch(self, url: str) -> FetchResponse:
         host, port, scheme, target = self._check_url(url)
-        addresses = self._addresses(host, port)
+        addresses = self._addresses(host, port, exempt=self._exempt(host, port))
         deadline = time.monotonic() + self.total_timeout
         timed_out = threading.Event()
         current: list[_PinnedConnection] = []
@@ -226,7 +277,7 @@ class HttpsFetcher:
         host = (parts.hostname or "").lower()
         if not host:
             raise FetchNotAllowed(f"url {url[:80]!r}: no host")
-        if parts.scheme != "https" and not (parts.scheme == "http" and host in self.allow_http_hosts):
+        if parts.scheme not in ("https", "http"):
             raise FetchNotAllowed(f"url {url[:80]!r}: only https is allowed")
         if "@" in parts.netloc or "\\" in url:
             raise FetchNotAllowed(f"url {url[:80]!r}: userinfo is not allowed")
@@ -234,6 +285,10 @@ class HttpsFetcher:
             port = parts.port or (443 if parts.scheme == "https" else 80)
         except ValueError as err:
             raise FetchNotAllowed(f"url {url[:80]!r}: bad port") from err
+        if parts.scheme == "http" and not (
+            host in self.allow_http_hosts or (self._exempt(host, port) and is_loopback_host(host))
+        ):
+            raise FetchNotAllowed(f"url {url[:80]!r}: only https is allowed")
         if self.allowed_hosts is not None and host not in self.allowed_hosts:
             raise FetchNotAllowed(f"host {host!r} is not on the allow-list")
         if parse_host_literal(host) is None and not all(
@@ -243,7 +298,11 @@ class HttpsFetcher:
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         return host, port, parts.scheme, target
 
-    def _addresses(self, host: str, port: int) -> list[IPAddress]:
+    def _exempt(self, host: str, port: int) -> bool:
+        """Whether the operator's ``allow_fetch`` names this host (with this port, or any)."""
+        return (host, port) in self.allow_fetch or (host, None) in self.allow_fetch
+
+    def _addresses(self, host: str, port: int, *, exempt: bool = False) -> list[IPAddress]:
         literal = parse_host_literal(host)
         if literal is not None:
             candidates = [literal]
@@ -259,8 +318,10 @@ class HttpsFetcher:
             if not candidates:
                 raise FetchFailed(f"host {host!r} resolved to no address")
         for ip in candidates:  # every answer must pass: no mixing public and private answers
-            if not is_public_address(ip) and not any(
-                ip in net for net in self.allow_networks if net.version == ip.version
+            if (
+                not exempt
+                and not is_public_address(ip)
+                and not any(ip in net for net in self.allow_networks if net.version == ip.version)
             ):
                 raise FetchNotAllowed(f"host {host!r}: address {ip} is not public")
         return candidates

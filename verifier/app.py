@@ -1,7 +1,10 @@
 """The verifier's HTTP API (VC-API style): a thin edge over :class:`verifier.pipeline.Verifier`.
 
 ``POST /credentials/verify``, ``POST /presentations/verify``, ``POST /challenges``, ``POST /verify/qr``
-and ``GET /health``. Answers: 200 with the result when it verified, 422 with the same shape when it
+and ``GET /health``. ``/presentations/verify`` follows the app's presentation profile
+(:mod:`verifier.apiprofile`: ``skillcred`` by default, or ``vc-api``: the caller's ``options.challenge`` and
+``options.domain`` checked against the proof, the holder optional unless ``options.requireHolder`` or a
+skillcred credential needs it). Answers: 200 with the result when it verified, 422 with the same shape when it
 did not, 400 ``application/problem+json`` (RFC 9457) for a request that is not well formed, 413 for a
 body over its cap. Caps are enforced by :class:`BodyCap` before anything is buffered: a declared
 ``Content-Length`` over the cap is refused unread, and a streamed body is counted as it arrives.
@@ -31,6 +34,7 @@ from vccore.qr import read as qrread
 from vccore.result import VerificationResult
 from vccore.timeutil import format_datetime
 from verifier import multipart
+from verifier.apiprofile import SKILLCRED, PresentationRules
 from verifier.crossdevice import CrossDevice
 from verifier.page import PageRequest, PageResponse, ScanPage
 from verifier.pipeline import Verifier
@@ -190,6 +194,8 @@ def _options(body: Mapping[str, Any]) -> dict[str, Any] | Response:
     for key in ("challenge", "domain"):
         if key in options and not isinstance(options[key], str):
             return problem(400, Code.MALFORMED_VALUE_ERROR, f"options.{key} must be a string")
+    if "requireHolder" in options and not isinstance(options["requireHolder"], bool):
+        return problem(400, Code.MALFORMED_VALUE_ERROR, "options.requireHolder must be true or false")
     return options
 
 
@@ -242,9 +248,11 @@ def create_app(
     max_image_bytes: int = MAX_IMAGE_BYTES,
     image_gate: WorkGate | None = None,
     refusal_delay: float = REFUSAL_DELAY,
+    presentation_rules: PresentationRules = SKILLCRED,
 ) -> Starlette:
     """The verifier's Starlette app, configured entirely by its arguments. ``image_gate`` bounds image
-    decoding for the QR endpoint and the scan page together (:class:`verifier.workgate.WorkGate`)."""
+    decoding for the QR endpoint and the scan page together (:class:`verifier.workgate.WorkGate`);
+    ``presentation_rules`` is the profile of ``POST /presentations/verify`` (:mod:`verifier.apiprofile`)."""
     page = ScanPage(verifier, max_image_bytes=max_image_bytes, image_gate=image_gate)
 
     def vc_api_request(request: Request, member: str) -> tuple[dict[str, Any], dict[str, Any]] | Response:
@@ -272,7 +280,12 @@ def create_app(
             return parsed
         presentation, options = parsed
         return _answer(
-            verifier.verify_presentation(presentation, challenge=options.get("challenge"), domain=options.get("domain"))
+            verifier.verify_presentation(
+                presentation,
+                challenge=options.get("challenge"),
+                domain=options.get("domain"),
+                rules=presentation_rules.with_caller_options(options),
+            )
         )
 
     def new_challenge(request: Request) -> Response:

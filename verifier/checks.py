@@ -120,13 +120,15 @@ def status(
     return (out[0], out[1]), freshness
 
 
-def presentation_model(doc: Mapping[str, Any]) -> Check:
+def presentation_model(doc: Mapping[str, Any], *, require_holder: bool = True) -> Check:
+    """VC 2.0 section 4.13: the type, the holder (a DID; optional unless ``require_holder``), the
+    credentials (objects, capped)."""
     problems = []
     if "VerifiablePresentation" not in types_of(doc):
         problems.append(Problem(Code.MALFORMED_VALUE_ERROR, "type must include VerifiablePresentation", "/type"))
     holder = doc.get("holder")
     holder_id = holder.get("id") if isinstance(holder, Mapping) else holder
-    if not isinstance(holder_id, str) or not holder_id.startswith("did:"):
+    if (require_holder or "holder" in doc) and (not isinstance(holder_id, str) or not holder_id.startswith("did:")):
         problems.append(Problem(Code.MALFORMED_VALUE_ERROR, "holder must be the holder's DID", "/holder"))
     creds = doc.get("verifiableCredential", [])
     items = creds if isinstance(creds, list) else [creds]
@@ -149,7 +151,10 @@ def presentation_model(doc: Mapping[str, Any]) -> Check:
     return Check.from_problems(CheckName.DATA_MODEL, problems)
 
 
-def holder_of(doc: Mapping[str, Any]) -> str:
+def holder_of(doc: Mapping[str, Any]) -> str | None:
+    """The holder's DID, or None for a presentation without a holder."""
+    if "holder" not in doc:
+        return None
     holder = doc.get("holder")
     return str(holder.get("id") if isinstance(holder, Mapping) else holder)
 
@@ -158,7 +163,7 @@ def proof_with_challenge(
     doc: Mapping[str, Any],
     *,
     loader: DocumentLoader,
-    holder: str,
+    holder: str | None,
     challenge: Any,
     domain: Any,
     verifier_domain: str | None,
@@ -166,9 +171,23 @@ def proof_with_challenge(
     now: datetime,
     skew: timedelta,
     reading: Mapping[str, Any] | None = None,
+    own_challenges: bool = True,
 ) -> tuple[Check, Check]:
     """The holder's ``authentication`` proof over ``challenge``/``domain``, then the challenge itself:
-    issued by this verifier for its domain, not expired, and consumed now (single use)."""
+    issued by this verifier for its domain, not expired, and consumed now (single use).
+
+    Without ``own_challenges`` (the VC-API profile, :mod:`verifier.apiprofile`) the caller owns the
+    challenge: the proof must carry the ``challenge`` and ``domain`` the caller gives, each only when
+    given, and nothing is looked up or consumed."""
+    if not own_challenges:
+        given = challenge if isinstance(challenge, str) and challenge else None
+        dom = domain if isinstance(domain, str) and domain else None
+        purpose = AuthenticationPurpose(challenge=given, domain=dom, controller=holder)
+        proof = verify_proofs(doc, loader=loader, purpose=purpose, now=now, skew=skew, reading=reading)
+        return proof, Check.ok(
+            CheckName.CHALLENGE,
+            info={"challenge": "caller" if given else "none", "domain": dom, "checkedAt": format_datetime(now)},
+        )
     if not isinstance(challenge, str) or not challenge:
         return (
             Check.fail(CheckName.PROOF, Code.INVALID_CHALLENGE_ERROR, "a challenge is required"),
@@ -194,10 +213,14 @@ def proof_with_challenge(
     return proof, Check.ok(CheckName.CHALLENGE, info={"domain": dom, "checkedAt": format_datetime(now)})
 
 
-def holder_binding(items: Sequence[Any], holder: str) -> Check:
-    """Each credential's ``credentialSubject.id``, when present, must be the presenting holder."""
+def holder_binding(items: Sequence[Any], holder: str | None, *, bound: Sequence[bool] | None = None) -> Check:
+    """Each credential's ``credentialSubject.id``, when present, must be the presenting holder; with
+    ``bound``, only the credentials it marks (a presentation without a holder binds none of them, and
+    a bound credential in it is ``HOLDER_MISMATCH``)."""
     problems = []
     for i, cred in enumerate(items):
+        if bound is not None and not bound[i]:
+            continue
         subj = cred.get("credentialSubject") if isinstance(cred, Mapping) else None
         for s in subj if isinstance(subj, list) else [subj]:
             sid = s.get("id") if isinstance(s, Mapping) else None

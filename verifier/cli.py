@@ -19,7 +19,7 @@ from vccore.clock import Clock, fixed_clock, runtime_clock
 from vccore.did.resolver import DidResolver
 from vccore.errors import SkillcredError
 from vccore.fetch import HttpsFetcher
-from vccore.jsonld.loader import DocumentLoader
+from vccore.jsonld.loader import DocumentLoader, OperatorContext, pin_context, pins_from_config
 from vccore.result import VerificationResult
 from vccore.timeutil import parse_datetime
 from vccore.trust.pack import parse_trust_pack, verify_trust_pack
@@ -37,12 +37,23 @@ def build_verifier(
     challenges: str | None = None,
     domain: str | None = None,
     clock: Clock,
+    allow_fetch: tuple[str, ...] = (),
+    pinned: tuple[OperatorContext, ...] = (),
+    examples: bool = False,
+    inline: bool = False,
 ) -> Verifier:
     """Compose a :class:`Verifier` from command-line choices, deciding by ``clock``. Raises
-    ``click.UsageError``."""
-    fetcher = HttpsFetcher() if online else None
+    ``click.UsageError``. ``allow_fetch`` (``HOST[:PORT]``) exempts those endpoints from the fetcher's
+    public-address rule (:mod:`vccore.fetch`); it needs ``online``. ``pinned`` and ``examples`` add
+    operator contexts and the W3C examples contexts; a trust pack adds the contexts its root pinned."""
+    if allow_fetch and not online:
+        raise click.UsageError("--allow-fetch needs --online (nothing is fetched offline)")
+    try:
+        fetcher = HttpsFetcher(allow_fetch=allow_fetch) if online else None
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--allow-fetch") from err
     resolver = DidResolver(did_web=web_resolver(fetcher) if fetcher else None)
-    loader = DocumentLoader(resolver=resolver)
+    loader = DocumentLoader(resolver=resolver, examples=examples, pinned=pinned, inline_contexts=inline)
     now = clock()
     trust = None
     rule_credentials: tuple[Any, ...] = ()
@@ -64,6 +75,10 @@ def build_verifier(
         trust, snapshots, freshness = pack.trust_list, pack.status_snapshots, pack.freshness  # per answer
         rule_credentials = tuple(pack.rule_credentials)
         loader = loader.with_resolver(resolver.with_documents(pack.did_documents))
+        try:
+            loader = loader.with_pinned(pack.contexts)
+        except SkillcredError as err:
+            raise click.UsageError(f"the trust pack's contexts: {err.detail}") from err
     elif not trust_any:
         raise click.UsageError("give --trust-pack and --root, or --trust any")
     from verifier.challenges import open_challenge_store  # its PostgreSQL driver only when it is used
@@ -173,7 +188,77 @@ _common = [
         default=False,
         help="联网获取 did:web 文档和状态列表。 Fetch did:web documents and status lists.",
     ),
+    click.option(
+        "--allow-fetch",
+        "allow_fetch",
+        multiple=True,
+        metavar="HOST[:PORT]",
+        help="允许联网查询访问该内网或本机地址（可重复；默认不允许，仅用于测试和内网）。 Let --online fetch from this "
+        "host (and port), even on a private or loopback address; plain http only on loopback. Repeatable; off "
+        "by default (test and intranet setups).",
+    ),
+    click.option(
+        "--context",
+        "pinned",
+        multiple=True,
+        type=(str, click.Path(path_type=Path, dir_okay=False), str),
+        metavar="URL FILE SHA256",
+        help="固定一个额外的 JSON-LD 上下文（网址、文件、SHA-256；可重复）。 Pin one more JSON-LD context: its URL, "
+        "the file with its bytes and their SHA-256 (repeatable).",
+    ),
+    click.option(
+        "--contexts-config",
+        "contexts_config",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help='上下文配置文件（JSON）。 A JSON file {"contexts": [{"url", "file", "sha256"}], '
+        '"examplesContexts": true|false}; files relative to it.',
+    ),
+    click.option(
+        "--examples-contexts",
+        "examples",
+        is_flag=True,
+        help="允许 W3C 示例上下文（仅用于一致性测试）。 Allow the W3C examples contexts, shipped pinned: for the "
+        "conformance suites (docs/conformance.md).",
+    ),
+    click.option(
+        "--inline-contexts",
+        "inline",
+        is_flag=True,
+        help="接受内联上下文（安全模式；skillcred 自有凭证除外）。 Accept inline @context objects (term definitions "
+        "only, safe mode; never with skillcred's own types).",
+    ),
 ]
+
+
+def pins_from_options(
+    pairs: tuple[tuple[str, Path, str], ...], config: Path | None
+) -> tuple[tuple[OperatorContext, ...], bool]:
+    """The operator contexts of ``--context URL FILE SHA256`` and of ``--contexts-config FILE`` (JSON
+    ``{"contexts": [{"url", "file", "sha256"}], "examplesContexts": bool}``, files relative to it), and
+    whether the config switches the examples contexts on. A refusal is a usage error."""
+    pins: list[OperatorContext] = []
+    examples = False
+    try:
+        for url, path, sha256 in pairs:
+            pins.append(pin_context(url, path.read_bytes(), sha256))
+        if config is not None:
+            from vccore.jsonstrict import loads
+
+            data = loads(config.read_bytes(), max_bytes=1024 * 1024)
+            if not isinstance(data, dict):
+                raise SkillcredError(f"{config}: expected a JSON object")
+            examples = data.get("examplesContexts") is True
+            pins += pins_from_config(
+                data.get("contexts", []), read=lambda name: (config.parent / name).read_bytes(), where=str(config)
+            )
+    except (OSError, SkillcredError) as err:
+        raise click.BadParameter(str(getattr(err, "detail", err)), param_hint="--context/--contexts-config") from err
+    return tuple(pins), examples
+
+
+def _context_choices(pairs: tuple[tuple[str, Path, str], ...], config: Path | None, examples: bool) -> dict[str, Any]:
+    pins, from_config = pins_from_options(pairs, config)
+    return {"pinned": pins, "examples": examples or from_config}
 
 
 def _options(f: Any) -> Any:
@@ -207,6 +292,11 @@ def verify(
     root: str | None,
     trust_mode: str,
     online: bool,
+    allow_fetch: tuple[str, ...],
+    pinned: tuple[tuple[str, Path, str], ...],
+    contexts_config: Path | None,
+    examples: bool,
+    inline: bool,
     challenge: str | None,
     domain: str | None,
     now_text: str | None,
@@ -221,7 +311,14 @@ def verify(
     except SkillcredError as err:
         raise click.BadParameter(err.detail, param_hint="--now") from err
     verifier = build_verifier(
-        trust_pack=trust_pack, root=root, trust_any=trust_mode == "any", online=online, clock=clock
+        trust_pack=trust_pack,
+        root=root,
+        trust_any=trust_mode == "any",
+        online=online,
+        clock=clock,
+        allow_fetch=allow_fetch,
+        **_context_choices(pinned, contexts_config, examples),
+        inline=inline,
     )
     data = read_source(source, max_bytes=verifier.max_bytes)
     run_verification(verifier, data, challenge=challenge, domain=domain, as_json=as_json)
@@ -258,6 +355,17 @@ def run_verification(
     default="localhost",
     help="本验证方的域（写入挑战值）。 This verifier's domain (bound into challenges).",
 )
+@click.option(
+    "--api-profile",
+    "api_profile",
+    type=click.Choice(["skillcred", "vc-api"]),
+    default="skillcred",
+    show_default=True,
+    help="出示验证接口的规则：skillcred（本验证方签发的一次性挑战、必须有持有人）或 vc-api（调用方提供挑战与域，"
+    "持有人可选）。 Rules of POST /presentations/verify: skillcred (a challenge this verifier issued, used once; a "
+    "holder) or vc-api (the caller's options.challenge/domain checked against the proof; holder optional unless "
+    "requested or a skillcred credential needs it). docs/conformance.md",
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -265,14 +373,21 @@ def serve(
     root: str | None,
     trust_mode: str,
     online: bool,
+    allow_fetch: tuple[str, ...],
+    pinned: tuple[tuple[str, Path, str], ...],
+    contexts_config: Path | None,
+    examples: bool,
+    inline: bool,
     host: str,
     port: int,
     challenges: str,
     domain: str,
+    api_profile: str,
 ) -> None:
     """启动验证方 HTTP 接口和扫码页面。 Serve the verifier's HTTP API and scan page."""
     import uvicorn
 
+    from verifier.apiprofile import PROFILES
     from verifier.app import create_app
 
     verifier = build_verifier(
@@ -283,8 +398,11 @@ def serve(
         challenges=challenges,
         domain=domain,
         clock=runtime_clock(ctx),
+        allow_fetch=allow_fetch,
+        **_context_choices(pinned, contexts_config, examples),
+        inline=inline,
     )
-    uvicorn.run(create_app(verifier), host=host, port=port)
+    uvicorn.run(create_app(verifier, presentation_rules=PROFILES[api_profile]), host=host, port=port)
 
 
 @main.group("pack")
@@ -353,6 +471,15 @@ def pack_group() -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="输出文件。 Where to write the pack.",
 )
+@click.option(
+    "--context",
+    "pinned",
+    multiple=True,
+    type=(str, click.Path(path_type=Path, dir_okay=False), str),
+    metavar="URL FILE SHA256",
+    help="把一个额外上下文固定在信任包中（可重复）。 Pin one more JSON-LD context in the pack, bytes included, for "
+    "every verifier that uses it (repeatable).",
+)
 @click.pass_context
 def pack_build(
     ctx: click.Context,
@@ -364,6 +491,7 @@ def pack_build(
     did_docs: tuple[Path, ...],
     days: int,
     out: Path,
+    pinned: tuple[tuple[str, Path, str], ...],
 ) -> None:
     """构建并签名离线核验用的信任包，并列出仍缺少的内容。 Build and sign a trust pack for offline verification;
     did:key documents are derived, status lists fetched with --status-from, and what is still missing is
@@ -430,6 +558,9 @@ def pack_build(
         rule_credentials=rule_credentials,
         status_snapshots=snapshots,
         did_documents=docs,
+        pinned_contexts={
+            c.url: path.read_bytes() for c, (_, path, _) in zip(pins_from_options(pinned, None)[0], pinned, strict=True)
+        },
     )
     out.write_text(json.dumps(pack, ensure_ascii=False, indent=1), encoding="utf-8")
     click.echo(

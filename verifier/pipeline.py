@@ -33,6 +33,7 @@ from vccore.result import Check, CheckName, Problem, VerificationResult
 from vccore.timeutil import DEFAULT_SKEW, format_datetime, require_aware
 from vccore.trust.lists import TrustList
 from verifier import checks
+from verifier.apiprofile import SKILLCRED, PresentationRules, is_skillcred_own
 from verifier.challenges import ChallengeStore
 from verifier.status import StatusSource
 
@@ -211,12 +212,20 @@ class Verifier:
     # -- presentations -----------------------------------------------------------------------
 
     def verify_presentation(
-        self, document: Any, *, challenge: str | None, domain: str | None = None, client_id: str | None = None
+        self,
+        document: Any,
+        *,
+        challenge: str | None,
+        domain: str | None = None,
+        client_id: str | None = None,
+        rules: PresentationRules = SKILLCRED,
     ) -> VerificationResult:
         """Authentication proof by the holder with ``challenge``/``domain``, the challenge consumed
         once, then every embedded credential in full; the holder must be each credential's subject.
         ``client_id``: an OpenID4VP answer, whose proof's domain must be the client id this verifier put in
-        its own request (:mod:`verifier.crossdevice`), in place of the verifier's domain."""
+        its own request (:mod:`verifier.crossdevice`), in place of the verifier's domain. ``rules``
+        (:mod:`verifier.apiprofile`) may leave the challenge to the caller and the holder optional (VC-API);
+        skillcred's own credentials always need their holder."""
         now = require_aware(self.clock())
         syntax, doc = checks.syntax(document, max_bytes=self.max_bytes, max_depth=MAX_DEPTH, max_nodes=MAX_NODES)
         result = VerificationResult((syntax,), str(doc.get("id", ""))[:200] if isinstance(doc, Mapping) else "")
@@ -230,12 +239,15 @@ class Verifier:
         result = result.with_check(form)
         if reading is None:
             return self._finish(result)
-        model = checks.presentation_model(reading)
+        creds = doc.get("verifiableCredential", [])
+        items = creds if isinstance(creds, list) else [creds]
+        own = [is_skillcred_own(c) for c in items]
+        model = checks.presentation_model(reading, require_holder=rules.require_holder or any(own))
         result = result.with_check(model)
         if not model.passed:
             return self._finish(result)
         holder = checks.holder_of(reading)
-        expected_domain = client_id or (domain if domain is not None else self.domain)
+        expected_domain = client_id or (domain if domain is not None or not rules.own_challenges else self.domain)
         proof, challenge_check = checks.proof_with_challenge(
             doc,
             loader=self.loader,
@@ -247,21 +259,23 @@ class Verifier:
             now=now,
             skew=self.skew,
             reading=reading,
+            own_challenges=rules.own_challenges,
         )
         result = result.with_check(proof).with_check(challenge_check)
-        if self.challenges is None:
+        if self.challenges is None and rules.own_challenges:
             result = result.with_warning(
                 Problem(
                     Code.INVALID_CHALLENGE_ERROR,
                     "no challenge store: the challenge was not checked for reuse",
                 )
             )
-        creds = doc.get("verifiableCredential", [])
-        items = creds if isinstance(creds, list) else [creds]
         read = reading.get("verifiableCredential", [])
         pool = tuple(c for c in items if isinstance(c, Mapping))
         children = tuple(self._credential(c, now, 0, pool) for c in items)
-        result = result.with_check(checks.holder_binding(read if isinstance(read, list) else [read], holder))
+        bound = None if rules.bind_all else own
+        result = result.with_check(
+            checks.holder_binding(read if isinstance(read, list) else [read], holder, bound=bound)
+        )
         return self._finish(result.with_check(Check.ok(CheckName.CREDENTIALS, children=children)))
 
 

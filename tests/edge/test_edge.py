@@ -31,6 +31,15 @@ def test_a_problem_document_names_its_code_in_both_languages() -> None:
     }
 
 
+def test_a_problem_document_names_the_member_at_fault_when_told() -> None:
+    """Issue 17: a refusal's JSON pointer travels as the ``pointer`` extension member, only when given."""
+    assert "pointer" not in problem_document(422, Code.MALFORMED_VALUE_ERROR, "bad")
+    assert problem_document(422, Code.MALFORMED_VALUE_ERROR, "bad", "/issuer")["pointer"] == "/issuer"
+    _, _, body = problem_answer(422, Code.MALFORMED_VALUE_ERROR, "bad", pointer="/relatedResource/1")
+    assert json.loads(body)["pointer"] == "/relatedResource/1"
+    assert status_for(Code.NOT_ACCEPTABLE) == 406
+
+
 @pytest.mark.parametrize(("code", "status"), [*STATUS.items(), (Code.MALFORMED_VALUE_ERROR, 422)])
 def test_the_status_of_a_refusal_comes_from_one_table(code: Code, status: int) -> None:
     assert status_for(code) == status

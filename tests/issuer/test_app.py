@@ -4,7 +4,9 @@ idempotent retries and a garbage matrix that must never produce a 5xx."""
 
 from __future__ import annotations
 
+import base64
 import copy
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -22,9 +24,12 @@ from issuer.service import IssuerService
 from issuer.store.registry import Store
 from issuer.tokens import TokenRegistry
 from tests.issuer.conftest import PASSPHRASE, PROFILE
-from tests.support import CLOCK, NOW
+from tests.support import CLOCK, NOW, REPO
+from vccore import multibase
 from vccore.credentials import verify_issued
+from vccore.di.proofs import ProofOptions, add_proof
 from vccore.did.resolver import DidResolver
+from vccore.errors import Code
 from vccore.jsonld.loader import DocumentLoader
 from vccore.kinds import identity
 from vccore.status.bitstring import decode
@@ -48,6 +53,7 @@ class Api:
         profile: IssuerProfile = PROFILE,
         busy_timeout: float = 5.0,
         max_body: int = 64 * 1024,
+        inline: bool = False,
     ) -> None:
         self.path = tmp / "registry.sqlite3"
         self.store = Store(str(self.path), busy_timeout=busy_timeout)
@@ -61,7 +67,7 @@ class Api:
             profile=profile,
             keystore=keys,
             passphrase=PASSPHRASE,
-            loader=DocumentLoader(include_test_contexts=test_contexts),
+            loader=DocumentLoader(include_test_contexts=test_contexts, inline_contexts=inline),
             clock=CLOCK,
         )
         registry = TokenRegistry(self.store)
@@ -97,7 +103,9 @@ class Api:
 
     def verifying_loader(self) -> DocumentLoader:
         return DocumentLoader(
-            include_test_contexts=True, resolver=DidResolver(documents={self.profile.did: self.service.did_document()})
+            include_test_contexts=True,
+            inline_contexts=True,
+            resolver=DidResolver(documents={self.profile.did: self.service.did_document()}),
         )
 
 
@@ -190,6 +198,257 @@ def test_refused_credentials_are_422_with_their_code_and_nothing_is_stored(
     body = response.json()
     assert body["code"] == code and body["status"] == 422 and body["type"].endswith(code) and body["title"]
     assert api.counts() == before
+
+
+V2 = "https://www.w3.org/ns/credentials/v2"
+_V2_BYTES = (REPO / "contexts" / "credentials-v2.jsonld").read_bytes()
+V2_SHA256 = hashlib.sha256(_V2_BYTES).digest()
+#: a digest of other bytes: the "wrong digestMultibase" of the VC 2.0 suite's 5.3 test
+WRONG_MULTIBASE = "uM4RgWQc3RUDtjJCSgTJtTfvpZ7SPEg_LNO0ESlovQC0"
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "pointer"),
+    [
+        ({"issuer": None}, "MALFORMED_VALUE_ERROR", "/issuer"),
+        ({"issuer": {"id": None, "name": "x"}}, "MALFORMED_VALUE_ERROR", "/issuer"),
+        ({"issuer": 7}, "MALFORMED_VALUE_ERROR", "/issuer"),
+        ({"credentialSchema": {"id": "https://example.org/schemas/1"}}, "MALFORMED_VALUE_ERROR", "/credentialSchema"),
+        ({"credentialSchema": {"type": "JsonSchema"}}, "MALFORMED_VALUE_ERROR", "/credentialSchema"),
+        ({"refreshService": {"id": "https://example.org/refresh/1"}}, "MALFORMED_VALUE_ERROR", "/refreshService"),
+        ({"termsOfUse": {"id": "https://example.org/terms/1"}}, "MALFORMED_VALUE_ERROR", "/termsOfUse"),
+        ({"evidence": [{"id": "https://example.org/evidence/1"}]}, "MALFORMED_VALUE_ERROR", "/evidence"),
+        ({"relatedResource": [V2]}, "MALFORMED_VALUE_ERROR", "/relatedResource/0"),
+        ({"relatedResource": V2}, "MALFORMED_VALUE_ERROR", "/relatedResource"),
+        (
+            {"relatedResource": [{"digestMultibase": multibase.encode_u(V2_SHA256)}]},
+            "MALFORMED_VALUE_ERROR",
+            "/relatedResource/0",
+        ),
+        (
+            {
+                "relatedResource": [
+                    {"id": V2, "digestMultibase": multibase.encode_u(V2_SHA256)},
+                    {"id": V2, "digestSRI": "sha256-" + base64.b64encode(V2_SHA256).decode()},
+                ]
+            },
+            "MALFORMED_VALUE_ERROR",
+            "/relatedResource/1",
+        ),
+        (
+            {"relatedResource": [{"id": V2, "mediaType": "application/ld+json"}]},
+            "MALFORMED_VALUE_ERROR",
+            "/relatedResource/0",
+        ),
+        (
+            {"relatedResource": [{"id": V2, "digestMultibase": WRONG_MULTIBASE}]},
+            "CRYPTOGRAPHIC_SECURITY_ERROR",
+            "/relatedResource/0/digestMultibase",
+        ),
+        (
+            {
+                "relatedResource": [
+                    {"id": V2, "digestSRI": "sha384-" + base64.b64encode(hashlib.sha384(b"other").digest()).decode()}
+                ]
+            },
+            "CRYPTOGRAPHIC_SECURITY_ERROR",
+            "/relatedResource/0/digestSRI",
+        ),
+        (
+            {"relatedResource": [{"id": V2, "digestMultibase": "not-multibase"}]},
+            "MALFORMED_VALUE_ERROR",
+            "/relatedResource/0/digestMultibase",
+        ),
+    ],
+    ids=lambda v: json.dumps(v)[:60] if isinstance(v, dict) else None,
+)
+def test_malformed_credentials_are_refused_with_the_spec_code_and_never_signed(
+    api: Api, change: dict[str, Any], code: str, pointer: str
+) -> None:
+    """VC 2.0 sections 4.7, 4.11, 5.3-5.6: the generic issue endpoint refuses what a verifier must refuse
+    (the VC 2.0 suite's issuer tests), with a problem document, before anything is allocated or signed. The
+    pointer is into the credential's reading (a single value stands without its array), except for
+    relatedResource, checked as given."""
+    before = api.counts()
+    response = api.issue(plain() | change)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert (body["code"], body["pointer"]) == (code, pointer), body
+    assert api.counts() == before
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        {"id": V2, "digestMultibase": multibase.encode_u(V2_SHA256)},
+        {"id": V2, "digestMultibase": multibase.encode_u(b"\x12\x20" + V2_SHA256)},
+        {"id": V2, "digestMultibase": multibase.encode_z(b"\x12\x20" + V2_SHA256)},
+        {
+            "id": V2,
+            "mediaType": "application/ld+json",
+            "digestSRI": "sha384-" + base64.b64encode(hashlib.sha384(_V2_BYTES).digest()).decode(),
+        },
+        {"id": "https://example.org/not-pinned", "digestMultibase": WRONG_MULTIBASE},
+    ],
+    ids=["raw-u", "multihash-u", "multihash-z", "sri", "not-pinned"],
+)
+def test_well_formed_related_resources_are_signed_and_verify(api: Api, resource: dict[str, Any]) -> None:
+    response = api.issue(plain() | {"relatedResource": [resource]})
+    assert response.status_code == 201, response.text
+    vc = response.json()["verifiableCredential"]
+    assert vc["relatedResource"] == [resource]
+    assert verify_issued(vc, loader=api.verifying_loader(), now=NOW).verified
+
+
+def test_a_verifier_reports_a_wrong_related_resource_digest(api: Api) -> None:
+    """The same check on the verifying side: a credential signed elsewhere with a wrong digest fails
+    ``dataModel`` with CRYPTOGRAPHIC_SECURITY_ERROR even though its proof holds."""
+    vc = api.issue(plain()).json()["verifiableCredential"]
+    unsigned = {k: v for k, v in vc.items() if k != "proof"} | {
+        "relatedResource": [{"id": V2, "digestMultibase": WRONG_MULTIBASE}]
+    }
+    signed = add_proof(
+        unsigned, signer=api.service.unlock(), loader=api.verifying_loader(), options=ProofOptions(created=NOW)
+    )
+    result = verify_issued(signed, loader=api.verifying_loader(), now=NOW)
+    assert not result.verified
+    assert [p.code for p in result.problems()] == [Code.CRYPTOGRAPHIC_SECURITY_ERROR]
+
+
+CALLER_ENTRY = {
+    "id": "https://status.example.org/lists/7#42",
+    "type": "BitstringStatusListEntry",
+    "statusPurpose": "revocation",
+    "statusListIndex": "42",
+    "statusListCredential": "https://status.example.org/lists/7",
+}
+
+
+@pytest.mark.parametrize(
+    "given",
+    [CALLER_ENTRY, [CALLER_ENTRY], [{"id": "https://example.org/status/1", "type": "ExampleStatusEntry"}]],
+    ids=["object", "list", "another-type"],
+)
+def test_a_generic_credential_keeps_the_callers_status_entries(api: Api, given: Any) -> None:
+    """VC-API issuance (issue 17): a caller-supplied credentialStatus on a generic credential is signed as
+    given, the issuer's two entries after it; the credential verifies."""
+    response = api.issue(plain() | {"credentialStatus": given})
+    assert response.status_code == 201, response.text
+    vc = response.json()["verifiableCredential"]
+    kept = given if isinstance(given, list) else [given]
+    assert vc["credentialStatus"][: len(kept)] == kept
+    assert [e.get("statusPurpose") for e in vc["credentialStatus"][len(kept) :]] == ["revocation", "suspension"]
+    assert verify_issued(vc, loader=api.verifying_loader(), now=NOW).verified
+
+
+@pytest.mark.parametrize(
+    ("given", "pointer"),
+    [
+        (CALLER_ENTRY | {"statusListIndex": 42}, "/credentialStatus/statusListIndex"),
+        (CALLER_ENTRY | {"statusPurpose": "expiry"}, "/credentialStatus/statusPurpose"),
+        ([CALLER_ENTRY, {"id": "https://example.org/status/2"}], "/credentialStatus/1"),
+        ([CALLER_ENTRY] * 5, "/credentialStatus"),
+    ],
+    ids=["index-number", "purpose", "no-type", "too-many"],
+)
+def test_a_malformed_caller_status_entry_is_refused(api: Api, given: Any, pointer: str) -> None:
+    before = api.counts()
+    response = api.issue(plain() | {"credentialStatus": given})
+    assert response.status_code == 422, response.text
+    assert (response.json()["code"], response.json()["pointer"]) == ("MALFORMED_VALUE_ERROR", pointer)
+    assert api.counts() == before
+
+
+def test_skillcreds_own_credentials_never_take_a_callers_status(api: Api) -> None:
+    kind, data = _kind_cases()[0]
+    unsigned = build(
+        kind,
+        data,
+        issuer=Issuer(PROFILE.did, PROFILE.name_zh, PROFILE.name_en),
+        valid_from="2024-01-01T00:00:00+08:00",
+        credential_id="urn:uuid:5d2f0c1e-1111-4c55-9d0e-2b7a41c90159",
+        hasher=_fast,
+    )
+    before = api.counts()
+    response = api.issue(unsigned | {"credentialStatus": [CALLER_ENTRY]})
+    assert response.status_code == 422
+    assert (response.json()["code"], response.json()["pointer"]) == ("MALFORMED_VALUE_ERROR", "/credentialStatus")
+    assert api.counts() == before
+
+
+#: the VC 1.1 credential the vc-di-eddsa suite's issuer tests send (data-integrity-test-suite-assertion
+#: validVc.json); the suite sets ``issuer`` to the configured issuer id
+VC11 = {
+    "@context": ["https://www.w3.org/2018/credentials/v1"],
+    "id": "urn:uuid:86294362-4254-4f36-854f-3952fe42555d",
+    "type": ["VerifiableCredential"],
+    "issuanceDate": "2020-03-16T22:37:26.544Z",
+    "credentialSubject": {"id": "did:key:z6MktKwz7Ge1Yxzr4JHavN33wiwa8y81QdcMRLXQsrH9T53b"},
+}
+
+
+@pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
+def test_a_vc11_credential_is_issued_with_either_suite_and_verifies(api: Api, suite: str) -> None:
+    response = api.issue(VC11 | {"issuer": PROFILE.did}, cryptosuite=suite)
+    assert response.status_code == 201, response.text
+    vc = response.json()["verifiableCredential"]
+    assert vc["@context"][0] == "https://www.w3.org/2018/credentials/v1"
+    assert vc["issuer"] == PROFILE.did and vc["issuanceDate"] == VC11["issuanceDate"] and "validFrom" not in vc
+    assert vc["proof"]["cryptosuite"] == suite
+    assert vc["@context"][1:] == ["https://w3id.org/security/data-integrity/v2"] and "credentialStatus" not in vc
+    result = verify_issued(vc, loader=api.verifying_loader(), now=NOW)
+    assert result.verified, result.problems()
+    without_date = api.issue({k: v for k, v in VC11.items() if k != "issuanceDate"} | {"id": "urn:uuid:1"})
+    assert without_date.status_code == 201 and without_date.json()["verifiableCredential"]["issuanceDate"]
+    refused = api.issue(VC11 | {"validFrom": "2020-01-01T00:00:00Z", "id": "urn:uuid:2"})
+    assert refused.status_code == 422 and refused.json()["code"] in (
+        "MALFORMED_VALUE_ERROR",
+        "DATA_LOSS_DETECTION_ERROR",
+    )
+
+
+def test_inline_contexts_are_signed_only_by_an_issuer_that_allows_them(tmp_path: Path) -> None:
+    """The VC 2.0 suite's credentials with inline term definitions (credential-evidence-ok.json)."""
+    evidence = plain() | {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            {"DocumentVerification2018": "https://example.org/examples#DocumentVerification2018"},
+        ],
+        "type": ["VerifiableCredential"],
+        "credentialSubject": {"id": "did:example:subject"},
+        "evidence": [{"id": "https://example.org/evidence/1", "type": ["DocumentVerification2018"]}],
+    }
+    (tmp_path / "strict").mkdir()
+    (tmp_path / "generic").mkdir()
+    strict = Api(tmp_path / "strict")
+    assert strict.issue(evidence).json()["code"] == "CONTEXT_NOT_ALLOWED"
+    generic = Api(tmp_path / "generic", inline=True)
+    response = generic.issue(evidence)
+    assert response.status_code == 201, response.text
+    assert verify_issued(response.json()["verifiableCredential"], loader=generic.verifying_loader(), now=NOW).verified
+    redefined = evidence | {
+        "@context": ["https://www.w3.org/ns/credentials/v2", {"VerifiableCredential": "https://example.org/#Bad"}]
+    }
+    assert generic.issue(redefined).json()["code"] == "CONTEXT_NOT_ALLOWED"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"termsOfUse": [{"type": "ExamplePolicy"}, {"type": "ExamplePolicy"}]},
+        {"evidence": [{"type": ["ExampleEvidence"]}, {"type": ["ExampleEvidence"]}]},
+        {"credentialSchema": {"id": "did:example:schemas/1", "type": "https://example.org/#ExampleTestSuiteSchema"}},
+    ],
+    ids=["two-equal-terms-of-use", "two-equal-evidence", "another-schema-type"],
+)
+def test_what_the_vc2_suite_calls_valid_is_signed(api: Api, change: dict[str, Any]) -> None:
+    """Two equal node objects without ids are two blank nodes, not one value said twice; a schema of a
+    type other than JsonSchema is named and not checked here (the VC 2.0 suite's 4.11 and 5.5/5.6)."""
+    response = api.issue(plain() | change)
+    assert response.status_code == 201, response.text
+    vc = response.json()["verifiableCredential"]
+    assert verify_issued(vc, loader=api.verifying_loader(), now=NOW).verified
 
 
 def test_an_idempotent_retry_returns_identical_bytes(api: Api) -> None:
@@ -315,6 +574,46 @@ def test_revocation_is_visible_in_the_published_list_and_final(api: Api) -> None
         response = api.set_status(vc["id"], status)
         assert response.status_code == 409 and response.json()["code"] == "CONFLICT"
     assert _bit(api, revocation) == 1 and _bit(api, suspension) == 0
+
+
+@pytest.mark.parametrize(
+    ("accept", "served"),
+    [
+        (None, "application/vc"),
+        ("application/vc", "application/vc"),
+        ("application/vc+ld+json", "application/vc+ld+json"),
+        ("application/ld+json", "application/ld+json"),
+        ("application/json", "application/json"),
+        ("*/*", "application/vc"),
+        ("application/*", "application/vc"),
+        ("text/html, application/ld+json;q=0.9, application/json;q=0.5", "application/ld+json"),
+        ("application/json;q=0.4, application/vc+ld+json;q=0.8", "application/vc+ld+json"),
+        ('application/ld+json;profile="https://www.w3.org/ns/json-ld#compacted"', "application/ld+json"),
+        ("APPLICATION/JSON", "application/json"),
+    ],
+)
+def test_a_status_list_is_served_as_the_accept_header_asks(api: Api, accept: str | None, served: str) -> None:
+    """Bitstring Status List 1.0 section 3.1: the list credential is the same bytes, labelled with the
+    media type the client asked for (the suite reads it as application/ld+json and application/json)."""
+    vc = api.issue(plain()).json()["verifiableCredential"]
+    path = vc["credentialStatus"][0]["statusListCredential"].removeprefix(PROFILE.base_url)
+    default = api.client.get(path)
+    response = api.client.get(path, headers={} if accept is None else {"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == served
+    assert response.headers["vary"] == "Accept"
+    assert response.content == default.content and response.headers["etag"] == default.headers["etag"]
+    assert verify_issued(response.json(), loader=api.verifying_loader(), now=NOW).verified
+
+
+@pytest.mark.parametrize("accept", ["text/html", "application/xml, text/*", "application/json;q=0", "image/png;q=0.5"])
+def test_a_status_list_in_a_media_type_it_is_not_is_406(api: Api, accept: str) -> None:
+    vc = api.issue(plain()).json()["verifiableCredential"]
+    path = vc["credentialStatus"][0]["statusListCredential"].removeprefix(PROFILE.base_url)
+    response = api.client.get(path, headers={"Accept": accept})
+    assert response.status_code == 406
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "NOT_ACCEPTABLE"
 
 
 def test_suspension_comes_and_goes(api: Api) -> None:

@@ -3,6 +3,7 @@ line with its problem code and exit status 1, usage errors exit 2, and no input 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -232,3 +233,82 @@ def test_serve_runs_uvicorn_on_the_issuer_app(cli: Cli, monkeypatch: pytest.Monk
     with TestClient(seen["app"]) as client:
         assert client.get("/health").json() == {"status": "ok"}
     _one_error_line(cli("serve", passphrase="wrong"), "KEY_ERROR")
+
+
+# --- operator-pinned contexts (issue 17) -------------------------------------------------------------
+
+TRAINING_URL = "https://contexts.example.org/training/v1"
+TRAINING = (
+    b'{"@context": {"@protected": true, "TrainingCredential": "https://example.org/training#TrainingCredential",'
+    b' "course": "https://example.org/training#course"}}'
+)
+TRAINING_SHA = hashlib.sha256(TRAINING).hexdigest()
+
+
+def _training() -> dict[str, Any]:
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2", TRAINING_URL],
+        "type": ["VerifiableCredential", "TrainingCredential"],
+        "credentialSubject": {"id": "did:example:trainee", "course": "数控车床操作"},
+    }
+
+
+def _examples() -> dict[str, Any]:
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
+        "type": ["VerifiableCredential", "ExampleDegreeCredential"],
+        "credentialSubject": {"id": "did:example:graduate", "degree": {"name": "Bachelor of Arts"}},
+    }
+
+
+def _serve_and_issue(cli: Cli, monkeypatch: pytest.MonkeyPatch, *args: str) -> list[int]:
+    """``issuer serve ARGS`` (uvicorn replaced), then the training and the examples credential issued
+    through its app: their HTTP statuses."""
+    import uvicorn
+    from starlette.testclient import TestClient
+
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app))
+    result = cli("serve", *args)
+    assert result.exit_code == 0, result.output
+    token = cli("tokens", "create", "--scope", "credentials:issue", passphrase=None).stdout.strip()
+    with TestClient(seen["app"]) as client:
+        return [
+            client.post(
+                "/credentials/issue", json={"credential": c}, headers={"Authorization": f"Bearer {token}"}
+            ).status_code
+            for c in (_training(), _examples())
+        ]
+
+
+def test_serve_signs_operator_pinned_and_example_contexts_only_when_told(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    cli.init()
+    (tmp_path / "training.jsonld").write_bytes(TRAINING)
+    assert _serve_and_issue(cli, monkeypatch) == [422, 422]
+    pinned = ["--context", TRAINING_URL, str(tmp_path / "training.jsonld"), TRAINING_SHA]
+    assert _serve_and_issue(cli, monkeypatch, *pinned) == [201, 422]
+    assert _serve_and_issue(cli, monkeypatch, *pinned, "--examples-contexts") == [201, 201]
+    wrong = cli("serve", "--context", TRAINING_URL, str(tmp_path / "training.jsonld"), "0" * 64)
+    assert wrong.exit_code == 2 and "is not the pinned" in wrong.output
+    shipped = cli(
+        "serve", "--context", "https://www.w3.org/ns/credentials/v2", str(tmp_path / "training.jsonld"), TRAINING_SHA
+    )
+    assert shipped.exit_code == 2 and "cannot be re-pinned" in shipped.output
+
+
+def test_the_config_file_pins_contexts_and_switches_the_examples_on(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    cli.init()
+    root = cli.home / "issuer"
+    (root / "training.jsonld").write_bytes(TRAINING)
+    config = json.loads((root / "config.json").read_text(encoding="utf-8"))
+    config |= {
+        "contexts": [{"url": TRAINING_URL, "file": "training.jsonld", "sha256": TRAINING_SHA}],
+        "examplesContexts": True,
+    }
+    (root / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    assert _serve_and_issue(cli, monkeypatch) == [201, 201]
+    config["contexts"][0]["sha256"] = "1" * 64
+    (root / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    _one_error_line(cli("serve"), "CONTEXT_NOT_ALLOWED")

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from vccore.errors import Code, FetchNotAllowed, ResourceLimitError, SkillcredError
-from vccore.fetch import FetchFailed, FetchResponse, HttpsFetcher, StaticFetcher, is_public_address
+from vccore.fetch import FetchFailed, FetchResponse, HttpsFetcher, StaticFetcher, is_public_address, parse_endpoint
 
 LOOPBACK = ("127.0.0.0/8", "::1/128")
 
@@ -289,6 +289,75 @@ def test_loopback_is_refused_without_the_test_allowance(server: str) -> None:
         HttpsFetcher(allow_http_hosts=["127.0.0.1"]).fetch(f"http://{server}/ok")
     with pytest.raises(FetchNotAllowed, match=r"^FETCH_NOT_ALLOWED: url 'http://"):
         HttpsFetcher(allow_networks=LOOPBACK).fetch(f"http://{server}/ok")
+
+
+def test_the_operator_allow_list_opens_one_loopback_endpoint_and_nothing_else(server: str) -> None:
+    """``--allow-fetch HOST[:PORT]``: the named loopback endpoint is fetched (plain http on loopback);
+    another port, another loopback name, a private address and a public-looking name that resolves
+    to loopback are refused before any socket, as by default."""
+    port = int(server.rsplit(":", 1)[1])
+    fetcher = HttpsFetcher(allow_fetch=[f"127.0.0.1:{port}"])
+    assert fetcher.fetch(f"http://{server}/ok").body == b'{"ok": true}'
+    assert HttpsFetcher(allow_fetch=["127.0.0.1"]).fetch(f"http://{server}/ok").status == 200
+    for url, allowed in [
+        (f"http://127.0.0.1:{port + 1 if port < 65535 else port - 1}/ok", [f"127.0.0.1:{port}"]),
+        (f"http://localhost:{port}/ok", [f"127.0.0.1:{port}"]),
+        ("https://10.0.0.7/list", [f"127.0.0.1:{port}"]),
+        ("https://rebind.example/list", [f"127.0.0.1:{port}"]),
+        (f"http://10.0.0.7:{port}/list", [f"10.0.0.7:{port}"]),  # http only on loopback
+    ]:
+        with pytest.raises(FetchNotAllowed):
+            HttpsFetcher(allow_fetch=allowed, resolver=lambda h, p: ["127.0.0.1"]).fetch(url)
+
+
+def test_an_allowed_intranet_name_may_resolve_to_a_private_address(server: str) -> None:
+    """An intranet name on the allow-list passes the address rule: the fetch gets as far as the TLS
+    handshake (the test server speaks plain HTTP), a FetchFailed, where without the entry it is a
+    policy refusal; plain http stays refused off loopback."""
+    port = server.rsplit(":", 1)[1]
+    url = f"https://status.intranet.example:{port}/ok"
+    with pytest.raises(FetchNotAllowed):
+        HttpsFetcher(resolver=lambda h, p: ["127.0.0.1"]).fetch(url)
+    allowed = HttpsFetcher(allow_fetch=["status.intranet.example"], resolver=lambda h, p: ["127.0.0.1"])
+    with pytest.raises(FetchFailed) as excinfo:
+        allowed.fetch(url)
+    assert not isinstance(excinfo.value, FetchNotAllowed)
+    with pytest.raises(FetchNotAllowed, match="only https"):
+        allowed.fetch(url.replace("https:", "http:"))
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        ("localhost", ("localhost", None)),
+        ("127.0.0.1:8443", ("127.0.0.1", 8443)),
+        ("Status.Intranet.Example:443", ("status.intranet.example", 443)),
+        ("[::1]:9000", ("::1", 9000)),
+        ("[::1]", ("::1", None)),
+    ],
+)
+def test_allow_fetch_entries_are_host_and_optional_port(text: str, parsed: tuple[str, int | None]) -> None:
+    assert parse_endpoint(text) == parsed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "https://localhost",
+        "localhost:0",
+        "localhost:70000",
+        "localhost:x",
+        "user@host",
+        "host/path",
+        "::1",
+        "0x7f.1",
+        "[127.0.0.1]",
+    ],
+)
+def test_allow_fetch_entries_that_are_not_endpoints_are_refused(text: str) -> None:
+    with pytest.raises(ValueError, match=r"expected HOST|port must be|not a host name|brackets hold|non-canonical"):
+        parse_endpoint(text)
 
 
 def test_connects_to_the_checked_address_and_sends_the_name(server: str) -> None:

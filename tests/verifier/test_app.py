@@ -34,6 +34,7 @@ from vccore.keys import KeyPair
 from vccore.qr import base45
 from vccore.qr import payload as qr
 from vccore.trust.lists import KeyPeriod, TrustedIssuer, TrustList
+from verifier.apiprofile import VC_API
 from verifier.app import create_app
 from verifier.pipeline import Verifier
 from verifier.webdid import web_resolver
@@ -694,3 +695,109 @@ def test_unknown_route_and_method_are_problem_documents(client_for: MakeClient) 
     assert client.get("/nowhere").json()["code"] == "NOT_FOUND"
     assert client.get("/credentials/verify").status_code == 405
     assert json.loads(client.get("/credentials/verify").text)["status"] == 405
+
+
+# --- the VC-API presentation profile (issue 17) ---------------------------------------------------
+
+SUITE_CHALLENGE = "u8Qb1kVhY2hhbGxlbmdlLWZyb20tY2FsbGVy"
+SUITE_DOMAIN = "github.com/w3c/vc-data-model-2.0-test-suite"
+
+
+def _generic(world: VerifierWorld, subject: str = "did:example:subject") -> dict[str, Any]:
+    """A plain VC 2.0 credential (not one of skillcred's: only the base context), issued by EVAL."""
+    unsigned = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": EVAL.controller,
+        "validFrom": "2026-10-01T00:00:00Z",
+        "credentialSubject": {"id": subject},
+    }
+    return sign(unsigned, EVAL)
+
+
+def _vp(credentials: list[dict[str, Any]], *, holder: bool = True, **proof: Any) -> dict[str, Any]:
+    vp: dict[str, Any] = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "verifiableCredential": credentials,
+    }
+    if holder:
+        vp["holder"] = HOLDER.controller
+    return sign(vp, HOLDER, purpose="authentication", **proof)
+
+
+def _vc_api(world: VerifierWorld, client_for: MakeClient) -> TestClient:
+    return client_for(world.verifier(trust=None, trust_any=True), presentation_rules=VC_API)
+
+
+def _post_vp(client: TestClient, vp: dict[str, Any], **options: Any) -> Any:
+    return client.post("/presentations/verify", json={"verifiablePresentation": vp, "options": options})
+
+
+def test_vc_api_profile_checks_the_callers_challenge_and_domain_against_the_proof(
+    world: VerifierWorld, client_for: MakeClient
+) -> None:
+    """VC-API: the caller supplies the challenge and domain; they are compared with the proof, the
+    verifier's own store is not consulted (the same request verifies twice), and a mismatch is the
+    spec's code on the proof check."""
+    client = _vc_api(world, client_for)
+    vp = _vp([_generic(world)], challenge=SUITE_CHALLENGE, domain=SUITE_DOMAIN)
+    for _ in range(2):
+        ok = _post_vp(client, vp, challenge=SUITE_CHALLENGE, domain=SUITE_DOMAIN)
+        assert ok.status_code == 200, ok.text
+    assert failed(_post_vp(client, vp, challenge="another", domain=SUITE_DOMAIN).json()) == {
+        "proof": {"INVALID_CHALLENGE_ERROR"}
+    }
+    assert failed(_post_vp(client, vp, challenge=SUITE_CHALLENGE, domain="evil.example").json()) == {
+        "proof": {"INVALID_DOMAIN_ERROR"}
+    }
+    assert _post_vp(client, vp).status_code == 200  # nothing asked, nothing compared; the proof still holds
+    tampered = copy.deepcopy(vp)
+    tampered["proof"]["challenge"] = "another"
+    assert "proof" in failed(_post_vp(client, tampered, challenge="another").json())
+
+
+def test_vc_api_profile_makes_the_holder_optional_unless_asked_or_a_skillcred_credential_needs_it(
+    world: VerifierWorld, client_for: MakeClient
+) -> None:
+    client = _vc_api(world, client_for)
+    holderless = _vp([_generic(world)], holder=False, challenge=SUITE_CHALLENGE)
+    assert _post_vp(client, holderless, challenge=SUITE_CHALLENGE).status_code == 200
+    # a generic credential about someone else may be presented (VC 2.0: the holder need not be the subject)
+    other = _vp([_generic(world)], challenge=SUITE_CHALLENGE)
+    assert _post_vp(client, other, challenge=SUITE_CHALLENGE).status_code == 200
+    # ... unless the caller asks for holder binding
+    asked = _post_vp(client, holderless, challenge=SUITE_CHALLENGE, requireHolder=True).json()
+    assert failed(asked) == {"dataModel": {"MALFORMED_VALUE_ERROR"}}
+    bound = _post_vp(client, other, challenge=SUITE_CHALLENGE, requireHolder=True).json()
+    assert failed(bound) == {"holderBinding": {"HOLDER_MISMATCH"}}
+    # skillcred's own credentials are always bound to their holder
+    mine = world.credential(subject=ROGUE.controller, status=False)
+    assert failed(_post_vp(client, _vp([mine], challenge=SUITE_CHALLENGE), challenge=SUITE_CHALLENGE).json()) == {
+        "holderBinding": {"HOLDER_MISMATCH"}
+    }
+    no_holder = _vp([world.credential(status=False)], holder=False, challenge=SUITE_CHALLENGE)
+    assert failed(_post_vp(client, no_holder, challenge=SUITE_CHALLENGE).json()) == {
+        "dataModel": {"MALFORMED_VALUE_ERROR"}
+    }
+    assert (
+        client.post(
+            "/presentations/verify", json={"verifiablePresentation": holderless, "options": {"requireHolder": "yes"}}
+        ).json()["code"]
+        == "MALFORMED_VALUE_ERROR"
+    )
+
+
+def test_the_default_profile_keeps_skillcreds_own_challenges_and_holder(
+    world: VerifierWorld, client_for: MakeClient
+) -> None:
+    """Without the VC-API profile the same requests are refused as before: a challenge this verifier did
+    not issue, a presentation without a holder, a credential about someone else."""
+    client = client_for(world.verifier(trust=None, trust_any=True))
+    vp = _vp([_generic(world)], challenge=SUITE_CHALLENGE, domain=SUITE_DOMAIN)
+    body = _post_vp(client, vp, challenge=SUITE_CHALLENGE, domain=SUITE_DOMAIN).json()
+    assert failed(body) == {"challenge": {"INVALID_DOMAIN_ERROR"}, "holderBinding": {"HOLDER_MISMATCH"}}
+    holderless = _vp([_generic(world, HOLDER.controller)], holder=False, challenge=SUITE_CHALLENGE)
+    assert failed(_post_vp(client, holderless, challenge=SUITE_CHALLENGE).json()) == {
+        "dataModel": {"MALFORMED_VALUE_ERROR"}
+    }

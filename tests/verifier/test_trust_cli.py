@@ -3,6 +3,7 @@ with the pack: the operator's path from a list of issuers to an offline verifier
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -107,3 +108,55 @@ def test_a_malformed_trust_list_is_one_clear_line(tmp_path: Path) -> None:
         ],
     )
     assert res.exit_code == 1 and "MALFORMED_VALUE_ERROR" in res.output and "Traceback" not in res.output
+
+
+def test_a_pack_carries_the_roots_pinned_contexts_to_every_verifier(tmp_path: Path) -> None:
+    """``pack build --context URL FILE SHA256`` puts the context, bytes included, in the signed pack; a
+    verifier with the pack reads credentials in it, one without refuses them; a pack whose context bytes
+    were changed after signing no longer verifies."""
+    from tests.verifier.test_cli import TRAINING, TRAINING_SHA, TRAINING_URL, training_credential
+
+    root_key = tmp_path / "root.json"
+    root_did = invoke(cli, ["keys", "generate", "--out", str(root_key)]).output.strip().split("#")[0]
+    trust = {
+        "version": 1,
+        "issued": format_datetime(NOW),
+        "issuers": [
+            {
+                "id": EVAL.controller,
+                "name": {"zh": "示例培训中心", "en": "Example Training Centre"},
+                "roles": ["skill-evaluation-organization"],
+                "jurisdictions": ["CN-SX"],
+                "credentialTypes": ["TrainingCredential"],
+                "keys": [{"id": EVAL.id, "validFrom": format_datetime(NOW - timedelta(days=1)), "validUntil": None}],
+            }
+        ],
+    }
+    (tmp_path / "issuers.json").write_text(json.dumps(trust, ensure_ascii=False), encoding="utf-8")
+    tl = ["verifier", "trust-list", "sign", str(tmp_path / "issuers.json"), "--root-key", str(root_key)]
+    assert invoke(cli, [*tl, "--out", str(tmp_path / "tl.json")]).exit_code == 0
+    (tmp_path / "training.jsonld").write_bytes(TRAINING)
+    build = ["verifier", "pack", "build", "--root-key", str(root_key), "--trust-list", str(tmp_path / "tl.json")]
+    pinned = ["--context", TRAINING_URL, str(tmp_path / "training.jsonld"), TRAINING_SHA]
+    assert invoke(cli, [*build, *pinned, "--out", str(tmp_path / "pack.json")]).exit_code == 0
+    assert invoke(cli, [*build, "--out", str(tmp_path / "plain.json")]).exit_code == 0
+    (tmp_path / "vc.json").write_text(json.dumps(training_credential()), encoding="utf-8")
+    verify = ["verify", str(tmp_path / "vc.json"), "--root", root_did, "--json", "--trust-pack"]
+    with_pack = invoke(cli, [*verify, str(tmp_path / "pack.json")])
+    assert with_pack.exit_code == 0, with_pack.output
+    codes = {p["code"] for c in json.loads(with_pack.output)["checks"] for p in c.get("problems", [])}
+    assert "CONTEXT_NOT_ALLOWED" not in codes and {"context", "form", "proof"} <= {
+        c["check"] for c in json.loads(with_pack.output)["checks"] if c["passed"]
+    }, with_pack.output
+    without = invoke(cli, [*verify, str(tmp_path / "plain.json")])
+    assert without.exit_code == 1
+    assert {p["code"] for c in json.loads(without.output)["checks"] for p in c.get("problems", [])} == {
+        "CONTEXT_NOT_ALLOWED"
+    }
+    pack = json.loads((tmp_path / "pack.json").read_text(encoding="utf-8"))
+    entry = next(e for e in pack["contexts"] if e["url"] == TRAINING_URL)
+    assert entry["sha256"] == TRAINING_SHA and "content" in entry
+    entry["content"] = base64.b64encode(TRAINING.replace(b"course", b"cours3")).decode()
+    (tmp_path / "tampered.json").write_text(json.dumps(pack), encoding="utf-8")
+    tampered = invoke(cli, [*verify, str(tmp_path / "tampered.json")])
+    assert tampered.exit_code == 2 and "does not verify" in tampered.output

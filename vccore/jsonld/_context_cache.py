@@ -78,15 +78,15 @@ def clear_memo() -> None:
         _STATS["hits"] = _STATS["misses"] = 0
 
 
-def _local_key(local: Any) -> tuple[Any, ...] | None:
+def _local_key(local: Any, loader: DocumentLoader) -> tuple[Any, ...] | None:
     if local is None or local is False:
         return ("null",)
     if isinstance(local, str):
-        return ("url", local)
+        return ("url", local, loader.digest(local))  # an operator's context is told apart by its digest
     if isinstance(local, Mapping):
         return ("obj", id(local))  # a pinned context object: the memo entry keeps it alive
     if isinstance(local, list):
-        keys = [_local_key(item) for item in local]
+        keys = [_local_key(item, loader) for item in local]
         return None if any(k is None for k in keys) else ("list", *keys)
     return None
 
@@ -103,7 +103,9 @@ class Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         self.options: dict[str, Any] = {
             **_OPTIONS,
             "documentLoader": loader,
-            "contextResolver": ContextResolver(_RESOLVED, loader),
+            "contextResolver": ContextResolver(
+                _RESOLVED if loader.resolved_cache is None else loader.resolved_cache, loader
+            ),
         }
 
     def _process_context(
@@ -116,7 +118,7 @@ class Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         validate_scoped: bool = True,
         cycles: Any = None,
     ) -> Any:
-        local = _local_key(local_ctx)
+        local = _local_key(local_ctx, self.loader)
         if cycles is not None or local is None:  # pyld validating scoped contexts: not memoized
             return super()._process_context(
                 active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
@@ -141,7 +143,7 @@ class Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         if "@context" in element:
             if not is_initial(active_ctx):
                 raise ContextNotAllowedError("a context inside the document is not allowed")
-            context_urls(element["@context"], self.loader, "embedded @context")
+            context_urls(element["@context"], self.loader, "embedded @context", inline=True)
         return super()._prepare_nested_context(active_ctx, element, options)
 
     def scoped(self, ctx: Any, local: Any, *, override_protected: bool = False, propagate: bool = True) -> Any:

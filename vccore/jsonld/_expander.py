@@ -171,7 +171,12 @@ class Expander:
             if not is_initial(ctx):
                 raise ContextNotAllowedError(f"{prop!r}: a context inside the document is not allowed")
             ctx = self.proc.scoped(
-                ctx, list(context_urls(element["@context"], self.proc.loader, f"{prop}: embedded @context"))
+                ctx,
+                list(
+                    context_urls(
+                        element["@context"], self.proc.loader, f"{prop}: embedded @context", inline=prop is None
+                    )
+                ),
             )
         type_scoped = ctx  # steps 10-11: type-scoped contexts, types in lexical order
         for key in sorted(element):

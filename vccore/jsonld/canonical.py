@@ -198,7 +198,7 @@ def _run(
     if not isinstance(loader, DocumentLoader):
         raise TypeError("loader: a vccore.jsonld.loader.DocumentLoader is required (never pyld's default)")
     if "@context" in document:  # the policy, before anything is processed
-        context_urls(document["@context"], loader, "@context")
+        context_urls(document["@context"], loader, "@context", inline=True)
     with jsonld_errors():
         try:
             proc = new_processor(loader)

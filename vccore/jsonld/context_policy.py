@@ -20,19 +20,28 @@ from typing import Any
 
 import contexts
 from vccore.errors import ContextNotAllowedError, DataLossError
-from vccore.jsonld.loader import DocumentLoader
+from vccore.jsonld.loader import DocumentLoader, names_a_context
 
 __all__ = ["check_contexts"]
 
 
-def context_urls(value: Any, loader: DocumentLoader, where: str) -> tuple[str, ...]:
-    """The allowed context URLs of an ``@context`` value, or an error naming the offender."""
+#: caps on one inline context object (issue 17: the generic endpoints' safe mode)
+MAX_INLINE_TERMS = 128
+_INLINE_KEYWORDS = frozenset({"@version", "@protected", "@propagate"})
+
+
+def context_urls(value: Any, loader: DocumentLoader, where: str, *, inline: bool = False) -> tuple[Any, ...]:
+    """The allowed contexts of an ``@context`` value (pinned URLs; with ``inline`` and a loader that
+    allows them, inline context objects too, see :func:`check_inline`), or an error naming the offender."""
     items = value if isinstance(value, list) else [value]
     for item in items:
         if isinstance(item, Mapping):
             base = item.get("@base")
             if base is not None:
                 raise DataLossError(f"{where}: @base {base!r}: relative IRIs would change meaning", pointer="/@context")
+            if inline and loader.inline_contexts and "@vocab" not in item:
+                check_inline(item, where)
+                continue
             what = "an @vocab" if "@vocab" in item else "an inline context object"
             raise ContextNotAllowedError(
                 f"{where}: {what} is not allowed; only pinned context URLs", pointer="/@context"
@@ -44,6 +53,32 @@ def context_urls(value: Any, loader: DocumentLoader, where: str) -> tuple[str, .
     return tuple(items)
 
 
+def check_inline(item: Mapping[str, Any], where: str) -> None:
+    """An inline context object as the generic endpoints accept it (safe mode): term definitions only,
+    each a plain IRI or ``{"@id": IRI, "@type": ...}`` (no ``@vocab``, ``@base``, ``@import``, nested or
+    remote contexts, reverse properties or keyword aliases), at most :data:`MAX_INLINE_TERMS`; what the
+    definitions mean is then pyld's: a protected term redefined is ``CONTEXT_NOT_ALLOWED``, an
+    undefined term ``DATA_LOSS_DETECTION_ERROR``."""
+    body: Any = item.get("@context", item) if set(item) == {"@context"} else item
+    if not isinstance(body, Mapping) or names_a_context(body) or len(body) > MAX_INLINE_TERMS:
+        raise ContextNotAllowedError(
+            f"{where}: an inline context must define terms and nothing else", pointer="/@context"
+        )
+    for term, definition in body.items():
+        if term in _INLINE_KEYWORDS:
+            continue
+        if not isinstance(term, str) or term.startswith("@") or not term:
+            raise ContextNotAllowedError(
+                f"{where}: inline context key {str(term)[:60]!r} is not a term", pointer="/@context"
+            )
+        iri = definition.get("@id") if isinstance(definition, Mapping) else definition
+        extra = set(definition) - {"@id", "@type", "@container"} if isinstance(definition, Mapping) else set()
+        if not isinstance(iri, str) or iri.startswith("@") or ":" not in iri or extra:
+            raise ContextNotAllowedError(
+                f"{where}: inline term {term[:60]!r} must map to an absolute IRI", pointer="/@context"
+            )
+
+
 def check_contexts(
     document: Mapping[str, Any], *, loader: DocumentLoader, first: tuple[str, ...] = (contexts.CREDENTIALS_V2,)
 ) -> tuple[str, ...]:
@@ -53,7 +88,7 @@ def check_contexts(
     Pass ``first=(CREDENTIALS_V2, CREDENTIALS_V1)`` to accept VC 1.1 too."""
     if not isinstance(document, Mapping) or "@context" not in document:
         raise ContextNotAllowedError("the document has no @context", pointer="/@context")
-    urls = context_urls(document["@context"], loader, "@context")
+    urls = context_urls(document["@context"], loader, "@context", inline=True)
     if not urls or urls[0] not in first:
         raise ContextNotAllowedError(
             f"the first context must be one of {list(first)}, not {urls[0] if urls else None!r}", pointer="/@context/0"

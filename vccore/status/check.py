@@ -74,6 +74,37 @@ class StatusResult:
         return Check.ok(name, info=info)
 
 
+def entry_problem(credential_entry: Any) -> Problem | None:
+    """Why ``credential_entry`` is not a well-formed ``BitstringStatusListEntry`` (type, purpose, list URL,
+    ``statusSize`` 1, index syntax), as a ``MALFORMED_VALUE_ERROR`` (or the index's code); None when it
+    is one. The issuer holds a caller's entry to this before it signs it."""
+    if not isinstance(credential_entry, Mapping):
+        return Problem(Code.MALFORMED_VALUE_ERROR, "credentialStatus: expected an object")
+    if credential_entry.get("type") != ENTRY_TYPE:
+        return Problem(Code.MALFORMED_VALUE_ERROR, f"credentialStatus: type must be {ENTRY_TYPE}", "/type")
+    purpose = credential_entry.get("statusPurpose")
+    if not isinstance(purpose, str) or purpose not in PURPOSES:
+        return Problem(
+            Code.MALFORMED_VALUE_ERROR,
+            f"statusPurpose: {purpose!r} is not one of {', '.join(PURPOSES)}",
+            "/statusPurpose",
+        )
+    list_url = credential_entry.get("statusListCredential")
+    if not isinstance(list_url, str) or not list_url:
+        return Problem(Code.MALFORMED_VALUE_ERROR, "statusListCredential: expected a URL", "/statusListCredential")
+    size = credential_entry.get("statusSize", 1)
+    if size != 1 or isinstance(size, bool):
+        return Problem(Code.MALFORMED_VALUE_ERROR, f"statusSize: only 1 is supported, got {size!r}", "/statusSize")
+    raw_index = credential_entry.get("statusListIndex")
+    if not isinstance(raw_index, str):
+        return Problem(Code.MALFORMED_VALUE_ERROR, "statusListIndex: expected a decimal string", "/statusListIndex")
+    try:  # syntax first, range once the list length is known
+        check_index_syntax(raw_index)
+    except SkillcredError as err:
+        return Problem(err.code, err.detail, "/statusListIndex")
+    return None
+
+
 def check_status(
     credential_entry: Mapping[str, Any],
     list_credential: Mapping[str, Any],
@@ -109,39 +140,14 @@ def check_status(
     def fail(code: Code, detail: str, pointer: str = "", **kw: Any) -> StatusResult:
         return StatusResult(purpose_s, None, (Problem(code, detail, pointer),), **kw)
 
-    if not isinstance(credential_entry, Mapping):
-        return fail(Code.MALFORMED_VALUE_ERROR, "credentialStatus: expected an object")
-    if credential_entry.get("type") != ENTRY_TYPE:
-        return fail(Code.MALFORMED_VALUE_ERROR, f"credentialStatus: type must be {ENTRY_TYPE}", "/type")
-    if purpose_s not in PURPOSES:
-        return fail(
-            Code.MALFORMED_VALUE_ERROR,
-            f"statusPurpose: {purpose!r} is not one of {', '.join(PURPOSES)}",
-            "/statusPurpose",
-        )
-    list_url = credential_entry.get("statusListCredential")
-    if not isinstance(list_url, str) or not list_url:
-        return fail(Code.MALFORMED_VALUE_ERROR, "statusListCredential: expected a URL", "/statusListCredential")
-    size = credential_entry.get("statusSize", 1)
-    if size != 1 or isinstance(size, bool):
-        return fail(
-            Code.MALFORMED_VALUE_ERROR,
-            f"statusSize: only 1 is supported, got {size!r}",
-            "/statusSize",
-            list_credential=list_url,
-        )
-    raw_index = credential_entry.get("statusListIndex")
-    if not isinstance(raw_index, str):
-        return fail(
-            Code.MALFORMED_VALUE_ERROR,
-            "statusListIndex: expected a decimal string",
-            "/statusListIndex",
-            list_credential=list_url,
-        )
-    try:  # syntax first, range once the list length is known
-        check_index_syntax(raw_index)
-    except SkillcredError as err:
-        return fail(err.code, err.detail, "/statusListIndex", list_credential=list_url)
+    problem = entry_problem(credential_entry)
+    list_url = credential_entry.get("statusListCredential") if isinstance(credential_entry, Mapping) else None
+    if problem is not None:
+        if problem.pointer in ("/statusSize", "/statusListIndex"):
+            return StatusResult(purpose_s, None, (problem,), list_credential=str(list_url))
+        return StatusResult(purpose_s, None, (problem,))
+    assert isinstance(list_url, str)
+    raw_index = str(credential_entry["statusListIndex"])
 
     def bad_list(detail: str, pointer: str = "", **kw: Any) -> StatusResult:
         return fail(Code.STATUS_VERIFICATION_ERROR, detail, pointer, list_credential=list_url, **kw)

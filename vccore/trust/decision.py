@@ -47,7 +47,7 @@ def signing_keys(document: Mapping[str, Any], *, now: datetime) -> list[tuple[st
         if not isinstance(vm, str):
             continue
         at = now
-        for value in (proof.get("created"), document.get("validFrom")):
+        for value in (proof.get("created"), document.get("validFrom"), document.get("issuanceDate")):
             try:
                 at = parse_datetime(value)
                 break

@@ -1,7 +1,8 @@
 """Trust packs: everything a verifier needs offline, in one document signed by the root key.
 
 A pack bundles the trust list credentials, the recognition rule credentials, the contexts manifest
-(URL + SHA-256 from :data:`contexts.INDEX`), status-list credential snapshots with the date each was
+(URL + SHA-256 from :data:`contexts.INDEX`, and the root's own pinned contexts with their bytes:
+``{"url", "sha256", "content": base64}``, issue 17), status-list credential snapshots with the date each was
 fetched, the DID documents of listed issuers (so did:web issuers verify without a network), and its
 own ``createdAt`` / ``validUntil`` freshness dates. It carries one ``DataIntegrityProof``
 (``eddsa-jcs-2022``) by the root DID's ``assertionMethod`` key.
@@ -12,7 +13,10 @@ use (the trust list against the root, each status list against its issuer).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import copy
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -23,8 +27,8 @@ from vccore import jsonstrict
 from vccore.di.cryptosuites import EDDSA_JCS_2022
 from vccore.di.proofs import ProofOptions, add_proof, verify_proofs
 from vccore.di.purposes import AssertionPurpose
-from vccore.errors import Code, SkillcredError
-from vccore.jsonld.loader import DocumentLoader
+from vccore.errors import Code, ContextNotAllowedError, SkillcredError
+from vccore.jsonld.loader import DocumentLoader, OperatorContext, pin_context
 from vccore.keys import Signer
 from vccore.result import Check, CheckName, Problem, VerificationResult
 from vccore.timeutil import DEFAULT_SKEW, format_datetime, outside_window, parse_datetime, require_aware
@@ -63,6 +67,8 @@ class TrustPack:
     rule_credentials: tuple[Mapping[str, Any], ...] = ()
     status_snapshots: tuple[StatusSnapshot, ...] = ()
     did_documents: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: contexts the root pinned in the pack (verified: bytes against their SHA-256)
+    contexts: tuple[OperatorContext, ...] = ()
 
     def freshness(self, now: datetime) -> dict[str, Any]:
         now = require_aware(now)
@@ -88,8 +94,10 @@ def build_trust_pack(
     rule_credentials: Iterable[Mapping[str, Any]] = (),
     status_snapshots: Iterable[StatusSnapshot] = (),
     did_documents: Mapping[str, Mapping[str, Any]] | None = None,
+    pinned_contexts: Mapping[str, bytes] | None = None,
 ) -> dict[str, Any]:
-    """Bundle and sign. ``signer.id`` names a root DID method listed under ``assertionMethod``."""
+    """Bundle and sign. ``signer.id`` names a root DID method listed under ``assertionMethod``.
+    ``pinned_contexts`` (URL -> the context's bytes) travel in the manifest for verifiers to pin."""
     if not trust_lists:
         raise ValueError("trust_lists: a pack needs at least one trust list credential")
     start = require_aware(now).replace(microsecond=0)
@@ -103,7 +111,11 @@ def build_trust_pack(
         "root": signer.id.split("#", 1)[0],
         "createdAt": format_datetime(start),
         "validUntil": format_datetime(start + valid_for),
-        "contexts": contexts_manifest(),
+        "contexts": contexts_manifest()
+        + [
+            {"url": url, "sha256": hashlib.sha256(data).hexdigest(), "content": base64.b64encode(data).decode()}
+            for url, data in (pinned_contexts or {}).items()
+        ],
         "trustLists": [copy.deepcopy(dict(t)) for t in trust_lists],
         "ruleCredentials": [copy.deepcopy(dict(r)) for r in rule_credentials],
         "statusLists": [s.to_json() for s in status_snapshots],
@@ -150,7 +162,7 @@ def verify_trust_pack(
         return None, _fail(result, Code.EXPIRED, f"the trust pack expired at {format_datetime(until)}", "/validUntil")
     if where == "early":
         return None, _fail(result, Code.NOT_YET_VALID, "the trust pack was created in the future", "/createdAt")
-    problems = _manifest_problems(document.get("contexts"))
+    problems, pinned = _manifest_problems(document.get("contexts"))
     sections: dict[str, list[Any]] = {}
     for key in ("trustLists", "ruleCredentials", "statusLists"):
         value = document.get(key)
@@ -205,17 +217,33 @@ def verify_trust_pack(
         tuple(r for r in sections["ruleCredentials"] if isinstance(r, Mapping)),
         tuple(snapshots),
         docs,
+        tuple(pinned),
     )
     return pack, result.with_info(**pack.freshness(now))
 
 
-def _manifest_problems(manifest: Any) -> list[Problem]:
+def _manifest_problems(manifest: Any) -> tuple[list[Problem], list[OperatorContext]]:
     """Every context the pack names must be pinned here with the same digest: a pack made for other
-    context bytes would make signatures mean something else."""
+    context bytes would make signatures mean something else. An entry with ``content`` is one the root
+    pinned: its bytes must match its digest (:func:`vccore.jsonld.loader.pin_context`)."""
     if not isinstance(manifest, list):
-        return [Problem(Code.MALFORMED_VALUE_ERROR, "contexts: expected a list", "/contexts")]
+        return [Problem(Code.MALFORMED_VALUE_ERROR, "contexts: expected a list", "/contexts")], []
     out = []
+    pinned_here: list[OperatorContext] = []
     for i, entry in enumerate(manifest):
+        if isinstance(entry, Mapping) and "content" in entry:
+            try:
+                content = entry.get("content")
+                if not isinstance(content, str):
+                    raise ContextNotAllowedError("content must be base64 text")
+                try:
+                    data = base64.b64decode(content, validate=True)
+                except (binascii.Error, ValueError) as err:
+                    raise ContextNotAllowedError("content is not base64") from err
+                pinned_here.append(pin_context(str(entry.get("url")), data, str(entry.get("sha256"))))
+            except SkillcredError as err:
+                out.append(Problem(Code.CONTEXT_NOT_ALLOWED, err.detail, f"/contexts/{i}"))
+            continue
         url = entry.get("url") if isinstance(entry, Mapping) else None
         pinned = contexts.pinned(url) if isinstance(url, str) else None
         if pinned is None or pinned.test_only or entry.get("sha256") != pinned.sha256:
@@ -226,4 +254,4 @@ def _manifest_problems(manifest: Any) -> list[Problem]:
                     f"/contexts/{i}",
                 )
             )
-    return out
+    return out, pinned_here
