@@ -299,14 +299,14 @@ def test_the_operator_allow_list_opens_one_loopback_endpoint_and_nothing_else(se
     fetcher = HttpsFetcher(allow_fetch=[f"127.0.0.1:{port}"])
     assert fetcher.fetch(f"http://{server}/ok").body == b'{"ok": true}'
     assert HttpsFetcher(allow_fetch=["127.0.0.1"]).fetch(f"http://{server}/ok").status == 200
-    for url, allowed in [
-        (f"http://127.0.0.1:{port + 1 if port < 65535 else port - 1}/ok", [f"127.0.0.1:{port}"]),
-        (f"http://localhost:{port}/ok", [f"127.0.0.1:{port}"]),
-        ("https://10.0.0.7/list", [f"127.0.0.1:{port}"]),
-        ("https://rebind.example/list", [f"127.0.0.1:{port}"]),
-        (f"http://10.0.0.7:{port}/list", [f"10.0.0.7:{port}"]),  # http only on loopback
+    for url, allowed, match in [
+        (f"http://127.0.0.1:{port + 1 if port < 65535 else port - 1}/ok", [f"127.0.0.1:{port}"], "only https"),
+        (f"http://localhost:{port}/ok", [f"127.0.0.1:{port}"], "only https"),
+        ("https://10.0.0.7/list", [f"127.0.0.1:{port}"], "address 10.0.0.7 is not public"),
+        ("https://rebind.example/list", [f"127.0.0.1:{port}"], "address 127.0.0.1 is not public"),
+        (f"http://10.0.0.7:{port}/list", [f"10.0.0.7:{port}"], "only https"),  # http only on loopback
     ]:
-        with pytest.raises(FetchNotAllowed):
+        with pytest.raises(FetchNotAllowed, match=match):
             HttpsFetcher(allow_fetch=allowed, resolver=lambda h, p: ["127.0.0.1"]).fetch(url)
 
 
@@ -316,7 +316,7 @@ def test_an_allowed_intranet_name_may_resolve_to_a_private_address(server: str) 
     policy refusal; plain http stays refused off loopback."""
     port = server.rsplit(":", 1)[1]
     url = f"https://status.intranet.example:{port}/ok"
-    with pytest.raises(FetchNotAllowed):
+    with pytest.raises(FetchNotAllowed, match="address 127.0.0.1 is not public"):
         HttpsFetcher(resolver=lambda h, p: ["127.0.0.1"]).fetch(url)
     allowed = HttpsFetcher(allow_fetch=["status.intranet.example"], resolver=lambda h, p: ["127.0.0.1"])
     with pytest.raises(FetchFailed) as excinfo:
