@@ -302,8 +302,8 @@ def test_the_operator_allow_list_opens_one_loopback_endpoint_and_nothing_else(se
     for url, allowed, match in [
         (f"http://127.0.0.1:{port + 1 if port < 65535 else port - 1}/ok", [f"127.0.0.1:{port}"], "only https"),
         (f"http://localhost:{port}/ok", [f"127.0.0.1:{port}"], "only https"),
-        ("https://10.0.0.7/list", [f"127.0.0.1:{port}"], "address 10.0.0.7 is not public"),
-        ("https://rebind.example/list", [f"127.0.0.1:{port}"], "address 127.0.0.1 is not public"),
+        ("https://10.0.0.7/list", [f"127.0.0.1:{port}"], r"address 10\.0\.0\.7 is not public"),
+        ("https://rebind.example/list", [f"127.0.0.1:{port}"], r"address 127\.0\.0\.1 is not public"),
         (f"http://10.0.0.7:{port}/list", [f"10.0.0.7:{port}"], "only https"),  # http only on loopback
     ]:
         with pytest.raises(FetchNotAllowed, match=match):
@@ -316,7 +316,7 @@ def test_an_allowed_intranet_name_may_resolve_to_a_private_address(server: str) 
     policy refusal; plain http stays refused off loopback."""
     port = server.rsplit(":", 1)[1]
     url = f"https://status.intranet.example:{port}/ok"
-    with pytest.raises(FetchNotAllowed, match="address 127.0.0.1 is not public"):
+    with pytest.raises(FetchNotAllowed, match=r"address 127\.0\.0\.1 is not public"):
         HttpsFetcher(resolver=lambda h, p: ["127.0.0.1"]).fetch(url)
     allowed = HttpsFetcher(allow_fetch=["status.intranet.example"], resolver=lambda h, p: ["127.0.0.1"])
     with pytest.raises(FetchFailed) as excinfo:
