@@ -24,9 +24,8 @@ from typing import Any, Final
 from vccore.credentials import issuer_id, types_of
 from vccore.display import DATE_LABELS, date_text, moment_text, region_name
 from vccore.errors import SkillcredError
-from vccore.recognition.model import RecognizedAs
 from vccore.recognition.text import INFERRED_MARK, LABELS, describe_outcome
-from vccore.recognition.wording import describe_grant, recognition_rows, rule_standing, shipped_rule
+from vccore.recognition.wording import describe_grant, outcome_of, recognition_rows, rule_standing, shipped_rule
 from vccore.result import Check, CheckName, VerificationResult
 from vccore.text import Text
 from vccore.timeutil import parse_datetime
@@ -160,19 +159,9 @@ def _fields(subject: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def _recognition(document: Mapping[str, Any]) -> dict[str, Any] | None:
     subject = _subject(document)
-    outcome = subject.get("recognizedAs")
-    if not isinstance(outcome, Mapping):
+    recognized = outcome_of(subject)
+    if recognized is None:
         return None
-    strings = {k: v for k, v in outcome.items() if isinstance(v, str)}
-    recognized = RecognizedAs(
-        kind=strings.get("kind", ""),
-        title_series=strings.get("titleSeries"),
-        title_level=strings.get("titleLevel"),
-        title_name=strings.get("titleName"),
-        skill_level=strings.get("skillLevel"),
-        education_level=strings.get("educationLevel"),
-        treatment=strings.get("treatment"),
-    )
     grants, purposes = subject.get("grants"), subject.get("purposes")
     basis = subject.get("legalBasis")
     basis_text = ""
