@@ -25,7 +25,10 @@ decision is made on. The reading is the compact form of the document's own pinne
   its term's type, an upper-case language tag); the JSON type a term's datatype calls for (an
   ``xsd:integer`` is a JSON integer: not ``4.0``, not ``"4"``); no ``null``, no empty array, no array
   inside an array, no value twice in one array, no node described in two places of one graph, no blank
-  node identifier (JSON-LD reads all of them as nothing, once, or the same);
+  node identifier (JSON-LD reads all of them as nothing, once, or the same). Two exceptions, where RDF
+  keeps both values too: two equal node objects without an id (two blank nodes), and two equal proofs
+  of a proof set (``proof`` is a ``@graph`` container: each proof is a named graph of its own, with a
+  blank node for its name, so two equal proofs are two graphs; the proof engine verifies each);
 * a single value written inside an array is read as the value itself, unless the term's container
   is ``@set`` or ``@list``: the one variation that conforming issuers write both ways (``"type":
   ["VerifiableCredential"]``, ``"credentialSchema": [{...}]``) is folded, not refused, exactly as
@@ -247,7 +250,12 @@ class _Reader:
         ]
         return read if isinstance(value, list) and len(read) > 1 else read[0]
 
-    def items(self, value: Any, where: tuple[str, ...]) -> list[Any]:
+    def items(self, value: Any, where: tuple[str, ...], *, proof_set: bool = False) -> list[Any]:
+        """The values of one property. ``proof_set``: the values are the proofs of a proof set, each a
+        named graph of its own (``proof`` is a ``@graph`` container), so two equal proofs are two graphs,
+        not one value said twice. The other ``@graph`` container, ``verifiableCredential``, is not
+        relaxed: a credential with an id written twice describes one node twice, and the presentation's
+        checks take each embedded credential as a credential of its own."""
         if value is None:
             raise self.refuse(where, "null says nothing: leave the property out")
         if not isinstance(value, list):
@@ -260,7 +268,7 @@ class _Reader:
                 raise self.refuse((*where, str(i)), "an array inside an array")
             if item is None:
                 raise self.refuse((*where, str(i)), "null says nothing")
-            if item in seen and (where[-1:] == ("proof",) or not _blank_node(item)):
+            if item in seen and not (proof_set or _blank_node(item)):
                 raise self.refuse((*where, str(i)), "the same value twice says it once")
             seen.append(item)
         return value
@@ -272,9 +280,9 @@ class _Reader:
         scoped = mapping.get("@context")
         term_ctx = self.proc.scoped(ctx, scoped, override_protected=True) if scoped is not None else ctx
         container = mapping.get("@container") or ()
-        items = self.items(value, where)
-        listed = isinstance(value, list)
         graph = "@graph" in container  # each value is a graph of its own (a proof, an embedded credential)
+        items = self.items(value, where, proof_set=graph and mapping.get("@id") == PROOF)
+        listed = isinstance(value, list)
         read = []
         for i, item in enumerate(items):
             if graph:
@@ -333,8 +341,7 @@ class _Reader:
 
 def _blank_node(item: Any) -> bool:
     """A node object without an identifier: two equal ones are two blank nodes, not one value said twice
-    (RDF keeps both: VC 2.0 suite, ``termsOfUse: [{"type": "X"}, {"type": "X"}]``). A proof twice stays
-    refused (the caller checks that)."""
+    (RDF keeps both: VC 2.0 suite, ``termsOfUse: [{"type": "X"}, {"type": "X"}]``)."""
     return isinstance(item, Mapping) and "id" not in item and "@id" not in item and "@value" not in item
 
 

@@ -240,3 +240,59 @@ def test_signing_refuses_an_unknown_context() -> None:
     with pytest.raises(SkillcredError) as err:
         add_proof(doc, signer=EVAL, loader=LOADER)
     assert err.value.code == Code.CONTEXT_NOT_ALLOWED
+
+
+# --- a proof set of two equal proofs (the vc-di-eddsa suite's "unordered list" test) -----------------------
+
+
+def _equal_pair(suite: str, **kw: Any) -> dict[str, Any]:
+    """Two proofs by one key with one ``created``: Ed25519 is deterministic, so they are byte-identical."""
+    once = sign(credential(), EVAL, cryptosuite=suite, created=NOW - timedelta(days=1), **kw)
+    return sign(once, EVAL, cryptosuite=suite, created=NOW - timedelta(days=1), **kw)
+
+
+def _proofs_verified(result: Any) -> list[bool]:
+    proof = result.check("proof")
+    assert proof is not None, result.to_json()
+    return [p["verified"] for p in proof.info["proofs"]]
+
+
+@pytest.mark.parametrize("suite", SUITES)
+def test_a_proof_set_of_two_equal_proofs_verifies_each_proof(suite: str) -> None:
+    """``proof`` is a graph container: each proof is a named graph of its own, so two equal proofs are two
+    graphs (not one value said twice), and the proof engine verifies both."""
+    doc = _equal_pair(suite)
+    assert isinstance(doc["proof"], list) and len(doc["proof"]) == 2 and doc["proof"][0] == doc["proof"][1]
+    result = verify_issued(doc, loader=LOADER, now=NOW)
+    assert result.verified, result.to_json()
+    assert _proofs_verified(result) == [True, True]
+
+
+def _other_signature(suite: str) -> str:
+    other = credential()
+    other["credentialSubject"]["skillLevel"] = "L1"
+    value = sign(other, EVAL, cryptosuite=suite, created=NOW - timedelta(days=1))["proof"]["proofValue"]
+    assert isinstance(value, str)
+    return value
+
+
+@pytest.mark.parametrize("suite", SUITES)
+@pytest.mark.parametrize("member", ["proofValue", "created"])
+def test_a_proof_set_whose_second_equal_looking_proof_is_altered_fails_on_that_proof(suite: str, member: str) -> None:
+    doc = _equal_pair(suite)
+    second = doc["proof"][1]
+    second[member] = _other_signature(suite) if member == "proofValue" else "2026-11-29T12:00:01Z"
+    assert doc["proof"][0] != second
+    result = verify_issued(doc, loader=LOADER, now=NOW)
+    assert not result.verified
+    assert [(p.code, p.detail) for p in result.problems()] == [
+        (Code.PROOF_VERIFICATION_ERROR, "the signature does not verify")
+    ]
+    assert _proofs_verified(result) == [True, False]
+
+
+def test_two_equal_proofs_with_one_id_are_two_proofs_sharing_an_id() -> None:
+    doc = _equal_pair("eddsa-rdfc-2022", id="urn:uuid:5b0c7d2e-1c9a-4f3e-8a61-0d2f3b4c5e01")
+    assert doc["proof"][0] == doc["proof"][1]
+    result = verify_issued(doc, loader=LOADER, now=NOW)
+    assert [(p.code, p.detail) for p in result.problems()] == [(Code.MALFORMED_PROOF_ERROR, "two proofs share an id")]
