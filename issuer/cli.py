@@ -359,9 +359,13 @@ def batch(
         )
         raise
     for problem in report.problems:
-        click.echo(f"skipped {problem}", err=True)
+        zh, en = problem.where()
+        click.echo(f"已跳过{zh}：{problem.reason_zh or problem.reason} / skipped {en}: {problem.reason}", err=True)
     if report.failed:
-        raise click.ClickException(f"{report.failed} row(s) failed; see {out_dir / 'summary.csv'}")
+        summary = out_dir / "summary.csv"
+        raise click.ClickException(
+            f"有 {report.failed} 行签发失败，详见 {summary} / {report.failed} row(s) failed; see {summary}"
+        )
 
 
 _yes_option = click.option(

@@ -344,6 +344,22 @@ def test_unreadable_files_are_refused_with_a_line(tmp_path: Path, content: bytes
     assert info.value.problems[0].line == line and reason in info.value.problems[0].reason
 
 
+def test_bad_rows_read_chinese_first_then_english(tmp_path: Path) -> None:
+    rows = [row(0), row(1), ["a", "b"]]
+    rows[1][8] = rows[0][8]
+    _, bad = read_rows(write_csv(tmp_path / "zh.csv", rows), "skill-level")
+    assert [str(p) for p in bad] == [
+        "第 3 行，certificateNumber 列：与第 2 行重复 / line 3, column certificateNumber: duplicate of line 2",
+        "第 4 行：有 2 格，表头有 14 列 / line 4: 2 cells, the header has 14",
+    ]
+    refused = BatchRefused(bad, fatal=False)
+    assert refused.detail == (
+        "有 2 行有误，未签发任何凭证（请改正，或加 --skip-bad 只签发正确的行） / "
+        "2 bad row(s); nothing was issued (fix them, or pass --skip-bad)"
+    )
+    assert refused.lines == tuple(str(p) for p in bad)
+
+
 def test_short_rows_and_a_byte_order_mark(tmp_path: Path) -> None:
     path = tmp_path / "bom.csv"
     path.write_bytes(b"\xef\xbb\xbf" + (",".join(HEADER) + "\n" + ",".join(row(0)) + "\n" + "a,b\n\n").encode())

@@ -172,8 +172,18 @@ def test_batch_with_bad_rows_lists_them_and_exits_1(cli: Cli, tmp_path: Path) ->
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = cli("batch", str(bad), "--kind", "skill-level", "--out", str(tmp_path / "out"), *FAST)
     assert result.exit_code == 1
-    assert "line 3, column skillLevel: MALFORMED_VALUE_ERROR" in result.stderr
-    assert "--skip-bad" in result.stderr and not (tmp_path / "out").exists()
+    assert result.stderr.splitlines()[-2:] == [
+        "第 3 行，skillLevel 列：数据格式错误 / line 3, column skillLevel: MALFORMED_VALUE_ERROR: 'L9' is not one of "
+        "apprentice, L5, L4, L3, L2, L1, special-technician, chief-technician",
+        "Error: MALFORMED_VALUE_ERROR: 有 1 行有误，未签发任何凭证（请改正，或加 --skip-bad 只签发正确的行） / "
+        "1 bad row(s); nothing was issued (fix them, or pass --skip-bad)",
+    ]
+    assert not (tmp_path / "out").exists()
+    skipped = cli("batch", str(bad), "--kind", "skill-level", "--out", str(tmp_path / "out"), "--skip-bad", *FAST)
+    assert skipped.exit_code == 0 and skipped.stderr.splitlines()[-1] == (
+        "已跳过第 3 行，skillLevel 列：数据格式错误 / skipped line 3, column skillLevel: MALFORMED_VALUE_ERROR: "
+        "'L9' is not one of apprentice, L5, L4, L3, L2, L1, special-technician, chief-technician"
+    )
 
 
 def test_revoke_suspend_unsuspend(cli: Cli, tmp_path: Path) -> None:
