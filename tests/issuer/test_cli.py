@@ -189,10 +189,10 @@ def test_batch_with_bad_rows_lists_them_and_exits_1(cli: Cli, tmp_path: Path) ->
 def test_revoke_suspend_unsuspend(cli: Cli, tmp_path: Path) -> None:
     cli.init()
     vc_id = json.loads(cli("issue", "skill-level", "--data", _data(tmp_path), *FAST).stdout)["id"]
-    assert cli("suspend", vc_id).stdout.strip() == f"suspended {vc_id}"
-    assert cli("unsuspend", vc_id).stdout.strip() == f"unsuspended {vc_id}"
-    assert cli("revoke", vc_id, "--yes", passphrase=None).stdout.strip() == f"revoked {vc_id}"
-    assert cli("revoke", vc_id).stdout.strip() == f"{vc_id} was already revoked"
+    assert cli("suspend", vc_id).stdout.strip() == f"已暂停 / suspended  {vc_id}"
+    assert cli("unsuspend", vc_id).stdout.strip() == f"已恢复 / unsuspended  {vc_id}"
+    assert cli("revoke", vc_id, "--yes", passphrase=None).stdout.strip() == f"已撤销 / revoked  {vc_id}"
+    assert cli("revoke", vc_id).stdout.strip() == f"此前已撤销 / was already revoked  {vc_id}"
     _one_error_line(cli("suspend", vc_id), "CONFLICT")
     _one_error_line(cli("revoke", "urn:uuid:unknown", "--yes"), "NOT_FOUND")
 
@@ -205,7 +205,9 @@ def test_keys_rotate_then_compromise_revokes_what_the_old_key_signed(cli: Cli, t
     assert rotated.exit_code == 0 and rotated.stdout.strip() not in ("", old_key)
     assert verify_issued(vc, loader=cli.loader(), now=NOW).verified  # the retired key still resolves
     result = cli("keys", "compromise", old_key, "--yes")
-    assert result.stdout.strip() == f"revoked 1 credential(s) signed by {old_key}"
+    assert (
+        result.stdout.strip() == f"已撤销该密钥签发的 1 份凭证 / revoked 1 credential(s) signed by the key  {old_key}"
+    )
     with open_issuer(IssuerHome(cli.home), passphrase=PASSPHRASE, clock=CLOCK) as opened:
         assert opened.service.status(vc["id"]).revoked
     _one_error_line(cli("keys", "compromise", "did:web:x#nope"), "NOT_FOUND")
