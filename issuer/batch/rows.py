@@ -4,9 +4,10 @@ The file is UTF-8 (a leading byte-order mark is tolerated) with a header row nam
 fields in camelCase (``name``, ``idNumber``, ``occupationCode``, ...), nested ones dotted
 (``evaluationOrganization.name``), plus an optional ``subjectDid``. An empty cell means "not given".
 Every row is checked against the kind's input (the same checks as ``issuer issue``); every bad row is
-reported as (line, column, reason). Duplicate certificate numbers are bad rows too (their output files
-would collide). The idempotency key of a row is SHA-256 of (batch id, line, row content); the batch id
-defaults to the file's name. A row whose line or content changed is a new request.
+reported as (line, column, reason), Chinese first then English (a kind's check gives its problem code's Chinese
+title, its detail in English). Duplicate certificate numbers are bad rows too (their output files would
+collide). The idempotency key of a row is SHA-256 of (batch id, line, row content); the batch id defaults to
+the file's name. A row whose line or content changed is a new request.
 """
 
 from __future__ import annotations
