@@ -258,7 +258,7 @@ def _check_row(
     except SkillcredError as err:
         column = err.pointer.strip("/").replace("/", ".") or "-"
         reason = err.detail.removeprefix(f"{column}: ")
-        return RowProblem(line, column, f"{err.code.value}: {reason}", title_zh(err.code))
+        return RowProblem(line, column, f"{err.code.value}: {reason}", err.zh or title_zh(err.code))
     did = cells.get(SUBJECT_DID)
     if did is not None and not is_did(did):
         return RowProblem(line, SUBJECT_DID, f"{did[:60]!r} is not a DID", "不是 DID")

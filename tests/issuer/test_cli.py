@@ -164,6 +164,9 @@ def test_batch_issues_the_sample_file(cli: Cli, tmp_path: Path) -> None:
     assert again.exit_code == 0 and "0 issued, 7 already issued" in again.stderr
 
 
+L9 = "'L9' is not one of apprentice, L5, L4, L3, L2, L1, special-technician, chief-technician"
+
+
 def test_batch_with_bad_rows_lists_them_and_exits_1(cli: Cli, tmp_path: Path) -> None:
     cli.init()
     lines = SAMPLE.read_text(encoding="utf-8").splitlines()
@@ -173,16 +176,16 @@ def test_batch_with_bad_rows_lists_them_and_exits_1(cli: Cli, tmp_path: Path) ->
     result = cli("batch", str(bad), "--kind", "skill-level", "--out", str(tmp_path / "out"), *FAST)
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-2:] == [
-        "第 3 行，skillLevel 列：数据格式错误 / line 3, column skillLevel: MALFORMED_VALUE_ERROR: 'L9' is not one of "
-        "apprentice, L5, L4, L3, L2, L1, special-technician, chief-technician",
+        "第 3 行，skillLevel 列：不是允许的取值（见 skillcred issuer kinds） / line 3, column skillLevel: "
+        f"MALFORMED_VALUE_ERROR: {L9}",
         "Error: MALFORMED_VALUE_ERROR: 有 1 行有误，未签发任何凭证（请改正，或加 --skip-bad 只签发正确的行） / "
         "1 bad row(s); nothing was issued (fix them, or pass --skip-bad)",
     ]
     assert not (tmp_path / "out").exists()
     skipped = cli("batch", str(bad), "--kind", "skill-level", "--out", str(tmp_path / "out"), "--skip-bad", *FAST)
     assert skipped.exit_code == 0 and skipped.stderr.splitlines()[-1] == (
-        "已跳过第 3 行，skillLevel 列：数据格式错误 / skipped line 3, column skillLevel: MALFORMED_VALUE_ERROR: "
-        "'L9' is not one of apprentice, L5, L4, L3, L2, L1, special-technician, chief-technician"
+        "已跳过第 3 行，skillLevel 列：不是允许的取值（见 skillcred issuer kinds） / skipped line 3, "
+        f"column skillLevel: MALFORMED_VALUE_ERROR: {L9}"
     )
 
 
