@@ -103,6 +103,7 @@ def parse_certificate_number(value: str, *, field: str = "certificateNumber") ->
         f"16-digit legacy {LEGACY_PATTERN} or special-technician {SPECIAL_TECHNICIAN_PATTERN})",
         code=Code.MALFORMED_VALUE_ERROR,
         pointer=f"/{field}",
+        zh="不是技能证书编号（22 位、16 位或特级技师编号）",
     )
 
 
@@ -125,6 +126,7 @@ def check_form_date(parsed: CertificateNumber, issued: date, *, field: str = "as
             f"not {parsed.value!r}",
             code=Code.MALFORMED_VALUE_ERROR,
             pointer=f"/{field}",
+            zh=f"早于 {SKILL_LEVEL_FORM_FROM} 年，那时还没有 22 位的职业技能等级证书编号",
         )
     if int(parsed.year) != issued.year % 100:
         raise SkillcredError(
@@ -132,6 +134,7 @@ def check_form_date(parsed: CertificateNumber, issued: date, *, field: str = "as
             f"{parsed.value!r} carries",
             code=Code.MALFORMED_VALUE_ERROR,
             pointer=f"/{field}",
+            zh="与证书编号所载的年份不符",
         )
 
 
@@ -147,5 +150,6 @@ def check_occupation_code(value: str, *, field: str = "occupationCode") -> str:
             f"{field}: {value!r} does not match {OCCUPATION_CODE_PATTERN}",
             code=Code.MALFORMED_VALUE_ERROR,
             pointer=f"/{field}",
+            zh="职业编码须写作 D-DD-DD-DD，如 6-18-01-01",
         )
     return value

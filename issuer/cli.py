@@ -359,9 +359,13 @@ def batch(
         )
         raise
     for problem in report.problems:
-        click.echo(f"skipped {problem}", err=True)
+        zh, en = problem.where()
+        click.echo(f"已跳过{zh}：{problem.reason_zh or problem.reason} / skipped {en}: {problem.reason}", err=True)
     if report.failed:
-        raise click.ClickException(f"{report.failed} row(s) failed; see {out_dir / 'summary.csv'}")
+        summary = out_dir / "summary.csv"
+        raise click.ClickException(
+            f"有 {report.failed} 行签发失败，详见 {summary} / {report.failed} row(s) failed; see {summary}"
+        )
 
 
 _yes_option = click.option(
@@ -393,7 +397,7 @@ def revoke(ctx: click.Context, credential_id: str, yes: bool) -> None:
     list changes at once."""
     service = open_from_context(ctx, need_key=False).service
     if service.status(credential_id).revoked:
-        click.echo(f"{credential_id} was already revoked")
+        click.echo(f"此前已撤销 / was already revoked  {credential_id}")
         return
     confirm(
         f"将撤销 1 份凭证 {credential_id}，不可恢复。继续吗？ / This revokes 1 credential, {credential_id}, for good. "
@@ -401,16 +405,19 @@ def revoke(ctx: click.Context, credential_id: str, yes: bool) -> None:
         yes=yes,
     )
     change = service.revoke(credential_id)
-    click.echo(f"revoked {credential_id}" if change.changed else f"{credential_id} was already revoked")
+    said = "已撤销 / revoked" if change.changed else "此前已撤销 / was already revoked"
+    click.echo(f"{said}  {credential_id}")
 
 
-def _status_command(name: str, method: str, verb: str, doc: str) -> None:
+def _status_command(name: str, method: str, verb: tuple[str, str], doc: str) -> None:
     @issuer_group.command(name, help=doc)
     @click.argument("credential_id")
     @click.pass_context
     def command(ctx: click.Context, credential_id: str) -> None:
         change = getattr(open_from_context(ctx, need_key=False).service, method)(credential_id)
-        click.echo(f"{verb} {credential_id}" if change.changed else f"{credential_id} was already {verb}")
+        zh, en = verb
+        said = f"已{zh} / {en}" if change.changed else f"此前已{zh} / was already {en}"
+        click.echo(f"{said}  {credential_id}")
 
 
 @issuer_group.command("show")
@@ -444,10 +451,16 @@ def show(ctx: click.Context, credential_id: str, out: Path | None) -> None:
 
 
 _status_command(
-    "suspend", "suspend", "suspended", "暂停凭证（可恢复）；其状态列表立即改变。 Suspend a credential (can be lifted)."
+    "suspend",
+    "suspend",
+    ("暂停", "suspended"),
+    "暂停凭证（可恢复）；其状态列表立即改变。 Suspend a credential (can be lifted).",
 )
 _status_command(
-    "unsuspend", "unsuspend", "unsuspended", "恢复已暂停的凭证；其状态列表立即改变。 Lift a credential's suspension."
+    "unsuspend",
+    "unsuspend",
+    ("恢复", "unsuspended"),
+    "恢复已暂停的凭证；其状态列表立即改变。 Lift a credential's suspension.",
 )
 
 
@@ -479,7 +492,9 @@ def keys_compromise(ctx: click.Context, key_id: str, yes: bool) -> None:
         yes=yes,
     )
     revoked = service.compromise_key(key_id)
-    click.echo(f"revoked {len(revoked)} credential(s) signed by {key_id}")
+    click.echo(
+        f"已撤销该密钥签发的 {len(revoked)} 份凭证 / revoked {len(revoked)} credential(s) signed by the key  {key_id}"
+    )
 
 
 @keys.command("list")
@@ -550,7 +565,7 @@ def tokens_revoke(ctx: click.Context, token_id: str, yes: bool) -> None:
     registry = TokenRegistry(opened.store)
     record = registry.find(token_id)
     if record.revoked_at:
-        click.echo(f"token {record.id} was already revoked")
+        click.echo(f"API 令牌此前已停用 / token was already revoked  {record.id}")
         return
     scopes = ", ".join(sorted(record.scopes))
     confirm(
@@ -559,7 +574,7 @@ def tokens_revoke(ctx: click.Context, token_id: str, yes: bool) -> None:
         yes=yes,
     )
     registry.revoke(record.id, now=opened.service.now())
-    click.echo(f"revoked token {record.id}")
+    click.echo(f"已停用 API 令牌 / revoked token  {record.id}")
 
 
 #: key in ``click.Context.meta`` under which a composing CLI (skillcred) may register a factory

@@ -47,14 +47,18 @@ class EvaluationOrganization:
             raise bad(
                 self.PREFIX + "filingAuthority",
                 f"{self.filing_authority!r} does not match {levels.FILING_AUTHORITY_PATTERN}",
+                zh="备案机关须为 MOHRSS 或省级代码（如 CN-SX）",
             )
         if not isinstance(self.organization_code, str) or not _ORG_CODE.match(self.organization_code):
-            raise bad(self.PREFIX + "organizationCode", f"{self.organization_code!r} is not 4 digits")
+            raise bad(
+                self.PREFIX + "organizationCode", f"{self.organization_code!r} is not 4 digits", zh="须为 4 位数字"
+            )
         if (self.organization_code == "0000") != (self.filing_authority != "MOHRSS"):
             raise bad(
                 self.PREFIX + "organizationCode",
                 f"{self.organization_code!r} does not fit filingAuthority {self.filing_authority!r}: "
                 "0000 means filed with a province, 0001-9999 means filed with MOHRSS",
+                zh="与备案机关不符：向省级备案为 0000，向人社部备案为 0001–9999",
             )
 
     def to_json(self) -> dict[str, Any]:
@@ -116,6 +120,7 @@ class SkillLevelInput:
             raise bad(
                 "credentialForm",
                 f"{form!r} does not fit certificateNumber {self.certificate_number!r} ({number_format} format)",
+                zh="证书形式与证书编号的格式不符",
             )
 
     def _check_certificate_number(self, level: levels.SkillLevel) -> str:
@@ -125,14 +130,18 @@ class SkillLevelInput:
             check_opaque_number("certificateNumber", number)
             if certnumbers.is_skill_certificate_number(number):
                 raise bad(
-                    "certificateNumber", f"{number!r} is a graded certificate number, but skillLevel is {level.code!r}"
+                    "certificateNumber",
+                    f"{number!r} is a graded certificate number, but skillLevel is {level.code!r}",
+                    zh="这是分级证书的编号，与 skillLevel 不符",
                 )
             return "opaque"
         parsed = certnumbers.parse_certificate_number(number)
         if parsed.format == "special-technician" or level.code == "special-technician":
             if parsed.format != level.code:
                 raise bad(
-                    "certificateNumber", f"{number!r} ({parsed.format} format) does not fit skillLevel {level.code!r}"
+                    "certificateNumber",
+                    f"{number!r} ({parsed.format} format) does not fit skillLevel {level.code!r}",
+                    zh="证书编号的格式与 skillLevel 不符",
                 )
             return parsed.format
         if parsed.level_digit != level.digit:
@@ -141,12 +150,17 @@ class SkillLevelInput:
                 "certificateNumber",
                 f"{number!r} has level digit {parsed.level_digit} at position "
                 f"{position}, but skillLevel {level.code!r} is digit {level.digit}",
+                zh=f"证书编号第 {position} 位（等级）与 skillLevel 不符",
             )
         org = self.evaluation_organization
         if parsed.format != "skill-level":
             return parsed.format
         if org is None:
-            raise bad("evaluationOrganization", f"required with a 22-character number ({number!r})")
+            raise bad(
+                "evaluationOrganization",
+                f"required with a 22-character number ({number!r})",
+                zh="22 位证书编号须填写评价机构各列",
+            )
         if (parsed.organization_category, parsed.organization_code) != (
             org.organization_category,
             org.organization_code,
@@ -156,6 +170,7 @@ class SkillLevelInput:
                 f"{number!r} names organisation {parsed.organization_category}"
                 f"{parsed.organization_code}, but evaluationOrganization is "
                 f"{org.organization_category}{org.organization_code}",
+                zh="证书编号中的机构类别和代码与评价机构不符",
             )
         return parsed.format
 
@@ -179,7 +194,7 @@ class QualificationInput:
         check_text("qualificationName", self.qualification_name)
         check_enum("qualificationCategory", self.qualification_category, levels.QUALIFICATION_CATEGORIES)
         if not isinstance(self.registered, bool):
-            raise bad("registered", f"expected true or false, got {self.registered!r}")
+            raise bad("registered", f"expected true or false, got {self.registered!r}", zh="须为 true 或 false")
         check_opaque_number("certificateNumber", self.certificate_number)
         check_date("issueDate", self.issue_date)
         if self.qualification_grade is not None:
@@ -187,7 +202,11 @@ class QualificationInput:
         if self.registration_number is not None:
             check_opaque_number("registrationNumber", self.registration_number)
             if not self.registered:
-                raise bad("registrationNumber", f"{self.registration_number!r} given but registered is false")
+                raise bad(
+                    "registrationNumber",
+                    f"{self.registration_number!r} given but registered is false",
+                    zh="registered 为 false 时不应填写注册编号",
+                )
 
 
 @dataclass(frozen=True)
@@ -218,6 +237,7 @@ class TitleInput:
                 "titleName",
                 f"{self.title_name!r} is not the {levels.ENGINEERING_SERIES} title of "
                 f"level {self.title_level!r} ({expected!r})",
+                zh=f"与职称级别不符，应为「{expected}」",
             )
 
 

@@ -163,12 +163,15 @@ class SkillcredError(Exception):
     #: further lines a person should see before the message (one per problem, e.g. a batch's bad rows)
     lines: tuple[str, ...] = ()
 
-    def __init__(self, detail: str, *, code: Code | None = None, pointer: str = "") -> None:
+    def __init__(self, detail: str, *, code: Code | None = None, pointer: str = "", zh: str = "") -> None:
         super().__init__(detail)
         if code is not None:
             self.code = code
         self.detail = detail
         self.pointer = pointer
+        #: what is wrong as a short Chinese sentence for a person, shown before ``detail`` where a surface has
+        #: room for it (a batch's bad rows); empty when only the code's title (:func:`title_zh`) can say it
+        self.zh = zh
 
     def __str__(self) -> str:
         return f"{self.code.value}: {self.detail}"

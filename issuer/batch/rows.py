@@ -4,9 +4,10 @@ The file is UTF-8 (a leading byte-order mark is tolerated) with a header row nam
 fields in camelCase (``name``, ``idNumber``, ``occupationCode``, ...), nested ones dotted
 (``evaluationOrganization.name``), plus an optional ``subjectDid``. An empty cell means "not given".
 Every row is checked against the kind's input (the same checks as ``issuer issue``); every bad row is
-reported as (line, column, reason). Duplicate certificate numbers are bad rows too (their output files
-would collide). The idempotency key of a row is SHA-256 of (batch id, line, row content); the batch id
-defaults to the file's name. A row whose line or content changed is a new request.
+reported as (line, column, reason), Chinese first then English (a kind's check gives its problem code's Chinese
+title, its detail in English). Duplicate certificate numbers are bad rows too (their output files would
+collide). The idempotency key of a row is SHA-256 of (batch id, line, row content); the batch id defaults to
+the file's name. A row whose line or content changed is a new request.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from issuer import validation
 from issuer.kinds import KINDS
 from issuer.signing import DIGEST_ENCODER, Request
 from vccore.di.cryptosuites import DEFAULT_SUITE
-from vccore.errors import Code, SkillcredError
+from vccore.errors import Code, SkillcredError, title_zh
 
 SUBJECT_DID: Final = "subjectDid"
 _DID = re.compile(r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$")
@@ -34,14 +35,23 @@ _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 @dataclass(frozen=True)
 class RowProblem:
-    """A bad row (or file): the line (1 is the header), the column and why."""
+    """A bad row (or file): the line (1 is the header), the column ("-": the whole row) and why, in English
+    (``reason``, with the problem code when a kind's check found it) and in Chinese (``reason_zh``)."""
 
     line: int
     column: str
     reason: str
+    reason_zh: str = ""
+
+    def where(self) -> tuple[str, str]:
+        """Where the problem is, in Chinese and in English: 第 3 行，skillLevel 列 / line 3, column skillLevel."""
+        if self.column == "-":
+            return f"第 {self.line} 行", f"line {self.line}"
+        return f"第 {self.line} 行，{self.column} 列", f"line {self.line}, column {self.column}"
 
     def __str__(self) -> str:
-        return f"line {self.line}, column {self.column}: {self.reason}"
+        zh, en = self.where()
+        return f"{zh}：{self.reason_zh or self.reason} / {en}: {self.reason}"
 
 
 class BatchRefused(SkillcredError):
@@ -49,9 +59,11 @@ class BatchRefused(SkillcredError):
     (a header that does not fit the kind), that one message says it and the problems are not printed too."""
 
     def __init__(self, problems: list[RowProblem], *, fatal: bool, message: str | None = None) -> None:
-        hint = "" if fatal else " (fix them, or pass --skip-bad)"
+        hint = ("", "") if fatal else ("（请改正，或加 --skip-bad 只签发正确的行）", " (fix them, or pass --skip-bad)")
+        count = len(problems)
         super().__init__(
-            message or f"{len(problems)} bad row(s); nothing was issued{hint}", code=Code.MALFORMED_VALUE_ERROR
+            message or f"有 {count} 行有误，未签发任何凭证{hint[0]} / {count} bad row(s); nothing was issued{hint[1]}",
+            code=Code.MALFORMED_VALUE_ERROR,
         )
         self.problems = problems
         self.fatal = fatal
@@ -131,7 +143,9 @@ def _decode(raw: bytes) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
-        raise BatchRefused([RowProblem(line, "-", f"not valid UTF-8 ({err.reason})")], fatal=True) from err
+        raise BatchRefused(
+            [RowProblem(line, "-", f"not valid UTF-8 ({err.reason})", "不是有效的 UTF-8 文本")], fatal=True
+        ) from err
     return text.removeprefix("\ufeff")
 
 
@@ -149,7 +163,7 @@ def read_rows(
     except FileNotFoundError:  # the command line's one wording of a missing file (exit 2)
         raise
     except OSError as err:
-        raise SkillcredError(f"cannot read {path}: {err.strerror}", code=Code.NOT_FOUND) from err
+        raise SkillcredError(f"无法读取 {path} / cannot read {path}: {err.strerror}", code=Code.NOT_FOUND) from err
     identity = batch_id if batch_id is not None else path.name
     allowed, required, nested, booleans = _columns(entry.input_type)
     digests = _RowDigests(("skillcred-batch-v1", identity, kind), kind, cryptosuite)
@@ -157,9 +171,12 @@ def read_rows(
     try:
         header = [h.strip() for h in next(reader, [])]
         if not header:
-            raise BatchRefused([RowProblem(1, "-", "the file is empty (a header row is required)")], fatal=True)
+            raise BatchRefused(
+                [RowProblem(1, "-", "the file is empty (a header row is required)", "文件为空（须有表头行）")],
+                fatal=True,
+            )
         _require_fitting_header(header, kind, allowed, required)
-        problems = [RowProblem(1, h, "duplicate column") for i, h in enumerate(header) if h in header[:i]]
+        problems = [RowProblem(1, h, "duplicate column", "列名重复") for i, h in enumerate(header) if h in header[:i]]
         if problems:
             raise BatchRefused(problems, fatal=True)
         rows: list[Row] = []
@@ -171,7 +188,14 @@ def read_rows(
             if not values:
                 continue
             if len(values) != len(header):
-                bad.append(RowProblem(line, "-", f"{len(values)} cells, the header has {len(header)}"))
+                bad.append(
+                    RowProblem(
+                        line,
+                        "-",
+                        f"{len(values)} cells, the header has {len(header)}",
+                        f"有 {len(values)} 格，表头有 {len(header)} 列",
+                    )
+                )
                 continue
             cells = {h: v for h, v in zip(header, values, strict=True) if v != ""}
             checked = _check_row(line, cells, entry.input_type, nested, booleans, numbers)
@@ -185,7 +209,9 @@ def read_rows(
             name = number if _SAFE_NAME.match(number) else f"line-{line}"
             rows.append(Row(line, cells, request, name + ".json"))
     except csv.Error as err:
-        raise BatchRefused([RowProblem(reader.line_num, "-", f"CSV syntax: {err}")], fatal=True) from err
+        raise BatchRefused(
+            [RowProblem(reader.line_num, "-", f"CSV syntax: {err}", "CSV 格式错误")], fatal=True
+        ) from err
     return rows, bad
 
 
@@ -208,8 +234,8 @@ def _require_fitting_header(header: list[str], kind: str, allowed: set[str], req
         parts = [f"unknown column(s): {', '.join(unknown)}"] if unknown else []
         parts += [f"missing column(s): {', '.join(missing)}"] if missing else []
         zh, en = "", f" ({'; '.join(parts)})"
-    problems = [RowProblem(1, h, "unknown column") for h in unknown]
-    problems += [RowProblem(1, h, "required column is missing") for h in missing]
+    problems = [RowProblem(1, h, "unknown column", "未知的列") for h in unknown]
+    problems += [RowProblem(1, h, "required column is missing", "缺少必填列") for h in missing]
     raise BatchRefused(
         problems,
         fatal=True,
@@ -232,11 +258,13 @@ def _check_row(
     except SkillcredError as err:
         column = err.pointer.strip("/").replace("/", ".") or "-"
         reason = err.detail.removeprefix(f"{column}: ")
-        return RowProblem(line, column, f"{err.code.value}: {reason}")
+        return RowProblem(line, column, f"{err.code.value}: {reason}", err.zh or title_zh(err.code))
     did = cells.get(SUBJECT_DID)
     if did is not None and not is_did(did):
-        return RowProblem(line, SUBJECT_DID, f"{did[:60]!r} is not a DID")
+        return RowProblem(line, SUBJECT_DID, f"{did[:60]!r} is not a DID", "不是 DID")
     number = cells.get("certificateNumber", "")
     if number in numbers:
-        return RowProblem(line, "certificateNumber", f"duplicate of line {numbers[number]}")
+        return RowProblem(
+            line, "certificateNumber", f"duplicate of line {numbers[number]}", f"与第 {numbers[number]} 行重复"
+        )
     return checked

@@ -151,9 +151,12 @@ def _issue_rows(
         raise
     _write_summary(directory, summary)
     owners = claims.owners()
+    finished, total, issued, existing = claims.state()[0], len(rows), report.issued, report.existing
     bar.finish(
-        f"{report.issued} issued, {report.existing} already issued, {report.failed} failed, {report.skipped} skipped; "
-        f"the batch 整批: {claims.state()[0]}/{len(rows)} rows done by {len(owners)} process(es) 个进程"
+        f"本次签发 {issued} 份，此前已签发 {existing} 份，失败 {report.failed} 行，跳过 {report.skipped} 行；"
+        f"整批 {finished}/{total} 行已由 {len(owners)} 个进程完成 / {issued} issued, {existing} already issued, "
+        f"{report.failed} failed, {report.skipped} skipped; the batch: {finished}/{total} rows done by {len(owners)} "
+        "process(es)"
     )
     return report
 

@@ -216,6 +216,7 @@ def test_a_recognition_printout_words_the_grant_and_carries_no_skill_query_lines
         # alone, a recognition lacks its source credential (the chain check says so); the wording still shows
         assert P2_GRANT in result
         assert re.search(r"适用地区\s*全国", result) and "据报道（原文件未取得）" in result  # issue 18: reported
+        assert result.count("适用地区") == 1 and result.count("规则版本") == 0  # once, in the recognition's rows
         assert "北京时间" in result
 
         pdf = PdfReader(io.BytesIO(_printout(_print_href(page, _wallet(urls, "p5"), "本科"))))

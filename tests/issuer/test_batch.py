@@ -344,6 +344,31 @@ def test_unreadable_files_are_refused_with_a_line(tmp_path: Path, content: bytes
     assert info.value.problems[0].line == line and reason in info.value.problems[0].reason
 
 
+def test_bad_rows_read_chinese_first_then_english(tmp_path: Path) -> None:
+    rows = [row(0), row(1), ["a", "b"], row(3), row(4), row(5)]
+    rows[1][8] = rows[0][8]
+    rows[3][1] = "140105198001010004"  # wrong check character
+    rows[4][7] = ""  # skillLevel left empty
+    rows[5][9] = "2023-02-30"
+    _, bad = read_rows(write_csv(tmp_path / "zh.csv", rows), "skill-level")
+    assert [str(p) for p in bad] == [
+        "第 3 行，certificateNumber 列：与第 2 行重复 / line 3, column certificateNumber: duplicate of line 2",
+        "第 4 行：有 2 格，表头有 14 列 / line 4: 2 cells, the header has 14",
+        "第 5 行，idNumber 列：身份证号最后一位校验码不对，请核对号码 / line 5, column idNumber: "
+        "MALFORMED_VALUE_ERROR: '140105********0004' has check character '4', expected '3' (ISO 7064 MOD 11-2)",
+        "第 6 行，skillLevel 列：必填，不能为空 / line 6, column skillLevel: MALFORMED_VALUE_ERROR: required field is "
+        "missing",
+        "第 7 行，assessmentDate 列：日历上没有这一天 / line 7, column assessmentDate: MALFORMED_VALUE_ERROR: "
+        "'2023-02-30' is not a calendar date",
+    ]
+    refused = BatchRefused(bad, fatal=False)
+    assert refused.detail == (
+        "有 5 行有误，未签发任何凭证（请改正，或加 --skip-bad 只签发正确的行） / "
+        "5 bad row(s); nothing was issued (fix them, or pass --skip-bad)"
+    )
+    assert refused.lines == tuple(str(p) for p in bad)
+
+
 def test_short_rows_and_a_byte_order_mark(tmp_path: Path) -> None:
     path = tmp_path / "bom.csv"
     path.write_bytes(b"\xef\xbb\xbf" + (",".join(HEADER) + "\n" + ",".join(row(0)) + "\n" + "a,b\n\n").encode())

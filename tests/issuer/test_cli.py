@@ -164,6 +164,9 @@ def test_batch_issues_the_sample_file(cli: Cli, tmp_path: Path) -> None:
     assert again.exit_code == 0 and "0 issued, 7 already issued" in again.stderr
 
 
+L9 = "'L9' is not one of apprentice, L5, L4, L3, L2, L1, special-technician, chief-technician"
+
+
 def test_batch_with_bad_rows_lists_them_and_exits_1(cli: Cli, tmp_path: Path) -> None:
     cli.init()
     lines = SAMPLE.read_text(encoding="utf-8").splitlines()
@@ -172,17 +175,27 @@ def test_batch_with_bad_rows_lists_them_and_exits_1(cli: Cli, tmp_path: Path) ->
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = cli("batch", str(bad), "--kind", "skill-level", "--out", str(tmp_path / "out"), *FAST)
     assert result.exit_code == 1
-    assert "line 3, column skillLevel: MALFORMED_VALUE_ERROR" in result.stderr
-    assert "--skip-bad" in result.stderr and not (tmp_path / "out").exists()
+    assert result.stderr.splitlines()[-2:] == [
+        "第 3 行，skillLevel 列：不是允许的取值（见 skillcred issuer kinds） / line 3, column skillLevel: "
+        f"MALFORMED_VALUE_ERROR: {L9}",
+        "Error: MALFORMED_VALUE_ERROR: 有 1 行有误，未签发任何凭证（请改正，或加 --skip-bad 只签发正确的行） / "
+        "1 bad row(s); nothing was issued (fix them, or pass --skip-bad)",
+    ]
+    assert not (tmp_path / "out").exists()
+    skipped = cli("batch", str(bad), "--kind", "skill-level", "--out", str(tmp_path / "out"), "--skip-bad", *FAST)
+    assert skipped.exit_code == 0 and skipped.stderr.splitlines()[-1] == (
+        "已跳过第 3 行，skillLevel 列：不是允许的取值（见 skillcred issuer kinds） / skipped line 3, "
+        f"column skillLevel: MALFORMED_VALUE_ERROR: {L9}"
+    )
 
 
 def test_revoke_suspend_unsuspend(cli: Cli, tmp_path: Path) -> None:
     cli.init()
     vc_id = json.loads(cli("issue", "skill-level", "--data", _data(tmp_path), *FAST).stdout)["id"]
-    assert cli("suspend", vc_id).stdout.strip() == f"suspended {vc_id}"
-    assert cli("unsuspend", vc_id).stdout.strip() == f"unsuspended {vc_id}"
-    assert cli("revoke", vc_id, "--yes", passphrase=None).stdout.strip() == f"revoked {vc_id}"
-    assert cli("revoke", vc_id).stdout.strip() == f"{vc_id} was already revoked"
+    assert cli("suspend", vc_id).stdout.strip() == f"已暂停 / suspended  {vc_id}"
+    assert cli("unsuspend", vc_id).stdout.strip() == f"已恢复 / unsuspended  {vc_id}"
+    assert cli("revoke", vc_id, "--yes", passphrase=None).stdout.strip() == f"已撤销 / revoked  {vc_id}"
+    assert cli("revoke", vc_id).stdout.strip() == f"此前已撤销 / was already revoked  {vc_id}"
     _one_error_line(cli("suspend", vc_id), "CONFLICT")
     _one_error_line(cli("revoke", "urn:uuid:unknown", "--yes"), "NOT_FOUND")
 
@@ -195,7 +208,9 @@ def test_keys_rotate_then_compromise_revokes_what_the_old_key_signed(cli: Cli, t
     assert rotated.exit_code == 0 and rotated.stdout.strip() not in ("", old_key)
     assert verify_issued(vc, loader=cli.loader(), now=NOW).verified  # the retired key still resolves
     result = cli("keys", "compromise", old_key, "--yes")
-    assert result.stdout.strip() == f"revoked 1 credential(s) signed by {old_key}"
+    assert (
+        result.stdout.strip() == f"已撤销该密钥签发的 1 份凭证 / revoked 1 credential(s) signed by the key  {old_key}"
+    )
     with open_issuer(IssuerHome(cli.home), passphrase=PASSPHRASE, clock=CLOCK) as opened:
         assert opened.service.status(vc["id"]).revoked
     _one_error_line(cli("keys", "compromise", "did:web:x#nope"), "NOT_FOUND")

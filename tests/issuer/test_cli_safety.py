@@ -91,13 +91,14 @@ def test_tokens_revoke_asks_then_disables_the_token(cli: Cli) -> None:
     with open_issuer(IssuerHome(cli.home), need_key=False, clock=CLOCK) as opened:
         assert TokenRegistry(opened.store).verify(token, scope="credentials:status").id == token_id
     done = _run(cli, "tokens", "revoke", token, answer="y\n")  # the whole token names its id too
-    assert done.exit_code == 0 and done.stdout.strip().endswith(f"revoked token {token_id}")
+    assert done.exit_code == 0 and done.stdout.strip().endswith(f"已停用 API 令牌 / revoked token  {token_id}")
     with open_issuer(IssuerHome(cli.home), need_key=False, clock=CLOCK) as opened:
         with pytest.raises(SkillcredError) as err:
             TokenRegistry(opened.store).verify(token, scope="credentials:status")
     assert err.value.code == Code.UNAUTHORIZED
     assert json.loads(cli("tokens", "list", "--json").stdout)[0]["revokedAt"] == "2026-11-30T12:00:00Z"
-    assert _run(cli, "tokens", "revoke", token_id).stdout.strip() == f"token {token_id} was already revoked"
+    again = _run(cli, "tokens", "revoke", token_id)
+    assert again.stdout.strip() == f"API 令牌此前已停用 / token was already revoked  {token_id}"
     unknown = _run(cli, "tokens", "revoke", "0123456789abcdef", "--yes")
     assert unknown.exit_code == 1 and unknown.stderr.strip().splitlines()[-1].startswith("Error: NOT_FOUND: ")
 
@@ -119,7 +120,9 @@ def test_keys_compromise_says_how_many_it_will_revoke_and_asks_first(cli: Cli, t
         assert not _revoked(cli, str(signed[0]["id"]))
         assert json.loads(cli("keys", "list", "--json").stdout)[0]["state"] == "retired"
     done = _run(cli, "keys", "compromise", old_key, answer="y\n")
-    assert done.exit_code == 0 and done.stdout.strip().endswith(f"revoked 3 credential(s) signed by {old_key}")
+    assert done.exit_code == 0 and done.stdout.strip().endswith(
+        f"已撤销该密钥签发的 3 份凭证 / revoked 3 credential(s) signed by the key  {old_key}"
+    )
     assert all(_revoked(cli, str(vc["id"])) for vc in signed)
     assert json.loads(cli("keys", "list", "--json").stdout)[0]["state"] == "compromised"
 
@@ -142,7 +145,7 @@ def test_revoke_asks_first_and_says_it_is_one_credential(cli: Cli, tmp_path: Pat
     assert refused.exit_code == 1 and NOT_CONFIRMED in refused.stderr
     assert f"This revokes 1 credential, {vc_id}, for good. Continue?" in refused.stderr
     assert not _revoked(cli, vc_id)
-    assert _run(cli, "revoke", vc_id, answer="y\n").stdout.strip().endswith(f"revoked {vc_id}")
+    assert _run(cli, "revoke", vc_id, answer="y\n").stdout.strip().endswith(f"已撤销 / revoked  {vc_id}")
     assert _revoked(cli, vc_id)
 
 

@@ -176,7 +176,8 @@ def test_two_batch_processes_share_a_postgresql_registry_and_one_killed_midway_l
         told = second.stderr.read().decode()
         second.stderr.close()
         # the survivor took over the dead process's unit and reports both processes' work
-        assert f"the batch 整批: {total}/{total} rows done by 2 process(es)" in told, told
+        assert f"；整批 {total}/{total} 行已由 2 个进程完成 / " in told, told
+        assert f"; the batch: {total}/{total} rows done by 2 process(es) in " in told, told
 
         rerun = _batch(tmp_path / "home", source, tmp_path / "out-a")
         assert rerun.wait(timeout=120) == 0

@@ -14,13 +14,15 @@ import pytest
 from PIL import Image
 from starlette.testclient import TestClient
 
-from tests.support import DOMAIN, presentation, sign
-from tests.world import EVAL, HOLDER, ROGUE, SIGNED, VerifierWorld
+from tests.support import DOMAIN, NOW, presentation, sign
+from tests.world import EVAL, HOLDER, ROGUE, SIGNED, VerifierWorld, recognitions
 from vccore.kinds import identity
 from vccore.qr import payload as qr
 from vccore.qr.render import render_png
+from vccore.result import Check, CheckName, VerificationResult
 from verifier.app import create_app
 from verifier.page import ASSETS
+from verifier.pages.view import credential_view
 
 ID_NUMBER = "140105198001010003"
 OTHER_NUMBER = "11010519491231002X"
@@ -355,3 +357,17 @@ def test_id_check_refuses_costly_parameters_before_hashing(client: TestClient) -
 
 def test_id_check_is_post_only(client: TestClient) -> None:
     assert client.get("/id-check").status_code == 405
+
+
+def test_a_recognition_shows_its_region_and_rule_once_in_its_own_rows() -> None:
+    w = recognitions()
+    signed = VerificationResult(checks=(Check.ok(CheckName.PROOF),))  # what it says may be shown
+    view = credential_view(w.selected, signed, w.trust, NOW)
+    labels = [f["label"]["zh"] for f in view["fields"]] + [r["label"]["zh"] for r in view["recognition"]["rows"]]
+    assert labels.count("适用地区") == 1 and labels.count("认定规则") == 1, labels
+    assert "规则版本" not in labels and "认定日期" in labels
+    rows = {r["label"]["zh"]: r["value"] for r in view["recognition"]["rows"]}
+    assert rows["适用地区"] == {"zh": "山西省", "en": "Shanxi"}  # the region's name, not CN-SX
+    subject = w.selected["credentialSubject"]
+    rule = f"{subject['recognitionRule']} {subject['ruleVersion']}"
+    assert rows["认定规则"] == {"zh": rule, "en": rule}

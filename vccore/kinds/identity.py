@@ -94,17 +94,24 @@ def check_character(first17: str) -> str:
     return _CHECK_CHARS[total % 11]
 
 
-def _problem(value: str) -> str | None:
-    """Why ``value`` (already upper-cased) is not a resident ID number, or None if it is one."""
+def _problem(value: str) -> tuple[str, str] | None:
+    """Why ``value`` (already upper-cased) is not a resident ID number, in English and in Chinese, or None if
+    it is one."""
     if not _ID_SHAPE.match(value):
-        return "is not 18 characters of the form region(6) birth date(8) sequence(3) check(1)"
+        return (
+            "is not 18 characters of the form region(6) birth date(8) sequence(3) check(1)",
+            "身份证号须为 18 位（地区 6 位、出生日期 8 位、顺序码 3 位、校验码 1 位）",
+        )
     try:
         date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        return f"has an impossible birth date {value[6:14]}"
+        return f"has an impossible birth date {value[6:14]}", "身份证号中的出生日期不存在"
     expected = check_character(value[:17])
     if value[17] != expected:
-        return f"has check character {value[17]!r}, expected {expected!r} (ISO 7064 MOD 11-2)"
+        return (
+            f"has check character {value[17]!r}, expected {expected!r} (ISO 7064 MOD 11-2)",
+            "身份证号最后一位校验码不对，请核对号码",
+        )
     return None
 
 
@@ -130,12 +137,16 @@ def normalize_resident_id(value: Any, *, field: str = "idNumber") -> str:
             f"{field}: expected a string, got {type(value).__name__}",
             code=Code.MALFORMED_VALUE_ERROR,
             pointer=f"/{field}",
+            zh="身份证号须为文本",
         )
     canonical = value.strip().upper()
     problem = _problem(canonical)
     if problem is not None:
         raise SkillcredError(
-            f"{field}: {mask_id(canonical)!r} {problem}", code=Code.MALFORMED_VALUE_ERROR, pointer=f"/{field}"
+            f"{field}: {mask_id(canonical)!r} {problem[0]}",
+            code=Code.MALFORMED_VALUE_ERROR,
+            pointer=f"/{field}",
+            zh=problem[1],
         )
     return canonical
 

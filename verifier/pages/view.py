@@ -135,9 +135,15 @@ def _shown(text: Text) -> dict[str, str]:
     return _pair(text.zh, text.en)
 
 
-def _fields(subject: Mapping[str, Any]) -> list[dict[str, Any]]:
+#: subject fields a recognition's own rows show (region by name, rule with its version): not repeated above them
+RECOGNITION_ROW_FIELDS: Final = frozenset({"jurisdiction", "recognitionRule", "ruleVersion"})
+
+
+def _fields(subject: Mapping[str, Any], *, omit: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for key, zh, en in FIELDS:
+        if key in omit:
+            continue
         value = subject.get(key)
         if isinstance(value, str | int) and not isinstance(value, bool) and value != "":
             if key in DATE_LABELS and isinstance(value, str):
@@ -339,6 +345,7 @@ def credential_view(
         subject = {}
         issuer = {**issuer, "listed": None, "claimed": None, "claimedDiffers": False}
     identity = subject.get("identityHash")
+    recognition = _recognition(doc) if judged["trusted"] else None  # withheld with the rest
     return {
         "type": kind,
         "kindLabel": label,
@@ -347,8 +354,8 @@ def credential_view(
         "verdict": judged,
         "holder": {"name": _text(subject.get("name")), "id": _text(subject.get("id"))},
         "identityHash": dict(identity) if isinstance(identity, Mapping) else None,
-        "fields": _fields(subject),
-        "recognition": _recognition(doc) if judged["trusted"] else None,  # withheld with the rest
+        "fields": _fields(subject, omit=RECOGNITION_ROW_FIELDS if recognition is not None else frozenset()),
+        "recognition": recognition,
         "issuer": issuer,
         "dates": {
             "validFrom": _text(doc.get("validFrom")),

@@ -59,22 +59,29 @@ def test_lower_case_x_is_normalized() -> None:
     assert identity.normalize_resident_id(number.lower()) == number
 
 
+_SHAPE_ZH = "身份证号须为 18 位（地区 6 位、出生日期 8 位、顺序码 3 位、校验码 1 位）"
+
+
 @pytest.mark.parametrize(
-    ("number", "why"),
+    ("number", "why", "zh"),
     [
-        (WRONG_CHECK, "check character '8', expected '1'"),
-        ("14010519800230000" + identity.check_character("14010519800230000"), "impossible birth date"),
-        ("1401051980010100", "not 18 characters"),
-        ("14010518800101000" + identity.check_character("14010518800101000"), "not 18 characters"),
-        ("14010519800101000 3", "not 18 characters"),
+        (WRONG_CHECK, "check character '8', expected '1'", "身份证号最后一位校验码不对，请核对号码"),
+        (
+            "14010519800230000" + identity.check_character("14010519800230000"),
+            "impossible birth date",
+            "身份证号中的出生日期不存在",
+        ),
+        ("1401051980010100", "not 18 characters", _SHAPE_ZH),
+        ("14010518800101000" + identity.check_character("14010518800101000"), "not 18 characters", _SHAPE_ZH),
+        ("14010519800101000 3", "not 18 characters", _SHAPE_ZH),
     ],
 )
-def test_invalid_ids_are_refused_naming_the_field_and_masking_the_number(number: str, why: str) -> None:
+def test_invalid_ids_are_refused_naming_the_field_and_masking_the_number(number: str, why: str, zh: str) -> None:
     with pytest.raises(SkillcredError) as info:
         identity.normalize_resident_id(number)
     assert info.value.code is Code.MALFORMED_VALUE_ERROR
     assert str(info.value.detail).startswith("idNumber: ")
-    assert why in info.value.detail
+    assert why in info.value.detail and info.value.zh == zh  # the Chinese sentence a batch row shows first
     assert number not in info.value.detail
     assert not identity.is_resident_id(number)
 
