@@ -10,12 +10,13 @@ they mean (a :class:`~vccore.errors.SkillcredError` with its code, an ``OSError`
 from __future__ import annotations
 
 import importlib
-from typing import Any, Final
+import re
+from typing import IO, Any, Final
 
 import click
 
 from vccore.clock import Runtime, system_clock
-from vccore.errors import SkillcredError
+from vccore.errors import SkillcredError, title_zh
 
 #: Every command beneath the root: its name, and the module and attribute that define it. A command's module
 #: is imported only when that command runs or its help is shown, so ``skillcred verify`` loads the verifier
@@ -36,6 +37,29 @@ COMMANDS: Final[dict[str, tuple[str, str]]] = {
 NO_SUCH_FILE = "文件或目录不存在 / no such file or directory"
 
 
+_CJK = re.compile("[\u4e00-\u9fff]")
+
+
+class Refused(click.ClickException):
+    """A command's refusal (a :class:`SkillcredError`, exit 1), Chinese first: ``错误：<what is wrong> / Error:
+    CODE: detail``. What is wrong is the error's own Chinese sentence, else its code's Chinese title; a detail
+    that already says it in Chinese (a batch's summary) is not preceded by a second one."""
+
+    def __init__(self, message: str, zh: str) -> None:
+        super().__init__(message)
+        self.zh = zh
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        lead = f"错误：{self.zh} / " if self.zh else "错误 / "
+        click.echo(f"{lead}Error: {self.format_message()}", err=True)
+
+
+def _chinese(err: SkillcredError) -> str:
+    if err.zh:
+        return err.zh
+    return "" if _CJK.search(err.detail) else title_zh(err.code)
+
+
 def _with_notes(message: str, err: BaseException) -> str:
     return "".join([message, *(f"\n{note}" for note in getattr(err, "__notes__", ()))])
 
@@ -43,7 +67,8 @@ def _with_notes(message: str, err: BaseException) -> str:
 def translate(err: Exception) -> click.ClickException | None:
     """The one translation of an error into what the command line shows, or None to let it through.
 
-    * :class:`SkillcredError`: its lines (one per problem) on stderr, then ``Error: CODE: detail``; exit 1.
+    * :class:`SkillcredError`: its lines (one per problem) on stderr, then ``错误：… / Error: CODE: detail``
+      (:class:`Refused`); exit 1.
     * ``FileNotFoundError`` (a missing input file, in every command): ``Error: FILE: 文件或目录不存在 / no such
       file or directory`` with usage; exit 2 (:data:`NO_SUCH_FILE`).
     * any other ``OSError``: ``Error: FILE: reason``; exit 1.
@@ -54,7 +79,7 @@ def translate(err: Exception) -> click.ClickException | None:
     if isinstance(err, SkillcredError):
         for line in err.lines:
             click.echo(line, err=True)
-        return click.ClickException(_with_notes(str(err), err))
+        return Refused(_with_notes(str(err), err), _chinese(err))
     if isinstance(err, FileNotFoundError):
         return click.UsageError(_with_notes(f"{err.filename or err}: {NO_SUCH_FILE}", err))
     if isinstance(err, OSError):

@@ -127,7 +127,7 @@ def test_reimporting_a_held_credential_from_its_qr_or_pretty_printed_is_not_a_co
     assert [entry["localId"] for entry in listed] == [local_id]
     changed = credential | {"description": "另一份内容 / other content"}
     conflict = _run(home, "wallet", "import", str(_write(tmp_path / "changed.json", changed)))
-    assert conflict.exit_code == 1 and conflict.stderr.strip().splitlines()[-1].startswith("Error: CONFLICT: ")
+    assert conflict.exit_code == 1 and conflict.stderr.strip().splitlines()[-1].startswith("错误 / Error: CONFLICT: ")
 
 
 # --- a CSV header that belongs to another kind ---------------------------------------------------------
@@ -140,7 +140,9 @@ def test_a_skill_level_csv_given_as_title_says_once_that_the_header_does_not_fit
     assert result.exit_code == 1
     lines = [line for line in result.stderr.strip().splitlines() if not line.startswith("warning: identity hash")]
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("Error: MALFORMED_VALUE_ERROR: 表头与 --kind title 不符，它是 --kind skill-level 的表头")
+    assert lines[0].startswith(
+        "错误 / Error: MALFORMED_VALUE_ERROR: 表头与 --kind title 不符，它是 --kind skill-level 的表头"
+    )
     assert "the CSV header does not fit --kind title: it is the header of --kind skill-level" in lines[0]
     assert "bad row" not in result.stderr and not (tmp_path / "out").exists()
 
@@ -160,4 +162,27 @@ def test_a_misspelled_header_names_the_columns_that_do_not_fit(tmp_path: Path) -
             "the CSV header does not fit --kind skill-level (unknown column(s): skilLevel; missing column(s): "
             "skillLevel); nothing was issued"
         )
+    )
+
+
+# --- a refusal is Chinese first: the error's own sentence, else its code's Chinese title ----------------
+
+
+def test_a_refusal_reads_chinese_first_then_the_code_and_the_english_detail(tmp_path: Path) -> None:
+    issuer = Cli(tmp_path / "home")
+    issuer.init()
+    data = json.loads(issuer("kinds", "skill-level", "--example").stdout)
+    wrong = "0" if data["idNumber"][-1] != "0" else "1"
+    data["idNumber"] = data["idNumber"][:-1] + wrong
+    bad = issuer("issue", "skill-level", "--data", str(_write(tmp_path / "bad.json", data)), *FAST)
+    assert bad.exit_code == 1
+    assert (
+        bad.stderr.strip()
+        .splitlines()[-1]
+        .startswith("错误：身份证号最后一位校验码不对，请核对号码 / Error: MALFORMED_VALUE_ERROR: idNumber: ")
+    ), bad.stderr
+    unknown = issuer("revoke", "--yes", "urn:uuid:00000000-0000-4000-8000-000000000000")
+    assert unknown.exit_code == 1 and unknown.stderr.strip().splitlines()[-1] == (
+        "错误：未找到 / Error: NOT_FOUND: "
+        "no credential 'urn:uuid:00000000-0000-4000-8000-000000000000' in this registry"
     )

@@ -155,6 +155,7 @@ def _qr_of(pdf: PdfReader, name: str) -> str:
     assert image is not None
     png = io.BytesIO()
     image.save(png, format="PNG")
+    ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / name).write_bytes(png.getvalue())
     return read_qr(png.getvalue())
 

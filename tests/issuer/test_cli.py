@@ -33,7 +33,7 @@ def _data(tmp_path: Path, data: Any = P1, name: str = "p1.json") -> str:
 def _one_error_line(result: Result, code: str) -> None:
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
-    assert lines[-1].startswith(f"Error: {code}: "), result.stderr
+    assert re.match(rf"错误(：[^/]+)? / Error: {code}: ", lines[-1]), result.stderr
 
 
 # --- init -------------------------------------------------------------------------------------------
@@ -178,7 +178,7 @@ def test_batch_with_bad_rows_lists_them_and_exits_1(cli: Cli, tmp_path: Path) ->
     assert result.stderr.splitlines()[-2:] == [
         "第 3 行，skillLevel 列：不是允许的取值（见 skillcred issuer kinds） / line 3, column skillLevel: "
         f"MALFORMED_VALUE_ERROR: {L9}",
-        "Error: MALFORMED_VALUE_ERROR: 有 1 行有误，未签发任何凭证（请改正，或加 --skip-bad 只签发正确的行） / "
+        "错误 / Error: MALFORMED_VALUE_ERROR: 有 1 行有误，未签发任何凭证（请改正，或加 --skip-bad 只签发正确的行） / "
         "1 bad row(s); nothing was issued (fix them, or pass --skip-bad)",
     ]
     assert not (tmp_path / "out").exists()

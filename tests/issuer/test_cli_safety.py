@@ -100,7 +100,9 @@ def test_tokens_revoke_asks_then_disables_the_token(cli: Cli) -> None:
     again = _run(cli, "tokens", "revoke", token_id)
     assert again.stdout.strip() == f"API 令牌此前已停用 / token was already revoked  {token_id}"
     unknown = _run(cli, "tokens", "revoke", "0123456789abcdef", "--yes")
-    assert unknown.exit_code == 1 and unknown.stderr.strip().splitlines()[-1].startswith("Error: NOT_FOUND: ")
+    assert unknown.exit_code == 1 and unknown.stderr.strip().splitlines()[-1] == (
+        "错误 / Error: NOT_FOUND: no API token '0123456789abcdef' / 没有该 API 令牌"
+    )
 
 
 # --- confirmations before revoking -------------------------------------------------------------------
@@ -135,7 +137,11 @@ def test_keys_compromise_with_yes_does_not_ask(cli: Cli, tmp_path: Path) -> None
     assert result.exit_code == 0 and "Continue?" not in result.output
     assert _revoked(cli, str(vc["id"]))
     unknown = _run(cli, "keys", "compromise", "did:web:x#nope")  # unknown: refused before any question
-    assert unknown.exit_code == 1 and "Continue?" not in unknown.output and "Error: NOT_FOUND: " in unknown.stderr
+    assert (
+        unknown.exit_code == 1
+        and "Continue?" not in unknown.output
+        and "错误：未找到 / Error: NOT_FOUND: " in unknown.stderr
+    )
 
 
 def test_revoke_asks_first_and_says_it_is_one_credential(cli: Cli, tmp_path: Path) -> None:
@@ -164,7 +170,7 @@ def test_revoke_asks_first_and_says_it_is_one_credential(cli: Cli, tmp_path: Pat
 )
 def test_init_refuses_a_weak_passphrase_and_creates_nothing(cli: Cli, passphrase: str, why: str) -> None:
     result = _run(cli, "init", "--did-key", "--name-zh", "甲", "--name-en", "A", passphrase=passphrase)
-    assert result.exit_code == 1 and result.stderr.strip().splitlines()[-1].startswith("Error: KEY_ERROR: ")
+    assert result.exit_code == 1 and result.stderr.strip().splitlines()[-1].startswith("错误 / Error: KEY_ERROR: ")
     assert why in result.stderr and "choose a stronger SKILLCRED_PASSPHRASE" in result.stderr
     assert "请换一个更强的" in result.stderr and (len(passphrase) < 4 or passphrase not in result.stderr)
     assert not cli.home.exists()
@@ -184,5 +190,9 @@ def test_a_key_rotated_under_a_weak_passphrase_is_refused(cli: Cli) -> None:
     cli.init()
     before = json.loads(cli("keys", "list", "--json").stdout)
     result = _run(cli, "keys", "rotate", passphrase="short")
-    assert result.exit_code == 1 and "Error: KEY_ERROR: " in result.stderr and "at least 12 characters" in result.stderr
+    assert (
+        result.exit_code == 1
+        and "错误 / Error: KEY_ERROR: " in result.stderr
+        and "at least 12 characters" in result.stderr
+    )
     assert json.loads(cli("keys", "list", "--json").stdout) == before
