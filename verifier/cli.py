@@ -98,25 +98,25 @@ def build_verifier(
 
 
 def render_result(result: VerificationResult, *, indent: str = "") -> list[str]:
-    """The human form: a verdict line, then one line per failed check (nested failures indented) and
-    one per warning."""
+    """The human form, Chinese first: a verdict line, then one line per failed check (nested failures
+    indented) and one per warning."""
     lines: list[str] = []
     if not indent:
-        verdict = "✓ VERIFIED / 验证通过" if result.verified else "✗ NOT VERIFIED / 验证未通过"
+        verdict = "✓ 验证通过 / VERIFIED" if result.verified else "✗ 验证未通过 / NOT VERIFIED"
         lines.append(f"{verdict}{'  ' + result.subject if result.subject else ''}")
     for check in result.checks:
         for problem in check.problems:
             where = f" at {problem.pointer}" if problem.pointer else ""
             detail = f": {problem.detail}" if problem.detail else ""
             lines.append(
-                f"{indent}  {check.name}: {problem.code.value} — {problem.title} / {problem.title_zh}{detail}{where}"
+                f"{indent}  {check.name}: {problem.code.value} — {problem.title_zh} / {problem.title}{detail}{where}"
             )
         for child in check.children:
             if not child.verified:
                 lines.append(f"{indent}  └ {child.subject or 'nested document'}:")
                 lines.extend(render_result(child, indent=indent + "    "))
     for warning in result.warnings:
-        lines.append(f"{indent}  warning: {warning.code.value} — {warning.detail}")
+        lines.append(f"{indent}  提示 / warning: {warning.code.value} — {warning.detail}")
     return lines
 
 
