@@ -26,6 +26,7 @@ from vccore.result import Check, CheckName, Problem
 from vccore.timeutil import DEFAULT_SKEW, format_datetime, parse_datetime, require_aware
 
 MAX_PROOFS = 8
+_PROOF_LAYER = AssertionPurpose()  # frozen: one instance serves every call
 MAX_PROOF_VALUE_CHARS = 100  # 64 bytes are at most 88 base58 characters; anything longer is refused unread
 
 
@@ -346,8 +347,9 @@ def _verify_one(
                 ),
                 info,
             )
-        doc = dict(unsecured)
-        doc["@context"] = copy.deepcopy(pctx)
+        if pctx != dctx:  # read only below, like ``config``: no copy
+            doc = dict(unsecured)
+            doc["@context"] = pctx
     elif "@context" in unsecured:
         config["@context"] = unsecured["@context"]
     if "previousProof" in proof:
@@ -397,7 +399,7 @@ def verify_proofs(
     checked over ``document`` as received.
     """
     now = require_aware(now)
-    purpose = purpose or AssertionPurpose()
+    purpose = purpose or _PROOF_LAYER
     if not isinstance(document, Mapping):
         return Check.fail(name, Code.PARSING_ERROR, "the document is not a JSON object")
     signed_proofs = _proof_list(document.get("proof"))
