@@ -13,6 +13,7 @@ import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from vccore import multibase
@@ -170,12 +171,18 @@ def _did_key_method(
     if frag not in ("", ident) or not ident:
         return None  # let the general path report the precise problem
     try:
-        raw = decode_public_multibase(ident)
+        key = _did_key_public(did, ident)
     except SkillcredError as err:
         return None, [Problem(Code.INVALID_VERIFICATION_METHOD, err.detail, ptr)]
     if purpose.controller is not None and did != purpose.controller:
         return None, [Problem(Code.ISSUER_KEY_MISMATCH, f"the key's controller {did} is not {purpose.controller}", ptr)]
-    return PublicKey(raw, id=f"{did}#{ident}", controller=did), []
+    return key, []
+
+
+@lru_cache(maxsize=1024)
+def _did_key_public(did: str, ident: str) -> PublicKey:
+    """The key a did:key names (immutable, so one instance per DID serves every proof that names it)."""
+    return PublicKey(decode_public_multibase(ident), id=f"{did}#{ident}", controller=did)
 
 
 def _verification_key(vm_id: Any, purpose: Purpose, loader: DocumentLoader) -> tuple[PublicKey | None, list[Problem]]:
