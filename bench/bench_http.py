@@ -9,6 +9,12 @@ the credential the clients send verifies in every worker. The verifier is built 
 credential kinds and the recognition chain check included). Clients are a thread pool of ``http.client``
 connections (keep-alive, reopened after the server closes one).
 
+Two honest requests: a skill-level credential (``POST /credentials/verify``), and a recognition with its source
+as the scan page posts them after both codes were scanned into its basket (``POST /scan/verify``, the two QR
+payloads: the recognition and, in ``sources``, the credential it cites). The verifier holds the rule
+credential, as a trust pack gives it to ``skillcred verifier serve``; the recognition's source is verified in
+full (signature, schema, status, trust) beside the recognition itself.
+
 Hostile requests: a 3 MB body (refused unread, 413), 100,000-deep nesting, a credential with a context the
 verifier does not allow, a credential with a broken signature, and random bytes. The question answered: does
 the hostile mix raise honest p99 above twice its baseline?
@@ -34,7 +40,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from starlette.applications import Starlette
@@ -46,6 +52,10 @@ from vccore.did.key import did_key_pair
 from vccore.fetch import FetchResponse, StaticFetcher
 from vccore.jsonld.loader import DocumentLoader
 from vccore.keys import KeyPair
+from vccore.qr import payload as qr
+from vccore.recognition.credential import parse_rule_credential, recognition_credential, rule_credential
+from vccore.recognition.evaluate import evaluate
+from vccore.recognition.rulesets import load_shipped
 from vccore.status.bitstring import MIN_LENGTH, StatusList
 from vccore.status.entry import status_entry, status_list_credential
 from vccore.trust.lists import KeyPeriod, TrustedIssuer, TrustList
@@ -61,22 +71,30 @@ HOSTILE_SHARE = 0.10
 REV_URL = "https://issuer.example-machine.test/status/1"
 SUS_URL = "https://issuer.example-machine.test/status/2"
 PATH = "/credentials/verify"
+SCAN_PATH = "/scan/verify"
+RULE = "CN-ENG-2018-L2-TO-INTERMEDIATE"
+AS_OF = date(2026, 7, 1)
 
 
 @dataclass(frozen=True)
 class World:
     verifier: Verifier
     credential: dict[str, Any]
+    #: 张试一's recognition as 工程师 (CN-ENG-2018-L2-TO-INTERMEDIATE over ``credential``, its source),
+    #: signed by the recognition authority; the verifier holds the rule credential, as `skillcred verifier
+    #: serve` holds a trust pack's
+    recognition: dict[str, Any]
 
 
 @functools.cache
 def world() -> World:
     """The same world in every process: deterministic keys, fixed clock, Ed25519 signatures are deterministic."""
     issuer = did_key_pair(KeyPair.from_seed(b"\x61" * 32))
+    authority = did_key_pair(KeyPair.from_seed(b"\x62" * 32))
     loader = DocumentLoader()
 
-    def sign(doc: dict[str, Any]) -> dict[str, Any]:
-        return add_proof(doc, signer=issuer, loader=loader, options=ProofOptions(created=NOW - timedelta(days=1)))
+    def sign(doc: dict[str, Any], key: KeyPair = issuer) -> dict[str, Any]:
+        return add_proof(doc, signer=key, loader=loader, options=ProofOptions(created=NOW - timedelta(days=1)))
 
     lists = {}
     for url, purpose in ((REV_URL, "revocation"), (SUS_URL, "suspension")):
@@ -103,6 +121,15 @@ def world() -> World:
                 ("SkillLevelCredential", "BitstringStatusListCredential"),
                 (KeyPeriod(issuer.id, datetime(2015, 1, 1, tzinfo=UTC)),),
             ),
+            TrustedIssuer(
+                authority.controller,
+                "人力资源社会保障部（测试）",
+                "MOHRSS (test)",
+                ("recognition-authority",),
+                ("CN",),
+                ("RecognitionRuleCredential", "RecognitionCredential"),
+                (KeyPeriod(authority.id, datetime(2015, 1, 1, tzinfo=UTC)),),
+            ),
         ),
         NOW - timedelta(days=1),
         "urn:skillcred:trustlist:bench",
@@ -112,12 +139,33 @@ def world() -> World:
         status_entry(REV_URL, 94567, purpose="revocation"),
         status_entry(SUS_URL, 23452, purpose="suspension"),
     ]
-    # the builder `skillcred verifier serve` uses (through verifier.cli.build_verifier): the pinned schemas
-    # and the recognition chain check included
-    verifier = standard_verifier(
-        trust=trust, loader=loader, status=StatusSource(loader=loader, fetcher=fetcher), clock=lambda: NOW
+    source = sign(cred)
+    rules = sign(
+        rule_credential(load_shipped()["CN"], authority_did=authority.controller, now=NOW - timedelta(days=2)),
+        authority,
     )
-    return World(verifier, sign(cred))
+    rule = parse_rule_credential(rules).rule(RULE)
+    assert rule is not None
+    evaluation = evaluate(rule, [source], as_of=AS_OF, declarations={"workField": "engineering"})
+    recognition = recognition_credential(
+        evaluation,
+        rule_credential=rules,
+        sources=[source],
+        issuer=authority.controller,
+        as_of=AS_OF,
+        credential_id="urn:uuid:6b0f3c52-1d7e-4c0a-9f4e-2a7d5e8c9b31",
+        now=NOW - timedelta(days=1),
+    )
+    # the builder `skillcred verifier serve` uses (through verifier.cli.build_verifier): the pinned schemas
+    # and the recognition chain check included, with the rule credentials a trust pack would bring
+    verifier = standard_verifier(
+        trust=trust,
+        loader=loader,
+        status=StatusSource(loader=loader, fetcher=fetcher),
+        clock=lambda: NOW,
+        rule_credentials=[rules],
+    )
+    return World(verifier, source, sign(recognition, authority))
 
 
 def app_factory() -> Starlette:
@@ -130,6 +178,13 @@ def app_factory() -> Starlette:
 
 def honest_body() -> bytes:
     return json.dumps({"verifiableCredential": world().credential}).encode()
+
+
+def recognition_body() -> bytes:
+    """What the scan page posts for a recognition with its source scanned into the basket beside it: both
+    QR payloads (``POST /scan/verify``, ``sources``)."""
+    w = world()
+    return json.dumps({"payload": qr.encode(w.recognition), "sources": [qr.encode(w.credential)]}).encode()
 
 
 def hostile_bodies() -> list[bytes]:
@@ -155,14 +210,14 @@ class Client:
         self.port = port
         self.local = threading.local()
 
-    def post(self, body: bytes) -> tuple[int, float]:
+    def post(self, body: bytes, path: str = PATH) -> tuple[int, float]:
         t0 = time.perf_counter()
         for attempt in range(2):
             conn = getattr(self.local, "conn", None)
             if conn is None:
                 conn = self.local.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
             try:
-                conn.request("POST", PATH, body=body, headers={"Content-Type": "application/json"})
+                conn.request("POST", path, body=body, headers={"Content-Type": "application/json"})
                 response = conn.getresponse()
                 response.read()
                 if response.getheader("connection", "").lower() == "close":
@@ -193,10 +248,12 @@ class Run:
         return statistics.quantiles(self.honest, n=100, method="inclusive")[q - 1]
 
 
-def drive(port: int, *, requests: int, clients: int, hostile: float, seed: int = 1) -> Run:
-    """``requests`` requests from ``clients`` threads; a share ``hostile`` of them hostile (spread evenly)."""
+def drive(port: int, *, requests: int, clients: int, hostile: float, seed: int = 1, recognition: bool = False) -> Run:
+    """``requests`` requests from ``clients`` threads; a share ``hostile`` of them hostile (spread evenly).
+    ``recognition``: the honest request is the recognition with its source, to the scan page's endpoint."""
     client = Client(port)
-    honest, bad = honest_body(), hostile_bodies()
+    honest, bad = (recognition_body() if recognition else honest_body()), hostile_bodies()
+    path = SCAN_PATH if recognition else PATH
     rng = random.Random(seed)
     plan = [(rng.random() < hostile, i) for i in range(requests)]
     deadline = time.monotonic() + SCENARIO_SECONDS
@@ -208,7 +265,7 @@ def drive(port: int, *, requests: int, clients: int, hostile: float, seed: int =
         if time.monotonic() > deadline:
             return
         is_hostile, i = item
-        status, took = client.post(bad[i % len(bad)] if is_hostile else honest)
+        status, took = client.post(bad[i % len(bad)], PATH) if is_hostile else client.post(honest, path)
         with lock:
             statuses[status] = statuses.get(status, 0) + 1
             if not is_hostile:
@@ -281,18 +338,28 @@ class Server:
                 self.proc.wait()
 
 
-def in_process_rate(requests: int) -> tuple[float, float]:
-    """(verifications per second, median seconds) of ``Verifier.verify_credential`` in this process."""
+def in_process_rate(requests: int, *, recognition: bool = False) -> tuple[float, float]:
+    """(verifications per second, median seconds) of ``Verifier.verify_credential`` in this process: the
+    credential, or (``recognition``) the recognition with its source beside it."""
     w = world()
     body = honest_body()
+    recognition_text = json.dumps(w.recognition).encode()
+
+    def verify() -> bool:
+        # every call parses its documents afresh, as a request would
+        credential = json.loads(body)["verifiableCredential"]
+        if recognition:
+            return w.verifier.verify_credential(json.loads(recognition_text), presented=[credential]).verified
+        return w.verifier.verify_credential(credential).verified
+
     for _ in range(5):
-        assert w.verifier.verify_credential(json.loads(body)["verifiableCredential"]).verified
+        assert verify()
     samples = []
     t0 = time.perf_counter()
     deadline = time.monotonic() + SCENARIO_SECONDS
     for _ in range(requests):
         t = time.perf_counter()
-        assert w.verifier.verify_credential(json.loads(body)["verifiableCredential"]).verified
+        assert verify()
         samples.append(time.perf_counter() - t)
         if time.monotonic() > deadline:
             break
@@ -306,16 +373,32 @@ def _ms(seconds: float) -> str:
 def run(*, requests: int = REQUESTS, workers: int = 0, clients: int = CLIENTS) -> str:
     workers = workers or max(2, os.cpu_count() or 2)
     rate, median = in_process_rate(requests)
+    rec_rate, rec_median = in_process_rate(requests, recognition=True)
     rows: list[tuple[object, ...]] = [
-        ("in-process `Verifier.verify_credential`", "-", "-", f"{rate:.0f}", _ms(median), "-", "1.00")
+        ("in-process `Verifier.verify_credential`", "-", "-", f"{rate:.0f}", _ms(median), "-", "1.00"),
+        (
+            "in-process, recognition + its source (`presented`)",
+            "-",
+            "-",
+            f"{rec_rate:.0f}",
+            _ms(rec_median),
+            "-",
+            f"{rec_rate / rate:.2f}",
+        ),
     ]
     runs: dict[str, Run] = {}
+    scenarios = (
+        ("honest", 0.0, False),
+        ("honest + 10% hostile", HOSTILE_SHARE, False),
+        ("recognition + its source (`/scan/verify`)", 0.0, True),
+    )
     for n in sorted({1, workers}):
         server = Server(n)
         try:
-            for label, share in (("honest", 0.0), ("honest + 10% hostile", HOSTILE_SHARE)):
-                got = drive(server.port, requests=requests, clients=clients, hostile=share)
+            for label, share, recognition in scenarios:
+                got = drive(server.port, requests=requests, clients=clients, hostile=share, recognition=recognition)
                 runs[f"{n}/{label}"] = got
+                reference = rec_rate if recognition else rate
                 rows.append(
                     (
                         f"HTTP, {label}",
@@ -324,7 +407,7 @@ def run(*, requests: int = REQUESTS, workers: int = 0, clients: int = CLIENTS) -
                         f"{got.rate:.0f}",
                         _ms(got.p(50)),
                         _ms(got.p(99)),
-                        f"{got.rate / rate:.2f}",
+                        f"{got.rate / reference:.2f}",
                     )
                 )
         finally:
@@ -338,7 +421,7 @@ def run(*, requests: int = REQUESTS, workers: int = 0, clients: int = CLIENTS) -
                 "honest verifications/s",
                 "honest p50 ms",
                 "honest p99 ms",
-                "vs in-process",
+                "vs in-process (recognitions: vs a recognition in-process)",
             ),
             rows,
         ),

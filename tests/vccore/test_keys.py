@@ -5,6 +5,7 @@ import json
 import pytest
 
 from tests.support import VECTORS
+from vccore import multibase
 from vccore.did import key as didkey
 from vccore.errors import Code, KeyProblem, ResolutionError
 from vccore.keys import KeyPair, PublicKey, decode_public_multibase
@@ -102,3 +103,11 @@ def test_malformed_did_key_is_refused(did: str, match: str) -> None:
 def test_keypair_repr_does_not_show_the_seed() -> None:
     pair = KeyPair.from_seed(b"\x07" * 32)
     assert "07070707" not in repr(pair)
+
+
+@pytest.mark.parametrize("size", [0, 1, 32, 64, 94, 95, 96, 200, 1000])
+def test_base58_round_trips_on_both_sides_of_the_short_path(size: int) -> None:
+    """Up to 128 characters (keys, signatures) the digits are summed one by one, beyond in chunks of ten."""
+    for data in (bytes(size), bytes(range(256)) * (size // 256) + bytes(range(size % 256)), b"\xff" * size):
+        text = multibase.b58encode(data)
+        assert multibase.b58decode(text) == data

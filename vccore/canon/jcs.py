@@ -17,6 +17,7 @@ prints numbers the Python way (``1e-07``, ``1.0``, ``1e+16``).
 from __future__ import annotations
 
 import json
+import json.encoder
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -120,11 +121,12 @@ def _fast_path_ok(value: Any) -> bool:
 
     That holds when every key is a string without characters beyond U+FFFF (then code-point order
     equals UTF-16 code-unit order, section 3.2.3), and there is no float (Python and ECMAScript
-    print floats differently) and no integer outside the I-JSON range. The walk only looks at
-    types; the C encoder then does the work, several times faster than :func:`_serialize`.
+    print floats differently) and no integer outside the I-JSON range. The walk only looks at exact
+    types (a subclass takes the slow path); the C encoder then does the work, several times faster
+    than :func:`_serialize`. ``tests/vccore/canon/test_jcs.py`` compares both paths on random JSON.
     """
     stack = [value]
-    pop, extend = stack.pop, stack.extend
+    pop, push = stack.pop, stack.append
     budget = 100_000
     while stack:
         budget -= 1
@@ -139,9 +141,13 @@ def _fast_path_ok(value: Any) -> bool:
                 return False
             if not keys.isascii() and max(keys) > "\uffff":
                 return False
-            extend([v for v in item.values() if type(v) is not str])
+            for member in item.values():
+                if type(member) is not str:
+                    push(member)
         elif kind is list:
-            extend([v for v in item if type(v) is not str])
+            for member in item:
+                if type(member) is not str:
+                    push(member)
         elif kind is str or item is None or kind is bool:
             continue
         elif kind is int:
@@ -152,30 +158,58 @@ def _fast_path_ok(value: Any) -> bool:
     return True
 
 
-_FAST = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False).encode
+def _no_default(value: Any) -> Any:
+    raise TypeError(f"a {type(value).__name__} is not a JSON value")  # not reached: the walk admits JSON types only
+
+
+_py_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False).encode
+#: CPython's C encoder (json.encoder's own, undocumented, None without the accelerator), built once here with
+#: the settings of _py_encode: json.JSONEncoder.encode would build it again on every call. No cycle check
+#: (markers None): a cycle never passes the walk's budget.
+_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
+_c_encode: Any = (
+    None
+    if _make_encoder is None
+    else _make_encoder(None, _no_default, json.encoder.encode_basestring, None, ":", ",", True, False, False)
+)
+
+
+def _fast(value: Any) -> str:
+    """``json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)``."""
+    if _c_encode is not None:
+        return "".join(_c_encode(value, 0))
+    return _py_encode(value)
+
+
+def _text(value: Any) -> str:
+    """The canonical text, not yet checked for lone surrogates (the UTF-8 encoding finds them)."""
+    if _fast_path_ok(value):
+        try:
+            return _fast(value)
+        except RecursionError as err:
+            raise ResourceLimitError("the value is nested too deeply to canonicalize") from err
+    out: list[str] = []
+    try:
+        _serialize(value, out)
+    except RecursionError as err:
+        raise ResourceLimitError("the value is nested too deeply to canonicalize") from err
+    return "".join(out)
+
+
+def _utf8(text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise ParseError("a string contains a lone surrogate (RFC 8785 3.2.2.2, RFC 7493 2.1)") from err
 
 
 def jcs(value: Any) -> str:
     """The canonical JSON text of ``value`` (RFC 8785 section 3.2)."""
-    if _fast_path_ok(value):
-        try:
-            text = _FAST(value)
-        except RecursionError as err:
-            raise ResourceLimitError("the value is nested too deeply to canonicalize") from err
-    else:
-        out: list[str] = []
-        try:
-            _serialize(value, out)
-        except RecursionError as err:
-            raise ResourceLimitError("the value is nested too deeply to canonicalize") from err
-        text = "".join(out)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as err:
-        raise ParseError("a string contains a lone surrogate (RFC 8785 3.2.2.2, RFC 7493 2.1)") from err
+    text = _text(value)
+    _utf8(text)
     return text
 
 
 def jcs_bytes(value: Any) -> bytes:
-    """:func:`jcs` encoded in UTF-8 (section 3.2.4): the bytes that are hashed."""
-    return jcs(value).encode("utf-8")
+    """:func:`jcs` encoded in UTF-8 (section 3.2.4): the bytes that are hashed (encoded once)."""
+    return _utf8(_text(value))

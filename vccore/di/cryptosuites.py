@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from vccore.canon.jcs import jcs
+from vccore.canon.jcs import jcs_bytes
 from vccore.jsonld.canonical import rdfc
 from vccore.jsonld.loader import DocumentLoader
 
@@ -32,7 +32,7 @@ class Cryptosuite:
     def canonicalize(self, document: Mapping[str, Any], *, loader: DocumentLoader) -> bytes:
         if self.canonicalization == "rdfc":
             return rdfc(document, loader=loader).encode("utf-8")
-        return jcs(document).encode("utf-8")
+        return jcs_bytes(document)
 
     def hash_data(self, canonical_config: bytes, canonical_document: bytes) -> bytes:
         return hashlib.sha256(canonical_config).digest() + hashlib.sha256(canonical_document).digest()

@@ -13,6 +13,7 @@ import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from vccore import multibase
@@ -26,6 +27,7 @@ from vccore.result import Check, CheckName, Problem
 from vccore.timeutil import DEFAULT_SKEW, format_datetime, parse_datetime, require_aware
 
 MAX_PROOFS = 8
+_PROOF_LAYER = AssertionPurpose()  # frozen: one instance serves every call
 MAX_PROOF_VALUE_CHARS = 100  # 64 bytes are at most 88 base58 characters; anything longer is refused unread
 
 
@@ -169,12 +171,18 @@ def _did_key_method(
     if frag not in ("", ident) or not ident:
         return None  # let the general path report the precise problem
     try:
-        raw = decode_public_multibase(ident)
+        key = _did_key_public(did, ident)
     except SkillcredError as err:
         return None, [Problem(Code.INVALID_VERIFICATION_METHOD, err.detail, ptr)]
     if purpose.controller is not None and did != purpose.controller:
         return None, [Problem(Code.ISSUER_KEY_MISMATCH, f"the key's controller {did} is not {purpose.controller}", ptr)]
-    return PublicKey(raw, id=f"{did}#{ident}", controller=did), []
+    return key, []
+
+
+@lru_cache(maxsize=1024)
+def _did_key_public(did: str, ident: str) -> PublicKey:
+    """The key a did:key names (immutable, so one instance per DID serves every proof that names it)."""
+    return PublicKey(decode_public_multibase(ident), id=f"{did}#{ident}", controller=did)
 
 
 def _verification_key(vm_id: Any, purpose: Purpose, loader: DocumentLoader) -> tuple[PublicKey | None, list[Problem]]:
@@ -346,8 +354,9 @@ def _verify_one(
                 ),
                 info,
             )
-        doc = dict(unsecured)
-        doc["@context"] = copy.deepcopy(pctx)
+        if pctx != dctx:  # read only below, like ``config``: no copy
+            doc = dict(unsecured)
+            doc["@context"] = pctx
     elif "@context" in unsecured:
         config["@context"] = unsecured["@context"]
     if "previousProof" in proof:
@@ -397,7 +406,7 @@ def verify_proofs(
     checked over ``document`` as received.
     """
     now = require_aware(now)
-    purpose = purpose or AssertionPurpose()
+    purpose = purpose or _PROOF_LAYER
     if not isinstance(document, Mapping):
         return Check.fail(name, Code.PARSING_ERROR, "the document is not a JSON object")
     signed_proofs = _proof_list(document.get("proof"))

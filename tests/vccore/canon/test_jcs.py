@@ -11,8 +11,11 @@ from types import MappingProxyType
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.support import VECTORS
+from vccore.canon import jcs as jcs_module
 from vccore.canon.jcs import MAX_SAFE_INTEGER, jcs, jcs_bytes, number
 from vccore.errors import Code, SkillcredError
 
@@ -197,6 +200,81 @@ def test_deep_nesting_is_a_resource_limit() -> None:
     value: Any = 0
     for _ in range(5000):
         value = [value]
+    with pytest.raises(SkillcredError) as caught:
+        jcs(value)
+    assert caught.value.code is Code.RESOURCE_LIMIT_EXCEEDED
+
+
+# --- the fast path (json's C encoder after a type walk) against the plain serializer ---------------
+
+#: keys and strings from every plane: ASCII, CJK, U+E000-U+FFFF (below U+10000 by code point but after it in
+#: UTF-16, whose surrogates are D800-DFFF) and beyond U+FFFF (surrogate pairs); no lone surrogates
+_TEXT = st.text(
+    st.one_of(
+        st.characters(max_codepoint=0x7F),
+        st.sampled_from('张试一二级技师\u20ac\u00f6\ufb33\uffff\ue000\r\x00\x1f"\\/'),
+        st.characters(min_codepoint=0x10000, max_codepoint=0x10FFFF),
+        st.characters(exclude_categories=["Cs"]),
+    ),
+    max_size=6,
+)
+#: keys from a few characters either side of the surrogate block, so that code point order and UTF-16 order
+#: disagree often within one object
+_KEYS = st.one_of(st.text(st.sampled_from("a\u20ac\ue000\ufb33\uffff\U00010000\U0001f600张"), max_size=3), _TEXT)
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-MAX_SAFE_INTEGER, max_value=MAX_SAFE_INTEGER),
+    st.integers(min_value=-(2**60), max_value=2**60),
+    st.floats(allow_nan=False, allow_infinity=False),
+    _TEXT,
+)
+_JSON = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=5),
+    max_leaves=25,
+)
+
+
+def _plain(value: Any) -> str | Code:
+    """The straightforward serializer alone (no fast path), or the code it refuses with."""
+    out: list[str] = []
+    try:
+        jcs_module._serialize(value, out)
+        text = "".join(out)
+        text.encode("utf-8")
+    except SkillcredError as err:
+        return err.code
+    return text
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=_JSON)
+def test_fast_path_equals_the_plain_serializer(value: Any) -> None:
+    try:
+        fast: str | Code = jcs(value)
+    except SkillcredError as err:
+        fast = err.code
+    assert fast == _plain(value)
+    if not isinstance(fast, Code):  # (a Code is a str too)
+        # and it is the same JSON value (ECMAScript prints 4e16 as 40000000000000000: compare numbers as doubles)
+        assert json.loads(fast, parse_int=float) == json.loads(json.dumps(value), parse_int=float)
+
+
+def test_the_property_reaches_the_fast_path_and_both_orders() -> None:
+    """The walk admits a value without floats whose keys are in the BMP, refuses the others."""
+    assert jcs_module._fast_path_ok({"\ue000": [1, None, True, "😀"], "a": {"b": "c"}})
+    assert not jcs_module._fast_path_ok({"\U0001f600": 1})  # UTF-16 order differs from code point order
+    assert not jcs_module._fast_path_ok([{"a": 1.0}])
+    assert not jcs_module._fast_path_ok([[2**53]])
+    assert not jcs_module._fast_path_ok((1,))
+    assert jcs({"\U0001f600": 1, "\ufb33": 2}) == '{"\U0001f600":1,"\ufb33":2}'
+
+
+def test_a_cycle_is_a_resource_limit_not_a_hang() -> None:
+    """The C encoder runs without its cycle check: a cycle must never reach it (the walk's budget)."""
+    value: list[Any] = [{"a": "b"}]
+    value.append(value)
     with pytest.raises(SkillcredError) as caught:
         jcs(value)
     assert caught.value.code is Code.RESOURCE_LIMIT_EXCEEDED
