@@ -5,7 +5,7 @@ or the test server at 127.0.0.1). Each process runs ``--workers 1``; with the pr
 alternate 1 and 2 processes on fresh rows; the time is from start to the last process's exit.
 
 On one 2-core machine two processes can at best double one; across machines each adds its cores.
-``python -m bench.bench_shared [--rounds R]``; prints a Markdown table with medians and spreads.
+``python -m bench.bench_shared [--rounds R] [--rows N]``; prints a Markdown table with medians and spreads.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def _q(values: list[float], digits: int = 1) -> str:
     return f"{q[1]:.{digits}f} ({q[0]:.{digits}f}–{q[2]:.{digits}f})"
 
 
-def run(rounds: int = 3) -> str:
+def run(rounds: int = 3, rows_hashed: int = 240) -> str:
     import psycopg
 
     schema = f"bench_{uuid.uuid4().hex[:12]}"
@@ -77,7 +77,10 @@ def run(rounds: int = 3) -> str:
                     store=f"{PG}?options=-csearch_path%3D{schema}",
                 )
                 out = []
-                for label, params, rows in (("production (ops 3, 64 MiB)", "default", 48), ("minimum", "test", 400)):
+                for label, params, rows in (
+                    ("production (ops 3, 64 MiB)", "default", rows_hashed),
+                    ("minimum", "test", 400),
+                ):
                     one: list[float] = []
                     two: list[float] = []
                     for _ in range(rounds):
@@ -95,9 +98,12 @@ def run(rounds: int = 3) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--rows", type=int, default=240, help="rows per run with the production hash (starting a process is then small)"
+    )
     args = parser.parse_args([] if __name__ != "__main__" else None)
     print("## One batch on two processes, one PostgreSQL registry (bench/bench_shared.py)\n")
-    print(run(args.rounds))
+    print(run(args.rounds, args.rows))
 
 
 if __name__ == "__main__":
