@@ -177,6 +177,17 @@ def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
 
 
+def _json_kind(value: Any) -> str:
+    """What a JSON value is, for a message: "a string", "an array", "a number", "true"/"false"."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "a number"
+
+
 def _json_object(request: Request, *, max_bytes: int) -> dict[str, Any] | Response:
     try:
         value = jsonstrict.loads(_body(request), max_bytes=max_bytes)
@@ -264,8 +275,10 @@ def create_app(
         if isinstance(options, Response):
             return options
         document = body.get(member)
-        if not isinstance(document, dict):
-            return problem(400, Code.MALFORMED_VALUE_ERROR, f"{member} must be a JSON object")
+        if document is None:
+            return problem(400, Code.MALFORMED_VALUE_ERROR, f"{member} is required (a JSON object)")
+        if not isinstance(document, dict):  # e.g. the document sent as a JSON string: it cannot be parsed as one
+            return problem(400, Code.PARSING_ERROR, f"{member} must be a JSON object, not {_json_kind(document)}")
         return document, options
 
     def verify_credential(request: Request) -> Response:

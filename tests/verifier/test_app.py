@@ -801,3 +801,25 @@ def test_the_default_profile_keeps_skillcreds_own_challenges_and_holder(
     assert failed(_post_vp(client, holderless, challenge=SUITE_CHALLENGE).json()) == {
         "dataModel": {"MALFORMED_VALUE_ERROR"}
     }
+
+
+@pytest.mark.parametrize(
+    ("member", "code", "detail"),
+    [
+        (None, "MALFORMED_VALUE_ERROR", "verifiableCredential is required (a JSON object)"),
+        ("json-string", "PARSING_ERROR", "verifiableCredential must be a JSON object, not a string"),
+        ([], "PARSING_ERROR", "verifiableCredential must be a JSON object, not an array"),
+        (7, "PARSING_ERROR", "verifiableCredential must be a JSON object, not a number"),
+        (True, "PARSING_ERROR", "verifiableCredential must be a JSON object, not true"),
+    ],
+)
+def test_a_credential_that_is_not_a_json_object_is_a_parsing_error(
+    world: VerifierWorld, client_for: MakeClient, member: Any, code: str, detail: str
+) -> None:
+    """The vc-di-eddsa suite sends the credential as a JSON string: it cannot be read as a document
+    (PARSING_ERROR); a request without one is a malformed request."""
+    value = json.dumps(world.credential()) if member == "json-string" else member
+    body = {} if member is None else {"verifiableCredential": value}
+    r = client_for().post("/credentials/verify", json=body)
+    assert r.status_code == 400
+    assert (r.json()["code"], r.json()["detail"]) == (code, detail)
