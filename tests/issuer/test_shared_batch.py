@@ -149,6 +149,7 @@ def test_two_batch_processes_share_a_postgresql_registry_and_one_killed_midway_l
     )
     source = write_csv(tmp_path / "province.csv", [row(i) for i in range(total)])
     target = Target(PG_URL, pg_schema)
+    identity = batch_identity([r.request for r in read_rows(source, "skill-level")[0]])
     with target.open() as store:
         first = _batch(tmp_path / "home", source, tmp_path / "out-a")
         second = _batch(tmp_path / "home", source, tmp_path / "out-b")
@@ -158,7 +159,13 @@ def test_two_batch_processes_share_a_postgresql_registry_and_one_killed_midway_l
             while time.monotonic() < deadline and first.poll() is None:
                 with store.read() as tx:
                     issued = tx.count("credentials")
-                if issued >= total // 5:
+                    units = tx.batch_units(identity)
+                # both processes at work: at least a fifth issued, and a unit finished by the first (on a loaded
+                # machine the second can start sooner and do the first fifth alone)
+                first_finished = any(
+                    done and (owner or "").split("/")[1:2] == [str(first.pid)] for *_, owner, done, _ in units
+                )
+                if issued >= total // 5 and first_finished:
                     break
                 time.sleep(0.05)
             if first.poll() is not None:
