@@ -20,6 +20,10 @@ from vccore.errors import Code, SkillcredError
 
 #: what a worker sends once it can sign (a result never has a negative chunk number)
 _READY: Final[tuple[int, list[Any]]] = (-1, [])
+#: how long closing waits for a worker to read its stop sentinel before it is terminated: a worker still
+#: starting (a new interpreter importing the signing code, on a loaded machine several seconds) reads it
+#: once it is up; only a stuck worker costs the whole wait
+_STOP_WAIT: Final = 30.0
 
 
 def _exit_with(parent: int) -> None:  # pragma: no cover - child
@@ -114,7 +118,7 @@ class Workers:
             self._setups.put(None)
             self._tasks.put(None)
         for proc in self._procs:
-            proc.join(timeout=5)
+            proc.join(timeout=_STOP_WAIT)
             if proc.is_alive():  # pragma: no cover - a stuck worker
                 proc.terminate()
                 proc.join(timeout=5)
