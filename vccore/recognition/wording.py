@@ -147,6 +147,21 @@ def rule_standing(subject: Mapping[str, Any], rule: Mapping[str, Any] | None = N
     return None
 
 
+def _condition_saying(rule: Mapping[str, Any] | None, name: str, value: str) -> Text | None:
+    """The words of the rule's condition that holds when the holder declares ``name`` = ``value`` (its logic
+    is ``{"==": [{"var": "declared.<name>"}, value]}``): a declared ``workField`` of ``engineering`` reads as
+    the rule's own 在工程技术领域生产一线岗位从事相应专业技术技能工作, not as the code."""
+    for condition in rule.get("conditions", []) if rule else []:
+        if not isinstance(condition, Mapping):
+            continue
+        logic = condition.get("logic")
+        if logic == {"==": [{"var": f"declared.{name}"}, value]}:
+            zh, en = condition.get("zh"), condition.get("en")
+            if isinstance(zh, str) and isinstance(en, str):
+                return Text(zh, en)
+    return None
+
+
 def _declared(document: Mapping[str, Any], rule: Mapping[str, Any] | None) -> Text:
     evidence = document.get("evidence")
     items = evidence if isinstance(evidence, list) else [evidence]
@@ -166,7 +181,7 @@ def _declared(document: Mapping[str, Any], rule: Mapping[str, Any] | None) -> Te
     zh, en = [], []
     for name, value in declared.items():
         label = labels.get(name, Text(name, name))
-        shown = answers.get(value, Text(value, value))
+        shown = answers.get(value) or _condition_saying(rule, name, value) or Text(value, value)
         zh.append(f"{label.zh}：{shown.zh}")
         en.append(f"{label.en}: {shown.en}")
     return Text("；".join(zh) + "（本人申报，未核验）", "; ".join(en) + " (declared by the holder, not checked)")

@@ -74,7 +74,11 @@ def test_rows_show_grant_standing_region_basis_notes_and_declared_inputs() -> No
     assert rows["依据"].startswith("人力资源社会保障部《关于在工程技术领域")
     assert rows["依据"].endswith("（2018年11月）")
     assert rows["规则说明"]  # the shipped rule's notes
-    assert rows["申报信息"] == "岗位领域：engineering（本人申报，未核验）"
+    assert rows["申报信息"] == "岗位领域：在工程技术领域生产一线岗位从事相应专业技术技能工作（本人申报，未核验）"
+    other = _doc(P2, declared={"workField": "other"})  # no condition says it: shown as declared
+    assert dict((k.zh, v.zh) for k, v in recognition_rows(other, shipped_rule(other)))["申报信息"] == (
+        "岗位领域：other（本人申报，未核验）"
+    )
 
 
 def test_a_standing_field_the_rule_carries_wins_over_the_old_confidence() -> None:
