@@ -73,6 +73,7 @@ class Code(StrEnum):
     CHAIN_TOO_DEEP = "CHAIN_TOO_DEEP"
     CHAIN_NOT_CHECKED = "CHAIN_NOT_CHECKED"
     HOLDER_MISMATCH = "HOLDER_MISMATCH"
+    NOTHING_PRESENTED = "NOTHING_PRESENTED"
     # one reading (issue 12): a document spelled otherwise than the one compact form of its contexts
     NOT_COMPACT_FORM = "NOT_COMPACT_FORM"
 
@@ -141,6 +142,7 @@ TITLES: dict[Code, tuple[str, str]] = {
     Code.CHAIN_TOO_DEEP: ("The recognition chain is too deep", "认定链层级过深"),
     Code.CHAIN_NOT_CHECKED: ("The recognition chain could not be checked", "无法核验认定链"),
     Code.HOLDER_MISMATCH: ("The presenter is not the credential's holder", "出示人不是凭证持有人"),
+    Code.NOTHING_PRESENTED: ("The presentation carries no credential", "出示中没有凭证"),
     Code.NOT_COMPACT_FORM: (
         "The document is not written in the one form its contexts define",
         "文档未按其上下文规定的唯一写法书写（可能被改写）",

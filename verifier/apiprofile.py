@@ -16,6 +16,9 @@ holder          required (a DID); the proof's key is the         optional; when 
 holder binding  every credential's ``credentialSubject.id`` is   only for skillcred's own credentials (whose
                 the holder                                       context is skillcred's), and for all when
                                                                  the caller asks (``requireHolder``)
+credentials     at least one (``NOTHING_PRESENTED``): a          none is allowed (VC 2.0: a presentation
+                presentation of nothing proves only that         MAY carry credentials; an authentication
+                someone holds a key, never a verdict             alone is the caller's to judge)
 ==============  ===============================================  =========================================
 
 Either way the presentation must carry a valid ``authentication`` proof, and every credential in it is
@@ -36,22 +39,28 @@ import contexts
 class PresentationRules:
     """See the module docstring. ``own_challenges``: the challenge must come from this verifier's store
     (and its domain be this verifier's); ``require_holder`` and ``bind_all``: holder and holder binding
-    for every presentation, not only for skillcred's own credentials."""
+    for every presentation, not only for skillcred's own credentials; ``require_credentials``: a
+    presentation must carry at least one credential."""
 
     name: str
     own_challenges: bool
     require_holder: bool
     bind_all: bool
+    require_credentials: bool
 
     def with_caller_options(self, options: Mapping[str, Any]) -> PresentationRules:
         """These rules with what a VC-API caller may tighten (``requireHolder``), never loosen."""
         if options.get("requireHolder") is True:
-            return PresentationRules(self.name, self.own_challenges, True, True)
+            return PresentationRules(self.name, self.own_challenges, True, True, self.require_credentials)
         return self
 
 
-SKILLCRED: Final = PresentationRules("skillcred", own_challenges=True, require_holder=True, bind_all=True)
-VC_API: Final = PresentationRules("vc-api", own_challenges=False, require_holder=False, bind_all=False)
+SKILLCRED: Final = PresentationRules(
+    "skillcred", own_challenges=True, require_holder=True, bind_all=True, require_credentials=True
+)
+VC_API: Final = PresentationRules(
+    "vc-api", own_challenges=False, require_holder=False, bind_all=False, require_credentials=False
+)
 PROFILES: Final = {p.name: p for p in (SKILLCRED, VC_API)}
 
 

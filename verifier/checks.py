@@ -120,9 +120,12 @@ def status(
     return (out[0], out[1]), freshness
 
 
-def presentation_model(doc: Mapping[str, Any], *, require_holder: bool = True) -> Check:
+def presentation_model(
+    doc: Mapping[str, Any], *, require_holder: bool = True, require_credentials: bool = True
+) -> Check:
     """VC 2.0 section 4.13: the type, the holder (a DID; optional unless ``require_holder``), the
-    credentials (objects, capped)."""
+    credentials (objects, capped; at least one when ``require_credentials``: a presentation of nothing
+    proves only that someone holds a key)."""
     problems = []
     if "VerifiablePresentation" not in types_of(doc):
         problems.append(Problem(Code.MALFORMED_VALUE_ERROR, "type must include VerifiablePresentation", "/type"))
@@ -132,7 +135,15 @@ def presentation_model(doc: Mapping[str, Any], *, require_holder: bool = True) -
         problems.append(Problem(Code.MALFORMED_VALUE_ERROR, "holder must be the holder's DID", "/holder"))
     creds = doc.get("verifiableCredential", [])
     items = creds if isinstance(creds, list) else [creds]
-    if len(items) > MAX_CREDENTIALS:
+    if require_credentials and not items:
+        problems.append(
+            Problem(
+                Code.NOTHING_PRESENTED,
+                "the presentation carries no credential / 出示中没有凭证",
+                "/verifiableCredential",
+            )
+        )
+    elif len(items) > MAX_CREDENTIALS:
         problems.append(
             Problem(
                 Code.RESOURCE_LIMIT_EXCEEDED,

@@ -242,7 +242,9 @@ class Verifier:
         creds = doc.get("verifiableCredential", [])
         items = creds if isinstance(creds, list) else [creds]
         own = [is_skillcred_own(c) for c in items]
-        model = checks.presentation_model(reading, require_holder=rules.require_holder or any(own))
+        model = checks.presentation_model(
+            reading, require_holder=rules.require_holder or any(own), require_credentials=rules.require_credentials
+        )
         result = result.with_check(model)
         if not model.passed:
             return self._finish(result)

@@ -823,3 +823,24 @@ def test_a_credential_that_is_not_a_json_object_is_a_parsing_error(
     r = client_for().post("/credentials/verify", json=body)
     assert r.status_code == 400
     assert (r.json()["code"], r.json()["detail"]) == (code, detail)
+
+
+def test_a_presentation_of_nothing_is_never_a_verdict_on_the_scan_page_profile(
+    world: VerifierWorld, client_for: MakeClient
+) -> None:
+    """A stranger's key, this verifier's challenge and no credential: the signature holds, but it proves only
+    that someone holds a key, so skillcred's profile refuses it (the scan page showed it green). VC-API
+    callers may ask for an authentication alone (VC 2.0: a presentation MAY carry credentials)."""
+    client = client_for()
+    challenge = client.post("/challenges").json()["challenge"]
+    empty = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "holder": ROGUE.controller,
+    }
+    vp = sign(empty, ROGUE, purpose="authentication", challenge=challenge, domain=DOMAIN)
+    r = client.post("/presentations/verify", json={"verifiablePresentation": vp, "options": {"challenge": challenge}})
+    assert r.status_code == 422 and r.json()["verified"] is False
+    assert failed(r.json()) == {"dataModel": {"NOTHING_PRESENTED"}}
+    generic = sign(empty, ROGUE, purpose="authentication", challenge=SUITE_CHALLENGE)
+    assert _post_vp(_vc_api(world, client_for), generic, challenge=SUITE_CHALLENGE).status_code == 200
