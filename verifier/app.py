@@ -6,7 +6,8 @@ and ``GET /health``. ``/presentations/verify`` follows the app's presentation pr
 ``options.domain`` checked against the proof, the holder optional unless ``options.requireHolder`` or a
 skillcred credential needs it). Answers: 200 with the result when it verified, 422 with the same shape when it
 did not, 400 ``application/problem+json`` (RFC 9457) for a request that is not well formed, 413 for a
-body over its cap. Caps are enforced by :class:`BodyCap` before anything is buffered: a declared
+body over its cap, 415 for a verify request that is not JSON in UTF-8 (a form, ``text/plain`` or no type: what a
+page can make a browser send cross-site without a preflight). Caps are enforced by :class:`BodyCap` before anything is buffered: a declared
 ``Content-Length`` over the cap is refused unread, and a streamed body is counted as it arrives.
 Endpoints are plain ``def`` functions (starlette runs them in its thread pool).
 """
@@ -177,6 +178,34 @@ def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
 
 
+#: the media types a VC-API verify request may have: JSON, and JSON-LD or another ``+json`` type
+_JSON_TYPES = frozenset({"application/json", "application/ld+json"})
+
+
+def _json_media_problem(request: Request) -> Response | None:
+    """None for a JSON body in UTF-8, else 415. A form, ``text/plain`` or a body without a type is what a
+    web page can make a visitor's browser send to another site without asking (no CORS preflight): the
+    verify endpoints, open and costly, answer only JSON."""
+    media = _media_type(request)
+    params = request.headers.get("content-type", "").split(";")[1:]
+    charset = next(
+        (
+            v.strip().strip('"').lower()
+            for k, _, v in (x.partition("=") for x in params)
+            if k.strip().lower() == "charset"
+        ),
+        "utf-8",
+    )
+    if (media in _JSON_TYPES or media.endswith("+json")) and charset in ("utf-8", "utf8"):
+        return None
+    return problem(
+        415,
+        Code.MALFORMED_VALUE_ERROR,
+        f"请求须为 UTF-8 的 JSON（application/json） / the request must be JSON in UTF-8 (application/json), "
+        f"not {request.headers.get('content-type', 'no content type')[:80]!r}",
+    )
+
+
 def _json_kind(value: Any) -> str:
     """What a JSON value is, for a message: "a string", "an array", "a number", "true"/"false"."""
     if isinstance(value, bool):
@@ -267,7 +296,10 @@ def create_app(
     page = ScanPage(verifier, max_image_bytes=max_image_bytes, image_gate=image_gate)
 
     def vc_api_request(request: Request, member: str) -> tuple[dict[str, Any], dict[str, Any]] | Response:
-        """``(document, options)`` of a VC-API verify request, or the 400/413 answer."""
+        """``(document, options)`` of a VC-API verify request, or the 400/413/415 answer."""
+        wrong_type = _json_media_problem(request)
+        if wrong_type is not None:
+            return wrong_type
         body = _json_object(request, max_bytes=max_json_bytes)
         if isinstance(body, Response):
             return body

@@ -135,7 +135,9 @@ def test_the_issuer_verifier_and_wallet_answer_errors_in_the_same_shape(tmp_path
         trust=None, trust_any=True, loader=loader, status=StatusSource(loader=loader), clock=CLOCK
     )
     verifier = TestClient(verifier_app(pipeline))
-    _shape(verifier.post("/credentials/verify", content=b"{"), 400, "PARSING_ERROR")
+    json_type = {"content-type": "application/json"}
+    _shape(verifier.post("/credentials/verify", content=b"{", headers=json_type), 400, "PARSING_ERROR")
+    _shape(verifier.post("/credentials/verify", content=b"{}"), 415, "MALFORMED_VALUE_ERROR")
     wallet = TestClient(wallet_app(Wallet.create(tmp_path / "wallet", clock=CLOCK), base_url="http://127.0.0.1"))
     _shape(wallet.get("/p/" + "A" * 20), 404, "NOT_FOUND")
     _shape(

@@ -844,3 +844,30 @@ def test_a_presentation_of_nothing_is_never_a_verdict_on_the_scan_page_profile(
     assert failed(r.json()) == {"dataModel": {"NOTHING_PRESENTED"}}
     generic = sign(empty, ROGUE, purpose="authentication", challenge=SUITE_CHALLENGE)
     assert _post_vp(_vc_api(world, client_for), generic, challenge=SUITE_CHALLENGE).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        None,
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "application/json; charset=utf-16",
+        "image/png",
+    ],
+)
+def test_the_verify_endpoints_answer_only_json(
+    world: VerifierWorld, client_for: MakeClient, content_type: str | None
+) -> None:
+    """What a web page can make a visitor's browser send cross-site without a preflight (a form, text/plain, no
+    type) is refused unread: 415, for a body that is a valid request in JSON."""
+    client = client_for()
+    body = json.dumps({"verifiableCredential": world.credential()}).encode()
+    headers = {} if content_type is None else {"content-type": content_type}
+    for path in ("/credentials/verify", "/presentations/verify"):
+        r = client.post(path, content=body, headers=headers)
+        assert r.status_code == 415 and r.json()["code"] == "MALFORMED_VALUE_ERROR", (path, r.text)
+    for ok in ("application/json", "application/ld+json", "application/vc+ld+json", "application/json; charset=UTF-8"):
+        r = client.post("/credentials/verify", content=body, headers={"content-type": ok})
+        assert r.status_code == 200 and r.json()["verified"] is True, (ok, r.text)
