@@ -7,8 +7,9 @@ and ``GET /health``. ``/presentations/verify`` follows the app's presentation pr
 skillcred credential needs it). Answers: 200 with the result when it verified, 422 with the same shape when it
 did not, 400 ``application/problem+json`` (RFC 9457) for a request that is not well formed, 413 for a
 body over its cap, 415 for a verify request that is not JSON in UTF-8 (a form, ``text/plain`` or no type: what a
-page can make a browser send cross-site without a preflight). Caps are enforced by :class:`BodyCap` before anything is buffered: a declared
-``Content-Length`` over the cap is refused unread, and a streamed body is counted as it arrives.
+page can make a browser send cross-site without a preflight). Caps are enforced by :class:`BodyCap` before
+anything is buffered: a declared ``Content-Length`` over the cap is refused unread, and a streamed body is
+counted as it arrives.
 Endpoints are plain ``def`` functions (starlette runs them in its thread pool).
 """
 

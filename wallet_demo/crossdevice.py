@@ -50,11 +50,11 @@ def script() -> str:
     return """
 (function(){var p=document.getElementById('photo');if(!p)return;
 var s=document.getElementById('photo-status'),send=document.getElementById('oid4vp-send'),
-who=document.getElementById('oid4vp-who'),pending=null;
+who=document.getElementById('oid4vp-who'),box=document.getElementById('oid4vp'),pending=null;
 function say(t,state){s.textContent=t;
 if(state){s.setAttribute('data-state',state);}else{s.removeAttribute('data-state');}}
 function fail(j){return (j&&(j.title_zh||j.title)?(j.title_zh||j.title)+'：':'')+((j&&j.detail)||'?');}
-p.addEventListener('change',function(){var f=p.files[0];if(!f)return;say('…');pending=null;send.hidden=true;
+p.addEventListener('change',function(){var f=p.files[0];if(!f)return;say('…');pending=null;send.hidden=box.hidden=true;
 fetch('api/request-from-photo',{method:'POST',headers:{'Content-Type':'application/octet-stream'},body:f})
 .then(function(r){return r.json();}).then(function(j){
 if(!j.payload){say('✗ '+fail(j),'error');return;}
@@ -63,7 +63,7 @@ if(!j.requestUri){say('✓');return;}
 return fetch(j.requestUri,{cache:'no-store',credentials:'omit'}).then(function(r){
 if(!r.ok){throw new Error('HTTP '+r.status);}return r.text();}).then(function(jwt){
 pending={requestUri:j.requestUri,clientId:j.clientId,requestObject:jwt};
-who.textContent=j.verifier;send.hidden=false;say('✓ 已读取出示请求 / request read','read');});
+who.textContent=j.verifier;send.hidden=box.hidden=false;say('✓ 已读取出示请求 / request read','read');});
 }).catch(function(e){say('✗ '+e.message,'error');});});
 send.addEventListener('click',function(){if(!pending)return;
 var ids=[].map.call(document.querySelectorAll('input[name=id]:checked'),function(b){return b.value;});

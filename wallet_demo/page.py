@@ -22,6 +22,7 @@ _CSS: Final = """
 *{box-sizing:border-box}body{margin:0;font:17px/1.5 system-ui,"Noto Sans CJK SC","PingFang SC",sans-serif;
 background:#f3f1ec;color:#1d1d1d;max-width:520px;margin:auto;padding:12px;overflow-wrap:anywhere}
 body.zh [lang=en],body.en [lang=zh]{display:none}
+[hidden]{display:none!important}
 header{display:flex;justify-content:space-between;align-items:center;gap:8px}h1{font-size:1.3em;margin:.4em 0}
 button,.btn{font:inherit;min-height:48px;min-width:48px;padding:.55em 1em;border-radius:8px;border:2px solid #7a1f1f;
 background:#fff;color:#7a1f1f;text-decoration:none;display:inline-flex;align-items:center;justify-content:center;
@@ -119,7 +120,8 @@ def index_page(cards: Sequence[Card], *, holder_did: str, nonce: str, intact: fr
         f'<p><label class="btn" for="photo">{t(_PHOTO)}</label>'
         '<input id="photo" class="hidden-input" type="file" accept="image/png,image/jpeg" capture="environment">'
         ' <span id="photo-status" role="status"></span></p>'
-        f'<div>{boxes}</div><p id="oid4vp" class="send">{t(crossdevice.ASKING)}: <strong id="oid4vp-who"></strong> '
+        f'<div>{boxes}</div><p id="oid4vp" class="send" hidden>{t(crossdevice.ASKING)}: '
+        '<strong id="oid4vp-who"></strong> '
         f'<button id="oid4vp-send" class="primary" type="button" hidden>{t(crossdevice.SEND)}</button></p>'
         f'<button class="primary" type="submit">{t(Text("生成出示二维码", "Make the answer QR"))}</button>'
         "</form></section>"

@@ -90,8 +90,11 @@ def test_hr_requests_the_worker_answers_from_the_phone_and_the_chain_is_drawn(
             if "RecognitionCredential" in c.document["type"]
         )
         wallet.goto(f"{demo.base}/wallet/{who}/")
+        # nothing to send before a request is read: no 请求方 line, no 发送出示 button
+        assert not wallet.is_visible("#oid4vp") and not wallet.is_visible("#oid4vp-send")
         wallet.set_input_files("#photo", str(photo))
         wallet.wait_for_selector("#photo-status[data-state='read']", timeout=TIMEOUT)
+        assert wallet.is_visible("#oid4vp-send")
         assert wallet.inner_text("#oid4vp-who") == demo.base.split("://", 1)[1]
         wallet.check(f"input[name=id][value='{recognition.local_id}']")
         wallet.click("#oid4vp-send")
