@@ -31,6 +31,7 @@ from vccore.exchange import oid4vp
 from vccore.qr.render import render_svg
 from vccore.timeutil import format_datetime
 from verifier.page import COMMON_HEADERS, PageRequest, PageResponse, PageRoute, ScanPage, origin_of
+from verifier.pages.verdict import beijing
 from verifier.pages.view import presentation_view
 
 MAX_TRANSACTIONS: Final = 256
@@ -108,6 +109,10 @@ class CrossDevice:
             "challenge": issued.challenge,
             "clientId": made.client_id,
             "expires": format_datetime(issued.expires),
+            "expiresShown": {
+                "zh": f"{beijing(format_datetime(issued.expires))}（北京时间）",
+                "en": f"{beijing(format_datetime(issued.expires))} (Beijing time)",
+            },
             "uri": uri,
             "svg": svg,
         }

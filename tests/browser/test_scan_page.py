@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -204,6 +205,8 @@ def test_request_mode_shows_a_challenge_qr_and_verifies_the_answer(page: Any, ar
     assert src.startswith("data:image/svg+xml")
     assert page.evaluate("document.getElementById('request-qr').naturalWidth") > 0
     challenge = str(page.get_attribute("#request-qr", "data-challenge"))
+    # the request's expiry in Chinese form and Beijing time, not the API's UTC stamp
+    assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d（北京时间）", page.inner_text("#request-expires"))
     _shot(page, artifacts, "10-request-qr")
     answer = presentation([world.valid], HOLDER, challenge=challenge)
     _paste(page, qr.encode(answer))

@@ -249,7 +249,7 @@
         $("request-qr").src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(body.svg);
         $("request-qr").setAttribute("data-challenge", body.challenge);
         $("request-qr").setAttribute("data-uri", body.uri);
-        $("request-expires").textContent = body.expires;
+        $("request-expires").textContent = body.expiresShown ? pick(body.expiresShown) : body.expires;  // Beijing time
         $("request-panel").hidden = false;
         setStatus(t("requestActive"));
         pollAnswer(body.transaction);
