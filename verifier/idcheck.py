@@ -17,6 +17,7 @@ instead of it.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -30,9 +31,20 @@ from verifier.workgate import Busy, RateLimit, WorkGate
 MAX_BODY: Final = 16 * 1024
 MAX_NUMBER_CHARS: Final = 32
 INVALID_NUMBER: Final = (
-    "身份证号码无效：应为 18 位，末位校验码正确（可含空格）。"
+    "身份证号码无效：应为 18 位，末位校验码正确（可含空格、连字符或全角数字），请核对。"
     " / idNumber is not a valid resident ID number (18 characters with a valid check character)"
 )
+
+
+#: what people put between the groups of a number: spaces of any width and dashes
+_SEPARATORS: Final = frozenset(" -\u2010\u2011\u2012\u2013\u2014\u2212")
+
+
+def _as_typed(number: str) -> str:
+    """The number a person typed, as the 18 characters: full-width digits and ``Ｘ`` (a Chinese input method's)
+    read as ASCII (NFKC), and the groups (6 8 4, with spaces of any width or dashes) joined."""
+    folded = unicodedata.normalize("NFKC", number)
+    return "".join(c for c in folded if not c.isspace() and c not in _SEPARATORS)
 
 
 @dataclass(frozen=True)
@@ -81,7 +93,7 @@ class IdChecker:
         number = body.get("idNumber")
         if not isinstance(number, str) or not 0 < len(number) <= MAX_NUMBER_CHARS:
             return _problem(400, Code.MALFORMED_VALUE_ERROR, INVALID_NUMBER)
-        number = "".join(number.split())  # a number typed in groups (6 8 4, or with full-width spaces) is the number
+        number = _as_typed(number)
         if not number:
             return _problem(400, Code.MALFORMED_VALUE_ERROR, INVALID_NUMBER)
         identity = _identity_hash(body)

@@ -75,6 +75,12 @@ def test_the_camera_qr_is_decoded_in_the_browser_and_only_the_payload_is_sent(
     page.click(".id-compare")
     page.wait_for_selector(".answer.nomatch", timeout=TIMEOUT)
     _shot(page, artifacts, "02-id-check-no-match")
+    # a mistyped number says what is wrong and what to do, not 数据格式错误
+    page.fill(".id-number", ID_NUMBER[:-1])
+    page.click(".id-compare")
+    page.wait_for_selector(".answer.nomatch >> text=身份证号码无效", timeout=TIMEOUT)
+    assert page.inner_text(".answer").startswith("身份证号码无效：应为 18 位"), page.inner_text(".answer")
+    _shot(page, artifacts, "02-id-check-mistyped")
 
 
 def test_an_uploaded_photo_of_a_valid_credential_verifies(

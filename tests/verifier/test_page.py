@@ -301,6 +301,10 @@ def test_id_check_accepts_a_number_typed_in_groups_and_says_why_in_chinese_first
     hashed = _fast_hash()
     grouped = f"{ID_NUMBER[:6]} {ID_NUMBER[6:14]}\u3000{ID_NUMBER[14:]}"  # a space and a full-width space
     assert client.post("/id-check", json={"identityHash": hashed, "idNumber": grouped}).json() == {"match": True}
+    full_width = ID_NUMBER.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789X"})  # a Chinese input method's
+    dashed = f"{ID_NUMBER[:6]}-{ID_NUMBER[6:14]}－{ID_NUMBER[14:]}"
+    for typed in (full_width, dashed, full_width.lower()):
+        assert client.post("/id-check", json={"identityHash": hashed, "idNumber": typed}).json() == {"match": True}
     answer = client.post("/id-check", json={"identityHash": hashed, "idNumber": "12 34"})
     assert answer.status_code == 400 and answer.json()["code"] == "MALFORMED_VALUE_ERROR"
     assert answer.json()["detail"].startswith("身份证号码无效")

@@ -331,9 +331,12 @@
               answer.className = "answer " + (body.match ? "match" : "nomatch");
               answer.textContent = t(body.match ? "idMatch" : "idNoMatch");
             } else {
+              // the server's sentence says what to do (身份证号码无效：应为 18 位…), Chinese before " / "
+              var said = (body.detail || "").split(" / ");
               answer.className = "answer nomatch";
-              answer.textContent = state.lang === "zh" ? (body.title_zh || body.title) : body.title;
-              answer.appendChild(detailBox(body.detail));
+              answer.textContent = state.lang === "zh" ? (said[0] || body.title_zh || body.title)
+                : (said[1] || body.title);
+              answer.appendChild(detailBox(body.code));
             }
           });
         }).catch(function () { answer.textContent = t("netError"); });
