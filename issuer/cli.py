@@ -258,11 +258,24 @@ def issue(
     help="只输出 KIND 的示例输入（JSON），可直接用作 --data。 "
     "Print only KIND's example input (JSON), usable as --data.",
 )
-def kinds_command(kind: str | None, example: bool) -> None:
+@click.option(
+    "--example-csv",
+    is_flag=True,
+    help="只输出 KIND 的批量签发 CSV 示例（表头与一行），可直接用于 issuer batch。 "
+    "Print only a batch CSV of KIND (its header and the example row), usable by issuer batch.",
+)
+def kinds_command(kind: str | None, example: bool, example_csv: bool) -> None:
     """列出凭证种类及其输入字段（issue --data 的格式）与示例。 List the credential kinds with the fields of their
     input (what issuer issue KIND --data FILE takes: a JSON object, camelCase) and an example each."""
     from issuer.examples import EXAMPLES, describe
 
+    if example_csv:
+        if kind is None:
+            raise click.UsageError("--example-csv needs a KIND, e.g. skillcred issuer kinds skill-level --example-csv")
+        from issuer.batch.rows import example_csv as csv_of
+
+        click.echo(csv_of(kind, EXAMPLES[kind]), nl=False)
+        return
     if example:
         if kind is None:
             raise click.UsageError("--example needs a KIND, e.g. skillcred issuer kinds skill-level --example")

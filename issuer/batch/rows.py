@@ -113,6 +113,28 @@ def _mapping(cells: Mapping[str, str], nested: Mapping[str, type[Any]], booleans
     return data
 
 
+def example_csv(kind: str, example: Mapping[str, Any]) -> str:
+    """A batch CSV of ``kind`` with one row, ``example`` (the kind's example input): the header in the input's
+    field order (nested fields dotted, then ``subjectDid``), booleans as ``true``/``false``."""
+    columns: list[str] = []
+    for f in dataclasses.fields(KINDS[kind].input_type):
+        name = validation.camel(f.name)
+        inner = f.metadata.get("nested")
+        columns += [f"{name}.{validation.camel(g.name)}" for g in dataclasses.fields(inner)] if inner else [name]
+    columns.append(SUBJECT_DID)
+    cells = []
+    for column in columns:
+        head, dot, tail = column.partition(".")
+        value = (
+            example.get(head, {}).get(tail) if dot and isinstance(example.get(head), Mapping) else example.get(column)
+        )
+        cells.append("" if value is None else str(value).lower() if isinstance(value, bool) else str(value))
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerows([columns, cells])
+    return out.getvalue()
+
+
 def row_mapping(cells: Mapping[str, str], kind: str) -> dict[str, Any]:
     """The camelCase input mapping of a row's non-empty cells (nested columns folded, booleans parsed)."""
     _, _, nested, booleans = _columns(KINDS[kind].input_type)

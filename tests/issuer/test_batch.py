@@ -624,3 +624,21 @@ def test_a_batch_on_a_full_disk_names_the_file_and_the_rerun_that_finishes_it(
         assert counts(opened)[:2] == (total, total)
     assert len(list(out.glob("*.json"))) == total
     assert {r["status"] for r in summary(out)} <= {"issued", "existing"} and len(summary(out)) == total
+
+
+@pytest.mark.parametrize("kind", ["skill-level", "qualification", "title", "degree", "technical-school"])
+def test_each_kinds_example_csv_is_a_batch_of_its_example(kind: str, tmp_path: Path) -> None:
+    """``issuer kinds KIND --example-csv`` (what a person without a clone starts a batch from) reads back as
+    one good row whose input is the kind's example."""
+    from issuer.batch.rows import row_mapping
+    from issuer.cli import issuer_group
+    from issuer.examples import EXAMPLES
+
+    printed = invoke(issuer_group, ["kinds", kind, "--example-csv"])
+    assert printed.exit_code == 0, printed.output
+    source = tmp_path / "example.csv"
+    source.write_text(printed.stdout, encoding="utf-8")
+    rows, bad = read_rows(source, kind)
+    assert bad == [] and len(rows) == 1
+    cells = dict(zip(*list(csv.reader(io.StringIO(printed.stdout))), strict=True))
+    assert row_mapping({k: v for k, v in cells.items() if v}, kind) == EXAMPLES[kind]
