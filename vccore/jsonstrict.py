@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, Final
 
 from vccore.errors import ParseError, ResourceLimitError
 
@@ -91,8 +91,8 @@ def loads(data: str | bytes, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX
         raise TypeError(f"data must be str or bytes, not {type(data).__name__}")
     _depth_ok(text, max_depth)
     try:
-        value = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_no_duplicates)
-    except ParseError:
+        value = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_no_duplicates, parse_int=_integer)
+    except (ParseError, ResourceLimitError):
         raise
     except RecursionError as err:  # belt and braces: _depth_ok should have caught it
         raise ResourceLimitError("JSON nested too deeply") from err
@@ -101,6 +101,17 @@ def loads(data: str | bytes, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX
     if _ESCAPED_SURROGATE.search(text):
         _check_surrogates(value)
     return value
+
+
+#: digits of the longest integer read: I-JSON's safe integers have 16, and Python refuses to read more than
+#: 4300 (sys.int_info.str_digits_check_threshold) with a message about its own settings
+MAX_INTEGER_DIGITS: Final = 1000
+
+
+def _integer(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise ResourceLimitError(f"a number of more than {MAX_INTEGER_DIGITS} digits")
+    return int(digits)
 
 
 def dumps_compact(value: Any) -> str:

@@ -40,3 +40,13 @@ def test_depth_cap_is_a_parameter() -> None:
 
 def test_brackets_inside_strings_do_not_count_as_depth() -> None:
     assert loads('{"a": "[[[[[[[[[[[["}', max_depth=2) == {"a": "[[[[[[[[[[[["}
+
+
+@pytest.mark.parametrize("digits", [1001, 5001])
+def test_an_integer_of_too_many_digits_is_a_resource_limit_in_our_words(digits: int) -> None:
+    """Python refuses more than 4300 digits with advice about its own settings (sys.set_int_max_str_digits):
+    the reader refuses from 1001 digits, saying so itself."""
+    with pytest.raises(SkillcredError) as err:
+        loads('{"a": -' + "9" * digits + "}")
+    assert (err.value.code, err.value.detail) == (Code.RESOURCE_LIMIT_EXCEEDED, "a number of more than 1000 digits")
+    assert loads('{"a": ' + "9" * 1000 + "}")["a"] == int("9" * 1000)

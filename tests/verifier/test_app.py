@@ -175,7 +175,7 @@ def test_streamed_oversized_body_stops_reading_at_the_cap(world: VerifierWorld) 
         (b'{"verifiableCredential": {"a": "\\ud800"}}', "PARSING_ERROR"),
         (b'{"verifiableCredential": {"a": "\xff"}}', "PARSING_ERROR"),
         (b"\xef\xbb\xbf{}", "PARSING_ERROR"),
-        (b'{"verifiableCredential": ' + b"9" * 5000 + b"}", "PARSING_ERROR"),
+        (b'{"verifiableCredential": ' + b"9" * 5000 + b"}", "RESOURCE_LIMIT_EXCEEDED"),
     ],
 )
 def test_malformed_json_is_a_400_problem(client_for: MakeClient, raw: bytes, code: str) -> None:
