@@ -242,9 +242,15 @@ def _wrap(
 
 
 def _layout(
-    document: Mapping[str, Any], base: Path | None, cjk: bool, qr_img: Image.Image, linked: bool
+    document: Mapping[str, Any],
+    base: Path | None,
+    cjk: bool,
+    qr_img: Image.Image,
+    linked: bool,
+    sources: Sequence[Image.Image] = (),
 ) -> tuple[list[_Text | _Box], tuple[int, int]]:
-    """Every line and frame of the page (pixels at 300 dpi), and where the QR image goes."""
+    """Every line and frame of the page (pixels at 300 dpi), and where the QR image goes. ``sources``: the
+    codes placed to its left (:func:`_beside`); the lines beside the codes stop before the leftmost."""
     title, body, rows = _fields(document)
     ops: list[_Text | _Box] = []
     measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
@@ -273,12 +279,14 @@ def _layout(
     )
     y += 200
     qx, qy = w - 260 - qr_img.width, h - 600 - qr_img.height
+    codes_left = qx - sum(img.width + 80 for img in sources)
+    codes_top = min([qy, *(qy + qr_img.height - img.height for img in sources)])
     for label, value in rows:
         ops.append(_Text(260, y, f"{label.zh} {label.en}" if cjk else label.en, 46, GREY))
         shown = _value(value, cjk)
         beside_photo = y + 60 < photo[3]
-        beside_qr = y + 60 + 70 > qy - 40
-        room = (photo[0] - 40 if beside_photo else qx - 60 if beside_qr else w - 260) - 300
+        beside_qr = y + 60 + 70 > codes_top - 40
+        room = (photo[0] - 40 if beside_photo else codes_left - 60 if beside_qr else w - 260) - 300
         size = 56
         font = _font(base, size)
         while size > 40 and measure.textlength(shown, font=font) > room:
@@ -386,6 +394,7 @@ def render_certificate(
     base = cjk_path or _latin_font(dirs)
     text, ec = qr_text(document, scan_url)
     qr_img = _qr_image(text, ec)
-    ops, at = _layout(document, base, cjk, qr_img, scan_url is not None)
-    images = _beside(ops, qr_img, at, [_qr_image(*qr_text(source, None)) for source in sources], cjk)
+    source_images = [_qr_image(*qr_text(source, None)) for source in sources]
+    ops, at = _layout(document, base, cjk, qr_img, scan_url is not None, source_images)
+    images = _beside(ops, qr_img, at, source_images, cjk)
     return (_pdf if fmt == "pdf" else _png)(ops, images, base), cjk
