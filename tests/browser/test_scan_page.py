@@ -65,6 +65,7 @@ def test_the_camera_qr_is_decoded_in_the_browser_and_only_the_payload_is_sent(
     page.wait_for_selector(".verdict.verified >> text=✓ 核验通过")
     assert page.inner_text(".card .holder") == "张试一"
     assert "示例重型机床有限公司" in page.inner_text(".issuer-listed")
+    assert page.inner_text("dl.fields.issuer dt") == "名称"  # under the heading 签发机构, not 签发机构 again
     assert "二级/技师" in page.inner_text("dl.fields")
     _shot(page, artifacts, "01-camera-verified-zh")
     page.fill(".id-number", ID_NUMBER)

@@ -41,6 +41,7 @@
     idBusy: ["正在比对…", "Comparing…"],
     says: ["凭证内容", "What the credential says"],
     issuer: ["签发机构", "Issuer"],
+    issuerName: ["名称", "Name"],
     listed: ["信任列表所载名称", "Name on the trust list"],
     unlisted: ["不在信任列表中", "Not on the trust list"],
     claimed: ["凭证自称（未经核实）", "Claimed by the credential (not verified)"],
@@ -414,9 +415,9 @@
     if (iss.listed) {
       var listed = el("span", "issuer-listed", pick(iss.listed) + " ");
       listed.appendChild(el("span", "badge listed", t("listed")));
-      addField(idl, t("issuer"), listed);
+      addField(idl, t("issuerName"), listed);
     } else {
-      addField(idl, t("issuer"), el("span", "badge unlisted", t("unlisted")));
+      addField(idl, t("issuerName"), el("span", "badge unlisted", t("unlisted")));
     }
     if (iss.claimed && iss.claimedDiffers) {
       var claimed = el("span", "issuer-claimed", pick(iss.claimed) + " ");
