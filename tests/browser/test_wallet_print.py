@@ -240,6 +240,7 @@ def test_errors_are_chinese_first_with_the_detail_behind_xiangqing(demo: tuple[s
         status = page.locator("#status")
         first = status.inner_text().strip().splitlines()[0]
         assert first.startswith("无法读取二维码：") and re.search("[A-Za-z]{4}", first) is None, first
+        assert first.endswith("请重新扫描，或完整复制后再粘贴。"), first  # what to do about a cut-off paste
         assert page.locator("#status details summary").inner_text() == "详情"
 
         # a photo without a QR code: the wallet's error is a Chinese sentence first

@@ -68,6 +68,8 @@
     working: ["正在核验…", "Verifying…"],
     noCamera: ["无法打开摄像头，请上传照片或粘贴内容。", "Cannot open the camera: upload a photo or paste the content."],
     badQr: ["无法读取二维码", "Could not read the QR code"],
+    badQrHint: ["内容可能不完整或有误：请重新扫描，或完整复制后再粘贴。",
+      "The content may be incomplete or wrong: scan again, or copy all of it and paste again."],
     netError: ["无法连接验证服务", "Cannot reach the verifier"],
     emptyPaste: ["请先粘贴二维码内容。", "Paste the QR content first."]
   };
@@ -139,7 +141,9 @@
         state.last = null;
         $("result").textContent = "";
         var title = state.lang === "zh" ? (body.title_zh || body.title) : body.title;
-        setStatus(t("badQr") + "：" + (title || ""), true);
+        var zh = state.lang === "zh";
+        setStatus(t("badQr") + (zh ? "：" : ": ") + (title || "") +
+          (body.code === "PARSING_ERROR" ? (zh ? "。" : ". ") + t("badQrHint") : ""), true);
         $("status").appendChild(detailBox(body.detail));
       }
     });
