@@ -82,8 +82,11 @@ def encode_command(file: Path, fmt: str, out: Path | None, mm: float) -> None:
         click.echo(rendered, nl=False)
     else:
         out.write_bytes(rendered if isinstance(rendered, bytes) else rendered.encode("utf-8"))
-        click.echo(f"wrote {out}", err=True)
-    click.echo(f"QR version {version} (M), {len(payload)} characters", err=True)
+        click.echo(f"已写入 {out} / wrote {out}", err=True)
+    click.echo(
+        f"二维码版本 {version}（纠错 M），{len(payload)} 个字符 / QR version {version} (M), {len(payload)} characters",
+        err=True,
+    )
 
 
 @qr_group.command("decode")

@@ -153,7 +153,7 @@ def rules_publish(ctx: click.Context, sets: tuple[str, ...], out: Path | None) -
         from issuer.batch.files import write_atomic  # loads only when a file is written
 
         write_atomic(out, (json.dumps(chosen, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
-        click.echo(f"wrote {out}: {len(chosen)} rule credential(s) / 已写入 {len(chosen)} 个规则凭证")
+        click.echo(f"已写入 {out}：{len(chosen)} 个规则凭证 / wrote {out}: {len(chosen)} rule credential(s)")
 
 
 def _set_of(document: Mapping[str, Any]) -> tuple[str, str]:

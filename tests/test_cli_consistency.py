@@ -116,9 +116,10 @@ def test_reimporting_a_held_credential_from_its_qr_or_pretty_printed_is_not_a_co
     assert first.exit_code == 0, first.output
     local_id = first.stdout.split("]")[0].lstrip("[")
     png = tmp_path / "cred.png"
-    assert (
-        _run(home, "qr", "encode", str(tmp_path / "compact.json"), "--format", "png", "--out", str(png)).exit_code == 0
-    )
+    encoded = _run(home, "qr", "encode", str(tmp_path / "compact.json"), "--format", "png", "--out", str(png))
+    assert encoded.exit_code == 0
+    wrote, version = encoded.stderr.splitlines()
+    assert wrote == f"已写入 {png} / wrote {png}" and version.startswith("二维码版本 "), encoded.stderr
     for again in (_write(tmp_path / "pretty.json", credential, indent=4), png):
         result = _run(home, "wallet", "import", str(again))
         assert result.exit_code == 0, result.output

@@ -564,7 +564,9 @@ def pack_build(
     )
     out.write_text(json.dumps(pack, ensure_ascii=False, indent=1), encoding="utf-8")
     click.echo(
-        f"wrote {out} ({len(trust_lists)} trust list(s), {len(rule_credentials)} rule credential(s), "
+        f"已写入 {out}（信任列表 {len(trust_lists)} 份，规则凭证 {len(rule_credentials)} 份，"
+        f"状态快照 {len(snapshots)} 份，DID 文档 {len(docs)} 份，有效 {days} 天） / wrote {out} "
+        f"({len(trust_lists)} trust list(s), {len(rule_credentials)} rule credential(s), "
         f"{len(snapshots)} status snapshot(s), {len(docs)} DID document(s), valid {days} days)"
     )
     for line in packsources.missing(parsed, did_documents=docs, snapshots=snapshots, rule_credentials=rule_credentials):
@@ -759,4 +761,7 @@ def trust_list_sign(ctx: click.Context, file: Path, root_key: Path, list_id: str
     )
     signed = add_proof(unsigned, signer=signer, loader=loader, options=ProofOptions(created=now))
     out.write_text(json.dumps(signed, ensure_ascii=False, indent=1), encoding="utf-8")
-    click.echo(f"wrote {out}: {len(trust.issuers)} issuer(s), signed by {signer.controller}, valid {days} days")
+    click.echo(
+        f"已写入 {out}：{len(trust.issuers)} 个签发机构，由 {signer.controller} 签名，有效 {days} 天 / "
+        f"wrote {out}: {len(trust.issuers)} issuer(s), signed by {signer.controller}, valid {days} days"
+    )

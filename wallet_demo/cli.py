@@ -43,7 +43,7 @@ def _emit(text: str | bytes, out: Path | None) -> None:
         click.echo(text, nl=not text.endswith("\n"))
         return
     out.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
-    click.echo(f"wrote {out}", err=True)
+    click.echo(f"已写入 {out} / wrote {out}", err=True)
 
 
 def _render(plan: QrPlan, fmt: str) -> str | bytes:
@@ -163,7 +163,9 @@ def show_command(ctx: click.Context, local_id: str, qr_format: str | None, out: 
         return
     plan = plan_qr(stored.document, low_ec_ok=True)
     _emit(_render(plan, qr_format), out)
-    click.echo(f"QR version {plan.version}, error correction {plan.ec}", err=True)
+    click.echo(
+        f"二维码版本 {plan.version}，纠错 {plan.ec} / QR version {plan.version}, error correction {plan.ec}", err=True
+    )
 
 
 def _write_vp(vp: dict[str, Any], out: Path | None, qr_format: str | None) -> None:
@@ -283,4 +285,4 @@ def print_command(ctx: click.Context, local_id: str, out: Path, scan_url: str | 
     out.write_bytes(data)
     if not cjk:
         click.echo("note: no CJK font found (install fonts-noto-cjk); printed with English labels", err=True)
-    click.echo(f"wrote {out}", err=True)
+    click.echo(f"已写入 {out} / wrote {out}", err=True)
