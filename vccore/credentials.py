@@ -291,18 +291,28 @@ def verify_issued_and_read(
     skew: timedelta = DEFAULT_SKEW,
     purpose: Purpose | None = None,
     schemas: SchemaCheck | None = None,
+    memo: Callable[[str, Callable[[], Any]], Any] | None = None,
 ) -> tuple[VerificationResult, dict[str, Any] | None]:
     """Verify a document signed by its issuer: :func:`examine`, then ``proof`` (assertionMethod by
     default, the key's controller must be the issuer) and ``validity``, all decided on the reading.
-    Status, trust and chains are the verifier pipeline's. Returns the result and the reading."""
-    result, reading = examine(document, loader=loader, schemas=schemas)
+    Status, trust and chains are the verifier pipeline's. Returns the result and the reading.
+
+    ``memo`` (:meth:`vccore.canon.memo.BoundedMemo.bind` for this exact ``document``, owned by a caller whose
+    ``loader`` and ``schemas`` do not change) keeps the pure work between calls: :func:`examine` (the
+    reading) and the canonical form the proof signs. The keys, the signatures and the validity window are
+    checked on every call; the reading it returns is shared and must not be changed."""
+    result, reading = (
+        memo("examine", lambda: examine(document, loader=loader, schemas=schemas))
+        if memo is not None
+        else examine(document, loader=loader, schemas=schemas)
+    )
     if reading is None:
         return result, None
     assert isinstance(document, Mapping)
     cosigned = purpose is None and not is_skillcred_own(reading)
     if purpose is None:
         purpose = AssertionPurpose(controller=issuer_id(reading))
-    proof = verify_proofs(document, loader=loader, purpose=purpose, now=now, skew=skew, reading=reading)
+    proof = verify_proofs(document, loader=loader, purpose=purpose, now=now, skew=skew, reading=reading, memo=memo)
     if cosigned and not proof.passed:
         proof = _with_cosigners(document, proof, loader=loader, now=now, skew=skew, reading=reading)
     return result.with_check(proof).with_check(check_validity(reading, now=now, skew=skew)), reading

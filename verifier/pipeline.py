@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
+from vccore.canon.memo import DEFAULT_SIZE, BoundedMemo
 from vccore.clock import Clock
 from vccore.credentials import (
     SchemaCheck,
@@ -41,6 +42,9 @@ MAX_BYTES: Final = 1024 * 1024
 MAX_DEPTH: Final = 64
 MAX_NODES: Final = 100_000
 MAX_RECOGNITION_DEPTH: Final = 4
+#: the credentials whose pure work (reading, canonical form) a verifier keeps: the few large documents it meets
+#: again and again (a trust pack's rule credentials), never every stranger's credential
+PURE_CACHED_TYPES: Final = frozenset({"RecognitionRuleCredential"})
 
 ChainChecker = Callable[[Mapping[str, Any], "VerifierContext"], Check]
 #: what the verifier knew and how old it is, computed at the instant of each answer (e.g. ``TrustPack.freshness``)
@@ -68,7 +72,9 @@ class VerifierContext:
 
 
 class Verifier:
-    """The configured pipeline. Stateless apart from the status cache and the challenge store."""
+    """The configured pipeline. Stateless apart from the status cache, the challenge store and a bounded
+    memo of pure work on rule credentials (``pure_cache``: their reading and canonical form, keyed by their
+    exact JSON; keys, signatures, dates, status and trust are checked on every request)."""
 
     def __init__(
         self,
@@ -85,6 +91,7 @@ class Verifier:
         chain_checker: ChainChecker | None = None,
         max_bytes: int = MAX_BYTES,
         freshness: Mapping[str, Any] | Freshness | None = None,
+        pure_cache_size: int = DEFAULT_SIZE,
     ) -> None:
         if trust is None and not trust_any:
             raise ValueError("trust: a verified TrustList is required unless trust_any=True")
@@ -101,6 +108,7 @@ class Verifier:
         self.max_bytes = max_bytes
         self._freshness = freshness
         self._trust_issued = format_datetime(trust.issued) if trust is not None else None
+        self.pure_cache = BoundedMemo(pure_cache_size)
 
     def freshness_at(self, now: datetime) -> dict[str, Any]:
         """How fresh the verifier's knowledge is at ``now``: ages are counted per answer, never at start-up."""
@@ -164,8 +172,9 @@ class Verifier:
             return self._finish(VerificationResult((syntax,), subject))
         # a document signed by its issuer (the one composition: vccore.credentials.verify_issued_and_read);
         # every decision is made on the reading, signatures are checked over the document
+        memo = self.pure_cache.bind(document) if PURE_CACHED_TYPES.intersection(types_of(document)) else None
         issued, reading = verify_issued_and_read(
-            document, loader=self.loader, now=now, skew=self.skew, schemas=self.schemas
+            document, loader=self.loader, now=now, skew=self.skew, schemas=self.schemas, memo=memo
         )
         result = VerificationResult((syntax, *issued.checks), issued.subject)
         if reading is None:

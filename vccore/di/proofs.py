@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from vccore import multibase
+from vccore.canon.memo import Memo
 from vccore.di.cryptosuites import DEFAULT_SUITE, SIGNING_SUITES, Cryptosuite, suite_for_proof
 from vccore.di.purposes import AssertionPurpose, Purpose
 from vccore.did import resolver as dids
@@ -79,11 +80,16 @@ def _hash_data(
     *,
     loader: DocumentLoader,
     doc_cache: dict[int, bytes] | None = None,
+    memo: Memo | None = None,
 ) -> bytes:
     canon_config = suite.canonicalize(config, loader=loader)
     key = id(unsecured)
     if doc_cache is not None and key in doc_cache:
         canon_doc = doc_cache[key]
+    elif memo is not None:  # the same document (byte for byte) was canonicalized before: pure work, kept
+        canon_doc = memo(f"canonical:{suite.name}", lambda: suite.canonicalize(unsecured, loader=loader))
+        if doc_cache is not None:
+            doc_cache[key] = canon_doc
     else:
         canon_doc = suite.canonicalize(unsecured, loader=loader)
         if doc_cache is not None:
@@ -284,6 +290,7 @@ def _verify_one(
     allow_legacy: bool,
     doc_cache: dict[int, bytes],
     signed: Any = None,
+    memo: Memo | None = None,
 ) -> _ProofOutcome:
     """One proof: its options are read from ``proof`` (the reading), its signature checked over
     ``signed`` (the same proof as received; a JCS proof covers its exact JSON)."""
@@ -377,7 +384,11 @@ def _verify_one(
         doc = dict(doc)
         doc["proof"] = copy.deepcopy(previous)
     try:
-        data = _hash_data(suite, doc, config, loader=loader, doc_cache=doc_cache if doc is unsecured else None)
+        data = (
+            _hash_data(suite, doc, config, loader=loader, doc_cache=doc_cache, memo=memo)
+            if doc is unsecured
+            else _hash_data(suite, doc, config, loader=loader)
+        )
     except SkillcredError as err:
         return _ProofOutcome(index, (Problem(err.code, err.detail, err.pointer),), info)
     if not key.verify(data, sig):
@@ -397,13 +408,16 @@ def verify_proofs(
     allow_legacy: bool = True,
     name: CheckName = CheckName.PROOF,
     reading: Mapping[str, Any] | None = None,
+    memo: Memo | None = None,
 ) -> Check:
     """Verify every proof on ``document`` (a set or a chain); one named check, never raises for input.
 
     ``purpose`` defaults to assertionMethod without an expected controller: a proof-layer check.
     ``reading`` is the document as :func:`vccore.jsonld.reading.read_one_way` reads it: every proof option
     (type, cryptosuite, purpose, dates, key, challenge, domain) is decided on it, while signatures are
-    checked over ``document`` as received.
+    checked over ``document`` as received. ``memo`` (:meth:`vccore.canon.memo.BoundedMemo.bind` for this
+    exact ``document``) keeps the canonical form of the unsecured document between calls: the transform is
+    pure, while every key is resolved and every signature and date checked on every call.
     """
     now = require_aware(now)
     purpose = purpose or _PROOF_LAYER
@@ -435,6 +449,7 @@ def verify_proofs(
             allow_legacy=allow_legacy,
             doc_cache=cache,
             signed=signed_proofs[i],
+            memo=memo,
         )
         for i, p in enumerate(proofs)
     ]

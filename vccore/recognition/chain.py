@@ -29,8 +29,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any, Final, Protocol
 
+from vccore.canon.memo import DEFAULT_SIZE, BoundedMemo, Memo
 from vccore.credentials import types_of
 from vccore.errors import Code, SkillcredError
 from vccore.jsonld.loader import DocumentLoader
@@ -47,7 +49,7 @@ from vccore.recognition.credential import (
     same_subject,
 )
 from vccore.recognition.evaluate import evaluate, source_date
-from vccore.recognition.model import KIND_DATES, RecognitionRule
+from vccore.recognition.model import KIND_DATES, RecognitionRule, RuleSet
 from vccore.result import Check, CheckName, Problem, VerificationResult, failure
 from vccore.timeutil import beijing_date, parse_datetime, require_aware
 from vccore.trust.decision import decide
@@ -60,6 +62,13 @@ Verify = Callable[[Mapping[str, Any]], VerificationResult]
 #: ``read(document) -> reading | None`` (:func:`vccore.jsonld.reading.read_or_none` with the verifier's loader):
 #: every decision about a cited document is made on its reading, its proof checked over what was given
 Read = Callable[[Mapping[str, Any]], Mapping[str, Any] | None]
+#: ``pure(document) -> memo | None``: where the pure work on a rule credential (its reading, digest and rule
+#: set) is kept between calls (:meth:`vccore.canon.memo.BoundedMemo.bind`); None computes it every time
+Pure = Callable[[Mapping[str, Any]], Memo | None]
+
+
+def _no_memo(_document: Mapping[str, Any]) -> Memo | None:
+    return None
 
 
 def issuer_trusted(
@@ -130,13 +139,15 @@ def verify_chain(
     now: datetime,
     max_depth: int = 3,
     trust_any: bool = False,
+    pure: Pure = _no_memo,
     _depth: int = 0,
     _seen: frozenset[str] = frozenset(),
 ) -> Check:
     """See the module docstring. ``recognition`` is the recognition's reading; ``sources`` and
     ``rule_credentials`` are documents as given (each verified as given, read with ``read``). ``trust``
     None means nothing is trusted unless ``trust_any`` (tests, ``--trust any``) says trust was
-    deliberately not checked."""
+    deliberately not checked. ``pure`` keeps a rule credential's reading, digest and rule set between
+    calls; its verification (``verify_credential``) and the trust decision run on every call."""
     now = require_aware(now)
     if _depth >= max_depth:
         return Check.fail(NAME, Code.CHAIN_TOO_DEEP, f"more than {max_depth} recognition steps")
@@ -163,10 +174,11 @@ def verify_chain(
             max_depth=max_depth,
             depth=_depth,
             seen=seen,
+            pure=pure,
         )
         if doc is not None:
             used.append(doc)
-    rule = _check_rule(run, links, rule_credentials, trust, trust_any, verify_credential, read, now)
+    rule = _check_rule(run, links, rule_credentials, trust, trust_any, verify_credential, read, now, pure)
     if rule is not None:
         _check_rule_outcome(run, links, rule, used if len(used) == len(links.sources) else None, now)
     _check_dates(run, links, recognition, used, now)
@@ -187,7 +199,7 @@ def verify_chain(
 
 
 def _pick(
-    candidates: Sequence[Mapping[str, Any]], ident: str, digest: str | None, read: Read
+    candidates: Sequence[Mapping[str, Any]], ident: str, digest: str | None, read: Read, pure: Pure = _no_memo
 ) -> tuple[Mapping[str, Any] | None, Mapping[str, Any] | None, bool]:
     """``(document as given, its reading, whether the reading matches the digest)`` of the candidate with
     id ``ident`` (the digest is taken over the reading: one reading, whatever the spelling)."""
@@ -195,10 +207,14 @@ def _pick(
     for c in candidates:
         if not isinstance(c, Mapping) or c.get("id") != ident:
             continue
-        reading = read(c)
+        memo = pure(c)
+        reading = read(c) if memo is None else memo("reading", partial(read, c))
         found.append((c, reading))
         try:
-            if reading is not None and digest is not None and digest_multibase(reading) == digest:
+            if reading is None or digest is None:
+                continue
+            got = digest_multibase(reading) if memo is None else memo("digest", partial(digest_multibase, reading))
+            if got == digest:
                 return c, reading, True
         except SkillcredError:
             continue
@@ -221,6 +237,7 @@ def _check_source(
     max_depth: int,
     depth: int,
     seen: frozenset[str],
+    pure: Pure,
 ) -> Mapping[str, Any] | None:
     """The source's reading when it was supplied (whatever else failed), else None."""
     ptr = f"/credentialSubject/recognizedFrom/{i}"
@@ -260,6 +277,7 @@ def _check_source(
                 now=now,
                 max_depth=max_depth,
                 trust_any=trust_any,
+                pure=pure,
                 _depth=depth + 1,
                 _seen=seen,
             )
@@ -297,12 +315,13 @@ def _check_rule(
     verify_credential: Verify,
     read: Read,
     now: datetime,
+    pure: Pure = _no_memo,
 ) -> RecognitionRule | None:
     ref, ptr = links.rule_ref, "/relatedResource"
     if ref is None:
         run.step("rule.present", "", Code.CHAIN_RULE_MISSING, "no relatedResource names the rule credential", ptr)
         return None
-    given, doc, matches = _pick(rule_credentials, ref, links.digests.get(ref), read)
+    given, doc, matches = _pick(rule_credentials, ref, links.digests.get(ref), read, pure)
     if given is None:
         run.step("rule.present", ref, Code.CHAIN_RULE_MISSING, f"rule credential {ref} was not supplied", ptr)
         run.children.append(failure(CheckName.RULE, Code.CHAIN_RULE_MISSING, f"{ref} not supplied", subject=ref))
@@ -321,8 +340,11 @@ def _check_rule(
         run.step("rule.verified", ref, code, detail, ptr)
     if doc is None:
         return None
-    try:
-        ruleset = parse_rule_credential(doc)
+    memo = pure(given)
+    try:  # a memo keeps the rule set parsed from this exact document (a failure is parsed again)
+        ruleset: RuleSet = (
+            parse_rule_credential(doc) if memo is None else memo("ruleset", lambda: parse_rule_credential(doc))
+        )
     except SkillcredError as err:
         run.step("rule.verified", ref, Code.CHAIN_RULE_INVALID, err.detail, ptr)
         return None
@@ -489,10 +511,15 @@ def pool_lookup(documents: Sequence[Mapping[str, Any]]) -> Lookup:
     return lambda _recognition: (others, rules)
 
 
-def chain_checker(lookup: Lookup, *, max_depth: int = 3) -> Callable[[Mapping[str, Any], ChainContext], Check]:
+def chain_checker(
+    lookup: Lookup, *, max_depth: int = 3, cache_size: int = DEFAULT_SIZE
+) -> Callable[[Mapping[str, Any], ChainContext], Check]:
     """Adapt :func:`verify_chain` to the pipeline's ``chain_checker(document, context)``: nested
     documents are verified by the pipeline itself (``context.verify``), one level deeper, and the
-    pipeline's depth counts toward ``max_depth``."""
+    pipeline's depth counts toward ``max_depth``. The checker owns a bounded memo (``cache_size`` entries)
+    of the pure work on rule credentials (reading, digest, rule set), keyed by their exact JSON and the
+    loader; it is the checker's ``pure_cache`` attribute."""
+    memo = BoundedMemo(cache_size)
 
     def check(document: Mapping[str, Any], context: ChainContext) -> Check:
         try:
@@ -505,6 +532,10 @@ def chain_checker(lookup: Lookup, *, max_depth: int = 3) -> Callable[[Mapping[st
             sources = (*sources, *(d for d in presented if RULE_TYPE not in types_of(d)))
             rules = (*rules, *(d for d in presented if RULE_TYPE in types_of(d)))
         loader = context.loader
+
+        def pure(doc: Mapping[str, Any]) -> Memo | None:
+            return memo.bind(doc, loader) if RULE_TYPE in types_of(doc) else None
+
         return verify_chain(
             document,
             sources=sources,
@@ -515,9 +546,11 @@ def chain_checker(lookup: Lookup, *, max_depth: int = 3) -> Callable[[Mapping[st
             now=context.now,
             max_depth=max_depth,
             trust_any=context.trust_any,
+            pure=pure,
             _depth=context.depth,
         )
 
+    check.pure_cache = memo  # type: ignore[attr-defined]
     return check
 
 
