@@ -67,6 +67,7 @@ def _page(title: Text, body: str, *, nonce: str) -> str:
     return (
         '<!doctype html><html lang="zh"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        '<link rel="icon" href="data:,">'  # no /favicon.ico request (a 404 on every page)
         f"<title>{escape(title.zh)} / {escape(title.en)}</title>"
         f'<style nonce="{nonce}">{_CSS}</style></head><body class="zh">'
         "<header><h1>" + t(title) + '</h1><button id="lang" type="button">EN / 中文</button></header>'

@@ -71,6 +71,7 @@ def test_the_page_has_no_inline_script_style_or_handlers(client: TestClient) -> 
     html = client.get("/").text
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
     assert not re.search(r"<style\b|\sstyle=|\son[a-z]+=", html, re.IGNORECASE)
+    assert '<link rel="icon" href="data:,">' in html  # no /favicon.ico request, answered 404 on every visit
 
 
 def test_trust_any_shows_a_loud_banner(client_for: ClientFor) -> None:

@@ -72,6 +72,7 @@ def test_the_page_lists_the_cards_in_chinese_and_english(
     assert "推定（非官方）" in page and "inferred, not official" in page
     assert all(f'href="card/{i}"' in page for i in ids)
     assert 'id="lang"' in page
+    assert '<link rel="icon" href="data:,">' in page  # no /favicon.ico request (404)
     assert not re.search(r'(src|href)="(https?:)?//', page), "nothing may load from the internet"
     csp = response.headers["content-security-policy"]
     assert "default-src 'none'" in csp and "nonce-" in csp
