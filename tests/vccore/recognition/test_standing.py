@@ -230,3 +230,13 @@ def test_summaries_and_basis_text_say_not_retrieved_when_no_document_is_named() 
         if rule.legal_basis.document_name is None:
             assert basis_text(legal_basis(rule)).zh == "原文件未取得"
             assert "原文件未取得" in zh
+
+
+def test_explain_names_a_school_class_in_words_not_its_code() -> None:
+    """``explain`` titles a source by its fields: 陈试五's diploma reads 预备技师班, not its code."""
+    from tests.world import recognitions
+    from vccore.recognition.explain import explain_tree
+
+    node = explain_tree(recognitions().p5, sources=[], rule_credentials=[], trust=None, result=None)
+    assert node.title.zh == "技工院校毕业凭证：预备技师班 示例市技师学院", node.title
+    assert node.title.en.endswith(": preparatory-technician class 示例市技师学院"), node.title
