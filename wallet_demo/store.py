@@ -182,7 +182,10 @@ class Wallet:
         return [self._load(e) for e in self._index()]
 
     def get(self, local_id: str) -> StoredCredential:
-        """By local id, or by a unique prefix of at least 4 characters, or by credential id."""
+        """By local id (as ``wallet list`` shows it, ``[4088b52c62]``, or without the brackets), or by a unique
+        prefix of at least 4 characters, or by credential id."""
+        if isinstance(local_id, str) and len(local_id) > 2 and local_id[0] == "[" and local_id[-1] == "]":
+            local_id = local_id[1:-1]
         entries = self._index()
         exact = [e for e in entries if local_id in (e.get("localId"), e.get("credentialId"))]
         if not exact and isinstance(local_id, str) and len(local_id) >= 4:

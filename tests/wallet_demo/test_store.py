@@ -53,6 +53,7 @@ def test_import_keeps_the_exact_bytes_and_lists_in_order(wallet: Wallet, tmp_pat
     assert wallet.get(stored.local_id).document["id"] == SKILL_ID
     assert wallet.get(stored.local_id[:5]).local_id == stored.local_id
     assert wallet.get(SKILL_ID).local_id == stored.local_id
+    assert wallet.get(f"[{stored.local_id}]").local_id == stored.local_id  # as `wallet list` shows it
     assert wallet.find(SKILL_ID) is not None
     assert wallet.import_file(path).local_id == stored.local_id  # same bytes: a no-op
     assert len(wallet.credentials()) == 1
