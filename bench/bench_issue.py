@@ -169,8 +169,9 @@ def _timed(acc: collections.defaultdict[str, float]) -> Iterator[None]:
             setattr(owner, name, original)
 
 
-def _batch(opened: OpenIssuer, source: Path, out: Path, *, workers: int, hasher: HashParams) -> float:
-    service = IssuerService(
+def issuer_service(opened: OpenIssuer, hasher: HashParams) -> IssuerService:
+    """The service a benchmark batch issues through: the opened issuer, its key unlocked, ``hasher``'s cost."""
+    return IssuerService(
         store=opened.store,
         profile=opened.profile,
         keystore=opened.keystore,
@@ -179,6 +180,10 @@ def _batch(opened: OpenIssuer, source: Path, out: Path, *, workers: int, hasher:
         hasher=hasher,
         clock=CLOCK,
     )
+
+
+def _batch(opened: OpenIssuer, source: Path, out: Path, *, workers: int, hasher: HashParams) -> float:
+    service = issuer_service(opened, hasher)
     bulk = BatchIssuer(service)
     t0 = time.perf_counter()
     report = run_batch(

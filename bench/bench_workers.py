@@ -29,14 +29,12 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from bench.bench_issue import CLOCK, PASSPHRASE, PEOPLE, _issuer, _write_csv
+from bench.bench_issue import CLOCK, PASSPHRASE, PEOPLE, _issuer, _write_csv, issuer_service
 from bench.common import table
 from issuer.batch.run import run_batch
 from issuer.batch.schedule import HASH_SHARE, BatchIssuer
 from issuer.home import OpenIssuer, open_issuer
-from issuer.service import IssuerService
 from issuer.signing import DEFAULT_HASH, HashParams
-from vccore.jsonld.loader import DocumentLoader
 from vccore.kinds import identity
 
 MIB = 1024 * 1024
@@ -56,15 +54,7 @@ def _rate(
 ) -> tuple[float, BatchIssuer]:
     start = next(_OFFSETS) * 1000  # fresh certificate numbers for every run (at most 1,000 rows each)
     source = _write_csv(root / f"{uuid.uuid4().hex}.csv", rows, start)
-    service = IssuerService(
-        store=opened.store,
-        profile=opened.profile,
-        keystore=opened.keystore,
-        passphrase=PASSPHRASE,
-        loader=DocumentLoader(),
-        hasher=hasher,
-        clock=CLOCK,
-    )
+    service = issuer_service(opened, hasher)
     bulk = BatchIssuer(service, hash_share=hash_share)
     t0 = time.perf_counter()
     report = run_batch(

@@ -20,16 +20,9 @@ def median_seconds(fn: Callable[[], object], *, repeat: int = 30, warmup: int = 
 
 
 def interleaved_medians(fns: dict[str, Callable[[], object]], *, rounds: int = 30, warmup: int = 3) -> dict[str, float]:
-    """Run the candidates in turn, round after round, so that machine noise hits all alike."""
-    for _ in range(warmup):
-        for fn in fns.values():
-            fn()
-    samples: dict[str, list[float]] = {k: [] for k in fns}
-    for _ in range(rounds):
-        for name, fn in fns.items():
-            t0 = time.perf_counter()
-            fn()
-            samples[name].append(time.perf_counter() - t0)
+    """Run the candidates in turn, round after round, so that machine noise hits all alike (the medians of
+    :func:`interleaved_samples`)."""
+    samples = interleaved_samples(fns, rounds=rounds, warmup=warmup)
     return {k: statistics.median(v) for k, v in samples.items()}
 
 

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from issuer.examples import EXAMPLES
 from issuer.home import IssuerHome, OpenIssuer, init_issuer, open_issuer
 from issuer.kinds import Issuer, build
 from issuer.recognize import RecognitionService
@@ -103,12 +104,6 @@ ISSUERS: tuple[IssuerSpec, ...] = (
 )
 
 _HRSS = next(s for s in ISSUERS if s.slug == "hrss")
-_SX_ORG = {
-    "name": "示例重型机床有限公司",
-    "organizationCategory": "Y",
-    "filingAuthority": "CN-SX",
-    "organizationCode": "0000",
-}
 _GD_ORG = {
     "name": "示例焊接技术培训评价中心",
     "organizationCategory": "S",
@@ -139,16 +134,7 @@ WORKERS: tuple[WorkerSpec, ...] = (
             (
                 "machine",
                 "skill-level",
-                {
-                    "occupationCode": "6-18-01-01",
-                    "occupationClassification": "中华人民共和国职业分类大典（2022年版）",
-                    "occupationName": "车工",
-                    "jobType": "数控车工",
-                    "skillLevel": "L2",
-                    "certificateNumber": "Y000014000031232000158",
-                    "evaluationOrganization": _SX_ORG,
-                    "assessmentDate": "2023-06-30",
-                },
+                {k: v for k, v in EXAMPLES["skill-level"].items() if k not in ("name", "idNumber")},  # P1's example
             ),
         ),
         "CN-SX-L2-TO-INTERMEDIATE",

@@ -14,6 +14,7 @@ from typing import Any, Final
 
 from vccore.credentials import issuer_id, types_of
 from vccore.display import DATE_LABELS, SIGNED_LABEL, VALID_UNTIL_LABEL, date_text, moment_text
+from vccore.recognition.text import LABELS
 from vccore.recognition.wording import describe_grant, recognition_rows, rule_standing, shipped_rule
 from vccore.text import Text
 
@@ -64,10 +65,10 @@ EDUCATION: Final = {
     "master": _t("硕士", "Master's"),
     "doctor": _t("博士", "Doctorate"),
 }
+#: the technical-school classes, worded as vccore's recognition texts word them (one table), capitalized for a card
 SCHOOL_CLASSES: Final = {
-    "intermediate-worker-class": _t("中级工班", "Intermediate-worker class"),
-    "advanced-worker-class": _t("高级工班", "Advanced-worker class"),
-    "preparatory-technician-class": _t("预备技师班", "Preparatory-technician class"),
+    code: _t(LABELS[code][0], LABELS[code][1].capitalize())
+    for code in ("intermediate-worker-class", "advanced-worker-class", "preparatory-technician-class")
 }
 GRANTS: Final = {
     "deemed-equivalent": _t("视同具备", "Deemed equivalent"),
